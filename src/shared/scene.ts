@@ -1,0 +1,149 @@
+/**
+ * The canonical scene: every source converts into this, every later stage reads only this.
+ *
+ * World frame: right-handed, Z up, metres. The floor is not required to be at z = 0 (real scans put it
+ * wherever their registration did); `room.floorZ` says where it is when known.
+ *
+ * Camera frame (trajectory poses): OpenCV convention — x right, y down, z forward (optical axis).
+ * `pose` maps camera coordinates to world coordinates.
+ */
+
+export type Vec3 = [number, number, number];
+
+/** Row-major 3×3 matrix. For a box rotation its columns are the box's local axes expressed in world. */
+export type Mat3 = [number, number, number, number, number, number, number, number, number];
+
+/** Row-major 4×4 rigid transform. */
+export type Mat4 = [
+  number, number, number, number,
+  number, number, number, number,
+  number, number, number, number,
+  number, number, number, number,
+];
+
+export interface OrientedBox {
+  center: Vec3;
+  /** Full edge lengths along the box's local x, y, z axes (not half sizes). */
+  extents: Vec3;
+  /** Local → world rotation; columns are the local axes. Proper rotation (det = +1). */
+  rotation: Mat3;
+}
+
+export interface SceneObject {
+  /** Stable within the scene: derived deterministically from the source, never from iteration order of a hash. */
+  id: number;
+  /** Normalised vocabulary label (see `normalizeLabel`). */
+  label: string;
+  /** The label exactly as the source spelled it. */
+  rawLabel: string;
+  box: OrientedBox;
+  /** Indices into the scene's point cloud, when the source segments points per object. */
+  pointIndices?: Uint32Array;
+}
+
+export interface Room {
+  /** Floor area in m². */
+  area: number;
+  center: Vec3;
+  /** Axis-aligned bounds of the room volume, when known or estimated. */
+  bounds?: { min: Vec3; max: Vec3 };
+  /** Counter-clockwise floor polygon in the XY plane, when known. */
+  floorPolygon?: [number, number][];
+  floorZ?: number;
+  height?: number;
+}
+
+export interface PointCloud {
+  /** xyz interleaved, length 3·N. */
+  positions: Float32Array;
+  /** rgb interleaved, length 3·N. */
+  colors: Uint8Array;
+  /** Per point: the SceneObject id it belongs to, or -1. */
+  objectIds?: Int32Array;
+}
+
+export interface Intrinsics {
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+}
+
+export interface CameraFrame {
+  index: number;
+  /** Seconds from the start of the sequence. */
+  timestamp: number;
+  /** Camera → world, OpenCV camera axes. */
+  pose: Mat4;
+  intrinsics: Intrinsics;
+  width: number;
+  height: number;
+}
+
+export type SourceKind = 'synthetic' | 'vsibench-meta' | 'scannet' | 'arkitscenes' | 'ply';
+
+export type SynthesisedPart = 'pointCloud' | 'trajectory' | 'roomBounds' | 'room';
+
+export interface Provenance {
+  source: SourceKind;
+  /** The id the source uses for this scene (ScanNet scene name, ARKit video id, …). */
+  sourceId: string;
+  /** Files the scene was read from (as given to the importer). Empty for synthetic scenes. */
+  files: string[];
+  /** What the source's frame was and what was done to reach the canonical frame. */
+  conversion: {
+    upAxis: '+x' | '-x' | '+y' | '-y' | '+z' | '-z';
+    units: 'm' | 'mm' | 'cm';
+    /** Row-major source → canonical transform that was applied (identity when none). */
+    transform: Mat4;
+    notes: string[];
+  };
+  /** Parts that were not in the source but generated, so no one mistakes them for measurements. */
+  synthesised: SynthesisedPart[];
+  /** Seeds of every random choice made while building the scene. */
+  seeds: Record<string, number>;
+  /** Non-fatal oddities in the source that the importer resolved, each saying how. */
+  warnings: string[];
+}
+
+export interface Scene {
+  /** Unique within a workspace: `<source>:<sourceId>`. */
+  id: string;
+  /** Dataset name for grouping (scannet, arkitscenes, synthetic, …). */
+  dataset: string;
+  objects: SceneObject[];
+  room: Room;
+  points?: PointCloud;
+  trajectory?: CameraFrame[];
+  provenance: Provenance;
+}
+
+export const IDENTITY3: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+export const IDENTITY4: Mat4 = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+
+/** A summary small enough to list thousands of scenes in the UI. */
+export interface SceneSummary {
+  id: string;
+  dataset: string;
+  source: SourceKind;
+  objectCount: number;
+  labelCount: number;
+  pointCount: number;
+  frameCount: number;
+  roomArea: number;
+  synthesised: SynthesisedPart[];
+}
+
+export function summarizeScene(scene: Scene): SceneSummary {
+  return {
+    id: scene.id,
+    dataset: scene.dataset,
+    source: scene.provenance.source,
+    objectCount: scene.objects.length,
+    labelCount: new Set(scene.objects.map((o) => o.label)).size,
+    pointCount: scene.points ? scene.points.positions.length / 3 : 0,
+    frameCount: scene.trajectory?.length ?? 0,
+    roomArea: scene.room.area,
+    synthesised: [...scene.provenance.synthesised],
+  };
+}
