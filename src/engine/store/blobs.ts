@@ -1,0 +1,216 @@
+/**
+ * Content-addressed files under `<workspace>/blobs/`: a blob's name is the SHA-256 of its bytes
+ * (`blobs/ab/abcdef…`), so identical point clouds or checkpoints are stored once and corruption is detectable.
+ *
+ * Crash safety rests on ordering: a blob is written to a temp file in its final folder, fsynced, renamed into
+ * place and the folder fsynced *before* any database row refers to it. A crash can therefore leave an
+ * unreferenced file (removed by `sweepBlobs`), never a row pointing at a missing or partial file.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { StoreError } from './errors.js';
+
+export const TEMP_PREFIX = '.tmp-';
+const HASH_RE = /^[0-9a-f]{64}$/;
+const CHUNK = 1 << 20;
+
+export interface BlobWrite {
+  hash: string;
+  size: number;
+  /** False when a file with this content was already there (nothing was written). */
+  created: boolean;
+}
+
+export function isBlobHash(s: string): boolean {
+  return HASH_RE.test(s);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** Makes a rename durable. Windows cannot open a folder for fsync; NTFS journals the rename itself. */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort, see above
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export class BlobStore {
+  constructor(
+    readonly dir: string,
+    private readonly writable: boolean,
+  ) {}
+
+  pathOf(hash: string): string {
+    if (!isBlobHash(hash)) throw new StoreError('corrupt-record', `"${hash}" is not a SHA-256 blob hash`);
+    return join(this.dir, hash.slice(0, 2), hash);
+  }
+
+  /** Writes bytes (given as chunks, hashed without joining them) and returns their hash. Idempotent. */
+  write(chunks: Uint8Array | readonly Uint8Array[]): BlobWrite {
+    const parts = chunks instanceof Uint8Array ? [chunks] : chunks;
+    const h = createHash('sha256');
+    let size = 0;
+    for (const p of parts) {
+      h.update(p);
+      size += p.length;
+    }
+    const hash = h.digest('hex');
+    return this.place(hash, size, (fd) => {
+      for (const p of parts) writeAll(fd, p);
+    });
+  }
+
+  /** Copies a file in (e.g. a checkpoint the trainer wrote), hashing while streaming, so memory stays flat. */
+  importFile(srcPath: string): BlobWrite {
+    this.assertWritable();
+    mkdirSync(this.dir, { recursive: true });
+    // The hash is only known at the end, so stage in the root blob folder, then move under the hash's folder
+    // (same file system, so the rename is still atomic).
+    const staged = join(this.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+    const h = createHash('sha256');
+    let size = 0;
+    const src = openSync(srcPath, 'r');
+    const out = openSync(staged, 'wx');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const n = readSync(src, buf, 0, CHUNK, null);
+        if (n === 0) break;
+        const view = buf.subarray(0, n);
+        h.update(view);
+        writeAll(out, view);
+        size += n;
+      }
+      fsyncSync(out);
+    } catch (e) {
+      closeSync(out);
+      rmSync(staged, { force: true });
+      throw e;
+    } finally {
+      closeSync(src);
+    }
+    closeSync(out);
+    const hash = h.digest('hex');
+    const final = this.pathOf(hash);
+    if (this.hasIntact(final, size)) {
+      rmSync(staged, { force: true });
+      return { hash, size, created: false };
+    }
+    try {
+      mkdirSync(dirname(final), { recursive: true });
+      renameSync(staged, final);
+    } catch (e) {
+      rmSync(staged, { force: true });
+      throw e;
+    }
+    fsyncDir(dirname(final));
+    return { hash, size, created: true };
+  }
+
+  private hasIntact(final: string, size: number): boolean {
+    // Same name means same content unless someone tampered with the file; a size mismatch is the cheap tell, and
+    // such a file is replaced. Full verification happens on read.
+    return existsSync(final) && statSync(final).size === size;
+  }
+
+  private place(hash: string, size: number, fill: (fd: number) => void): BlobWrite {
+    this.assertWritable();
+    const final = this.pathOf(hash);
+    if (this.hasIntact(final, size)) return { hash, size, created: false };
+    const folder = dirname(final);
+    mkdirSync(folder, { recursive: true });
+    const tmp = join(folder, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+    const fd = openSync(tmp, 'wx');
+    try {
+      fill(fd);
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    try {
+      renameSync(tmp, final);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    fsyncDir(folder);
+    return { hash, size, created: true };
+  }
+
+  /** The blob's bytes, after checking them against their hash. `owner` names who refers to it, for the error. */
+  read(hash: string, owner: string): Buffer {
+    const path = this.pathOf(hash);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw this.missing(hash, owner, path, e);
+    }
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== hash) throw this.corrupt(hash, owner, path, actual);
+    return bytes;
+  }
+
+  /** Checks a blob file against its hash by streaming it (checkpoints may not fit in memory); returns its path. */
+  verify(hash: string, owner: string): string {
+    const path = this.pathOf(hash);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw this.missing(hash, owner, path, e);
+    }
+    const h = createHash('sha256');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const n = readSync(fd, buf, 0, CHUNK, null);
+        if (n === 0) break;
+        h.update(buf.subarray(0, n));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const actual = h.digest('hex');
+    if (actual !== hash) throw this.corrupt(hash, owner, path, actual);
+    return path;
+  }
+
+  /** Deletes a blob file; true when there was one. The caller has made sure no row refers to it. */
+  remove(hash: string): boolean {
+    this.assertWritable();
+    const path = this.pathOf(hash);
+    try {
+      unlinkSync(path);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  private missing(hash: string, owner: string, path: string, cause: unknown): StoreError {
+    return new StoreError('blob-missing', `blob ${hash} of ${owner} is missing (expected at ${path}); the workspace's blob folder was changed outside the app`, { cause });
+  }
+
+  private corrupt(hash: string, owner: string, path: string, actual: string): StoreError {
+    return new StoreError('blob-corrupt', `blob ${hash} of ${owner} is corrupt: its bytes hash to ${actual} (file ${path}); re-import it`);
+  }
+
+  private assertWritable(): void {
+    if (!this.writable) throw new StoreError('readonly', `the workspace at ${dirname(this.dir)} is open read-only; cannot write blobs`);
+  }
+}

@@ -1,0 +1,88 @@
+/** Model checkpoints: the bytes as a blob (written first, see blobs.ts), the reference and config as a row. */
+import type { CheckpointRef, JsonObject } from '../../shared/records.js';
+import { discardNewBlobs, registerBlob } from './blobRows.js';
+import type { BlobWrite } from './blobs.js';
+import { StoreError } from './errors.js';
+import { fromJson, toJson } from './json.js';
+import type { Store } from './store.js';
+
+interface CheckpointRow {
+  id: number;
+  run_id: string;
+  iteration: number;
+  blob_hash: string;
+  size: number;
+  config: string;
+  optimizer_step: number;
+  created_at: number;
+}
+
+export interface NewCheckpoint {
+  runId: string;
+  iteration: number;
+  config: JsonObject;
+  optimizerStep: number;
+  /** The checkpoint's bytes, or a file to copy in (streamed; the file itself is left where it is). */
+  content: { bytes: Uint8Array } | { file: string };
+}
+
+function toRecord(r: CheckpointRow): CheckpointRef {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    iteration: r.iteration,
+    blobHash: r.blob_hash,
+    sizeBytes: r.size,
+    config: fromJson<JsonObject>(r.config, `checkpoint ${r.id} config`),
+    optimizerStep: r.optimizer_step,
+    createdAt: r.created_at,
+  };
+}
+
+export function saveCheckpoint(store: Store, input: NewCheckpoint): CheckpointRef {
+  store.assertWritable('save a checkpoint');
+  let blob: BlobWrite | undefined;
+  try {
+    blob = 'bytes' in input.content ? store.blobs.write(input.content.bytes) : store.blobs.importFile(input.content.file);
+    const b = blob;
+    const now = Date.now();
+    const id = store.db.transaction(() => {
+      registerBlob(store, b, now);
+      const info = store
+        .prepare('INSERT INTO checkpoints (run_id, iteration, blob_hash, config, optimizer_step, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(input.runId, input.iteration, b.hash, toJson(input.config), input.optimizerStep, now);
+      return Number(info.lastInsertRowid);
+    })();
+    return getCheckpoint(store, id);
+  } catch (e) {
+    if (blob) discardNewBlobs(store, [blob]);
+    throw e;
+  }
+}
+
+const SELECT = 'SELECT c.*, b.size FROM checkpoints c JOIN blobs b ON b.hash = c.blob_hash';
+
+export function getCheckpoint(store: Store, id: number): CheckpointRef {
+  const row = store.prepare(`${SELECT} WHERE c.id = ?`).get(id) as CheckpointRow | undefined;
+  if (!row) throw new StoreError('not-found', `no checkpoint ${id} in ${store.dbPath}`);
+  return toRecord(row);
+}
+
+export function listCheckpoints(store: Store, runId: string): CheckpointRef[] {
+  return (store.prepare(`${SELECT} WHERE c.run_id = ? ORDER BY c.iteration, c.id`).all(runId) as CheckpointRow[]).map(toRecord);
+}
+
+/** The checkpoint's bytes, verified against the hash. */
+export function readCheckpoint(store: Store, id: number): Buffer {
+  const c = getCheckpoint(store, id);
+  return store.blobs.read(c.blobHash, `checkpoint ${id} (run ${c.runId}, iteration ${c.iteration})`);
+}
+
+/**
+ * Path of the checkpoint's blob file after a streaming hash check, for a runtime that loads from a path. The
+ * file is shared content: read it, never modify it.
+ */
+export function checkpointFile(store: Store, id: number): string {
+  const c = getCheckpoint(store, id);
+  return store.blobs.verify(c.blobHash, `checkpoint ${id} (run ${c.runId}, iteration ${c.iteration})`);
+}

@@ -1,0 +1,61 @@
+/** Evaluation figures per run, iteration, benchmark set, family and metric. */
+import type { MetricRecord } from '../../shared/records.js';
+import type { Store } from './store.js';
+
+interface MetricRow {
+  run_id: string;
+  iteration: number;
+  benchmark_set_id: string;
+  family: string | null;
+  metric: string;
+  value: number;
+  n: number;
+}
+
+/** Records figures; one already there for the same key (run, iteration, set, family, metric) is replaced. */
+export function recordMetrics(store: Store, rows: readonly MetricRecord[]): void {
+  store.assertWritable('record metrics');
+  const stmt = store.prepare(
+    `INSERT OR REPLACE INTO metrics (run_id, iteration, benchmark_set_id, family, metric, value, n, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const now = Date.now();
+  store.db.transaction(() => {
+    for (const m of rows) stmt.run(m.runId, m.iteration, m.benchmarkSetId, m.family, m.metric, m.value, m.n, now);
+  })();
+}
+
+export interface MetricFilter {
+  runId: string;
+  iteration?: number;
+  benchmarkSetId?: string;
+  /** null: only the all-families figures; undefined: every family. */
+  family?: string | null;
+  metric?: string;
+}
+
+export function listMetrics(store: Store, filter: MetricFilter): MetricRecord[] {
+  const conditions: string[] = ['run_id = ?'];
+  const params: unknown[] = [filter.runId];
+  const add = (sql: string, value?: unknown): void => {
+    conditions.push(sql);
+    if (value !== undefined) params.push(value);
+  };
+  if (filter.iteration !== undefined) add('iteration = ?', filter.iteration);
+  if (filter.benchmarkSetId !== undefined) add('benchmark_set_id = ?', filter.benchmarkSetId);
+  if (filter.family === null) add('family IS NULL');
+  else if (filter.family !== undefined) add('family = ?', filter.family);
+  if (filter.metric !== undefined) add('metric = ?', filter.metric);
+  const rows = store
+    .prepare(`SELECT * FROM metrics WHERE ${conditions.join(' AND ')} ORDER BY iteration, benchmark_set_id, family IS NOT NULL, family, metric`)
+    .all(...params) as MetricRow[];
+  return rows.map((r) => ({
+    runId: r.run_id,
+    iteration: r.iteration,
+    benchmarkSetId: r.benchmark_set_id,
+    family: r.family,
+    metric: r.metric,
+    value: r.value,
+    n: r.n,
+  }));
+}

@@ -1,0 +1,179 @@
+/**
+ * Proposed questions with their programs and filter verdicts: the biggest table, written in batches by the
+ * proposer and read page by page by the controller and the QA browser.
+ */
+import type { AnswerType, Bucket } from '../../shared/proposer.js';
+import type { FilterVerdict, JsonObject, JsonValue, NewQa, QaRecord, QaVerdict } from '../../shared/records.js';
+import { StoreError } from './errors.js';
+import { fromJson, fromJsonOrNull, toJson, whereClause } from './json.js';
+import type { Store } from './store.js';
+
+interface QaRow {
+  id: number;
+  run_id: string;
+  iteration: number;
+  scene_id: string;
+  proposal_id: string;
+  proposer: string;
+  family: string;
+  difficulty: string;
+  bin: number;
+  question: string;
+  options: string | null;
+  answer_type: AnswerType;
+  answer: string | number | null;
+  program: string;
+  program_result: string;
+  verdict: QaVerdict;
+  rejected_by: string | null;
+  reason: string | null;
+  filter_verdicts: string;
+  extra: string;
+  seed: number;
+  created_at: number;
+  bucket: Bucket | null;
+  confidence: number | null;
+}
+
+function toRecord(r: QaRow): QaRecord {
+  const at = `qa ${r.id}`;
+  return {
+    id: r.id,
+    runId: r.run_id,
+    iteration: r.iteration,
+    sceneId: r.scene_id,
+    proposalId: r.proposal_id,
+    proposer: r.proposer,
+    family: r.family,
+    difficulty: fromJson<JsonObject>(r.difficulty, `${at} difficulty`),
+    bin: r.bin,
+    question: r.question,
+    options: fromJsonOrNull<string[]>(r.options, `${at} options`),
+    answerType: r.answer_type,
+    answer: r.answer,
+    program: r.program,
+    programResult: fromJson<JsonValue>(r.program_result, `${at} program_result`),
+    verdict: r.verdict,
+    rejectedBy: r.rejected_by,
+    reason: r.reason,
+    filterVerdicts: fromJson<FilterVerdict[]>(r.filter_verdicts, `${at} filter_verdicts`),
+    extra: fromJson<JsonObject>(r.extra, `${at} extra`),
+    seed: r.seed,
+    createdAt: r.created_at,
+    bucket: r.bucket,
+    confidence: r.confidence,
+  };
+}
+
+const INSERT = `
+  INSERT INTO qa (run_id, iteration, scene_id, proposal_id, proposer, family, difficulty, bin, question, options,
+                  answer_type, answer, program, program_result, verdict, rejected_by, reason, filter_verdicts, extra,
+                  seed, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * Inserts the rows with one prepared statement in one transaction (all or none) and returns their ids in the
+ * same order. The scene and the (run, iteration) must exist.
+ */
+export function insertQaBatch(store: Store, rows: readonly NewQa[]): number[] {
+  store.assertWritable('insert questions');
+  const stmt = store.prepare(INSERT);
+  const now = Date.now();
+  const ids: number[] = new Array<number>(rows.length);
+  store.db.transaction(() => {
+    for (let i = 0; i < rows.length; i++) {
+      const q = rows[i]!;
+      const info = stmt.run(
+        q.runId,
+        q.iteration,
+        q.sceneId,
+        q.proposalId,
+        q.proposer,
+        q.family,
+        toJson(q.difficulty),
+        q.bin,
+        q.question,
+        q.options === null ? null : toJson(q.options),
+        q.answerType,
+        q.answer,
+        q.program,
+        toJson(q.programResult ?? null),
+        q.verdict,
+        q.rejectedBy,
+        q.reason,
+        toJson(q.filterVerdicts),
+        toJson(q.extra),
+        q.seed,
+        now,
+      );
+      ids[i] = Number(info.lastInsertRowid);
+    }
+  })();
+  return ids;
+}
+
+export interface QaFilter {
+  runId: string;
+  iteration?: number;
+  family?: string;
+  /** The bucket of the question's latest solver output. */
+  bucket?: Bucket;
+  verdict?: QaVerdict;
+  sceneId?: string;
+}
+
+export interface QaQuery extends QaFilter {
+  limit: number;
+  offset?: number;
+}
+
+function where(f: QaFilter): { sql: string; params: unknown[] } {
+  return whereClause([
+    ['run_id', f.runId],
+    ['iteration', f.iteration],
+    ['family', f.family],
+    ['bucket', f.bucket],
+    ['verdict', f.verdict],
+    ['scene_id', f.sceneId],
+  ]);
+}
+
+/** One page of questions in insertion order. */
+export function queryQa(store: Store, query: QaQuery): QaRecord[] {
+  const w = where(query);
+  const rows = store.prepare(`SELECT * FROM qa ${w.sql} ORDER BY id LIMIT ? OFFSET ?`).all(...w.params, query.limit, query.offset ?? 0) as QaRow[];
+  return rows.map(toRecord);
+}
+
+export function countQa(store: Store, filter: QaFilter): number {
+  const w = where(filter);
+  return (store.prepare(`SELECT count(*) AS n FROM qa ${w.sql}`).get(...w.params) as { n: number }).n;
+}
+
+export function getQa(store: Store, id: number): QaRecord {
+  const row = store.prepare('SELECT * FROM qa WHERE id = ?').get(id) as QaRow | undefined;
+  if (!row) throw new StoreError('not-found', `no question ${id} in ${store.dbPath}`);
+  return toRecord(row);
+}
+
+export interface QaBucketCount {
+  sceneId: string;
+  family: string;
+  bin: number;
+  /** null: accepted but not answered yet. */
+  bucket: Bucket | null;
+  n: number;
+}
+
+/**
+ * Accepted questions of one iteration per cell of the generation mix (scene, family, bin) and bucket: what
+ * the controller reads to set the next mix.
+ */
+export function countQaBuckets(store: Store, runId: string, iteration: number): QaBucketCount[] {
+  return store
+    .prepare(
+      `SELECT scene_id AS sceneId, family, bin, bucket, n FROM qa_bucket_counts WHERE run_id = ? AND iteration = ?
+       ORDER BY scene_id, family, bin, bucket`,
+    )
+    .all(runId, iteration) as QaBucketCount[];
+}

@@ -1,0 +1,74 @@
+/** The solver's answers with their confidence; inserting one also updates its question's bucket (trigger, 0003). */
+import type { Bucket } from '../../shared/proposer.js';
+import type { NewSolverOutput, SolverOutputRecord } from '../../shared/records.js';
+import { StoreError } from './errors.js';
+import { fromJson, toJson, whereClause } from './json.js';
+import type { Store } from './store.js';
+
+interface SolverOutputRow {
+  id: number;
+  qa_id: number;
+  run_id: string;
+  iteration: number;
+  checkpoint_id: number | null;
+  prediction: string;
+  confidence: number;
+  bucket: Bucket;
+  answer_token_probs: string;
+  created_at: number;
+}
+
+function toRecord(r: SolverOutputRow): SolverOutputRecord {
+  return {
+    id: r.id,
+    qaId: r.qa_id,
+    runId: r.run_id,
+    iteration: r.iteration,
+    checkpointId: r.checkpoint_id,
+    prediction: r.prediction,
+    confidence: r.confidence,
+    bucket: r.bucket,
+    answerTokenProbs: fromJson<number[]>(r.answer_token_probs, `solver output ${r.id} answer_token_probs`),
+    createdAt: r.created_at,
+  };
+}
+
+/** Inserts outputs in one transaction; the run is taken from each output's question. Returns the new ids. */
+export function insertSolverOutputs(store: Store, rows: readonly NewSolverOutput[]): number[] {
+  store.assertWritable('insert solver outputs');
+  const stmt = store.prepare(`
+    INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs, created_at)
+    SELECT id, run_id, ?, ?, ?, ?, ?, ?, ? FROM qa WHERE id = ?`);
+  const now = Date.now();
+  const ids: number[] = [];
+  store.db.transaction(() => {
+    for (const o of rows) {
+      const info = stmt.run(o.iteration, o.checkpointId, o.prediction, o.confidence, o.bucket, toJson(o.answerTokenProbs), now, o.qaId);
+      if (info.changes !== 1) throw new StoreError('not-found', `solver output for question ${o.qaId}: no such question in ${store.dbPath}`);
+      ids.push(Number(info.lastInsertRowid));
+    }
+  })();
+  return ids;
+}
+
+export interface SolverOutputFilter {
+  runId?: string;
+  iteration?: number;
+  qaId?: number;
+  bucket?: Bucket;
+  limit?: number;
+  offset?: number;
+}
+
+export function listSolverOutputs(store: Store, filter: SolverOutputFilter): SolverOutputRecord[] {
+  const w = whereClause([
+    ['run_id', filter.runId],
+    ['iteration', filter.iteration],
+    ['qa_id', filter.qaId],
+    ['bucket', filter.bucket],
+  ]);
+  const rows = store
+    .prepare(`SELECT * FROM solver_outputs ${w.sql} ORDER BY id LIMIT ? OFFSET ?`)
+    .all(...w.params, filter.limit ?? -1, filter.offset ?? 0) as SolverOutputRow[];
+  return rows.map(toRecord);
+}

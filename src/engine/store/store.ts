@@ -1,0 +1,131 @@
+/**
+ * Opening a workspace: the connection, its pragmas, the schema check and the blob folder, bundled as a `Store`
+ * that the repository modules take as their first argument. One Store per connection; nothing global.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { BlobStore } from './blobs.js';
+import { StoreError } from './errors.js';
+import { hasVersionTable, migrate, readSchemaVersion, type MigrationResult } from './migrate.js';
+import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { workspacePaths } from './workspace.js';
+
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenStoreOptions {
+  workspaceDir: string;
+  /**
+   * Open without writing anything (the UI watching a run another process writes). Needs a database already at
+   * the latest schema; never migrates.
+   */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export interface Store {
+  readonly workspaceDir: string;
+  readonly dbPath: string;
+  readonly readonly: boolean;
+  /** The connection, for the repository modules and tests; everything else goes through the repositories. */
+  readonly db: Database.Database;
+  readonly blobs: BlobStore;
+  /** What opening did to the schema (nothing, for a read-only store). */
+  readonly migration: MigrationResult;
+  /** A statement compiled once per connection and reused. */
+  prepare(sql: string): Database.Statement;
+  /** Throws a clear error when the store is read-only; `what` names the refused action. */
+  assertWritable(what: string): void;
+  close(): void;
+}
+
+export function openStore(options: OpenStoreOptions): Store {
+  const paths = workspacePaths(options.workspaceDir);
+  const readonly = options.readonly ?? false;
+  if (readonly && !existsSync(paths.dbPath)) {
+    throw new StoreError('not-found', `no workspace database at ${paths.dbPath}`);
+  }
+  if (!readonly) mkdirSync(paths.blobsDir, { recursive: true });
+
+  let db: Database.Database;
+  try {
+    db = new Database(paths.dbPath, { readonly, fileMustExist: readonly });
+  } catch (e) {
+    throw new StoreError('open-failed', `cannot open ${paths.dbPath}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+    const version = checkVersion(db, paths.dbPath, readonly);
+    let migration: MigrationResult = { from: version, to: version, applied: [] };
+    if (!readonly) {
+      // WAL: readers (the UI) never block the writer and see each commit as a whole. synchronous=NORMAL is
+      // WAL's recommended pairing: a power cut may lose the last commits but never corrupts, and blobs are
+      // fsynced before their rows commit, so a lost commit leaves an orphan blob, not a dangling row.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    if (!readonly) migration = migrate(db);
+    return makeStore(db, paths.dir, paths.dbPath, paths.blobsDir, readonly, migration);
+  } catch (e) {
+    db.close();
+    if (e instanceof StoreError) throw e;
+    const message = (e as Error).message;
+    throw new StoreError('open-failed', `cannot open ${paths.dbPath}: ${message}`, { cause: e });
+  }
+}
+
+function checkVersion(db: Database.Database, dbPath: string, readonly: boolean): number {
+  const version = readSchemaVersion(db);
+  if (version > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'schema-too-new',
+      `${dbPath} has schema version ${version}, but this build knows versions up to ${LATEST_SCHEMA_VERSION}; open it with a newer Ouroboros Workbench`,
+    );
+  }
+  if (version === 0 && !hasVersionTable(db)) {
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'`).get() as { n: number };
+    if (tables.n > 0) throw new StoreError('not-a-workspace', `${dbPath} is an SQLite database but not a workbench one (it has tables and no schema_version)`);
+  }
+  if (readonly && version < LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'schema-too-old',
+      `${dbPath} has schema version ${version}, this build needs ${LATEST_SCHEMA_VERSION}; open the workspace read-write once to upgrade it`,
+    );
+  }
+  return version;
+}
+
+function makeStore(
+  db: Database.Database,
+  workspaceDir: string,
+  dbPath: string,
+  blobsDir: string,
+  readonly: boolean,
+  migration: MigrationResult,
+): Store {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    workspaceDir,
+    dbPath,
+    readonly,
+    db,
+    blobs: new BlobStore(blobsDir, !readonly),
+    migration,
+    prepare(sql) {
+      let s = statements.get(sql);
+      if (!s) {
+        s = db.prepare(sql);
+        statements.set(sql, s);
+      }
+      return s;
+    },
+    assertWritable(what) {
+      if (readonly) throw new StoreError('readonly', `cannot ${what}: the workspace ${workspaceDir} is open read-only`);
+    },
+    close() {
+      statements.clear();
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** Per-step training statistics (loss curves). */
+import type { TrainingStatRecord } from '../../shared/records.js';
+import type { Store } from './store.js';
+
+interface TrainingStatRow {
+  run_id: string;
+  iteration: number;
+  step: number;
+  loss: number;
+  lr: number;
+  grad_norm: number | null;
+  elapsed_ms: number;
+}
+
+export function insertTrainingStats(store: Store, rows: readonly TrainingStatRecord[]): void {
+  store.assertWritable('insert training stats');
+  const stmt = store.prepare('INSERT INTO training_stats (run_id, iteration, step, loss, lr, grad_norm, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  store.db.transaction(() => {
+    for (const r of rows) stmt.run(r.runId, r.iteration, r.step, r.loss, r.lr, r.gradNorm, r.elapsedMs);
+  })();
+}
+
+/** In step order; `iteration` omitted: the whole run. */
+export function listTrainingStats(store: Store, runId: string, iteration?: number): TrainingStatRecord[] {
+  const rows = (
+    iteration === undefined
+      ? store.prepare('SELECT * FROM training_stats WHERE run_id = ? ORDER BY iteration, step, id').all(runId)
+      : store.prepare('SELECT * FROM training_stats WHERE run_id = ? AND iteration = ? ORDER BY step, id').all(runId, iteration)
+  ) as TrainingStatRow[];
+  return rows.map((r) => ({
+    runId: r.run_id,
+    iteration: r.iteration,
+    step: r.step,
+    loss: r.loss,
+    lr: r.lr,
+    gradNorm: r.grad_norm,
+    elapsedMs: r.elapsed_ms,
+  }));
+}

@@ -1,0 +1,262 @@
+/**
+ * Records of the training loop as they cross process boundaries (engine ↔ main ↔ renderer, IPC and HTTP): plain
+ * JSON-able shapes, no classes, no typed arrays, no Node. The store persists exactly these; later stages produce
+ * and consume them. Times are milliseconds since the Unix epoch. The proposer's vocabulary (families, answer
+ * types, buckets, the generation mix) is in proposer.ts and used here as is.
+ */
+import type { AnswerType, Bucket, Mix } from './proposer.js';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+// ── Runs ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled'];
+
+/** Statuses a run never leaves: a finished run is evidence and is not resumed in place (start a new run). */
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Which status may follow which. Staying in the same status is always allowed (it refreshes `updatedAt`). */
+export const RUN_STATUS_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  queued: ['running', 'failed', 'cancelled'],
+  running: ['paused', 'completed', 'failed', 'cancelled'],
+  paused: ['running', 'failed', 'cancelled'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+/**
+ * `closed-loop`: the controller adapts the generation mix every round (the product's point).
+ * `fixed-mix`: the same mix every round, the ablation baseline. `eval-only`: no proposing or training, only
+ * evaluation of existing checkpoints.
+ */
+export type RunMode = 'closed-loop' | 'fixed-mix' | 'eval-only';
+
+/** The run's settings as the user chose them; its shape is owned by the loop, the store keeps it verbatim. */
+export type RunConfig = JsonObject;
+
+/** Every seed the run derives its randomness from, by name (see shared/random.ts `fork`). */
+export type RunSeeds = Record<string, number>;
+
+export interface NewRun {
+  /** Chosen by the store (a UUID) when omitted. */
+  id?: string;
+  name: string;
+  mode: RunMode;
+  config: RunConfig;
+  seeds: RunSeeds;
+  /** Version of the code that ran it (package version + git commit), so results can be traced to a build. */
+  codeVersion: string;
+  /** Which solver backend answers and trains (e.g. `onnx-local`, `mock`). */
+  provider: string;
+}
+
+export interface RunRecord extends Required<NewRun> {
+  status: RunStatus;
+  /** Why the run failed, when it did. */
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type SceneSplit = 'train' | 'heldout';
+
+export interface RunSceneEntry {
+  sceneId: string;
+  split: SceneSplit;
+}
+
+// ── Iterations ───────────────────────────────────────────────────────────────────────────────────────────────
+
+export type IterationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** The stages of one round, in order. */
+export type LoopStage = 'propose' | 'filter' | 'solve' | 'control' | 'train' | 'evaluate';
+
+export const LOOP_STAGES: readonly LoopStage[] = ['propose', 'filter', 'solve', 'control', 'train', 'evaluate'];
+
+export interface IterationCounts {
+  proposed: number;
+  accepted: number;
+  rejected: number;
+  easy: number;
+  frontier: number;
+  hard: number;
+}
+
+export interface IterationRecord {
+  runId: string;
+  /** 0-based; iteration 0 is the round that starts from the base model. */
+  index: number;
+  status: IterationStatus;
+  /** The stage running now, or the last one reached. */
+  stage: LoopStage | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  counts: IterationCounts;
+}
+
+// ── Proposals (QA) ───────────────────────────────────────────────────────────────────────────────────────────
+
+export type QaVerdict = 'accepted' | 'rejected';
+
+export interface FilterVerdict {
+  /** Name of the filter, e.g. `program-executes`, `answer-unique`. */
+  filter: string;
+  passed: boolean;
+  reason?: string;
+  /** The quantity the filter judged (a margin, a confidence, …). */
+  value?: number;
+}
+
+/**
+ * A proposed question with the program that computes its answer, and what the filters said about it. Rejected
+ * proposals are kept too: rejection rates per filter are part of what a run reports.
+ */
+export interface NewQa {
+  runId: string;
+  iteration: number;
+  sceneId: string;
+  /** The proposal's deterministic id (`<sceneId>/<family>/<seed>`), so a question can be traced to its draft. */
+  proposalId: string;
+  /** Who proposed it: `programmatic`, or a model's name. */
+  proposer: string;
+  /**
+   * A `Family` (proposer.ts). Typed as string because a workspace outlives builds and may hold families this
+   * build does not know.
+   */
+  family: string;
+  /** The knobs the proposer turned for this question (distractor count, distance margins, …). */
+  difficulty: JsonObject;
+  /** Coarse difficulty bin the question landed in: with scene and family, the cell of the generation mix. */
+  bin: number;
+  question: string;
+  /** Lettered option texts for choice questions; null for numeric ones. */
+  options: string[] | null;
+  answerType: AnswerType;
+  /** Ground truth as scored: the option letter for choice questions, the number for numeric ones; null when the program failed. */
+  answer: string | number | null;
+  /** Source of the program that computed the answer from the scene. */
+  program: string;
+  /** What the program returned (null when it failed to run). */
+  programResult: JsonValue;
+  verdict: QaVerdict;
+  /** The first filter that rejected it; null when accepted. */
+  rejectedBy: string | null;
+  reason: string | null;
+  filterVerdicts: FilterVerdict[];
+  /** Family-specific extras (objects the question names, a referenced frame, …). */
+  extra: JsonObject;
+  seed: number;
+}
+
+export interface QaRecord extends NewQa {
+  id: number;
+  createdAt: number;
+  /** Bucket and confidence of the latest solver output for this question (by iteration); null until answered. */
+  bucket: Bucket | null;
+  confidence: number | null;
+}
+
+// ── Solver ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface NewSolverOutput {
+  qaId: number;
+  /** The iteration in which the solver answered (may be later than the question's own iteration). */
+  iteration: number;
+  /** Checkpoint that answered; null for the base model. */
+  checkpointId: number | null;
+  prediction: string;
+  /** Geometric mean of the answer tokens' probabilities, in [0, 1]. */
+  confidence: number;
+  /** `bucketOf(confidence)` (proposer.ts) with the run's thresholds. */
+  bucket: Bucket;
+  answerTokenProbs: number[];
+}
+
+export interface SolverOutputRecord extends NewSolverOutput {
+  id: number;
+  runId: string;
+  createdAt: number;
+}
+
+// ── Training, evaluation, control ────────────────────────────────────────────────────────────────────────────
+
+export interface TrainingStatRecord {
+  runId: string;
+  iteration: number;
+  /** Optimizer step, counted over the whole run. */
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number | null;
+  /** Milliseconds since the iteration's training stage started. */
+  elapsedMs: number;
+}
+
+export interface BenchmarkSetRecord {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+}
+
+export interface NewBenchmarkQuestion {
+  sceneId: string;
+  family: string;
+  question: string;
+  options: string[] | null;
+  answerType: AnswerType;
+  answer: string | number;
+  /** Anything else the benchmark carries (its own question id, source dataset, …). */
+  metadata: JsonObject;
+}
+
+export interface BenchmarkQuestionRecord extends NewBenchmarkQuestion {
+  id: number;
+  setId: string;
+}
+
+export interface MetricRecord {
+  runId: string;
+  iteration: number;
+  benchmarkSetId: string;
+  /** Question family; null for the figure over all families. */
+  family: string | null;
+  /** e.g. `accuracy`, `mra`, `score`. */
+  metric: string;
+  value: number;
+  /** Questions the figure is computed over. */
+  n: number;
+}
+
+export interface ControllerDecisionRecord {
+  runId: string;
+  /** The iteration whose outcomes were read; the weights apply to the next one. */
+  iteration: number;
+  strategy: string;
+  /** The mix the iteration was generated with, and the one set for the next. */
+  weightsBefore: Mix;
+  weightsAfter: Mix;
+  /** The statistics the decision was made from (bucket rates per family, …). */
+  stats: JsonObject;
+  /** One sentence a person can read in the UI. */
+  reason: string;
+  createdAt: number;
+}
+
+export interface CheckpointRef {
+  id: number;
+  runId: string;
+  iteration: number;
+  /** SHA-256 (hex) of the checkpoint file in the workspace's blob folder. */
+  blobHash: string;
+  sizeBytes: number;
+  /** Model/training configuration the checkpoint was produced with. */
+  config: JsonObject;
+  optimizerStep: number;
+  createdAt: number;
+}

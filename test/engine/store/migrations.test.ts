@@ -1,0 +1,279 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  BlobStore,
+  checkpointFile,
+  createRun,
+  encodePointCloud,
+  getRun,
+  isStoreError,
+  LATEST_SCHEMA_VERSION,
+  listCheckpoints,
+  listRuns,
+  listScenes,
+  loadScene,
+  migrate,
+  MIGRATIONS,
+  openStore,
+  queryQa,
+  readSchemaVersion,
+  workspacePaths,
+  type Migration,
+} from '../../../src/engine/store/index.js';
+import { makeScene, useWorkspaces } from './fixtures.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+/** A workspace whose database was left at `version` by an older build. */
+function createAtVersion(dir: string, version: number): Database.Database {
+  const paths = workspacePaths(dir);
+  mkdirSync(paths.blobsDir, { recursive: true });
+  const db = new Database(paths.dbPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS, version);
+  return db;
+}
+
+const oldScene = makeScene('synthetic:old', { points: 40, labels: ['chair', 'chair', 'table'], frames: 3 });
+
+/** What a build at `version` would have written: raw SQL, so the test does not depend on today's repositories. */
+function seedAt(db: Database.Database, blobs: BlobStore, version: number): void {
+  const segments = oldScene.objects.map((o) => ({ objectId: o.id, pointIndices: o.pointIndices! }));
+  const cloud = blobs.write(encodePointCloud(oldScene.points!, segments));
+  const ckpt = blobs.write(new TextEncoder().encode('checkpoint weights v1'));
+  const insertBlob = db.prepare('INSERT INTO blobs (hash, size, created_at) VALUES (?, ?, 1)');
+  insertBlob.run(cloud.hash, cloud.size);
+  insertBlob.run(ckpt.hash, ckpt.size);
+  const metadata = JSON.stringify({
+    objects: oldScene.objects.map(({ pointIndices: _p, ...o }) => o),
+    room: oldScene.room,
+    trajectory: oldScene.trajectory,
+    provenance: oldScene.provenance,
+  });
+  const base = [oldScene.id, 'synthetic', 'synthetic', 'old', metadata, cloud.hash, 3, 40, 3, oldScene.room.area];
+  if (version >= 2) {
+    db.prepare(
+      `INSERT INTO scenes (id, dataset, source, source_id, metadata, points_blob, object_count, point_count, frame_count, room_area,
+        label_count, synthesised, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2, '["pointCloud"]', 1, 1)`,
+    ).run(...base);
+  } else {
+    db.prepare(
+      `INSERT INTO scenes (id, dataset, source, source_id, metadata, points_blob, object_count, point_count, frame_count, room_area,
+        created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)`,
+    ).run(...base);
+  }
+  db.prepare(
+    `INSERT INTO runs (id, name, mode, config, seeds, code_version, status, provider, error, created_at, updated_at)
+     VALUES ('run-old', 'old run', 'closed-loop', '{"iterations":2}', '{"root":5}', '0.0.1', 'completed', 'mock', NULL, 1, 2)`,
+  ).run();
+  db.prepare(`INSERT INTO iterations (run_id, idx, status, stage) VALUES ('run-old', 0, 'completed', 'evaluate'), ('run-old', 1, 'completed', 'evaluate')`).run();
+  const qa = db.prepare(
+    `INSERT INTO qa (id, run_id, iteration, scene_id, proposal_id, proposer, family, difficulty, bin, question, options, answer_type,
+       answer, program, program_result, verdict, rejected_by, reason, filter_verdicts, extra, seed, created_at)
+     VALUES (?, 'run-old', 0, ?, 'p', 'programmatic', ?, '{"margin":0.3}', 1, 'How many chairs?', NULL, 'number', 2,
+       'return 2;', '2', 'accepted', NULL, NULL, '[{"filter":"executes","passed":true}]', '{}', 7, 1)`,
+  );
+  qa.run(1, oldScene.id, 'object_counting');
+  qa.run(2, oldScene.id, 'object_abs_distance');
+  db.prepare(
+    `INSERT INTO checkpoints (id, run_id, iteration, blob_hash, config, optimizer_step, created_at) VALUES (1, 'run-old', 0, ?, '{"lr":0.0001}', 50, 1)`,
+  ).run(ckpt.hash);
+  const out = db.prepare(
+    `INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs, created_at)
+     VALUES (1, 'run-old', ?, ?, '2', ?, ?, '[0.5]', 1)`,
+  );
+  out.run(1, 1, 0.95, 'easy');
+  out.run(0, null, 0.05, 'hard');
+}
+
+describe('schema migrations', () => {
+  const ws = useWorkspaces();
+
+  it('are numbered 1, 2, 3 … and each lives in its own module named after its number', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    const files = readdirSync(join(here, '../../../src/engine/store/migrations')).filter((f) => /^\d{4}_/.test(f)).sort();
+    expect(files.map((f) => Number(f.slice(0, 4)))).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
+  });
+
+  it('create an empty workspace at the latest version with WAL, foreign keys and a busy timeout', () => {
+    const dir = ws.dir();
+    const store = ws.open(dir);
+    expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets']);
+    expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const tables = store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all();
+    expect(tables).toEqual([
+      'benchmark_questions',
+      'benchmark_sets',
+      'blobs',
+      'checkpoints',
+      'controller_decisions',
+      'iterations',
+      'metrics',
+      'qa',
+      'run_scenes',
+      'runs',
+      'scenes',
+      'schema_version',
+      'solver_outputs',
+      'training_stats',
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(expect.arrayContaining(['blobs', 'workbench.db']));
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
+    const again = ws.open(dir);
+    expect(again.migration).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
+  });
+
+  for (let k = 1; k < LATEST_SCHEMA_VERSION; k++) {
+    it(`bring a version-${k} workspace with data to the latest version, data intact`, () => {
+      const dir = ws.dir();
+      const db = createAtVersion(dir, k);
+      expect(readSchemaVersion(db)).toBe(k);
+      seedAt(db, new BlobStore(workspacePaths(dir).blobsDir, true), k);
+      db.close();
+
+      const store = ws.open(dir);
+      expect(store.migration).toMatchObject({ from: k, to: LATEST_SCHEMA_VERSION });
+      expect(store.db.pragma('foreign_key_check')).toEqual([]);
+      expect(loadScene(store, oldScene.id)).toEqual(oldScene);
+      expect(listScenes(store)).toEqual([
+        {
+          id: oldScene.id,
+          dataset: 'synthetic',
+          source: 'synthetic',
+          objectCount: 3,
+          labelCount: 2,
+          pointCount: 40,
+          frameCount: 3,
+          roomArea: oldScene.room.area,
+          synthesised: ['pointCloud'],
+        },
+      ]);
+      expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { iterations: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2 });
+      const qa = queryQa(store, { runId: 'run-old', limit: 10 });
+      expect(qa.map((q) => [q.id, q.family, q.answer, q.bucket, q.confidence])).toEqual([
+        [1, 'object_counting', 2, 'easy', 0.95],
+        [2, 'object_abs_distance', 2, null, null],
+      ]);
+      expect(queryQa(store, { runId: 'run-old', bucket: 'easy', limit: 10 }).map((q) => q.id)).toEqual([1]);
+      const [ckpt] = listCheckpoints(store, 'run-old');
+      expect(ckpt).toMatchObject({ id: 1, optimizerStep: 50, config: { lr: 0.0001 } });
+      expect(checkpointFile(store, 1)).toContain(ckpt!.blobHash);
+    });
+  }
+
+  it('refuse a database newer than this build, naming the file and both versions', () => {
+    const dir = ws.dir();
+    ws.open(dir).close();
+    const raw = new Database(workspacePaths(dir).dbPath);
+    raw.prepare(`INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from the future', 1)`).run(LATEST_SCHEMA_VERSION + 1);
+    raw.close();
+    for (const readonly of [false, true]) {
+      const e = errorOf(() => openStore({ workspaceDir: dir, readonly }));
+      expect(isStoreError(e, 'schema-too-new')).toBe(true);
+      expect(e.message).toContain(workspacePaths(dir).dbPath);
+      expect(e.message).toContain(`schema version ${LATEST_SCHEMA_VERSION + 1}`);
+      expect(e.message).toContain(`up to ${LATEST_SCHEMA_VERSION}`);
+    }
+  });
+
+  it('refuse an SQLite file that is not a workspace, and a file that is not SQLite', () => {
+    const dir = ws.dir();
+    const foreign = new Database(workspacePaths(dir).dbPath);
+    foreign.exec('CREATE TABLE photos (id INTEGER)');
+    foreign.close();
+    expect(errorOf(() => openStore({ workspaceDir: dir })).message).toMatch(/workbench\.db is an SQLite database but not a workbench one/);
+
+    const dir2 = ws.dir();
+    writeFileSync(workspacePaths(dir2).dbPath, 'this is not a database, just some text that is long enough to have a header');
+    const e = errorOf(() => openStore({ workspaceDir: dir2 }));
+    expect(isStoreError(e, 'open-failed')).toBe(true);
+    expect(e.message).toContain(workspacePaths(dir2).dbPath);
+  });
+
+  it('roll a failing migration back completely', () => {
+    const dir = ws.dir();
+    const db = createAtVersion(dir, LATEST_SCHEMA_VERSION);
+    const broken: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: 'broken',
+      up: (d) => d.exec('CREATE TABLE half_done (x); ALTER TABLE runs ADD COLUMN tag TEXT; INSERT INTO no_such_table VALUES (1);'),
+    };
+    expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow(/no such table/);
+    expect(readSchemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'`).pluck().get()).toBe(0);
+    expect(db.prepare(`SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'tag'`).pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('refuse a migration list with gaps', () => {
+    const db = new Database(':memory:');
+    expect(() => migrate(db, [MIGRATIONS[0]!, MIGRATIONS[2]!])).toThrow(/entry 1 .* has version 3, expected 2/);
+    db.close();
+  });
+});
+
+describe('read-only stores', () => {
+  const ws = useWorkspaces();
+
+  it('see what a writer commits, while the writer keeps writing', () => {
+    const dir = ws.dir();
+    const writer = ws.open(dir);
+    const reader = ws.open(dir, true);
+    expect(reader.readonly).toBe(true);
+    expect(listRuns(reader)).toEqual([]);
+    const run = createRun(writer, { name: 'live', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' });
+    expect(listRuns(reader).map((r) => r.id)).toEqual([run.id]);
+    // A reader in the middle of a read transaction keeps its snapshot; the writer is not blocked by it.
+    reader.db.exec('BEGIN');
+    expect(listRuns(reader)).toHaveLength(1);
+    createRun(writer, { name: 'second', mode: 'fixed-mix', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' });
+    expect(listRuns(reader)).toHaveLength(1);
+    reader.db.exec('COMMIT');
+    expect(listRuns(reader)).toHaveLength(2);
+  });
+
+  it('refuse to write, with an error naming the action', () => {
+    const dir = ws.dir();
+    ws.open(dir).close();
+    const reader = ws.open(dir, true);
+    const e = errorOf(() => createRun(reader, { name: 'x', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' }));
+    expect(isStoreError(e, 'readonly')).toBe(true);
+    expect(e.message).toMatch(/cannot create a run: the workspace .* is open read-only/);
+  });
+
+  it('open a workspace no process has open, and refuse a missing or outdated one', () => {
+    const dir = ws.dir();
+    ws.open(dir).close();
+    expect(listRuns(ws.open(dir, true))).toEqual([]);
+
+    const missing = join(ws.dir(), 'nowhere');
+    expect(isStoreError(errorOf(() => openStore({ workspaceDir: missing, readonly: true })), 'not-found')).toBe(true);
+    expect(readdirSync(dirname(missing))).toEqual([]);
+
+    const old = ws.dir();
+    createAtVersion(old, 1).close();
+    const e = errorOf(() => openStore({ workspaceDir: old, readonly: true }));
+    expect(isStoreError(e, 'schema-too-old')).toBe(true);
+    expect(e.message).toContain('schema version 1, this build needs');
+  });
+});
