@@ -1,0 +1,358 @@
+/**
+ * The read-only scene API that programs run against. One implementation serves both sides: the host calls
+ * `createSceneApi` directly (filters, families) and the sandbox evaluates `sceneApiPrelude()`, which is the
+ * same function as source text. That is why `createSceneApi` must stay self-contained: no imported values, no
+ * module-level helpers, only ES2023 built-ins — anything else would be a ReferenceError inside QuickJS.
+ * Definitions of every function: API.md beside this file.
+ */
+import type { ObjectRef, ObjectView, ProgramSceneData, SceneApi } from './types.js';
+
+interface Geometry {
+  view: ObjectView;
+  /** Centre. */
+  c: number[];
+  /** Local axes: axis j is (a[3j], a[3j+1], a[3j+2]). */
+  a: number[];
+  /** Half extents. */
+  h: number[];
+  /** 8 corners, xyz interleaved, corner k has signs (k&1 ? +x : −x, k&2 ? +y : −y, k&4 ? +z : −z). */
+  corners: number[];
+  /** Per edge (EDGES order): midpoint xyz and half length, 4 numbers each; bounds prune edge pairs. */
+  edges: number[];
+  zMin: number;
+  zMax: number;
+}
+
+export function createSceneApi(data: ProgramSceneData): SceneApi {
+  // Corner-index pairs of the 12 box edges (corners differ in exactly one sign bit).
+  const EDGES = [0, 1, 2, 3, 4, 5, 6, 7, 0, 2, 1, 3, 4, 6, 5, 7, 0, 4, 1, 5, 2, 6, 3, 7];
+  // Below this a distance is rounding noise of touching boxes, reported as contact.
+  const CONTACT = 1e-9;
+
+  const fail = (message: string): never => {
+    throw new Error(message);
+  };
+
+  const finiteList = (v: unknown, n: number, what: string): number[] => {
+    if (!Array.isArray(v) || v.length !== n) return fail(`${what}: expected ${n} numbers`);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== 'number' || !Number.isFinite(x)) return fail(`${what}[${i}]: expected a finite number`);
+      out.push(x);
+    }
+    return out;
+  };
+
+  const freezeList = <T>(items: T[]): readonly T[] => Object.freeze(items);
+
+  // ---- objects -------------------------------------------------------------------------------------------
+
+  const byId = new Map<number, Geometry>();
+  const labelLists = new Map<string, ObjectView[]>();
+  if (!data || !Array.isArray(data.objects)) fail('scene data: expected an objects array');
+  for (const o of data.objects) {
+    if (typeof o.id !== 'number' || !Number.isFinite(o.id)) fail('scene data: object id must be a finite number');
+    if (typeof o.label !== 'string') fail(`object ${o.id}: label must be a string`);
+    if (byId.has(o.id)) fail(`scene data: duplicate object id ${o.id}`);
+    const c = finiteList(o.center, 3, `object ${o.id} center`);
+    const e = finiteList(o.extents, 3, `object ${o.id} extents`);
+    const r = finiteList(o.rotation, 9, `object ${o.id} rotation`);
+    const a = [r[0]!, r[3]!, r[6]!, r[1]!, r[4]!, r[7]!, r[2]!, r[5]!, r[8]!];
+    const h = [e[0]! / 2, e[1]! / 2, e[2]! / 2];
+    const corners: number[] = [];
+    for (let k = 0; k < 8; k++) {
+      const sx = k & 1 ? h[0]! : -h[0]!;
+      const sy = k & 2 ? h[1]! : -h[1]!;
+      const sz = k & 4 ? h[2]! : -h[2]!;
+      for (let i = 0; i < 3; i++) corners.push(c[i]! + a[i]! * sx + a[3 + i]! * sy + a[6 + i]! * sz);
+    }
+    const edges: number[] = [];
+    for (let k = 0; k < 24; k += 2) {
+      const p = 3 * EDGES[k]!, q = 3 * EDGES[k + 1]!;
+      const dx = corners[q]! - corners[p]!, dy = corners[q + 1]! - corners[p + 1]!, dz = corners[q + 2]! - corners[p + 2]!;
+      edges.push((corners[p]! + corners[q]!) / 2, (corners[p + 1]! + corners[q + 1]!) / 2, (corners[p + 2]! + corners[q + 2]!) / 2, Math.sqrt(dx * dx + dy * dy + dz * dz) / 2);
+    }
+    const zReach = Math.abs(r[6]!) * h[0]! + Math.abs(r[7]!) * h[1]! + Math.abs(r[8]!) * h[2]!;
+    const view = Object.freeze({
+      id: o.id,
+      label: o.label,
+      center: Object.freeze([c[0]!, c[1]!, c[2]!] as [number, number, number]),
+      extents: Object.freeze([e[0]!, e[1]!, e[2]!] as [number, number, number]),
+      rotation: Object.freeze(r as [number, number, number, number, number, number, number, number, number]),
+    });
+    byId.set(o.id, { view, c, a, h, corners, edges, zMin: c[2]! - zReach, zMax: c[2]! + zReach });
+  }
+  const sortedIds = Array.from(byId.keys()).sort((x, y) => x - y);
+  const allViews = freezeList(sortedIds.map((id) => byId.get(id)!.view));
+  for (const v of allViews) {
+    const list = labelLists.get(v.label);
+    if (list) list.push(v);
+    else labelLists.set(v.label, [v]);
+  }
+  const frozenLabelLists = new Map<string, readonly ObjectView[]>();
+  for (const [label, list] of labelLists) frozenLabelLists.set(label, freezeList(list));
+  // Plain code-unit order, never localeCompare: the sandbox and the host must sort identically.
+  const allLabels = freezeList(Array.from(labelLists.keys()).sort());
+  const NONE = freezeList<ObjectView>([]);
+  const NONE_FRAMES = freezeList<number>([]);
+
+  const describe = (v: unknown): string => {
+    if (v === null) return 'null';
+    if (typeof v === 'string') return JSON.stringify(v);
+    return typeof v;
+  };
+
+  const geom = (ref: ObjectRef, what: string): Geometry => {
+    const r: unknown = ref;
+    let id: unknown;
+    if (typeof r === 'number') id = r;
+    else if (r !== null && typeof r === 'object') id = (r as { id?: unknown }).id;
+    if (typeof id !== 'number') throw new TypeError(`${what}: expected an object or an object id, got ${describe(r)}`);
+    const g = byId.get(id);
+    if (!g) return fail(`${what}: no object with id ${id}`);
+    return g;
+  };
+
+  // ---- frames --------------------------------------------------------------------------------------------
+
+  const frames = data.frames;
+  if (typeof frames !== 'number' || !Number.isInteger(frames) || frames < 0) fail('scene data: frames must be a non-negative integer');
+  if (!Array.isArray(data.cameras) || data.cameras.length !== frames) fail(`scene data: expected ${frames} cameras, one per frame`);
+  const cameraPositions = data.cameras.map((cam, i) => finiteList(cam.position, 3, `camera ${i} position`));
+  const visibility = data.visibility || {};
+  const visibleLists = new Map<number, readonly number[]>();
+  const firstFrames = new Map<number, number | null>();
+  for (const id of sortedIds) {
+    const key = String(id);
+    const v = Object.prototype.hasOwnProperty.call(visibility, key) ? visibility[key] : undefined;
+    visibleLists.set(id, freezeList(v && Array.isArray(v.frames) ? v.frames.slice() : []));
+    firstFrames.set(id, v && typeof v.firstFrame === 'number' ? v.firstFrame : null);
+  }
+
+  const checkFrame = (frame: unknown): number => {
+    if (typeof frame !== 'number' || !Number.isInteger(frame) || frame < 0 || frame >= frames) {
+      const range = frames === 0 ? 'the scene has no video frames' : `frames are 0 to ${frames - 1}`;
+      throw new RangeError(`frame ${String(frame)} out of range: ${range}`);
+    }
+    return frame;
+  };
+
+  // ---- geometry ------------------------------------------------------------------------------------------
+
+  /** Squared distance from a point to the solid box (0 inside). */
+  const pointBoxSq = (g: Geometry, px: number, py: number, pz: number): number => {
+    const dx = px - g.c[0]!;
+    const dy = py - g.c[1]!;
+    const dz = pz - g.c[2]!;
+    let s = 0;
+    for (let j = 0; j < 3; j++) {
+      const t = g.a[3 * j]! * dx + g.a[3 * j + 1]! * dy + g.a[3 * j + 2]! * dz;
+      const over = Math.abs(t) - g.h[j]!;
+      if (over > 0) s += over * over;
+    }
+    return s;
+  };
+
+  const clamp = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
+
+  /** Squared distance between segments P = p[i..], Q = q[j..] of two corner arrays (Ericson, RTCD 5.1.9). */
+  const segmentSq = (p: number[], p0: number, p1: number, q: number[], q0: number, q1: number): number => {
+    const d1x = p[p1]! - p[p0]!, d1y = p[p1 + 1]! - p[p0 + 1]!, d1z = p[p1 + 2]! - p[p0 + 2]!;
+    const d2x = q[q1]! - q[q0]!, d2y = q[q1 + 1]! - q[q0 + 1]!, d2z = q[q1 + 2]! - q[q0 + 2]!;
+    const rx = p[p0]! - q[q0]!, ry = p[p0 + 1]! - q[q0 + 1]!, rz = p[p0 + 2]! - q[q0 + 2]!;
+    const a = d1x * d1x + d1y * d1y + d1z * d1z;
+    const e = d2x * d2x + d2y * d2y + d2z * d2z;
+    const f = d2x * rx + d2y * ry + d2z * rz;
+    let s = 0;
+    let t = 0;
+    if (a <= 1e-30 && e <= 1e-30) {
+      s = 0;
+      t = 0;
+    } else if (a <= 1e-30) {
+      t = clamp(f / e);
+    } else {
+      const c = d1x * rx + d1y * ry + d1z * rz;
+      if (e <= 1e-30) {
+        s = clamp(-c / a);
+      } else {
+        const b = d1x * d2x + d1y * d2y + d1z * d2z;
+        const denom = a * e - b * b;
+        // Parallel edges: any s works; the clamps below then find the true closest pair.
+        s = denom > 1e-12 * a * e ? clamp((b * f - c * e) / denom) : 0;
+        t = (b * s + f) / e;
+        if (t < 0) {
+          t = 0;
+          s = clamp(-c / a);
+        } else if (t > 1) {
+          t = 1;
+          s = clamp((b - c) / a);
+        }
+      }
+    }
+    const x = rx + d1x * s - d2x * t;
+    const y = ry + d1y * s - d2y * t;
+    const z = rz + d1z * s - d2z * t;
+    return x * x + y * y + z * z;
+  };
+
+  /** Half-width of the box's projection onto unit axis (lx, ly, lz). */
+  const radiusAlong = (g: Geometry, lx: number, ly: number, lz: number): number =>
+    g.h[0]! * Math.abs(g.a[0]! * lx + g.a[1]! * ly + g.a[2]! * lz) +
+    g.h[1]! * Math.abs(g.a[3]! * lx + g.a[4]! * ly + g.a[5]! * lz) +
+    g.h[2]! * Math.abs(g.a[6]! * lx + g.a[7]! * ly + g.a[8]! * lz);
+
+  /** Gap between the boxes' projections onto unit axis l (t = B's centre − A's): a lower bound of their distance. */
+  const axisGap = (A: Geometry, B: Geometry, tx: number, ty: number, tz: number, lx: number, ly: number, lz: number): number =>
+    Math.abs(tx * lx + ty * ly + tz * lz) - radiusAlong(A, lx, ly, lz) - radiusAlong(B, lx, ly, lz);
+
+  /**
+   * Exact distance between two solid oriented boxes. The separating-axis test (15 axes) decides overlap; for
+   * disjoint boxes the closest pair lies on a vertex–box or an edge–edge pair (the contact set of two convex
+   * polytopes is a planar polygon intersection, whose vertices are polytope vertices or edge crossings), so the
+   * minimum over those 16 + 144 features is the distance, not an approximation.
+   */
+  const boxDistance = (A: Geometry, B: Geometry): number => {
+    const tx = B.c[0]! - A.c[0]!, ty = B.c[1]! - A.c[1]!, tz = B.c[2]! - A.c[2]!;
+    let gap = -Infinity;
+    for (let j = 0; j < 3; j++) {
+      gap = Math.max(gap, axisGap(A, B, tx, ty, tz, A.a[3 * j]!, A.a[3 * j + 1]!, A.a[3 * j + 2]!));
+      gap = Math.max(gap, axisGap(A, B, tx, ty, tz, B.a[3 * j]!, B.a[3 * j + 1]!, B.a[3 * j + 2]!));
+    }
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        const ax = A.a[3 * i]!, ay = A.a[3 * i + 1]!, az = A.a[3 * i + 2]!;
+        const bx = B.a[3 * j]!, by = B.a[3 * j + 1]!, bz = B.a[3 * j + 2]!;
+        const lx = ay * bz - az * by, ly = az * bx - ax * bz, lz = ax * by - ay * bx;
+        const n = Math.sqrt(lx * lx + ly * ly + lz * lz);
+        // Near-parallel edges give no axis the face axes do not already cover.
+        if (n > 1e-9) gap = Math.max(gap, axisGap(A, B, tx, ty, tz, lx / n, ly / n, lz / n));
+      }
+    if (gap <= 0) return 0;
+    let best = Infinity;
+    for (let k = 0; k < 24; k += 3) {
+      best = Math.min(best, pointBoxSq(B, A.corners[k]!, A.corners[k + 1]!, A.corners[k + 2]!));
+      best = Math.min(best, pointBoxSq(A, B.corners[k]!, B.corners[k + 1]!, B.corners[k + 2]!));
+    }
+    let reach = Math.sqrt(best);
+    for (let i = 0; i < 12; i++)
+      for (let j = 0; j < 12; j++) {
+        // Two segments are no closer than their midpoints' distance less both half lengths.
+        const mx = A.edges[4 * i]! - B.edges[4 * j]!, my = A.edges[4 * i + 1]! - B.edges[4 * j + 1]!, mz = A.edges[4 * i + 2]! - B.edges[4 * j + 2]!;
+        const r = reach + A.edges[4 * i + 3]! + B.edges[4 * j + 3]!;
+        if (mx * mx + my * my + mz * mz > r * r) continue;
+        const sq = segmentSq(A.corners, 3 * EDGES[2 * i]!, 3 * EDGES[2 * i + 1]!, B.corners, 3 * EDGES[2 * j]!, 3 * EDGES[2 * j + 1]!);
+        if (sq < best) {
+          best = sq;
+          reach = Math.sqrt(best);
+        }
+      }
+    // Every axis gap is a lower bound of the distance; taking the max guards the rounding of the minimum.
+    const d = Math.max(Math.sqrt(best), gap);
+    return d < CONTACT ? 0 : d;
+  };
+
+  // The host may hand in distances it computed with this same function (V8 is ~40× faster than the sandbox's
+  // interpreter); they seed the memo, so a program's scene.distance() is then a lookup.
+  const distanceMemo = new Map<string, number>(Object.entries(data.distances || {}));
+
+  // ---- the API -------------------------------------------------------------------------------------------
+
+  const api: SceneApi = {
+    objects: () => allViews,
+    byLabel: (label) => frozenLabelLists.get(label) || NONE,
+    count: (label) => (frozenLabelLists.get(label) || NONE).length,
+    unique: (label) => {
+      const list = frozenLabelLists.get(label) || NONE;
+      if (list.length === 0) return fail(`label '${label}' not found: 0 objects`);
+      if (list.length > 1) return fail(`label '${label}' is not unique: ${list.length} objects`);
+      return list[0]!;
+    },
+    object: (id) => geom(id, 'object').view,
+    labels: () => allLabels,
+    distance: (a, b) => {
+      const A = geom(a, 'distance');
+      const B = geom(b, 'distance');
+      if (A === B) return 0;
+      const key = A.view.id < B.view.id ? `${A.view.id},${B.view.id}` : `${B.view.id},${A.view.id}`;
+      let d = distanceMemo.get(key);
+      if (d === undefined) {
+        d = A.view.id < B.view.id ? boxDistance(A, B) : boxDistance(B, A);
+        distanceMemo.set(key, d);
+      }
+      return d;
+    },
+    centerDistance: (a, b) => {
+      const A = geom(a, 'centerDistance');
+      const B = geom(b, 'centerDistance');
+      return Math.hypot(A.c[0]! - B.c[0]!, A.c[1]! - B.c[1]!, A.c[2]! - B.c[2]!);
+    },
+    longestDimension: (a) => {
+      const h = geom(a, 'longestDimension').h;
+      return 2 * Math.max(h[0]!, h[1]!, h[2]!);
+    },
+    height: (a) => {
+      const g = geom(a, 'height');
+      return g.zMax - g.zMin;
+    },
+    bottom: (a) => geom(a, 'bottom').zMin,
+    top: (a) => geom(a, 'top').zMax,
+    volume: (a) => {
+      const h = geom(a, 'volume').h;
+      return 8 * h[0]! * h[1]! * h[2]!;
+    },
+    floorAngle: (from, facing, target) => {
+      const P = geom(from, 'floorAngle');
+      const O = geom(facing, 'floorAngle');
+      const X = geom(target, 'floorAngle');
+      const ux = O.c[0]! - P.c[0]!, uy = O.c[1]! - P.c[1]!;
+      const vx = X.c[0]! - P.c[0]!, vy = X.c[1]! - P.c[1]!;
+      const same = (q: Geometry): string => `'${q.view.label}' #${q.view.id} stands at the floor position of '${P.view.label}' #${P.view.id}`;
+      if (Math.hypot(ux, uy) < CONTACT) fail(`floorAngle: facing is undefined: ${same(O)}`);
+      if (Math.hypot(vx, vy) < CONTACT) fail(`floorAngle: direction is undefined: ${same(X)}`);
+      const deg = (Math.atan2(ux * vy - uy * vx, ux * vx + uy * vy) * 180) / Math.PI;
+      // atan2 gives −180 for a −0 cross product; the range is (−180, 180].
+      return deg <= -180 ? 180 : deg;
+    },
+    roomArea: () => data.roomArea,
+    floorZ: () => data.floorZ,
+    frameCount: () => frames,
+    firstVisibleFrame: (a) => firstFrames.get(geom(a, 'firstVisibleFrame').view.id) ?? null,
+    visibleFrames: (a) => visibleLists.get(geom(a, 'visibleFrames').view.id) || NONE_FRAMES,
+    cameraDistance: (a, frame) => {
+      const g = geom(a, 'cameraDistance');
+      const p = cameraPositions[checkFrame(frame)]!;
+      return Math.sqrt(pointBoxSq(g, p[0]!, p[1]!, p[2]!));
+    },
+    round: (x, digits) => {
+      const d = digits === undefined ? 0 : digits;
+      if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 12) throw new RangeError(`round: digits must be an integer from 0 to 12, got ${String(digits)}`);
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new TypeError(`round: expected a finite number, got ${String(x)}`);
+      const f = Math.pow(10, d);
+      // 15 significant digits first undoes binary representation error, so 1.005 rounds as the decimal it shows.
+      const scaled = Number((Math.abs(x) * f).toPrecision(15));
+      const r = (Math.sign(x) * Math.round(scaled)) / f;
+      return r === 0 ? 0 : r;
+    },
+  };
+  return Object.freeze(api);
+}
+
+/** Source text that defines `createSceneApi` in a fresh realm (the sandbox), runnable before `createSceneApi(DATA)`. */
+export function sceneApiPrelude(): string {
+  // Bundlers that keep function names wrap inner functions in __name(fn, "name"); make that a no-op.
+  return 'const __name = (f, _n) => f;\nconst createSceneApi = ' + createSceneApi.toString() + ';';
+}
+
+/**
+ * The scene data with every pairwise box distance filled in, computed host-side by the same implementation.
+ * Sandboxed programs then look distances up instead of running the geometry in the interpreter.
+ */
+export function withDistanceTable(data: ProgramSceneData): ProgramSceneData {
+  const api = createSceneApi(data);
+  const ids = data.objects.map((o) => o.id).sort((a, b) => a - b);
+  const distances: Record<string, number> = {};
+  for (let i = 0; i < ids.length; i++)
+    for (let j = i + 1; j < ids.length; j++) distances[`${ids[i]},${ids[j]}`] = api.distance(ids[i]!, ids[j]!);
+  return { ...data, distances };
+}

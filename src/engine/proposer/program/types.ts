@@ -1,0 +1,92 @@
+/**
+ * The program's view of a scene. `ProgramSceneData` is the JSON that crosses into the sandbox; `SceneApi` is
+ * what `createSceneApi` builds from it, identically in the sandbox and on the host (see API.md).
+ */
+
+export type Triple = [number, number, number];
+
+export interface ProgramObject {
+  id: number;
+  label: string;
+  center: Triple;
+  /** Full edge lengths along the box's local axes. */
+  extents: Triple;
+  /** Row-major local → world rotation; columns are the local axes (orthonormal, det = +1). */
+  rotation: number[];
+}
+
+export interface ProgramVisibility {
+  /** First frame whose visible fraction reaches the threshold, or null when never. */
+  firstFrame: number | null;
+  /** Ascending frames whose visible fraction reaches the threshold. */
+  frames: number[];
+  /** Largest visible fraction over all frames (0 without a trajectory). */
+  maxFraction: number;
+}
+
+export interface ProgramCamera {
+  /** Camera centre in world coordinates. */
+  position: Triple;
+  /** Unit optical axis (camera +z) in world coordinates. */
+  forward: Triple;
+}
+
+/** Plain JSON (no Maps, no typed arrays) so it can be serialised into the sandbox unchanged. */
+export interface ProgramSceneData {
+  sceneId: string;
+  /** Floor area in m². */
+  roomArea: number;
+  /** World Z of the floor: the room's when known, else the lowest box bottom (0 for an empty scene). */
+  floorZ: number;
+  objects: ProgramObject[];
+  /** Number of video frames the program can refer to (0 when the scene has no trajectory). */
+  frames: number;
+  /** Frames per second of those frames, when the trajectory has timestamps. */
+  fps?: number;
+  /** Keyed by object id (as a JSON object key). Objects without an entry count as never visible. */
+  visibility: Record<string, ProgramVisibility>;
+  /** One per frame, in frame order. */
+  cameras: ProgramCamera[];
+  /**
+   * Optional precomputed closest-point distances keyed "<smaller id>,<larger id>", computed by the host with
+   * the same `createSceneApi` (see `withDistanceTable`).
+   */
+  distances?: Record<string, number>;
+}
+
+/** A read-only object as programs see it. */
+export interface ObjectView {
+  readonly id: number;
+  readonly label: string;
+  readonly center: readonly [number, number, number];
+  readonly extents: readonly [number, number, number];
+  readonly rotation: readonly [number, number, number, number, number, number, number, number, number];
+}
+
+/** Every object argument accepts a view or an object id. */
+export type ObjectRef = ObjectView | number;
+
+/** The read-only scene API given to programs as `scene`. Definitions: API.md. */
+export interface SceneApi {
+  objects(): readonly ObjectView[];
+  byLabel(label: string): readonly ObjectView[];
+  count(label: string): number;
+  unique(label: string): ObjectView;
+  object(id: number): ObjectView;
+  labels(): readonly string[];
+  distance(a: ObjectRef, b: ObjectRef): number;
+  centerDistance(a: ObjectRef, b: ObjectRef): number;
+  longestDimension(a: ObjectRef): number;
+  height(a: ObjectRef): number;
+  bottom(a: ObjectRef): number;
+  top(a: ObjectRef): number;
+  volume(a: ObjectRef): number;
+  floorAngle(from: ObjectRef, facing: ObjectRef, target: ObjectRef): number;
+  roomArea(): number;
+  floorZ(): number;
+  frameCount(): number;
+  firstVisibleFrame(a: ObjectRef): number | null;
+  visibleFrames(a: ObjectRef): readonly number[];
+  cameraDistance(a: ObjectRef, frame: number): number;
+  round(x: number, digits?: number): number;
+}
