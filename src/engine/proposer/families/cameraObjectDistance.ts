@@ -1,0 +1,38 @@
+import type { FamilySpec } from '../types.js';
+import { binByUpperBounds, q, uniqueVisibleLabels } from './common.js';
+
+const DISTANCE_BINS = [1.5, 3];
+
+export const cameraObjectDistance: FamilySpec = {
+  id: 'camera_object_distance',
+  answerType: 'number',
+  definition: "Distance in metres from the camera centre at the given frame to the closest point of the object's oriented box, rounded to 0.01 m; the object must be visible in that frame.",
+  knobs: { distance: 'metres (bins: < 1.5, 1.5–3, ≥ 3)', frame: 'frame index (0-based; the question says it 1-based)' },
+  bins: 3,
+  draft({ api, rng, bin }) {
+    if (api.frameCount() === 0) return { skip: 'the scene has no trajectory' };
+    const labels = uniqueVisibleLabels(api);
+    if (labels.length === 0) return { skip: 'no uniquely named, visible object' };
+    let label = labels[0]!;
+    let frame = 0;
+    let d = 0;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      label = rng.pick(labels);
+      frame = rng.pick(api.visibleFrames(api.unique(label)));
+      d = api.cameraDistance(api.unique(label), frame);
+      if (binByUpperBounds(d, DISTANCE_BINS) === bin) break;
+    }
+    return {
+      family: 'camera_object_distance',
+      answerType: 'number',
+      difficulty: { distance: Math.round(d * 100) / 100, frame },
+      bin: binByUpperBounds(d, DISTANCE_BINS),
+      question: `In frame ${frame + 1} of ${api.frameCount()} of the video, how far is the camera from the closest point of the ${label} (in meters)?`,
+      program: `return scene.round(scene.cameraDistance(scene.unique(${q(label)}), ${frame}), 2);`,
+      named: [{ label, role: 'unique' }],
+      frame,
+    };
+  },
+  margins: (api, draft) => ({ distance: api.cameraDistance(api.unique(draft.named[0]!.label), draft.frame ?? 0) }),
+  minMargins: { distance: 0.3 },
+};

@@ -1,0 +1,40 @@
+/** Helpers shared by the family definitions: option lettering, label choice, program quoting. */
+import type { Rng } from '../../../shared/random.js';
+import type { SceneApi } from '../program/types.js';
+
+export const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+
+/** "A. left" style options, in the given order. */
+export function letterOptions(texts: string[]): string[] {
+  return texts.map((t, i) => `${LETTERS[i]}. ${t}`);
+}
+
+/** Option text → its letter, or undefined when the text is not among the options. */
+export function letterOf(options: string[], text: string): string | undefined {
+  const i = options.findIndex((o) => o.slice(3) === text);
+  return i >= 0 ? LETTERS[i] : undefined;
+}
+
+/** A string literal safe to splice into program source. */
+export const q = (s: string): string => JSON.stringify(s);
+
+/** Labels with exactly one instance that was seen at least once along the trajectory. */
+export function uniqueVisibleLabels(api: SceneApi): string[] {
+  return api.labels().filter((l) => {
+    if (api.count(l) !== 1) return false;
+    const o = api.byLabel(l)[0]!;
+    return api.frameCount() === 0 || api.firstVisibleFrame(o) !== null;
+  });
+}
+
+/** k distinct items, in random order. */
+export function sample<T>(rng: Rng, items: readonly T[], k: number): T[] | undefined {
+  if (items.length < k) return undefined;
+  return rng.shuffle([...items]).slice(0, k);
+}
+
+/** The bin whose [lo, hi) range holds v; ranges are given as ascending upper bounds. */
+export function binByUpperBounds(v: number, upper: number[]): number {
+  const i = upper.findIndex((u) => v < u);
+  return i < 0 ? upper.length : i;
+}

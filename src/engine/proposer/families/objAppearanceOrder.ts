@@ -1,0 +1,71 @@
+import type { SceneApi } from '../program/types.js';
+import type { FamilySpec } from '../types.js';
+import { letterOptions, q, sample } from './common.js';
+
+/** First frame in which any instance of the category is visible, or Infinity. */
+function firstAppearance(api: SceneApi, label: string): number {
+  let first = Infinity;
+  for (const o of api.byLabel(label)) {
+    const f = api.firstVisibleFrame(o);
+    if (f !== null && f < first) first = f;
+  }
+  return first;
+}
+
+/** Smallest number of frames between consecutive first appearances, in order. */
+function minFrameGap(api: SceneApi, labels: string[]): number {
+  const frames = labels.map((l) => firstAppearance(api, l)).sort((a, b) => a - b);
+  let gap = Infinity;
+  for (let i = 1; i < frames.length; i++) gap = Math.min(gap, frames[i]! - frames[i - 1]!);
+  return gap;
+}
+
+const binOfGap = (g: number): number => (g >= 6 ? 0 : g >= 3 ? 1 : 2);
+
+export const objAppearanceOrder: FamilySpec = {
+  id: 'obj_appearance_order',
+  answerType: 'choice',
+  definition: 'The four categories sorted by the first trajectory frame in which any of their instances is visible (visible fraction ≥ the visibility threshold).',
+  knobs: { frameGap: 'fewest frames between consecutive first appearances (bins: ≥ 6, 3–5, < 3)' },
+  bins: 3,
+  draft({ api, rng, bin }) {
+    if (api.frameCount() === 0) return { skip: 'the scene has no trajectory' };
+    const seen = api.labels().filter((l) => Number.isFinite(firstAppearance(api, l)));
+    let pick: string[] | undefined;
+    let gap = 0;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      pick = sample(rng, seen, 4);
+      if (!pick) return { skip: 'fewer than four categories are seen along the trajectory' };
+      gap = minFrameGap(api, pick);
+      if (binOfGap(gap) === bin) break;
+    }
+    const labels = pick!;
+    const correct = [...labels].sort((a, b) => firstAppearance(api, a) - firstAppearance(api, b));
+    const orders = new Set([correct.join(', ')]);
+    for (let guard = 0; orders.size < 4 && guard < 50; guard++) orders.add(rng.shuffle([...labels]).join(', '));
+    const options = rng.shuffle([...orders]);
+    return {
+      family: 'obj_appearance_order',
+      answerType: 'choice',
+      difficulty: { frameGap: gap },
+      bin: binOfGap(gap),
+      question: `What will be the first-time appearance order of the following categories in the video: ${labels.join(', ')}?`,
+      options: letterOptions(options),
+      program: [
+        `const labels = [${labels.map(q).join(', ')}];`,
+        'const first = (label) => {',
+        '  let f = Infinity;',
+        '  for (const o of scene.byLabel(label)) {',
+        '    const v = scene.firstVisibleFrame(o);',
+        '    if (v !== null && v < f) f = v;',
+        '  }',
+        '  return f;',
+        '};',
+        'return [...labels].sort((a, b) => first(a) - first(b)).join(", ");',
+      ].join('\n'),
+      named: labels.map((label) => ({ label, role: 'any' as const })),
+    };
+  },
+  margins: (api, draft) => ({ frameGap: minFrameGap(api, draft.named.map((n) => n.label)) }),
+  minMargins: { frameGap: 2 },
+};

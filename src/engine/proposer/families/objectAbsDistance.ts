@@ -1,0 +1,39 @@
+import type { FamilySpec } from '../types.js';
+import { binByUpperBounds, q, sample, uniqueVisibleLabels } from './common.js';
+
+const DISTANCE_BINS = [1, 2.5];
+
+export const objectAbsDistance: FamilySpec = {
+  id: 'object_abs_distance',
+  answerType: 'number',
+  definition: 'Euclidean distance in metres between the closest points of the two oriented boxes, rounded to 0.01 m.',
+  knobs: { distance: 'ground-truth distance in metres (bins: < 1, 1–2.5, ≥ 2.5)' },
+  bins: 3,
+  draft({ api, rng, bin }) {
+    const labels = uniqueVisibleLabels(api);
+    let pick: string[] | undefined;
+    let d = 0;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      pick = sample(rng, labels, 2);
+      if (!pick) return { skip: 'fewer than two uniquely named, visible objects' };
+      d = api.distance(api.unique(pick[0]!), api.unique(pick[1]!));
+      if (binByUpperBounds(d, DISTANCE_BINS) === bin) break;
+    }
+    const [a, b] = pick as [string, string];
+    return {
+      family: 'object_abs_distance',
+      answerType: 'number',
+      difficulty: { distance: Math.round(d * 100) / 100 },
+      bin: binByUpperBounds(d, DISTANCE_BINS),
+      question: `Measuring from the closest point of each object, what is the direct distance between the ${a} and the ${b} (in meters)?`,
+      program: `const a = scene.unique(${q(a)});\nconst b = scene.unique(${q(b)});\nreturn scene.round(scene.distance(a, b), 2);`,
+      named: [{ label: a, role: 'unique' }, { label: b, role: 'unique' }],
+    };
+  },
+  margins(api, draft) {
+    const [a, b] = draft.named.map((n) => api.unique(n.label));
+    return { distance: api.distance(a!, b!) };
+  },
+  // Touching objects make the answer 0, which relative accuracy cannot score, and 5 cm is within box noise.
+  minMargins: { distance: 0.1 },
+};

@@ -1,0 +1,62 @@
+import type { FamilySpec } from '../types.js';
+import type { SceneApi } from '../program/types.js';
+import { letterOptions, q, sample, uniqueVisibleLabels } from './common.js';
+
+function gaps(api: SceneApi, reference: string, candidates: string[]): { relative: number; absolute: number } {
+  const ref = api.unique(reference);
+  const d = candidates.map((c) => api.distance(ref, api.unique(c))).sort((x, y) => x - y);
+  const [d1, d2] = [d[0]!, d[1]!];
+  return { relative: d2 > 0 ? (d2 - d1) / d2 : 0, absolute: d2 - d1 };
+}
+
+const binOfGap = (g: number): number => (g >= 0.5 ? 0 : g >= 0.25 ? 1 : 2);
+
+export const objectRelDistance: FamilySpec = {
+  id: 'object_rel_distance',
+  answerType: 'choice',
+  definition: 'The candidate whose oriented box has the smallest closest-point distance to the reference object.',
+  knobs: {
+    candidates: 'number of options (3 or 4)',
+    relativeGap: '(d₂ − d₁) / d₂ between the closest and second-closest candidate (bins: ≥ 0.5, 0.25–0.5, < 0.25)',
+  },
+  bins: 3,
+  draft({ api, rng, bin }) {
+    const labels = uniqueVisibleLabels(api);
+    const k = rng.chance(0.75) ? 4 : 3;
+    let pick: string[] | undefined;
+    let gap = 0;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      pick = sample(rng, labels, k + 1) ?? sample(rng, labels, 4);
+      if (!pick) return { skip: 'fewer than four uniquely named, visible objects' };
+      gap = gaps(api, pick[0]!, pick.slice(1)).relative;
+      if (binOfGap(gap) === bin) break;
+    }
+    const [reference, ...candidates] = pick as [string, ...string[]];
+    return {
+      family: 'object_rel_distance',
+      answerType: 'choice',
+      difficulty: { candidates: candidates.length, relativeGap: Math.round(gap * 1000) / 1000 },
+      bin: binOfGap(gap),
+      question: `Measuring from the closest point of each object, which of these objects (${candidates.join(', ')}) is the closest to the ${reference}?`,
+      options: letterOptions(candidates),
+      program: [
+        `const reference = scene.unique(${q(reference)});`,
+        `const candidates = [${candidates.map(q).join(', ')}];`,
+        'let best = null;',
+        'let bestDistance = Infinity;',
+        'for (const label of candidates) {',
+        '  const d = scene.distance(reference, scene.unique(label));',
+        '  if (d < bestDistance) { bestDistance = d; best = label; }',
+        '}',
+        'return best;',
+      ].join('\n'),
+      named: [reference, ...candidates].map((label) => ({ label, role: 'unique' as const })),
+    };
+  },
+  margins(api, draft) {
+    const [reference, ...candidates] = draft.named.map((n) => n.label);
+    const g = gaps(api, reference!, candidates);
+    return { relativeGap: g.relative, absoluteGap: g.absolute };
+  },
+  minMargins: { relativeGap: 0.15, absoluteGap: 0.15 },
+};

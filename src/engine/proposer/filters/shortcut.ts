@@ -1,0 +1,154 @@
+/**
+ * Language-shortcut filter. A blind baseline sees only the question text (its family, the labels it names and
+ * the option texts), never the scene. Priors are fitted on generated data and applied out-of-fold by scene,
+ * so a question's own answer never informs its prior. A question the blind model answers correctly with high
+ * confidence teaches the solver a shortcut, not spatial reasoning: it is rejected.
+ *
+ * - Choice questions: score(option) = smoothed rate at which that option text is the answer when offered in
+ *   this family (and, where the family names a reference object, given that reference). Confidence = the
+ *   top option's share of the scores.
+ * - Numeric questions: the median answer for the same family and named labels (falling back to the family);
+ *   confidence = share of fitted answers within 10% of that median. "Correct" = within 10% of the truth.
+ */
+import { hashSeed } from '../../../shared/random.js';
+import type { QA, Verdict } from '../types.js';
+
+export interface ShortcutOptions {
+  /** Blind confidence at or above which a correct blind answer rejects the question. */
+  maxConfidence: number;
+  /** Scene folds for out-of-fold fitting. */
+  folds: number;
+  /** Fewest fitted answers for a label-level prior; otherwise the family-level prior is used. */
+  minSupport: number;
+  /** Relative error under which a numeric blind answer counts as correct. */
+  numericTolerance: number;
+}
+
+export const DEFAULT_SHORTCUT: ShortcutOptions = { maxConfidence: 0.7, folds: 3, minSupport: 5, numericTolerance: 0.1 };
+
+export interface BlindPrediction {
+  prediction: string | number;
+  confidence: number;
+  correct: boolean;
+}
+
+interface ChoiceStats {
+  offered: Map<string, number>;
+  answered: Map<string, number>;
+}
+
+const optionText = (o: string): string => o.slice(3);
+const letterIndex = (letter: string): number => letter.charCodeAt(0) - 65;
+
+/** What the blind model may condition on: the family plus the named labels, never any geometry. */
+function numericKey(qa: QA): string {
+  return `${qa.family}|${qa.named.map((n) => n.label).join('|')}`;
+}
+
+function choiceKey(qa: QA, option: string): string {
+  return `${qa.family}|${option}`;
+}
+
+function referenceKey(qa: QA, option: string): string | undefined {
+  // For relative distance the reference object (named first) is in the question; "closest to the bed" has priors.
+  return qa.family === 'object_rel_distance' ? `${qa.family}|${qa.named[0]?.label}|${option}` : undefined;
+}
+
+export class BlindBaseline {
+  private readonly numeric = new Map<string, number[]>();
+  private readonly choice: ChoiceStats = { offered: new Map(), answered: new Map() };
+
+  constructor(private readonly options: ShortcutOptions = DEFAULT_SHORTCUT) {}
+
+  fit(samples: QA[]): this {
+    for (const qa of samples) {
+      if (qa.answer === undefined) continue;
+      if (qa.answerType === 'number' && typeof qa.answer === 'number') {
+        for (const key of [numericKey(qa), qa.family]) {
+          const list = this.numeric.get(key) ?? [];
+          list.push(qa.answer);
+          this.numeric.set(key, list);
+        }
+      } else if (qa.options && typeof qa.answer === 'string') {
+        const correct = optionText(qa.options[letterIndex(qa.answer)] ?? '   ');
+        for (const o of qa.options.map(optionText)) {
+          for (const key of [choiceKey(qa, o), referenceKey(qa, o)]) {
+            if (!key) continue;
+            this.choice.offered.set(key, (this.choice.offered.get(key) ?? 0) + 1);
+            if (o === correct) this.choice.answered.set(key, (this.choice.answered.get(key) ?? 0) + 1);
+          }
+        }
+      }
+    }
+    return this;
+  }
+
+  predict(qa: QA): BlindPrediction | undefined {
+    if (qa.answer === undefined) return undefined;
+    if (qa.answerType === 'number' && typeof qa.answer === 'number') {
+      const own = this.numeric.get(numericKey(qa));
+      const list = own && own.length >= this.options.minSupport ? own : this.numeric.get(qa.family);
+      if (!list || list.length === 0) return undefined;
+      const sorted = [...list].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)]!;
+      const tol = this.options.numericTolerance;
+      const near = sorted.filter((v) => Math.abs(v - median) <= tol * Math.max(Math.abs(v), 1e-9)).length / sorted.length;
+      const truth = qa.answer;
+      const correct = truth !== 0 && Math.abs(median - truth) / Math.abs(truth) <= tol;
+      return { prediction: median, confidence: near, correct };
+    }
+    if (!qa.options || typeof qa.answer !== 'string') return undefined;
+    const scores = qa.options.map(optionText).map((o) => {
+      const rate = (key: string | undefined, prior: number): number | undefined => {
+        if (!key) return undefined;
+        const offered = this.choice.offered.get(key) ?? 0;
+        if (offered < this.options.minSupport) return undefined;
+        return ((this.choice.answered.get(key) ?? 0) + prior) / (offered + 1);
+      };
+      const uniform = 1 / qa.options!.length;
+      return rate(referenceKey(qa, o), uniform) ?? rate(choiceKey(qa, o), uniform) ?? uniform;
+    });
+    const total = scores.reduce((a, b) => a + b, 0);
+    let best = 0;
+    scores.forEach((s, i) => {
+      if (s > scores[best]!) best = i;
+    });
+    const letter = String.fromCharCode(65 + best);
+    return { prediction: letter, confidence: total > 0 ? scores[best]! / total : 0, correct: letter === qa.answer };
+  }
+}
+
+function foldOf(sceneId: string, folds: number): number {
+  return hashSeed(0, sceneId) % folds;
+}
+
+/**
+ * Shortcut verdicts for executed QA (those with an answer), fitted out-of-fold by scene. With a single scene
+ * there is nothing to fit on: the verdict passes and says so.
+ */
+export function shortcutVerdicts(qas: QA[], options: ShortcutOptions = DEFAULT_SHORTCUT): Map<QA, Verdict> {
+  const out = new Map<QA, Verdict>();
+  const executed = qas.filter((qa) => qa.answer !== undefined);
+  const folds = Math.max(1, Math.min(options.folds, new Set(executed.map((q) => q.sceneId)).size));
+  const models: BlindBaseline[] = [];
+  for (let f = 0; f < folds; f++) {
+    models.push(new BlindBaseline(options).fit(folds === 1 ? [] : executed.filter((qa) => foldOf(qa.sceneId, folds) !== f)));
+  }
+  for (const qa of executed) {
+    const p = models[foldOf(qa.sceneId, folds)]!.predict(qa);
+    if (!p) {
+      out.set(qa, { filter: 'shortcut', passed: true, reason: 'no prior fitted for this question (too little data)' });
+      continue;
+    }
+    const shortcut = p.correct && p.confidence >= options.maxConfidence;
+    out.set(qa, {
+      filter: 'shortcut',
+      passed: !shortcut,
+      value: p.confidence,
+      reason: shortcut
+        ? `answerable blind: question-only prior answers ${p.prediction} with confidence ${p.confidence.toFixed(2)}`
+        : `blind prior ${p.correct ? 'right' : 'wrong'} (${p.prediction}) at confidence ${p.confidence.toFixed(2)}`,
+    });
+  }
+  return out;
+}

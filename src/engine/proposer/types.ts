@@ -1,0 +1,89 @@
+/**
+ * The proposer's records. A Proposal is a candidate question with its Program, before execution; a QA is what
+ * execution and the filters made of it. A generative proposer (a model writing question + program) produces
+ * the same Proposal shape and goes through the same execute/filter path.
+ */
+import type { AnswerType, DifficultyParams, Family } from '../../shared/proposer.js';
+import type { Rng } from '../../shared/random.js';
+import type { SceneApi } from './program/types.js';
+
+/**
+ * How a question names an object: 'unique' — exactly one instance, which must be seen; 'every' — a category
+ * whose every instance must be seen (counting); 'any' — a category of which at least one instance is seen
+ * (first appearance).
+ */
+export interface NamedObject {
+  label: string;
+  role: 'unique' | 'every' | 'any';
+}
+
+export interface Proposal {
+  /** Deterministic id: `<sceneId>/<family>/<seed>`. */
+  id: string;
+  sceneId: string;
+  family: Family;
+  /** Who proposed it ('programmatic', or a model's name). */
+  proposer: string;
+  difficulty: DifficultyParams;
+  bin: number;
+  question: string;
+  /** Lettered options ("A. left") for choice questions. */
+  options?: string[];
+  answerType: AnswerType;
+  /** Body of `function (scene) { … }`: derives the answer from the read-only scene API. */
+  program: string;
+  named: NamedObject[];
+  /** Extra frame index the question refers to (camera_object_distance). */
+  frame?: number;
+  seed: number;
+}
+
+export interface Verdict {
+  filter: string;
+  passed: boolean;
+  reason?: string;
+  /** The measured quantity the filter judged (a margin, a confidence, …), for tables and the UI. */
+  value?: number;
+}
+
+export interface QA extends Proposal {
+  /** The program's return value as given (option text, or a number). */
+  programValue?: unknown;
+  /** Ground truth as scored: an option letter for choice questions, a number for numeric ones. */
+  answer?: string | number;
+  verdicts: Verdict[];
+  accepted: boolean;
+  /** First failing filter, when rejected. */
+  rejectedBy?: string;
+}
+
+/** What a family needs to draft proposals for one scene. */
+export interface DraftContext {
+  sceneId: string;
+  api: SceneApi;
+  rng: Rng;
+  /** Target difficulty bin; a family may miss it and report the bin it actually produced. */
+  bin: number;
+}
+
+export type Draft = Omit<Proposal, 'id' | 'sceneId' | 'proposer' | 'seed'>;
+
+export interface FamilySpec {
+  id: Family;
+  answerType: AnswerType;
+  /** Ground-truth definition, shown in docs and the UI. */
+  definition: string;
+  /** Names and meaning of the difficulty knobs this family records. */
+  knobs: Record<string, string>;
+  /** Number of difficulty bins (bin 0 = easiest). */
+  bins: number;
+  /** Drafts one proposal, or explains why this scene cannot host one. */
+  draft(ctx: DraftContext): Draft | { skip: string };
+  /**
+   * Margins that decide whether the answer is unambiguous, measured host-side with the same scene API.
+   * Each is compared against the family's thresholds by the ambiguity filter.
+   */
+  margins(api: SceneApi, draft: Draft): Record<string, number>;
+  /** Smallest acceptable value of each margin. */
+  minMargins: Record<string, number>;
+}
