@@ -25,7 +25,7 @@ import type { AxisBox, SignedAxis, UpAxisEvidence } from '../scene/upAxis.js';
 import { describeEvidence, detectUpAxis, upAxisToZTransform } from '../scene/upAxis.js';
 import { estimateRoomBounds } from '../scene/synthesis/roomBounds.js';
 import { synthesizePointCloud } from '../scene/synthesis/pointCloud.js';
-import { synthesizeTrajectory } from '../scene/synthesis/trajectory.js';
+import { planTrajectory } from '../scene/synthesis/trajectory.js';
 import { FieldReader, readJsonFile } from './json.js';
 
 export interface VsiImportOptions {
@@ -188,9 +188,8 @@ export function importVsiMetaInfo(file: string, options: VsiImportOptions = {}):
     const synthesised: SynthesisedPart[] = ['roomBounds'];
     const estimate = estimateRoomBounds(objects, s.roomSize, center);
     const room = { area: s.roomSize, center, bounds: estimate.bounds, floorZ: estimate.floorZ, height: estimate.height, floorPolygon: estimate.floorPolygon };
-    const estimatedArea = (estimate.bounds.max[0] - estimate.bounds.min[0]) * (estimate.bounds.max[1] - estimate.bounds.min[1]);
-    if (estimatedArea > s.roomSize * 1.1) {
-      warnings.push(`room bounds were enlarged to contain every object: ${estimatedArea.toFixed(1)} m² footprint vs room_size ${s.roomSize.toFixed(1)} m²`);
+    if (estimate.enlargement > 1.1) {
+      warnings.push(`the estimated floor rectangle was enlarged ×${estimate.enlargement.toFixed(2)} to contain every object: ${estimate.area.toFixed(1)} m² vs room_size ${s.roomSize.toFixed(1)} m² (room.area keeps room_size)`);
     }
     const seed = hashSeed(baseSeed, s.name);
     const seeds: Record<string, number> = {};
@@ -221,7 +220,9 @@ export function importVsiMetaInfo(file: string, options: VsiImportOptions = {}):
     }
     if (options.synthesizeTrajectory !== false) {
       seeds.trajectory = hashSeed(seed, 'trajectory');
-      scene.trajectory = synthesizeTrajectory({ objects, room }, { seed: seeds.trajectory, ...(options.frames ? { frames: options.frames } : {}) });
+      const plan = planTrajectory({ objects, room }, { seed: seeds.trajectory, ...(options.frames ? { frames: options.frames } : {}) });
+      scene.trajectory = plan.frames;
+      warnings.push(...plan.warnings.map((w) => `synthesised walkthrough: ${w}`));
       synthesised.push('trajectory');
     }
     try {
