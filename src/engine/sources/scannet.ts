@@ -1,0 +1,445 @@
+/**
+ * ScanNet v2 scan folder → canonical scene.
+ *
+ * Reads, from `<dir>` (files named after the scene id, e.g. scene0000_00):
+ *  - `<id>_vh_clean_2.ply`: the cleaned, decimated mesh with vertex colours. Its vertices are the point
+ *    cloud (the mesh is dense, ~1 cm spacing, so sampling would only blur the per-vertex segmentation).
+ *  - `<id>_vh_clean_2.0.010000.segs.json`: `segIndices`, one over-segmentation id per mesh vertex.
+ *  - `<id>.aggregation.json`: `segGroups[]` of `{ objectId | id, label, segments }`, the instance annotation.
+ *    Without it the scene has points but no objects (ScanNet's test split ships no annotation).
+ *  - `<id>.txt`: `axisAlignment = m00 … m33` (row-major), applied to vertices and poses; ScanNet is Z-up after
+ *    it. Without that line the scan is kept in its capture frame and a warning says so.
+ *  - optional `pose/<frame>.txt` (4×4 camera→world, OpenCV axes, as SensReader exports them) with
+ *    `intrinsic/intrinsic_color.txt` (4×4); else intrinsics from `<id>.txt` (fx_color, fy_color, mx_color,
+ *    my_color, colorWidth, colorHeight), else ScanNet's typical colour camera. Frames are taken at 30 Hz:
+ *    timestamp = frame number / 30. Poses with non-finite entries (tracking lost) are skipped.
+ * Objects: one per segment group except structure (wall, floor, ceiling), with the upright box fitted to the
+ * group's vertices after alignment. Floor vertices, when labelled, give the room's footprint and floor height.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { InputError } from '../../shared/errors.js';
+import type { InputProblem } from '../../shared/errors.js';
+import type { CameraFrame, Intrinsics, Mat3, Mat4, PointCloud, Scene, SceneObject } from '../../shared/scene.js';
+import { IDENTITY4 } from '../../shared/scene.js';
+import { createRng, hashSeed } from '../../shared/random.js';
+import { normalizeLabel } from '../scene/labels.js';
+import { mat4Mul, orthonormalityError } from '../scene/math.js';
+import { fitUprightBox } from '../scene/obbFit.js';
+import { assertValidScene } from '../scene/validate.js';
+import { FieldReader, describeJsonValue, readJsonFile } from './json.js';
+import { parsePly } from './ply/parse.js';
+import { estimateRoomFromPoints, readBinaryFile, readTextFile, transformPositions } from './ply/points.js';
+import { sampleMeshSurface } from './ply/sampleMesh.js';
+
+export interface ScanNetImportOptions {
+  /** Scene id (e.g. scene0000_00); default: the one `<id>_vh_clean_2.ply` in the folder. */
+  sceneId?: string;
+  /** Base seed for random choices (only surface sampling makes any). */
+  seed?: number;
+  /**
+   * Sample this many points by area from the mesh instead of using its vertices; each sample takes the
+   * object of its triangle's nearest vertex. Boxes are always fitted to the vertices.
+   */
+  samplePoints?: number;
+}
+
+/** Labels that describe the room rather than an object in it. */
+const STRUCTURE_LABELS = new Set(['wall', 'floor', 'ceiling']);
+
+/** ScanNet's colour stream runs at 30 Hz; pose files are named by frame number. */
+const FRAME_RATE = 30;
+/** The typical ScanNet colour camera, used only when neither intrinsic file nor scene txt gives one. */
+const DEFAULT_COLOR_CAMERA = { width: 1296, height: 968, fx: 1169.6, fy: 1167.1, cx: 646.3, cy: 489.9 };
+
+const SCENE_PLY_SUFFIX = '_vh_clean_2.ply';
+
+function findSceneId(dir: string): string {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (e) {
+    throw new InputError({ file: dir, message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+  }
+  const ids = entries.filter((f) => f.endsWith(SCENE_PLY_SUFFIX)).map((f) => f.slice(0, -SCENE_PLY_SUFFIX.length)).sort();
+  if (ids.length === 1) return ids[0]!;
+  if (ids.length === 0) throw new InputError({ file: dir, message: `expected a ScanNet scan folder with a <scene>${SCENE_PLY_SUFFIX} mesh, found none` });
+  throw new InputError({ file: dir, message: `found meshes of several scenes (${ids.join(', ')}); pass sceneId to choose one` });
+}
+
+/** `key = value` lines of the scene's .txt. */
+function readSceneInfo(file: string): Map<string, string> {
+  const info = new Map<string, string>();
+  for (const line of readTextFile(file).split(/\r?\n/)) {
+    const eq = line.indexOf('=');
+    if (eq > 0) info.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  }
+  return info;
+}
+
+function parseNumbers(text: string, count: number, file: string, field: string): number[] {
+  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const nums = words.map(Number);
+  if (words.length !== count || nums.some((v, i) => Number.isNaN(v) && !/^[+-]?(inf|nan)/i.test(words[i]!))) {
+    throw new InputError({ file, field, message: `expected ${count} numbers, found ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}` });
+  }
+  // SensReader writes "-inf" for frames where tracking was lost; Number() reads only "-Infinity".
+  return nums.map((v, i) => (Number.isNaN(v) && /inf/i.test(words[i]!) ? (words[i]!.startsWith('-') ? -Infinity : Infinity) : v));
+}
+
+function rigidProblem(m: number[]): string | undefined {
+  if (m.some((v) => !Number.isFinite(v))) return 'expected finite numbers';
+  const r = [m[0]!, m[1]!, m[2]!, m[4]!, m[5]!, m[6]!, m[8]!, m[9]!, m[10]!] as Mat3;
+  const err = orthonormalityError(r);
+  if (err > 1e-3) return `expected a rigid transform (orthonormal rotation), found |RᵀR − I| = ${err.toExponential(2)}`;
+  if (Math.abs(m[12]!) > 1e-9 || Math.abs(m[13]!) > 1e-9 || Math.abs(m[14]!) > 1e-9 || Math.abs(m[15]! - 1) > 1e-9) {
+    return `expected a last row of 0 0 0 1, found ${m.slice(12).join(' ')}`;
+  }
+  return undefined;
+}
+
+interface SegGroup {
+  objectId: number;
+  label: string;
+  segments: number[];
+  index: number;
+}
+
+function readSegIndices(segsFile: string, plyFile: string, vertexCount: number): Int32Array {
+  const r = new FieldReader(segsFile);
+  const root = r.object(readJsonFile(segsFile), '(top level)');
+  r.throwIfAny();
+  const arr = r.array(root!.segIndices, 'segIndices');
+  r.throwIfAny();
+  if (arr!.length !== vertexCount) {
+    throw new InputError({
+      file: segsFile,
+      field: 'segIndices',
+      message: `expected one segment id per vertex of ${basename(plyFile)} (${vertexCount} vertices), found ${arr!.length}`,
+    });
+  }
+  const out = new Int32Array(vertexCount);
+  for (let i = 0; i < vertexCount; i++) {
+    const v = arr![i];
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new InputError({ file: segsFile, field: `segIndices[${i}]`, message: `expected an integer segment id, found ${describeJsonValue(v)}` });
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+function readSegGroups(aggFile: string): SegGroup[] {
+  const r = new FieldReader(aggFile);
+  const root = r.object(readJsonFile(aggFile), '(top level)');
+  r.throwIfAny();
+  const list = r.array(root!.segGroups, 'segGroups');
+  r.throwIfAny();
+  const groups: SegGroup[] = [];
+  const seen = new Map<number, number>();
+  list!.forEach((g, index) => {
+    const f = `segGroups[${index}]`;
+    const o = r.object(g, f);
+    if (!o) return;
+    const rawId = o.objectId ?? o.id;
+    const objectId = r.number(rawId, `${f}.objectId`);
+    const label = r.string(o.label, `${f}.label`);
+    const segs = r.array(o.segments, `${f}.segments`);
+    if (objectId === undefined || label === undefined || !segs) return;
+    if (!Number.isInteger(objectId) || objectId < 0) {
+      r.problems.push({ file: aggFile, field: `${f}.objectId`, message: `expected a non-negative integer id, found ${objectId}` });
+      return;
+    }
+    const prev = seen.get(objectId);
+    if (prev !== undefined) {
+      r.problems.push({ file: aggFile, field: `${f}.objectId`, message: `object id ${objectId} is also used by segGroups[${prev}]` });
+      return;
+    }
+    seen.set(objectId, index);
+    const segments: number[] = [];
+    segs.forEach((s, k) => {
+      if (typeof s === 'number' && Number.isInteger(s)) segments.push(s);
+      else r.problems.push({ file: aggFile, field: `${f}.segments[${k}]`, message: `expected an integer segment id, found ${describeJsonValue(s)}` });
+    });
+    groups.push({ objectId, label, segments, index });
+  });
+  r.throwIfAny();
+  return groups;
+}
+
+/** Group index (into `groups`) of every vertex, −1 where none; checks every referenced segment exists. */
+function assignVertices(groups: SegGroup[], segIndices: Int32Array, aggFile: string, segsFile: string, warnings: string[]): Int32Array {
+  const existing = new Set<number>();
+  for (let i = 0; i < segIndices.length; i++) existing.add(segIndices[i]!);
+  const problems: InputProblem[] = [];
+  const segToGroup = new Map<number, number>();
+  let shared = 0;
+  groups.forEach((g, gi) => {
+    g.segments.forEach((s, k) => {
+      if (!existing.has(s)) {
+        problems.push({
+          file: aggFile,
+          field: `segGroups[${g.index}] (label ${JSON.stringify(g.label)}).segments[${k}]`,
+          message: `segment ${s} does not exist in ${basename(segsFile)}`,
+        });
+        return;
+      }
+      if (segToGroup.has(s)) shared++;
+      else segToGroup.set(s, gi);
+    });
+  });
+  if (problems.length) throw new InputError(problems);
+  if (shared) warnings.push(`${shared} segments are listed by more than one segment group; each went to the first group listing it`);
+  const groupOf = new Int32Array(segIndices.length);
+  for (let i = 0; i < segIndices.length; i++) groupOf[i] = segToGroup.get(segIndices[i]!) ?? -1;
+  return groupOf;
+}
+
+/** Vertex indices per group, ascending, by counting sort. */
+function verticesByGroup(groupOf: Int32Array, groupCount: number): Uint32Array[] {
+  const counts = new Uint32Array(groupCount);
+  for (let i = 0; i < groupOf.length; i++) if (groupOf[i]! >= 0) counts[groupOf[i]!]!++;
+  const lists = Array.from(counts, (c) => new Uint32Array(c));
+  const fill = new Uint32Array(groupCount);
+  for (let i = 0; i < groupOf.length; i++) {
+    const g = groupOf[i]!;
+    if (g >= 0) lists[g]![fill[g]!++] = i;
+  }
+  return lists;
+}
+
+interface PoseResult {
+  frames: CameraFrame[];
+  files: string[];
+  notes: string[];
+  warnings: string[];
+}
+
+function readIntrinsics(dir: string, info: Map<string, string>, infoFile: string, notes: string[], warnings: string[], files: string[]): { k: Intrinsics; width: number; height: number } {
+  const num = (key: string): number | undefined => {
+    const v = info.get(key);
+    return v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined;
+  };
+  const width = num('colorWidth') ?? DEFAULT_COLOR_CAMERA.width;
+  const height = num('colorHeight') ?? DEFAULT_COLOR_CAMERA.height;
+  if (num('colorWidth') === undefined) warnings.push(`${basename(infoFile)} has no colorWidth/colorHeight: frames are taken as ${width}×${height}`);
+  const kFile = join(dir, 'intrinsic', 'intrinsic_color.txt');
+  if (existsSync(kFile)) {
+    files.push(kFile);
+    const m = parseNumbers(readTextFile(kFile), 16, kFile, 'matrix');
+    notes.push('intrinsics from intrinsic/intrinsic_color.txt');
+    return { k: { fx: m[0]!, fy: m[5]!, cx: m[2]!, cy: m[6]! }, width, height };
+  }
+  const fx = num('fx_color');
+  const fy = num('fy_color');
+  const cx = num('mx_color');
+  const cy = num('my_color');
+  if (fx !== undefined && fy !== undefined && cx !== undefined && cy !== undefined) {
+    notes.push(`intrinsics from ${basename(infoFile)} (fx_color, fy_color, mx_color, my_color)`);
+    return { k: { fx, fy, cx, cy }, width, height };
+  }
+  const d = DEFAULT_COLOR_CAMERA;
+  warnings.push(`no intrinsics found (intrinsic/intrinsic_color.txt or fx_color… in ${basename(infoFile)}): used ScanNet's typical colour camera fx ${d.fx}, fy ${d.fy}, cx ${d.cx}, cy ${d.cy}`);
+  return { k: { fx: d.fx, fy: d.fy, cx: d.cx, cy: d.cy }, width, height };
+}
+
+function readPoses(dir: string, align: Mat4, info: Map<string, string>, infoFile: string): PoseResult | undefined {
+  const poseDir = join(dir, 'pose');
+  if (!existsSync(poseDir) || !statSync(poseDir).isDirectory()) return undefined;
+  const names = readdirSync(poseDir)
+    .filter((f) => /^\d+\.txt$/.test(f))
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+  if (names.length === 0) return undefined;
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const files: string[] = [];
+  const { k, width, height } = readIntrinsics(dir, info, infoFile, notes, warnings, files);
+  const frames: CameraFrame[] = [];
+  const skipped: string[] = [];
+  for (const name of names) {
+    const file = join(poseDir, name);
+    const m = parseNumbers(readTextFile(file), 16, file, 'matrix');
+    if (m.some((v) => !Number.isFinite(v))) {
+      skipped.push(name);
+      continue;
+    }
+    const problem = rigidProblem(m);
+    if (problem) throw new InputError({ file, field: 'matrix', message: problem });
+    const frameNumber = parseInt(name, 10);
+    frames.push({
+      index: frames.length,
+      timestamp: frameNumber / FRAME_RATE,
+      pose: mat4Mul(align, m as Mat4),
+      intrinsics: { ...k },
+      width,
+      height,
+    });
+  }
+  files.push(poseDir);
+  if (skipped.length) {
+    warnings.push(`${skipped.length} of ${names.length} poses have non-finite entries (tracking lost) and were skipped: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`);
+  }
+  notes.push(`trajectory: ${frames.length} poses from pose/*.txt (camera→world, OpenCV axes), composed with the axis alignment; frame i is the i-th usable pose file, timestamp = frame number / ${FRAME_RATE} s`);
+  return { frames, files, notes, warnings };
+}
+
+/** Imports one ScanNet scan folder. Throws InputError naming the file and field on bad input. */
+export function importScanNetScene(dir: string, options: ScanNetImportOptions = {}): Scene {
+  const sceneId = options.sceneId ?? findSceneId(dir);
+  const plyFile = join(dir, `${sceneId}${SCENE_PLY_SUFFIX}`);
+  const segsFile = join(dir, `${sceneId}_vh_clean_2.0.010000.segs.json`);
+  const aggFile = join(dir, `${sceneId}.aggregation.json`);
+  const infoFile = join(dir, `${sceneId}.txt`);
+  const id = `scannet:${sceneId}`;
+  const files = [plyFile];
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const seeds: Record<string, number> = {};
+
+  const ply = parsePly(readBinaryFile(plyFile), plyFile);
+  warnings.push(...ply.warnings.map((w) => `${basename(plyFile)}: ${w}`));
+  const n = ply.vertexCount;
+  if (n === 0) throw new InputError({ file: plyFile, message: 'expected a mesh with vertices, found none' });
+  const positions = ply.positions;
+
+  let align: Mat4 = [...IDENTITY4];
+  const info = existsSync(infoFile) ? readSceneInfo(infoFile) : new Map<string, string>();
+  if (existsSync(infoFile)) files.push(infoFile);
+  const alignText = info.get('axisAlignment');
+  if (alignText !== undefined) {
+    const m = parseNumbers(alignText, 16, infoFile, 'axisAlignment');
+    const problem = rigidProblem(m);
+    if (problem) throw new InputError({ file: infoFile, field: 'axisAlignment', message: problem });
+    align = m as Mat4;
+    transformPositions(positions, align);
+    notes.push(`ScanNet is Z-up (metres) after axis alignment: applied axisAlignment from ${basename(infoFile)} to vertices, boxes and poses`);
+  } else {
+    warnings.push(
+      existsSync(infoFile)
+        ? `${basename(infoFile)} has no axisAlignment line: the scan is kept in its capture frame (Z-up, but walls not aligned with the axes)`
+        : `no ${basename(infoFile)}: no axis alignment applied; the scan is kept in its capture frame`,
+    );
+    notes.push('ScanNet capture frames are Z-up in metres; no axis alignment was available');
+  }
+
+  let colors = ply.colors;
+  if (!colors) {
+    colors = new Uint8Array(3 * n).fill(128);
+    warnings.push(`${basename(plyFile)} has no vertex colours: points are mid-grey`);
+  }
+
+  // Annotation → per-vertex group.
+  let groups: SegGroup[] = [];
+  let groupOf: Int32Array = new Int32Array(n).fill(-1);
+  if (existsSync(aggFile)) {
+    files.push(segsFile, aggFile);
+    const segIndices = readSegIndices(segsFile, plyFile, n);
+    groups = readSegGroups(aggFile);
+    groupOf = assignVertices(groups, segIndices, aggFile, segsFile, warnings);
+  } else {
+    warnings.push(`no ${basename(aggFile)}: the scene has points but no objects`);
+  }
+  const byGroup = verticesByGroup(groupOf, groups.length);
+
+  const objects: SceneObject[] = [];
+  const objectOfGroup = new Int32Array(groups.length).fill(-1);
+  let structure = 0;
+  const structureLabels = new Map<string, number>();
+  const floorGroups: number[] = [];
+  let empty = 0;
+  groups.forEach((g, gi) => {
+    const label = normalizeLabel(g.label);
+    if (STRUCTURE_LABELS.has(label)) {
+      structure++;
+      structureLabels.set(label, (structureLabels.get(label) ?? 0) + 1);
+      if (label === 'floor') floorGroups.push(gi);
+      return;
+    }
+    const verts = byGroup[gi]!;
+    if (verts.length === 0) {
+      empty++;
+      return;
+    }
+    objectOfGroup[gi] = g.objectId;
+    objects.push({ id: g.objectId, label, rawLabel: g.label, box: fitUprightBox(positions, verts), pointIndices: verts });
+  });
+  objects.sort((a, b) => a.id - b.id);
+  if (structure) {
+    const parts = [...structureLabels].map(([l, c]) => `${c} ${l}`).join(', ');
+    warnings.push(`${structure} segment groups are room structure (${parts}) and were not made objects; their points have no object`);
+  }
+  if (empty) warnings.push(`${empty} segment groups have no vertices (empty segment lists) and were skipped`);
+  if (groups.length) notes.push('objects: one per non-structural segment group, id = objectId; boxes are upright (yaw only) minimum-area fits to the group\'s aligned vertices');
+
+  // Point cloud: the vertices, or area samples carrying their nearest vertex's object.
+  let points: PointCloud;
+  if (options.samplePoints !== undefined) {
+    const count = options.samplePoints;
+    if (!Number.isInteger(count) || count <= 0) throw new InputError({ field: 'samplePoints', message: `expected a positive whole number, found ${count}` });
+    if (!ply.faces || ply.faces.length === 0) throw new InputError({ file: plyFile, message: 'samplePoints needs a mesh with faces, found none' });
+    seeds.seed = options.seed ?? 0;
+    seeds.surfaceSampling = hashSeed(hashSeed(seeds.seed, sceneId), 'surface');
+    const s = sampleMeshSurface({ positions, colors, faces: ply.faces }, count, createRng(seeds.surfaceSampling), { withNearestVertex: true, file: plyFile });
+    const objectIds = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const g = groupOf[s.nearestVertex![i]!]!;
+      objectIds[i] = g >= 0 ? objectOfGroup[g]! : -1;
+    }
+    points = { positions: s.positions, colors: s.colors, objectIds };
+    const sampleIndex = new Map<number, number[]>();
+    for (let i = 0; i < count; i++) if (objectIds[i]! >= 0) (sampleIndex.get(objectIds[i]!) ?? sampleIndex.set(objectIds[i]!, []).get(objectIds[i]!)!).push(i);
+    for (const o of objects) o.pointIndices = Uint32Array.from(sampleIndex.get(o.id) ?? []);
+    notes.push(`point cloud: ${count} points sampled by area from the mesh; each takes the object of its triangle's nearest vertex`);
+  } else {
+    const objectIds = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i]!;
+      objectIds[i] = g >= 0 ? objectOfGroup[g]! : -1;
+    }
+    points = { positions, colors, objectIds };
+    notes.push(`point cloud: the ${n} mesh vertices as points (ScanNet meshes are dense); pointIndices are vertex indices`);
+  }
+
+  const floorVerts = floorGroups.length ? concatIndices(floorGroups.map((g) => byGroup[g]!)) : undefined;
+  const est = estimateRoomFromPoints(positions, floorVerts ? { floorIndices: floorVerts } : {});
+  notes.push(...est.notes);
+  warnings.push(...est.warnings);
+
+  const poses = readPoses(dir, align, info, infoFile);
+  const scene: Scene = {
+    id,
+    dataset: 'scannet',
+    objects,
+    room: est.room,
+    points,
+    provenance: {
+      source: 'scannet',
+      sourceId: sceneId,
+      files,
+      conversion: { upAxis: '+z', units: 'm', transform: align, notes },
+      synthesised: ['room'],
+      seeds,
+      warnings,
+    },
+  };
+  if (poses) {
+    scene.trajectory = poses.frames;
+    files.push(...poses.files);
+    notes.push(...poses.notes);
+    warnings.push(...poses.warnings);
+    if (poses.frames.length === 0) delete scene.trajectory;
+  }
+  const sceneType = info.get('sceneType');
+  if (sceneType) notes.push(`sceneType: ${sceneType}`);
+  return assertValidScene(scene, dir);
+}
+
+function concatIndices(lists: Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(lists.reduce((s, l) => s + l.length, 0));
+  let o = 0;
+  for (const l of lists) {
+    out.set(l, o);
+    o += l.length;
+  }
+  return out;
+}
