@@ -1,0 +1,97 @@
+/**
+ * `npm run scenes -- import <source>… | list | show <id>` — scene import into the workspace's run store.
+ * Import is all-or-nothing: every source is read and validated before one transaction writes them.
+ */
+import { InputError } from '../../shared/errors.js';
+import type { SceneSummary } from '../../shared/scene.js';
+import { summarizeScene } from '../../shared/scene.js';
+import { loadScenes } from '../sources/index.js';
+import { listScenes, loadScene, saveScenes } from '../store/scenes.js';
+import { openStore } from '../store/store.js';
+import { resolveWorkspaceDir } from '../store/workspace.js';
+import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
+import { runCli } from './main.js';
+
+const USAGE = `usage:
+  npm run scenes -- import <source>… [--seed N] [--frames N] [--workspace DIR]
+      sources: synthetic:N  vsibench:<meta_info.json>  scannet:<scan dir>  arkitscenes:<dir>  ply:<file.ply>
+  npm run scenes -- list [--dataset NAME] [--workspace DIR]
+  npm run scenes -- show <scene id> [--workspace DIR]`;
+
+function table(rows: SceneSummary[]): string {
+  const head = ['id', 'dataset', 'objects', 'labels', 'points', 'frames', 'room m²', 'synthesised'];
+  const body = rows.map((s) => [s.id, s.dataset, String(s.objectCount), String(s.labelCount), String(s.pointCount), String(s.frameCount), s.roomArea.toFixed(1), s.synthesised.join(',') || '—']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(head), ...body.map(line)].join('\n');
+}
+
+runCli(() => {
+  const args = parseArgs(process.argv.slice(2), ['debug']);
+  const [command, ...rest] = args.positionals;
+  const workspaceFlag = flag(args, 'workspace');
+  const workspaceDir = resolveWorkspaceDir(workspaceFlag !== undefined ? { flag: workspaceFlag } : {});
+  if (command === 'import') {
+    rejectUnknownFlags(args, ['seed', 'frames', 'workspace', 'debug']);
+    if (rest.length === 0) throw new InputError({ message: `import needs at least one source\n${USAGE}` });
+    const seed = intFlag(args, 'seed', 0);
+    const framesFlag = flag(args, 'frames');
+    const t0 = performance.now();
+    const scenes = rest.flatMap((spec) => loadScenes(spec, { seed, ...(framesFlag !== undefined ? { frames: intFlag(args, 'frames', 32, 1) } : {}) }));
+    const t1 = performance.now();
+    const store = openStore({ workspaceDir });
+    try {
+      saveScenes(store, scenes);
+    } finally {
+      store.close();
+    }
+    const t2 = performance.now();
+    process.stdout.write(`${table(scenes.map(summarizeScene))}\n\n`);
+    const warned = scenes.filter((s) => s.provenance.warnings.length > 0);
+    for (const s of warned.slice(0, 10)) process.stdout.write(`warning: ${s.id}: ${s.provenance.warnings.join('; ')}\n`);
+    if (warned.length > 10) process.stdout.write(`… and ${warned.length - 10} more scenes with warnings (see \`scenes show\`)\n`);
+    process.stdout.write(
+      `imported ${scenes.length} scenes (${scenes.reduce((n, s) => n + s.objects.length, 0)} objects) in ${((t1 - t0) / 1000).toFixed(2)} s, stored in ${((t2 - t1) / 1000).toFixed(2)} s\nworkspace: ${workspaceDir}\n`,
+    );
+    return;
+  }
+  if (command === 'list') {
+    rejectUnknownFlags(args, ['dataset', 'workspace', 'debug']);
+    const store = openStore({ workspaceDir, readonly: true });
+    try {
+      const dataset = flag(args, 'dataset');
+      const rows = listScenes(store, dataset !== undefined ? { dataset } : {});
+      process.stdout.write(rows.length ? `${table(rows)}\n${rows.length} scenes in ${workspaceDir}\n` : `no scenes in ${workspaceDir}\n`);
+    } finally {
+      store.close();
+    }
+    return;
+  }
+  if (command === 'show') {
+    rejectUnknownFlags(args, ['workspace', 'debug']);
+    const id = rest[0];
+    if (!id) throw new InputError({ message: `show needs a scene id\n${USAGE}` });
+    const store = openStore({ workspaceDir, readonly: true });
+    try {
+      const s = loadScene(store, id);
+      const p = s.provenance;
+      const labels = new Map<string, number>();
+      for (const o of s.objects) labels.set(o.label, (labels.get(o.label) ?? 0) + 1);
+      process.stdout.write(
+        [
+          `${s.id} (${s.dataset}, from ${p.source} ${p.sourceId})`,
+          `room: ${s.room.area.toFixed(2)} m², centre ${s.room.center.map((v) => v.toFixed(2)).join(', ')}`,
+          `objects (${s.objects.length}): ${[...labels].map(([l, n]) => `${l} ×${n}`).join(', ')}`,
+          `points: ${s.points ? s.points.positions.length / 3 : 0}, frames: ${s.trajectory?.length ?? 0}`,
+          `conversion: up ${p.conversion.upAxis}, ${p.conversion.units}; ${p.conversion.notes.join('; ')}`,
+          `synthesised: ${p.synthesised.join(', ') || 'nothing'}; seeds: ${JSON.stringify(p.seeds)}`,
+          ...p.warnings.map((w) => `warning: ${w}`),
+        ].join('\n') + '\n',
+      );
+    } finally {
+      store.close();
+    }
+    return;
+  }
+  throw new InputError({ message: `${command ? `unknown command "${command}"` : 'no command'}\n${USAGE}` });
+});
