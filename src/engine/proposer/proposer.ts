@@ -44,19 +44,34 @@ export class ProgrammaticProposer implements Proposer {
   propose({ sceneId, api, requests, seed }: ProposeInput): { proposals: Proposal[]; shortfalls: Shortfall[] } {
     const proposals: Proposal[] = [];
     const shortfalls: Shortfall[] = [];
+    const perFamily = new Map<string, number>();
     for (const req of requests) {
       const spec = FAMILY_SPECS[req.family];
       let made = 0;
       let lastSkip = '';
-      for (let i = 0; i < req.count; i++) {
+      const cap = spec.maxPerScene ?? Infinity;
+      // A draft can fail on a degenerate configuration (e.g. two objects at one floor position); such an
+      // attempt is retried with the next seed, up to three attempts per requested proposal.
+      for (let i = 0; made < req.count && i < req.count * 3; i++) {
+        if ((perFamily.get(req.family) ?? 0) >= cap) {
+          lastSkip = `the family asks at most ${cap} question(s) per scene`;
+          break;
+        }
         const s = hashSeed(seed, `${sceneId}|${req.family}|${req.bin}|${i}`);
         const rng: Rng = createRng(s);
-        const draft = spec.draft({ sceneId, api, rng, bin: req.bin });
+        let draft: ReturnType<typeof spec.draft>;
+        try {
+          draft = spec.draft({ sceneId, api, rng, bin: req.bin });
+        } catch (e) {
+          lastSkip = `draft failed: ${e instanceof Error ? e.message : String(e)}`;
+          continue;
+        }
         if ('skip' in draft) {
           lastSkip = draft.skip;
           break;
         }
         proposals.push({ ...draft, id: `${sceneId}/${req.family}/${s.toString(16)}`, sceneId, proposer: this.name, seed: s });
+        perFamily.set(req.family, (perFamily.get(req.family) ?? 0) + 1);
         made++;
       }
       if (made < req.count) shortfalls.push({ sceneId, family: req.family, missing: req.count - made, reason: lastSkip });

@@ -77,6 +77,8 @@ export interface FamilySpec {
   knobs: Record<string, string>;
   /** Number of difficulty bins (bin 0 = easiest). */
   bins: number;
+  /** Most distinct questions the family can ask of one scene, when that is small (room size: one). */
+  maxPerScene?: number;
   /** Drafts one proposal, or explains why this scene cannot host one. */
   draft(ctx: DraftContext): Draft | { skip: string };
   /**

@@ -31,14 +31,25 @@ export const objAppearanceOrder: FamilySpec = {
   draft({ api, rng, bin }) {
     if (api.frameCount() === 0) return { skip: 'the scene has no trajectory' };
     const seen = api.labels().filter((l) => Number.isFinite(firstAppearance(api, l)));
+    if (seen.length < 4) return { skip: 'fewer than four categories are seen along the trajectory' };
+    // Many categories share the first frame; build the set greedily so consecutive first appearances are
+    // at least the bin's gap apart, falling back to smaller gaps when the trajectory cannot offer it.
+    const wanted = [6, 3, 2][bin] ?? 2;
     let pick: string[] | undefined;
-    let gap = 0;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      pick = sample(rng, seen, 4);
-      if (!pick) return { skip: 'fewer than four categories are seen along the trajectory' };
-      gap = minFrameGap(api, pick);
-      if (binOfGap(gap) === bin) break;
+    for (const need of [wanted, 3, 2].filter((g) => g <= wanted)) {
+      for (let attempt = 0; attempt < 6 && !pick; attempt++) {
+        const chosen: string[] = [];
+        for (const l of rng.shuffle([...seen])) {
+          const f = firstAppearance(api, l);
+          if (chosen.every((c) => Math.abs(firstAppearance(api, c) - f) >= need)) chosen.push(l);
+          if (chosen.length === 4) break;
+        }
+        if (chosen.length === 4) pick = chosen;
+      }
+      if (pick) break;
     }
+    if (!pick) return { skip: 'fewer than four categories first appear in distinct frames' };
+    const gap = minFrameGap(api, pick);
     const labels = pick!;
     const correct = [...labels].sort((a, b) => firstAppearance(api, a) - firstAppearance(api, b));
     const orders = new Set([correct.join(', ')]);

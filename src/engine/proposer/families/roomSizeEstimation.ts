@@ -9,6 +9,7 @@ export const roomSizeEstimation: FamilySpec = {
   definition: "The room's floor area in m² as recorded by the source (polygon area for synthetic rooms), rounded to 0.1 m².",
   knobs: { area: 'floor area in m² (bins: < 15, 15–30, ≥ 30)' },
   bins: 3,
+  maxPerScene: 1,
   draft({ api }) {
     const area = api.roomArea();
     return {

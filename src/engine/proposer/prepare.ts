@@ -1,0 +1,34 @@
+/** Per-scene preparation shared by every round: visibility, the program data, the host API and noise. */
+import type { Scene } from '../../shared/scene.js';
+import { buildProgramData, computeVisibility } from '../perception/visibility.js';
+import type { NoiseReport, NoiseThresholds } from './filters/noise.js';
+import { assessNoise, DEFAULT_NOISE } from './filters/noise.js';
+import { createSceneApi, withDistanceTable } from './program/sceneApi.js';
+import type { ProgramSceneData, SceneApi } from './program/types.js';
+
+export interface PreparedScene {
+  scene: Scene;
+  /** What programs see, with the distance table filled in. */
+  data: ProgramSceneData;
+  /** The same API on the host, for drafting and filters. */
+  api: SceneApi;
+  noise: NoiseReport;
+}
+
+export interface PrepareOptions {
+  /** Visible fraction at which an object counts as seen in a frame. */
+  minVisibleFraction?: number;
+  /** Frames of the trajectory the questions may refer to (evenly subsampled). */
+  maxFrames?: number;
+  noise?: NoiseThresholds;
+}
+
+export function prepareScene(scene: Scene, options: PrepareOptions = {}): PreparedScene {
+  const visibility = computeVisibility(scene, {
+    ...(options.minVisibleFraction !== undefined ? { minFraction: options.minVisibleFraction } : {}),
+    ...(options.maxFrames !== undefined ? { maxFrames: options.maxFrames } : {}),
+  });
+  const data = withDistanceTable(buildProgramData(scene, visibility));
+  const api = createSceneApi(data);
+  return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE) };
+}
