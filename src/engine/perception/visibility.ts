@@ -12,7 +12,7 @@
  * (a pillow's box sinks into the bed's box, yet the pillow is seen).
  */
 import type { ProgramCamera, ProgramSceneData, ProgramVisibility } from '../proposer/program/types.js';
-import type { Scene } from '../../shared/scene.js';
+import type { CameraFrame, OrientedBox, Scene } from '../../shared/scene.js';
 
 export interface VisibilityOptions {
   /** Visible fraction from which an object counts as seen in a frame (default 0.1). */
@@ -104,7 +104,7 @@ function sampleBox(center: readonly number[], extents: readonly number[], rotati
 }
 
 /** Indices of `count` frames evenly spaced over `n`, first and last included (numpy linspace, rounded). */
-function evenFrames(n: number, count: number): number[] {
+export function evenFrames(n: number, count: number): number[] {
   if (count >= n) return Array.from({ length: n }, (_, i) => i);
   if (count <= 1) return [0];
   return Array.from({ length: count }, (_, i) => Math.round((i * (n - 1)) / (count - 1)));
@@ -113,26 +113,31 @@ function evenFrames(n: number, count: number): number[] {
 // Rays stop this far (m) short of the sample, so a box that merely touches the sample's face does not hide it.
 const SURFACE_EPSILON = 1e-6;
 // Samples this close to the camera plane (m) are treated as behind it: their projection is meaningless.
-const NEAR_PLANE = 1e-3;
+export const NEAR_PLANE = 1e-3;
 
-export function computeVisibility(scene: Scene, options: VisibilityOptions = {}): SceneVisibility {
-  const minFraction = options.minFraction ?? 0.1;
-  const samplesPerObject = Math.max(6, Math.round(options.samplesPerObject ?? 96));
-  const trajectory = scene.trajectory ?? [];
-  const maxFrames = options.maxFrames ?? trajectory.length;
-  if (!(maxFrames >= 1) && trajectory.length > 0) throw new RangeError(`maxFrames must be at least 1, got ${maxFrames}`);
-  const frameIndices = trajectory.length === 0 ? [] : evenFrames(trajectory.length, Math.floor(maxFrames));
-  const frameCount = frameIndices.length;
+/** Receives each visible surface sample: its depth along the optical axis (m) and pixel coordinates. */
+export type VisibleSampleVisitor = (depth: number, u: number, v: number) => void;
 
-  const objects = scene.objects;
-  const n = objects.length;
-  const fractions = objects.map(() => new Array<number>(frameCount).fill(0));
+/**
+ * The occlusion test behind `computeVisibility`, one camera at a time, for callers that need more than the
+ * fraction (perception reads the depths of the visible samples). Samples and occluder forms are built once.
+ */
+export interface BoxOcclusion {
+  /** Number of boxes. */
+  readonly count: number;
+  /** Moves the camera; must be called before `visibleFraction`. */
+  setFrame(frame: CameraFrame): void;
+  /** Visible fraction of box `i` in the current frame (see the module comment); `onVisible` sees each visible sample. */
+  visibleFraction(i: number, onVisible?: VisibleSampleVisitor): number;
+}
 
+export function createBoxOcclusion(boxes: readonly OrientedBox[], samplesPerObject = 96): BoxOcclusion {
+  const n = boxes.length;
   // Per box, once: samples, and the occluder form (centre, axes as rows of Rᵀ, half extents, bounding sphere).
-  const samples = objects.map((o) => sampleBox(o.box.center, o.box.extents, o.box.rotation, samplesPerObject));
+  const samples = boxes.map((b) => sampleBox(b.center, b.extents, b.rotation, Math.max(6, Math.round(samplesPerObject))));
   const occ = new Float64Array(n * 16);
   for (let j = 0; j < n; j++) {
-    const { center: c, extents: e, rotation: r } = objects[j]!.box;
+    const { center: c, extents: e, rotation: r } = boxes[j]!;
     const base = 16 * j;
     occ.set([c[0], c[1], c[2]], base);
     occ.set(r, base + 3); // row-major R: entries 3..11; local coordinate i of w is Σ_k R[k][i]·w_k.
@@ -146,17 +151,21 @@ export function computeVisibility(scene: Scene, options: VisibilityOptions = {})
   const toCenter = new Float64Array(3 * n);
   const centerDist = new Float64Array(n);
   const candidates = new Int32Array(n);
-  const cameras: ProgramCamera[] = [];
 
-  for (let fi = 0; fi < frameCount; fi++) {
-    const frame = trajectory[frameIndices[fi]!]!;
+  // The current camera: world → camera is Rᵀ(p − t); R's columns are the camera axes in world.
+  let tx = 0, ty = 0, tz = 0;
+  let r00 = 1, r01 = 0, r02 = 0, r10 = 0, r11 = 1, r12 = 0, r20 = 0, r21 = 0, r22 = 1;
+  let fx = 1, fy = 1, cx = 0, cy = 0, W = 0, H = 0;
+  let framed = false;
+
+  function setFrame(frame: CameraFrame): void {
     const P = frame.pose;
-    // World → camera is Rᵀ(p − t); R's columns are the camera axes in world.
-    const tx = P[3], ty = P[7], tz = P[11];
-    const r00 = P[0], r01 = P[1], r02 = P[2], r10 = P[4], r11 = P[5], r12 = P[6], r20 = P[8], r21 = P[9], r22 = P[10];
-    const { fx, fy, cx, cy } = frame.intrinsics;
-    const W = frame.width, H = frame.height;
-    cameras.push({ position: [tx, ty, tz], forward: [r02, r12, r22] });
+    tx = P[3]; ty = P[7]; tz = P[11];
+    r00 = P[0]; r01 = P[1]; r02 = P[2]; r10 = P[4]; r11 = P[5]; r12 = P[6]; r20 = P[8]; r21 = P[9]; r22 = P[10];
+    ({ fx, fy, cx, cy } = frame.intrinsics);
+    W = frame.width;
+    H = frame.height;
+    framed = true;
 
     for (let j = 0; j < n; j++) {
       const b = 16 * j;
@@ -177,52 +186,56 @@ export function computeVisibility(scene: Scene, options: VisibilityOptions = {})
       // Rays only run through the half-space in front of the camera, so a box wholly behind it hides nothing.
       usable[j] = !inside && depth + occ[b + 15]! > 0 ? 1 : 0;
     }
+  }
 
-    for (let i = 0; i < n; i++) {
-      const s = samples[i]!;
-      const ri = occ[16 * i + 15]!;
-      const di = centerDist[i]!;
-      // Candidate occluders: spheres that meet the cone from the camera around this box's sphere.
-      const sinI = di > ri ? ri / di : 1;
-      const cosI = Math.sqrt(1 - sinI * sinI);
-      let nc = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === i || usable[j] === 0) continue;
-        const rj = occ[16 * j + 15]!;
-        const dj = centerDist[j]!;
-        if (dj - rj >= di + ri) continue; // entirely beyond every sample of i
-        if (dj > rj && di > ri) {
-          const sinJ = rj / dj;
-          const cosJ = Math.sqrt(1 - sinJ * sinJ);
-          const cosSum = cosI * cosJ - sinI * sinJ; // cos(αi + αj)
-          const cosAngle = (toCenter[3 * i]! * toCenter[3 * j]! + toCenter[3 * i + 1]! * toCenter[3 * j + 1]! + toCenter[3 * i + 2]! * toCenter[3 * j + 2]!) / (di * dj);
-          // Both half-angles are below π/2, so αi + αj < π and comparing cosines compares the angles.
-          if (cosAngle < cosSum - 1e-12) continue;
-        }
-        candidates[nc++] = j;
+  function visibleFraction(i: number, onVisible?: VisibleSampleVisitor): number {
+    if (!framed) throw new Error('BoxOcclusion.visibleFraction called before setFrame');
+    const s = samples[i]!;
+    const ri = occ[16 * i + 15]!;
+    const di = centerDist[i]!;
+    // Candidate occluders: spheres that meet the cone from the camera around this box's sphere.
+    const sinI = di > ri ? ri / di : 1;
+    const cosI = Math.sqrt(1 - sinI * sinI);
+    let nc = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i || usable[j] === 0) continue;
+      const rj = occ[16 * j + 15]!;
+      const dj = centerDist[j]!;
+      if (dj - rj >= di + ri) continue; // entirely beyond every sample of i
+      if (dj > rj && di > ri) {
+        const sinJ = rj / dj;
+        const cosJ = Math.sqrt(1 - sinJ * sinJ);
+        const cosSum = cosI * cosJ - sinI * sinJ; // cos(αi + αj)
+        const cosAngle = (toCenter[3 * i]! * toCenter[3 * j]! + toCenter[3 * i + 1]! * toCenter[3 * j + 1]! + toCenter[3 * i + 2]! * toCenter[3 * j + 2]!) / (di * dj);
+        // Both half-angles are below π/2, so αi + αj < π and comparing cosines compares the angles.
+        if (cosAngle < cosSum - 1e-12) continue;
       }
-
-      let facing = 0;
-      let visible = 0;
-      for (let f = 0; f < 6; f++) {
-        const nx = s.normals[3 * f]!, ny = s.normals[3 * f + 1]!, nz = s.normals[3 * f + 2]!;
-        const facesCamera = nx * (tx - s.faceCenters[3 * f]!) + ny * (ty - s.faceCenters[3 * f + 1]!) + nz * (tz - s.faceCenters[3 * f + 2]!) > 0;
-        if (!facesCamera) continue;
-        const end = s.faceStart[f + 1]!;
-        facing += end - s.faceStart[f]!;
-        for (let k = s.faceStart[f]!; k < end; k++) {
-          const px = s.points[3 * k]!, py = s.points[3 * k + 1]!, pz = s.points[3 * k + 2]!;
-          const vx = px - tx, vy = py - ty, vz = pz - tz;
-          const zc = r02 * vx + r12 * vy + r22 * vz;
-          if (zc <= NEAR_PLANE) continue;
-          const u = (fx * (r00 * vx + r10 * vy + r20 * vz)) / zc + cx;
-          const v = (fy * (r01 * vx + r11 * vy + r21 * vz)) / zc + cy;
-          if (!(u >= 0 && u < W && v >= 0 && v < H)) continue;
-          if (!occluded(vx, vy, vz, nc)) visible++;
-        }
-      }
-      fractions[i]![fi] = facing > 0 ? visible / facing : 0;
+      candidates[nc++] = j;
     }
+
+    let facing = 0;
+    let visible = 0;
+    for (let f = 0; f < 6; f++) {
+      const nx = s.normals[3 * f]!, ny = s.normals[3 * f + 1]!, nz = s.normals[3 * f + 2]!;
+      const facesCamera = nx * (tx - s.faceCenters[3 * f]!) + ny * (ty - s.faceCenters[3 * f + 1]!) + nz * (tz - s.faceCenters[3 * f + 2]!) > 0;
+      if (!facesCamera) continue;
+      const end = s.faceStart[f + 1]!;
+      facing += end - s.faceStart[f]!;
+      for (let k = s.faceStart[f]!; k < end; k++) {
+        const px = s.points[3 * k]!, py = s.points[3 * k + 1]!, pz = s.points[3 * k + 2]!;
+        const vx = px - tx, vy = py - ty, vz = pz - tz;
+        const zc = r02 * vx + r12 * vy + r22 * vz;
+        if (zc <= NEAR_PLANE) continue;
+        const u = (fx * (r00 * vx + r10 * vy + r20 * vz)) / zc + cx;
+        const v = (fy * (r01 * vx + r11 * vy + r21 * vz)) / zc + cy;
+        if (!(u >= 0 && u < W && v >= 0 && v < H)) continue;
+        if (!occluded(vx, vy, vz, nc)) {
+          visible++;
+          if (onVisible) onVisible(zc, u, v);
+        }
+      }
+    }
+    return facing > 0 ? visible / facing : 0;
   }
 
   /** Does the segment camera → camera + (vx, vy, vz) pass wholly through one of the candidate boxes? */
@@ -265,6 +278,32 @@ export function computeVisibility(scene: Scene, options: VisibilityOptions = {})
       if (!miss && tNear > 0 && tFar < tEnd) return true;
     }
     return false;
+  }
+
+  return { count: n, setFrame, visibleFraction };
+}
+
+export function computeVisibility(scene: Scene, options: VisibilityOptions = {}): SceneVisibility {
+  const minFraction = options.minFraction ?? 0.1;
+  const samplesPerObject = Math.max(6, Math.round(options.samplesPerObject ?? 96));
+  const trajectory = scene.trajectory ?? [];
+  const maxFrames = options.maxFrames ?? trajectory.length;
+  if (!(maxFrames >= 1) && trajectory.length > 0) throw new RangeError(`maxFrames must be at least 1, got ${maxFrames}`);
+  const frameIndices = trajectory.length === 0 ? [] : evenFrames(trajectory.length, Math.floor(maxFrames));
+  const frameCount = frameIndices.length;
+
+  const objects = scene.objects;
+  const n = objects.length;
+  const fractions = objects.map(() => new Array<number>(frameCount).fill(0));
+  const occlusion = createBoxOcclusion(objects.map((o) => o.box), samplesPerObject);
+  const cameras: ProgramCamera[] = [];
+
+  for (let fi = 0; fi < frameCount; fi++) {
+    const frame = trajectory[frameIndices[fi]!]!;
+    const P = frame.pose;
+    cameras.push({ position: [P[3], P[7], P[11]], forward: [P[2], P[6], P[10]] });
+    occlusion.setFrame(frame);
+    for (let i = 0; i < n; i++) fractions[i]![fi] = occlusion.visibleFraction(i);
   }
 
   const perObject = new Map<number, ObjectVisibility>();
