@@ -1,7 +1,11 @@
 import type { BenchModule } from './harness.js';
+import { onnxStepBench } from './onnxStep.js';
+import { perceptionBench } from './perception.js';
 import { plyBench } from './ply.js';
+import { proposerBench } from './proposer.js';
+import { sandboxBench } from './sandbox.js';
 import { storeBench } from './store.js';
 import { syntheticBench } from './synthetic.js';
 
 /** Registered benchmarks, in the order they print. */
-export const modules: BenchModule[] = [plyBench, syntheticBench, storeBench];
+export const modules: BenchModule[] = [plyBench, syntheticBench, storeBench, sandboxBench, proposerBench, perceptionBench, onnxStepBench];

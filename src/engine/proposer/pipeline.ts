@@ -128,7 +128,7 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
     const live = qas.filter((qa) => qa.verdicts.length === 0);
     for (const qa of live) qa.verdicts.push(...sceneVerdicts(prepared, qa));
     const t2 = performance.now();
-    const outcomes = await input.runner.runScene(prepared.data, live.map((qa) => qa.program));
+    const outcomes = await input.runner.runScene(prepared.data, live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)));
     const t3 = performance.now();
     live.forEach((qa, i) => {
       const { verdict, answer } = answerVerdict(qa, outcomes[i]!);

@@ -5,8 +5,11 @@ export type RunOutcome =
   | { ok: true; value: unknown }
   | { ok: false; kind: string; message: string };
 
+/** A program body, alone (`scene` in scope) or with JSON arguments (`scene` and `args` in scope). */
+export type ProgramCall = string | { source: string; args: Record<string, unknown> };
+
 export interface ProgramRunner {
-  /** Runs each program body (`scene` in scope) against the scene; one outcome per program, in order. */
-  runScene(data: ProgramSceneData, programs: readonly string[]): Promise<RunOutcome[]>;
+  /** Runs each program against the scene; one outcome per program, in order. */
+  runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<RunOutcome[]>;
   dispose(): void;
 }

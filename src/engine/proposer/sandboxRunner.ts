@@ -1,7 +1,7 @@
 /** The pipeline's ProgramRunner on the QuickJS sandbox: one locked-down context per scene, programs in a batch. */
 import type { ProgramSceneData } from './program/types.js';
 import { sceneApiPrelude } from './program/sceneApi.js';
-import type { ProgramRunner, RunOutcome } from './runner.js';
+import type { ProgramCall, ProgramRunner, RunOutcome } from './runner.js';
 import { createSandbox } from './sandbox/index.js';
 import type { SandboxOptions } from './sandbox/index.js';
 
@@ -11,11 +11,11 @@ const PRELUDE = `${sceneApiPrelude()}\nreturn createSceneApi(data);`;
 export async function createSandboxRunner(options: SandboxOptions = {}): Promise<ProgramRunner> {
   const sandbox = await createSandbox(options);
   return {
-    async runScene(data: ProgramSceneData, programs: readonly string[]): Promise<RunOutcome[]> {
+    async runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<RunOutcome[]> {
       if (programs.length === 0) return [];
       const ctx = sandbox.openContext(PRELUDE, data);
       try {
-        return ctx.runBatch(programs).map((o) => (o.ok ? { ok: true, value: o.value } : { ok: false, kind: o.kind, message: o.message }));
+        return ctx.runBatch(programs as Parameters<typeof ctx.runBatch>[0]).map((o) => (o.ok ? { ok: true, value: o.value } : { ok: false, kind: o.kind, message: o.message }));
       } finally {
         ctx.dispose();
       }

@@ -30,8 +30,14 @@ export interface Proposal {
   /** Lettered options ("A. left") for choice questions. */
   options?: string[];
   answerType: AnswerType;
-  /** Body of `function (scene) { … }`: derives the answer from the read-only scene API. */
+  /**
+   * Body of `function (scene, args) { … }`: derives the answer from the read-only scene API. A family's
+   * program is one fixed template and the question's specifics (labels, frame) travel in `args`, so the
+   * sandbox compiles each template once; a proposer may also write a self-contained program without args.
+   */
   program: string;
+  /** The program's arguments (plain JSON), shown beside it and passed on every re-run. */
+  args?: Record<string, string | number | string[]>;
   named: NamedObject[];
   /** Extra frame index the question refers to (camera_object_distance). */
   frame?: number;

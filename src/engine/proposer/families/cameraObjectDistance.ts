@@ -1,5 +1,5 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, q, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, uniqueVisibleLabels } from './common.js';
 
 const DISTANCE_BINS = [1.5, 3];
 
@@ -28,7 +28,8 @@ export const cameraObjectDistance: FamilySpec = {
       difficulty: { distance: Math.round(d * 100) / 100, frame },
       bin: binByUpperBounds(d, DISTANCE_BINS),
       question: `In frame ${frame + 1} of ${api.frameCount()} of the video, how far is the camera from the closest point of the ${label} (in meters)?`,
-      program: `return scene.round(scene.cameraDistance(scene.unique(${q(label)}), ${frame}), 2);`,
+      program: 'return scene.round(scene.cameraDistance(scene.unique(args.object), args.frame), 2);',
+      args: { object: label, frame },
       named: [{ label, role: 'unique' }],
       frame,
     };

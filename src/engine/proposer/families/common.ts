@@ -18,13 +18,20 @@ export function letterOf(options: string[], text: string): string | undefined {
 /** A string literal safe to splice into program source. */
 export const q = (s: string): string => JSON.stringify(s);
 
-/** Labels with exactly one instance that was seen at least once along the trajectory. */
-export function uniqueVisibleLabels(api: SceneApi): string[] {
-  return api.labels().filter((l) => {
-    if (api.count(l) !== 1) return false;
-    const o = api.byLabel(l)[0]!;
-    return api.frameCount() === 0 || api.firstVisibleFrame(o) !== null;
-  });
+const uniqueVisibleCache = new WeakMap<SceneApi, readonly string[]>();
+
+/** Labels with exactly one instance that was seen at least once along the trajectory (cached per scene API). */
+export function uniqueVisibleLabels(api: SceneApi): readonly string[] {
+  let labels = uniqueVisibleCache.get(api);
+  if (!labels) {
+    labels = api.labels().filter((l) => {
+      if (api.count(l) !== 1) return false;
+      const o = api.byLabel(l)[0]!;
+      return api.frameCount() === 0 || api.firstVisibleFrame(o) !== null;
+    });
+    uniqueVisibleCache.set(api, labels);
+  }
+  return labels;
 }
 
 /** k distinct items, in random order. */

@@ -1,6 +1,6 @@
 import type { SceneApi } from '../program/types.js';
 import type { FamilySpec } from '../types.js';
-import { letterOptions, q, sample } from './common.js';
+import { letterOptions } from './common.js';
 
 /** First frame in which any instance of the category is visible, or Infinity. */
 function firstAppearance(api: SceneApi, label: string): number {
@@ -63,7 +63,6 @@ export const objAppearanceOrder: FamilySpec = {
       question: `What will be the first-time appearance order of the following categories in the video: ${labels.join(', ')}?`,
       options: letterOptions(options),
       program: [
-        `const labels = [${labels.map(q).join(', ')}];`,
         'const first = (label) => {',
         '  let f = Infinity;',
         '  for (const o of scene.byLabel(label)) {',
@@ -72,8 +71,9 @@ export const objAppearanceOrder: FamilySpec = {
         '  }',
         '  return f;',
         '};',
-        'return [...labels].sort((a, b) => first(a) - first(b)).join(", ");',
+        'return [...args.categories].sort((a, b) => first(a) - first(b)).join(", ");',
       ].join('\n'),
+      args: { categories: labels },
       named: labels.map((label) => ({ label, role: 'any' as const })),
     };
   },

@@ -1,5 +1,5 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, q, sample, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, sample, uniqueVisibleLabels } from './common.js';
 
 const DISTANCE_BINS = [1, 2.5];
 
@@ -26,7 +26,8 @@ export const objectAbsDistance: FamilySpec = {
       difficulty: { distance: Math.round(d * 100) / 100 },
       bin: binByUpperBounds(d, DISTANCE_BINS),
       question: `Measuring from the closest point of each object, what is the direct distance between the ${a} and the ${b} (in meters)?`,
-      program: `const a = scene.unique(${q(a)});\nconst b = scene.unique(${q(b)});\nreturn scene.round(scene.distance(a, b), 2);`,
+      program: 'const a = scene.unique(args.a);\nconst b = scene.unique(args.b);\nreturn scene.round(scene.distance(a, b), 2);',
+      args: { a, b },
       named: [{ label: a, role: 'unique' }, { label: b, role: 'unique' }],
     };
   },

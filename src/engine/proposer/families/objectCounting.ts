@@ -1,5 +1,5 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, q } from './common.js';
+import { binByUpperBounds } from './common.js';
 
 const COUNT_BINS = [3, 6]; // 1–2, 3–5, 6+
 
@@ -21,7 +21,8 @@ export const objectCounting: FamilySpec = {
       difficulty: { count },
       bin: binByUpperBounds(count, COUNT_BINS),
       question: `How many ${label}(s) are in this room?`,
-      program: `return scene.count(${q(label)});`,
+      program: 'return scene.count(args.category);',
+      args: { category: label },
       named: [{ label, role: 'every' }],
     };
   },

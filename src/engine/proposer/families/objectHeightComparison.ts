@@ -1,6 +1,6 @@
 import type { SceneApi } from '../program/types.js';
 import type { FamilySpec } from '../types.js';
-import { letterOptions, q, sample, uniqueVisibleLabels } from './common.js';
+import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 function topGap(api: SceneApi, labels: string[]): number {
   const tops = labels.map((l) => api.top(api.unique(l))).sort((a, b) => b - a);
@@ -33,7 +33,8 @@ export const objectHeightComparison: FamilySpec = {
       bin: binOfGap(gap),
       question: `Which of these objects (${labels3.join(', ')}) reaches the highest point above the floor?`,
       options: letterOptions(labels3),
-      program: `const labels = [${labels3.map(q).join(', ')}];\nreturn labels.reduce((best, l) => (scene.top(scene.unique(l)) > scene.top(scene.unique(best)) ? l : best));`,
+      program: 'return args.candidates.reduce((best, l) => (scene.top(scene.unique(l)) > scene.top(scene.unique(best)) ? l : best));',
+      args: { candidates: labels3 },
       named: labels3.map((label) => ({ label, role: 'unique' as const })),
     };
   },

@@ -6,7 +6,7 @@
  */
 import type { Family } from '../../../shared/proposer.js';
 import type { FamilySpec } from '../types.js';
-import { letterOptions, q, sample, uniqueVisibleLabels } from './common.js';
+import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 type Level = 'easy' | 'medium' | 'hard';
 
@@ -33,8 +33,8 @@ function question(level: Level, p: string, o: string, x: string): string {
   return `${stem} to my front-left, front-right, back-left, or back-right? The directions refer to the quadrants of a Cartesian plane (if I am standing at the origin and facing along the positive y-axis).`;
 }
 
-function program(level: Level, p: string, o: string, x: string): string {
-  const head = `const angle = scene.floorAngle(scene.unique(${q(p)}), scene.unique(${q(o)}), scene.unique(${q(x)}));`;
+function program(level: Level): string {
+  const head = `const angle = scene.floorAngle(scene.unique(args.standingBy), scene.unique(args.facing), scene.unique(args.query));`;
   if (level === 'easy') return `${head}\nreturn angle > 0 ? "left" : "right";`;
   if (level === 'medium') return `${head}\nif (Math.abs(angle) >= 135) return "back";\nreturn angle > 0 ? "left" : "right";`;
   return `${head}\nconst side = angle > 0 ? "left" : "right";\nreturn (Math.abs(angle) < 90 ? "front-" : "back-") + side;`;
@@ -67,7 +67,8 @@ function relativeDirection(level: Level): FamilySpec {
         bin: binOfMargin(margin),
         question: question(level, p, o, x),
         options: letterOptions(OPTIONS[level]),
-        program: program(level, p, o, x),
+        program: program(level),
+        args: { standingBy: p, facing: o, query: x },
         named: [p, o, x].map((label) => ({ label, role: 'unique' as const })),
       };
     },

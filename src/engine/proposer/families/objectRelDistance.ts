@@ -1,6 +1,6 @@
 import type { FamilySpec } from '../types.js';
 import type { SceneApi } from '../program/types.js';
-import { letterOptions, q, sample, uniqueVisibleLabels } from './common.js';
+import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 function gaps(api: SceneApi, reference: string, candidates: string[]): { relative: number; absolute: number } {
   const ref = api.unique(reference);
@@ -40,16 +40,16 @@ export const objectRelDistance: FamilySpec = {
       question: `Measuring from the closest point of each object, which of these objects (${candidates.join(', ')}) is the closest to the ${reference}?`,
       options: letterOptions(candidates),
       program: [
-        `const reference = scene.unique(${q(reference)});`,
-        `const candidates = [${candidates.map(q).join(', ')}];`,
+        'const reference = scene.unique(args.reference);',
         'let best = null;',
         'let bestDistance = Infinity;',
-        'for (const label of candidates) {',
+        'for (const label of args.candidates) {',
         '  const d = scene.distance(reference, scene.unique(label));',
         '  if (d < bestDistance) { bestDistance = d; best = label; }',
         '}',
         'return best;',
       ].join('\n'),
+      args: { reference, candidates },
       named: [reference, ...candidates].map((label) => ({ label, role: 'unique' as const })),
     };
   },

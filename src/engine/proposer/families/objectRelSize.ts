@@ -1,6 +1,6 @@
 import type { SceneApi } from '../program/types.js';
 import type { FamilySpec } from '../types.js';
-import { letterOptions, q, sample, uniqueVisibleLabels } from './common.js';
+import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 function relativeGap(api: SceneApi, labels: string[]): number {
   const v = labels.map((l) => api.volume(api.unique(l))).sort((a, b) => b - a);
@@ -33,7 +33,8 @@ export const objectRelSize: FamilySpec = {
       bin: binOfGap(gap),
       question: `Which of these objects (${labels3.join(', ')}) is the largest by volume?`,
       options: letterOptions(labels3),
-      program: `const labels = [${labels3.map(q).join(', ')}];\nreturn labels.reduce((best, l) => (scene.volume(scene.unique(l)) > scene.volume(scene.unique(best)) ? l : best));`,
+      program: 'return args.candidates.reduce((best, l) => (scene.volume(scene.unique(l)) > scene.volume(scene.unique(best)) ? l : best));',
+      args: { candidates: labels3 },
       named: labels3.map((label) => ({ label, role: 'unique' as const })),
     };
   },

@@ -1,5 +1,5 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, q, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, uniqueVisibleLabels } from './common.js';
 
 const SIZE_BINS = [50, 150];
 
@@ -21,7 +21,8 @@ export const objectSizeEstimation: FamilySpec = {
       difficulty: { sizeCm: size },
       bin: binByUpperBounds(size, SIZE_BINS),
       question: `What is the length of the longest dimension (length, width, or height) of the ${label}, measured in centimeters?`,
-      program: `return Math.round(scene.longestDimension(scene.unique(${q(label)})) * 100);`,
+      program: 'return Math.round(scene.longestDimension(scene.unique(args.object)) * 100);',
+      args: { object: label },
       named: [{ label, role: 'unique' }],
     };
   },

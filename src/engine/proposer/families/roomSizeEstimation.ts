@@ -19,6 +19,7 @@ export const roomSizeEstimation: FamilySpec = {
       bin: binByUpperBounds(area, AREA_BINS),
       question: 'What is the size of this room (in square meters)? If multiple rooms are shown, estimate the size of the combined space.',
       program: 'return scene.round(scene.roomArea(), 1);',
+      args: {},
       named: [],
     };
   },

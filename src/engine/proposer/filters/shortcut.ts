@@ -56,11 +56,14 @@ function referenceKey(qa: QA, option: string): string | undefined {
 
 export class BlindBaseline {
   private readonly numeric = new Map<string, number[]>();
+  /** Median and concentration per numeric key, computed once after fitting (they do not depend on the QA). */
+  private readonly summaries = new Map<string, { median: number; near: number; n: number }>();
   private readonly choice: ChoiceStats = { offered: new Map(), answered: new Map() };
 
   constructor(private readonly options: ShortcutOptions = DEFAULT_SHORTCUT) {}
 
   fit(samples: QA[]): this {
+    this.summaries.clear();
     for (const qa of samples) {
       if (qa.answer === undefined) continue;
       if (qa.answerType === 'number' && typeof qa.answer === 'number') {
@@ -83,16 +86,28 @@ export class BlindBaseline {
     return this;
   }
 
+  private summary(key: string): { median: number; near: number; n: number } | undefined {
+    let s = this.summaries.get(key);
+    if (s) return s;
+    const list = this.numeric.get(key);
+    if (!list || list.length === 0) return undefined;
+    const sorted = [...list].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const tol = this.options.numericTolerance;
+    const near = sorted.filter((v) => Math.abs(v - median) <= tol * Math.max(Math.abs(v), 1e-9)).length / sorted.length;
+    s = { median, near, n: sorted.length };
+    this.summaries.set(key, s);
+    return s;
+  }
+
   predict(qa: QA): BlindPrediction | undefined {
     if (qa.answer === undefined) return undefined;
     if (qa.answerType === 'number' && typeof qa.answer === 'number') {
-      const own = this.numeric.get(numericKey(qa));
-      const list = own && own.length >= this.options.minSupport ? own : this.numeric.get(qa.family);
-      if (!list || list.length === 0) return undefined;
-      const sorted = [...list].sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)]!;
+      const own = this.summary(numericKey(qa));
+      const prior = own && own.n >= this.options.minSupport ? own : this.summary(qa.family);
+      if (!prior) return undefined;
+      const { median, near } = prior;
       const tol = this.options.numericTolerance;
-      const near = sorted.filter((v) => Math.abs(v - median) <= tol * Math.max(Math.abs(v), 1e-9)).length / sorted.length;
       const truth = qa.answer;
       const correct = truth !== 0 && Math.abs(median - truth) / Math.abs(truth) <= tol;
       return { prediction: median, confidence: near, correct };
