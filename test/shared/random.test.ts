@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, hashSeed } from '../../src/shared/random.js';
+
+describe('seeded randomness', () => {
+  it('is reproducible per seed and differs between seeds', () => {
+    const a = createRng(42);
+    const b = createRng(42);
+    const c = createRng(43);
+    const xs = Array.from({ length: 100 }, () => a.next());
+    expect(Array.from({ length: 100 }, () => b.next())).toEqual(xs);
+    expect(Array.from({ length: 100 }, () => c.next())).not.toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+
+  it('forks independent named streams without disturbing the parent', () => {
+    const a = createRng(1);
+    const b = createRng(1);
+    a.fork('points').next();
+    expect(a.next()).toBe(b.next());
+    expect(createRng(1).fork('x').next()).toBe(createRng(1).fork('x').next());
+    expect(createRng(1).fork('x').next()).not.toBe(createRng(1).fork('y').next());
+    expect(hashSeed(7, 'scene0001')).toBe(hashSeed(7, 'scene0001'));
+  });
+
+  it('has the moments of the distributions it claims', () => {
+    const r = createRng(9);
+    const n = 20000;
+    const u = Array.from({ length: n }, () => r.next());
+    const g = Array.from({ length: n }, () => r.normal());
+    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    expect(mean(u)).toBeCloseTo(0.5, 1);
+    expect(mean(g)).toBeCloseTo(0, 1);
+    expect(mean(g.map((x) => x * x))).toBeCloseTo(1, 1);
+    const counts = [0, 0, 0, 0, 0];
+    for (let i = 0; i < n; i++) counts[r.int(5)]!++;
+    for (const k of counts) expect(Math.abs(k / n - 0.2)).toBeLessThan(0.02);
+  });
+
+  it('refuses seeds it cannot reproduce', () => {
+    expect(() => createRng(-1)).toThrow(/seed must be an integer in \[0, 2\^32\), got -1/);
+    expect(() => createRng(1.5)).toThrow(RangeError);
+    expect(() => createRng(0).pick([])).toThrow(/empty list/);
+  });
+});
