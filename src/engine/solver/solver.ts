@@ -1,0 +1,360 @@
+/**
+ * The learnable solver: answers spatial questions about an observed scene with a confidence, and is
+ * fine-tuned round after round on the QA the loop accepts.
+ *
+ * Training runs the emitted ONNX train-step graph (forward, backward, AdamW in one call); the optimizer state
+ * lives on across train() calls and in checkpoints, so round k+1 continues exactly where round k stopped.
+ * Batches are drawn in seeded epochs — a fresh permutation whenever the previous one is used up — from a
+ * stream named after the update count, so a restored checkpoint draws what the original would have.
+ *
+ * Failure handling. Non-finite inputs are refused before any step, naming the sample and field. A step whose
+ * loss is not finite or exceeds DIVERGENCE_LOSS stops training: the parameters go back to the last state
+ * whose own loss was sound (the state before the failing step already produced that failing loss), and the
+ * result says so in `stopped`.
+ */
+import { InputError } from '../../shared/errors.js';
+import { createRng, hashSeed } from '../../shared/random.js';
+import { ANSWER_CLASSES, decodeAnswer, geometricMeanConfidence } from './answers.js';
+import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { type EncodedSample, type SolverSample, encodeSample, stackBatch } from './features.js';
+import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
+import { type AdamWConfig, DEFAULT_ADAMW } from './onnx/optimizer.js';
+import { OUTPUT_NAMES, buildInferenceModel, buildTrainStepModel, type InferenceManifest } from './onnx/model.js';
+import { OnnxPredictor, OnnxTrainer, type TrainState, initParams } from './onnx/runtime.js';
+import { type ExecutionProvider, createWithProvider } from './providers.js';
+import { Vocabulary, type VocabularyData, defaultVocabulary } from './tokenizer.js';
+
+/** A loss above this is divergence, not a hard batch: a uniform guess over every class costs ln 171 ≈ 5. */
+export const DIVERGENCE_LOSS = 1e4;
+
+export interface SolverConfig {
+  model: SolverModelConfig;
+  /** AdamW constants, baked into the train graph; the learning rate is per call. */
+  optimizer: AdamWConfig;
+  /** Gaussian spread (in bins) of a measured answer's training target. */
+  sigmaBins: number;
+  /** Samples per inference call; the last chunk is padded. */
+  inferenceBatch: number;
+  vocabulary: VocabularyData;
+}
+
+export interface SolverConfigInput {
+  model?: Partial<SolverModelConfig>;
+  optimizer?: Partial<AdamWConfig>;
+  sigmaBins?: number;
+  inferenceBatch?: number;
+  /** A vocabulary to use as is (e.g. from another solver); default: question templates + default labels. */
+  vocabulary?: VocabularyData;
+  /** Labels to add to the default vocabulary (ignored when `vocabulary` is given). */
+  extraLabels?: string[];
+}
+
+export interface SolverRuntimeOptions {
+  /** 'cuda' tries CUDA first and falls back to the CPU with a logged reason; default 'cpu'. */
+  executionProvider?: ExecutionProvider;
+  /** onnxruntime intra-op threads (default: onnxruntime's choice, one per core). */
+  threads?: number;
+  log?: (message: string) => void;
+}
+
+export interface TrainOptions {
+  steps: number;
+  batch: number;
+  lr: number;
+  /** Linear warm-up over the first steps of this call (default 0). */
+  warmupSteps?: number;
+  /**
+   * Steps between copies of the state the divergence guard can fall back to (default 1). Each copy is
+   * params + both moments; on a large model a wider interval trades a longer possible rollback for less
+   * copying.
+   */
+  snapshotEvery?: number;
+}
+
+export interface TrainResult {
+  /** Loss per completed optimizer step. */
+  losses: number[];
+  gradNorms: number[];
+  /**
+   * Per sample, the teacher-forced confidence (probability of the ground-truth answer token) from the last
+   * training forward pass that included it; NaN for a sample no batch drew.
+   */
+  confidences: Float32Array;
+  /** Optimizer steps completed by this call. */
+  steps: number;
+  /** Set when training stopped early, with the reason. */
+  stopped?: string;
+  provider: ExecutionProvider;
+  ms: number;
+}
+
+export interface Prediction {
+  /** An option letter or a number. */
+  prediction: string | number;
+  /** Geometric mean of the predicted answer's token probabilities (one token: its probability). */
+  confidence: number;
+  answerClass: number;
+}
+
+interface CheckpointHeader {
+  format: 'ouroboros-solver';
+  seed: number;
+  step: number;
+  config: SolverConfig;
+}
+
+function resolveConfig(input: SolverConfigInput): SolverConfig {
+  const model = { ...DEFAULT_MODEL, ...input.model };
+  checkModelConfig(model);
+  const optimizer: AdamWConfig = { ...DEFAULT_ADAMW, clipGradNorm: 1, ...input.optimizer };
+  const sigmaBins = input.sigmaBins ?? 1;
+  const inferenceBatch = input.inferenceBatch ?? 64;
+  if (!(sigmaBins >= 0)) throw new RangeError(`sigmaBins must be ≥ 0, got ${sigmaBins}`);
+  if (!Number.isInteger(inferenceBatch) || inferenceBatch < 1) throw new RangeError(`inferenceBatch must be a positive integer, got ${inferenceBatch}`);
+  const vocabulary = input.vocabulary ? Vocabulary.fromJSON(input.vocabulary).toJSON() : defaultVocabulary(input.extraLabels).toJSON();
+  return { model, optimizer, sigmaBins, inferenceBatch, vocabulary };
+}
+
+export class Solver {
+  private trainer: { batch: number; trainer: OnnxTrainer } | undefined;
+  private predictor: OnnxPredictor | undefined;
+  /** State to start from while no trainer exists (fresh init or a checkpoint). */
+  private pending: TrainState | undefined;
+  private chosen: ExecutionProvider | undefined;
+  private readonly log: (message: string) => void;
+
+  private constructor(
+    readonly config: SolverConfig,
+    readonly seed: number,
+    readonly vocabulary: Vocabulary,
+    private readonly runtime: SolverRuntimeOptions,
+  ) {
+    this.log = runtime.log ?? ((m) => console.warn(m));
+  }
+
+  static async create(config: SolverConfigInput = {}, seed = 0, runtime: SolverRuntimeOptions = {}): Promise<Solver> {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+    const resolved = resolveConfig(config);
+    const solver = new Solver(resolved, seed, Vocabulary.fromJSON(resolved.vocabulary), runtime);
+    await solver.ensurePredictor();
+    return solver;
+  }
+
+  /** Restores a solver from checkpoint() bytes; refuses a corrupt, truncated or mismatched file. */
+  static async fromCheckpoint(bytes: Uint8Array, runtime: SolverRuntimeOptions = {}): Promise<Solver> {
+    const c = readCheckpoint<CheckpointHeader>(bytes);
+    const h = c.header;
+    if (!h || h.format !== 'ouroboros-solver' || !h.config) throw new CheckpointError('header is not a solver header');
+    let config: SolverConfig;
+    try {
+      config = resolveConfig(h.config);
+    } catch (e) {
+      throw new CheckpointError(`header has an invalid configuration (${(e as Error).message})`);
+    }
+    const solver = new Solver(config, h.seed, Vocabulary.fromJSON(config.vocabulary), runtime);
+    const expected = solver.inferenceModel(1).manifest.params;
+    const names = new Set(c.tensors.map((t) => t.name));
+    for (const p of expected) {
+      const t = c.tensors.find((x) => x.name === p.name);
+      if (!t || t.shape.join('x') !== p.shape.join('x')) throw new CheckpointError(`parameter "${p.name}" is missing or has the wrong shape`);
+      names.delete(p.name);
+    }
+    if (names.size > 0) throw new CheckpointError(`unexpected tensors: ${[...names].slice(0, 5).join(', ')}`);
+    if (!Number.isInteger(h.step) || h.step < 0) throw new CheckpointError(`bad step count ${h.step}`);
+    solver.pending = { step: h.step, params: c.params, m: c.m, v: c.v };
+    await solver.ensurePredictor();
+    return solver;
+  }
+
+  /** The execution provider sessions run on (decided by the first session created). */
+  get provider(): ExecutionProvider {
+    return this.chosen ?? 'cpu';
+  }
+
+  /** Optimizer updates made so far, across every train() call and restored checkpoints. */
+  get step(): number {
+    return this.trainer?.trainer.step ?? this.pending?.step ?? 0;
+  }
+
+  private sizes(): { words: number; labels: number } {
+    return { words: this.vocabulary.size, labels: this.vocabulary.labelRows };
+  }
+
+  private inferenceModel(batch: number): ReturnType<typeof buildInferenceModel> {
+    const m = this.config.model;
+    return buildInferenceModel(solverModel(m, this.sizes(), batch), solverInputs(m, batch), { withLoss: true, name: 'solver' });
+  }
+
+  private async session<T>(create: (providers: string[]) => Promise<T>): Promise<T> {
+    if (this.chosen) return create([this.chosen]);
+    const choice = await createWithProvider(this.runtime.executionProvider ?? 'cpu', create, this.log);
+    this.chosen = choice.provider;
+    return choice.value;
+  }
+
+  private sessionOptions(providers: string[]): { executionProviders: string[]; intraOpNumThreads?: number } {
+    return { executionProviders: providers, ...(this.runtime.threads !== undefined ? { intraOpNumThreads: this.runtime.threads } : {}) };
+  }
+
+  private async ensurePredictor(): Promise<OnnxPredictor> {
+    if (!this.predictor) {
+      const model = this.inferenceModel(this.config.inferenceBatch);
+      this.predictor = await this.session((p) => OnnxPredictor.create(model, this.sessionOptions(p)));
+      if (!this.pending && !this.trainer) this.pending = freshState(model.manifest, this.seed);
+    }
+    return this.predictor;
+  }
+
+  private async ensureTrainer(batch: number): Promise<OnnxTrainer> {
+    if (this.trainer?.batch === batch) return this.trainer.trainer;
+    const m = this.config.model;
+    const model = buildTrainStepModel(solverModel(m, this.sizes(), batch), solverInputs(m, batch), { optimizer: this.config.optimizer, name: 'solver_train' });
+    const trainer = await this.session((p) => OnnxTrainer.create(model, { seed: this.seed, ...this.sessionOptions(p) }));
+    const from = this.trainer ? this.trainer.trainer.state() : this.pending;
+    if (from) trainer.loadState(from);
+    if (this.trainer) await this.trainer.trainer.dispose();
+    this.trainer = { batch, trainer };
+    this.pending = undefined;
+    return trainer;
+  }
+
+  private currentParams(): ReadonlyMap<string, Float32Array> {
+    if (this.trainer) return this.trainer.trainer.params();
+    return new Map(Object.entries(this.pending!.params));
+  }
+
+  private encode(samples: readonly SolverSample[], answers: 'require' | 'optional' | 'ignore'): EncodedSample[] {
+    return samples.map((s, i) => encodeSample(s, this.vocabulary, this.config.model, i, { sigmaBins: this.config.sigmaBins, answers }));
+  }
+
+  async train(samples: readonly SolverSample[], options: TrainOptions): Promise<TrainResult> {
+    const t0 = performance.now();
+    const { steps, batch, lr } = options;
+    const warmup = options.warmupSteps ?? 0;
+    const every = options.snapshotEvery ?? 1;
+    if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshotEvery must be a positive integer, got ${every}`);
+    if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
+    if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer, got ${batch}`);
+    if (!Number.isFinite(lr) || lr <= 0) throw new RangeError(`lr must be a positive finite number, got ${lr}`);
+    if (samples.length === 0) throw new InputError({ message: 'no samples to train on' });
+    const encoded = this.encode(samples, 'require');
+    const trainer = await this.ensureTrainer(batch);
+
+    const rng = createRng(hashSeed(this.seed, `batches@${trainer.step}`));
+    let order: number[] = [];
+    const draw = (): number[] => {
+      const out: number[] = [];
+      while (out.length < batch) {
+        if (order.length === 0) order = rng.shuffle(Array.from(encoded, (_, i) => i));
+        out.push(order.pop()!);
+      }
+      return out;
+    };
+
+    const confidences = new Float32Array(samples.length).fill(Number.NaN);
+    const losses: number[] = [];
+    const gradNorms: number[] = [];
+    // A state is known good once the step that starts from it reports a sound loss.
+    let lastGood: TrainState | undefined;
+    let start: TrainState | undefined;
+    let stopped: string | undefined;
+    for (let s = 0; s < steps; s++) {
+      const indices = draw();
+      const snapshot = s % every === 0 ? trainer.state() : undefined;
+      start ??= snapshot;
+      const update = trainer.step + 1;
+      const stepLr = warmup > 0 && s < warmup ? (lr * (s + 1)) / warmup : lr;
+      const r = await trainer.train(stackBatch(encoded, indices, this.config.model), stepLr);
+      const gradNorm = r.gradNorms[0] ?? Number.NaN;
+      if (!Number.isFinite(r.loss) || r.loss > DIVERGENCE_LOSS || !Number.isFinite(gradNorm)) {
+        const restored = lastGood ?? start!;
+        trainer.loadState(restored);
+        stopped =
+          `training diverged at update ${update} (loss ${r.loss}, gradient norm ${gradNorm}); stopped and restored the parameters ` +
+          (lastGood
+            ? `after update ${restored.step}, the last saved state whose loss was sound`
+            : `this call started from (after update ${restored.step}): its very first step diverged, so check the inputs and the learning rate`);
+        this.log(`solver: ${stopped}`);
+        break;
+      }
+      if (snapshot) lastGood = snapshot;
+      losses.push(r.loss);
+      gradNorms.push(gradNorm);
+      indices.forEach((idx, j) => (confidences[idx] = geometricMeanConfidence([r.perSampleLogProbs[j]!])));
+    }
+    return {
+      losses,
+      gradNorms,
+      confidences,
+      steps: losses.length,
+      ...(stopped ? { stopped } : {}),
+      provider: this.provider,
+      ms: performance.now() - t0,
+    };
+  }
+
+  /** Runs the inference graph over samples in padded chunks; `read` gets each real sample's outputs. */
+  private async infer(encoded: readonly EncodedSample[], read: (i: number, logp: Float32Array, answerLogProb: number) => void): Promise<void> {
+    const predictor = await this.ensurePredictor();
+    const params = this.currentParams();
+    const b = this.config.inferenceBatch;
+    for (let start = 0; start < encoded.length; start += b) {
+      const n = Math.min(b, encoded.length - start);
+      // Padding repeats the last real sample: a fully masked row would be valid too, but this keeps every
+      // row a realistic input for onnxruntime's kernels.
+      const indices = Array.from({ length: b }, (_, j) => start + Math.min(j, n - 1));
+      const out = await predictor.run(stackBatch(encoded, indices, this.config.model), params);
+      const logp = out[ANSWER_LOGP] as Float32Array;
+      const picked = out[OUTPUT_NAMES.perSampleLogProbs] as Float32Array;
+      for (let j = 0; j < n; j++) read(start + j, logp.subarray(j * ANSWER_CLASSES, (j + 1) * ANSWER_CLASSES), picked[j]!);
+    }
+  }
+
+  /** The solver's own answers: the most probable valid answer token and its probability. */
+  async predict(samples: readonly SolverSample[]): Promise<Prediction[]> {
+    const encoded = this.encode(samples, 'ignore');
+    const out: Prediction[] = new Array(samples.length);
+    await this.infer(encoded, (i, logp) => {
+      const bias = encoded[i]!.bias;
+      let best = -1;
+      for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
+      out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), confidence: geometricMeanConfidence([logp[best]!]), answerClass: best };
+    });
+    return out;
+  }
+
+  /** Teacher-forced confidence of each sample's ground-truth answer, without training (held-out samples). */
+  async score(samples: readonly SolverSample[]): Promise<Float32Array> {
+    const encoded = this.encode(samples, 'require');
+    const out = new Float32Array(samples.length);
+    await this.infer(encoded, (i, _logp, lp) => (out[i] = geometricMeanConfidence([lp])));
+    return out;
+  }
+
+  /** Parameters, AdamW moments, update count, configuration and vocabulary, as checkpoint bytes. */
+  checkpoint(): Uint8Array {
+    const state = this.trainer ? this.trainer.trainer.state() : this.pending!;
+    const manifest = this.predictor ? this.predictor.manifest : this.inferenceModel(1).manifest;
+    const header: CheckpointHeader = { format: 'ouroboros-solver', seed: this.seed, step: state.step, config: this.config };
+    return writeCheckpoint({
+      header,
+      tensors: manifest.params.map((p) => ({ name: p.name, shape: [...p.shape] })),
+      params: state.params,
+      m: state.m,
+      v: state.v,
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.trainer?.trainer.dispose();
+    await this.predictor?.dispose();
+    this.trainer = undefined;
+    this.predictor = undefined;
+  }
+}
+
+function freshState(manifest: InferenceManifest, seed: number): TrainState {
+  const params = initParams(manifest.params, seed);
+  const zeros = (): Record<string, Float32Array> => Object.fromEntries(manifest.params.map((p) => [p.name, new Float32Array(params.get(p.name)!.length)]));
+  return { step: 0, params: Object.fromEntries(params), m: zeros(), v: zeros() };
+}
