@@ -4,8 +4,9 @@ import { perceptionBench } from './perception.js';
 import { plyBench } from './ply.js';
 import { proposerBench } from './proposer.js';
 import { sandboxBench } from './sandbox.js';
+import { solverBench } from './solver.js';
 import { storeBench } from './store.js';
 import { syntheticBench } from './synthetic.js';
 
 /** Registered benchmarks, in the order they print. */
-export const modules: BenchModule[] = [plyBench, syntheticBench, storeBench, sandboxBench, proposerBench, perceptionBench, onnxStepBench];
+export const modules: BenchModule[] = [plyBench, syntheticBench, storeBench, sandboxBench, proposerBench, perceptionBench, onnxStepBench, solverBench];
