@@ -10,6 +10,8 @@
  * the header lists each tensor's name and shape so a reader checks sizes without knowing the architecture.
  */
 
+import { crc32 as zlibCrc32 } from 'node:zlib';
+
 export const CHECKPOINT_MAGIC = 'OUROSLVR';
 export const CHECKPOINT_VERSION = 1;
 
@@ -34,21 +36,9 @@ export interface CheckpointContents<H> {
   v: Record<string, Float32Array>;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE 802.3, as zlib computes it). */
+/** CRC-32 (IEEE 802.3, as zlib computes it), natively by Node's zlib. */
 export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return zlibCrc32(bytes);
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
