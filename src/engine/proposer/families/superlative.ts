@@ -1,0 +1,67 @@
+/**
+ * "Which of these objects is the most …?" families: the answer is the candidate maximising one scene-API
+ * measure, and the margin is the gap between the best and the runner-up.
+ */
+import type { Family } from '../../../shared/proposer.js';
+import type { SceneApi } from '../program/types.js';
+import type { FamilySpec } from '../types.js';
+import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
+
+export interface SuperlativeSpec {
+  id: Family;
+  definition: string;
+  /** The scene-API function measured (the program calls it by this name). */
+  measure: 'top' | 'volume';
+  /** Name of the recorded gap knob and its documentation. */
+  gapKnob: string;
+  gapDoc: string;
+  /** Gap between the largest and second-largest measured values. */
+  gap(best: number, second: number): number;
+  /** Lower bounds of bins 0 and 1 (bin 2 is below the second). */
+  binBounds: [number, number];
+  minGap: number;
+  /** Digits the recorded gap is rounded to. */
+  digits: number;
+  question(labels: string[]): string;
+}
+
+export function superlativeFamily(s: SuperlativeSpec): FamilySpec {
+  const gapOf = (api: SceneApi, labels: string[]): number => {
+    const v = labels.map((l) => api[s.measure](api.unique(l))).sort((a, b) => b - a);
+    return s.gap(v[0]!, v[1]!);
+  };
+  const binOf = (g: number): number => (g >= s.binBounds[0] ? 0 : g >= s.binBounds[1] ? 1 : 2);
+  return {
+    id: s.id,
+    answerType: 'choice',
+    definition: s.definition,
+    knobs: { [s.gapKnob]: s.gapDoc },
+    bins: 3,
+    draft({ api, rng, bin }) {
+      const labels = uniqueVisibleLabels(api);
+      let pick: string[] | undefined;
+      let gap = 0;
+      for (let attempt = 0; attempt < 8; attempt++) {
+        pick = sample(rng, labels, 3);
+        if (!pick) return { skip: 'fewer than three uniquely named, visible objects' };
+        gap = gapOf(api, pick);
+        if (binOf(gap) === bin) break;
+      }
+      const candidates = pick!;
+      const scale = 10 ** s.digits;
+      return {
+        family: s.id,
+        answerType: 'choice',
+        difficulty: { [s.gapKnob]: Math.round(gap * scale) / scale },
+        bin: binOf(gap),
+        question: s.question(candidates),
+        options: letterOptions(candidates),
+        program: `return args.candidates.reduce((best, l) => (scene.${s.measure}(scene.unique(l)) > scene.${s.measure}(scene.unique(best)) ? l : best));`,
+        args: { candidates },
+        named: candidates.map((label) => ({ label, role: 'unique' as const })),
+      };
+    },
+    margins: (api, draft) => ({ [s.gapKnob]: gapOf(api, draft.named.map((n) => n.label)) }),
+    minMargins: { [s.gapKnob]: s.minGap },
+  };
+}
