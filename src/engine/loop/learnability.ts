@@ -34,7 +34,7 @@ export interface LearnabilityConfig {
   log?: (message: string) => void;
 }
 
-export const DEFAULT_LEARNABILITY: LearnabilityConfig = { trainScenes: 60, heldoutScenes: 20, perBin: 4, steps: 400, batch: 64, lr: 1e-3, seed: 0 };
+export const DEFAULT_LEARNABILITY: LearnabilityConfig = { trainScenes: 60, heldoutScenes: 20, perBin: 4, steps: 1500, batch: 64, lr: 1e-3, seed: 0 };
 
 export interface FamilyRow {
   family: string;
