@@ -17,10 +17,9 @@ import {
   answerTransformerParamCount,
   type AnswerTransformerConfig,
 } from '../src/engine/solver/onnx/answerTransformer.js';
-import { Graph, type Tensor } from '../src/engine/solver/onnx/graph.js';
-import { IR_VERSION, OPSET, buildTrainStepModel, type TrainManifest } from '../src/engine/solver/onnx/model.js';
-import { encodeModel } from '../src/engine/solver/onnx/proto.js';
+import { buildTrainStepModel, type TrainManifest } from '../src/engine/solver/onnx/model.js';
 import { OnnxTrainer, type TrainerOptions } from '../src/engine/solver/onnx/runtime.js';
+import { transferProbe } from './transferProbe.js';
 import type { BenchModule } from './harness.js';
 
 type Batch = Record<string, BigInt64Array | Uint8Array>;
@@ -41,25 +40,6 @@ function makeBatch(c: AnswerTransformerConfig, rng: Rng, stacked: number): Batch
   return { tokens, mask, answer };
 }
 
-/** A model that takes the train step's state inputs and returns them unchanged: pure transfer. */
-function transferProbe(m: TrainManifest): { bytes: Uint8Array; outputs: { name: string; size: number; shape: readonly number[] }[] } {
-  const g = new Graph();
-  const inputs: Tensor[] = [];
-  const outputs: { name: string; tensor: Tensor }[] = [];
-  for (const p of m.params) {
-    for (const [input, output] of [
-      [p.name, p.next.param],
-      [p.m, p.next.m],
-      [p.v, p.next.v],
-    ] as const) {
-      const t = g.input(input, 'float32', p.shape);
-      inputs.push(t);
-      outputs.push({ name: output, tensor: t });
-    }
-  }
-  const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('probe', inputs, outputs) });
-  return { bytes, outputs: outputs.map((o) => ({ name: o.name, size: o.tensor.size, shape: o.tensor.shape })) };
-}
 
 /** Something timed in rounds: `round()` runs a fixed amount of work and returns ms per unit (step or call). */
 interface Timed {

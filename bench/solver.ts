@@ -22,15 +22,14 @@ import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { ANSWER_CLASSES } from '../src/engine/solver/answers.js';
 import { FEATURE_COUNT, NAMED_SLOTS, SEGMENT_COUNT, SLOT_COUNT, encodeSample, stackBatch, type BatchFeeds, type SolverSample } from '../src/engine/solver/features.js';
 import { DEFAULT_MODEL, solverInputs, solverModel, solverParamCount, type SolverModelConfig } from '../src/engine/solver/model.js';
-import { Graph, type Tensor } from '../src/engine/solver/onnx/graph.js';
-import { IR_VERSION, OPSET, buildInferenceModel, buildTrainStepModel, type TrainManifest } from '../src/engine/solver/onnx/model.js';
+import { buildInferenceModel, buildTrainStepModel } from '../src/engine/solver/onnx/model.js';
 import { DEFAULT_ADAMW } from '../src/engine/solver/onnx/optimizer.js';
-import { encodeModel } from '../src/engine/solver/onnx/proto.js';
 import { OnnxPredictor, OnnxTrainer, initParams } from '../src/engine/solver/onnx/runtime.js';
 import { Solver } from '../src/engine/solver/solver.js';
 import { toyCountingSample, toyDirectionSample } from '../src/engine/solver/synthetic.js';
 import { defaultVocabulary } from '../src/engine/solver/tokenizer.js';
 import { createRng } from '../src/shared/random.js';
+import { transferProbe } from './transferProbe.js';
 import type { BenchModule, BenchRow } from './harness.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -83,25 +82,6 @@ function ensureTorch(ctx: { quick: boolean; log(m: string): void }): string | un
   return probe() ? undefined : 'python3-torch installed but torch still does not import';
 }
 
-/** A model that takes the train step's state inputs and returns them unchanged: the cost of moving state. */
-function transferProbe(m: TrainManifest): { bytes: Uint8Array; outputs: { name: string; size: number; shape: readonly number[] }[] } {
-  const g = new Graph();
-  const inputs: Tensor[] = [];
-  const outputs: { name: string; tensor: Tensor }[] = [];
-  for (const p of m.params) {
-    for (const [input, output] of [
-      [p.name, p.next.param],
-      [p.m, p.next.m],
-      [p.v, p.next.v],
-    ] as const) {
-      const t = g.input(input, 'float32', p.shape);
-      inputs.push(t);
-      outputs.push({ name: output, tensor: t });
-    }
-  }
-  const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('probe', inputs, outputs) });
-  return { bytes, outputs: outputs.map((o) => ({ name: o.name, size: o.tensor.size, shape: o.tensor.shape })) };
-}
 
 async function bestMs(fn: () => Promise<unknown>, calls: number, rounds: number): Promise<number> {
   await fn();
