@@ -1,24 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/shared/errors.js';
 import type { Mat4, Vec3 } from '../../../src/shared/scene.js';
 import { mat4InvertRigid, mat4TransformPoint, rotationZ } from '../../../src/engine/scene/math.js';
 import { boxContains } from '../../../src/engine/scene/obb.js';
 import { DEFAULT_LOWRES_WIDE, importArkitScene, poseFromTrajLine, rotationFromAngleAxis } from '../../../src/engine/sources/arkitscenes.js';
+import { inputError } from '../../helpers/errors.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { writeArkitFixture } from './fileFixtures.js';
 
 const tmp = useTmpDirs();
 
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, none was thrown');
-}
 
 const column = (m: Mat4, c: number): Vec3 => [m[c]!, m[4 + c]!, m[8 + c]!];
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/shared/errors.js';
 import { createRng } from '../../../src/shared/random.js';
 import type { PlyFormat } from '../../../src/engine/sources/ply/header.js';
 import { parsePly } from '../../../src/engine/sources/ply/parse.js';
 import type { PlyWriteElement } from '../../../src/engine/sources/ply/write.js';
 import { writePly, writePlyElements } from '../../../src/engine/sources/ply/write.js';
+import { inputError as catchInputError } from '../../helpers/errors.js';
 
 const FORMATS: PlyFormat[] = ['ascii', 'binary_little_endian', 'binary_big_endian'];
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -22,14 +22,8 @@ function randomMesh(n: number, triangles: number, seed = 1): { positions: Float3
 
 /** Runs fn, expecting an InputError; returns its first problem. */
 function inputError(fn: () => unknown): { file?: string; field?: string; message: string; text: string } {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    const err = e as InputError;
-    return { ...err.problems[0]!, text: err.message };
-  }
-  throw new Error('expected an InputError, none was thrown');
+  const err = catchInputError(fn);
+  return { ...err.problems[0]!, text: err.message };
 }
 
 describe('PLY round trip', () => {

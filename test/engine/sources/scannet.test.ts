@@ -1,23 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/shared/errors.js';
 import { mat4InvertRigid, mat4TransformPoint } from '../../../src/engine/scene/math.js';
 import { importScanNetScene } from '../../../src/engine/sources/scannet.js';
+import { inputError } from '../../helpers/errors.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { SCANNET_ALIGNMENT, writeScanNetFixture } from './fileFixtures.js';
 
 const tmp = useTmpDirs();
 
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, none was thrown');
-}
 
 function angleDiff(a: number, b: number): number {
   const d = (((a - b) % Math.PI) + Math.PI) % Math.PI;
