@@ -30,10 +30,10 @@ export const RUN_STATUS_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStat
 
 /**
  * `closed-loop`: the controller adapts the generation mix every round (the product's point).
- * `fixed-mix`: the same mix every round, the ablation baseline. `eval-only`: no proposing or training, only
- * evaluation of existing checkpoints.
+ * `no-feedback`: the same pipeline with a uniform mix every round. `static`: a fixed, uniformly generated
+ * dataset reused every round. `eval-only`: no proposing or training, only evaluation (external questions).
  */
-export type RunMode = 'closed-loop' | 'fixed-mix' | 'eval-only';
+export type RunMode = 'closed-loop' | 'no-feedback' | 'static' | 'eval-only';
 
 /** The run's settings as the user chose them; its shape is owned by the loop, the store keeps it verbatim. */
 export type RunConfig = JsonObject;
@@ -159,6 +159,8 @@ export interface QaRecord extends NewQa {
   /** Bucket and confidence of the latest solver output for this question (by iteration); null until answered. */
   bucket: Bucket | null;
   confidence: number | null;
+  /** The round that trained on this question, or null when none did (yet). */
+  trainedIteration: number | null;
 }
 
 // ── Solver ───────────────────────────────────────────────────────────────────────────────────────────────────

@@ -69,6 +69,10 @@ export interface TrainOptions {
    * copying.
    */
   snapshotEvery?: number;
+  /** Checked before every step: an aborted signal stops training with `stopped` saying so. */
+  signal?: AbortSignal;
+  /** Called after every completed step (progress bars, live loss curves). */
+  onStep?: (done: number, loss: number) => void;
 }
 
 export interface TrainResult {
@@ -259,6 +263,10 @@ export class Solver {
     let start: TrainState | undefined;
     let stopped: string | undefined;
     for (let s = 0; s < steps; s++) {
+      if (options.signal?.aborted) {
+        stopped = `cancelled after ${s} of ${steps} steps`;
+        break;
+      }
       const indices = draw();
       const snapshot = s % every === 0 ? trainer.state() : undefined;
       start ??= snapshot;
@@ -281,6 +289,7 @@ export class Solver {
       losses.push(r.loss);
       gradNorms.push(gradNorm);
       indices.forEach((idx, j) => (confidences[idx] = geometricMeanConfidence([r.perSampleLogProbs[j]!])));
+      options.onStep?.(losses.length, r.loss);
     }
     return {
       losses,
@@ -319,6 +328,28 @@ export class Solver {
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
       out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), confidence: geometricMeanConfidence([logp[best]!]), answerClass: best };
+    });
+    return out;
+  }
+
+  /**
+   * One inference pass giving both the solver's own answer and the teacher-forced confidence of the ground
+   * truth (NaN for a sample without one) — what the loop's solve stage records per candidate.
+   */
+  async answer(samples: readonly SolverSample[]): Promise<(Prediction & { answerConfidence: number })[]> {
+    const encoded = this.encode(samples, 'optional');
+    const out: (Prediction & { answerConfidence: number })[] = new Array(samples.length);
+    await this.infer(encoded, (i, logp, lp) => {
+      const bias = encoded[i]!.bias;
+      let best = -1;
+      for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
+      const hasAnswer = samples[i]!.qa.answer !== undefined;
+      out[i] = {
+        prediction: decodeAnswer(samples[i]!.qa, best),
+        confidence: geometricMeanConfidence([logp[best]!]),
+        answerClass: best,
+        answerConfidence: hasAnswer ? geometricMeanConfidence([lp]) : Number.NaN,
+      };
     });
     return out;
   }

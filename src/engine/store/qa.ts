@@ -33,6 +33,7 @@ interface QaRow {
   created_at: number;
   bucket: Bucket | null;
   confidence: number | null;
+  trained_iteration: number | null;
 }
 
 function toRecord(r: QaRow): QaRecord {
@@ -62,6 +63,7 @@ function toRecord(r: QaRow): QaRecord {
     createdAt: r.created_at,
     bucket: r.bucket,
     confidence: r.confidence,
+    trainedIteration: r.trained_iteration,
   };
 }
 
@@ -176,4 +178,24 @@ export function countQaBuckets(store: Store, runId: string, iteration: number): 
        ORDER BY scene_id, family, bin, bucket`,
     )
     .all(runId, iteration) as QaBucketCount[];
+}
+
+/** Marks the questions a round trained on (one transaction); each question is trained on in one round at most. */
+export function markTrained(store: Store, runId: string, iteration: number, qaIds: readonly number[]): void {
+  store.assertWritable('mark trained questions');
+  const stmt = store.prepare('UPDATE qa SET trained_iteration = ? WHERE id = ? AND run_id = ?');
+  store.db.transaction(() => {
+    for (const id of qaIds) {
+      if (stmt.run(iteration, id, runId).changes !== 1) throw new StoreError('not-found', `no question ${id} in run "${runId}"`);
+    }
+  })();
+}
+
+/** Questions trained on up to and including `iteration`. */
+export function countTrained(store: Store, runId: string, iteration: number): number {
+  return (
+    store.prepare('SELECT count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration IS NOT NULL AND trained_iteration <= ?').get(runId, iteration) as {
+      n: number;
+    }
+  ).n;
 }

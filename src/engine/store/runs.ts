@@ -120,3 +120,11 @@ export function listRunScenes(store: Store, runId: string, split?: SceneSplit): 
   }[];
   return rows.map((r) => ({ sceneId: r.scene_id, split: r.split }));
 }
+
+/** Records which solver backend and execution provider the run actually uses (known once a session exists). */
+export function setRunProvider(store: Store, id: string, provider: string): RunRecord {
+  store.assertWritable('update a run');
+  const info = store.prepare('UPDATE runs SET provider = ?, updated_at = ? WHERE id = ?').run(provider, Date.now(), id);
+  if (info.changes === 0) throw new StoreError('not-found', `no run "${id}" in ${store.dbPath}`);
+  return getRun(store, id);
+}

@@ -246,7 +246,7 @@ describe('read-only stores', () => {
     // A reader in the middle of a read transaction keeps its snapshot; the writer is not blocked by it.
     reader.db.exec('BEGIN');
     expect(listRuns(reader)).toHaveLength(1);
-    createRun(writer, { name: 'second', mode: 'fixed-mix', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' });
+    createRun(writer, { name: 'second', mode: 'no-feedback', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' });
     expect(listRuns(reader)).toHaveLength(1);
     reader.db.exec('COMMIT');
     expect(listRuns(reader)).toHaveLength(2);

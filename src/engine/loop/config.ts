@@ -1,0 +1,112 @@
+/**
+ * The loop's settings: defaults after the reference system (T = 4 rounds × K = 100 steps × B = 64, τ_easy = 0.9,
+ * τ_hard = 0.1, constant learning rate), with the learning rate and sizes suited to our solver, and one validator
+ * that names the field and the expectation — the CLI, the UI form and the host all go through it.
+ */
+import { InputError } from '../../shared/errors.js';
+import type { LoopConfig, LoopConfigInput, ModelPreset } from '../../shared/loop.js';
+import { LOOP_MODES } from '../../shared/loop.js';
+import { STRATEGY_NAMES } from '../proposer/controller/index.js';
+import { parseSourceSpec } from '../sources/index.js';
+import type { SolverConfigInput } from '../solver/solver.js';
+import { DEFAULT_MODEL, LARGE_MODEL } from '../solver/model.js';
+
+export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
+  name: 'closed loop',
+  mode: 'closed-loop',
+  scenes: ['synthetic:48'],
+  heldoutFraction: 0.25,
+  iterations: 4,
+  steps: 100,
+  batch: 64,
+  lr: 1e-3,
+  warmupSteps: 20,
+  thresholds: Object.freeze({ easy: 0.9, hard: 0.1 }),
+  candidates: 12_000,
+  acceptPerRound: 0,
+  strategy: 'reference',
+  staticSamples: 25_600,
+  benchmarkPerFamily: 40,
+  model: 'default',
+  executionProvider: 'cpu',
+  threads: 0,
+  frames: 32,
+  seed: 0,
+  dataSeed: 0,
+}) as LoopConfig;
+
+export const MODEL_PRESETS: Record<ModelPreset, SolverConfigInput['model']> = {
+  default: DEFAULT_MODEL,
+  large: LARGE_MODEL,
+  // For tests and smoke runs: a few thousand parameters, compiles and trains in milliseconds.
+  tiny: { dModel: 16, heads: 2, layers: 1, mlpHidden: 32, maxQuestionTokens: 40, maxDetections: 24 },
+};
+
+const KEYS = Object.keys(DEFAULT_LOOP_CONFIG) as (keyof LoopConfig)[];
+
+function problem(field: string, message: string): InputError {
+  return new InputError({ field: `config.${field}`, message });
+}
+
+function int(c: LoopConfig, key: keyof LoopConfig, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  const v = c[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw problem(key, `expected a whole number in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], found ${JSON.stringify(v)}`);
+  }
+}
+
+/** Fills defaults and validates; throws InputError naming `config.<field>`. */
+export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw problem('', 'expected an object of loop settings');
+  for (const k of Object.keys(input)) {
+    if (!KEYS.includes(k as keyof LoopConfig)) throw problem(k, `unknown setting; expected one of ${KEYS.join(', ')}`);
+  }
+  const c: LoopConfig = {
+    ...DEFAULT_LOOP_CONFIG,
+    ...input,
+    thresholds: { ...DEFAULT_LOOP_CONFIG.thresholds, ...(input.thresholds ?? {}) },
+    scenes: [...(input.scenes ?? DEFAULT_LOOP_CONFIG.scenes)],
+  };
+  if (typeof c.name !== 'string' || c.name.trim() === '' || c.name.length > 200) throw problem('name', 'expected a non-empty name of at most 200 characters');
+  if (!LOOP_MODES.includes(c.mode)) throw problem('mode', `expected one of ${LOOP_MODES.join(', ')}, found ${JSON.stringify(c.mode)}`);
+  if (!Array.isArray(c.scenes) || c.scenes.length === 0) throw problem('scenes', 'expected at least one scene source, e.g. synthetic:48');
+  c.scenes.forEach((s, i) => {
+    if (typeof s !== 'string') throw problem(`scenes[${i}]`, `expected a source string, found ${JSON.stringify(s)}`);
+    try {
+      parseSourceSpec(s);
+    } catch (e) {
+      throw problem(`scenes[${i}]`, (e as Error).message);
+    }
+  });
+  if (typeof c.heldoutFraction !== 'number' || !(c.heldoutFraction > 0 && c.heldoutFraction < 1)) {
+    throw problem('heldoutFraction', `expected a fraction strictly between 0 and 1, found ${JSON.stringify(c.heldoutFraction)}`);
+  }
+  int(c, 'iterations', 1, 1000);
+  int(c, 'steps', 1, 1_000_000);
+  int(c, 'batch', 1, 4096);
+  int(c, 'warmupSteps', 0, 1_000_000);
+  int(c, 'candidates', 1, 10_000_000);
+  int(c, 'acceptPerRound', 0, 10_000_000);
+  int(c, 'staticSamples', 1, 10_000_000);
+  int(c, 'benchmarkPerFamily', 1, 100_000);
+  int(c, 'threads', 0, 256);
+  int(c, 'frames', 1, 1024);
+  int(c, 'seed', 0, 0xffffffff);
+  int(c, 'dataSeed', 0, 0xffffffff);
+  if (typeof c.lr !== 'number' || !(c.lr > 0 && c.lr < 10)) throw problem('lr', `expected a learning rate in (0, 10), found ${JSON.stringify(c.lr)}`);
+  const t = c.thresholds;
+  if (typeof t.easy !== 'number' || typeof t.hard !== 'number' || !(t.hard >= 0 && t.hard < t.easy && t.easy <= 1)) {
+    throw problem('thresholds', `expected 0 ≤ hard < easy ≤ 1, found hard ${JSON.stringify(t.hard)}, easy ${JSON.stringify(t.easy)}`);
+  }
+  if (!(STRATEGY_NAMES as readonly string[]).includes(c.strategy)) {
+    throw problem('strategy', `expected one of ${STRATEGY_NAMES.join(', ')}, found ${JSON.stringify(c.strategy)}`);
+  }
+  if (!Object.hasOwn(MODEL_PRESETS, c.model)) throw problem('model', `expected one of ${Object.keys(MODEL_PRESETS).join(', ')}, found ${JSON.stringify(c.model)}`);
+  if (c.executionProvider !== 'cpu' && c.executionProvider !== 'cuda') throw problem('executionProvider', `expected cpu or cuda, found ${JSON.stringify(c.executionProvider)}`);
+  return c;
+}
+
+/** Samples one round trains on: every accepted one up to K × B (one pass), or the configured cap. */
+export function roundSampleCap(c: LoopConfig): number {
+  return c.acceptPerRound > 0 ? c.acceptPerRound : c.steps * c.batch;
+}

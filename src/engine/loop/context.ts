@@ -1,0 +1,168 @@
+/**
+ * What every stage of a run needs, opened once per start or resume: the resolved config, the run's scenes
+ * (from the store, never from the original source files, which may have moved), prepared training scenes, the
+ * held-out benchmark, the observation cache, the program sandbox, and the solver positioned after a given
+ * round. Events and cancellation travel with it.
+ */
+import type { LoopConfig, LoopEvent } from '../../shared/loop.js';
+import type { Family, Mix, MixKey } from '../../shared/proposer.js';
+import { FAMILIES } from '../../shared/proposer.js';
+import type { BenchmarkQuestionRecord, LoopStage, RunRecord } from '../../shared/records.js';
+import type { Scene } from '../../shared/scene.js';
+import { FAMILY_SPECS } from '../proposer/families/index.js';
+import { type PreparedScene, prepareScene } from '../proposer/prepare.js';
+import type { ProgramRunner } from '../proposer/runner.js';
+import { createSandboxRunner } from '../proposer/sandboxRunner.js';
+import { Solver } from '../solver/solver.js';
+import type { Store } from '../store/index.js';
+import { listCheckpoints, listRunScenes, loadScene, readCheckpoint, setRunProvider } from '../store/index.js';
+import { ensureBenchmark } from './benchmark.js';
+import { MODEL_PRESETS } from './config.js';
+import { Observations } from './samples.js';
+
+export class Cancelled extends Error {
+  constructor(where: string) {
+    super(`cancelled ${where}`);
+    this.name = 'Cancelled';
+  }
+}
+
+export interface LoopContext {
+  store: Store;
+  run: RunRecord;
+  config: LoopConfig;
+  trainIds: string[];
+  heldoutIds: string[];
+  scenes: Map<string, Scene>;
+  observations: Observations;
+  runner: ProgramRunner;
+  benchmark: { setId: string; questions: BenchmarkQuestionRecord[] };
+  /** Every (train scene, family, bin) the proposer can be asked for: the cells of the mix. */
+  cells: MixKey[];
+  emit(event: LoopEvent): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  signal: AbortSignal | undefined;
+  checkCancelled(where: string): void;
+  /** Prepared training scenes (visibility, program data), made on first use: static rounds after 0 need none. */
+  trainPrepared(): PreparedScene[];
+  /** The solver holding the state after round `iteration` was trained (−1: freshly initialised). */
+  solverAfter(iteration: number): Promise<Solver>;
+  /** The solver's state came from training round `iteration` in this process (so no reload is needed). */
+  solverTrained(iteration: number): void;
+  checkpointIdAfter(iteration: number): number | null;
+  dispose(): Promise<void>;
+}
+
+export function uniformMix(cells: readonly MixKey[]): Mix {
+  return { entries: cells.map((c) => ({ ...c, weight: 1 / cells.length })) };
+}
+
+function cellsOf(sceneIds: readonly string[]): MixKey[] {
+  const out: MixKey[] = [];
+  for (const sceneId of sceneIds)
+    for (const family of FAMILIES as readonly Family[]) for (let bin = 0; bin < FAMILY_SPECS[family].bins; bin++) out.push({ sceneId, family, bin });
+  return out;
+}
+
+export interface ContextOptions {
+  onEvent?: (event: LoopEvent) => void;
+  signal?: AbortSignal;
+}
+
+export async function openContext(store: Store, run: RunRecord, config: LoopConfig, options: ContextOptions): Promise<LoopContext> {
+  const split = listRunScenes(store, run.id);
+  const trainIds = split.filter((s) => s.split === 'train').map((s) => s.sceneId);
+  const heldoutIds = split.filter((s) => s.split === 'heldout').map((s) => s.sceneId);
+  const scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId)]));
+  const observations = new Observations(scenes, config.dataSeed, config.frames);
+  const emit = (event: LoopEvent): void => options.onEvent?.(event);
+  const log = (level: 'info' | 'warn' | 'error', message: string): void => emit({ type: 'log', runId: run.id, level, message });
+  const runner = await createSandboxRunner();
+
+  let prepared: PreparedScene[] | undefined;
+  let solver: Solver | undefined;
+  let solverIteration = Number.NaN;
+  const providerNotes: string[] = [];
+  const labels = [...new Set([...scenes.values()].flatMap((s) => s.objects.map((o) => o.label)))].sort();
+  const runtime = {
+    executionProvider: config.executionProvider,
+    ...(config.threads > 0 ? { threads: config.threads } : {}),
+    log: (m: string) => {
+      providerNotes.push(m);
+      log('warn', m);
+    },
+  };
+
+  const ctx: LoopContext = {
+    store,
+    run,
+    config,
+    trainIds,
+    heldoutIds,
+    scenes,
+    observations,
+    runner,
+    benchmark: { setId: '', questions: [] },
+    cells: cellsOf(trainIds),
+    emit,
+    log,
+    signal: options.signal,
+    checkCancelled(where) {
+      if (options.signal?.aborted) throw new Cancelled(where);
+    },
+    trainPrepared() {
+      prepared ??= trainIds.map((id) => prepareScene(scenes.get(id)!));
+      return prepared;
+    },
+    async solverAfter(iteration) {
+      if (solver && solverIteration === iteration) return solver;
+      await solver?.dispose();
+      solver = undefined;
+      if (iteration < 0) {
+        solver = await Solver.create({ model: MODEL_PRESETS[config.model], extraLabels: labels }, config.seed, runtime);
+      } else {
+        const id = ctx.checkpointIdAfter(iteration);
+        if (id === null) throw new Error(`run ${run.id}: no checkpoint after round ${iteration} to continue from`);
+        solver = await Solver.fromCheckpoint(readCheckpoint(store, id), runtime);
+      }
+      solverIteration = iteration;
+      const why = providerNotes.length > 0 ? ` (${providerNotes[providerNotes.length - 1]})` : '';
+      setRunProvider(store, run.id, `onnxruntime/${solver.provider}${why}`);
+      return solver;
+    },
+    solverTrained(iteration) {
+      solverIteration = iteration;
+    },
+    checkpointIdAfter(iteration) {
+      const list = listCheckpoints(store, run.id).filter((c) => c.iteration === iteration);
+      return list.length > 0 ? list[list.length - 1]!.id : null;
+    },
+    async dispose() {
+      runner.dispose();
+      await solver?.dispose();
+    },
+  };
+
+  try {
+    const stage: LoopStage = 'evaluate';
+    emit({ type: 'stage', runId: run.id, iteration: -1, stage, phase: 'start', detail: 'preparing the held-out benchmark' });
+    const t0 = performance.now();
+    const heldout = heldoutIds.map((id) => prepareScene(scenes.get(id)!));
+    const bench = await ensureBenchmark(store, heldout, config.benchmarkPerFamily, config.dataSeed, runner);
+    ctx.benchmark = { setId: bench.setId, questions: bench.questions };
+    for (const s of bench.short) log('warn', `benchmark: only ${s.found} of ${config.benchmarkPerFamily} ${s.family} questions could be made on the held-out scenes`);
+    emit({
+      type: 'stage',
+      runId: run.id,
+      iteration: -1,
+      stage,
+      phase: 'end',
+      ms: performance.now() - t0,
+      detail: `${bench.created ? 'created' : 'reused'} benchmark ${bench.setId} (${bench.questions.length} questions)`,
+    });
+  } catch (e) {
+    await ctx.dispose();
+    throw e;
+  }
+  return ctx;
+}

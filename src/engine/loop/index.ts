@@ -1,0 +1,11 @@
+/**
+ * CONTEXT — the closed loop. A run is T rounds of propose → filter → solve → control → train → evaluate
+ * (stages.ts), each stage committed atomically with the round's progress marker so a killed run resumes
+ * exactly (run.ts). config.ts holds the defaults and the validator; benchmark.ts the held-out set and its
+ * VSI-Bench scoring; samples.ts turns stored rows into solver samples. Plain Node: no Electron imports.
+ */
+export { DEFAULT_LOOP_CONFIG, MODEL_PRESETS, resolveLoopConfig, roundSampleCap } from './config.js';
+export { startLoop, resumeLoop, summarizeIteration, loadRunScenes, type LoopHandle, type LoopOptions } from './run.js';
+export { benchmarkId, ensureBenchmark, evaluateOnBenchmark } from './benchmark.js';
+export { splitScenes } from './split.js';
+export { Observations, questionOfRecord, sampleOfRecord, toNewQa } from './samples.js';

@@ -1,0 +1,172 @@
+/**
+ * Starting, resuming and driving a run. `startLoop` reads and validates every scene source and writes the
+ * scenes, the run (config and seeds verbatim) and its split in one transaction before anything else happens,
+ * so a bad source leaves no half-made run. The driver then walks the rounds, skipping the stages each round
+ * has already committed (stages.ts). Cancelling leaves the run `paused` at a safe point; resuming continues it.
+ */
+import { InputError } from '../../shared/errors.js';
+import type { IterationSummary, LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
+import type { IterationRecord, JsonObject, LoopStage, RunRecord } from '../../shared/records.js';
+import { LOOP_STAGES } from '../../shared/records.js';
+import type { Scene } from '../../shared/scene.js';
+import { loadScenes } from '../sources/index.js';
+import type { Store } from '../store/index.js';
+import { assignRunScenes, createIteration, createRun, getRun, listIterations, listMetrics, saveScenes, updateIteration, updateRunStatus } from '../store/index.js';
+import { codeVersion } from './codeVersion.js';
+import { resolveLoopConfig } from './config.js';
+import { Cancelled, type LoopContext, openContext } from './context.js';
+import { splitScenes } from './split.js';
+import { control, evaluate, propose, solve, train } from './stages.js';
+
+export interface LoopOptions {
+  onEvent?: (event: LoopEvent) => void;
+  /** Aborting stops at the next safe point and leaves the run paused (resumable). */
+  signal?: AbortSignal;
+}
+
+export interface LoopHandle {
+  runId: string;
+  /** Settles with the run as it ended: completed, paused (cancelled) or failed. Never rejects. */
+  done: Promise<RunRecord>;
+}
+
+/** Loads every source (validated) and returns the scenes; duplicate ids across sources are an error. */
+export function loadRunScenes(config: LoopConfig): Scene[] {
+  const scenes: Scene[] = [];
+  const seen = new Map<string, string>();
+  for (const spec of config.scenes) {
+    for (const s of loadScenes(spec, { seed: config.dataSeed })) {
+      const first = seen.get(s.id);
+      if (first !== undefined) throw new InputError({ field: 'config.scenes', message: `scene ${s.id} comes from both ${first} and ${spec}` });
+      seen.set(s.id, spec);
+      scenes.push(s);
+    }
+  }
+  return scenes;
+}
+
+export async function startLoop(store: Store, input: LoopConfigInput, options: LoopOptions = {}): Promise<LoopHandle> {
+  store.assertWritable('start a run');
+  const config = resolveLoopConfig(input);
+  const scenes = loadRunScenes(config);
+  const split = splitScenes(
+    scenes.map((s) => s.id),
+    config.heldoutFraction,
+    config.dataSeed,
+  );
+  const run = store.db.transaction(() => {
+    saveScenes(store, scenes);
+    const r = createRun(store, {
+      name: config.name,
+      mode: config.mode,
+      config: config as unknown as JsonObject,
+      seeds: { seed: config.seed, dataSeed: config.dataSeed },
+      codeVersion: codeVersion(),
+      provider: `onnxruntime/${config.executionProvider} (requested)`,
+    });
+    assignRunScenes(store, r.id, split);
+    return r;
+  })();
+  return { runId: run.id, done: drive(store, run.id, options) };
+}
+
+export async function resumeLoop(store: Store, runId: string, options: LoopOptions = {}): Promise<LoopHandle> {
+  store.assertWritable('resume a run');
+  const run = getRun(store, runId);
+  if (run.status === 'completed') throw new InputError({ field: 'run', message: `run ${runId} is already completed; start a new run to train further` });
+  if (run.status === 'failed' || run.status === 'cancelled') {
+    throw new InputError({ field: 'run', message: `run ${runId} ${run.status === 'failed' ? `failed (${run.error ?? 'no reason recorded'})` : 'was cancelled'} and cannot be resumed; start a new run` });
+  }
+  resolveLoopConfig(run.config as LoopConfigInput);
+  return { runId, done: drive(store, runId, options) };
+}
+
+const stageIndex = (s: LoopStage | null): number => (s === null ? -1 : LOOP_STAGES.indexOf(s));
+
+async function runIteration(ctx: LoopContext, k: number, existing: IterationRecord | undefined): Promise<void> {
+  const { store, run } = ctx;
+  if (existing?.status === 'completed') return;
+  if (!existing) createIteration(store, { runId: run.id, index: k, status: 'running', startedAt: Date.now() });
+  else if (existing.status !== 'running') updateIteration(store, run.id, k, { status: 'running' });
+  const reached = stageIndex(existing?.stage ?? null);
+  const at = (s: LoopStage): boolean => reached < LOOP_STAGES.indexOf(s);
+  if (at('filter')) await propose(ctx, k);
+  ctx.checkCancelled(`after round ${k}'s proposals`);
+  if (at('solve')) await solve(ctx, k);
+  ctx.checkCancelled(`after round ${k}'s answers`);
+  if (at('control')) control(ctx, k);
+  ctx.checkCancelled(`after round ${k}'s controller decision`);
+  if (at('train')) await train(ctx, k);
+  ctx.checkCancelled(`after round ${k}'s training`);
+  if (at('evaluate')) await evaluate(ctx, k);
+}
+
+/** The row of the per-iteration table, from what the store holds. */
+export function summarizeIteration(store: Store, runId: string, it: IterationRecord): IterationSummary {
+  const metrics = listMetrics(store, { runId, iteration: it.index });
+  const pick = (name: string, family: string | null = null) => metrics.find((m) => m.metric === name && m.family === family);
+  const score = pick('score');
+  const loss = store.prepare('SELECT avg(loss) AS l FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, it.index) as { l: number | null };
+  return {
+    iteration: it.index,
+    counts: it.counts,
+    trainedSamples: pick('trained_samples')?.value ?? 0,
+    samplesSeen: pick('samples_seen')?.value ?? 0,
+    meanLoss: loss.l,
+    heldout: score
+      ? { overall: score.value, families: metrics.filter((m) => m.metric === 'score' && m.family !== null).map((m) => ({ family: m.family!, score: m.value, n: m.n })) }
+      : null,
+    ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : 0,
+  };
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function drive(store: Store, runId: string, options: LoopOptions): Promise<RunRecord> {
+  const emit = (e: LoopEvent): void => {
+    try {
+      options.onEvent?.(e);
+    } catch {
+      // A listener's failure must not stop training.
+    }
+  };
+  let ctx: LoopContext | undefined;
+  try {
+    const run = updateRunStatus(store, runId, 'running');
+    emit({ type: 'run', runId, status: 'running' });
+    const config = resolveLoopConfig(run.config as LoopConfigInput);
+    ctx = await openContext(store, run, config, { onEvent: emit, ...(options.signal ? { signal: options.signal } : {}) });
+    for (let k = 0; k < config.iterations; k++) {
+      const existing = listIterations(store, runId).find((i) => i.index === k);
+      await runIteration(ctx, k, existing);
+      const it = listIterations(store, runId).find((i) => i.index === k)!;
+      emit({ type: 'iteration', runId, summary: summarizeIteration(store, runId, it) });
+    }
+    const done = updateRunStatus(store, runId, 'completed');
+    emit({ type: 'run', runId, status: 'completed' });
+    return done;
+  } catch (e) {
+    if (e instanceof Cancelled || options.signal?.aborted) {
+      markRunning(store, runId, 'paused');
+      const paused = updateRunStatus(store, runId, 'paused');
+      emit({ type: 'run', runId, status: 'paused', message: `${messageOf(e)}; resume to continue` });
+      return paused;
+    }
+    const message = messageOf(e);
+    markRunning(store, runId, 'failed');
+    const failed = updateRunStatus(store, runId, 'failed', { error: message });
+    emit({ type: 'run', runId, status: 'failed', message });
+    return failed;
+  } finally {
+    await ctx?.dispose();
+  }
+}
+
+/** Iterations left `running` by a stop take the run's outcome, so the UI never shows a round still going. */
+function markRunning(store: Store, runId: string, outcome: 'paused' | 'failed'): void {
+  for (const it of listIterations(store, runId)) {
+    if (it.status === 'running') updateIteration(store, runId, it.index, { status: outcome === 'paused' ? 'pending' : 'failed' });
+  }
+}

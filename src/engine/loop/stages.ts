@@ -1,0 +1,359 @@
+/**
+ * The stages of one round. Each reads its inputs from the store and commits its outputs together with the
+ * iteration's `stage` (the last committed stage) in ONE transaction, so after a crash the round continues at
+ * the first uncommitted stage and redoes it from the same inputs with the same seeds: no lost rows, no
+ * duplicates, the same result as an uninterrupted run.
+ *
+ *   propose+filter → QA rows (all candidates, verdicts)            stage 'filter'
+ *   solve          → solver outputs: prediction, confidence, bucket  stage 'solve'
+ *   control        → controller decision: next round's mix          stage 'control'
+ *   train          → checkpoint, training stats, trained marks      stage 'train'
+ *   evaluate       → held-out metrics                                stage 'evaluate', status completed
+ */
+import type { ConfidenceSample, Family, Mix } from '../../shared/proposer.js';
+import { bucketOf } from '../../shared/proposer.js';
+import { createRng, hashSeed } from '../../shared/random.js';
+import type { JsonObject, LoopStage, MetricRecord, NewQa, NewSolverOutput, QaRecord } from '../../shared/records.js';
+import { scorePrediction } from '../eval/vsiScore.js';
+import { allocateMix, createStrategy } from '../proposer/controller/index.js';
+import { runProposalRound } from '../proposer/pipeline.js';
+import { uniformRequests } from '../proposer/requests.js';
+import type { SolverSample } from '../solver/features.js';
+import {
+  getControllerDecision,
+  insertQaBatch,
+  insertSolverOutputs,
+  insertTrainingStats,
+  markTrained,
+  queryQa,
+  recordControllerDecision,
+  recordMetrics,
+  saveCheckpoint,
+  updateIteration,
+} from '../store/index.js';
+import { evaluateOnBenchmark } from './benchmark.js';
+import { roundSampleCap } from './config.js';
+import { Cancelled, type LoopContext, uniformMix } from './context.js';
+import { sampleOfRecord, toNewQa } from './samples.js';
+
+/** Inference chunk: progress and cancellation are checked between chunks. */
+const ANSWER_CHUNK = 1024;
+/** Static datasets are scored on at most this many of a round's samples (the bucket view, not the method). */
+const STATIC_SCORE_CAP = 4096;
+
+export class LoopFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoopFailure';
+  }
+}
+
+function timed(ctx: LoopContext, k: number, stage: LoopStage) {
+  const t0 = performance.now();
+  ctx.emit({ type: 'stage', runId: ctx.run.id, iteration: k, stage, phase: 'start' });
+  return (detail?: string): void =>
+    ctx.emit({ type: 'stage', runId: ctx.run.id, iteration: k, stage, phase: 'end', ms: performance.now() - t0, ...(detail ? { detail } : {}) });
+}
+
+const byId = (a: { id: number }, b: { id: number }): number => a.id - b.id;
+
+function questionsOf(ctx: LoopContext, iteration: number, verdict?: 'accepted'): QaRecord[] {
+  return queryQa(ctx.store, { runId: ctx.run.id, iteration, ...(verdict ? { verdict } : {}), limit: -1 }).sort(byId);
+}
+
+/** The mix round k was generated with: uniform first, then what the controller decided after round k − 1. */
+export function mixFor(ctx: LoopContext, k: number): Mix {
+  if (k === 0 || ctx.config.mode !== 'closed-loop') return uniformMix(ctx.cells);
+  const d = getControllerDecision(ctx.store, ctx.run.id, k - 1);
+  if (!d) throw new Error(`run ${ctx.run.id}: round ${k - 1} has no controller decision to take the mix from`);
+  return d.weightsAfter;
+}
+
+/** A static run's fixed dataset: its accepted round-0 questions in a seeded order, cut to `staticSamples`. */
+function staticSet(ctx: LoopContext): QaRecord[] {
+  const pool = questionsOf(ctx, 0, 'accepted');
+  return createRng(hashSeed(ctx.config.seed, 'static-set')).shuffle(pool).slice(0, ctx.config.staticSamples);
+}
+
+/** Round k of a static run trains on the k-th of T equal slices of the fixed set (one pass over T rounds). */
+function staticSlice(ctx: LoopContext, k: number): QaRecord[] {
+  const set = staticSet(ctx);
+  const T = ctx.config.iterations;
+  return set.slice(Math.floor((k * set.length) / T), Math.floor(((k + 1) * set.length) / T));
+}
+
+// ── propose + filter ─────────────────────────────────────────────────────────────────────────────────────────
+
+export async function propose(ctx: LoopContext, k: number): Promise<void> {
+  const { config, run } = ctx;
+  let rows: NewQa[] = [];
+  if (config.mode === 'static' && k > 0) {
+    const done = timed(ctx, k, 'propose');
+    done('static dataset: nothing to propose after round 0');
+  } else if (config.mode === 'static') {
+    rows = await proposeStatic(ctx);
+  } else {
+    const done = timed(ctx, k, 'propose');
+    const mix = mixFor(ctx, k);
+    const requests = allocateMix(mix, config.candidates, createRng(hashSeed(config.seed, `requests@${k}`))).filter((a) => a.count > 0);
+    const prepared = ctx.trainPrepared();
+    ctx.checkCancelled('before proposing');
+    const t0 = performance.now();
+    const round = await runProposalRound({ scenes: prepared, requests, seed: hashSeed(config.seed, `propose@${k}`), runner: ctx.runner });
+    const ms = performance.now() - t0;
+    rows = round.qa.map((qa) => toNewQa(run.id, k, qa));
+    ctx.emit({ type: 'progress', runId: run.id, iteration: k, stage: 'propose', done: rows.length, total: rows.length, unit: 'candidates', perSecond: (rows.length / ms) * 1000 });
+    done(`${rows.length} candidates from ${requests.length} mix cells`);
+  }
+  const doneFilter = timed(ctx, k, 'filter');
+  const accepted = rows.filter((r) => r.verdict === 'accepted').length;
+  ctx.checkCancelled('before storing proposals');
+  ctx.store.db.transaction(() => {
+    insertQaBatch(ctx.store, rows);
+    updateIteration(ctx.store, run.id, k, { stage: 'filter', counts: { proposed: rows.length, accepted, rejected: rows.length - accepted } });
+  })();
+  doneFilter(`${accepted} of ${rows.length} accepted`);
+}
+
+async function proposeStatic(ctx: LoopContext): Promise<NewQa[]> {
+  const { config, run } = ctx;
+  const done = timed(ctx, 0, 'propose');
+  const prepared = ctx.trainPrepared();
+  const ids = prepared.map((p) => p.scene.id);
+  const rows: NewQa[] = [];
+  let accepted = 0;
+  // Uniform requests, round after round with fresh seeds, until the fixed set is full (about half the drafts
+  // pass the filters, so the first round asks for twice what is needed).
+  const cellsPerScene = ctx.cells.length / Math.max(1, ids.length);
+  for (let r = 0; r < 20 && accepted < config.staticSamples; r++) {
+    ctx.checkCancelled('while generating the static dataset');
+    const missing = config.staticSamples - accepted;
+    const perBin = Math.max(1, Math.ceil((2 * missing) / (ids.length * cellsPerScene)));
+    const round = await runProposalRound({ scenes: prepared, requests: uniformRequests(ids, perBin), seed: hashSeed(config.seed, `static@${r}`), runner: ctx.runner });
+    for (const qa of round.qa) {
+      rows.push(toNewQa(run.id, 0, qa));
+      if (qa.accepted) accepted++;
+    }
+    ctx.emit({ type: 'progress', runId: run.id, iteration: 0, stage: 'propose', done: Math.min(accepted, config.staticSamples), total: config.staticSamples, unit: 'accepted samples' });
+  }
+  if (accepted === 0) throw new LoopFailure('the static dataset is empty: no proposal passed the filters on the training scenes');
+  if (accepted < config.staticSamples) ctx.log('warn', `static dataset: only ${accepted} of ${config.staticSamples} samples could be generated on these scenes`);
+  done(`${accepted} accepted samples for the static dataset`);
+  return rows;
+}
+
+// ── solve ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export async function solve(ctx: LoopContext, k: number): Promise<void> {
+  const { config, run } = ctx;
+  const done = timed(ctx, k, 'solve');
+  const solver = await ctx.solverAfter(k - 1);
+  const questions = config.mode === 'static' ? staticSlice(ctx, k).slice(0, STATIC_SCORE_CAP) : questionsOf(ctx, k, 'accepted');
+  const outputs: NewSolverOutput[] = [];
+  const checkpointId = k > 0 ? ctx.checkpointIdAfter(k - 1) : null;
+  const t0 = performance.now();
+  for (let start = 0; start < questions.length; start += ANSWER_CHUNK) {
+    ctx.checkCancelled('while the solver answers');
+    const chunk = questions.slice(start, start + ANSWER_CHUNK);
+    const answers = await solver.answer(chunk.map((q) => sampleOfRecord(q, ctx.observations)));
+    chunk.forEach((q, i) => {
+      const a = answers[i]!;
+      const confidence = Math.min(1, Math.max(0, a.answerConfidence));
+      outputs.push({
+        qaId: q.id,
+        iteration: k,
+        checkpointId,
+        prediction: String(a.prediction),
+        confidence,
+        bucket: bucketOf(confidence, config.thresholds),
+        answerTokenProbs: [confidence],
+      });
+    });
+    const n = Math.min(start + ANSWER_CHUNK, questions.length);
+    ctx.emit({ type: 'progress', runId: run.id, iteration: k, stage: 'solve', done: n, total: questions.length, unit: 'answers', perSecond: (n / (performance.now() - t0)) * 1000 });
+  }
+  const counts = { easy: 0, frontier: 0, hard: 0 };
+  for (const o of outputs) counts[o.bucket]++;
+  // Round 0 also scores the untrained model on the benchmark: the curve's starting point.
+  const base = k === 0 ? await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations) : undefined;
+  ctx.checkCancelled('before storing answers');
+  ctx.store.db.transaction(() => {
+    insertSolverOutputs(ctx.store, outputs);
+    if (base) recordMetrics(ctx.store, scoreMetrics(ctx, 0, 'base_score', base.score));
+    updateIteration(ctx.store, run.id, k, { stage: 'solve', counts });
+  })();
+  done(`${outputs.length} answered: ${counts.easy} easy, ${counts.frontier} frontier, ${counts.hard} hard`);
+}
+
+// ── control ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+interface AnsweredRow {
+  scene_id: string;
+  family: string;
+  bin: number;
+  confidence: number;
+  prediction: string;
+  answer: string | number;
+}
+
+export function control(ctx: LoopContext, k: number): void {
+  const { config, run, store } = ctx;
+  const done = timed(ctx, k, 'control');
+  if (config.mode === 'static') {
+    updateIteration(store, run.id, k, { stage: 'control' });
+    done('static dataset: no mix to steer');
+    return;
+  }
+  const rows = store
+    .prepare(
+      `SELECT q.scene_id, q.family, q.bin, s.confidence, s.prediction, q.answer
+       FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
+       WHERE s.run_id = ? AND s.iteration = ? AND q.iteration = ? ORDER BY s.id`,
+    )
+    .all(run.id, k, k) as AnsweredRow[];
+  const samples: ConfidenceSample[] = rows.map((r) => ({
+    sceneId: r.scene_id,
+    family: r.family as Family,
+    bin: r.bin,
+    confidence: r.confidence,
+    correct: scorePrediction(r.family, r.prediction, r.answer) >= 0.5,
+  }));
+  const strategy = config.mode === 'closed-loop' ? createStrategy(config.strategy, { seed: hashSeed(config.seed, `controller@${k}`) }) : createStrategy('uniform');
+  const decision = strategy.decide({ iteration: k, previous: mixFor(ctx, k), samples, cells: ctx.cells, thresholds: config.thresholds });
+  store.db.transaction(() => {
+    recordControllerDecision(store, {
+      runId: run.id,
+      iteration: k,
+      strategy: decision.strategy,
+      weightsBefore: decision.before,
+      weightsAfter: decision.after,
+      stats: { config: { ...decision.config }, options: decision.options, rows: decision.stats } as unknown as JsonObject,
+      reason: decision.reasons.join('\n'),
+    });
+    updateIteration(store, run.id, k, { stage: 'control' });
+  })();
+  done(mixShift(decision.before, decision.after));
+}
+
+/** "object_counting 8.3% → 12.1%, …": the families whose share of the mix moved most. */
+function mixShift(before: Mix, after: Mix): string {
+  const share = (m: Mix) => {
+    const by = new Map<string, number>();
+    for (const e of m.entries) by.set(e.family, (by.get(e.family) ?? 0) + e.weight);
+    return by;
+  };
+  const b = share(before);
+  const a = share(after);
+  const moved = [...a].map(([f, w]) => ({ f, from: b.get(f) ?? 0, to: w })).sort((x, y) => Math.abs(y.to - y.from) - Math.abs(x.to - x.from));
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return `mix: ${moved.slice(0, 3).map((m) => `${m.f} ${pct(m.from)} → ${pct(m.to)}`).join(', ')}`;
+}
+
+// ── train ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What round k trains on. Closed loop: accepted questions the solver does not already find easy. No feedback:
+ * every accepted question. Both capped at K × B in a seeded order. Static: the round's slice of the fixed set.
+ */
+export function trainingSelection(ctx: LoopContext, k: number): QaRecord[] {
+  const { config } = ctx;
+  if (config.mode === 'static') return staticSlice(ctx, k);
+  let pool = questionsOf(ctx, k, 'accepted');
+  if (config.mode === 'closed-loop') pool = pool.filter((q) => q.bucket !== 'easy');
+  const cap = roundSampleCap(config);
+  return pool.length <= cap ? pool : createRng(hashSeed(config.seed, `select@${k}`)).shuffle(pool).slice(0, cap).sort(byId);
+}
+
+export async function train(ctx: LoopContext, k: number): Promise<void> {
+  const { config, run, store } = ctx;
+  const done = timed(ctx, k, 'train');
+  const selection = trainingSelection(ctx, k);
+  const solver = await ctx.solverAfter(k - 1);
+  const startStep = solver.step;
+  if (selection.length === 0) {
+    ctx.log('warn', `round ${k}: nothing to train on (every accepted question is already easy, or none was accepted); the model is carried over unchanged`);
+  }
+  const warmup = k === 0 ? Math.min(config.warmupSteps, config.steps) : 0;
+  const samples: SolverSample[] = selection.map((q) => sampleOfRecord(q, ctx.observations));
+  const t0 = performance.now();
+  const result =
+    samples.length === 0
+      ? undefined
+      : await solver.train(samples, {
+          steps: config.steps,
+          batch: config.batch,
+          lr: config.lr,
+          warmupSteps: warmup,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onStep: (n) => {
+            if (n % 5 === 0 || n === config.steps) {
+              ctx.emit({ type: 'progress', runId: run.id, iteration: k, stage: 'train', done: n, total: config.steps, unit: 'steps', perSecond: (n / (performance.now() - t0)) * 1000 });
+            }
+          },
+        });
+  const elapsed = performance.now() - t0;
+  if (result?.stopped) {
+    if (ctx.signal?.aborted) throw new Cancelled('during training');
+    // The model trained this round is discarded; the previous round's checkpoint stays the last good one.
+    throw new LoopFailure(`round ${k}: ${result.stopped}`);
+  }
+  ctx.checkCancelled('before storing the checkpoint');
+  const bytes = solver.checkpoint();
+  const perStep = result ? elapsed / Math.max(1, result.steps) : 0;
+  store.db.transaction(() => {
+    saveCheckpoint(store, {
+      runId: run.id,
+      iteration: k,
+      config: { model: { ...solver.config.model }, optimizer: { ...solver.config.optimizer }, sigmaBins: solver.config.sigmaBins, seed: solver.seed, preset: config.model },
+      optimizerStep: solver.step,
+      content: { bytes },
+    });
+    if (result) {
+      insertTrainingStats(
+        store,
+        result.losses.map((loss, i) => ({
+          runId: run.id,
+          iteration: k,
+          step: startStep + i + 1,
+          loss,
+          lr: warmup > 0 && i < warmup ? (config.lr * (i + 1)) / warmup : config.lr,
+          gradNorm: Number.isFinite(result.gradNorms[i]!) ? result.gradNorms[i]! : null,
+          elapsedMs: perStep * (i + 1),
+        })),
+      );
+    }
+    markTrained(store, run.id, k, selection.map((q) => q.id));
+    updateIteration(store, run.id, k, { stage: 'train' });
+  })();
+  ctx.solverTrained(k);
+  const last = result?.losses.slice(-10) ?? [];
+  done(result ? `${result.steps} steps on ${selection.length} samples, loss ${(last.reduce((a, b) => a + b, 0) / Math.max(1, last.length)).toFixed(3)}` : 'skipped');
+}
+
+// ── evaluate ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+function scoreMetrics(ctx: LoopContext, k: number, metric: string, score: { overall: number; families: { family: string; score: number; n: number }[] }): MetricRecord[] {
+  const base = { runId: ctx.run.id, iteration: k, benchmarkSetId: ctx.benchmark.setId, metric };
+  const n = score.families.reduce((a, f) => a + f.n, 0);
+  return [{ ...base, family: null, value: score.overall, n }, ...score.families.map((f) => ({ ...base, family: f.family, value: f.score, n: f.n }))];
+}
+
+export async function evaluate(ctx: LoopContext, k: number): Promise<void> {
+  const { run, store } = ctx;
+  const done = timed(ctx, k, 'evaluate');
+  const solver = await ctx.solverAfter(k);
+  const result = await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations);
+  const seen = store.prepare('SELECT count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration IS NOT NULL AND trained_iteration <= ?').get(run.id, k) as { n: number };
+  const trained = store.prepare('SELECT count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration = ?').get(run.id, k) as { n: number };
+  const setId = ctx.benchmark.setId;
+  ctx.checkCancelled('before storing the evaluation');
+  store.db.transaction(() => {
+    recordMetrics(store, [
+      ...scoreMetrics(ctx, k, 'score', result.score),
+      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: 'samples_seen', value: seen.n, n: seen.n },
+      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: 'trained_samples', value: trained.n, n: trained.n },
+    ]);
+    updateIteration(store, run.id, k, { stage: 'evaluate', status: 'completed', finishedAt: Date.now() });
+  })();
+  done(`held-out overall ${(100 * result.score.overall).toFixed(1)}`);
+}

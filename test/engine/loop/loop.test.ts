@@ -1,0 +1,222 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { LoopEvent } from '../../../src/shared/loop.js';
+import { createRng } from '../../../src/shared/random.js';
+import { resolveLoopConfig, resumeLoop, startLoop } from '../../../src/engine/loop/index.js';
+import {
+  getRun,
+  listCheckpoints,
+  listControllerDecisions,
+  listIterations,
+  listMetrics,
+  listRunScenes,
+  openStore,
+  queryQa,
+  readCheckpoint,
+  type Store,
+} from '../../../src/engine/store/index.js';
+import { Solver } from '../../../src/engine/solver/solver.js';
+import { useTmpDirs } from '../../helpers/tmp.js';
+import { SMALL_LOOP, runDigest } from './loopFixture.js';
+
+const tmp = useTmpDirs();
+const here = dirname(fileURLToPath(import.meta.url));
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+
+async function runToEnd(store: Store, config = SMALL_LOOP, events: LoopEvent[] = []) {
+  const handle = await startLoop(store, config, { onEvent: (e) => events.push(e) });
+  const run = await handle.done;
+  return { run, events };
+}
+
+describe('the closed loop, end to end', () => {
+  it('runs two rounds and stores iterations, accepted QA with programs, confidences, decisions, checkpoints and metrics', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const { run, events } = await runToEnd(store);
+    expect(run.status, run.error ?? '').toBe('completed');
+    expect(run.provider).toMatch(/^onnxruntime\/cpu/);
+    expect(run.config).toMatchObject({ iterations: 2, steps: 4, batch: 8, seed: 7 });
+    expect(run.seeds).toEqual({ seed: 7, dataSeed: 0 });
+
+    const split = listRunScenes(store, run.id);
+    const train = split.filter((s) => s.split === 'train').map((s) => s.sceneId);
+    const held = split.filter((s) => s.split === 'heldout').map((s) => s.sceneId);
+    expect(train.length).toBeGreaterThan(0);
+    expect(held.length).toBeGreaterThan(0);
+    expect(train.filter((id) => held.includes(id))).toEqual([]);
+
+    const its = listIterations(store, run.id);
+    expect(its.map((i) => [i.index, i.status, i.stage])).toEqual([
+      [0, 'completed', 'evaluate'],
+      [1, 'completed', 'evaluate'],
+    ]);
+    for (const it of its) {
+      const qa = queryQa(store, { runId: run.id, iteration: it.index, limit: -1 });
+      expect(qa.length).toBe(it.counts.proposed);
+      const accepted = qa.filter((q) => q.verdict === 'accepted');
+      expect(accepted.length).toBe(it.counts.accepted);
+      expect(accepted.length).toBeGreaterThan(20);
+      // Questions come only from training scenes; every accepted one has its program, a ground truth and an answer.
+      expect(qa.every((q) => train.includes(q.sceneId))).toBe(true);
+      for (const q of accepted) {
+        expect(q.program.length).toBeGreaterThan(10);
+        expect(q.answer).not.toBeNull();
+        expect(q.confidence).toBeGreaterThanOrEqual(0);
+        expect(q.confidence).toBeLessThanOrEqual(1);
+        const expected = q.confidence! > 0.9 ? 'easy' : q.confidence! < 0.1 ? 'hard' : 'frontier';
+        expect(q.bucket).toBe(expected);
+      }
+      expect(it.counts.easy + it.counts.frontier + it.counts.hard).toBe(accepted.length);
+      // Round k trains on at most K × B of its own accepted, non-easy questions.
+      const trained = qa.filter((q) => q.trainedIteration === it.index);
+      expect(trained.length).toBe(Math.min(32, accepted.filter((q) => q.bucket !== 'easy').length));
+      expect(trained.every((q) => q.verdict === 'accepted' && q.bucket !== 'easy')).toBe(true);
+    }
+
+    const decisions = listControllerDecisions(store, run.id);
+    expect(decisions.map((d) => [d.iteration, d.strategy])).toEqual([
+      [0, 'reference'],
+      [1, 'reference'],
+    ]);
+    const weight = decisions[0]!.weightsAfter.entries.reduce((a, e) => a + e.weight, 0);
+    expect(weight).toBeCloseTo(1, 6);
+    expect(decisions[0]!.reason.length).toBeGreaterThan(20);
+
+    const checkpoints = listCheckpoints(store, run.id);
+    expect(checkpoints.map((c) => [c.iteration, c.optimizerStep])).toEqual([
+      [0, 4],
+      [1, 8],
+    ]);
+    // A checkpoint restores a working solver at the recorded step.
+    const restored = await Solver.fromCheckpoint(readCheckpoint(store, checkpoints[1]!.id));
+    expect(restored.step).toBe(8);
+    await restored.dispose();
+
+    const metrics = listMetrics(store, { runId: run.id });
+    for (const k of [0, 1]) {
+      const overall = metrics.find((m) => m.iteration === k && m.metric === 'score' && m.family === null);
+      expect(overall?.value).toBeGreaterThanOrEqual(0);
+      expect(overall?.value).toBeLessThanOrEqual(1);
+      expect(metrics.filter((m) => m.iteration === k && m.metric === 'score' && m.family !== null).length).toBeGreaterThanOrEqual(10);
+      expect(metrics.find((m) => m.iteration === k && m.metric === 'samples_seen')?.value).toBe(k === 0 ? 32 : 64);
+    }
+    expect(metrics.some((m) => m.iteration === 0 && m.metric === 'base_score' && m.family === null)).toBe(true);
+
+    // Progress: every stage of every round started and ended, and the per-iteration summaries arrived.
+    const ends = events.filter((e): e is Extract<LoopEvent, { type: 'stage' }> => e.type === 'stage' && e.phase === 'end' && e.iteration >= 0);
+    expect(ends.map((e) => `${e.iteration}:${e.stage}`)).toEqual(['propose', 'filter', 'solve', 'control', 'train', 'evaluate'].flatMap((s) => [`0:${s}`]).concat(['propose', 'filter', 'solve', 'control', 'train', 'evaluate'].map((s) => `1:${s}`)));
+    expect(events.filter((e) => e.type === 'iteration').length).toBe(2);
+    expect(events.some((e) => e.type === 'progress' && e.stage === 'train')).toBe(true);
+    store.close();
+  });
+
+  it('is deterministic: the same seeds give the same rows, scores and checkpoint bytes', async () => {
+    const a = openStore({ workspaceDir: tmp() });
+    const b = openStore({ workspaceDir: tmp() });
+    const ra = (await runToEnd(a)).run;
+    const rb = (await runToEnd(b)).run;
+    expect(runDigest(b, rb.id)).toEqual(runDigest(a, ra.id));
+    a.close();
+    b.close();
+  });
+
+  it('cancel stops at a safe point leaving the run paused; resume finishes it as if never stopped', async () => {
+    const ref = openStore({ workspaceDir: tmp() });
+    const refRun = (await runToEnd(ref)).run;
+
+    const store = openStore({ workspaceDir: tmp() });
+    const controller = new AbortController();
+    const handle = await startLoop(store, SMALL_LOOP, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.stage === 'train' && e.iteration === 0) controller.abort();
+      },
+    });
+    const paused = await handle.done;
+    expect(paused.status).toBe('paused');
+    expect(listIterations(store, paused.id)[0]!.stage).toBe('control');
+    const resumed = await (await resumeLoop(store, paused.id)).done;
+    expect(resumed.status).toBe('completed');
+    expect(runDigest(store, resumed.id)).toEqual(runDigest(ref, refRun.id));
+    ref.close();
+    store.close();
+  });
+
+  it('survives kill -9 at random moments: resumed, it ends with no lost or duplicated rows and the uninterrupted result', async () => {
+    const ref = openStore({ workspaceDir: tmp() });
+    const refRun = (await runToEnd(ref)).run;
+    const expected = runDigest(ref, refRun.id);
+    ref.close();
+
+    const workspaceDir = tmp();
+    const rng = createRng(20261125);
+    let runId: string | undefined;
+    const kills: number[] = [];
+    // Each child is killed after a random number of events (the run emits ~40): three crashes, then a clean finish.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const killAfter = attempt < 3 ? 2 + rng.int(30) : Number.POSITIVE_INFINITY;
+      const arg = JSON.stringify(runId ? { workspaceDir, resume: runId } : { workspaceDir, config: SMALL_LOOP });
+      const outcome = await new Promise<{ killed: boolean; output: string }>((resolveChild, reject) => {
+        const child = spawn(process.execPath, [tsxCli, join(here, 'crashChild.ts'), arg], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        let events = 0;
+        let killed = false;
+        child.stdout.on('data', (d: Buffer) => {
+          output += d.toString();
+          const m = /RUN (\S+)/.exec(output);
+          if (m) runId = m[1];
+          events = (output.match(/^EVENT /gm) ?? []).length;
+          if (!killed && runId && events >= killAfter) {
+            killed = true;
+            child.kill('SIGKILL');
+          }
+        });
+        child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+        child.on('error', reject);
+        child.on('exit', () => resolveChild({ killed, output }));
+      });
+      if (outcome.killed) kills.push(killAfter);
+      // A kill may land after the last commit; the store, not the child's output, says whether the run is done.
+      const check = openStore({ workspaceDir, readonly: true });
+      const status = runId ? getRun(check, runId).status : undefined;
+      check.close();
+      if (status === 'completed') break;
+      expect(outcome.killed, outcome.output).toBe(true);
+    }
+    expect(kills.length).toBeGreaterThan(0);
+    const store = openStore({ workspaceDir });
+    expect(getRun(store, runId!).status).toBe('completed');
+    expect(runDigest(store, runId!)).toEqual(expected);
+    store.close();
+  }, 180_000);
+
+  it('refuses bad settings with the field named, and refuses to resume a finished run', async () => {
+    expect(() => resolveLoopConfig({ iterations: 0 })).toThrow(/config\.iterations: expected a whole number in \[1, 1000\], found 0/);
+    expect(() => resolveLoopConfig({ heldoutFraction: 1 })).toThrow(/config\.heldoutFraction/);
+    expect(() => resolveLoopConfig({ scenes: ['nowhere:3'] })).toThrow(/config\.scenes\[0\]: .*unknown source/);
+    expect(() => resolveLoopConfig({ strategy: 'greedy' })).toThrow(/config\.strategy: expected one of reference, uniform, target-band, bandit/);
+    expect(() => resolveLoopConfig({ stepz: 3 } as never)).toThrow(/config\.stepz: unknown setting/);
+    const store = openStore({ workspaceDir: tmp() });
+    await expect(startLoop(store, { scenes: ['synthetic:1'] })).rejects.toThrow(/at least 2 scenes/);
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1 });
+    await expect(resumeLoop(store, run.id)).rejects.toThrow(/already completed/);
+    store.close();
+  });
+
+  it('static mode trains each round on its slice of one fixed dataset generated in round 0', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, mode: 'static', staticSamples: 48 });
+    expect(run.status, run.error ?? '').toBe('completed');
+    const its = listIterations(store, run.id);
+    expect(its[1]!.counts.proposed).toBe(0);
+    const qa = queryQa(store, { runId: run.id, limit: -1 });
+    expect(qa.every((q) => q.iteration === 0)).toBe(true);
+    expect(qa.filter((q) => q.trainedIteration === 0).length).toBe(24);
+    expect(qa.filter((q) => q.trainedIteration === 1).length).toBe(24);
+    expect(listControllerDecisions(store, run.id)).toEqual([]);
+    store.close();
+  });
+});
