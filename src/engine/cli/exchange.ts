@@ -1,0 +1,67 @@
+/**
+ * `npm run exchange -- export …` — a run's accepted QA as VSI-Bench-style JSONL and LLaVA-NeXT conversations
+ * with rendered frames; `npm run exchange -- eval-questions …` — answers a VSI-Bench question file with a
+ * stored checkpoint and writes predictions. The work is in src/engine/exchange/commands.ts.
+ */
+import { InputError } from '../../shared/errors.js';
+import { evalQuestionsCommand, exportCommand } from '../exchange/commands.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../exchange/exportQa.js';
+import { resolveWorkspaceDir } from '../store/workspace.js';
+import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
+import { runCli } from './main.js';
+
+const USAGE = `usage:
+  npm run exchange -- export --run <id> --out <dir> [--iteration K] [--format jsonl|conversation|both] [--frames 8] [--overwrite] [--workspace DIR]
+  npm run exchange -- eval-questions --questions <file> --checkpoint <id> --out <predictions.jsonl> [--frames N] [--seed N] [--provider cpu|cuda] [--overwrite] [--workspace DIR]`;
+
+function required(args: ReturnType<typeof parseArgs>, name: string): string {
+  const v = flag(args, name);
+  if (v === undefined || v === '') throw new InputError({ field: `--${name}`, message: `missing; it is required\n${USAGE}` });
+  return v;
+}
+
+runCli(async () => {
+  const args = parseArgs(process.argv.slice(2), ['overwrite', 'debug']);
+  const [command, ...extra] = args.positionals;
+  if (extra.length > 0) throw new InputError({ message: `unexpected argument "${extra[0]}"\n${USAGE}` });
+  const workspaceFlag = flag(args, 'workspace');
+  const workspaceDir = resolveWorkspaceDir(workspaceFlag !== undefined ? { flag: workspaceFlag } : {});
+  const overwrite = flag(args, 'overwrite') === 'true';
+  if (command === 'export') {
+    rejectUnknownFlags(args, ['run', 'iteration', 'out', 'frames', 'format', 'overwrite', 'workspace', 'debug']);
+    const format = flag(args, 'format') ?? 'both';
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new InputError({ field: '--format', message: `expected one of ${EXPORT_FORMATS.join(', ')}, found "${format}"` });
+    const iteration = flag(args, 'iteration') !== undefined ? intFlag(args, 'iteration', 0) : undefined;
+    process.stdout.write(
+      await exportCommand(workspaceDir, {
+        runId: required(args, 'run'),
+        outDir: required(args, 'out'),
+        format: format as ExportFormat,
+        frames: intFlag(args, 'frames', 8, 1),
+        overwrite,
+        ...(iteration !== undefined ? { iteration } : {}),
+      }),
+    );
+    return;
+  }
+  if (command === 'eval-questions') {
+    rejectUnknownFlags(args, ['questions', 'checkpoint', 'out', 'frames', 'seed', 'provider', 'overwrite', 'workspace', 'debug']);
+    const provider = flag(args, 'provider') ?? 'cpu';
+    if (provider !== 'cpu' && provider !== 'cuda') throw new InputError({ field: '--provider', message: `expected cpu or cuda, found "${provider}"` });
+    const frames = flag(args, 'frames') !== undefined ? intFlag(args, 'frames', 32, 1) : undefined;
+    required(args, 'checkpoint');
+    process.stdout.write(
+      await evalQuestionsCommand(workspaceDir, {
+        questions: required(args, 'questions'),
+        checkpointId: intFlag(args, 'checkpoint', 0, 1),
+        out: required(args, 'out'),
+        seed: intFlag(args, 'seed', 0),
+        overwrite,
+        runtime: { executionProvider: provider, log: (m) => process.stderr.write(`${m}\n`) },
+        ...(frames !== undefined ? { frames } : {}),
+      }),
+    );
+    return;
+  }
+  throw new InputError({ message: `${command ? `unknown command "${command}"` : 'no command'}\n${USAGE}` });
+});
