@@ -13,6 +13,7 @@ import { loadScenes } from '../sources/index.js';
 import type { Store } from '../store/index.js';
 import { assignRunScenes, createIteration, createRun, getRun, listIterations, listMetrics, saveScenes, updateIteration, updateRunStatus } from '../store/index.js';
 import { codeVersion } from './codeVersion.js';
+import { acquireRunLease, type RunLease } from './lease.js';
 import { resolveLoopConfig } from './config.js';
 import { Cancelled, type LoopContext, openContext } from './context.js';
 import { splitScenes } from './split.js';
@@ -67,7 +68,8 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
     assignRunScenes(store, r.id, split);
     return r;
   })();
-  return { runId: run.id, done: drive(store, run.id, options) };
+  const lease = acquireRunLease(store.workspaceDir, run.id);
+  return { runId: run.id, done: drive(store, run.id, options, lease) };
 }
 
 export async function resumeLoop(store: Store, runId: string, options: LoopOptions = {}): Promise<LoopHandle> {
@@ -78,7 +80,8 @@ export async function resumeLoop(store: Store, runId: string, options: LoopOptio
     throw new InputError({ field: 'run', message: `run ${runId} ${run.status === 'failed' ? `failed (${run.error ?? 'no reason recorded'})` : 'was cancelled'} and cannot be resumed; start a new run` });
   }
   resolveLoopConfig(run.config as LoopConfigInput);
-  return { runId, done: drive(store, runId, options) };
+  const lease = acquireRunLease(store.workspaceDir, runId);
+  return { runId, done: drive(store, runId, options, lease) };
 }
 
 const stageIndex = (s: LoopStage | null): number => (s === null ? -1 : LOOP_STAGES.indexOf(s));
@@ -124,7 +127,7 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function drive(store: Store, runId: string, options: LoopOptions): Promise<RunRecord> {
+async function drive(store: Store, runId: string, options: LoopOptions, lease: RunLease): Promise<RunRecord> {
   const emit = (e: LoopEvent): void => {
     try {
       options.onEvent?.(e);
@@ -161,6 +164,7 @@ async function drive(store: Store, runId: string, options: LoopOptions): Promise
     return failed;
   } finally {
     await ctx?.dispose();
+    lease.release();
   }
 }
 

@@ -166,7 +166,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
         prediction: String(a.prediction),
         confidence,
         bucket: bucketOf(confidence, config.thresholds),
-        answerTokenProbs: [confidence],
+        answerTokenProbs: a.answerTokenProbs,
       });
     });
     const n = Math.min(start + ANSWER_CHUNK, questions.length);

@@ -7,8 +7,12 @@
  * Every question may only answer with tokens of its own kind — a distance question never says "B", a
  * three-option question never says "D" — so the model gets an additive mask over the answer logits.
  *
- * Confidence is the geometric mean of the answer tokens' probabilities. With one token per answer that is
- * the token's probability; the general form stays here so a multi-token answer encoding keeps the meaning.
+ * Confidence is the geometric mean of the answer tokens' probabilities. A letter or a count is one token. A
+ * measurement is two, as a language model writes a number as several digit tokens: its magnitude (a group of
+ * MEASURE_GROUP neighbouring bins, a factor of about 2) and the bin within it. The network predicts the bin in
+ * one softmax, so the two token probabilities are P(group) and P(bin | group), and their geometric mean is
+ * √P(bin). Counting a measurement as one token would make every near miss look hopeless: P(exact bin) is small
+ * even for a good estimate, and the controller would starve the numeric families as "hard".
  */
 import type { AnswerType, Family } from '../../shared/proposer.js';
 import { MASK_BIAS } from './onnx/layers.js';
@@ -180,6 +184,34 @@ export function answerTarget(q: AnswerQuestion, cls: number, sigmaBins: number, 
   }
   for (let i = Math.max(0, centre - reach); i <= Math.min(r.count - 1, centre + reach); i++) out[offset + r.start + i]! /= total;
   return out;
+}
+
+/** Neighbouring log bins that form one magnitude token of a measurement (48 bins → 8 magnitudes). */
+export const MEASURE_GROUP = 6;
+
+/** Tokens the answer of a question is written with: 2 for measurements, 1 for letters and counts. */
+export function answerTokenCount(q: AnswerQuestion): number {
+  const unit = unitOf(q);
+  return unit === 'choice' || unit === 'count' ? 1 : 2;
+}
+
+/** Confidence of an answer class from its log-probability (one softmax over classes): geometric mean of its tokens. */
+export function answerConfidence(q: AnswerQuestion, logProb: number): number {
+  return Math.exp(logProb / answerTokenCount(q));
+}
+
+/**
+ * The answer's token probabilities from the full distribution over classes: [P(class)] for one-token answers,
+ * [P(magnitude group), P(bin | group)] for measurements.
+ */
+export function answerTokenProbs(q: AnswerQuestion, logp: ArrayLike<number>, cls: number): number[] {
+  const p = Math.exp(logp[cls]!);
+  if (answerTokenCount(q) === 1) return [p];
+  const r = validRange(q);
+  const g0 = r.start + Math.floor((cls - r.start) / MEASURE_GROUP) * MEASURE_GROUP;
+  let group = 0;
+  for (let c = g0; c < Math.min(g0 + MEASURE_GROUP, r.start + r.count); c++) group += Math.exp(logp[c]!);
+  return [group, group > 0 ? p / group : 0];
 }
 
 /** Geometric mean of the answer tokens' probabilities, from their log-probabilities. */

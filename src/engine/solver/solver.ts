@@ -14,7 +14,7 @@
  */
 import { InputError } from '../../shared/errors.js';
 import { createRng, hashSeed } from '../../shared/random.js';
-import { ANSWER_CLASSES, decodeAnswer, geometricMeanConfidence } from './answers.js';
+import { ANSWER_CLASSES, answerConfidence, answerTokenProbs, decodeAnswer } from './answers.js';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type EncodedSample, type SolverSample, encodeSample, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
@@ -80,7 +80,7 @@ export interface TrainResult {
   losses: number[];
   gradNorms: number[];
   /**
-   * Per sample, the teacher-forced confidence (probability of the ground-truth answer token) from the last
+   * Per sample, the teacher-forced confidence (geometric mean of the ground-truth answer's token probabilities) from the last
    * training forward pass that included it; NaN for a sample no batch drew.
    */
   confidences: Float32Array;
@@ -288,7 +288,7 @@ export class Solver {
       if (snapshot) lastGood = snapshot;
       losses.push(r.loss);
       gradNorms.push(gradNorm);
-      indices.forEach((idx, j) => (confidences[idx] = geometricMeanConfidence([r.perSampleLogProbs[j]!])));
+      indices.forEach((idx, j) => (confidences[idx] = answerConfidence(samples[idx]!.qa, r.perSampleLogProbs[j]!)));
       options.onStep?.(losses.length, r.loss);
     }
     return {
@@ -327,7 +327,7 @@ export class Solver {
       const bias = encoded[i]!.bias;
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
-      out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), confidence: geometricMeanConfidence([logp[best]!]), answerClass: best };
+      out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), confidence: answerConfidence(samples[i]!.qa, logp[best]!), answerClass: best };
     });
     return out;
   }
@@ -336,19 +336,21 @@ export class Solver {
    * One inference pass giving both the solver's own answer and the teacher-forced confidence of the ground
    * truth (NaN for a sample without one) — what the loop's solve stage records per candidate.
    */
-  async answer(samples: readonly SolverSample[]): Promise<(Prediction & { answerConfidence: number })[]> {
+  async answer(samples: readonly SolverSample[]): Promise<(Prediction & { answerConfidence: number; answerTokenProbs: number[] })[]> {
     const encoded = this.encode(samples, 'optional');
-    const out: (Prediction & { answerConfidence: number })[] = new Array(samples.length);
+    const out: (Prediction & { answerConfidence: number; answerTokenProbs: number[] })[] = new Array(samples.length);
     await this.infer(encoded, (i, logp, lp) => {
       const bias = encoded[i]!.bias;
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
-      const hasAnswer = samples[i]!.qa.answer !== undefined;
+      const qa = samples[i]!.qa;
+      const hasAnswer = qa.answer !== undefined;
       out[i] = {
-        prediction: decodeAnswer(samples[i]!.qa, best),
-        confidence: geometricMeanConfidence([logp[best]!]),
+        prediction: decodeAnswer(qa, best),
+        confidence: answerConfidence(qa, logp[best]!),
         answerClass: best,
-        answerConfidence: hasAnswer ? geometricMeanConfidence([lp]) : Number.NaN,
+        answerConfidence: hasAnswer ? answerConfidence(qa, lp) : Number.NaN,
+        answerTokenProbs: hasAnswer ? answerTokenProbs(qa, logp, encoded[i]!.answer ?? best) : [],
       };
     });
     return out;
@@ -358,7 +360,7 @@ export class Solver {
   async score(samples: readonly SolverSample[]): Promise<Float32Array> {
     const encoded = this.encode(samples, 'require');
     const out = new Float32Array(samples.length);
-    await this.infer(encoded, (i, _logp, lp) => (out[i] = geometricMeanConfidence([lp])));
+    await this.infer(encoded, (i, _logp, lp) => (out[i] = answerConfidence(samples[i]!.qa, lp)));
     return out;
   }
 

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +23,6 @@ import { SMALL_LOOP, runDigest } from './loopFixture.js';
 
 const tmp = useTmpDirs();
 const here = dirname(fileURLToPath(import.meta.url));
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 
 async function runToEnd(store: Store, config = SMALL_LOOP, events: LoopEvent[] = []) {
   const handle = await startLoop(store, config, { onEvent: (e) => events.push(e) });
@@ -138,7 +136,10 @@ describe('the closed loop, end to end', () => {
     const paused = await handle.done;
     expect(paused.status).toBe('paused');
     expect(listIterations(store, paused.id)[0]!.stage).toBe('control');
-    const resumed = await (await resumeLoop(store, paused.id)).done;
+    const second = await resumeLoop(store, paused.id);
+    // One driver per run: a second resume while the first is going is refused, not run twice.
+    await expect(resumeLoop(store, paused.id)).rejects.toThrow(/already being executed/);
+    const resumed = await second.done;
     expect(resumed.status).toBe('completed');
     expect(runDigest(store, resumed.id)).toEqual(runDigest(ref, refRun.id));
     ref.close();
@@ -160,7 +161,8 @@ describe('the closed loop, end to end', () => {
       const killAfter = attempt < 3 ? 2 + rng.int(30) : Number.POSITIVE_INFINITY;
       const arg = JSON.stringify(runId ? { workspaceDir, resume: runId } : { workspaceDir, config: SMALL_LOOP });
       const outcome = await new Promise<{ killed: boolean; output: string }>((resolveChild, reject) => {
-        const child = spawn(process.execPath, [tsxCli, join(here, 'crashChild.ts'), arg], { stdio: ['ignore', 'pipe', 'pipe'] });
+        // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would not reach.
+        const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crashChild.ts'), arg], { stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
         let events = 0;
         let killed = false;
