@@ -1,11 +1,40 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, posix, resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+const SANDBOX_DIR = resolve('src/engine/proposer/sandbox');
+const SANDBOX_FILES = ['engineWorker.mjs', 'vmDriver.mjs'];
+
+/**
+ * The QuickJS sandbox starts its engine thread from `new URL('./engineWorker.mjs', import.meta.url)`, a plain
+ * file that imports vmDriver.mjs (see src/engine/proposer/sandbox/CONTEXT.md › Packaging). The bundle keeps
+ * that URL, so both files are emitted beside whichever chunk ended up holding it.
+ */
+function sandboxWorkerFiles(): Plugin {
+  return {
+    name: 'ouroboros-sandbox-worker-files',
+    generateBundle(_options, bundle) {
+      const dirs = new Set<string>();
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.code.includes('./engineWorker.mjs')) dirs.add(dirname(chunk.fileName));
+      }
+      for (const dir of dirs) {
+        for (const file of SANDBOX_FILES) {
+          this.emitFile({ type: 'asset', fileName: posix.join(dir === '.' ? '' : dir, file), source: readFileSync(resolve(SANDBOX_DIR, file)) });
+        }
+      }
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [sandboxWorkerFiles()],
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // index: the window and IPC; hostProcess: the engine host, run as an Electron utility process.
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), hostProcess: resolve('src/main/hostProcess.ts') } },
     },
   },
   preload: {

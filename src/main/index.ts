@@ -1,50 +1,21 @@
 /**
- * Electron main process: one window with secure defaults. The engine is hosted off the UI thread (added with
- * the workbench issue); this file owns only the window and its security policy.
+ * Electron main: the window (window.ts), the engine host in a utility process (engineHost.ts, hostProcess.ts)
+ * and the IPC between them (ipc.ts). Quitting first lets the host pause a running loop, so the run can be
+ * resumed next time instead of being left "running" by a dead process.
  */
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { parseDesktopArgs } from './args.js';
+import { EngineHost } from './engineHost.js';
+import { registerApiHandlers } from './ipc.js';
+import { applySessionPolicy, createWindow } from './window.js';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    title: 'Ouroboros Workbench',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-}
+const options = parseDesktopArgs(process.argv);
+const host = new EngineHost(join(import.meta.dirname, 'hostProcess.js'), { workspaceDir: options.workspaceDir, readonly: options.readonly, appVersion: app.getVersion() });
 
 void app.whenReady().then(() => {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  applySessionPolicy();
+  registerApiHandlers(host);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -53,4 +24,14 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+let hostStopped = false;
+app.on('before-quit', (event) => {
+  if (hostStopped) return;
+  event.preventDefault();
+  void host.shutdown().finally(() => {
+    hostStopped = true;
+    app.quit();
+  });
 });

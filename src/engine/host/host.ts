@@ -1,0 +1,206 @@
+/**
+ * The engine host: the WorkbenchApi (src/shared/api.ts) over one workspace's run store. Both transports wrap
+ * it: the Electron utility process (IPC) and the browser-mode server (HTTP + WebSocket). It runs in plain Node,
+ * off any UI thread; queries are synchronous SQLite reads, runs execute in this process via the RunManager.
+ *
+ * Arguments are assumed valid (the transports call `validateApiArgs` first; `invokeApi` does both).
+ */
+import type {
+  CurveSeries,
+  FrameImage,
+  HeatmapData,
+  HeatmapQuery,
+  PointCloudData,
+  ProgramRerun,
+  QaDetail,
+  QaPage,
+  QaQueryInput,
+  RunDetail,
+  RunSummary,
+  SceneDetail,
+  SceneQuery,
+  WorkbenchApi,
+  WorkbenchInfo,
+} from '../../shared/api.js';
+import { API_VERSION } from '../../shared/api.js';
+import type { LoopConfigInput, LoopEvent } from '../../shared/loop.js';
+import type { SceneSummary } from '../../shared/scene.js';
+import { summarizeScene } from '../../shared/scene.js';
+import { DEFAULT_LOOP_CONFIG } from '../loop/config.js';
+import { prepareScene } from '../proposer/prepare.js';
+import { getQa } from '../store/qa.js';
+import { getRun } from '../store/runs.js';
+import { listScenes } from '../store/scenes.js';
+import { workspacePaths } from '../store/workspace.js';
+import { StoreConnection } from './connection.js';
+import { buildCurves } from './curves.js';
+import { EventHub } from './events.js';
+import { renderFrameImage, sceneOcclusion } from './frameImage.js';
+import { buildHeatmap } from './heatmap.js';
+import { loadLoopEngine, type LoopEngine } from './loopEngine.js';
+import { samplePoints } from './pointSample.js';
+import { qaDetail, queryQaPage } from './qa.js';
+import { ProgramRerunner } from './rerun.js';
+import { RunManager } from './runManager.js';
+import { listRunSummaries, runDetail } from './runs.js';
+import { SceneCache } from './sceneCache.js';
+import { RunWatcher } from './watcher.js';
+
+export interface WorkbenchHostOptions {
+  workspaceDir: string;
+  /** Open the workspace without writing (beside another process that runs the loop); runs cannot be started. */
+  readonly?: boolean;
+  transport: WorkbenchInfo['transport'];
+  appVersion?: string;
+  /** The loop that executes runs; default the real one (src/engine/loop), loaded on first use. */
+  engine?: LoopEngine | (() => Promise<LoopEngine>);
+  /** How often the store is polled for other processes' changes (ms); 0 turns polling off. */
+  watchIntervalMs?: number;
+}
+
+export interface WorkbenchHost extends WorkbenchApi {
+  /** Pauses a running loop (so it stays resumable), stops polling, closes the store and the sandbox. */
+  close(): Promise<void>;
+}
+
+export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHost {
+  const workspaceDir = workspacePaths(options.workspaceDir).dir;
+  const readonly = options.readonly ?? false;
+  const connection = new StoreConnection(workspaceDir, readonly);
+  const hub = new EventHub();
+  const scenes = new SceneCache();
+  const rerunner = new ProgramRerunner();
+  const engineOption = options.engine;
+  let enginePromise: Promise<LoopEngine> | undefined;
+  const engine = (): Promise<LoopEngine> => {
+    enginePromise ??= typeof engineOption === 'function' ? engineOption() : engineOption ? Promise.resolve(engineOption) : loadLoopEngine();
+    return enginePromise.catch((e: unknown) => {
+      enginePromise = undefined;
+      throw e;
+    });
+  };
+  const emit = (e: LoopEvent): void => hub.emit(e);
+  let watcher: RunWatcher | undefined;
+  const runs = new RunManager({
+    workspaceDir,
+    writable: !readonly,
+    engine,
+    emit,
+    onSettled: () => watcher?.tick({ silent: true }),
+  });
+  if (options.watchIntervalMs !== 0) {
+    watcher = new RunWatcher({
+      store: () => connection.tryGet(),
+      isLocal: (id) => runs.isExecuting(id),
+      emit,
+      ...(options.watchIntervalMs !== undefined ? { intervalMs: options.watchIntervalMs } : {}),
+    });
+    watcher.start();
+  }
+  let closed = false;
+
+  // Each method is async so a synchronous store error becomes a rejection, never a throw at the call site.
+  const host: WorkbenchHost = {
+    async info(): Promise<WorkbenchInfo> {
+      return {
+        apiVersion: API_VERSION,
+        appVersion: options.appVersion ?? '0.0.0',
+        transport: options.transport,
+        workspaceDir,
+        writable: !readonly,
+        defaultConfig: structuredClone(DEFAULT_LOOP_CONFIG),
+      };
+    },
+
+    async listScenes(query: SceneQuery = {}): Promise<SceneSummary[]> {
+      return listScenes(connection.get(), query);
+    },
+
+    async getScene(sceneId: string): Promise<SceneDetail> {
+      const scene = scenes.scene(connection.get(), sceneId);
+      return {
+        summary: summarizeScene(scene),
+        objects: scene.objects.map(({ pointIndices: _omit, ...o }) => o),
+        room: scene.room,
+        trajectory: scene.trajectory ?? [],
+        provenance: scene.provenance,
+      };
+    },
+
+    async getScenePoints(sceneId: string, maxPoints: number): Promise<PointCloudData> {
+      return samplePoints(scenes.scene(connection.get(), sceneId), maxPoints);
+    },
+
+    async getFrameImage(sceneId: string, frame: number): Promise<FrameImage> {
+      const store = connection.get();
+      const scene = scenes.scene(store, sceneId);
+      return renderFrameImage(scene, frame, () => scenes.derived(store, sceneId, 'occlusion', sceneOcclusion));
+    },
+
+    async listRuns(): Promise<RunSummary[]> {
+      return listRunSummaries(connection.get());
+    },
+
+    async getRun(runId: string): Promise<RunDetail> {
+      return runDetail(connection.get(), runId);
+    },
+
+    async startRun(config: LoopConfigInput): Promise<{ runId: string }> {
+      const result = await runs.start(config);
+      watcher?.tick({ silent: true });
+      return result;
+    },
+
+    async stopRun(runId: string): Promise<void> {
+      await runs.stop(runId, (id) => getRun(connection.get(), id));
+    },
+
+    async resumeRun(runId: string): Promise<void> {
+      await runs.resume(runId, (id) => getRun(connection.get(), id));
+    },
+
+    async queryQa(query: QaQueryInput): Promise<QaPage> {
+      return queryQaPage(connection.get(), query);
+    },
+
+    async getQa(qaId: number): Promise<QaDetail> {
+      const store = connection.get();
+      return qaDetail(store, qaId, (sceneId) => {
+        try {
+          return scenes.scene(store, sceneId);
+        } catch {
+          return { objects: [] }; // the question stays readable even if its scene was removed
+        }
+      });
+    },
+
+    async rerunProgram(qaId: number): Promise<ProgramRerun> {
+      const store = connection.get();
+      const qa = getQa(store, qaId);
+      return rerunner.rerun(qa, () => scenes.derived(store, qa.sceneId, 'program-data', (s) => prepareScene(s).data));
+    },
+
+    async heatmap(query: HeatmapQuery): Promise<HeatmapData> {
+      return buildHeatmap(connection.get(), query);
+    },
+
+    async curves(runIds: string[]): Promise<CurveSeries[]> {
+      return buildCurves(connection.get(), runIds);
+    },
+
+    subscribe(listener: (event: LoopEvent) => void): () => void {
+      return hub.subscribe(listener);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      watcher?.stop();
+      await runs.close();
+      rerunner.dispose();
+      scenes.clear();
+      connection.close();
+    },
+  };
+  return host;
+}

@@ -1,0 +1,204 @@
+/**
+ * Browser mode: the engine host behind HTTP + WebSocket on the loopback interface, serving the built renderer
+ * beside the API, so the workbench runs in any browser on a machine where Electron cannot. Routes:
+ *
+ *   GET  /, /assets/…        the renderer (out/renderer)
+ *   POST /api/<method>       one WorkbenchApi call; JSON array of arguments in, {"result"} or {"error"} out
+ *   GET  /api/events         WebSocket of LoopEvents
+ *
+ * The wire format is documented in src/renderer/src/transport/wire.ts. Every argument list is checked by
+ * `validateApiArgs` (via `invokeApi`) before the host sees it; who may call at all is security.ts's decision.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { WorkbenchApi } from '../shared/api.js';
+import { isApiMethod, API_METHODS } from '../shared/apiValidation.js';
+import { InputError } from '../shared/errors.js';
+import { invokeApi } from '../engine/host/dispatch.js';
+import { isExpectedError, toErrorPayload, type ErrorPayload } from '../engine/host/errors.js';
+import { accessProblem, securityHeaders } from './security.js';
+import { readStatic, rendererBuilt } from './staticFiles.js';
+import { acceptWebSocket, type WebSocketConnection } from './websocket.js';
+import { encodeJson, encodeResult } from './wire.js';
+
+export const DEFAULT_PORT = 5174;
+/** Largest API request body: arguments are ids and small query objects. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WorkbenchServerOptions {
+  host: WorkbenchApi;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** The built renderer; requests for pages get a "run npm run build" page when it is missing. */
+  rendererDir: string;
+  /** Where unexpected failures (bugs, not bad input) are reported; default stderr. */
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface WorkbenchServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function statusOf(p: ErrorPayload): number {
+  if (p.name === 'InputError') return 400;
+  switch (p.code) {
+    case 'not-found':
+      return 404;
+    case 'readonly':
+      return 403;
+    case 'busy':
+    case 'elsewhere':
+    case 'invalid-state':
+      return 409;
+    case 'unavailable':
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      // Keep draining (so the 413 can be sent on a healthy connection) but stop keeping the bytes.
+      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Ouroboros Workbench</title>
+<body style="font-family: system-ui, sans-serif; padding: 24px"><h1>The renderer is not built</h1>
+<p>Run <code>npm run build</code>, then reload this page (the server keeps running).</p></body>`;
+
+export async function startWorkbenchServer(options: WorkbenchServerOptions): Promise<WorkbenchServer> {
+  const { host, rendererDir } = options;
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  let port = options.port ?? DEFAULT_PORT;
+  const sockets = new Set<WebSocketConnection>();
+
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
+    res.writeHead(status, { ...securityHeaders(port), 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  };
+  const sendError = (res: ServerResponse, status: number, payload: ErrorPayload, extra: Record<string, string> = {}): void =>
+    send(res, status, 'application/json; charset=utf-8', encodeJson({ error: payload }), { 'Cache-Control': 'no-store', ...extra });
+
+  async function api(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST') {
+      sendError(res, 405, { name: 'InputError', code: 'method-not-allowed', message: `use POST /api/${method} with the arguments as a JSON array` });
+      return;
+    }
+    if (!isApiMethod(method)) {
+      sendError(res, 404, { name: 'InputError', code: 'not-found', message: `unknown API method "${method}"; expected one of ${API_METHODS.join(', ')}` });
+      return;
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      sendError(res, 415, { name: 'InputError', code: 'unsupported-media-type', message: `${method}: expected a request body of type application/json` });
+      return;
+    }
+    let args: unknown;
+    try {
+      const text = await readBody(req);
+      try {
+        args = text.trim() === '' ? [] : JSON.parse(text);
+      } catch (e) {
+        throw new InputError({ field: method, message: `the request body is not valid JSON (${(e as Error).message})` });
+      }
+      const result = await invokeApi(host, method, args);
+      send(res, 200, 'application/json; charset=utf-8', encodeResult(result), { 'Cache-Control': 'no-store' });
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        sendError(res, 413, { name: 'InputError', code: 'too-large', message: `${method}: the request body is larger than ${MAX_BODY_BYTES} bytes` }, { Connection: 'close' });
+        return;
+      }
+      const payload = toErrorPayload(e);
+      if (!isExpectedError(e)) log(`error in ${method}: ${payload.message}`, e);
+      if (!res.headersSent) sendError(res, statusOf(payload), payload);
+    }
+  }
+
+  function page(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    if (!rendererBuilt(rendererDir)) {
+      send(res, 503, 'text/html; charset=utf-8', NOT_BUILT_PAGE, { 'Cache-Control': 'no-store' });
+      return;
+    }
+    const file = readStatic(rendererDir, path);
+    if (file.status !== 200) {
+      send(res, file.status, 'text/plain; charset=utf-8', `${file.message}\n`);
+      return;
+    }
+    send(res, 200, file.type, file.body, { 'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+  }
+
+  const server = createServer((req, res) => {
+    const denied = accessProblem(req.headers, port);
+    if (denied) {
+      send(res, 403, 'text/plain; charset=utf-8', `${denied}\n`);
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/api/events') {
+      send(res, 426, 'text/plain; charset=utf-8', 'this address is a WebSocket (GET with Upgrade: websocket)\n', { Upgrade: 'websocket' });
+      return;
+    }
+    if (path.startsWith('/api/')) {
+      void api(req, res, path.slice('/api/'.length));
+      return;
+    }
+    page(req, res, path);
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const denied = accessProblem(req.headers, port);
+    const path = (req.url ?? '/').split('?')[0];
+    if (denied || path !== '/api/events') {
+      const status = denied ? '403 Forbidden' : '404 Not Found';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${denied ?? 'no WebSocket here; use /api/events'}\n`);
+      return;
+    }
+    const ws = acceptWebSocket(req, socket);
+    if (!ws) return;
+    sockets.add(ws);
+    const unsubscribe = host.subscribe((event) => ws.sendText(JSON.stringify(event)));
+    ws.onClose(() => {
+      unsubscribe();
+      sockets.delete(ws);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: the API can start training runs and read the workspace, so it is never exposed.
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of sockets) ws.terminate(1001, 'server shutting down');
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
