@@ -1,9 +1,47 @@
-/** App shell. The views (runs, scene, QA, heatmaps, curves) arrive with the workbench issue. */
+/** App shell: header with host info and navigation, error banners, and the view the route names. */
+import { lazy, Suspense } from 'react';
+import { ErrorBanners } from './components/ErrorBanners.js';
+import { Header } from './components/Header.js';
+import { useApp } from './context.js';
+import { CurvesView } from './views/curves/CurvesView.js';
+import { HeatmapsView } from './views/heatmaps/HeatmapsView.js';
+import { QaView } from './views/qa/QaView.js';
+import { RunsView } from './views/runs/RunsView.js';
+
+// three.js and the viewer load only when a 3D view is opened.
+const SceneView = lazy(() => import('./views/scene/SceneView.js').then((m) => ({ default: m.SceneView })));
+const ViewerBench = lazy(() => import('./views/bench/ViewerBench.js').then((m) => ({ default: m.ViewerBench })));
+
 export function App(): React.JSX.Element {
+  const route = useApp((s) => s.route);
+  let view: React.JSX.Element;
+  switch (route.view) {
+    case 'runs':
+      view = <RunsView />;
+      break;
+    case 'scene':
+      view = <SceneView />;
+      break;
+    case 'qa':
+      view = <QaView />;
+      break;
+    case 'heatmaps':
+      view = <HeatmapsView />;
+      break;
+    case 'curves':
+      view = <CurvesView />;
+      break;
+    case 'bench':
+      view = <ViewerBench />;
+      break;
+  }
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Ouroboros Workbench</h1>
-      <p>Closed-loop spatial-reasoning training. The views arrive with the workbench issue.</p>
-    </main>
+    <div className="app">
+      <Header />
+      <ErrorBanners />
+      <main className="app-main">
+        <Suspense fallback={<div className="loading">Loading view…</div>}>{view}</Suspense>
+      </main>
+    </div>
   );
 }

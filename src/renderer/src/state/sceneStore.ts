@@ -1,0 +1,333 @@
+/**
+ * The scene viewer's state: which scene, its detail and point cloud (subsampled to a budget), colour mode,
+ * highlighted/selected objects, the trajectory frame being shown with its image, and per-object solver
+ * confidence for a run. Frame images become blob URLs through injected functions so tests need no DOM.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { PointCloudData, ProjectedBox, SceneDetail, WorkbenchApi } from '../../../shared/api.js';
+import { MAX_POINT_BUDGET } from '../../../shared/apiValidation.js';
+import type { SceneSummary } from '../../../shared/scene.js';
+import { mapPool } from '../lib/pool.js';
+import { objectConfidence, objectIdsFromExtra, type ObjectConfidence } from '../views/scene/objectConfidence.js';
+import type { ColorMode } from '../views/scene/pointColors.js';
+
+export const DEFAULT_BUDGET = 1_500_000;
+export const MIN_BUDGET = 10_000;
+/** The host's limit per getScenePoints call. */
+export const MAX_BUDGET = MAX_POINT_BUDGET;
+const FRAME_CACHE = 48;
+/** Caps on the confidence computation so a huge run stays responsive. */
+export const CONFIDENCE_MAX_QA = 5000;
+export const CONFIDENCE_MAX_DETAIL_CALLS = 1500;
+
+export interface LoadedFrame {
+  sceneId: string;
+  frame: number;
+  url: string;
+  width: number;
+  height: number;
+  boxes: ProjectedBox[];
+}
+
+export interface SceneState {
+  scenes: SceneSummary[] | null;
+  scenesLoading: boolean;
+  sceneId: string | null;
+  detail: SceneDetail | null;
+  detailLoading: boolean;
+  points: PointCloudData | null;
+  pointsLoading: boolean;
+  /** Milliseconds the last point request took. */
+  pointsMs: number | null;
+  budget: number;
+  colorMode: ColorMode;
+  highlight: number[];
+  selectedObject: number | null;
+  frame: number;
+  playing: boolean;
+  frameImage: LoadedFrame | null;
+  frameLoading: boolean;
+  confidenceRunId: string | null;
+  objectConfidence: Map<number, ObjectConfidence> | null;
+  confidenceProgress: { done: number; total: number } | null;
+  /** QA answered in the run for this scene that named objects (for the legend). */
+  confidenceSamples: number;
+
+  loadScenes(): Promise<void>;
+  open(sceneId: string, opts?: { objects?: number[]; frame?: number }): Promise<void>;
+  setBudget(budget: number): Promise<void>;
+  setColorMode(mode: ColorMode): void;
+  setHighlight(ids: number[]): void;
+  selectObject(id: number | null): void;
+  setFrame(frame: number): Promise<void>;
+  setPlaying(playing: boolean): void;
+  /** Advances one frame (wrapping); used by the play timer. */
+  step(): Promise<void>;
+  computeConfidence(runId: string | null): Promise<void>;
+  /** Chooses the run whose confidences colour the objects (computed now in confidence mode, else on demand). */
+  setConfidenceRun(runId: string | null): Promise<void>;
+  /** Releases blob URLs (on unmount). */
+  dispose(): void;
+}
+
+export type SceneStore = StoreApi<SceneState>;
+
+export interface SceneDeps {
+  reportError(context: string, e: unknown): void;
+  makeImageUrl?: (png: Uint8Array) => string;
+  revokeImageUrl?: (url: string) => void;
+}
+
+function defaultMakeUrl(png: Uint8Array): string {
+  return URL.createObjectURL(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+}
+
+function defaultRevoke(url: string): void {
+  URL.revokeObjectURL(url);
+}
+
+export function clampBudget(n: number): number {
+  if (!Number.isFinite(n)) return DEFAULT_BUDGET;
+  return Math.round(Math.min(MAX_BUDGET, Math.max(MIN_BUDGET, n)));
+}
+
+export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore {
+  const makeUrl = deps.makeImageUrl ?? defaultMakeUrl;
+  const revoke = deps.revokeImageUrl ?? defaultRevoke;
+  const frames = new Map<number, LoadedFrame>();
+  let openToken = 0;
+  let pointsToken = 0;
+  let frameToken = 0;
+  let confidenceToken = 0;
+
+  const clearFrames = (): void => {
+    for (const f of frames.values()) revoke(f.url);
+    frames.clear();
+  };
+
+  return createStore<SceneState>()((set, get) => {
+    const loadPoints = async (sceneId: string, budget: number): Promise<void> => {
+      const token = ++pointsToken;
+      set({ pointsLoading: true });
+      const t0 = performance.now();
+      try {
+        const points = await api.getScenePoints(sceneId, budget);
+        if (token !== pointsToken || get().sceneId !== sceneId) return;
+        set({ points, pointsLoading: false, pointsMs: performance.now() - t0 });
+      } catch (e) {
+        if (token !== pointsToken) return;
+        set({ pointsLoading: false });
+        deps.reportError(`Loading the point cloud of ${sceneId}`, e);
+      }
+    };
+
+    return {
+      scenes: null,
+      scenesLoading: false,
+      sceneId: null,
+      detail: null,
+      detailLoading: false,
+      points: null,
+      pointsLoading: false,
+      pointsMs: null,
+      budget: DEFAULT_BUDGET,
+      colorMode: 'rgb',
+      highlight: [],
+      selectedObject: null,
+      frame: 0,
+      playing: false,
+      frameImage: null,
+      frameLoading: false,
+      confidenceRunId: null,
+      objectConfidence: null,
+      confidenceProgress: null,
+      confidenceSamples: 0,
+
+      async loadScenes() {
+        set({ scenesLoading: true });
+        try {
+          const scenes = await api.listScenes({ limit: 5000 });
+          set({ scenes, scenesLoading: false });
+        } catch (e) {
+          set({ scenesLoading: false, scenes: get().scenes ?? [] });
+          deps.reportError('Loading the scene list', e);
+        }
+      },
+
+      async open(sceneId, opts = {}) {
+        const same = sceneId === get().sceneId && (get().detail !== null || get().detailLoading);
+        if (same) {
+          if (opts.objects) set({ highlight: opts.objects });
+          if (opts.frame !== undefined && opts.frame !== get().frame) await get().setFrame(opts.frame);
+          return;
+        }
+        const token = ++openToken;
+        clearFrames();
+        set({
+          sceneId,
+          detail: null,
+          detailLoading: true,
+          points: null,
+          highlight: opts.objects ?? [],
+          selectedObject: null,
+          frame: opts.frame ?? 0,
+          playing: false,
+          frameImage: null,
+          objectConfidence: null,
+          confidenceSamples: 0,
+        });
+        const pointsDone = loadPoints(sceneId, get().budget);
+        try {
+          const detail = await api.getScene(sceneId);
+          if (token !== openToken) return;
+          const frame = Math.min(get().frame, Math.max(0, detail.trajectory.length - 1));
+          set({ detail, detailLoading: false, frame });
+          const work: Promise<void>[] = [pointsDone];
+          if (detail.trajectory.length > 0) work.push(get().setFrame(frame));
+          const runId = get().confidenceRunId;
+          if (runId && get().colorMode === 'confidence') work.push(get().computeConfidence(runId));
+          await Promise.all(work);
+        } catch (e) {
+          if (token !== openToken) return;
+          set({ detailLoading: false });
+          deps.reportError(`Loading scene ${sceneId}`, e);
+          await pointsDone;
+        }
+      },
+
+      async setBudget(budget) {
+        const b = clampBudget(budget);
+        if (b === get().budget && get().points) return;
+        set({ budget: b });
+        const id = get().sceneId;
+        if (id) await loadPoints(id, b);
+      },
+
+      setColorMode(colorMode) {
+        set({ colorMode });
+        if (colorMode === 'confidence' && !get().objectConfidence && get().confidenceRunId) void get().computeConfidence(get().confidenceRunId);
+      },
+
+      setHighlight(highlight) {
+        set({ highlight });
+      },
+
+      selectObject(selectedObject) {
+        set({ selectedObject });
+      },
+
+      async setFrame(frame) {
+        const { detail, sceneId } = get();
+        if (!detail || !sceneId) {
+          set({ frame });
+          return;
+        }
+        const n = detail.trajectory.length;
+        if (n === 0) return;
+        const f = Math.max(0, Math.min(n - 1, Math.round(frame)));
+        set({ frame: f });
+        const cached = frames.get(f);
+        if (cached) {
+          frames.delete(f);
+          frames.set(f, cached); // most recently used last
+          set({ frameImage: cached, frameLoading: false });
+          return;
+        }
+        const token = ++frameToken;
+        set({ frameLoading: true });
+        try {
+          const img = await api.getFrameImage(sceneId, f);
+          if (get().sceneId !== sceneId) return;
+          const loaded: LoadedFrame = { sceneId, frame: f, url: makeUrl(img.png), width: img.width, height: img.height, boxes: img.boxes };
+          frames.set(f, loaded);
+          while (frames.size > FRAME_CACHE) {
+            const oldest = frames.keys().next().value as number;
+            const old = frames.get(oldest)!;
+            frames.delete(oldest);
+            if (get().frameImage?.url !== old.url) revoke(old.url);
+          }
+          if (token === frameToken) set({ frameImage: loaded, frameLoading: false });
+        } catch (e) {
+          if (token !== frameToken) return;
+          set({ frameLoading: false, playing: false });
+          deps.reportError(`Loading frame ${f} of ${sceneId}`, e);
+        }
+      },
+
+      setPlaying(playing) {
+        set({ playing });
+      },
+
+      async step() {
+        const n = get().detail?.trajectory.length ?? 0;
+        if (n === 0) return;
+        await get().setFrame((get().frame + 1) % n);
+      },
+
+      async computeConfidence(runId) {
+        const token = ++confidenceToken;
+        set({ confidenceRunId: runId, objectConfidence: null, confidenceSamples: 0 });
+        const sceneId = get().sceneId;
+        if (!runId || !sceneId) {
+          set({ confidenceProgress: null });
+          return;
+        }
+        const stale = (): boolean => token !== confidenceToken || get().sceneId !== sceneId;
+        try {
+          const rows = [];
+          let offset = 0;
+          let total = 0;
+          set({ confidenceProgress: { done: 0, total: 1 } });
+          for (;;) {
+            const page = await api.queryQa({ runId, sceneId, offset, limit: 500, sort: 'id' });
+            if (stale()) return;
+            total = Math.min(page.total, CONFIDENCE_MAX_QA);
+            for (const r of page.rows) if (r.confidence !== null) rows.push(r);
+            offset += page.rows.length;
+            set({ confidenceProgress: { done: offset, total: total * 2 } });
+            if (page.rows.length === 0 || offset >= total) break;
+          }
+          const need = rows.filter((r) => objectIdsFromExtra(r.extra) === null).slice(0, CONFIDENCE_MAX_DETAIL_CALLS);
+          const fetched = new Map<number, number[]>();
+          let done = 0;
+          await mapPool(
+            need,
+            6,
+            async (r) => {
+              try {
+                fetched.set(r.id, (await api.getQa(r.id)).objectIds);
+              } catch {
+                // skipped: counted as naming no object
+              }
+              done++;
+              if (done % 25 === 0 && !stale()) set({ confidenceProgress: { done: total + (done / Math.max(1, need.length)) * total, total: total * 2 } });
+            },
+            stale,
+          );
+          if (stale()) return;
+          const samples = rows.map((r) => ({ confidence: r.confidence, objectIds: objectIdsFromExtra(r.extra) ?? fetched.get(r.id) ?? [] }));
+          set({
+            objectConfidence: objectConfidence(samples),
+            confidenceSamples: samples.filter((s) => s.objectIds.length > 0).length,
+            confidenceProgress: null,
+          });
+        } catch (e) {
+          if (stale()) return;
+          set({ confidenceProgress: null });
+          deps.reportError(`Computing per-object confidence of run ${runId}`, e);
+        }
+      },
+
+      async setConfidenceRun(runId) {
+        if (runId === get().confidenceRunId && (get().objectConfidence || get().confidenceProgress)) return;
+        set({ confidenceRunId: runId, objectConfidence: null, confidenceSamples: 0 });
+        if (get().colorMode === 'confidence') await get().computeConfidence(runId);
+      },
+
+      dispose() {
+        clearFrames();
+        set({ frameImage: null });
+      },
+    };
+  });
+}

@@ -1,0 +1,196 @@
+import type { JsonValue } from '../../../../shared/records.js';
+import { useApp, useQa, useStores } from '../../context.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+import { formatConfidence, formatMs, formatTime } from '../../lib/format.js';
+import { latestOutput } from './qaFilter.js';
+
+function json(v: unknown): string {
+  try {
+    return JSON.stringify(v, null, 2) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function argsOf(extra: Record<string, JsonValue>): JsonValue | undefined {
+  return extra.args;
+}
+
+/** The selected QA: question, answer, program and args, re-run, filter verdicts, solver outputs, scene link. */
+export function QaDetailPanel(): React.JSX.Element | null {
+  const { qa } = useStores();
+  const selectedId = useQa((s) => s.selectedId);
+  const detail = useQa((s) => s.detail);
+  const loading = useQa((s) => s.detailLoading);
+  const rerun = useQa((s) => s.rerunResult);
+  const rerunning = useQa((s) => s.rerunning);
+  const navigate = useApp((s) => s.navigate);
+  if (selectedId === null) return null;
+  if (!detail || detail.qa.id !== selectedId) {
+    return (
+      <aside className="panel qa-detail" data-testid="qa-detail" aria-label="Question detail">
+        {loading ? <ProgressBar value={null} label={`Loading QA ${selectedId}`} /> : <p className="muted">QA {selectedId} could not be loaded.</p>}
+      </aside>
+    );
+  }
+  const q = detail.qa;
+  const latest = latestOutput(detail.outputs);
+  const args = argsOf(q.extra);
+  const { args: _args, ...extraRest } = q.extra;
+  const outputs = [...detail.outputs].sort((a, b) => b.iteration - a.iteration || b.id - a.id);
+  return (
+    <aside className="panel qa-detail" data-testid="qa-detail" aria-label="Question detail">
+      <div className="panel-head">
+        <h2>QA {q.id}</h2>
+        <span className={q.verdict === 'accepted' ? 'status status-completed' : 'status status-failed'}>{q.verdict}</span>
+        <span className="spacer" />
+        <button
+          type="button"
+          onClick={() => navigate({ view: 'scene', sceneId: q.sceneId, ...(detail.objectIds.length > 0 ? { objects: detail.objectIds } : {}) })}
+          data-testid="open-in-scene"
+          title={detail.objectIds.length > 0 ? `highlights objects ${detail.objectIds.join(', ')}` : 'the question names no single object'}
+        >
+          Open in scene
+        </button>
+        <button type="button" className="link" onClick={() => void qa.getState().select(null)} aria-label="Close detail">
+          ✕
+        </button>
+      </div>
+      <p className="question">{q.question}</p>
+      {q.options && (
+        <ol className="options">
+          {q.options.map((o, i) => {
+            const letter = o.split('.')[0]?.trim();
+            const isTruth = letter !== undefined && letter === String(q.answer);
+            const isPred = latest !== null && letter !== undefined && latest.prediction.trim().split(/[\s.]/)[0] === letter;
+            return (
+              <li key={`${i}:${o}`} className={isTruth ? 'truth' : ''}>
+                {o}
+                {isTruth && <span className="chip chip-ok">truth</span>}
+                {isPred && <span className="chip">predicted</span>}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      <dl className="facts">
+        <dt>Ground truth</dt>
+        <dd className="mono">{q.answer === null ? '—' : String(q.answer)}</dd>
+        <dt>Program result</dt>
+        <dd className="mono">{json(q.programResult)}</dd>
+        <dt>Prediction</dt>
+        <dd className="mono">{latest ? latest.prediction : 'not answered yet'}</dd>
+        <dt>Confidence</dt>
+        <dd>
+          {formatConfidence(q.confidence)} {q.bucket && <span className={`bucket bucket-${q.bucket}`}>{q.bucket}</span>}
+        </dd>
+        <dt>Family</dt>
+        <dd>
+          {q.family} · bin {q.bin}
+        </dd>
+        <dt>Scene</dt>
+        <dd className="mono">{q.sceneId}</dd>
+        <dt>Iteration</dt>
+        <dd>
+          proposed in {q.iteration}
+          {q.trainedIteration !== null ? `, trained on in ${q.trainedIteration}` : ', not trained on'}
+        </dd>
+        <dt>Proposal</dt>
+        <dd className="mono small">
+          {q.proposalId} · {q.proposer} · seed {q.seed}
+        </dd>
+        {q.rejectedBy && (
+          <>
+            <dt>Rejected by</dt>
+            <dd className="error-text">
+              {q.rejectedBy}
+              {q.reason ? `: ${q.reason}` : ''}
+            </dd>
+          </>
+        )}
+      </dl>
+      <h3>Program</h3>
+      <pre className="code program" data-testid="qa-program">
+        {q.program}
+      </pre>
+      <h3>Arguments and difficulty</h3>
+      <pre className="code small">{json({ ...(args !== undefined ? { args } : {}), difficulty: q.difficulty, ...(Object.keys(extraRest).length > 0 ? { extra: extraRest } : {}) })}</pre>
+      <div className="rerun">
+        <button type="button" onClick={() => void qa.getState().rerun()} disabled={rerunning} data-testid="rerun-program">
+          {rerunning ? 'Running…' : 'Re-run program'}
+        </button>
+        {rerun && (
+          <div className={`rerun-result ${rerun.ok && rerun.matchesStored ? 'ok' : 'bad'}`} data-testid="rerun-result" role="status">
+            <strong>{rerun.ok ? (rerun.matchesStored ? 'Matches the stored result' : 'Differs from the stored result') : 'Program failed'}</strong>
+            <span className="muted"> · {formatMs(rerun.ms)}</span>
+            {rerun.ok ? <pre className="code small">{json(rerun.value)}</pre> : <pre className="code small error-text">{rerun.error ?? 'no message'}</pre>}
+          </div>
+        )}
+      </div>
+      <h3>Filter verdicts</h3>
+      {q.filterVerdicts.length === 0 ? (
+        <p className="muted">none recorded</p>
+      ) : (
+        <table className="table small">
+          <thead>
+            <tr>
+              <th scope="col">Filter</th>
+              <th scope="col">Passed</th>
+              <th scope="col" className="num">
+                Value
+              </th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {q.filterVerdicts.map((v, i) => (
+              <tr key={`${v.filter}-${i}`}>
+                <td>{v.filter}</td>
+                <td className={v.passed ? 'ok-text' : 'error-text'}>{v.passed ? '✓ passed' : '✗ failed'}</td>
+                <td className="num">{v.value === undefined ? '—' : Number.isInteger(v.value) ? v.value : v.value.toFixed(3)}</td>
+                <td className="small">{v.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Solver outputs</h3>
+      {outputs.length === 0 ? (
+        <p className="muted">not answered yet</p>
+      ) : (
+        <table className="table small">
+          <thead>
+            <tr>
+              <th scope="col" className="num">
+                It
+              </th>
+              <th scope="col">Checkpoint</th>
+              <th scope="col">Prediction</th>
+              <th scope="col" className="num">
+                Conf.
+              </th>
+              <th scope="col">Bucket</th>
+              <th scope="col">Token probs</th>
+              <th scope="col">At</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outputs.map((o) => (
+              <tr key={o.id}>
+                <td className="num">{o.iteration}</td>
+                <td>{o.checkpointId ?? 'base'}</td>
+                <td className="mono">{o.prediction}</td>
+                <td className="num">{formatConfidence(o.confidence)}</td>
+                <td>
+                  <span className={`bucket bucket-${o.bucket}`}>{o.bucket}</span>
+                </td>
+                <td className="mono small">{o.answerTokenProbs.map((p) => p.toFixed(2)).join(' ')}</td>
+                <td className="small">{formatTime(o.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </aside>
+  );
+}

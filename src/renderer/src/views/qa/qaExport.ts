@@ -1,0 +1,82 @@
+/** The QA explorer's export: every row of the filtered set as CSV or JSON Lines. */
+import type { QaRecord } from '../../../../shared/records.js';
+import { csvLine } from '../../lib/csv.js';
+import type { QaFilter } from './qaFilter.js';
+
+export const QA_CSV_COLUMNS = [
+  'id',
+  'runId',
+  'iteration',
+  'sceneId',
+  'family',
+  'bin',
+  'difficulty',
+  'question',
+  'options',
+  'answerType',
+  'answer',
+  'prediction',
+  'confidence',
+  'bucket',
+  'verdict',
+  'rejectedBy',
+  'reason',
+  'trainedIteration',
+  'proposalId',
+  'seed',
+] as const;
+
+export function qaCsvFields(qa: QaRecord, prediction: string | null): unknown[] {
+  return [
+    qa.id,
+    qa.runId,
+    qa.iteration,
+    qa.sceneId,
+    qa.family,
+    qa.bin,
+    JSON.stringify(qa.difficulty),
+    qa.question,
+    qa.options ? qa.options.join(' | ') : '',
+    qa.answerType,
+    qa.answer,
+    prediction,
+    qa.confidence,
+    qa.bucket,
+    qa.verdict,
+    qa.rejectedBy,
+    qa.reason,
+    qa.trainedIteration,
+    qa.proposalId,
+    qa.seed,
+  ];
+}
+
+export function qaCsvHeader(): string {
+  return `${csvLine(QA_CSV_COLUMNS)}\r\n`;
+}
+
+export function qaCsvRow(qa: QaRecord, prediction: string | null): string {
+  return `${csvLine(qaCsvFields(qa, prediction))}\r\n`;
+}
+
+export function qaJsonlLine(qa: QaRecord, prediction: string | null): string {
+  return `${JSON.stringify(prediction === null ? qa : { ...qa, prediction })}\n`;
+}
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+export function exportFilename(filter: QaFilter, format: ExportFormat): string {
+  const parts = ['qa', filter.runId ?? 'run'];
+  if (filter.iteration !== undefined) parts.push(`it${filter.iteration}`);
+  if (filter.family) parts.push(filter.family);
+  if (filter.bucket) parts.push(filter.bucket);
+  if (filter.verdict) parts.push(filter.verdict);
+  if (filter.bin !== undefined) parts.push(`bin${filter.bin}`);
+  if (filter.sceneId) parts.push(filter.sceneId);
+  const base = parts.join('-').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+  return `${base}.${format}`;
+}
+
+export function exportMime(format: ExportFormat): string {
+  return format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson;charset=utf-8';
+}

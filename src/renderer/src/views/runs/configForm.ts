@@ -1,0 +1,226 @@
+/**
+ * The start-run form: LoopConfig ↔ the form's string fields, and validation before `startRun` is called, so a
+ * mistake is shown next to its field instead of coming back as a host rejection.
+ */
+import { LOOP_MODES, type LoopConfig, type LoopMode, type ModelPreset } from '../../../../shared/loop.js';
+
+export type FormKey =
+  | 'name'
+  | 'mode'
+  | 'scenes'
+  | 'heldoutFraction'
+  | 'iterations'
+  | 'steps'
+  | 'batch'
+  | 'lr'
+  | 'warmupSteps'
+  | 'thresholds.easy'
+  | 'thresholds.hard'
+  | 'candidates'
+  | 'acceptPerRound'
+  | 'strategy'
+  | 'staticSamples'
+  | 'benchmarkPerFamily'
+  | 'model'
+  | 'executionProvider'
+  | 'threads'
+  | 'frames'
+  | 'seed'
+  | 'dataSeed';
+
+export type FormValues = Record<FormKey, string>;
+export type FormErrors = Partial<Record<FormKey, string>>;
+
+type Kind = 'text' | 'scenes' | 'int' | 'number' | 'fraction' | 'select';
+
+export interface FieldSpec {
+  key: FormKey;
+  label: string;
+  kind: Kind;
+  /** Smallest allowed value for int fields. */
+  min?: number;
+  /** Largest allowed value for int / number fields. */
+  max?: number;
+  options?: readonly string[];
+  help: string;
+  /** Shown only in these modes (all when absent). */
+  modes?: readonly LoopMode[];
+}
+
+export const STRATEGIES = ['reference', 'target-band', 'bandit'] as const;
+export const MODEL_PRESETS: readonly ModelPreset[] = ['default', 'large', 'tiny'];
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda'] as const;
+
+export const FIELDS: readonly FieldSpec[] = [
+  { key: 'name', label: 'Name', kind: 'text', help: 'shown in the runs list and charts' },
+  { key: 'mode', label: 'Mode', kind: 'select', options: LOOP_MODES, help: 'closed loop, or a baseline' },
+  { key: 'scenes', label: 'Scene sources', kind: 'scenes', help: 'one per line or comma-separated, e.g. synthetic:8' },
+  { key: 'heldoutFraction', label: 'Held-out fraction', kind: 'fraction', help: 'share of scenes kept for evaluation, in (0, 1)' },
+  { key: 'iterations', label: 'Iterations T', kind: 'int', min: 1, help: 'rounds of propose → train → evaluate' },
+  { key: 'steps', label: 'Steps per round K', kind: 'int', min: 1, help: 'optimizer steps per round' },
+  { key: 'batch', label: 'Batch B', kind: 'int', min: 1, help: 'samples per optimizer step' },
+  { key: 'lr', label: 'Learning rate', kind: 'number', max: 1, help: 'constant after warm-up, in (0, 1]' },
+  { key: 'warmupSteps', label: 'Warm-up steps', kind: 'int', min: 0, help: 'linear warm-up in the first round' },
+  { key: 'thresholds.easy', label: 'Easy above', kind: 'fraction', help: 'confidence above which a sample is easy' },
+  { key: 'thresholds.hard', label: 'Hard below', kind: 'fraction', help: 'confidence below which a sample is hard' },
+  { key: 'candidates', label: 'Candidates per round', kind: 'int', min: 1, help: 'proposals asked for per round' },
+  { key: 'acceptPerRound', label: 'Accepted per round', kind: 'int', min: 0, help: 'samples trained on per round at most (0: all)' },
+  { key: 'strategy', label: 'Controller strategy', kind: 'select', options: STRATEGIES, help: 'how the mix follows the frontier', modes: ['closed-loop'] },
+  { key: 'staticSamples', label: 'Static set size', kind: 'int', min: 1, help: 'accepted QA in the fixed set', modes: ['static'] },
+  { key: 'benchmarkPerFamily', label: 'Benchmark per family', kind: 'int', min: 1, help: 'held-out questions per family' },
+  { key: 'model', label: 'Model', kind: 'select', options: MODEL_PRESETS, help: 'solver size preset' },
+  { key: 'executionProvider', label: 'Execution provider', kind: 'select', options: EXECUTION_PROVIDERS, help: 'CUDA falls back to CPU when unavailable' },
+  { key: 'threads', label: 'Threads', kind: 'int', min: 0, help: 'onnxruntime intra-op threads (0: default)' },
+  { key: 'frames', label: 'Frames observed', kind: 'int', min: 1, help: 'frames the solver sees per scene' },
+  { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 0xffffffff, help: 'proposals, batches and model initialisation' },
+  { key: 'dataSeed', label: 'Data seed', kind: 'int', min: 0, max: 0xffffffff, help: 'split, benchmark and perception noise: keep it equal to compare runs' },
+];
+
+export function configToForm(c: LoopConfig): FormValues {
+  return {
+    name: c.name,
+    mode: c.mode,
+    scenes: c.scenes.join('\n'),
+    heldoutFraction: String(c.heldoutFraction),
+    iterations: String(c.iterations),
+    steps: String(c.steps),
+    batch: String(c.batch),
+    lr: String(c.lr),
+    warmupSteps: String(c.warmupSteps),
+    'thresholds.easy': String(c.thresholds.easy),
+    'thresholds.hard': String(c.thresholds.hard),
+    candidates: String(c.candidates),
+    acceptPerRound: String(c.acceptPerRound),
+    strategy: c.strategy,
+    staticSamples: String(c.staticSamples),
+    benchmarkPerFamily: String(c.benchmarkPerFamily),
+    model: c.model,
+    executionProvider: c.executionProvider,
+    threads: String(c.threads),
+    frames: String(c.frames),
+    seed: String(c.seed),
+    dataSeed: String(c.dataSeed),
+  };
+}
+
+/** Options of a select field, with the current value kept when the host knows one this build does not. */
+export function fieldOptions(spec: FieldSpec, current: string): string[] {
+  const opts = [...(spec.options ?? [])];
+  if (current && !opts.includes(current)) opts.push(current);
+  return opts;
+}
+
+export function splitScenes(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parseInt10(text: string): number | null {
+  const t = text.trim();
+  return /^[+-]?\d+$/.test(t) ? Number(t) : null;
+}
+
+function parseNum(text: string): number | null {
+  const t = text.trim();
+  if (t === '') return null;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : null;
+}
+
+/** The message for one field, or undefined when it is valid. */
+export function validateField(spec: FieldSpec, raw: string): string | undefined {
+  switch (spec.kind) {
+    case 'text':
+      if (raw.trim() === '') return 'required';
+      if (raw.length > 120) return 'at most 120 characters';
+      return undefined;
+    case 'scenes': {
+      const list = splitScenes(raw);
+      if (list.length === 0) return 'at least one scene source, e.g. synthetic:8';
+      const bad = list.find((s) => !/^[a-z][a-z0-9-]*:.+$/i.test(s));
+      return bad ? `"${bad}" is not a source spec (kind:argument, e.g. synthetic:8 or ply:/data/room.ply)` : undefined;
+    }
+    case 'int': {
+      const v = parseInt10(raw);
+      if (v === null) return `expected a whole number, found "${raw.trim()}"`;
+      if (spec.min !== undefined && v < spec.min) return `expected an integer ≥ ${spec.min}`;
+      if (spec.max !== undefined && v > spec.max) return `expected an integer ≤ ${spec.max}`;
+      if (!Number.isSafeInteger(v)) return 'too large';
+      return undefined;
+    }
+    case 'number': {
+      const v = parseNum(raw);
+      if (v === null) return `expected a number, found "${raw.trim()}"`;
+      if (v <= 0) return 'expected a number > 0';
+      if (spec.max !== undefined && v > spec.max) return `expected a number ≤ ${spec.max}`;
+      return undefined;
+    }
+    case 'fraction': {
+      const v = parseNum(raw);
+      if (v === null) return `expected a number, found "${raw.trim()}"`;
+      if (!(v > 0 && v < 1)) return 'expected a fraction strictly between 0 and 1';
+      return undefined;
+    }
+    case 'select':
+      if (raw.trim() === '') return 'required';
+      if (spec.options && spec.key !== 'strategy' && !spec.options.includes(raw)) return `expected one of ${spec.options.join(', ')}`;
+      return undefined;
+  }
+}
+
+export type FormResult = { ok: true; config: LoopConfig } | { ok: false; errors: FormErrors };
+
+/**
+ * Validates the form; the config starts from `base` (the host's defaults) so settings this form does not show
+ * (added by a newer host) keep their default values.
+ */
+export function validateForm(values: FormValues, base?: LoopConfig): FormResult {
+  const errors: FormErrors = {};
+  for (const spec of FIELDS) {
+    const msg = validateField(spec, values[spec.key]);
+    if (msg) errors[spec.key] = msg;
+  }
+  if (!errors['thresholds.easy'] && !errors['thresholds.hard']) {
+    if (Number(values['thresholds.hard']) >= Number(values['thresholds.easy'])) {
+      errors['thresholds.hard'] = 'must be below the easy threshold';
+    }
+  }
+  if (!errors.warmupSteps && !errors.steps && !errors.iterations) {
+    const total = Number(values.steps) * Number(values.iterations);
+    if (Number(values.warmupSteps) > total) errors.warmupSteps = `more than all ${total} steps of the run`;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const int = (k: FormKey): number => Number(values[k].trim());
+  const num = (k: FormKey): number => Number(values[k].trim());
+  const config: LoopConfig = {
+    ...base,
+    name: values.name.trim(),
+    mode: values.mode as LoopMode,
+    scenes: splitScenes(values.scenes),
+    heldoutFraction: num('heldoutFraction'),
+    iterations: int('iterations'),
+    steps: int('steps'),
+    batch: int('batch'),
+    lr: num('lr'),
+    warmupSteps: int('warmupSteps'),
+    thresholds: { easy: num('thresholds.easy'), hard: num('thresholds.hard') },
+    candidates: int('candidates'),
+    acceptPerRound: int('acceptPerRound'),
+    strategy: values.strategy,
+    staticSamples: int('staticSamples'),
+    benchmarkPerFamily: int('benchmarkPerFamily'),
+    model: values.model as ModelPreset,
+    executionProvider: values.executionProvider as LoopConfig['executionProvider'],
+    threads: int('threads'),
+    frames: int('frames'),
+    seed: int('seed'),
+    dataSeed: int('dataSeed'),
+  };
+  return { ok: true, config };
+}
+
+export function visibleFields(mode: string): FieldSpec[] {
+  return FIELDS.filter((f) => !f.modes || f.modes.includes(mode as LoopMode));
+}

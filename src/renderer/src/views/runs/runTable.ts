@@ -1,0 +1,236 @@
+/**
+ * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-iteration
+ * rows with bucket shares and held-out scores, overall progress of a running run, and the two-run comparison.
+ */
+import type { IterationSummary } from '../../../../shared/loop.js';
+import type { IterationCounts, IterationStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds } from '../../../../shared/records.js';
+import { LOOP_STAGES } from '../../../../shared/records.js';
+import type { RunDetail, RunSummary } from '../../../../shared/api.js';
+import { FAMILIES } from '../../../../shared/proposer.js';
+
+function num(v: JsonValue | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Planned rounds T from a run's stored config (null when it does not say). */
+export function plannedIterations(config: RunConfig): number | null {
+  return num(config.iterations);
+}
+
+/** "T 5 · K 200 · B 64 · synthetic:8 · reference". */
+export function configSummary(config: RunConfig): string {
+  const parts: string[] = [];
+  const t = num(config.iterations);
+  const k = num(config.steps);
+  const b = num(config.batch);
+  if (t !== null) parts.push(`T ${t}`);
+  if (k !== null) parts.push(`K ${k}`);
+  if (b !== null) parts.push(`B ${b}`);
+  const scenes = config.scenes;
+  if (Array.isArray(scenes) && scenes.length > 0) {
+    const list = scenes.filter((s): s is string => typeof s === 'string');
+    parts.push(list.length > 2 ? `${list.slice(0, 2).join(', ')} +${list.length - 2}` : list.join(', '));
+  }
+  if (typeof config.strategy === 'string' && config.mode === 'closed-loop') parts.push(config.strategy);
+  if (typeof config.model === 'string' && config.model !== 'default') parts.push(config.model);
+  return parts.join(' · ');
+}
+
+export function seedsSummary(seeds: RunSeeds): string {
+  const entries = Object.entries(seeds);
+  if (entries.length === 0) return '—';
+  return entries.map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+export interface BucketShares {
+  easy: number;
+  frontier: number;
+  hard: number;
+  /** Answered samples the shares are over. */
+  n: number;
+}
+
+export function bucketShares(c: Pick<IterationCounts, 'easy' | 'frontier' | 'hard'>): BucketShares | null {
+  const n = c.easy + c.frontier + c.hard;
+  if (n <= 0) return null;
+  return { easy: c.easy / n, frontier: c.frontier / n, hard: c.hard / n, n };
+}
+
+const OVERALL_METRICS = ['score', 'overall', 'accuracy'];
+
+function metricRank(m: MetricRecord): number {
+  const i = OVERALL_METRICS.indexOf(m.metric);
+  return i < 0 ? OVERALL_METRICS.length : i;
+}
+
+/** Held-out score per iteration and family (null key: overall), preferring the `score` metric. */
+export function scoresByIteration(metrics: readonly MetricRecord[]): Map<number, Map<string | null, number>> {
+  const best = new Map<string, MetricRecord>();
+  for (const m of metrics) {
+    const key = `${m.iteration}\u0000${m.family ?? ''}`;
+    const prev = best.get(key);
+    if (!prev || metricRank(m) < metricRank(prev)) best.set(key, m);
+  }
+  const out = new Map<number, Map<string | null, number>>();
+  for (const m of best.values()) {
+    let row = out.get(m.iteration);
+    if (!row) out.set(m.iteration, (row = new Map()));
+    row.set(m.family, m.value);
+  }
+  return out;
+}
+
+export interface IterationRow {
+  iteration: number;
+  status: IterationStatus | 'live';
+  stage: LoopStage | null;
+  proposed: number;
+  accepted: number;
+  rejected: number;
+  shares: BucketShares | null;
+  heldout: number | null;
+  samplesSeen: number | null;
+  meanLoss: number | null;
+  ms: number | null;
+}
+
+/** One row per iteration: stored records first, completed with live summaries that arrived since. */
+export function iterationRows(detail: RunDetail | null, live: readonly IterationSummary[] = []): IterationRow[] {
+  const rows = new Map<number, IterationRow>();
+  const scores = scoresByIteration(detail?.metrics ?? []);
+  for (const it of detail?.iterations ?? []) {
+    rows.set(it.index, {
+      iteration: it.index,
+      status: it.status,
+      stage: it.stage,
+      proposed: it.counts.proposed,
+      accepted: it.counts.accepted,
+      rejected: it.counts.rejected,
+      shares: bucketShares(it.counts),
+      heldout: scores.get(it.index)?.get(null) ?? null,
+      samplesSeen: null,
+      meanLoss: null,
+      ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : null,
+    });
+  }
+  for (const s of live) {
+    const prev = rows.get(s.iteration);
+    rows.set(s.iteration, {
+      iteration: s.iteration,
+      status: prev?.status ?? 'completed',
+      stage: prev?.stage ?? 'evaluate',
+      proposed: s.counts.proposed,
+      accepted: s.counts.accepted,
+      rejected: s.counts.rejected,
+      shares: bucketShares(s.counts),
+      heldout: s.heldout?.overall ?? prev?.heldout ?? null,
+      samplesSeen: s.samplesSeen,
+      meanLoss: s.meanLoss,
+      ms: s.ms,
+    });
+  }
+  return [...rows.values()].sort((a, b) => a.iteration - b.iteration);
+}
+
+export interface LiveStage {
+  state: 'running' | 'done';
+  ms?: number;
+  detail?: string;
+}
+
+export interface LiveProgress {
+  stage: LoopStage;
+  done: number;
+  total: number;
+  unit: string;
+  perSecond?: number;
+}
+
+/**
+ * Fraction of the whole run done: finished rounds plus the current round's finished stages and the running
+ * stage's own progress, over T rounds. Null when T is unknown.
+ */
+export function runFraction(
+  iterationsDone: number,
+  planned: number | null,
+  current: { iteration: number; stages: Partial<Record<LoopStage, LiveStage>>; progress: LiveProgress | null } | null,
+): number | null {
+  if (planned === null || planned <= 0) return null;
+  let within = 0;
+  let base = iterationsDone;
+  if (current && current.iteration >= iterationsDone) {
+    base = current.iteration;
+    const done = LOOP_STAGES.filter((s) => current.stages[s]?.state === 'done').length;
+    let partial = 0;
+    const p = current.progress;
+    if (p && p.total > 0 && current.stages[p.stage]?.state !== 'done') partial = Math.min(1, p.done / p.total);
+    within = Math.min(1, (done + partial) / LOOP_STAGES.length);
+  }
+  return Math.max(0, Math.min(1, (base + within) / planned));
+}
+
+export interface CompareRow {
+  key: string;
+  label: string;
+  a: number | null;
+  b: number | null;
+  /** b − a, when both exist. */
+  delta: number | null;
+}
+
+/** Latest evaluated iteration's scores of a run (overall under null). */
+export function latestScores(detail: RunDetail): { iteration: number | null; scores: Map<string | null, number> } {
+  const byIt = scoresByIteration(detail.metrics);
+  let latest: number | null = null;
+  for (const [it, row] of byIt) if (row.has(null) && (latest === null || it > latest)) latest = it;
+  if (latest === null) for (const it of byIt.keys()) if (latest === null || it > latest) latest = it;
+  return { iteration: latest, scores: latest === null ? new Map() : byIt.get(latest)! };
+}
+
+function familyOrder(a: string, b: string): number {
+  const ia = (FAMILIES as readonly string[]).indexOf(a);
+  const ib = (FAMILIES as readonly string[]).indexOf(b);
+  if (ia >= 0 && ib >= 0) return ia - ib;
+  if (ia >= 0) return -1;
+  if (ib >= 0) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sortFamilies(list: Iterable<string>): string[] {
+  return [...new Set(list)].sort(familyOrder);
+}
+
+/** Side-by-side held-out scores of two runs: overall first, then every family either run has. */
+export function compareRows(a: RunDetail, b: RunDetail): CompareRow[] {
+  const sa = latestScores(a).scores;
+  const sb = latestScores(b).scores;
+  const families = sortFamilies([...sa.keys(), ...sb.keys()].filter((k): k is string => k !== null));
+  const row = (key: string | null, label: string): CompareRow => {
+    const va = sa.get(key) ?? null;
+    const vb = sb.get(key) ?? null;
+    return { key: key ?? '__overall', label, a: va, b: vb, delta: va !== null && vb !== null ? vb - va : null };
+  };
+  return [row(null, 'overall'), ...families.map((f) => row(f, f))];
+}
+
+/** Config keys whose values differ between two runs, for the comparison's settings table. */
+export function configDiff(a: RunSummary, b: RunSummary): { key: string; a: string; b: string }[] {
+  const keys = [...new Set([...Object.keys(a.config), ...Object.keys(b.config)])].sort();
+  const out: { key: string; a: string; b: string }[] = [];
+  for (const k of keys) {
+    const va = JSON.stringify(a.config[k] ?? null);
+    const vb = JSON.stringify(b.config[k] ?? null);
+    if (va !== vb && k !== 'name') out.push({ key: k, a: va, b: vb });
+  }
+  return out;
+}
+
+export const ACTIVE_STATUSES = ['queued', 'running'] as const;
+
+export function canStop(run: RunSummary): boolean {
+  return run.status === 'queued' || run.status === 'running';
+}
+
+export function canResume(run: RunSummary): boolean {
+  return run.status === 'paused';
+}

@@ -1,0 +1,510 @@
+/**
+ * An in-memory WorkbenchApi for renderer tests: a few scenes, two runs (closed loop and a no-feedback baseline)
+ * with iterations, metrics and controller decisions, and QA with solver outputs. queryQa filters, sorts and
+ * pages like the host does (family order is binary string order, ties by id). Every call is recorded; a
+ * method can be made to reject its next calls; events are pushed with `emit`.
+ */
+import type {
+  CurveSeries,
+  FrameImage,
+  HeatmapCell,
+  HeatmapData,
+  HeatmapQuery,
+  PointCloudData,
+  ProgramRerun,
+  QaDetail,
+  QaPage,
+  QaQueryInput,
+  RunDetail,
+  RunSummary,
+  SceneDetail,
+  SceneQuery,
+  WorkbenchApi,
+  WorkbenchInfo,
+} from '../../src/shared/api.js';
+import { API_VERSION } from '../../src/shared/api.js';
+import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../src/shared/loop.js';
+import { FAMILIES, bucketOf, type Mix } from '../../src/shared/proposer.js';
+import type { ControllerDecisionRecord, IterationRecord, MetricRecord, QaRecord, SolverOutputRecord } from '../../src/shared/records.js';
+import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
+
+export const DEFAULT_CONFIG: LoopConfig = {
+  name: 'closed loop',
+  mode: 'closed-loop',
+  scenes: ['synthetic:8'],
+  heldoutFraction: 0.25,
+  iterations: 4,
+  steps: 200,
+  batch: 64,
+  lr: 0.001,
+  warmupSteps: 50,
+  thresholds: { easy: 0.9, hard: 0.1 },
+  candidates: 2000,
+  acceptPerRound: 0,
+  strategy: 'reference',
+  staticSamples: 1000,
+  benchmarkPerFamily: 20,
+  model: 'default',
+  executionProvider: 'cpu',
+  threads: 0,
+  frames: 16,
+  seed: 1,
+  dataSeed: 7,
+};
+
+export type Method = Exclude<keyof WorkbenchApi, 'subscribe'>;
+
+const ROT_Z = (a: number): Mat3 => [Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0, 0, 0, 1];
+
+export function makeObjects(n: number): Omit<SceneObject, 'pointIndices'>[] {
+  const labels = ['chair', 'table', 'sofa', 'bed', 'lamp', 'tv'];
+  return Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    label: labels[i % labels.length]!,
+    rawLabel: labels[i % labels.length]!,
+    box: { center: [1 + i, 1 + (i % 3), 0.5], extents: [0.6 + 0.1 * i, 0.5, 1], rotation: ROT_Z(i * 0.3) },
+  }));
+}
+
+/** A camera at (x, 0, 1.5) looking along +y (OpenCV axes: x right, y down, z forward). */
+export function makeFrame(index: number): CameraFrame {
+  // Columns: camera x → world +x, camera y → world −z, camera z → world +y.
+  const pose: Mat4 = [1, 0, 0, index * 0.5, 0, 0, 1, 0, 0, -1, 0, 1.5, 0, 0, 0, 1];
+  return { index, timestamp: index * 0.5, pose, intrinsics: { fx: 100, fy: 100, cx: 64, cy: 48 }, width: 128, height: 96 };
+}
+
+export function makeScene(id: string, objects = 6, frames = 8): SceneDetail {
+  const objs = makeObjects(objects);
+  return {
+    summary: {
+      id,
+      dataset: 'synthetic',
+      source: 'synthetic',
+      objectCount: objs.length,
+      labelCount: new Set(objs.map((o) => o.label)).size,
+      pointCount: 1000,
+      frameCount: frames,
+      roomArea: 30,
+      synthesised: ['pointCloud', 'trajectory'],
+    },
+    objects: objs,
+    room: {
+      area: 30,
+      center: [3, 2.5, 1.3],
+      floorZ: 0,
+      height: 2.6,
+      floorPolygon: [
+        [0, 0],
+        [6, 0],
+        [6, 5],
+        [0, 5],
+      ],
+      bounds: { min: [0, 0, 0], max: [6, 5, 2.6] },
+    },
+    trajectory: Array.from({ length: frames }, (_, i) => makeFrame(i)),
+    provenance: {
+      source: 'synthetic',
+      sourceId: id,
+      files: [],
+      conversion: { upAxis: '+z', units: 'm', transform: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], notes: [] },
+      synthesised: ['pointCloud', 'trajectory'],
+      seeds: { layout: 1 },
+      warnings: [],
+    },
+  };
+}
+
+function mix(weights: Record<string, number>): Mix {
+  return {
+    entries: Object.entries(weights).flatMap(([family, w]) => [
+      { sceneId: 'synthetic:s1', family: family as Mix['entries'][number]['family'], bin: 0, weight: w / 2 },
+      { sceneId: 'synthetic:s2', family: family as Mix['entries'][number]['family'], bin: 1, weight: w / 2 },
+    ]),
+  };
+}
+
+interface RunState {
+  summary: RunSummary;
+  detail: RunDetail;
+}
+
+export interface FakeOptions {
+  /** QA rows per run (spread over families, scenes, iterations). */
+  qaPerRun?: number;
+  /** Start with no runs at all. */
+  empty?: boolean;
+}
+
+export class FakeApi implements WorkbenchApi {
+  readonly calls: { method: Method; args: unknown[] }[] = [];
+  readonly scenes: SceneDetail[] = [makeScene('synthetic:s1'), makeScene('synthetic:s2', 4, 5), makeScene('synthetic:s3', 3, 0)];
+  readonly runs = new Map<string, RunState>();
+  readonly qa: QaRecord[] = [];
+  readonly outputs: SolverOutputRecord[] = [];
+  readonly objectIds = new Map<number, number[]>();
+  private failures = new Map<Method, { error: Error; times: number }>();
+  private listeners = new Set<(e: LoopEvent) => void>();
+  private nextRun = 1;
+  info_: WorkbenchInfo = {
+    apiVersion: API_VERSION,
+    appVersion: '0.1.0-test',
+    transport: 'http',
+    workspaceDir: '/tmp/ws',
+    writable: true,
+    defaultConfig: DEFAULT_CONFIG,
+  };
+
+  constructor(opts: FakeOptions = {}) {
+    if (opts.empty) return;
+    const qaPerRun = opts.qaPerRun ?? 240;
+    this.addRun('run-a', 'closed loop', 'closed-loop', 3, 1000, qaPerRun);
+    this.addRun('run-b', 'no feedback', 'no-feedback', 2, 2000, qaPerRun);
+  }
+
+  // ── test controls ──────────────────────────────────────────────────────────────────────────────────────
+  failNext(method: Method, message: string, times = 1): void {
+    this.failures.set(method, { error: new Error(message), times });
+  }
+
+  emit(event: LoopEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  callsOf(method: Method): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  private async call<T>(method: Method, args: unknown[], fn: () => T): Promise<T> {
+    this.calls.push({ method, args });
+    await Promise.resolve();
+    const f = this.failures.get(method);
+    if (f && f.times > 0) {
+      f.times--;
+      throw f.error;
+    }
+    return structuredCloneSafe(fn());
+  }
+
+  addRun(id: string, name: string, mode: RunSummary['mode'], iterationsDone: number, createdAt: number, qaCount: number): void {
+    const iterations: IterationRecord[] = Array.from({ length: iterationsDone }, (_, i) => ({
+      runId: id,
+      index: i,
+      status: 'completed',
+      stage: 'evaluate',
+      startedAt: createdAt + i * 100,
+      finishedAt: createdAt + i * 100 + 80,
+      counts: { proposed: 100, accepted: 60, rejected: 40, easy: 10 + i * 10, frontier: 30, hard: 20 - i * 5 },
+    }));
+    const metrics: MetricRecord[] = [];
+    for (let i = 0; i < iterationsDone; i++) {
+      metrics.push({ runId: id, iteration: i, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.3 + 0.1 * i + (mode === 'closed-loop' ? 0.05 : 0), n: 240 });
+      metrics.push({ runId: id, iteration: i, benchmarkSetId: 'b', family: 'object_counting', metric: 'score', value: 0.2 + 0.1 * i, n: 20 });
+      metrics.push({ runId: id, iteration: i, benchmarkSetId: 'b', family: 'object_rel_direction_easy', metric: 'accuracy', value: 0.5 + 0.05 * i, n: 20 });
+    }
+    const decisions: ControllerDecisionRecord[] =
+      mode === 'closed-loop'
+        ? Array.from({ length: iterationsDone }, (_, i) => ({
+            runId: id,
+            iteration: i,
+            strategy: 'reference',
+            weightsBefore: mix(i === 0 ? { object_counting: 0.5, object_abs_distance: 0.5 } : { object_counting: 0.4, object_abs_distance: 0.6 }),
+            weightsAfter: mix({ object_counting: 0.4 - i * 0.1, object_abs_distance: 0.6 + i * 0.1 }),
+            stats: {},
+            reason: `round ${i}: more frontier-like distance questions`,
+            createdAt: createdAt + i,
+          }))
+        : [];
+    const summary: RunSummary = {
+      id,
+      name,
+      mode,
+      config: { ...DEFAULT_CONFIG, name, mode: mode === 'eval-only' ? 'static' : mode } as unknown as RunSummary['config'],
+      seeds: { seed: 1, dataSeed: 7 },
+      codeVersion: '0.1.0+test',
+      provider: 'onnx-local',
+      status: 'completed',
+      error: null,
+      createdAt,
+      updatedAt: createdAt,
+      iterationsDone,
+      heldoutScore: iterationsDone > 0 ? metrics.filter((m) => m.family === null).at(-1)!.value : null,
+      executionProvider: 'cpu',
+    };
+    const detail: RunDetail = {
+      run: summary,
+      iterations,
+      split: [
+        { sceneId: 'synthetic:s1', split: 'train' },
+        { sceneId: 'synthetic:s2', split: 'train' },
+        { sceneId: 'synthetic:s3', split: 'heldout' },
+      ],
+      metrics,
+      decisions,
+      checkpoints: [],
+      training: [],
+    };
+    this.runs.set(id, { summary, detail });
+    const base = this.qa.length;
+    for (let k = 0; k < qaCount; k++) {
+      const qid = base + k + 1;
+      const family = FAMILIES[k % FAMILIES.length]!;
+      const sceneId = this.scenes[k % 2]!.summary.id;
+      const iteration = k % Math.max(1, iterationsDone);
+      const answered = k % 5 !== 4;
+      const confidence = answered ? ((k * 37) % 100) / 100 : null;
+      const accepted = k % 7 !== 6;
+      const objs = [1 + (k % 4), 2 + (k % 3)];
+      this.objectIds.set(qid, objs);
+      this.qa.push({
+        id: qid,
+        runId: id,
+        iteration,
+        sceneId,
+        proposalId: `${sceneId}/${family}/${k}`,
+        proposer: 'programmatic',
+        family,
+        difficulty: { distractors: k % 4, gap: 0.25 },
+        bin: k % 3,
+        question: `Question ${k} about the ${k % 2 ? 'chair' : 'table, "big"'}?`,
+        options: family.startsWith('object_rel') ? ['A. chair', 'B. table', 'C. sofa'] : null,
+        answerType: family.startsWith('object_rel') ? 'choice' : 'number',
+        answer: family.startsWith('object_rel') ? 'A' : 2 + (k % 5),
+        program: 'return scene.objects("chair").length;',
+        programResult: 2 + (k % 5),
+        verdict: accepted ? 'accepted' : 'rejected',
+        rejectedBy: accepted ? null : 'margin',
+        reason: accepted ? null : 'candidates too close',
+        filterVerdicts: [
+          { filter: 'program', passed: true },
+          { filter: 'margin', passed: accepted, value: 0.12, ...(accepted ? {} : { reason: 'candidates too close' }) },
+        ],
+        // Every third QA names its objects in `extra`; the others only through getQa.
+        extra: k % 3 === 0 ? { objectIds: objs, args: { label: 'chair' } } : { args: { label: 'chair' } },
+        seed: k,
+        createdAt: createdAt + k,
+        bucket: confidence === null ? null : bucketOf(confidence),
+        confidence,
+        trainedIteration: accepted && answered ? iteration : null,
+      });
+      if (answered) {
+        this.outputs.push({
+          id: this.outputs.length + 1,
+          qaId: qid,
+          runId: id,
+          iteration,
+          checkpointId: null,
+          prediction: `pred-${qid}`,
+          confidence: confidence!,
+          bucket: bucketOf(confidence!),
+          answerTokenProbs: [confidence!],
+          createdAt: createdAt + k,
+        });
+      }
+    }
+  }
+
+  // ── WorkbenchApi ───────────────────────────────────────────────────────────────────────────────────────
+  info(): Promise<WorkbenchInfo> {
+    return this.call('info', [], () => this.info_);
+  }
+
+  listScenes(query?: SceneQuery): Promise<import('../../src/shared/scene.js').SceneSummary[]> {
+    return this.call('listScenes', [query], () => {
+      const all = this.scenes.map((s) => s.summary).filter((s) => !query?.dataset || s.dataset === query.dataset);
+      const offset = query?.offset ?? 0;
+      return all.slice(offset, offset + (query?.limit ?? all.length));
+    });
+  }
+
+  getScene(sceneId: string): Promise<SceneDetail> {
+    return this.call('getScene', [sceneId], () => {
+      const s = this.scenes.find((x) => x.summary.id === sceneId);
+      if (!s) throw new Error(`getScene(sceneId): no scene "${sceneId}"`);
+      return s;
+    });
+  }
+
+  getScenePoints(sceneId: string, maxPoints: number): Promise<PointCloudData> {
+    return this.call('getScenePoints', [sceneId, maxPoints], () => {
+      const s = this.scenes.find((x) => x.summary.id === sceneId);
+      if (!s) throw new Error(`getScenePoints(sceneId): no scene "${sceneId}"`);
+      const total = s.summary.pointCount;
+      const count = Math.min(total, maxPoints);
+      const positions = new Float32Array(count * 3);
+      const colors = new Uint8Array(count * 3);
+      const objectIds = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        positions.set([(i % 60) / 10, (i % 50) / 10, (i % 26) / 10], 3 * i);
+        colors.set([i % 256, 128, 255 - (i % 256)], 3 * i);
+        objectIds[i] = (i % 7) - 1;
+      }
+      return { sceneId, total, count, positions, colors, objectIds };
+    });
+  }
+
+  getFrameImage(sceneId: string, frame: number): Promise<FrameImage> {
+    return this.call('getFrameImage', [sceneId, frame], () => {
+      const s = this.scenes.find((x) => x.summary.id === sceneId);
+      if (!s || frame >= s.trajectory.length) throw new Error(`getFrameImage(frame): no frame ${frame} in "${sceneId}"`);
+      return {
+        sceneId,
+        frame,
+        width: 128,
+        height: 96,
+        png: new Uint8Array([137, 80, 78, 71, frame]),
+        boxes: [{ objectId: 1, label: 'chair', box: [10, 10, 40, 50], visibleFraction: 0.8 }],
+      };
+    });
+  }
+
+  listRuns(): Promise<RunSummary[]> {
+    return this.call('listRuns', [], () => [...this.runs.values()].map((r) => r.summary));
+  }
+
+  getRun(runId: string): Promise<RunDetail> {
+    return this.call('getRun', [runId], () => {
+      const r = this.runs.get(runId);
+      if (!r) throw new Error(`getRun(runId): no run "${runId}"`);
+      return { ...r.detail, run: r.summary };
+    });
+  }
+
+  startRun(config: LoopConfigInput): Promise<{ runId: string }> {
+    return this.call('startRun', [config], () => {
+      const id = `run-new-${this.nextRun++}`;
+      this.addRun(id, config.name ?? 'new', config.mode ?? 'closed-loop', 0, 5000 + this.nextRun, 0);
+      const r = this.runs.get(id)!;
+      r.summary.status = 'running';
+      return { runId: id };
+    });
+  }
+
+  stopRun(runId: string): Promise<void> {
+    return this.call('stopRun', [runId], () => {
+      const r = this.runs.get(runId);
+      if (!r) throw new Error(`stopRun(runId): no run "${runId}"`);
+      r.summary.status = 'paused';
+    });
+  }
+
+  resumeRun(runId: string): Promise<void> {
+    return this.call('resumeRun', [runId], () => {
+      const r = this.runs.get(runId);
+      if (!r) throw new Error(`resumeRun(runId): no run "${runId}"`);
+      r.summary.status = 'running';
+    });
+  }
+
+  filterQa(q: QaQueryInput): QaRecord[] {
+    const search = q.search?.toLowerCase();
+    return this.qa.filter(
+      (r) =>
+        r.runId === q.runId &&
+        (q.iteration === undefined || r.iteration === q.iteration) &&
+        (q.family === undefined || r.family === q.family) &&
+        (q.sceneId === undefined || r.sceneId === q.sceneId) &&
+        (q.bucket === undefined || r.bucket === q.bucket) &&
+        (q.verdict === undefined || r.verdict === q.verdict) &&
+        (q.bin === undefined || r.bin === q.bin) &&
+        (search === undefined || r.question.toLowerCase().includes(search)),
+    );
+  }
+
+  queryQa(q: QaQueryInput): Promise<QaPage> {
+    return this.call('queryQa', [q], () => {
+      const rows = this.filterQa(q);
+      const key = q.sort ?? 'id';
+      const dir = q.descending ? -1 : 1;
+      rows.sort((a, b) => {
+        let c = 0;
+        if (key === 'family') c = a.family < b.family ? -1 : a.family > b.family ? 1 : 0;
+        else if (key === 'confidence') c = (a.confidence ?? -1) - (b.confidence ?? -1);
+        else if (key === 'iteration') c = a.iteration - b.iteration;
+        return c !== 0 ? c * dir : a.id - b.id;
+      });
+      const offset = q.offset ?? 0;
+      return { rows: rows.slice(offset, offset + (q.limit ?? 100)), total: rows.length };
+    });
+  }
+
+  getQa(qaId: number): Promise<QaDetail> {
+    return this.call('getQa', [qaId], () => {
+      const qa = this.qa.find((r) => r.id === qaId);
+      if (!qa) throw new Error(`getQa(qaId): no QA ${qaId}`);
+      return { qa, outputs: this.outputs.filter((o) => o.qaId === qaId), objectIds: this.objectIds.get(qaId) ?? [] };
+    });
+  }
+
+  rerunProgram(qaId: number): Promise<ProgramRerun> {
+    return this.call('rerunProgram', [qaId], () => {
+      const qa = this.qa.find((r) => r.id === qaId);
+      if (!qa) throw new Error(`rerunProgram(qaId): no QA ${qaId}`);
+      return { ok: true, value: qa.programResult, matchesStored: true, ms: 1.5 };
+    });
+  }
+
+  heatmap(query: HeatmapQuery): Promise<HeatmapData> {
+    return this.call('heatmap', [query], () => {
+      const rows = this.filterQa({ runId: query.runId });
+      const keyOf = (r: QaRecord): [string, string] =>
+        query.kind === 'family-iteration' ? [r.family, String(r.iteration)] : query.kind === 'scene-family' ? [r.sceneId, r.family] : [String(r.bin), String(r.iteration)];
+      const groups = new Map<string, QaRecord[]>();
+      for (const r of rows) {
+        if (query.kind === 'bin-iteration' && query.family && r.family !== query.family) continue;
+        const k = keyOf(r).join('\u0000');
+        groups.set(k, [...(groups.get(k) ?? []), r]);
+      }
+      const cells: HeatmapCell[] = [...groups].map(([k, rs]) => {
+        const [row, col] = k.split('\u0000') as [string, string];
+        const answered = rs.filter((r) => r.confidence !== null);
+        const n = query.metric === 'count' ? rs.length : answered.length;
+        let value: number | null;
+        if (query.metric === 'count') value = rs.length;
+        else if (answered.length === 0) value = null;
+        else if (query.metric === 'confidence') value = answered.reduce((a, r) => a + r.confidence!, 0) / answered.length;
+        else if (query.metric === 'accuracy') value = 0.5;
+        else value = answered.filter((r) => r.bucket === query.metric).length / answered.length;
+        return { row, col, value, n };
+      });
+      return { query, rows: [...new Set(cells.map((c) => c.row))], cols: [...new Set(cells.map((c) => c.col))], cells };
+    });
+  }
+
+  curves(runIds: string[]): Promise<CurveSeries[]> {
+    return this.call('curves', [runIds], () =>
+      // Deliberately in reverse order: the store must restore the caller's order.
+      [...runIds].reverse().flatMap((id) => {
+        const r = this.runs.get(id);
+        if (!r) return [];
+        const points = r.detail.metrics
+          .filter((m) => m.family === null)
+          .map((m) => ({
+            samplesSeen: (m.iteration + 1) * 1000,
+            iteration: m.iteration,
+            overall: m.value,
+            families: Object.fromEntries(r.detail.metrics.filter((x) => x.iteration === m.iteration && x.family !== null).map((x) => [x.family!, x.value])),
+          }));
+        return [{ runId: id, name: r.summary.name, mode: r.summary.mode, points }];
+      }),
+    );
+  }
+
+  subscribe(listener: (event: LoopEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** Results are copied so a store can never mutate the fake's data (typed arrays are kept as they are). */
+function structuredCloneSafe<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** Resolves after every queued microtask and pending promise chain of the fake has run. */
+export async function flush(times = 10): Promise<void> {
+  for (let i = 0; i < times; i++) await new Promise((r) => setTimeout(r, 0));
+}
