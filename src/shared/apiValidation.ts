@@ -192,6 +192,7 @@ const CONFIG_FIELDS: { [K in keyof LoopConfig]?: (c: Checker, field: string, v: 
   frames: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   seed: (c, f, v) => c.int(f, v, 0, 0xffffffff),
   dataSeed: (c, f, v) => c.int(f, v, 0, 0xffffffff),
+  initCheckpoint: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
 };
 
 /** Plain JSON only: the settings are stored verbatim with the run. */

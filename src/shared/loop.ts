@@ -55,6 +55,11 @@ export interface LoopConfig {
    * questions and the solver's perception noise. Runs differing only in `seed` share one benchmark.
    */
   dataSeed: number;
+  /**
+   * A stored checkpoint (id) the solver starts from instead of a fresh initialisation: parameters and AdamW
+   * state, so a new run can continue any earlier run's model. 0: start fresh.
+   */
+  initCheckpoint: number;
 }
 
 export type LoopConfigInput = Partial<LoopConfig>;

@@ -50,6 +50,7 @@ export const DEFAULT_CONFIG: LoopConfig = {
   frames: 16,
   seed: 1,
   dataSeed: 7,
+  initCheckpoint: 0,
 };
 
 export type Method = Exclude<keyof WorkbenchApi, 'subscribe'>;

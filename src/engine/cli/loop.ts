@@ -16,13 +16,13 @@ import { ProgressView } from './progressView.js';
 const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--iterations T] [--steps K] [--batch B]
                      [--lr X] [--candidates N] [--static-samples N] [--strategy NAME] [--model default|large|tiny]
                      [--provider cpu|cuda] [--threads N] [--seed N] [--data-seed N] [--name TEXT]
-                     [--workspace DIR | --db DIR] [--resume RUN_ID] [--quiet]
+                     [--from-checkpoint ID] [--workspace DIR | --db DIR] [--resume RUN_ID] [--quiet]
   SOURCE: synthetic:N | vsibench:<meta_info.json> | scannet:<scan dir> | arkitscenes:<scene dir> | ply:<file>
   default: ${DEFAULT_LOOP_CONFIG.scenes.join(' ')}, ${DEFAULT_LOOP_CONFIG.iterations} rounds × ${DEFAULT_LOOP_CONFIG.steps} steps × batch ${DEFAULT_LOOP_CONFIG.batch}`;
 
 const KNOWN = [
   'scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'model', 'provider', 'threads',
-  'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup',
+  'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
 ];
 
 function num(args: ParsedArgs, name: string, integer: boolean): number | undefined {
@@ -53,6 +53,7 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
     ['benchmark-per-family', 'benchmarkPerFamily'],
     ['frames', 'frames'],
     ['warmup', 'warmupSteps'],
+    ['from-checkpoint', 'initCheckpoint'],
   ];
   for (const [f, key] of ints) {
     const v = num(args, f, true);

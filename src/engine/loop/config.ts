@@ -33,6 +33,7 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   frames: 32,
   seed: 0,
   dataSeed: 0,
+  initCheckpoint: 0,
 }) as LoopConfig;
 
 export const MODEL_PRESETS: Record<ModelPreset, SolverConfigInput['model']> = {
@@ -93,6 +94,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   int(c, 'frames', 1, 1024);
   int(c, 'seed', 0, 0xffffffff);
   int(c, 'dataSeed', 0, 0xffffffff);
+  int(c, 'initCheckpoint', 0);
   if (typeof c.lr !== 'number' || !(c.lr > 0 && c.lr < 10)) throw problem('lr', `expected a learning rate in (0, 10), found ${JSON.stringify(c.lr)}`);
   const t = c.thresholds;
   if (typeof t.easy !== 'number' || typeof t.hard !== 'number' || !(t.hard >= 0 && t.hard < t.easy && t.easy <= 1)) {

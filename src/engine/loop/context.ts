@@ -118,7 +118,9 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
       if (solver && solverIteration === iteration) return solver;
       await solver?.dispose();
       solver = undefined;
-      if (iteration < 0) {
+      if (iteration < 0 && config.initCheckpoint > 0) {
+        solver = await Solver.fromCheckpoint(readCheckpoint(store, config.initCheckpoint), runtime);
+      } else if (iteration < 0) {
         solver = await Solver.create({ model: MODEL_PRESETS[config.model], extraLabels: labels }, config.seed, runtime);
       } else {
         const id = ctx.checkpointIdAfter(iteration);

@@ -49,6 +49,9 @@ export function loadRunScenes(config: LoopConfig): Scene[] {
 export async function startLoop(store: Store, input: LoopConfigInput, options: LoopOptions = {}): Promise<LoopHandle> {
   store.assertWritable('start a run');
   const config = resolveLoopConfig(input);
+  if (config.initCheckpoint > 0 && !listCheckpointIds(store).includes(config.initCheckpoint)) {
+    throw new InputError({ field: 'config.initCheckpoint', message: `no checkpoint ${config.initCheckpoint} in ${store.dbPath}` });
+  }
   const scenes = loadRunScenes(config);
   const split = splitScenes(
     scenes.map((s) => s.id),
@@ -121,6 +124,10 @@ export function summarizeIteration(store: Store, runId: string, it: IterationRec
       : null,
     ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : 0,
   };
+}
+
+function listCheckpointIds(store: Store): number[] {
+  return (store.prepare('SELECT id FROM checkpoints').all() as { id: number }[]).map((r) => r.id);
 }
 
 function messageOf(e: unknown): string {

@@ -208,6 +208,17 @@ describe('the closed loop, end to end', () => {
     store.close();
   });
 
+  it('a new run can continue from any stored checkpoint: its first round starts at that optimizer step', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1 });
+    const from = listCheckpoints(store, run.id)[0]!;
+    const { run: next } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, initCheckpoint: from.id });
+    expect(next.status, next.error ?? '').toBe('completed');
+    expect(listCheckpoints(store, next.id)[0]!.optimizerStep).toBe(from.optimizerStep + 4);
+    await expect(startLoop(store, { ...SMALL_LOOP, initCheckpoint: 999 })).rejects.toThrow(/config\.initCheckpoint: no checkpoint 999/);
+    store.close();
+  });
+
   it('static mode trains each round on its slice of one fixed dataset generated in round 0', async () => {
     const store = openStore({ workspaceDir: tmp() });
     const { run } = await runToEnd(store, { ...SMALL_LOOP, mode: 'static', staticSamples: 48 });

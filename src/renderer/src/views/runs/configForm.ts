@@ -26,7 +26,8 @@ export type FormKey =
   | 'threads'
   | 'frames'
   | 'seed'
-  | 'dataSeed';
+  | 'dataSeed'
+  | 'initCheckpoint';
 
 export type FormValues = Record<FormKey, string>;
 export type FormErrors = Partial<Record<FormKey, string>>;
@@ -74,6 +75,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'frames', label: 'Frames observed', kind: 'int', min: 1, help: 'frames the solver sees per scene' },
   { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 0xffffffff, help: 'proposals, batches and model initialisation' },
   { key: 'dataSeed', label: 'Data seed', kind: 'int', min: 0, max: 0xffffffff, help: 'split, benchmark and perception noise: keep it equal to compare runs' },
+  { key: 'initCheckpoint', label: 'Start from checkpoint', kind: 'int', min: 0, help: 'id of a stored checkpoint to continue from (0: a fresh model)' },
 ];
 
 export function configToForm(c: LoopConfig): FormValues {
@@ -100,6 +102,7 @@ export function configToForm(c: LoopConfig): FormValues {
     frames: String(c.frames),
     seed: String(c.seed),
     dataSeed: String(c.dataSeed),
+    initCheckpoint: String(c.initCheckpoint ?? 0),
   };
 }
 
@@ -217,6 +220,7 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     frames: int('frames'),
     seed: int('seed'),
     dataSeed: int('dataSeed'),
+    initCheckpoint: int('initCheckpoint'),
   };
   return { ok: true, config };
 }
