@@ -25,6 +25,8 @@ import {
   listRuns,
   listSolverOutputs,
   listTrainingStats,
+  countTrained,
+  markTrained,
   queryQa,
   recordControllerDecision,
   recordMetrics,
@@ -129,13 +131,26 @@ describe('questions (qa) and solver outputs', () => {
     const back = queryQa(store, { runId, limit: 100 });
     expect(back.map((q) => q.id)).toEqual(ids);
     back.forEach((q, i) => {
-      const { id: _id, createdAt: _c, bucket, confidence, ...rest } = q;
+      const { id: _id, createdAt: _c, bucket, confidence, trainedIteration, ...rest } = q;
       expect(rest).toEqual(rows[i]);
       expect(bucket).toBeNull();
       expect(confidence).toBeNull();
+      expect(trainedIteration).toBeNull();
     });
     expect(typeof getQa(store, ids[0]!).answer).toBe('number');
     expect(getQa(store, ids[1]!).answer).toBe('A');
+  });
+
+  it('record which round trained on a question, all or nothing', () => {
+    const store = ws.open(ws.dir());
+    const { runId, sceneId } = seededStore(store);
+    const ids = insertQaBatch(store, Array.from({ length: 4 }, (_, i) => makeQa(runId, 0, sceneId, i)));
+    markTrained(store, runId, 0, ids.slice(0, 2));
+    markTrained(store, runId, 1, ids.slice(2, 3));
+    expect(queryQa(store, { runId, limit: 10 }).map((q) => q.trainedIteration)).toEqual([0, 0, 1, null]);
+    expect([countTrained(store, runId, 0), countTrained(store, runId, 1)]).toEqual([2, 3]);
+    expect(() => markTrained(store, runId, 1, [ids[3]!, 999_999])).toThrow(/no question 999999/);
+    expect(getQa(store, ids[3]!).trainedIteration).toBeNull();
   });
 
   it('roll the whole batch back when one row is bad', () => {
