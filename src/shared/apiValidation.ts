@@ -184,6 +184,7 @@ const CONFIG_FIELDS: { [K in keyof LoopConfig]?: (c: Checker, field: string, v: 
   candidates: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   acceptPerRound: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   strategy: (c, f, v) => c.string(f, v, 100),
+  selection: (c, f, v) => c.oneOf(f, v, ['frontier-first', 'all-but-easy']),
   staticSamples: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   benchmarkPerFamily: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   model: (c, f, v) => c.string(f, v, 100),

@@ -38,6 +38,12 @@ export interface LoopConfig {
   acceptPerRound: number;
   /** Controller strategy for closed-loop mode (`reference`, `target-band`, `bandit`). */
   strategy: string;
+  /**
+   * Closed loop: what a round trains on among the accepted questions the solver does not find easy.
+   * `frontier-first`: frontier questions first, then hard ones to fill K × B (the loop's point: train where the
+   * solver is uncertain). `all-but-easy`: a uniform draw from both.
+   */
+  selection: 'frontier-first' | 'all-but-easy';
   /** static mode: accepted QA in the fixed set. */
   staticSamples: number;
   /** Held-out benchmark: questions per family (fixed, seeded, stored once per scene set). */

@@ -42,6 +42,7 @@ export const DEFAULT_CONFIG: LoopConfig = {
   candidates: 2000,
   acceptPerRound: 0,
   strategy: 'reference',
+  selection: 'frontier-first',
   staticSamples: 1000,
   benchmarkPerFamily: 20,
   model: 'default',

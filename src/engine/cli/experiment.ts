@@ -1,7 +1,8 @@
 /**
  * `npm run experiment -- [--preset quick|reference] [--seeds 0,1] [--arms closed,nofeedback,static,static10]
- *  [--scenes SOURCE] [--out DIR] [--workspace DIR]`: closed loop vs no feedback vs static vs static ×10, several
- * seeds, one table and learning curves (data + SVG + PNG) in the output folder.
+ *  [--scenes SOURCE] [--out DIR] [--workspace DIR] [--fresh]`: closed loop vs no feedback vs static vs static ×10, several
+ * seeds, one table and learning curves (data + SVG + PNG) in the output folder. Completed runs with identical
+ * settings in the workspace are reused (an interrupted experiment continues) unless --fresh.
  */
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
@@ -17,8 +18,8 @@ import { ProgressView } from './progressView.js';
 const ARM_KEYS: Record<string, string> = { closed: 'closed loop', nofeedback: 'no feedback', static: 'static', static10: 'static ×10' };
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet']);
-  rejectUnknownFlags(args, ['preset', 'seeds', 'arms', 'scenes', 'out', 'workspace', 'quiet', 'debug', 'model', 'provider']);
+  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet', 'fresh']);
+  rejectUnknownFlags(args, ['preset', 'seeds', 'arms', 'scenes', 'out', 'workspace', 'quiet', 'debug', 'model', 'provider', 'fresh']);
   const presetName = flag(args, 'preset') ?? 'quick';
   if (!Object.hasOwn(EXPERIMENT_PRESETS, presetName)) {
     throw new InputError({ field: '--preset', message: `expected one of ${Object.keys(EXPERIMENT_PRESETS).join(', ')}, found "${presetName}"` });
@@ -56,12 +57,13 @@ runCli(async () => {
       store,
       { base, seeds, arms },
       {
+        reuse: flag(args, 'fresh') !== 'true',
         signal: controller.signal,
         onEvent: (_arm, _seed, e) => {
           if (e.type === 'progress' || e.type === 'log') view.event(e);
         },
         onRunDone: (r) =>
-          view.note(`${r.arm}, seed ${r.seed}: ${r.status}${r.error ? ` (${r.error})` : ''} — held-out ${(100 * r.final.overall).toFixed(1)} with ${r.samplesUsed} samples in ${(r.wallMs / 1000).toFixed(0)} s (run ${r.runId})`),
+          view.note(`${r.arm}, seed ${r.seed}${r.reused ? ' (reused)' : ''}: ${r.status}${r.error ? ` (${r.error})` : ''} — held-out ${(100 * r.final.overall).toFixed(1)} with ${r.samplesUsed} samples in ${(r.wallMs / 1000).toFixed(0)} s (run ${r.runId})`),
       },
     );
     view.finish();

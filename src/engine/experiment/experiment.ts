@@ -5,9 +5,11 @@
  * one after another and gathers what the runs stored.
  */
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
-import { resolveLoopConfig, startLoop } from '../loop/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { RunRecord } from '../../shared/records.js';
+import { resolveLoopConfig, startLoop, storedLoopConfig } from '../loop/index.js';
 import type { Store } from '../store/index.js';
-import { listMetrics } from '../store/index.js';
+import { listMetrics, listRuns } from '../store/index.js';
 
 export interface ExperimentArm {
   name: string;
@@ -52,6 +54,8 @@ export interface ArmRun {
   final: { overall: number; families: Record<string, number> };
   samplesUsed: number;
   wallMs: number;
+  /** Taken from an earlier completed run with identical settings. */
+  reused: boolean;
 }
 
 function curveOf(store: Store, runId: string): ArmRun['curve'] {
@@ -70,7 +74,24 @@ function curveOf(store: Store, runId: string): ArmRun['curve'] {
   return out;
 }
 
+/**
+ * A completed run in the workspace with exactly these settings (read back as the loop reads them), if any:
+ * re-running an experiment then only runs what is missing, and a changed setting never reuses a stale run.
+ */
+export function findCompletedRun(store: Store, input: LoopConfigInput): RunRecord | undefined {
+  const want = resolveLoopConfig(input);
+  return listRuns(store, { status: 'completed' }).find((r) => {
+    try {
+      return isDeepStrictEqual(storedLoopConfig(r.config), want);
+    } catch {
+      return false;
+    }
+  });
+}
+
 export interface ExperimentOptions {
+  /** Reuse completed runs with identical settings instead of running them again (default true). */
+  reuse?: boolean;
   onEvent?: (arm: string, seed: number, event: LoopEvent) => void;
   onRunDone?: (run: ArmRun) => void;
   signal?: AbortSignal;
@@ -83,11 +104,15 @@ export async function runExperiment(store: Store, config: ExperimentConfig, opti
       if (options.signal?.aborted) return results;
       const input: LoopConfigInput = { ...config.base, ...arm.config, seed, name: `experiment: ${arm.name}, seed ${seed}` };
       const t0 = performance.now();
-      const handle = await startLoop(store, input, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        onEvent: (e) => options.onEvent?.(arm.name, seed, e),
-      });
-      const run = await handle.done;
+      const previous = options.reuse === false ? undefined : findCompletedRun(store, input);
+      const run =
+        previous ??
+        (await (
+          await startLoop(store, input, {
+            ...(options.signal ? { signal: options.signal } : {}),
+            onEvent: (e) => options.onEvent?.(arm.name, seed, e),
+          })
+        ).done);
       const curve = curveOf(store, run.id);
       const last = curve[curve.length - 1];
       const result: ArmRun = {
@@ -100,7 +125,8 @@ export async function runExperiment(store: Store, config: ExperimentConfig, opti
         curve,
         final: { overall: last?.overall ?? Number.NaN, families: last?.families ?? {} },
         samplesUsed: last?.samplesSeen ?? 0,
-        wallMs: performance.now() - t0,
+        wallMs: previous ? previous.updatedAt - previous.createdAt : performance.now() - t0,
+        reused: previous !== undefined,
       };
       results.push(result);
       options.onRunDone?.(result);

@@ -25,6 +25,7 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   candidates: 12_000,
   acceptPerRound: 0,
   strategy: 'reference',
+  selection: 'frontier-first',
   staticSamples: 25_600,
   benchmarkPerFamily: 40,
   model: 'default',
@@ -103,9 +104,22 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (!(STRATEGY_NAMES as readonly string[]).includes(c.strategy)) {
     throw problem('strategy', `expected one of ${STRATEGY_NAMES.join(', ')}, found ${JSON.stringify(c.strategy)}`);
   }
+  if (c.selection !== 'frontier-first' && c.selection !== 'all-but-easy') {
+    throw problem('selection', `expected frontier-first or all-but-easy, found ${JSON.stringify(c.selection)}`);
+  }
   if (!Object.hasOwn(MODEL_PRESETS, c.model)) throw problem('model', `expected one of ${Object.keys(MODEL_PRESETS).join(', ')}, found ${JSON.stringify(c.model)}`);
   if (c.executionProvider !== 'cpu' && c.executionProvider !== 'cuda') throw problem('executionProvider', `expected cpu or cuda, found ${JSON.stringify(c.executionProvider)}`);
   return c;
+}
+
+/**
+ * A run's stored settings as the loop reads them back. Settings added after the run was made take the
+ * behaviour the code had before they existed, so resuming (or comparing) an old run keeps its meaning.
+ */
+export function storedLoopConfig(stored: unknown): LoopConfig {
+  const s = { ...(stored as LoopConfigInput) };
+  if (s.selection === undefined) s.selection = 'all-but-easy';
+  return resolveLoopConfig(s);
 }
 
 /** Samples one round trains on: every accepted one up to K × B (one pass), or the configured cap. */

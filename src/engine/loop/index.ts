@@ -4,7 +4,7 @@
  * exactly (run.ts). config.ts holds the defaults and the validator; benchmark.ts the held-out set and its
  * VSI-Bench scoring; samples.ts turns stored rows into solver samples. Plain Node: no Electron imports.
  */
-export { DEFAULT_LOOP_CONFIG, MODEL_PRESETS, resolveLoopConfig, roundSampleCap } from './config.js';
+export { DEFAULT_LOOP_CONFIG, MODEL_PRESETS, resolveLoopConfig, roundSampleCap, storedLoopConfig } from './config.js';
 export { startLoop, resumeLoop, summarizeIteration, loadRunScenes, type LoopHandle, type LoopOptions } from './run.js';
 export { benchmarkId, ensureBenchmark, evaluateOnBenchmark } from './benchmark.js';
 export { splitScenes } from './split.js';

@@ -14,7 +14,7 @@ import type { Store } from '../store/index.js';
 import { assignRunScenes, createIteration, createRun, getRun, listIterations, listMetrics, saveScenes, updateIteration, updateRunStatus } from '../store/index.js';
 import { codeVersion } from './codeVersion.js';
 import { acquireRunLease, type RunLease } from './lease.js';
-import { resolveLoopConfig } from './config.js';
+import { resolveLoopConfig, storedLoopConfig } from './config.js';
 import { Cancelled, type LoopContext, openContext } from './context.js';
 import { splitScenes } from './split.js';
 import { control, evaluate, propose, solve, train } from './stages.js';
@@ -82,7 +82,7 @@ export async function resumeLoop(store: Store, runId: string, options: LoopOptio
   if (run.status === 'failed' || run.status === 'cancelled') {
     throw new InputError({ field: 'run', message: `run ${runId} ${run.status === 'failed' ? `failed (${run.error ?? 'no reason recorded'})` : 'was cancelled'} and cannot be resumed; start a new run` });
   }
-  resolveLoopConfig(run.config as LoopConfigInput);
+  storedLoopConfig(run.config);
   const lease = acquireRunLease(store.workspaceDir, runId);
   return { runId, done: drive(store, runId, options, lease) };
 }
@@ -146,7 +146,7 @@ async function drive(store: Store, runId: string, options: LoopOptions, lease: R
   try {
     const run = updateRunStatus(store, runId, 'running');
     emit({ type: 'run', runId, status: 'running' });
-    const config = resolveLoopConfig(run.config as LoopConfigInput);
+    const config = storedLoopConfig(run.config);
     ctx = await openContext(store, run, config, { onEvent: emit, ...(options.signal ? { signal: options.signal } : {}) });
     for (let k = 0; k < config.iterations; k++) {
       const existing = listIterations(store, runId).find((i) => i.index === k);

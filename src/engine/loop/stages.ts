@@ -252,7 +252,8 @@ function mixShift(before: Mix, after: Mix): string {
 // ── train ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * What round k trains on. Closed loop: accepted questions the solver does not already find easy. No feedback:
+ * What round k trains on. Closed loop: accepted questions the solver does not already find easy, frontier ones
+ * first unless `selection` is all-but-easy. No feedback:
  * every accepted question. Both capped at K × B in a seeded order. Static: the round's slice of the fixed set.
  */
 export function trainingSelection(ctx: LoopContext, k: number): QaRecord[] {
@@ -261,7 +262,14 @@ export function trainingSelection(ctx: LoopContext, k: number): QaRecord[] {
   let pool = questionsOf(ctx, k, 'accepted');
   if (config.mode === 'closed-loop') pool = pool.filter((q) => q.bucket !== 'easy');
   const cap = roundSampleCap(config);
-  return pool.length <= cap ? pool : createRng(hashSeed(config.seed, `select@${k}`)).shuffle(pool).slice(0, cap).sort(byId);
+  if (pool.length <= cap) return pool;
+  const rng = createRng(hashSeed(config.seed, `select@${k}`));
+  if (config.mode === 'closed-loop' && config.selection === 'frontier-first') {
+    const frontier = rng.shuffle(pool.filter((q) => q.bucket === 'frontier'));
+    const rest = rng.shuffle(pool.filter((q) => q.bucket !== 'frontier'));
+    return [...frontier, ...rest].slice(0, cap).sort(byId);
+  }
+  return rng.shuffle(pool).slice(0, cap).sort(byId);
 }
 
 export async function train(ctx: LoopContext, k: number): Promise<void> {

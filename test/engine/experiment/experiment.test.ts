@@ -24,6 +24,7 @@ function fakeRun(arm: string, seed: number, overall: number, samples: number): A
     final: { overall, families: { object_counting: overall } },
     samplesUsed: samples,
     wallMs: 1000,
+    reused: false,
   };
 }
 
@@ -70,6 +71,11 @@ describe('the data-efficiency experiment', () => {
     expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(readFileSync(join(out, 'curves.csv'), 'utf8').split('\n')[0]).toBe('arm,seed,run_id,samples_seen,overall,family,score');
     expect(report.markdown).toContain('| closed loop');
+    // Running it again reuses the completed runs (same settings); a changed setting runs afresh.
+    const again = await runExperiment(store, { base, seeds: [3], arms });
+    expect(again.map((r) => [r.reused, r.runId])).toEqual(runs.map((r) => [true, r.runId]));
+    const changed = await runExperiment(store, { base, seeds: [3], arms: arms.slice(0, 1).map((a) => ({ ...a, config: { ...a.config, selection: 'all-but-easy' as const } })) });
+    expect(changed[0]!.reused).toBe(false);
     store.close();
   });
 });

@@ -72,6 +72,10 @@ describe('the closed loop, end to end', () => {
       const trained = qa.filter((q) => q.trainedIteration === it.index);
       expect(trained.length).toBe(Math.min(32, accepted.filter((q) => q.bucket !== 'easy').length));
       expect(trained.every((q) => q.verdict === 'accepted' && q.bucket !== 'easy')).toBe(true);
+      // Frontier first: a hard question is trained on only when every frontier one of the round already is.
+      const frontier = accepted.filter((q) => q.bucket === 'frontier');
+      if (trained.some((q) => q.bucket === 'hard')) expect(frontier.every((q) => q.trainedIteration === it.index)).toBe(true);
+      else expect(trained.length).toBe(Math.min(32, frontier.length));
     }
 
     const decisions = listControllerDecisions(store, run.id);

@@ -19,6 +19,7 @@ export type FormKey =
   | 'candidates'
   | 'acceptPerRound'
   | 'strategy'
+  | 'selection'
   | 'staticSamples'
   | 'benchmarkPerFamily'
   | 'model'
@@ -49,6 +50,7 @@ export interface FieldSpec {
 }
 
 export const STRATEGIES = ['reference', 'target-band', 'bandit'] as const;
+export const SELECTIONS = ['frontier-first', 'all-but-easy'] as const;
 export const MODEL_PRESETS: readonly ModelPreset[] = ['default', 'large', 'tiny'];
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda'] as const;
 
@@ -67,6 +69,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'candidates', label: 'Candidates per round', kind: 'int', min: 1, help: 'proposals asked for per round' },
   { key: 'acceptPerRound', label: 'Accepted per round', kind: 'int', min: 0, help: 'samples trained on per round at most (0: all)' },
   { key: 'strategy', label: 'Controller strategy', kind: 'select', options: STRATEGIES, help: 'how the mix follows the frontier', modes: ['closed-loop'] },
+  { key: 'selection', label: 'Training selection', kind: 'select', options: SELECTIONS, help: 'frontier questions first, or a uniform draw of the non-easy ones', modes: ['closed-loop'] },
   { key: 'staticSamples', label: 'Static set size', kind: 'int', min: 1, help: 'accepted QA in the fixed set', modes: ['static'] },
   { key: 'benchmarkPerFamily', label: 'Benchmark per family', kind: 'int', min: 1, help: 'held-out questions per family' },
   { key: 'model', label: 'Model', kind: 'select', options: MODEL_PRESETS, help: 'solver size preset' },
@@ -94,6 +97,7 @@ export function configToForm(c: LoopConfig): FormValues {
     candidates: String(c.candidates),
     acceptPerRound: String(c.acceptPerRound),
     strategy: c.strategy,
+    selection: c.selection ?? 'frontier-first',
     staticSamples: String(c.staticSamples),
     benchmarkPerFamily: String(c.benchmarkPerFamily),
     model: c.model,
@@ -212,6 +216,7 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     candidates: int('candidates'),
     acceptPerRound: int('acceptPerRound'),
     strategy: values.strategy,
+    selection: values.selection as LoopConfig['selection'],
     staticSamples: int('staticSamples'),
     benchmarkPerFamily: int('benchmarkPerFamily'),
     model: values.model as ModelPreset,
