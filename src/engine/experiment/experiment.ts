@@ -79,10 +79,12 @@ function curveOf(store: Store, runId: string): ArmRun['curve'] {
  * re-running an experiment then only runs what is missing, and a changed setting never reuses a stale run.
  */
 export function findCompletedRun(store: Store, input: LoopConfigInput): RunRecord | undefined {
-  const want = resolveLoopConfig(input);
+  // Settings a mode ignores do not make two runs different.
+  const comparable = (c: LoopConfig): LoopConfig => (c.mode === 'closed-loop' ? c : { ...c, selection: 'frontier-first', strategy: 'reference' });
+  const want = comparable(resolveLoopConfig(input));
   return listRuns(store, { status: 'completed' }).find((r) => {
     try {
-      return isDeepStrictEqual(storedLoopConfig(r.config), want);
+      return isDeepStrictEqual(comparable(storedLoopConfig(r.config)), want);
     } catch {
       return false;
     }
