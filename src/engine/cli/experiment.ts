@@ -1,5 +1,5 @@
 /**
- * `npm run experiment -- [--preset quick|reference] [--seeds 0,1] [--arms closed,nofeedback,static,static10]
+ * `npm run experiment -- [--preset quick|reference] [--seeds 0,1] [--arms closed,nofeedback,static,static10,closed10steps,static10steps]
  *  [--scenes SOURCE] [--out DIR] [--workspace DIR] [--fresh]`: closed loop vs no feedback vs static vs static ×10, several
  * seeds, one table and learning curves (data + SVG + PNG) in the output folder. Completed runs with identical
  * settings in the workspace are reused (an interrupted experiment continues) unless --fresh.
@@ -8,14 +8,21 @@ import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfigInput } from '../../shared/loop.js';
 import { writeExperiment, summaryTable, familyTable } from '../experiment/artifacts.js';
-import { EXPERIMENT_PRESETS, runExperiment, standardArms } from '../experiment/experiment.js';
+import { EXPERIMENT_PRESETS, equalComputeArms, runExperiment, standardArms } from '../experiment/experiment.js';
 import { openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs, rejectUnknownFlags } from './args.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
-const ARM_KEYS: Record<string, string> = { closed: 'closed loop', nofeedback: 'no feedback', static: 'static', static10: 'static ×10' };
+const ARM_KEYS: Record<string, string> = {
+  closed: 'closed loop',
+  nofeedback: 'no feedback',
+  static: 'static',
+  static10: 'static ×10',
+  closed10steps: 'closed loop, 10× steps',
+  static10steps: 'static, 10× steps',
+};
 
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), ['debug', 'quiet', 'fresh']);
@@ -34,7 +41,7 @@ runCli(async () => {
   const seedsText = flag(args, 'seeds') ?? '0,1';
   const seeds = seedsText.split(',').map((s) => Number(s.trim()));
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new InputError({ field: '--seeds', message: `expected whole numbers separated by commas, found "${seedsText}"` });
-  const all = standardArms(base);
+  const all = [...standardArms(base), ...equalComputeArms(base)];
   const armsText = flag(args, 'arms');
   const arms = armsText
     ? armsText.split(',').map((k) => {
@@ -42,7 +49,7 @@ runCli(async () => {
         if (!name) throw new InputError({ field: '--arms', message: `unknown arm "${k}"; expected some of ${Object.keys(ARM_KEYS).join(', ')}` });
         return all.find((a) => a.name === name)!;
       })
-    : all;
+    : standardArms(base);
   const dirFlag = flag(args, 'workspace');
   const workspaceDir = resolveWorkspaceDir(dirFlag !== undefined ? { flag: dirFlag } : {});
   const outDir = flag(args, 'out') ?? join(workspaceDir, 'experiments', new Date().toISOString().replace(/[:.]/g, '-'));

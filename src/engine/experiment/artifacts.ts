@@ -63,12 +63,13 @@ export function writeExperiment(outDir: string, runs: readonly ArmRun[], meta: R
   mkdirSync(outDir, { recursive: true });
   const summaries = summarizeArms(runs);
   const verdict = judgeTarget(summaries);
+  const equalCompute = judgeTarget(summaries, 'closed loop, 10× steps');
   const files: string[] = [];
   const put = (name: string, data: string | Uint8Array) => {
     writeAtomic(join(outDir, name), data);
     files.push(join(outDir, name));
   };
-  put('experiment.json', `${JSON.stringify({ meta, summaries, verdict, runs }, null, 2)}\n`);
+  put('experiment.json', `${JSON.stringify({ meta, summaries, verdict, equalCompute, runs }, null, 2)}\n`);
   const csv = ['arm,seed,run_id,samples_seen,overall,family,score'];
   for (const r of runs) {
     for (const p of r.curve) {
@@ -96,6 +97,7 @@ export function writeExperiment(outDir: string, runs: readonly ArmRun[], meta: R
     summaryTable(summaries, 'markdown'),
     '',
     verdict ? `**${verdict.sentence}.**${verdict.shortFamilies.length > 0 && !verdict.met ? ` Families short of static ×10: ${verdict.shortFamilies.map((f) => `${f.family} (${pct(f.closedLoop)} vs ${pct(f.staticX10)})`).join(', ')}.` : ''}` : '',
+    equalCompute ? `\nAt equal compute (static ×10's steps on a tenth of its samples): **${equalCompute.sentence}.**` : '',
     '',
     'Held-out score per family (accuracy % for choice families, MRA % for numeric ones; mean ± std over seeds):',
     '',

@@ -42,6 +42,19 @@ export function standardArms(base: LoopConfigInput): ExperimentArm[] {
   ];
 }
 
+/**
+ * Equal-compute arms: the small arms' samples (K × B per round) trained for static ×10's steps, i.e. ten passes.
+ * They separate "more samples" from "more steps" in static ×10's lead.
+ */
+export function equalComputeArms(base: LoopConfigInput): ExperimentArm[] {
+  const c = resolveLoopConfig(base);
+  const budget = c.iterations * c.steps * c.batch;
+  return [
+    { name: 'closed loop, 10× steps', config: { mode: 'closed-loop', steps: 10 * c.steps, acceptPerRound: c.steps * c.batch } },
+    { name: 'static, 10× steps', config: { mode: 'static', staticSamples: budget, steps: 10 * c.steps } },
+  ];
+}
+
 export interface ArmRun {
   arm: string;
   seed: number;
@@ -185,8 +198,8 @@ export interface TargetVerdict {
 }
 
 /** The reference's claim: the closed loop reaches the static ×10 score with ≤ 1/10 of its samples. */
-export function judgeTarget(summaries: readonly ArmSummary[]): TargetVerdict | undefined {
-  const cl = summaries.find((s) => s.arm === 'closed loop');
+export function judgeTarget(summaries: readonly ArmSummary[], closedArm = 'closed loop'): TargetVerdict | undefined {
+  const cl = summaries.find((s) => s.arm === closedArm);
   const sx = summaries.find((s) => s.arm === 'static ×10');
   if (!cl || !sx || cl.seeds === 0 || sx.seeds === 0) return undefined;
   const ratio = sx.samplesUsed > 0 ? cl.samplesUsed / sx.samplesUsed : Number.NaN;
@@ -196,8 +209,9 @@ export function judgeTarget(summaries: readonly ArmSummary[]): TargetVerdict | u
     .filter((r) => r.closedLoop < r.staticX10 - 0.01)
     .sort((a, b) => b.staticX10 - b.closedLoop - (a.staticX10 - a.closedLoop));
   const pct = (v: number) => (100 * v).toFixed(1);
+  const who = closedArm === 'closed loop' ? 'the closed loop' : `"${closedArm}"`;
   const sentence = met
-    ? `target met: the closed loop scored ${pct(cl.mean)} with ${cl.samplesUsed} samples, static ×10 ${pct(sx.mean)} with ${sx.samplesUsed} (${(ratio * 100).toFixed(0)}% of its samples)`
-    : `target missed: the closed loop scored ${pct(cl.mean)} ± ${pct(cl.std)} with ${cl.samplesUsed} samples, static ×10 ${pct(sx.mean)} ± ${pct(sx.std)} with ${sx.samplesUsed}`;
+    ? `target met: ${who} scored ${pct(cl.mean)} with ${cl.samplesUsed} samples, static ×10 ${pct(sx.mean)} with ${sx.samplesUsed} (${(ratio * 100).toFixed(0)}% of its samples)`
+    : `target missed: ${who} scored ${pct(cl.mean)} ± ${pct(cl.std)} with ${cl.samplesUsed} samples, static ×10 ${pct(sx.mean)} ± ${pct(sx.std)} with ${sx.samplesUsed}`;
   return { met, closedLoop: cl.mean, staticX10: sx.mean, sampleRatio: ratio, shortFamilies, sentence };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeExperiment } from '../../../src/engine/experiment/artifacts.js';
-import { type ArmRun, judgeTarget, runExperiment, standardArms, summarizeArms } from '../../../src/engine/experiment/experiment.js';
+import { type ArmRun, equalComputeArms, judgeTarget, runExperiment, standardArms, summarizeArms } from '../../../src/engine/experiment/experiment.js';
 import { openStore } from '../../../src/engine/store/index.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { SMALL_LOOP } from '../loop/loopFixture.js';
@@ -34,6 +34,13 @@ describe('the data-efficiency experiment', () => {
     expect(arms.map((a) => a.name)).toEqual(['closed loop', 'no feedback', 'static', 'static ×10']);
     expect(arms[2]!.config).toMatchObject({ mode: 'static', staticSamples: 25_600 });
     expect(arms[3]!.config).toMatchObject({ mode: 'static', staticSamples: 256_000, steps: 1000 });
+    // Equal compute: the small arms' samples for static ×10's steps.
+    const eq = equalComputeArms({ iterations: 4, steps: 100, batch: 64 });
+    expect(eq.map((a) => a.config)).toEqual([
+      { mode: 'closed-loop', steps: 1000, acceptPerRound: 6400 },
+      { mode: 'static', staticSamples: 25_600, steps: 1000 },
+    ]);
+    expect(judgeTarget(summarizeArms([fakeRun('closed loop, 10× steps', 0, 0.7, 100), fakeRun('static ×10', 0, 0.6, 1000)]), 'closed loop, 10× steps')!.sentence).toMatch(/^target met: "closed loop, 10× steps"/);
   });
 
   it('summarises over seeds and judges the target honestly', () => {
