@@ -57,7 +57,6 @@ runCli(async () => {
   const view = new ProgressView(process.stderr, flag(args, 'quiet') === 'true');
   const controller = new AbortController();
   process.on('SIGINT', () => controller.abort());
-  const t0 = performance.now();
   try {
     process.stdout.write(`experiment (${presetName}): ${arms.map((a) => a.name).join(', ')} × seeds ${seeds.join(', ')}\n`);
     const runs = await runExperiment(
@@ -74,7 +73,7 @@ runCli(async () => {
       },
     );
     view.finish();
-    const report = writeExperiment(outDir, runs, { preset: presetName, seeds: seeds.join(', '), ...base, wallMinutes: Number(((performance.now() - t0) / 60000).toFixed(1)) });
+    const report = writeExperiment(outDir, runs, { preset: presetName, seeds: seeds.join(', '), ...base });
     process.stdout.write(`\n${summaryTable(report.summaries, 'plain')}\n\n${familyTable(report.summaries, 'plain')}\n\n`);
     if (report.verdict) process.stdout.write(`${report.verdict.sentence}\n`);
     process.stdout.write(`\nwrote ${report.files.length} files to ${outDir} (report.md, curves.csv, curves.svg, curves.png, experiment.json, families/)\n`);
