@@ -79,7 +79,7 @@ export function writeExperiment(outDir: string, runs: readonly ArmRun[], meta: R
   }
   put('curves.csv', `${csv.join('\n')}\n`);
   const seeds = [...new Set(runs.map((r) => r.seed))].length;
-  const options = { title: `Held-out score, ${seeds} seed${seeds === 1 ? '' : 's'}`, band: 'minmax' as const };
+  const options = { title: `Held-out score, ${seeds} seed${seeds === 1 ? '' : 's'}`, band: 'minmax' as const, width: 1100, height: 560 };
   const overall = curveSeries(runs);
   put('curves.svg', learningCurveSvg(overall, options));
   put('curves.png', learningCurvePng(overall, options));
