@@ -7,7 +7,7 @@ import { InputError } from '../../shared/errors.js';
 import type { IterationSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
 import { LOOP_MODES } from '../../shared/loop.js';
 import { DEFAULT_LOOP_CONFIG, resumeLoop, startLoop } from '../loop/index.js';
-import { openStore } from '../store/index.js';
+import { listMetrics, openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs, rejectUnknownFlags, type ParsedArgs } from './args.js';
 import { runCli } from './main.js';
@@ -141,7 +141,8 @@ runCli(async () => {
     process.stdout.write(`${resume !== undefined ? 'resuming' : 'started'} run ${handle.runId}\n`);
     const run = await handle.done;
     view.finish();
-    process.stdout.write(`\n${iterationTable(summaries)}\n\n${familyTable(summaries[summaries.length - 1])}`);
+    const base = listMetrics(store, { runId: run.id, iteration: 0 }).find((m) => m.metric === 'base_score' && m.family === null);
+    process.stdout.write(`\n${iterationTable(summaries)}\n${base ? `(untrained model: held-out ${pct(base.value)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
     process.stdout.write(`\nrun ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}\nprovider: ${run.provider}\nstored in ${store.dbPath}\n`);
     if (run.status === 'paused') process.stdout.write(`resume with: npm run loop -- --resume ${run.id}${dirFlag !== undefined ? ` --workspace ${dirFlag}` : ''}\n`);
     if (run.status === 'failed') process.exitCode = 1;

@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../helpers/shared.js';
+import { useTmpDirs } from '../../helpers/tmp.js';
+
+const cli = join(repoRoot, 'src/engine/cli/loop.ts');
+
+function loop(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: repoRoot });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SMALL = ['--scenes', 'synthetic:6', '--iterations', '2', '--steps', '3', '--batch', '8', '--candidates', '200', '--model', 'tiny', '--benchmark-per-family', '3', '--threads', '1'];
+
+describe('loop CLI', () => {
+  const tmp = useTmpDirs();
+
+  it('runs a loop end to end, prints the per-iteration table, the scores and where the run is stored', () => {
+    const ws = tmp();
+    const r = loop([...SMALL, '--workspace', ws]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^started run [0-9a-f-]{36}$/m);
+    expect(r.stdout).toMatch(/round\s+proposed\s+accepted\s+easy\s+frontier\s+hard\s+trained\s+seen\s+loss\s+held-out/);
+    expect(r.stdout).toMatch(/^1\s+\d+\s+\d+/m);
+    expect(r.stdout).toMatch(/\(untrained model: held-out \d+\.\d\)/);
+    expect(r.stdout).toMatch(/overall \(VSI-Bench style\)\s+\d+\.\d/);
+    expect(r.stdout).toContain(`stored in ${join(ws, 'workbench.db')}`);
+    // Progress went to stderr, one line per finished stage when not on a terminal.
+    expect(r.stderr).toMatch(/round 1 evaluate/);
+    const id = /started run (\S+)/.exec(r.stdout)![1]!;
+    const again = loop(['--resume', id, '--workspace', ws]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/^error: run: run \S+ is already completed; start a new run to train further\n$/);
+  }, 120_000);
+
+  it('refuses bad options with one line naming the field, and no stack trace', () => {
+    const ws = tmp();
+    const bad = loop(['--iterations', 'two', '--workspace', ws]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('error: --iterations: expected a whole number, found "two"\n');
+    const zero = loop(['--iterations', '0', '--workspace', ws]);
+    expect(zero.stderr).toMatch(/^error: config\.iterations: expected a whole number in \[1, 1000\], found 0\n$/);
+    const unknown = loop(['--stepz', '3', '--workspace', ws]);
+    expect(unknown.stderr).toMatch(/^error: --stepz: unknown option/);
+    const source = loop(['--scenes', 'nowhere:3', '--workspace', ws]);
+    expect(source.stderr).toMatch(/^error: config\.scenes\[0\]: .*unknown source "nowhere:3"/);
+  }, 60_000);
+});
