@@ -29,6 +29,8 @@ export interface LearnabilityConfig {
   batch: number;
   lr: number;
   seed: number;
+  /** Train with choice options in a fresh random order per draw (Solver TrainOptions.permuteOptions). */
+  permuteOptions?: boolean;
   solver?: SolverConfigInput;
   runtime?: SolverRuntimeOptions;
   log?: (message: string) => void;
@@ -96,7 +98,7 @@ export async function runLearnability(config: LearnabilityConfig): Promise<Learn
   try {
     const before = await solver.predict(testSamples);
     log(`training ${config.steps} steps × batch ${config.batch} at lr ${config.lr}`);
-    const result = await solver.train(trainSamples, { steps: config.steps, batch: config.batch, lr: config.lr, warmupSteps: Math.min(50, Math.floor(config.steps / 10)) });
+    const result = await solver.train(trainSamples, { steps: config.steps, batch: config.batch, lr: config.lr, warmupSteps: Math.min(50, Math.floor(config.steps / 10)), permuteOptions: config.permuteOptions === true });
     const t2 = performance.now();
     const after = await solver.predict(testSamples);
     const t3 = performance.now();
