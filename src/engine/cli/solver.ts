@@ -9,9 +9,9 @@ import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
 import { runCli } from './main.js';
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'permute-options']);
-  if (args.positionals[0] !== 'learn') throw new InputError({ message: 'usage: npm run solver -- learn [--train N] [--heldout N] [--per-bin N] [--steps N] [--batch N] [--lr X] [--seed N] [--provider cpu|cuda]' });
-  rejectUnknownFlags(args, ['train', 'heldout', 'per-bin', 'steps', 'batch', 'lr', 'seed', 'provider', 'debug', 'permute-options']);
+  const args = parseArgs(process.argv.slice(2), ['debug', 'plain-options']);
+  if (args.positionals[0] !== 'learn') throw new InputError({ message: 'usage: npm run solver -- learn [--train N] [--heldout N] [--per-bin N] [--steps N] [--batch N] [--lr X] [--seed N] [--provider cpu|cuda] [--plain-options]' });
+  rejectUnknownFlags(args, ['train', 'heldout', 'per-bin', 'steps', 'batch', 'lr', 'seed', 'provider', 'debug', 'plain-options']);
   const lrText = flag(args, 'lr');
   const lr = lrText === undefined ? DEFAULT_LEARNABILITY.lr : Number(lrText);
   if (!(lr > 0 && lr < 1)) throw new InputError({ field: '--lr', message: `expected a learning rate in (0, 1), found "${lrText}"` });
@@ -25,7 +25,7 @@ runCli(async () => {
     batch: intFlag(args, 'batch', DEFAULT_LEARNABILITY.batch, 1),
     lr,
     seed: intFlag(args, 'seed', 0),
-    permuteOptions: flag(args, 'permute-options') === 'true',
+    permuteOptions: flag(args, 'plain-options') !== 'true',
     runtime: { executionProvider: provider, log: (m) => process.stdout.write(`  ${m}\n`) },
     log: (m) => process.stdout.write(`… ${m}\n`),
   });

@@ -36,7 +36,7 @@ export interface LearnabilityConfig {
   log?: (message: string) => void;
 }
 
-export const DEFAULT_LEARNABILITY: LearnabilityConfig = { trainScenes: 60, heldoutScenes: 20, perBin: 4, steps: 1500, batch: 64, lr: 1e-3, seed: 0 };
+export const DEFAULT_LEARNABILITY: LearnabilityConfig = { trainScenes: 60, heldoutScenes: 20, perBin: 4, steps: 1500, batch: 64, lr: 1e-3, seed: 0, permuteOptions: true };
 
 export interface FamilyRow {
   family: string;
@@ -98,7 +98,7 @@ export async function runLearnability(config: LearnabilityConfig): Promise<Learn
   try {
     const before = await solver.predict(testSamples);
     log(`training ${config.steps} steps × batch ${config.batch} at lr ${config.lr}`);
-    const result = await solver.train(trainSamples, { steps: config.steps, batch: config.batch, lr: config.lr, warmupSteps: Math.min(50, Math.floor(config.steps / 10)), permuteOptions: config.permuteOptions === true });
+    const result = await solver.train(trainSamples, { steps: config.steps, batch: config.batch, lr: config.lr, warmupSteps: Math.min(50, Math.floor(config.steps / 10)), permuteOptions: config.permuteOptions !== false });
     const t2 = performance.now();
     const after = await solver.predict(testSamples);
     const t3 = performance.now();

@@ -29,6 +29,8 @@ describe('option permutation (training augmentation)', () => {
     expect(permuteChoiceOptions(order, createRng(3))).toEqual(permuteChoiceOptions(order, createRng(3)));
     const numeric: SolverQuestion = { family: 'object_counting', question: 'How many chair(s) are in this room?', answerType: 'number', answer: 4 };
     expect(permuteChoiceOptions(numeric, createRng(1))).toBe(numeric);
+    const direction: SolverQuestion = { family: 'object_rel_direction_easy', question: 'If I am standing by the sofa and facing the tv, is the lamp to my left or right?', options: ['A. left', 'B. right'], answerType: 'choice', answer: 'A' };
+    expect(permuteChoiceOptions(direction, createRng(1))).toBe(direction);
     const unanswered = { ...order, answer: undefined };
     expect(permuteChoiceOptions(unanswered, createRng(1))).toBe(unanswered);
   });
