@@ -7,7 +7,7 @@
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { RunRecord } from '../../shared/records.js';
-import { resolveLoopConfig, startLoop, storedLoopConfig } from '../loop/index.js';
+import { curvePoints, resolveLoopConfig, startLoop, storedLoopConfig } from '../loop/index.js';
 import type { Store } from '../store/index.js';
 import { listMetrics, listRuns } from '../store/index.js';
 
@@ -72,19 +72,7 @@ export interface ArmRun {
 }
 
 function curveOf(store: Store, runId: string): ArmRun['curve'] {
-  const metrics = listMetrics(store, { runId });
-  const its = [...new Set(metrics.map((m) => m.iteration))].sort((a, b) => a - b);
-  const families = (iteration: number, metric: string) =>
-    Object.fromEntries(metrics.filter((m) => m.iteration === iteration && m.metric === metric && m.family !== null).map((m) => [m.family!, m.value]));
-  const out: ArmRun['curve'] = [];
-  const base = metrics.find((m) => m.iteration === 0 && m.metric === 'base_score' && m.family === null);
-  if (base) out.push({ samplesSeen: 0, overall: base.value, families: families(0, 'base_score') });
-  for (const k of its) {
-    const score = metrics.find((m) => m.iteration === k && m.metric === 'score' && m.family === null);
-    const seen = metrics.find((m) => m.iteration === k && m.metric === 'samples_seen' && m.family === null);
-    if (score && seen) out.push({ samplesSeen: seen.value, overall: score.value, families: families(k, 'score') });
-  }
-  return out;
+  return curvePoints(listMetrics(store, { runId })).map(({ samplesSeen, overall, families }) => ({ samplesSeen, overall, families }));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { LoopEvent } from '../../shared/loop.js';
 import type { IterationRecord, LoopStage, RunStatus } from '../../shared/records.js';
 import { listIterations } from '../store/iterations.js';
 import type { Store } from '../store/store.js';
-import { iterationSummary } from './runs.js';
+import { summarizeIteration } from '../loop/metrics.js';
 
 export const WATCH_INTERVAL_MS = 1000;
 
@@ -105,7 +105,7 @@ export class RunWatcher {
       }
       if (it.status === 'completed' && prev?.status !== 'completed') {
         if (it.stage && prev?.stage === it.stage) events.push({ type: 'stage', runId, iteration: it.index, stage: it.stage, phase: 'end' });
-        events.push({ type: 'iteration', runId, summary: iterationSummary(store, runId, it) });
+        events.push({ type: 'iteration', runId, summary: summarizeIteration(store, runId, it) });
       }
     }
   }

@@ -5,7 +5,8 @@
  * VSI-Bench scoring; samples.ts turns stored rows into solver samples. Plain Node: no Electron imports.
  */
 export { DEFAULT_LOOP_CONFIG, MODEL_PRESETS, resolveLoopConfig, roundSampleCap, storedLoopConfig } from './config.js';
-export { startLoop, resumeLoop, summarizeIteration, loadRunScenes, type LoopHandle, type LoopOptions } from './run.js';
+export { startLoop, resumeLoop, loadRunScenes, type LoopHandle, type LoopOptions } from './run.js';
+export * from './metrics.js';
 export { benchmarkId, ensureBenchmark, evaluateOnBenchmark } from './benchmark.js';
 export { splitScenes } from './split.js';
 export { Observations, questionOfRecord, sampleOfRecord, toNewQa } from './samples.js';

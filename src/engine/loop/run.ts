@@ -5,15 +5,16 @@
  * has already committed (stages.ts). Cancelling leaves the run `paused` at a safe point; resuming continues it.
  */
 import { InputError } from '../../shared/errors.js';
-import type { IterationSummary, LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
+import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { IterationRecord, JsonObject, LoopStage, RunRecord } from '../../shared/records.js';
 import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import { loadScenes } from '../sources/index.js';
 import type { Store } from '../store/index.js';
-import { assignRunScenes, createIteration, createRun, getRun, listIterations, listMetrics, saveScenes, updateIteration, updateRunStatus } from '../store/index.js';
+import { assignRunScenes, createIteration, createRun, getCheckpoint, getRun, isStoreError, listIterations, saveScenes, updateIteration, updateRunStatus } from '../store/index.js';
 import { codeVersion } from './codeVersion.js';
 import { acquireRunLease, type RunLease } from './lease.js';
+import { summarizeIteration } from './metrics.js';
 import { resolveLoopConfig, storedLoopConfig } from './config.js';
 import { Cancelled, type LoopContext, openContext } from './context.js';
 import { splitScenes } from './split.js';
@@ -49,8 +50,13 @@ export function loadRunScenes(config: LoopConfig): Scene[] {
 export async function startLoop(store: Store, input: LoopConfigInput, options: LoopOptions = {}): Promise<LoopHandle> {
   store.assertWritable('start a run');
   const config = resolveLoopConfig(input);
-  if (config.initCheckpoint > 0 && !listCheckpointIds(store).includes(config.initCheckpoint)) {
-    throw new InputError({ field: 'config.initCheckpoint', message: `no checkpoint ${config.initCheckpoint} in ${store.dbPath}` });
+  if (config.initCheckpoint > 0) {
+    try {
+      getCheckpoint(store, config.initCheckpoint);
+    } catch (e) {
+      if (isStoreError(e) && e.code === 'not-found') throw new InputError({ field: 'config.initCheckpoint', message: `no checkpoint ${config.initCheckpoint} in ${store.dbPath}` });
+      throw e;
+    }
   }
   const scenes = loadRunScenes(config);
   const split = splitScenes(
@@ -105,29 +111,6 @@ async function runIteration(ctx: LoopContext, k: number, existing: IterationReco
   if (at('train')) await train(ctx, k);
   ctx.checkCancelled(`after round ${k}'s training`);
   if (at('evaluate')) await evaluate(ctx, k);
-}
-
-/** The row of the per-iteration table, from what the store holds. */
-export function summarizeIteration(store: Store, runId: string, it: IterationRecord): IterationSummary {
-  const metrics = listMetrics(store, { runId, iteration: it.index });
-  const pick = (name: string, family: string | null = null) => metrics.find((m) => m.metric === name && m.family === family);
-  const score = pick('score');
-  const loss = store.prepare('SELECT avg(loss) AS l FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, it.index) as { l: number | null };
-  return {
-    iteration: it.index,
-    counts: it.counts,
-    trainedSamples: pick('trained_samples')?.value ?? 0,
-    samplesSeen: pick('samples_seen')?.value ?? 0,
-    meanLoss: loss.l,
-    heldout: score
-      ? { overall: score.value, families: metrics.filter((m) => m.metric === 'score' && m.family !== null).map((m) => ({ family: m.family!, score: m.value, n: m.n })) }
-      : null,
-    ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : 0,
-  };
-}
-
-function listCheckpointIds(store: Store): number[] {
-  return (store.prepare('SELECT id FROM checkpoints').all() as { id: number }[]).map((r) => r.id);
 }
 
 function messageOf(e: unknown): string {

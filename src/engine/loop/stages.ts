@@ -20,6 +20,7 @@ import { runProposalRound } from '../proposer/pipeline.js';
 import { uniformRequests } from '../proposer/requests.js';
 import type { SolverSample } from '../solver/features.js';
 import {
+  countTrained,
   getControllerDecision,
   insertQaBatch,
   insertSolverOutputs,
@@ -34,6 +35,7 @@ import {
 import { evaluateOnBenchmark } from './benchmark.js';
 import { roundSampleCap } from './config.js';
 import { Cancelled, type LoopContext, uniformMix } from './context.js';
+import { BASE_SCORE_METRIC, SAMPLES_SEEN_METRIC, SCORE_METRIC, TRAINED_SAMPLES_METRIC } from './metrics.js';
 import { sampleOfRecord, toNewQa } from './samples.js';
 
 /** Inference chunk: progress and cancellation are checked between chunks. */
@@ -179,7 +181,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
   ctx.checkCancelled('before storing answers');
   ctx.store.db.transaction(() => {
     insertSolverOutputs(ctx.store, outputs);
-    if (base) recordMetrics(ctx.store, scoreMetrics(ctx, 0, 'base_score', base.score));
+    if (base) recordMetrics(ctx.store, scoreMetrics(ctx, 0, BASE_SCORE_METRIC, base.score));
     updateIteration(ctx.store, run.id, k, { stage: 'solve', counts });
   })();
   done(`${outputs.length} answered: ${counts.easy} easy, ${counts.frontier} frontier, ${counts.hard} hard`);
@@ -351,15 +353,15 @@ export async function evaluate(ctx: LoopContext, k: number): Promise<void> {
   const done = timed(ctx, k, 'evaluate');
   const solver = await ctx.solverAfter(k);
   const result = await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations);
-  const seen = store.prepare('SELECT count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration IS NOT NULL AND trained_iteration <= ?').get(run.id, k) as { n: number };
-  const trained = store.prepare('SELECT count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration = ?').get(run.id, k) as { n: number };
+  const seen = countTrained(store, run.id, k);
+  const trained = seen - (k > 0 ? countTrained(store, run.id, k - 1) : 0);
   const setId = ctx.benchmark.setId;
   ctx.checkCancelled('before storing the evaluation');
   store.db.transaction(() => {
     recordMetrics(store, [
-      ...scoreMetrics(ctx, k, 'score', result.score),
-      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: 'samples_seen', value: seen.n, n: seen.n },
-      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: 'trained_samples', value: trained.n, n: trained.n },
+      ...scoreMetrics(ctx, k, SCORE_METRIC, result.score),
+      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: SAMPLES_SEEN_METRIC, value: seen, n: seen },
+      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: TRAINED_SAMPLES_METRIC, value: trained, n: trained },
     ]);
     updateIteration(store, run.id, k, { stage: 'evaluate', status: 'completed', finishedAt: Date.now() });
   })();

@@ -1,0 +1,89 @@
+/**
+ * The loop's figures in the metrics table: their names (stages.ts writes them) and reading them back, for the
+ * per-iteration table, the experiment's curves and the workbench. The loop records, per iteration, `score` rows (family
+ * null = the overall VSI-Bench score, one row per family besides) on the held-out benchmark set, and a
+ * `samples_seen` row (family null) counting the training samples seen so far. A run evaluated on more than one
+ * benchmark set shows the set that carries the first overall score, so one curve never mixes two sets.
+ */
+import type { CurvePoint } from '../../shared/api.js';
+import type { FamilyScoreRow, HeldoutScore, IterationSummary } from '../../shared/loop.js';
+import type { IterationRecord, MetricRecord } from '../../shared/records.js';
+import { listIterations, listMetrics, type Store } from '../store/index.js';
+
+export const SCORE_METRIC = 'score';
+/** The untrained model's score on the same benchmark, recorded with round 0. */
+export const BASE_SCORE_METRIC = 'base_score';
+export const SAMPLES_SEEN_METRIC = 'samples_seen';
+export const TRAINED_SAMPLES_METRIC = 'trained_samples';
+
+/** The benchmark set whose scores represent the run, or undefined before any evaluation. */
+export function headlineSet(metrics: readonly MetricRecord[]): string | undefined {
+  return metrics.find((m) => (m.metric === SCORE_METRIC || m.metric === BASE_SCORE_METRIC) && m.family === null)?.benchmarkSetId;
+}
+
+/** Held-out scores (`metric`, default `score`) per iteration, ascending, from one benchmark set. */
+export function heldoutByIteration(metrics: readonly MetricRecord[], metric = SCORE_METRIC): Map<number, HeldoutScore> {
+  const set = headlineSet(metrics);
+  const out = new Map<number, HeldoutScore>();
+  if (set === undefined) return out;
+  const rows = metrics.filter((m) => m.metric === metric && m.benchmarkSetId === set);
+  const families = new Map<number, FamilyScoreRow[]>();
+  for (const m of rows) {
+    if (m.family === null) continue;
+    const list = families.get(m.iteration) ?? [];
+    list.push({ family: m.family, score: m.value, n: m.n });
+    families.set(m.iteration, list);
+  }
+  for (const m of rows) {
+    if (m.family !== null) continue;
+    out.set(m.iteration, { overall: m.value, families: families.get(m.iteration) ?? [] });
+  }
+  return new Map([...out].sort((a, b) => a[0] - b[0]));
+}
+
+/** A figure recorded once per iteration with family null (e.g. samples seen), by iteration. */
+export function overallMetric(metrics: readonly MetricRecord[], metric: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const m of metrics) if (m.metric === metric && m.family === null && !out.has(m.iteration)) out.set(m.iteration, m.value);
+  return out;
+}
+
+/**
+ * Held-out score against training samples seen, one point per evaluated round, after the untrained model's
+ * score at 0 samples (iteration −1). A run whose loop did not record `samples_seen` falls back to the
+ * iteration index.
+ */
+export function curvePoints(metrics: readonly MetricRecord[]): CurvePoint[] {
+  const seen = overallMetric(metrics, SAMPLES_SEEN_METRIC);
+  const point = (iteration: number, samplesSeen: number, h: HeldoutScore): CurvePoint => ({
+    samplesSeen,
+    iteration,
+    overall: h.overall,
+    families: Object.fromEntries(h.families.map((f) => [f.family, f.score])),
+  });
+  const base = [...heldoutByIteration(metrics, BASE_SCORE_METRIC).values()][0];
+  return [
+    ...(base ? [point(-1, 0, base)] : []),
+    ...[...heldoutByIteration(metrics)].map(([iteration, h]) => point(iteration, seen.get(iteration) ?? iteration, h)),
+  ];
+}
+
+/**
+ * A round's row of the per-iteration table, from what the store holds: what the loop's `iteration` event
+ * carries, and what the workbench rebuilds for runs another process executes. Samples seen come from the
+ * `samples_seen` metric when the loop recorded it; otherwise accepted samples are counted as trained.
+ */
+export function summarizeIteration(store: Store, runId: string, iteration: IterationRecord): IterationSummary {
+  const metrics = listMetrics(store, { runId, iteration: iteration.index });
+  const seenSoFar = overallMetric(metrics, SAMPLES_SEEN_METRIC).get(iteration.index);
+  const trained = overallMetric(metrics, TRAINED_SAMPLES_METRIC).get(iteration.index) ?? iteration.counts.accepted;
+  let samplesSeen = seenSoFar;
+  if (samplesSeen === undefined) {
+    const earlier = listIterations(store, runId).filter((i) => i.index < iteration.index);
+    samplesSeen = earlier.reduce((n, i) => n + i.counts.accepted, 0) + trained;
+  }
+  const loss = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, iteration.index) as { mean: number | null };
+  const heldout = heldoutByIteration(metrics).get(iteration.index) ?? null;
+  const ms = iteration.startedAt !== null && iteration.finishedAt !== null ? iteration.finishedAt - iteration.startedAt : 0;
+  return { iteration: iteration.index, counts: iteration.counts, trainedSamples: trained, samplesSeen, meanLoss: loss.mean, heldout, ms };
+}
