@@ -174,10 +174,18 @@ export const gradRules: Record<string, GradRule> = {
   Gather: (g, n, d) => {
     const [data, indices] = [input(n, 0), input(n, 1)];
     if (intAttr(n, 'axis') !== 0) throw new Error(`${n.name}: only axis-0 Gather is differentiable`);
+    // The gradient of a row lookup sums the rows' gradients into the table. ScatterND(reduction=add) does that
+    // but races on onnxruntime's CPU threads when an index repeats (updates were measured lost), so training
+    // would not be reproducible. A one-hot matrix product computes the same sum, each output element by one
+    // thread in a fixed order: [V, rows] · [rows, rest] → [V, rest].
     const rows = indices.size;
-    const idx = g.reshape(indices.dtype === 'int64' ? indices : g.cast(indices, 'int64'), [rows, 1]);
-    const updates = g.reshape(dy0(d), [rows, ...data.shape.slice(1)]);
-    return [g.scatterNDAdd(g.zeros(data.shape), idx, updates), undefined];
+    const vocab = data.shape[0]!;
+    const rest = data.shape.slice(1).reduce((a, b) => a * b, 1);
+    const idx = g.reshape(indices.dtype === 'int64' ? indices : g.cast(indices, 'int64'), [1, rows]);
+    const ids = g.constant(Array.from({ length: vocab }, (_, i) => i), [vocab, 1], 'int64', 'row_ids');
+    const oneHot = g.cast(g.equal(ids, idx), 'float32');
+    const updates = g.reshape(dy0(d), [rows, rest]);
+    return [g.reshape(g.matMul(oneHot, updates), data.shape), undefined];
   },
   GatherElements: (g, n, d) => {
     const [data, indices] = [input(n, 0), input(n, 1)];

@@ -589,14 +589,6 @@ export class Graph {
     return this.one('GatherElements', [data, indices], data.dtype, indices.shape, { attrs: { axis: attr.int(ax) }, label });
   }
 
-  /** data with `updates` added at the rows named by `indices` ([N, 1]); repeated rows accumulate. */
-  scatterNDAdd(data: Tensor, indices: Tensor, updates: Tensor, label?: string): Tensor {
-    return this.one('ScatterND', [data, indices, updates], data.dtype, data.shape, {
-      attrs: { reduction: attr.string('add') },
-      label,
-    });
-  }
-
   scatterElementsAdd(data: Tensor, indices: Tensor, updates: Tensor, axis: number, label?: string): Tensor {
     return this.one('ScatterElements', [data, indices, updates], data.dtype, data.shape, {
       attrs: { axis: attr.int(normAxis(axis, data.rank)), reduction: attr.string('add') },
