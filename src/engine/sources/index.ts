@@ -1,10 +1,21 @@
 /**
  * Source specs as users type them: `synthetic:N`, `vsibench:<meta_info.json>`, `scannet:<scan dir>`,
  * `arkitscenes:<scene dir>`, `ply:<file.ply>`. One place maps them to importers, for the CLI and the UI.
+ *
+ * Built-in target domain (VSI-Bench val meta_info shipped in `resources/vsibench/`, see its README):
+ * `vsibench:builtin` (ScanNet + ARKitScenes), `vsibench:builtin-scannet`, `vsibench:builtin-arkitscenes`.
+ * These names win over a file of the same name in the working folder; write `vsibench:./builtin` for that.
+ *
+ * Any spec may end in `?part=train|reference|heldout` to keep only the scenes of that part of the fixed,
+ * id-hashed partition (sources/parts.ts), e.g. `vsibench:builtin?part=heldout`, `synthetic:48?part=train`.
+ * Only a trailing `?part=<word>` is the suffix; any other `?` stays part of the path.
  */
 import { InputError } from '../../shared/errors.js';
 import type { Scene } from '../../shared/scene.js';
+import { resourceFile } from '../resources.js';
 import { importArkitScene } from './arkitscenes.js';
+import { SCENE_PARTS, isScenePart, partOfScene } from './parts.js';
+import type { ScenePart } from './parts.js';
 import { importPlyScene } from './plyScene.js';
 import { importScanNetScene } from './scannet.js';
 import { generateSyntheticScenes } from './synthetic.js';
@@ -15,14 +26,36 @@ export type SourceSpecKind = (typeof SOURCE_KINDS)[number];
 
 export interface SourceSpec {
   kind: SourceSpecKind;
-  /** Count for synthetic, path for the others. */
+  /** Count for synthetic, path (or a built-in name for vsibench) for the others. */
   arg: string;
+  /** Keep only the scenes of this part of the fixed partition (`?part=` suffix); absent: all scenes. */
+  part?: ScenePart;
 }
 
+/** Built-in `vsibench:` names → meta_info files under resources/vsibench/. */
+export const BUILTIN_VSIBENCH: Readonly<Record<string, readonly string[]>> = {
+  builtin: ['scannet_meta_info_val.json', 'arkitscenes_meta_info_val.json'],
+  'builtin-scannet': ['scannet_meta_info_val.json'],
+  'builtin-arkitscenes': ['arkitscenes_meta_info_val.json'],
+};
+
+const PART_SUFFIX = /\?part=([A-Za-z0-9_-]*)$/;
+
 export function parseSourceSpec(spec: string): SourceSpec {
-  const i = spec.indexOf(':');
-  const kind = (i < 0 ? spec : spec.slice(0, i)) as SourceSpecKind;
-  const arg = i < 0 ? '' : spec.slice(i + 1);
+  let base = spec;
+  let part: ScenePart | undefined;
+  const m = PART_SUFFIX.exec(spec);
+  if (m) {
+    const word = m[1]!;
+    if (!isScenePart(word)) {
+      throw new InputError({ field: 'source', message: `"${spec}": unknown part "${word}", expected ?part= one of ${SCENE_PARTS.join(', ')}` });
+    }
+    part = word;
+    base = spec.slice(0, m.index);
+  }
+  const i = base.indexOf(':');
+  const kind = (i < 0 ? base : base.slice(0, i)) as SourceSpecKind;
+  const arg = i < 0 ? '' : base.slice(i + 1);
   if (!SOURCE_KINDS.includes(kind)) {
     throw new InputError({ field: 'source', message: `unknown source "${spec}": expected one of ${SOURCE_KINDS.map((k) => `${k}:…`).join(', ')}` });
   }
@@ -30,7 +63,12 @@ export function parseSourceSpec(spec: string): SourceSpec {
   if (kind === 'synthetic' && !(Number.isInteger(Number(arg)) && Number(arg) > 0)) {
     throw new InputError({ field: 'source', message: `"${spec}": expected a positive whole number of scenes` });
   }
-  return { kind, arg };
+  return part ? { kind, arg, part } : { kind, arg };
+}
+
+/** The spec as a user would type it (inverse of parseSourceSpec). */
+export function formatSourceSpec(s: SourceSpec): string {
+  return `${s.kind}:${s.arg}${s.part ? `?part=${s.part}` : ''}`;
 }
 
 export interface LoadOptions {
@@ -39,15 +77,17 @@ export interface LoadOptions {
   frames?: number;
 }
 
-/** Reads every scene of a source, validated; throws InputError naming the file and field on bad input. */
-export function loadScenes(spec: SourceSpec | string, options: LoadOptions = {}): Scene[] {
-  const s = typeof spec === 'string' ? parseSourceSpec(spec) : spec;
+function loadAll(s: SourceSpec, options: LoadOptions): Scene[] {
   const seed = options.seed ?? 0;
+  const frames = options.frames !== undefined ? { frames: options.frames } : {};
   switch (s.kind) {
     case 'synthetic':
-      return generateSyntheticScenes(Number(s.arg), seed, options.frames !== undefined ? { frames: options.frames } : {});
-    case 'vsibench':
-      return importVsiMetaInfo(s.arg, { seed, ...(options.frames !== undefined ? { frames: options.frames } : {}) }).scenes;
+      return generateSyntheticScenes(Number(s.arg), seed, frames);
+    case 'vsibench': {
+      const builtin = Object.hasOwn(BUILTIN_VSIBENCH, s.arg) ? BUILTIN_VSIBENCH[s.arg]! : undefined;
+      const files = builtin ? builtin.map((f) => resourceFile('vsibench', f)) : [s.arg];
+      return files.flatMap((f) => importVsiMetaInfo(f, { seed, ...frames }).scenes);
+    }
     case 'scannet':
       return [importScanNetScene(s.arg, { seed })];
     case 'arkitscenes':
@@ -55,4 +95,16 @@ export function loadScenes(spec: SourceSpec | string, options: LoadOptions = {})
     case 'ply':
       return [importPlyScene(s.arg, { seed })];
   }
+}
+
+/** Reads every scene of a source (of its part, if given), validated; throws InputError naming the file and field on bad input. */
+export function loadScenes(spec: SourceSpec | string, options: LoadOptions = {}): Scene[] {
+  const s = typeof spec === 'string' ? parseSourceSpec(spec) : spec;
+  const all = loadAll(s, options);
+  if (!s.part) return all;
+  const kept = all.filter((scene) => partOfScene(scene.id) === s.part);
+  if (kept.length === 0) {
+    throw new InputError({ field: 'source', message: `"${formatSourceSpec(s)}": none of its ${all.length} scenes falls in part ${s.part}` });
+  }
+  return kept;
 }
