@@ -15,12 +15,22 @@ export const LOOP_MODES: readonly LoopMode[] = ['closed-loop', 'no-feedback', 's
 
 export type ModelPreset = 'default' | 'large' | 'tiny';
 
+export type LoopSelection = 'frontier-first' | 'all-but-easy' | 'top-score';
+export const LOOP_SELECTIONS: readonly LoopSelection[] = ['frontier-first', 'all-but-easy', 'top-score'];
+/** Strategies whose per-sample score ranks the questions a round trains on. */
+export const SCORE_STRATEGIES: readonly string[] = ['learnability', 'reducible-loss'];
+
 export interface LoopConfig {
   name: string;
   mode: LoopMode;
   /** Scene sources (`synthetic:N`, `vsibench:<file>`, `scannet:<dir>`, …), loaded and saved into the store. */
   scenes: string[];
-  /** Share of scenes held out for evaluation (disjoint from training; the split is recorded). */
+  /**
+   * Sources of the held-out scenes. Empty: `heldoutFraction` of `scenes` is held out (seeded by dataSeed).
+   * Otherwise every scene of `scenes` trains and these are held out (a scene in both is refused).
+   */
+  heldoutScenes: string[];
+  /** Share of scenes held out for evaluation when `heldoutScenes` is empty (the split is recorded). */
   heldoutFraction: number;
   /** Rounds T. */
   iterations: number;
@@ -36,14 +46,30 @@ export interface LoopConfig {
   candidates: number;
   /** Accepted samples trained on per round at most (0: all accepted of the round). */
   acceptPerRound: number;
-  /** Controller strategy for closed-loop mode (`reference`, `target-band`, `bandit`). */
+  /**
+   * The closed loop's selection rule, steering the generation mix (`reference`, `learnability`,
+   * `reducible-loss`, `target-band`, `bandit`). `learnability` and `reducible-loss` also rank the accepted
+   * questions a round trains on (selection `top-score`).
+   */
   strategy: string;
   /**
-   * Closed loop: what a round trains on among the accepted questions the solver does not find easy.
-   * `frontier-first`: frontier questions first, then hard ones to fill K × B (the loop's point: train where the
-   * solver is uncertain). `all-but-easy`: a uniform draw from both.
+   * Closed loop: what a round trains on among the accepted questions.
+   * `frontier-first`: frontier questions first, then hard ones to fill K × B, never easy ones (the reference
+   * rule). `all-but-easy`: a uniform draw from frontier and hard. `top-score`: the K × B questions the rule
+   * scores highest (learnability, reducible loss). Defaults to `top-score` for the score rules.
    */
-  selection: 'frontier-first' | 'all-but-easy';
+  selection: LoopSelection;
+  /**
+   * The irreducible-loss model for `reducible-loss`: a checkpoint trained once on a separate slice of the
+   * target domain (RHO-LOSS). 0: none (required by that rule).
+   */
+  referenceCheckpoint: number;
+  /**
+   * Label words a freshly initialised model's vocabulary knows beyond its scenes' labels: a base model made for
+   * a target domain knows that domain's category names, as a language model knows the words, without seeing
+   * its scenes.
+   */
+  extraLabels: string[];
   /** static mode: accepted QA in the fixed set. */
   staticSamples: number;
   /** Held-out benchmark: questions per family (fixed, seeded, stored once per scene set). */
@@ -79,6 +105,12 @@ export interface FamilyScoreRow {
 export interface HeldoutScore {
   overall: number;
   families: FamilyScoreRow[];
+  /**
+   * 95% bootstrap interval of `overall` over the benchmark's questions (resampled within each family): how
+   * much of a difference between two scores the benchmark's size can resolve. Absent for runs scored before
+   * intervals were recorded.
+   */
+  interval?: { lo: number; hi: number };
 }
 
 /** A round's outcome as the per-iteration table shows it. */

@@ -63,4 +63,6 @@ export interface Mix {
 export interface ConfidenceSample extends MixKey {
   confidence: number;
   correct?: boolean;
+  /** A selection rule's per-sample score (p̂(1 − p̂), reducible loss); strategies that rank by it average it per cell. */
+  score?: number;
 }

@@ -177,9 +177,17 @@ export interface NewSolverOutput {
   /** `bucketOf(confidence)` (proposer.ts) with the run's thresholds. */
   bucket: Bucket;
   answerTokenProbs: number[];
+  /** p̂: the expected benchmark score of an answer drawn from the solver; null where not computed (older runs). */
+  pCorrect?: number | null;
+  /** Teacher-forced loss −log P(ground-truth answer class); null where not computed. */
+  loss?: number | null;
+  /** The irreducible-loss (reference) model's loss on the same question; null unless the rule is reducible-loss. */
+  referenceLoss?: number | null;
+  /** The score the run's selection rule gave the question (higher = trained on first); null for rules without one. */
+  selectionScore?: number | null;
 }
 
-export interface SolverOutputRecord extends NewSolverOutput {
+export interface SolverOutputRecord extends Required<NewSolverOutput> {
   id: number;
   runId: string;
   createdAt: number;

@@ -32,6 +32,7 @@ export const DEFAULT_CONFIG: LoopConfig = {
   name: 'closed loop',
   mode: 'closed-loop',
   scenes: ['synthetic:8'],
+  heldoutScenes: [],
   heldoutFraction: 0.25,
   iterations: 4,
   steps: 200,
@@ -43,6 +44,8 @@ export const DEFAULT_CONFIG: LoopConfig = {
   acceptPerRound: 0,
   strategy: 'reference',
   selection: 'frontier-first',
+  referenceCheckpoint: 0,
+  extraLabels: [],
   staticSamples: 1000,
   benchmarkPerFamily: 20,
   model: 'default',
@@ -303,6 +306,10 @@ export class FakeApi implements WorkbenchApi {
           confidence: confidence!,
           bucket: bucketOf(confidence!),
           answerTokenProbs: [confidence!],
+          pCorrect: confidence!,
+          loss: -Math.log(confidence!),
+          referenceLoss: null,
+          selectionScore: null,
           createdAt: createdAt + k,
         });
       }

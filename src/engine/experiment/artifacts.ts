@@ -1,13 +1,25 @@
 /**
- * What an experiment leaves behind: the raw runs (JSON), the learning curves as data (CSV) and as plots
- * (SVG and PNG, overall and per family), and a Markdown report with the summary and per-family tables —
- * the report is what the README quotes.
+ * What an experiment leaves behind: the raw runs (JSON), the learning curves as data (CSV) and as plots (SVG
+ * and PNG, overall and per family), the generation mix per family over rounds for each closed-loop arm, and a
+ * Markdown report with the protocol, the summary and per-family tables and the verdicts — the report is what
+ * the README quotes.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Rgb } from '../report/chart.js';
 import { learningCurvePng, learningCurveSvg, type CurveSeries } from '../report/plot.js';
 import { type Column, formatTable } from '../report/table.js';
-import { type ArmRun, type ArmSummary, type TargetVerdict, judgeTarget, summarizeArms } from './experiment.js';
+import {
+  type ArmRun,
+  type ArmSummary,
+  type ExperimentResult,
+  type TargetVerdict,
+  judgeTarget,
+  meanMix,
+  summarizeArms,
+  winningRule,
+} from './experiment.js';
+import { formatDifference, formatMeanInterval } from './statistics.js';
 
 function writeAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -32,78 +44,133 @@ export function curveSeries(runs: readonly ArmRun[], family?: string): CurveSeri
   }));
 }
 
+/** One series per family: its mean share of the generation mix per round (x = round). */
+export function mixSeries(runs: readonly ArmRun[], arm: string): CurveSeries[] {
+  const mix = meanMix(runs, arm);
+  const families = [...new Set(mix.flatMap((m) => Object.keys(m)))].sort();
+  return families.map((f) => ({ name: f, runs: [{ seed: 0, points: mix.map((m, k) => ({ x: k, y: m[f] ?? 0 })) }] }));
+}
+
+/** Twelve distinguishable colours for the families (Okabe–Ito first, then Tol's muted set). */
+const FAMILY_COLORS: readonly Rgb[] = [
+  [0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167], [230, 159, 0], [86, 180, 233], [0, 0, 0],
+  [136, 34, 85], [68, 170, 153], [153, 153, 51], [102, 17, 0], [136, 204, 238],
+];
+
 export function summaryTable(summaries: readonly ArmSummary[], style: 'plain' | 'markdown'): string {
   const columns: Column[] = [
     { header: 'arm' },
-    { header: 'seeds' },
-    { header: 'held-out overall (mean ± std)' , align: 'right' },
-    { header: 'min – max', align: 'right' },
-    { header: 'samples used' },
+    { header: 'seeds', align: 'right' },
+    { header: 'held-out overall (mean ± 95% CI)', align: 'right' },
+    { header: 'gain over base', align: 'right' },
+    { header: 'vs no feedback (paired, 95% CI)', align: 'right' },
+    { header: 'samples used', align: 'right' },
     { header: 'wall time / run', align: 'right' },
   ];
-  const rows = summaries.map((s) => [s.arm, s.seeds, `${pct(s.mean)} ± ${pct(s.std)}`, `${pct(s.min)} – ${pct(s.max)}`, s.samplesUsed, `${(s.wallMs / 1000).toFixed(0)} s`]);
+  const rows = summaries.map((s) => [
+    s.arm,
+    s.seeds,
+    formatMeanInterval(s.score, 100),
+    formatMeanInterval(s.gain, 100),
+    s.vsNoFeedback ? formatDifference(s.vsNoFeedback, 100) : '—',
+    s.samplesUsed,
+    `${(s.wallMs / 1000).toFixed(0)} s`,
+  ]);
   return formatTable(columns, rows, { style });
 }
 
-export function familyTable(summaries: readonly ArmSummary[], style: 'plain' | 'markdown'): string {
+export function familyTable(summaries: readonly ArmSummary[], base: Record<string, number> | undefined, style: 'plain' | 'markdown'): string {
   const families = [...new Set(summaries.flatMap((s) => Object.keys(s.families)))].sort();
-  const columns: Column[] = [{ header: 'family' }, ...summaries.map((s) => ({ header: s.arm, align: 'right' as const }))];
-  const rows = families.map((f) => [f, ...summaries.map((s) => (s.families[f] ? `${pct(s.families[f].mean)} ± ${pct(s.families[f].std)}` : '—'))]);
+  const columns: Column[] = [{ header: 'family' }, ...(base ? [{ header: 'base', align: 'right' as const }] : []), ...summaries.map((s) => ({ header: s.arm, align: 'right' as const }))];
+  const rows = families.map((f) => [
+    f,
+    ...(base ? [base[f] !== undefined ? pct(base[f]) : '—'] : []),
+    ...summaries.map((s) => (s.families[f] ? formatMeanInterval(s.families[f], 100) : '—')),
+  ]);
   return formatTable(columns, rows, { style });
 }
 
 export interface ExperimentReport {
   summaries: ArmSummary[];
-  verdict: TargetVerdict | undefined;
+  verdicts: TargetVerdict[];
+  winner: ArmSummary | undefined;
   markdown: string;
   files: string[];
 }
 
-export function writeExperiment(outDir: string, runs: readonly ArmRun[], meta: Record<string, unknown>): ExperimentReport {
+/** The base model's score on the experiment's held-out benchmark: every arm's starting point (all equal). */
+export function baseOnTarget(runs: readonly ArmRun[]): { overall: number; families: Record<string, number> } | undefined {
+  const first = runs.find((r) => r.status === 'completed' && r.curve.length > 0 && r.curve[0]!.samplesSeen === 0);
+  return first ? { overall: first.curve[0]!.overall, families: first.curve[0]!.families } : undefined;
+}
+
+export function writeExperiment(outDir: string, result: ExperimentResult): ExperimentReport {
+  const { runs, protocol } = result;
   mkdirSync(outDir, { recursive: true });
-  const summaries = summarizeArms(runs);
-  const verdict = judgeTarget(summaries);
-  const equalCompute = judgeTarget(summaries, 'closed loop, 10× steps');
+  const base = baseOnTarget(runs);
+  const summaries = summarizeArms(runs, base?.overall ?? Number.NaN);
+  const closedArms = summaries.map((s) => s.arm).filter((a) => a.startsWith('closed loop · '));
+  const verdicts = closedArms.map((a) => judgeTarget(runs, summaries, a)).filter((v): v is TargetVerdict => v !== undefined);
+  const winner = winningRule(summaries);
   const files: string[] = [];
   const put = (name: string, data: string | Uint8Array) => {
     writeAtomic(join(outDir, name), data);
     files.push(join(outDir, name));
   };
-  put('experiment.json', `${JSON.stringify({ meta, summaries, verdict, equalCompute, runs }, null, 2)}\n`);
+  put('experiment.json', `${JSON.stringify({ ...result, baseOnTarget: base, summaries, verdicts, winner: winner?.arm ?? null }, null, 2)}\n`);
   const csv = ['arm,seed,run_id,samples_seen,overall,family,score'];
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   for (const r of runs) {
     for (const p of r.curve) {
-      csv.push(`${JSON.stringify(r.arm)},${r.seed},${r.runId},${p.samplesSeen},${p.overall},,`);
-      for (const [f, v] of Object.entries(p.families)) csv.push(`${JSON.stringify(r.arm)},${r.seed},${r.runId},${p.samplesSeen},${p.overall},${f},${v}`);
+      csv.push(`${q(r.arm)},${r.seed},${r.runId},${p.samplesSeen},${p.overall},,`);
+      for (const [f, v] of Object.entries(p.families)) csv.push(`${q(r.arm)},${r.seed},${r.runId},${p.samplesSeen},${p.overall},${f},${v}`);
     }
   }
   put('curves.csv', `${csv.join('\n')}\n`);
   const seeds = [...new Set(runs.map((r) => r.seed))].length;
-  const options = { title: `Held-out score, ${seeds} seed${seeds === 1 ? '' : 's'}`, band: 'minmax' as const, width: 1100, height: 560 };
+  const options = { title: `Held-out score from the base, ${seeds} seed${seeds === 1 ? '' : 's'}`, band: 'minmax' as const, width: 1100, height: 560 };
   const overall = curveSeries(runs);
   put('curves.svg', learningCurveSvg(overall, options));
   put('curves.png', learningCurvePng(overall, options));
   const families = [...new Set(runs.flatMap((r) => r.curve.flatMap((p) => Object.keys(p.families))))].sort();
   mkdirSync(join(outDir, 'families'), { recursive: true });
-  for (const f of families) put(join('families', `${f}.svg`), learningCurveSvg(curveSeries(runs, f), { ...options, title: f, width: 640, height: 400 }));
+  for (const f of families) put(join('families', `${f}.svg`), learningCurveSvg(curveSeries(runs, f), { ...options, title: f, width: 1000, height: 520 }));
+  const mixFiles: string[] = [];
+  for (const arm of [...closedArms, 'no feedback']) {
+    const series = mixSeries(runs, arm);
+    if (series.length === 0) continue;
+    const slug = arm.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    const mixOptions = { title: `Generation mix per family, ${arm} (mean over seeds)`, xLabel: 'round', yLabel: 'share of the mix', band: 'none' as const, width: 1100, height: 560, colors: FAMILY_COLORS };
+    put(`mix-${slug}.svg`, learningCurveSvg(series, mixOptions));
+    put(`mix-${slug}.png`, learningCurvePng(series, mixOptions));
+    mixFiles.push(`mix-${slug}.png`);
+  }
 
+  const t = protocol.target;
   const markdown = [
-    `## Data-efficiency experiment`,
+    `## Data-efficiency experiment (${protocol.preset} preset)`,
     '',
-    `Settings: ${Object.entries(meta)
-      .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-      .join('; ')}.`,
+    `Protocol: base model pretrained on \`${(protocol.base.scenes ?? []).join(' ')}\` (${result.scenes.base} scenes; no feedback, ${protocol.base.iterations} × ${protocol.base.steps} steps × ${protocol.base.batch}); ` +
+      `target training scenes \`${(t.scenes ?? []).join(' ')}\` (${result.scenes.train}), held-out \`${(t.heldoutScenes ?? []).join(' ')}\` (${result.scenes.heldout})` +
+      (result.reference ? `, irreducible-loss model on \`${(protocol.reference.scenes ?? []).join(' ')}\` (${result.scenes.reference})` : '') +
+      `; all four sets disjoint (asserted). Every arm starts from the base: T = ${t.iterations}, K = ${t.steps}, B = ${t.batch}, ${t.candidates} candidates a round, lr ${t.lr}; seeds ${protocol.seeds.join(', ')}.`,
+    '',
+    base ? `Base model on the held-out benchmark: **${pct(base.overall)}**.` : '',
     '',
     summaryTable(summaries, 'markdown'),
     '',
-    verdict ? `**${verdict.sentence}.**${verdict.shortFamilies.length > 0 && !verdict.met ? ` Families short of static ×10: ${verdict.shortFamilies.map((f) => `${f.family} (${pct(f.closedLoop)} vs ${pct(f.staticX10)})`).join(', ')}.` : ''}` : '',
-    equalCompute ? `\nAt equal compute (static ×10's steps on a tenth of its samples): **${equalCompute.sentence}.**` : '',
+    ...verdicts.map((v) => `- **${v.sentence}.**`),
     '',
-    'Held-out score per family (accuracy % for choice families, MRA % for numeric ones; mean ± std over seeds):',
+    winner
+      ? `**Rule that beats no feedback beyond the noise: ${winner.arm}** (${formatDifference(winner.vsNoFeedback!, 100)}).`
+      : '**No rule beats no feedback beyond the noise** (every paired 95% interval includes zero or lies below it).',
     '',
-    familyTable(summaries, 'markdown'),
+    'Held-out score per family (accuracy % for choice families, MRA % for numeric ones; mean ± 95% CI over seeds):',
     '',
+    familyTable(summaries, base?.families, 'markdown'),
+    '',
+    ...(mixFiles.length > 0 ? ['Generation mix per family over rounds:', '', ...mixFiles.map((f) => `![${f}](${f})`), ''] : []),
   ].join('\n');
   put('report.md', markdown);
-  return { summaries, verdict, markdown, files };
+  return { summaries, verdicts, winner, markdown, files };
 }

@@ -8,12 +8,14 @@ import { FAMILIES } from '../../shared/proposer.js';
 import { createRng, hashSeed } from '../../shared/random.js';
 import type { BenchmarkQuestionRecord, NewBenchmarkQuestion } from '../../shared/records.js';
 import type { FamilyScoreRow, HeldoutScore } from '../../shared/loop.js';
+import { bootstrapOverall } from '../eval/bootstrap.js';
 import { aggregateScores, scorePrediction } from '../eval/vsiScore.js';
 import { FAMILY_SPECS } from '../proposer/families/index.js';
 import { runProposalRound } from '../proposer/pipeline.js';
 import type { PreparedScene } from '../proposer/prepare.js';
 import { uniformRequests } from '../proposer/requests.js';
 import type { ProgramRunner } from '../proposer/runner.js';
+import type { SolverSample } from '../solver/features.js';
 import type { Solver } from '../solver/solver.js';
 import type { Store } from '../store/index.js';
 import { createBenchmarkSet, insertBenchmarkQuestions, listBenchmarkQuestions, listBenchmarkSets } from '../store/index.js';
@@ -93,13 +95,20 @@ export interface BenchmarkResult {
   predictions: { questionId: number; prediction: string | number; confidence: number; score: number }[];
 }
 
+/** One sample list per benchmark question list, so the solver's encoding cache serves every round's evaluation. */
+const benchmarkSamples = new WeakMap<readonly BenchmarkQuestionRecord[], SolverSample[]>();
+
 export async function evaluateOnBenchmark(solver: Solver, questions: readonly BenchmarkQuestionRecord[], observations: Observations): Promise<BenchmarkResult> {
-  const predictions = await solver.predict(questions.map((q) => sampleOfRecord(q, observations)));
+  let samples = benchmarkSamples.get(questions);
+  if (!samples) benchmarkSamples.set(questions, (samples = questions.map((q) => sampleOfRecord(q, observations))));
+  const predictions = await solver.predict(samples);
   const rows = questions.map((q, i) => ({ family: q.family, score: scorePrediction(q.family, predictions[i]!.prediction, q.answer) }));
   const agg = aggregateScores(rows);
   const families: FamilyScoreRow[] = agg.families.map((f) => ({ family: f.family, score: f.score, n: f.n }));
+  // Fixed seed: the interval is a property of the benchmark and the predictions, not of the run.
+  const ci = rows.length > 0 ? bootstrapOverall(rows, { seed: 0 }) : undefined;
   return {
-    score: { overall: agg.overall, families },
+    score: { overall: agg.overall, families, ...(ci ? { interval: { lo: ci.lo, hi: ci.hi } } : {}) },
     predictions: questions.map((q, i) => ({ questionId: q.id, prediction: predictions[i]!.prediction, confidence: predictions[i]!.confidence, score: rows[i]!.score })),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig, LoopConfigInput, ModelPreset } from '../../shared/loop.js';
-import { LOOP_MODES } from '../../shared/loop.js';
+import { LOOP_MODES, LOOP_SELECTIONS, SCORE_STRATEGIES } from '../../shared/loop.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { parseSourceSpec } from '../sources/index.js';
 import type { SolverConfigInput } from '../solver/solver.js';
@@ -15,6 +15,7 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   name: 'closed loop',
   mode: 'closed-loop',
   scenes: ['synthetic:48'],
+  heldoutScenes: [],
   heldoutFraction: 0.25,
   iterations: 4,
   steps: 100,
@@ -26,6 +27,8 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   acceptPerRound: 0,
   strategy: 'reference',
   selection: 'frontier-first',
+  referenceCheckpoint: 0,
+  extraLabels: [],
   staticSamples: 25_600,
   benchmarkPerFamily: 40,
   model: 'default',
@@ -68,18 +71,28 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
     ...input,
     thresholds: { ...DEFAULT_LOOP_CONFIG.thresholds, ...(input.thresholds ?? {}) },
     scenes: [...(input.scenes ?? DEFAULT_LOOP_CONFIG.scenes)],
+    heldoutScenes: [...(input.heldoutScenes ?? DEFAULT_LOOP_CONFIG.heldoutScenes)],
+    extraLabels: [...(input.extraLabels ?? DEFAULT_LOOP_CONFIG.extraLabels)],
   };
+  // A score rule ranks what is trained on by its own score unless the user says otherwise.
+  if (input.selection === undefined && SCORE_STRATEGIES.includes(c.strategy)) c.selection = 'top-score';
   if (typeof c.name !== 'string' || c.name.trim() === '' || c.name.length > 200) throw problem('name', 'expected a non-empty name of at most 200 characters');
   if (!LOOP_MODES.includes(c.mode)) throw problem('mode', `expected one of ${LOOP_MODES.join(', ')}, found ${JSON.stringify(c.mode)}`);
   if (!Array.isArray(c.scenes) || c.scenes.length === 0) throw problem('scenes', 'expected at least one scene source, e.g. synthetic:48');
-  c.scenes.forEach((s, i) => {
-    if (typeof s !== 'string') throw problem(`scenes[${i}]`, `expected a source string, found ${JSON.stringify(s)}`);
-    try {
-      parseSourceSpec(s);
-    } catch (e) {
-      throw problem(`scenes[${i}]`, (e as Error).message);
-    }
-  });
+  if (!Array.isArray(c.heldoutScenes)) throw problem('heldoutScenes', 'expected a list of scene sources (empty: hold out heldoutFraction of scenes)');
+  for (const field of ['scenes', 'heldoutScenes'] as const) {
+    c[field].forEach((s, i) => {
+      if (typeof s !== 'string') throw problem(`${field}[${i}]`, `expected a source string, found ${JSON.stringify(s)}`);
+      try {
+        parseSourceSpec(s);
+      } catch (e) {
+        throw problem(`${field}[${i}]`, (e as Error).message);
+      }
+    });
+  }
+  if (!Array.isArray(c.extraLabels) || c.extraLabels.some((l) => typeof l !== 'string' || l.trim() === '' || l.length > 100)) {
+    throw problem('extraLabels', 'expected a list of non-empty label words of at most 100 characters');
+  }
   if (typeof c.heldoutFraction !== 'number' || !(c.heldoutFraction > 0 && c.heldoutFraction < 1)) {
     throw problem('heldoutFraction', `expected a fraction strictly between 0 and 1, found ${JSON.stringify(c.heldoutFraction)}`);
   }
@@ -96,6 +109,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   int(c, 'seed', 0, 0xffffffff);
   int(c, 'dataSeed', 0, 0xffffffff);
   int(c, 'initCheckpoint', 0);
+  int(c, 'referenceCheckpoint', 0);
   if (typeof c.lr !== 'number' || !(c.lr > 0 && c.lr < 10)) throw problem('lr', `expected a learning rate in (0, 10), found ${JSON.stringify(c.lr)}`);
   const t = c.thresholds;
   if (typeof t.easy !== 'number' || typeof t.hard !== 'number' || !(t.hard >= 0 && t.hard < t.easy && t.easy <= 1)) {
@@ -104,8 +118,14 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (!(STRATEGY_NAMES as readonly string[]).includes(c.strategy)) {
     throw problem('strategy', `expected one of ${STRATEGY_NAMES.join(', ')}, found ${JSON.stringify(c.strategy)}`);
   }
-  if (c.selection !== 'frontier-first' && c.selection !== 'all-but-easy') {
-    throw problem('selection', `expected frontier-first or all-but-easy, found ${JSON.stringify(c.selection)}`);
+  if (!LOOP_SELECTIONS.includes(c.selection)) {
+    throw problem('selection', `expected one of ${LOOP_SELECTIONS.join(', ')}, found ${JSON.stringify(c.selection)}`);
+  }
+  if (c.mode === 'closed-loop' && c.selection === 'top-score' && !SCORE_STRATEGIES.includes(c.strategy)) {
+    throw problem('selection', `top-score ranks by a rule's per-sample score, which only ${SCORE_STRATEGIES.join(' and ')} give; strategy is ${c.strategy}`);
+  }
+  if (c.mode === 'closed-loop' && c.strategy === 'reducible-loss' && c.referenceCheckpoint === 0) {
+    throw problem('referenceCheckpoint', 'reducible-loss needs an irreducible-loss model: the id of a checkpoint trained on a separate slice of the target domain (npm run experiment makes one)');
   }
   if (!Object.hasOwn(MODEL_PRESETS, c.model)) throw problem('model', `expected one of ${Object.keys(MODEL_PRESETS).join(', ')}, found ${JSON.stringify(c.model)}`);
   if (c.executionProvider !== 'cpu' && c.executionProvider !== 'cuda') throw problem('executionProvider', `expected cpu or cuda, found ${JSON.stringify(c.executionProvider)}`);

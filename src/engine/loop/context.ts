@@ -47,6 +47,8 @@ export interface LoopContext {
   trainPrepared(): PreparedScene[];
   /** The solver holding the state after round `iteration` was trained (−1: freshly initialised). */
   solverAfter(iteration: number): Promise<Solver>;
+  /** The irreducible-loss model (config.referenceCheckpoint), loaded once: what RHO-LOSS compares the solver's loss with. */
+  referenceSolver(): Promise<Solver>;
   /** The solver's state came from training round `iteration` in this process (so no reload is needed). */
   solverTrained(iteration: number): void;
   checkpointIdAfter(iteration: number): number | null;
@@ -83,7 +85,8 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
   let solver: Solver | undefined;
   let solverIteration = Number.NaN;
   const providerNotes: string[] = [];
-  const labels = [...new Set([...scenes.values()].flatMap((s) => s.objects.map((o) => o.label)))].sort();
+  const labels = [...new Set([...[...scenes.values()].flatMap((s) => s.objects.map((o) => o.label)), ...config.extraLabels])].sort();
+  let reference: Solver | undefined;
   const runtime = {
     executionProvider: config.executionProvider,
     ...(config.threads > 0 ? { threads: config.threads } : {}),
@@ -132,6 +135,11 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
       setRunProvider(store, run.id, `onnxruntime/${solver.provider}${why}`);
       return solver;
     },
+    async referenceSolver() {
+      if (config.referenceCheckpoint === 0) throw new Error(`run ${run.id}: the reducible-loss rule needs config.referenceCheckpoint`);
+      reference ??= await Solver.fromCheckpoint(readCheckpoint(store, config.referenceCheckpoint), runtime);
+      return reference;
+    },
     solverTrained(iteration) {
       solverIteration = iteration;
     },
@@ -142,6 +150,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     async dispose() {
       runner.dispose();
       await solver?.dispose();
+      await reference?.dispose();
     },
   };
 

@@ -15,6 +15,8 @@ export const SCORE_METRIC = 'score';
 export const BASE_SCORE_METRIC = 'base_score';
 export const SAMPLES_SEEN_METRIC = 'samples_seen';
 export const TRAINED_SAMPLES_METRIC = 'trained_samples';
+/** Bounds of a score's 95% bootstrap interval: `<score metric>_ci_lo` / `_ci_hi`, family null. */
+export const intervalMetrics = (metric: string): { lo: string; hi: string } => ({ lo: `${metric}_ci_lo`, hi: `${metric}_ci_hi` });
 
 /** The benchmark set whose scores represent the run, or undefined before any evaluation. */
 export function headlineSet(metrics: readonly MetricRecord[]): string | undefined {
@@ -34,9 +36,16 @@ export function heldoutByIteration(metrics: readonly MetricRecord[], metric = SC
     list.push({ family: m.family, score: m.value, n: m.n });
     families.set(m.iteration, list);
   }
+  const names = intervalMetrics(metric);
+  const bound = (name: string): Map<number, number> =>
+    new Map(metrics.filter((m) => m.metric === name && m.family === null && m.benchmarkSetId === set).map((m) => [m.iteration, m.value]));
+  const lo = bound(names.lo);
+  const hi = bound(names.hi);
   for (const m of rows) {
     if (m.family !== null) continue;
-    out.set(m.iteration, { overall: m.value, families: families.get(m.iteration) ?? [] });
+    const l = lo.get(m.iteration);
+    const h = hi.get(m.iteration);
+    out.set(m.iteration, { overall: m.value, families: families.get(m.iteration) ?? [], ...(l !== undefined && h !== undefined ? { interval: { lo: l, hi: h } } : {}) });
   }
   return new Map([...out].sort((a, b) => a[0] - b[0]));
 }

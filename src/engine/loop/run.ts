@@ -6,7 +6,7 @@
  */
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
-import type { IterationRecord, JsonObject, LoopStage, RunRecord } from '../../shared/records.js';
+import type { IterationRecord, JsonObject, LoopStage, RunRecord, RunSceneEntry } from '../../shared/records.js';
 import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import { loadScenes } from '../sources/index.js';
@@ -32,38 +32,42 @@ export interface LoopHandle {
   done: Promise<RunRecord>;
 }
 
-/** Loads every source (validated) and returns the scenes; duplicate ids across sources are an error. */
-export function loadRunScenes(config: LoopConfig): Scene[] {
+/**
+ * Loads every source (validated) and returns the scenes with their split; duplicate ids across sources are an
+ * error, so a scene named both for training and for holding out is refused rather than silently leaked.
+ */
+export function loadRunScenes(config: LoopConfig): { scenes: Scene[]; split: RunSceneEntry[] } {
   const scenes: Scene[] = [];
   const seen = new Map<string, string>();
-  for (const spec of config.scenes) {
+  const heldout = new Set<string>();
+  const sources = [...config.scenes.map((spec) => ({ spec, field: 'config.scenes' })), ...config.heldoutScenes.map((spec) => ({ spec, field: 'config.heldoutScenes' }))];
+  sources.forEach(({ spec, field }, i) => {
     for (const s of loadScenes(spec, { seed: config.dataSeed })) {
       const first = seen.get(s.id);
-      if (first !== undefined) throw new InputError({ field: 'config.scenes', message: `scene ${s.id} comes from both ${first} and ${spec}` });
+      if (first !== undefined) throw new InputError({ field, message: `scene ${s.id} comes from both ${first} and ${spec}` });
       seen.set(s.id, spec);
       scenes.push(s);
+      if (i >= config.scenes.length) heldout.add(s.id);
     }
-  }
-  return scenes;
+  });
+  if (config.heldoutScenes.length === 0) return { scenes, split: splitScenes(scenes.map((s) => s.id), config.heldoutFraction, config.dataSeed) };
+  if (heldout.size === scenes.length) throw new InputError({ field: 'config.scenes', message: 'every scene is held out: name at least one training scene source' });
+  return { scenes, split: scenes.map((s) => ({ sceneId: s.id, split: heldout.has(s.id) ? 'heldout' : 'train' })) };
 }
 
 export async function startLoop(store: Store, input: LoopConfigInput, options: LoopOptions = {}): Promise<LoopHandle> {
   store.assertWritable('start a run');
   const config = resolveLoopConfig(input);
-  if (config.initCheckpoint > 0) {
+  for (const field of ['initCheckpoint', 'referenceCheckpoint'] as const) {
+    if (config[field] === 0) continue;
     try {
-      getCheckpoint(store, config.initCheckpoint);
+      getCheckpoint(store, config[field]);
     } catch (e) {
-      if (isStoreError(e) && e.code === 'not-found') throw new InputError({ field: 'config.initCheckpoint', message: `no checkpoint ${config.initCheckpoint} in ${store.dbPath}` });
+      if (isStoreError(e) && e.code === 'not-found') throw new InputError({ field: `config.${field}`, message: `no checkpoint ${config[field]} in ${store.dbPath}` });
       throw e;
     }
   }
-  const scenes = loadRunScenes(config);
-  const split = splitScenes(
-    scenes.map((s) => s.id),
-    config.heldoutFraction,
-    config.dataSeed,
-  );
+  const { scenes, split } = loadRunScenes(config);
   const run = store.db.transaction(() => {
     saveScenes(store, scenes);
     const r = createRun(store, {

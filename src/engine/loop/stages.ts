@@ -10,6 +10,7 @@
  *   train          → checkpoint, training stats, trained marks      stage 'train'
  *   evaluate       → held-out metrics                                stage 'evaluate', status completed
  */
+import type { HeldoutScore } from '../../shared/loop.js';
 import type { ConfidenceSample, Family, Mix } from '../../shared/proposer.js';
 import { bucketOf } from '../../shared/proposer.js';
 import { createRng, hashSeed } from '../../shared/random.js';
@@ -21,10 +22,12 @@ import { uniformRequests } from '../proposer/requests.js';
 import type { SolverSample } from '../solver/features.js';
 import {
   countTrained,
+  findStartMetrics,
   getControllerDecision,
   insertQaBatch,
   insertSolverOutputs,
   insertTrainingStats,
+  listSolverOutputs,
   markTrained,
   queryQa,
   recordControllerDecision,
@@ -35,8 +38,9 @@ import {
 import { evaluateOnBenchmark } from './benchmark.js';
 import { roundSampleCap } from './config.js';
 import { Cancelled, type LoopContext, uniformMix } from './context.js';
-import { BASE_SCORE_METRIC, SAMPLES_SEEN_METRIC, SCORE_METRIC, TRAINED_SAMPLES_METRIC } from './metrics.js';
+import { BASE_SCORE_METRIC, SAMPLES_SEEN_METRIC, SCORE_METRIC, TRAINED_SAMPLES_METRIC, intervalMetrics } from './metrics.js';
 import { sampleOfRecord, toNewQa } from './samples.js';
+import { selectionScore, topByScore } from './selection.js';
 
 /** Inference chunk: progress and cancellation are checked between chunks. */
 const ANSWER_CHUNK = 1024;
@@ -153,15 +157,23 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
   const questions = config.mode === 'static' ? staticSlice(ctx, k).slice(0, STATIC_SCORE_CAP) : questionsOf(ctx, k, 'accepted');
   const outputs: NewSolverOutput[] = [];
   const checkpointId = k > 0 ? ctx.checkpointIdAfter(k - 1) : null;
+  const usesReference = config.mode === 'closed-loop' && config.strategy === 'reducible-loss';
   const t0 = performance.now();
   for (let start = 0; start < questions.length; start += ANSWER_CHUNK) {
     ctx.checkCancelled('while the solver answers');
     const chunk = questions.slice(start, start + ANSWER_CHUNK);
-    const answers = await solver.answer(chunk.map((q) => sampleOfRecord(q, ctx.observations)));
+    const samples = chunk.map((q) => sampleOfRecord(q, ctx.observations));
+    const answers = await solver.answer(samples);
+    const reference = usesReference ? await (await ctx.referenceSolver()).answer(samples) : undefined;
     chunk.forEach((q, i) => {
       const a = answers[i]!;
       const confidence = Math.min(1, Math.max(0, a.answerConfidence));
+      const referenceLoss = reference ? reference[i]!.loss : Number.NaN;
       outputs.push({
+        pCorrect: a.pCorrect,
+        loss: a.loss,
+        referenceLoss,
+        selectionScore: selectionScore(config, { pCorrect: a.pCorrect, loss: a.loss, referenceLoss }),
         qaId: q.id,
         iteration: k,
         checkpointId,
@@ -176,12 +188,20 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
   }
   const counts = { easy: 0, frontier: 0, hard: 0 };
   for (const o of outputs) counts[o.bucket]++;
-  // Round 0 also scores the untrained model on the benchmark: the curve's starting point.
-  const base = k === 0 ? await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations) : undefined;
+  // Round 0 also scores the starting model on the benchmark: the curve's starting point. A model another run
+  // started from has been scored on this set already (deterministically): its figures are copied.
+  let baseRows: MetricRecord[] = [];
+  if (k === 0) {
+    const names = intervalMetrics(BASE_SCORE_METRIC);
+    const known = findStartMetrics(ctx.store, ctx.benchmark.setId, config.initCheckpoint, [BASE_SCORE_METRIC, names.lo, names.hi]);
+    baseRows = known.some((m) => m.metric === BASE_SCORE_METRIC && m.family === null)
+      ? known.map((m) => ({ ...m, runId: run.id }))
+      : scoreMetrics(ctx, 0, BASE_SCORE_METRIC, (await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations)).score);
+  }
   ctx.checkCancelled('before storing answers');
   ctx.store.db.transaction(() => {
     insertSolverOutputs(ctx.store, outputs);
-    if (base) recordMetrics(ctx.store, scoreMetrics(ctx, 0, BASE_SCORE_METRIC, base.score));
+    if (baseRows.length > 0) recordMetrics(ctx.store, baseRows);
     updateIteration(ctx.store, run.id, k, { stage: 'solve', counts });
   })();
   done(`${outputs.length} answered: ${counts.easy} easy, ${counts.frontier} frontier, ${counts.hard} hard`);
@@ -196,6 +216,7 @@ interface AnsweredRow {
   confidence: number;
   prediction: string;
   answer: string | number;
+  selection_score: number | null;
 }
 
 export function control(ctx: LoopContext, k: number): void {
@@ -208,7 +229,7 @@ export function control(ctx: LoopContext, k: number): void {
   }
   const rows = store
     .prepare(
-      `SELECT q.scene_id, q.family, q.bin, s.confidence, s.prediction, q.answer
+      `SELECT q.scene_id, q.family, q.bin, s.confidence, s.prediction, q.answer, s.selection_score
        FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
        WHERE s.run_id = ? AND s.iteration = ? AND q.iteration = ? ORDER BY s.id`,
     )
@@ -219,6 +240,7 @@ export function control(ctx: LoopContext, k: number): void {
     bin: r.bin,
     confidence: r.confidence,
     correct: scorePrediction(r.family, r.prediction, r.answer) >= 0.5,
+    ...(r.selection_score !== null ? { score: r.selection_score } : {}),
   }));
   const strategy = config.mode === 'closed-loop' ? createStrategy(config.strategy, { seed: hashSeed(config.seed, `controller@${k}`) }) : createStrategy('uniform');
   const decision = strategy.decide({ iteration: k, previous: mixFor(ctx, k), samples, cells: ctx.cells, thresholds: config.thresholds });
@@ -254,16 +276,21 @@ function mixShift(before: Mix, after: Mix): string {
 // ── train ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * What round k trains on. Closed loop: accepted questions the solver does not already find easy, frontier ones
- * first unless `selection` is all-but-easy. No feedback:
+ * What round k trains on. Closed loop: the K × B accepted questions its rule scores highest (`top-score`), or
+ * accepted questions the solver does not already find easy, frontier ones first unless `selection` is
+ * all-but-easy. No feedback:
  * every accepted question. Both capped at K × B in a seeded order. Static: the round's slice of the fixed set.
  */
 export function trainingSelection(ctx: LoopContext, k: number): QaRecord[] {
   const { config } = ctx;
   if (config.mode === 'static') return staticSlice(ctx, k);
   let pool = questionsOf(ctx, k, 'accepted');
-  if (config.mode === 'closed-loop') pool = pool.filter((q) => q.bucket !== 'easy');
   const cap = roundSampleCap(config);
+  if (config.mode === 'closed-loop' && config.selection === 'top-score') {
+    const scores = new Map(listSolverOutputs(ctx.store, { runId: ctx.run.id, iteration: k }).map((o) => [o.qaId, o.selectionScore]));
+    return topByScore(pool, (q) => scores.get(q.id) ?? null, cap, hashSeed(config.seed, `select@${k}`));
+  }
+  if (config.mode === 'closed-loop') pool = pool.filter((q) => q.bucket !== 'easy');
   if (pool.length <= cap) return pool;
   const rng = createRng(hashSeed(config.seed, `select@${k}`));
   if (config.mode === 'closed-loop' && config.selection === 'frontier-first') {
@@ -342,10 +369,20 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
 
 // ── evaluate ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-function scoreMetrics(ctx: LoopContext, k: number, metric: string, score: { overall: number; families: { family: string; score: number; n: number }[] }): MetricRecord[] {
+function scoreMetrics(ctx: LoopContext, k: number, metric: string, score: HeldoutScore): MetricRecord[] {
   const base = { runId: ctx.run.id, iteration: k, benchmarkSetId: ctx.benchmark.setId, metric };
   const n = score.families.reduce((a, f) => a + f.n, 0);
-  return [{ ...base, family: null, value: score.overall, n }, ...score.families.map((f) => ({ ...base, family: f.family, value: f.score, n: f.n }))];
+  const names = intervalMetrics(metric);
+  return [
+    { ...base, family: null, value: score.overall, n },
+    ...score.families.map((f) => ({ ...base, family: f.family, value: f.score, n: f.n })),
+    ...(score.interval
+      ? [
+          { ...base, metric: names.lo, family: null, value: score.interval.lo, n },
+          { ...base, metric: names.hi, family: null, value: score.interval.hi, n },
+        ]
+      : []),
+  ];
 }
 
 export async function evaluate(ctx: LoopContext, k: number): Promise<void> {

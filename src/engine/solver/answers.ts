@@ -221,3 +221,29 @@ export function geometricMeanConfidence(logProbs: ArrayLike<number>): number {
   for (let i = 0; i < logProbs.length; i++) s += logProbs[i]!;
   return Math.exp(s / logProbs.length);
 }
+
+/**
+ * p̂: the probability of answering right, as the benchmark scores "right" — the expected score of an answer
+ * drawn from the model's distribution over the question's valid classes. For a choice question it is
+ * P(ground-truth letter); for a count or a measurement it is Σ P(class)·score(class, truth), so a confident near
+ * miss on a distance earns most of its MRA instead of counting as wrong. The learnability rule ranks by
+ * p̂(1 − p̂); the scorer is passed in (the VSI-Bench one) so this module stays free of evaluation code.
+ */
+export function expectedScore(
+  q: AnswerQuestion,
+  logp: ArrayLike<number>,
+  truth: string | number,
+  score: (prediction: string | number, truth: string | number) => number,
+): number {
+  const r = validRange(q);
+  let total = 0;
+  let mass = 0;
+  for (let c = r.start; c < r.start + r.count; c++) {
+    const p = Math.exp(logp[c]!);
+    if (p < 1e-7) continue;
+    mass += p;
+    total += p * score(decodeAnswer(q, c), truth);
+  }
+  // The mask leaves ~0 mass outside the valid range; renormalising keeps p̂ a probability whatever the float noise.
+  return mass > 0 ? Math.min(1, Math.max(0, total / mass)) : 0;
+}

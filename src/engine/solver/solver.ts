@@ -14,8 +14,9 @@
  */
 import { InputError } from '../../shared/errors.js';
 import { createRng, hashSeed, type Rng } from '../../shared/random.js';
-import { ANSWER_CLASSES, LETTERS, answerConfidence, answerTokenProbs, decodeAnswer } from './answers.js';
-import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { scorePrediction } from '../eval/vsiScore.js';
+import { ANSWER_CLASSES, LETTERS, answerConfidence, answerTokenProbs, decodeAnswer, expectedScore } from './answers.js';
+import { CheckpointError, crc32, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, optionText, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
 import { type AdamWConfig, DEFAULT_ADAMW } from './onnx/optimizer.js';
@@ -122,6 +123,17 @@ export interface Prediction {
   /** Geometric mean of the predicted answer's token probabilities (one token: its probability). */
   confidence: number;
   answerClass: number;
+}
+
+/** One inference pass over a question: the solver's own answer and how it stands towards the ground truth. */
+export interface SolverAnswer extends Prediction {
+  /** Teacher-forced confidence: geometric mean of the ground-truth answer's token probabilities (NaN without one). */
+  answerConfidence: number;
+  answerTokenProbs: number[];
+  /** p̂: expected benchmark score of an answer drawn from the model (`expectedScore`); NaN without a ground truth. */
+  pCorrect: number;
+  /** −log P(ground-truth answer class): the per-sample loss RHO-LOSS compares with a reference model's. */
+  loss: number;
 }
 
 interface CheckpointHeader {
@@ -251,8 +263,27 @@ export class Solver {
     return new Map(Object.entries(this.pending!.params));
   }
 
+  /**
+   * Encoding a question and its detections costs as much as running the network on it, and the loop scores
+   * the same benchmark samples after every round: encodings are kept per sample object (weakly, so they go
+   * with the samples) under a key of everything encoding depends on.
+   */
+  private static encodings = new WeakMap<SolverSample, Map<string, EncodedSample>>();
+  private encodingKey: string | undefined;
+
   private encode(samples: readonly SolverSample[], answers: 'require' | 'optional' | 'ignore'): EncodedSample[] {
-    return samples.map((s, i) => encodeSample(s, this.vocabulary, this.config.model, i, { sigmaBins: this.config.sigmaBins, answers }));
+    this.encodingKey ??= String(crc32(new TextEncoder().encode(JSON.stringify([this.config.vocabulary, this.config.model, this.config.sigmaBins]))));
+    return samples.map((s, i) => {
+      // The index only names a sample in error messages, which are thrown, never cached.
+      const key = `${this.encodingKey}|${answers}`;
+      let byKey = Solver.encodings.get(s);
+      const hit = byKey?.get(key);
+      if (hit) return hit;
+      const e = encodeSample(s, this.vocabulary, this.config.model, i, { sigmaBins: this.config.sigmaBins, answers });
+      if (!byKey) Solver.encodings.set(s, (byKey = new Map()));
+      byKey.set(key, e);
+      return e;
+    });
   }
 
   async train(samples: readonly SolverSample[], options: TrainOptions): Promise<TrainResult> {
@@ -370,9 +401,9 @@ export class Solver {
    * One inference pass giving both the solver's own answer and the teacher-forced confidence of the ground
    * truth (NaN for a sample without one) — what the loop's solve stage records per candidate.
    */
-  async answer(samples: readonly SolverSample[]): Promise<(Prediction & { answerConfidence: number; answerTokenProbs: number[] })[]> {
+  async answer(samples: readonly SolverSample[]): Promise<SolverAnswer[]> {
     const encoded = this.encode(samples, 'optional');
-    const out: (Prediction & { answerConfidence: number; answerTokenProbs: number[] })[] = new Array(samples.length);
+    const out: SolverAnswer[] = new Array(samples.length);
     await this.infer(encoded, (i, logp, lp) => {
       const bias = encoded[i]!.bias;
       let best = -1;
@@ -385,6 +416,8 @@ export class Solver {
         answerClass: best,
         answerConfidence: hasAnswer ? answerConfidence(qa, lp) : Number.NaN,
         answerTokenProbs: hasAnswer ? answerTokenProbs(qa, logp, encoded[i]!.answer ?? best) : [],
+        pCorrect: hasAnswer ? expectedScore(qa, logp, qa.answer!, (p, t) => scorePrediction(qa.family, p, t)) : Number.NaN,
+        loss: hasAnswer ? -lp : Number.NaN,
       };
     });
     return out;

@@ -59,3 +59,27 @@ export function listMetrics(store: Store, filter: MetricFilter): MetricRecord[] 
     n: r.n,
   }));
 }
+
+/**
+ * Figures another run already recorded for the model it started from (`initCheckpoint`) on a benchmark set:
+ * every arm of an experiment starts from one base, and scoring that base again per run would only repeat a
+ * deterministic computation. Returns the rows of one such run (iteration 0), or [] when none has them.
+ */
+export function findStartMetrics(store: Store, benchmarkSetId: string, initCheckpoint: number, metrics: readonly string[]): MetricRecord[] {
+  if (initCheckpoint <= 0 || metrics.length === 0) return [];
+  const marks = metrics.map(() => '?').join(', ');
+  const donor = store
+    .prepare(
+      `SELECT m.run_id FROM metrics m JOIN runs r ON r.id = m.run_id
+       WHERE m.benchmark_set_id = ? AND m.iteration = 0 AND m.family IS NULL AND m.metric = ?
+         AND json_extract(r.config, '$.initCheckpoint') = ?
+       ORDER BY m.created_at, m.run_id LIMIT 1`,
+    )
+    .get(benchmarkSetId, metrics[0], initCheckpoint) as { run_id: string } | undefined;
+  if (!donor) return [];
+  return (
+    store
+      .prepare(`SELECT * FROM metrics WHERE run_id = ? AND iteration = 0 AND benchmark_set_id = ? AND metric IN (${marks}) ORDER BY family IS NOT NULL, family, metric`)
+      .all(donor.run_id, benchmarkSetId, ...metrics) as MetricRow[]
+  ).map((r) => ({ runId: r.run_id, iteration: r.iteration, benchmarkSetId: r.benchmark_set_id, family: r.family, metric: r.metric, value: r.value, n: r.n }));
+}

@@ -15,6 +15,10 @@ interface SolverOutputRow {
   confidence: number;
   bucket: Bucket;
   answer_token_probs: string;
+  p_correct: number | null;
+  loss: number | null;
+  reference_loss: number | null;
+  selection_score: number | null;
   created_at: number;
 }
 
@@ -29,21 +33,42 @@ function toRecord(r: SolverOutputRow): SolverOutputRecord {
     confidence: r.confidence,
     bucket: r.bucket,
     answerTokenProbs: fromJson<number[]>(r.answer_token_probs, `solver output ${r.id} answer_token_probs`),
+    pCorrect: r.p_correct,
+    loss: r.loss,
+    referenceLoss: r.reference_loss,
+    selectionScore: r.selection_score,
     createdAt: r.created_at,
   };
 }
+
+// SQLite stores NaN as NULL anyway; saying so keeps the record's `number | null` honest on the way back.
+const finiteOrNull = (x: number | null | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 /** Inserts outputs in one transaction; the run is taken from each output's question. Returns the new ids. */
 export function insertSolverOutputs(store: Store, rows: readonly NewSolverOutput[]): number[] {
   store.assertWritable('insert solver outputs');
   const stmt = store.prepare(`
-    INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs, created_at)
-    SELECT id, run_id, ?, ?, ?, ?, ?, ?, ? FROM qa WHERE id = ?`);
+    INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs,
+                                p_correct, loss, reference_loss, selection_score, created_at)
+    SELECT id, run_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM qa WHERE id = ?`);
   const now = Date.now();
   const ids: number[] = [];
   store.db.transaction(() => {
     for (const o of rows) {
-      const info = stmt.run(o.iteration, o.checkpointId, o.prediction, o.confidence, o.bucket, toJson(o.answerTokenProbs), now, o.qaId);
+      const info = stmt.run(
+        o.iteration,
+        o.checkpointId,
+        o.prediction,
+        o.confidence,
+        o.bucket,
+        toJson(o.answerTokenProbs),
+        finiteOrNull(o.pCorrect),
+        finiteOrNull(o.loss),
+        finiteOrNull(o.referenceLoss),
+        finiteOrNull(o.selectionScore),
+        now,
+        o.qaId,
+      );
       if (info.changes !== 1) throw new StoreError('not-found', `solver output for question ${o.qaId}: no such question in ${store.dbPath}`);
       ids.push(Number(info.lastInsertRowid));
     }

@@ -2,10 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeExperiment } from '../../../src/engine/experiment/artifacts.js';
-import { type ArmRun, equalComputeArms, judgeTarget, runExperiment, standardArms, summarizeArms } from '../../../src/engine/experiment/experiment.js';
+import {
+  type ArmRun,
+  type ExperimentProtocol,
+  assertDisjoint,
+  experimentProtocol,
+  judgeTarget,
+  protocolArms,
+  runExperiment,
+  summarizeArms,
+  winningRule,
+} from '../../../src/engine/experiment/experiment.js';
 import { openStore } from '../../../src/engine/store/index.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
-import { SMALL_LOOP } from '../loop/loopFixture.js';
 
 const tmp = useTmpDirs();
 
@@ -18,71 +27,142 @@ function fakeRun(arm: string, seed: number, overall: number, samples: number): A
     error: null,
     config: {} as ArmRun['config'],
     curve: [
-      { samplesSeen: 0, overall: 0.2, families: { object_counting: 0.1 } },
+      { samplesSeen: 0, overall: 0.5, families: { object_counting: 0.4 } },
       { samplesSeen: samples, overall, families: { object_counting: overall } },
     ],
-    final: { overall, families: { object_counting: overall } },
+    final: { overall, families: { object_counting: overall }, interval: null },
+    mix: [],
     samplesUsed: samples,
     wallMs: 1000,
     reused: false,
   };
 }
 
-describe('the data-efficiency experiment', () => {
-  it('gives static arms the same budget (and ten times it, with ten times the steps)', () => {
-    const arms = standardArms({ iterations: 4, steps: 100, batch: 64 });
-    expect(arms.map((a) => a.name)).toEqual(['closed loop', 'no feedback', 'static', 'static ×10']);
-    expect(arms[2]!.config).toMatchObject({ mode: 'static', staticSamples: 25_600 });
-    expect(arms[3]!.config).toMatchObject({ mode: 'static', staticSamples: 256_000, steps: 1000 });
-    // Equal compute: the small arms' samples for static ×10's steps.
-    const eq = equalComputeArms({ iterations: 4, steps: 100, batch: 64 });
-    expect(eq.map((a) => a.config)).toEqual([
-      { mode: 'closed-loop', steps: 1000, acceptPerRound: 6400 },
-      { mode: 'static', staticSamples: 25_600, steps: 1000 },
-    ]);
-    expect(judgeTarget(summarizeArms([fakeRun('closed loop, 10× steps', 0, 0.7, 100), fakeRun('static ×10', 0, 0.6, 1000)]), 'closed loop, 10× steps')!.sentence).toMatch(/^target met: "closed loop, 10× steps"/);
+/** Five seeds of an arm whose finals are `base + delta + noise[seed]`, the noise shared by all arms (paired). */
+function arm(name: string, delta: number, samples = 100, jitter: number[] = [0, 0, 0, 0, 0]): ArmRun[] {
+  const shared = [0.01, -0.02, 0.015, -0.005, 0.0];
+  return shared.map((n, seed) => fakeRun(name, seed, 0.6 + n + delta + jitter[seed]!, samples));
+}
+
+describe('experiment protocol', () => {
+  it('gives static ×N samples and steps, and equal-compute arms the small arms samples for ten times the steps', () => {
+    const { standard, equalCompute } = protocolArms({ iterations: 4, steps: 25, batch: 32 });
+    expect(standard.map((a) => a.key)).toEqual(['reference', 'learnability', 'reducible', 'nofeedback', 'static', 'static10']);
+    expect(standard.find((a) => a.key === 'static')!.config).toMatchObject({ mode: 'static', staticSamples: 3200 });
+    expect(standard.find((a) => a.key === 'static10')!.config).toMatchObject({ mode: 'static', staticSamples: 32000, steps: 250 });
+    expect(standard.find((a) => a.key === 'reducible')!.needsReference).toBe(true);
+    for (const a of equalCompute) expect(a.config.steps).toBe(250);
+    expect(equalCompute.find((a) => a.key === 'static10steps')!.config.staticSamples).toBe(3200);
+    expect(equalCompute.find((a) => a.key === 'nofeedback10steps')!.config.acceptPerRound).toBe(800);
   });
 
-  it('summarises over seeds and judges the target honestly', () => {
-    const runs = [fakeRun('closed loop', 0, 0.5, 100), fakeRun('closed loop', 1, 0.6, 100), fakeRun('static ×10', 0, 0.58, 1000), fakeRun('static ×10', 1, 0.6, 1000)];
-    const s = summarizeArms(runs);
-    expect(s[0]).toMatchObject({ arm: 'closed loop', seeds: 2, min: 0.5, max: 0.6, samplesUsed: 100 });
-    expect(s[0]!.mean).toBeCloseTo(0.55, 10);
-    expect(s[0]!.std).toBeCloseTo(Math.sqrt(0.005), 10);
-    const missed = judgeTarget(s)!;
-    expect(missed.met).toBe(false);
-    expect(missed.sampleRatio).toBeCloseTo(0.1, 10);
-    expect(missed.shortFamilies.map((f) => f.family)).toEqual(['object_counting']);
-    expect(missed.sentence).toMatch(/^target missed/);
-    const met = judgeTarget(summarizeArms([fakeRun('closed loop', 0, 0.7, 100), fakeRun('static ×10', 0, 0.6, 1000)]))!;
+  it('quick preset: five seeds, the built-in target cut into disjoint parts, the standard arms; reference adds equal compute', () => {
+    const p = experimentProtocol('quick');
+    expect(p.seeds).toEqual([0, 1, 2, 3, 4]);
+    expect(p.target.scenes).toEqual(['vsibench:builtin?part=train']);
+    expect(p.target.heldoutScenes).toEqual(['vsibench:builtin?part=heldout']);
+    expect(p.reference.scenes).toEqual(['vsibench:builtin?part=reference']);
+    expect(p.arms).toHaveLength(6);
+    expect(experimentProtocol('reference').arms).toHaveLength(11);
+    expect(() => experimentProtocol('quick', { arms: ['nope'] })).toThrow(/unknown arm "nope"/);
+  });
+
+  it('refuses overlapping scene sets, naming both sets and the shared scenes', () => {
+    expect(() => assertDisjoint({ base: ['a', 'b'], 'held-out': ['c'] })).not.toThrow();
+    expect(() => assertDisjoint({ base: ['a', 'b'], 'loop training': ['c'], 'held-out': ['b', 'd'] })).toThrow(/base and held-out scenes overlap in 1 scene\(s\) \(b\)/);
+  });
+});
+
+describe('experiment statistics', () => {
+  it('summarises arms with 95% intervals, the gain over the base and paired differences to no feedback', () => {
+    const runs = [...arm('no feedback', 0), ...arm('closed loop · learnability', 0.02), ...arm('closed loop · reference', 0, 100, [0.03, -0.03, 0.02, -0.02, 0])];
+    const s = summarizeArms(runs, 0.5);
+    const nf = s.find((x) => x.arm === 'no feedback')!;
+    expect(nf.seeds).toBe(5);
+    expect(nf.score.mean).toBeCloseTo(0.6, 10);
+    expect(nf.gain.mean).toBeCloseTo(0.1, 10);
+    expect(nf.vsNoFeedback).toBeNull();
+    // The same noise in both arms cancels in the paired difference: +0.02 on every seed is "better".
+    const l = s.find((x) => x.arm === 'closed loop · learnability')!;
+    expect(l.vsNoFeedback!.mean).toBeCloseTo(0.02, 10);
+    expect(l.vsNoFeedback!.verdict).toBe('better');
+    // Zero on average with noise of its own: no difference.
+    expect(s.find((x) => x.arm === 'closed loop · reference')!.vsNoFeedback!.verdict).toBe('no difference');
+    expect(winningRule(s)!.arm).toBe('closed loop · learnability');
+    expect(winningRule(summarizeArms([...arm('no feedback', 0), ...arm('closed loop · reference', 0, 100, [0.03, -0.03, 0.02, -0.02, 0])], 0.5))).toBeUndefined();
+  });
+
+  it('judges the reference target by the paired difference to static ×10 at a tenth of its samples', () => {
+    const runs = [...arm('closed loop · learnability', 0.01, 100), ...arm('static ×10', 0, 1000)];
+    const s = summarizeArms(runs, 0.5);
+    const met = judgeTarget(runs, s, 'closed loop · learnability')!;
     expect(met.met).toBe(true);
-    // Reaching the score with more than a tenth of the samples is not the claim.
-    expect(judgeTarget(summarizeArms([fakeRun('closed loop', 0, 0.7, 200), fakeRun('static ×10', 0, 0.6, 1000)]))!.met).toBe(false);
+    expect(met.sentence).toMatch(/^target met: "closed loop · learnability" scored 61\.0 with 100 samples, static ×10 60\.0 with 1000 \(paired difference \+1\.0 \[1\.0, 1\.0\], better\)/);
+    const missed = judgeTarget([...arm('closed loop · reference', -0.03, 100), ...arm('static ×10', 0, 1000)], summarizeArms([...arm('closed loop · reference', -0.03, 100), ...arm('static ×10', 0, 1000)], 0.5), 'closed loop · reference')!;
+    expect(missed.met).toBe(false);
+    expect(missed.sentence).toContain('paired difference −3.0');
+    // More than a tenth of the samples cannot meet it.
+    const many = [...arm('closed loop · reference', 0.05, 200), ...arm('static ×10', 0, 1000)];
+    expect(judgeTarget(many, summarizeArms(many, 0.5), 'closed loop · reference')!.met).toBe(false);
   });
+});
 
-  it('runs real arms and writes the report, curves as CSV, SVG and PNG', async () => {
+describe('runExperiment', () => {
+  it('makes the base and the irreducible-loss model once, runs every arm from the base on disjoint scenes, and writes the report', async () => {
     const store = openStore({ workspaceDir: tmp() });
-    const base = { ...SMALL_LOOP, steps: 2, iterations: 2 };
-    const arms = standardArms(base).filter((a) => a.name === 'closed loop' || a.name === 'static');
-    const runs = await runExperiment(store, { base, seeds: [3], arms });
-    expect(runs.map((r) => [r.arm, r.status])).toEqual([
-      ['closed loop', 'completed'],
-      ['static', 'completed'],
+    const small = { model: 'tiny' as const, iterations: 2, steps: 2, batch: 8, candidates: 200, benchmarkPerFamily: 3 };
+    const protocol: ExperimentProtocol = {
+      preset: 'test',
+      base: { name: 'test base', mode: 'no-feedback', scenes: ['synthetic:6'], heldoutFraction: 0.34, ...small, seed: 0 },
+      target: { scenes: ['synthetic:16?part=train'], heldoutScenes: ['synthetic:16?part=heldout'], dataSeed: 3, ...small },
+      reference: { name: 'test irreducible', mode: 'no-feedback', scenes: ['synthetic:16?part=reference'], seed: 0 },
+      seeds: [3],
+      arms: protocolArms(small).standard.filter((a) => ['learnability', 'reducible', 'nofeedback'].includes(a.key)),
+    };
+    const result = await runExperiment(store, protocol);
+    expect(result.runs.map((r) => [r.arm, r.status])).toEqual([
+      ['closed loop · learnability', 'completed'],
+      ['closed loop · reducible loss', 'completed'],
+      ['no feedback', 'completed'],
     ]);
-    // The curve starts at the untrained model (0 samples) and has one point per round.
-    expect(runs[0]!.curve.map((p) => p.samplesSeen)).toEqual([0, 16, 32]);
-    expect(runs[1]!.samplesUsed).toBe(32);
+    expect(result.base.reused).toBe(false);
+    expect(result.scenes.train).toBeGreaterThan(0);
+    expect(result.scenes.reference).toBeGreaterThan(0);
+    // Every arm starts from the base's checkpoint; only the reducible-loss arm names the irreducible-loss model.
+    for (const r of result.runs) expect(r.config.initCheckpoint).toBe(result.base.checkpointId);
+    expect(result.runs[1]!.config.referenceCheckpoint).toBe(result.reference!.checkpointId);
+    expect(result.runs[0]!.config.referenceCheckpoint).toBe(0);
+    // Curves start at the base's score (0 samples): equal for every arm, computed once and copied.
+    const starts = result.runs.map((r) => r.curve[0]!);
+    expect(starts.every((p) => p.samplesSeen === 0 && p.overall === starts[0]!.overall)).toBe(true);
+    expect(result.runs[0]!.mix).toHaveLength(2);
+    expect(Object.values(result.runs[0]!.mix[0]!).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     const out = tmp();
-    const report = writeExperiment(out, runs, { preset: 'test' });
-    for (const f of ['report.md', 'curves.csv', 'curves.svg', 'curves.png', 'experiment.json']) expect(existsSync(join(out, f))).toBe(true);
+    const report = writeExperiment(out, result);
+    for (const f of ['report.md', 'curves.csv', 'curves.svg', 'curves.png', 'experiment.json', 'mix-closed-loop-learnability.png']) expect(existsSync(join(out, f))).toBe(true);
     expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString()).toBe('PNG');
-    expect(readFileSync(join(out, 'curves.csv'), 'utf8').split('\n')[0]).toBe('arm,seed,run_id,samples_seen,overall,family,score');
-    expect(report.markdown).toContain('| closed loop');
-    // Running it again reuses the completed runs (same settings); a changed setting runs afresh.
-    const again = await runExperiment(store, { base, seeds: [3], arms });
-    expect(again.map((r) => [r.reused, r.runId])).toEqual(runs.map((r) => [true, r.runId]));
-    const changed = await runExperiment(store, { base, seeds: [3], arms: arms.slice(0, 1).map((a) => ({ ...a, config: { ...a.config, selection: 'all-but-easy' as const } })) });
-    expect(changed[0]!.reused).toBe(false);
+    expect(report.markdown).toContain('| closed loop · learnability');
+    // Again: the base, the irreducible-loss model and every arm are reused; nothing is trained.
+    const again = await runExperiment(store, protocol);
+    expect(again.base).toMatchObject({ reused: true, checkpointId: result.base.checkpointId });
+    expect(again.reference).toMatchObject({ reused: true, checkpointId: result.reference!.checkpointId });
+    expect(again.runs.map((r) => [r.reused, r.runId])).toEqual(result.runs.map((r) => [true, r.runId]));
     store.close();
-  });
+  }, 240_000);
+
+  it('refuses a protocol whose held-out scenes overlap the base model', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const small = { model: 'tiny' as const, iterations: 1, steps: 1, batch: 4, candidates: 100, benchmarkPerFamily: 2 };
+    const protocol: ExperimentProtocol = {
+      preset: 'test',
+      base: { name: 'test base', mode: 'no-feedback', scenes: ['synthetic:6'], heldoutFraction: 0.34, ...small },
+      // The same six synthetic rooms as the base's (same data seed): the assertion must fire.
+      target: { scenes: ['synthetic:6'], heldoutScenes: ['vsibench:builtin-scannet?part=heldout'], ...small },
+      reference: { scenes: ['synthetic:2'] },
+      seeds: [0],
+      arms: protocolArms(small).standard.filter((a) => a.key === 'nofeedback'),
+    };
+    await expect(runExperiment(store, protocol)).rejects.toThrow(/the base and loop training scenes overlap/);
+    store.close();
+  }, 120_000);
 });

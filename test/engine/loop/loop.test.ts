@@ -12,12 +12,14 @@ import {
   listIterations,
   listMetrics,
   listRunScenes,
+  listSolverOutputs,
   openStore,
   queryQa,
   readCheckpoint,
   type Store,
 } from '../../../src/engine/store/index.js';
 import { Solver } from '../../../src/engine/solver/solver.js';
+import { loadScenes } from '../../../src/engine/sources/index.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { SMALL_LOOP, runDigest } from './loopFixture.js';
 
@@ -205,8 +207,16 @@ describe('the closed loop, end to end', () => {
     expect(() => resolveLoopConfig({ scenes: ['nowhere:3'] })).toThrow(/config\.scenes\[0\]: .*unknown source/);
     expect(() => resolveLoopConfig({ strategy: 'greedy' })).toThrow(/config\.strategy: expected one of reference, uniform, target-band, bandit/);
     expect(() => resolveLoopConfig({ stepz: 3 } as never)).toThrow(/config\.stepz: unknown setting/);
+    expect(() => resolveLoopConfig({ strategy: 'reducible-loss' })).toThrow(/config\.referenceCheckpoint: reducible-loss needs an irreducible-loss model/);
+    expect(() => resolveLoopConfig({ strategy: 'reference', selection: 'top-score' })).toThrow(/config\.selection: top-score ranks by a rule's per-sample score/);
+    expect(() => resolveLoopConfig({ heldoutScenes: ['nowhere:3'] })).toThrow(/config\.heldoutScenes\[0\]: .*unknown source/);
+    expect(resolveLoopConfig({ strategy: 'learnability' }).selection).toBe('top-score');
+    expect(resolveLoopConfig({ strategy: 'learnability', selection: 'all-but-easy' }).selection).toBe('all-but-easy');
     const store = openStore({ workspaceDir: tmp() });
     await expect(startLoop(store, { scenes: ['synthetic:1'] })).rejects.toThrow(/at least 2 scenes/);
+    // A scene named both for training and for holding out is refused, not leaked.
+    await expect(startLoop(store, { ...SMALL_LOOP, heldoutScenes: ['synthetic:2'] })).rejects.toThrow(/config\.heldoutScenes: scene \S+ comes from both synthetic:6 and synthetic:2/);
+    await expect(startLoop(store, { ...SMALL_LOOP, strategy: 'reducible-loss', referenceCheckpoint: 999 })).rejects.toThrow(/config\.referenceCheckpoint: no checkpoint 999/);
     const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1 });
     await expect(resumeLoop(store, run.id)).rejects.toThrow(/already completed/);
     store.close();
@@ -220,6 +230,62 @@ describe('the closed loop, end to end', () => {
     expect(next.status, next.error ?? '').toBe('completed');
     expect(listCheckpoints(store, next.id)[0]!.optimizerStep).toBe(from.optimizerStep + 4);
     await expect(startLoop(store, { ...SMALL_LOOP, initCheckpoint: 999 })).rejects.toThrow(/config\.initCheckpoint: no checkpoint 999/);
+    store.close();
+  });
+
+  it('learnability: every answer stores p̂, loss and score = p̂(1 − p̂); a round trains on the K × B highest scores; held-out scenes from their own source', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, scenes: ['synthetic:6?part=train', 'synthetic:6?part=reference'], heldoutScenes: ['synthetic:6?part=heldout'], strategy: 'learnability', candidates: 400 });
+    expect(run.status, run.error ?? '').toBe('completed');
+    const split = listRunScenes(store, run.id);
+    const heldoutIds = loadScenes('synthetic:6?part=heldout').map((s) => s.id).sort();
+    expect(heldoutIds.length).toBeGreaterThan(0);
+    expect(split.filter((s) => s.split === 'heldout').map((s) => s.sceneId).sort()).toEqual(heldoutIds);
+    expect(split.filter((s) => s.split === 'train').every((s) => !heldoutIds.includes(s.sceneId))).toBe(true);
+    for (const k of [0, 1]) {
+      const outputs = listSolverOutputs(store, { runId: run.id, iteration: k });
+      expect(outputs.length).toBeGreaterThan(32);
+      for (const o of outputs) {
+        expect(o.pCorrect).toBeGreaterThanOrEqual(0);
+        expect(o.pCorrect).toBeLessThanOrEqual(1);
+        expect(o.loss).toBeGreaterThanOrEqual(0);
+        expect(o.selectionScore).toBeCloseTo(o.pCorrect! * (1 - o.pCorrect!), 10);
+        expect(o.referenceLoss).toBeNull();
+      }
+      const trained = new Set(queryQa(store, { runId: run.id, iteration: k, limit: -1 }).filter((q) => q.trainedIteration === k).map((q) => q.id));
+      expect(trained.size).toBe(32);
+      const lowestTrained = Math.min(...outputs.filter((o) => trained.has(o.qaId)).map((o) => o.selectionScore!));
+      const highestLeft = Math.max(...outputs.filter((o) => !trained.has(o.qaId)).map((o) => o.selectionScore!));
+      expect(lowestTrained).toBeGreaterThanOrEqual(highestLeft);
+    }
+    const decision = listControllerDecisions(store, run.id)[0]!;
+    expect(decision.strategy).toBe('learnability');
+    expect(decision.reason).toContain('learnability: weight ∝ smoothed mean learnability');
+    // The held-out score carries its bootstrap interval, around the score.
+    const overall = listMetrics(store, { runId: run.id, iteration: 1, family: null });
+    const score = overall.find((m) => m.metric === 'score')!.value;
+    expect(overall.find((m) => m.metric === 'score_ci_lo')!.value).toBeLessThanOrEqual(score);
+    expect(overall.find((m) => m.metric === 'score_ci_hi')!.value).toBeGreaterThanOrEqual(score);
+    store.close();
+  });
+
+  it('reducible loss scores every answer by the solver loss minus the irreducible-loss model loss', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const { run: ref } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, mode: 'no-feedback' });
+    const refCheckpoint = listCheckpoints(store, ref.id)[0]!.id;
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, strategy: 'reducible-loss', referenceCheckpoint: refCheckpoint, initCheckpoint: refCheckpoint });
+    expect(run.status, run.error ?? '').toBe('completed');
+    const outputs = listSolverOutputs(store, { runId: run.id, iteration: 0 });
+    // Round 0 answers with the very model the reference is, so every reducible loss is exactly 0.
+    for (const o of outputs) {
+      expect(o.referenceLoss).toBeCloseTo(o.loss!, 6);
+      expect(o.selectionScore).toBeCloseTo(0, 6);
+    }
+    // A second run from the same checkpoint on the same benchmark starts from the same score (copied, not recomputed).
+    const { run: again } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, mode: 'no-feedback', initCheckpoint: refCheckpoint });
+    const start = (id: string) => listMetrics(store, { runId: id, iteration: 0, metric: 'base_score' }).map((m) => [m.family, m.value]);
+    expect(start(run.id).length).toBeGreaterThan(1);
+    expect(start(again.id)).toEqual(start(run.id));
     store.close();
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scorePrediction } from '../../../src/engine/eval/vsiScore.js';
 import {
   ANSWER_CLASSES,
   ANSWER_RANGES,
@@ -10,6 +11,7 @@ import {
   binRatio,
   decodeAnswer,
   encodeAnswer,
+  expectedScore,
   geometricMeanConfidence,
   validRange,
   type AnswerQuestion,
@@ -102,5 +104,28 @@ describe('solver answer encoding', () => {
     // One token: its own probability.
     expect(geometricMeanConfidence([Math.log(0.37)])).toBeCloseTo(0.37, 12);
     expect(() => geometricMeanConfidence([])).toThrow();
+  });
+});
+
+describe('expectedScore (p̂)', () => {
+  const score = (p: string | number, t: string | number, family: string) => scorePrediction(family, p, t);
+  it('is P(ground-truth letter) for a choice question', () => {
+    const q = { family: 'object_rel_distance' as const, answerType: 'choice' as const, options: ['A. x', 'B. y', 'C. z', 'D. w'] };
+    const logp = new Float32Array(ANSWER_CLASSES).fill(-100);
+    const start = ANSWER_RANGES.choice.start;
+    [0.1, 0.6, 0.2, 0.1].forEach((p, i) => (logp[start + i] = Math.log(p)));
+    expect(expectedScore(q, logp, 'B', (p, t) => score(p, t, q.family))).toBeCloseTo(0.6, 5);
+    expect(expectedScore(q, logp, 'D', (p, t) => score(p, t, q.family))).toBeCloseTo(0.1, 5);
+  });
+  it('gives a confident near miss on a measurement most of its MRA, and a confident far miss nothing', () => {
+    const q = { family: 'object_abs_distance' as const, answerType: 'number' as const };
+    const near = new Float32Array(ANSWER_CLASSES).fill(-100);
+    near[encodeAnswer(q, 2.3)] = 0;
+    const p = expectedScore(q, near, 2, (a, t) => score(a, t, q.family));
+    expect(p).toBeGreaterThan(0.5);
+    expect(p).toBeLessThan(1);
+    const far = new Float32Array(ANSWER_CLASSES).fill(-100);
+    far[encodeAnswer(q, 12)] = 0;
+    expect(expectedScore(q, far, 2, (a, t) => score(a, t, q.family))).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import {
   isStoreError,
   LATEST_SCHEMA_VERSION,
   listCheckpoints,
+  listSolverOutputs,
   listRuns,
   listScenes,
   loadScene,
@@ -113,7 +114,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -178,6 +179,11 @@ describe('schema migrations', () => {
       const [ckpt] = listCheckpoints(store, 'run-old');
       expect(ckpt).toMatchObject({ id: 1, optimizerStep: 50, config: { lr: 0.0001 } });
       expect(checkpointFile(store, 1)).toContain(ckpt!.blobHash);
+      // Answers stored before the selection rules existed read back with their scores unknown (null), not 0.
+      expect(listSolverOutputs(store, { runId: 'run-old' }).map((o) => [o.confidence, o.pCorrect, o.loss, o.referenceLoss, o.selectionScore])).toEqual([
+        [0.95, null, null, null, null],
+        [0.05, null, null, null, null],
+      ]);
     });
   }
 

@@ -25,9 +25,12 @@ export function shrink(
   sumOf: (t: Tally) => number,
   strength: number,
   prior: number,
+  countOf: (t: Tally) => number = (t) => t.n,
 ): Shrunk {
-  const step = (t: Tally | undefined, parent: number): number =>
-    t && t.n > 0 ? (sumOf(t) + strength * parent) / (t.n + strength) : parent;
+  const step = (t: Tally | undefined, parent: number): number => {
+    const n = t ? countOf(t) : 0;
+    return n > 0 ? (sumOf(t!) + strength * parent) / (n + strength) : parent;
+  };
   const total = step(index.total, prior);
   const families = new Map<string, number>();
   const familyBins = new Map<string, number>();
@@ -44,3 +47,5 @@ export function shrink(
 
 export const frontierCount = (t: Tally): number => t.frontier;
 export const confidenceSum = (t: Tally): number => t.sumConfidence;
+export const scoreSum = (t: Tally): number => t.sumScore;
+export const scoreCount = (t: Tally): number => t.scored;

@@ -4,6 +4,7 @@ export { referenceStrategy, REFERENCE_OPTIONS } from './reference.js';
 export { uniformStrategy } from './uniform.js';
 export { targetBandStrategy, bandCloseness, TARGET_BAND_OPTIONS } from './targetBand.js';
 export { banditStrategy, BANDIT_OPTIONS } from './bandit.js';
+export { scoreRuleStrategy, SCORE_RULE_OPTIONS, type ScoreRule } from './scoreRules.js';
 export { applyExplorationFloor, liftToFloor, type FloorResult } from './floor.js';
 export { aggregate } from './stats.js';
 export { allocateMix, sampleFromMix, type Allocation } from './sample.js';

@@ -2,6 +2,7 @@
 import { InputError } from '../../../shared/errors.js';
 import { banditStrategy } from './bandit.js';
 import { referenceStrategy } from './reference.js';
+import { scoreRuleStrategy } from './scoreRules.js';
 import { targetBandStrategy } from './targetBand.js';
 import { STRATEGY_NAMES, type ControllerStrategy, type StrategyName, type StrategyOptions } from './types.js';
 import { uniformStrategy } from './uniform.js';
@@ -11,6 +12,8 @@ const factories: Record<StrategyName, (options?: Partial<StrategyOptions>) => Co
   uniform: () => uniformStrategy(),
   'target-band': targetBandStrategy,
   bandit: banditStrategy,
+  learnability: (o) => scoreRuleStrategy('learnability', o),
+  'reducible-loss': (o) => scoreRuleStrategy('reducible-loss', o),
 };
 
 export const isStrategyName = (name: string): name is StrategyName => (STRATEGY_NAMES as readonly string[]).includes(name);

@@ -14,11 +14,14 @@ export interface Tally {
   frontier: number;
   hard: number;
   sumConfidence: number;
+  /** Samples that carry a rule's per-sample score, and the scores' sum (learnability, reducible loss). */
+  scored: number;
+  sumScore: number;
   judged: number;
   correct: number;
 }
 
-export const emptyTally = (): Tally => ({ n: 0, easy: 0, frontier: 0, hard: 0, sumConfidence: 0, judged: 0, correct: 0 });
+export const emptyTally = (): Tally => ({ n: 0, easy: 0, frontier: 0, hard: 0, sumConfidence: 0, scored: 0, sumScore: 0, judged: 0, correct: 0 });
 
 export interface StatsIndex {
   cells: Map<string, Tally>;
@@ -51,6 +54,10 @@ export function indexSamples(samples: readonly ConfidenceSample[], thresholds: B
       t.n++;
       t[bucket]++;
       t.sumConfidence += s.confidence;
+      if (typeof s.score === 'number' && Number.isFinite(s.score)) {
+        t.scored++;
+        t.sumScore += s.score;
+      }
       if (typeof s.correct === 'boolean') {
         t.judged++;
         if (s.correct) t.correct++;

@@ -96,7 +96,7 @@ export interface ControllerStrategy {
   decide(input: ControllerInput): ControllerDecision;
 }
 
-export const STRATEGY_NAMES = ['reference', 'uniform', 'target-band', 'bandit'] as const;
+export const STRATEGY_NAMES = ['reference', 'uniform', 'target-band', 'bandit', 'learnability', 'reducible-loss'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** Options of every strategy in one bag, so the UI and the DB can carry them without knowing the strategy. */

@@ -245,8 +245,8 @@ describe('every strategy', () => {
 });
 
 describe('registry and validation', () => {
-  it('knows the four strategies and rejects others', () => {
-    expect(STRATEGY_NAMES.map((n) => createStrategy(n).name)).toEqual(['reference', 'uniform', 'target-band', 'bandit']);
+  it('knows the six strategies and rejects others', () => {
+    expect(STRATEGY_NAMES.map((n) => createStrategy(n).name)).toEqual(['reference', 'uniform', 'target-band', 'bandit', 'learnability', 'reducible-loss']);
     expect(() => createStrategy('greedy')).toThrow(InputError);
   });
 

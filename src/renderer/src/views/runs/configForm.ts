@@ -8,6 +8,7 @@ export type FormKey =
   | 'name'
   | 'mode'
   | 'scenes'
+  | 'heldoutScenes'
   | 'heldoutFraction'
   | 'iterations'
   | 'steps'
@@ -28,7 +29,8 @@ export type FormKey =
   | 'frames'
   | 'seed'
   | 'dataSeed'
-  | 'initCheckpoint';
+  | 'initCheckpoint'
+  | 'referenceCheckpoint';
 
 export type FormValues = Record<FormKey, string>;
 export type FormErrors = Partial<Record<FormKey, string>>;
@@ -49,8 +51,8 @@ export interface FieldSpec {
   modes?: readonly LoopMode[];
 }
 
-export const STRATEGIES = ['reference', 'target-band', 'bandit'] as const;
-export const SELECTIONS = ['frontier-first', 'all-but-easy'] as const;
+export const STRATEGIES = ['reference', 'learnability', 'reducible-loss', 'target-band', 'bandit'] as const;
+export const SELECTIONS = ['frontier-first', 'all-but-easy', 'top-score'] as const;
 export const MODEL_PRESETS: readonly ModelPreset[] = ['default', 'large', 'tiny'];
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda'] as const;
 
@@ -58,7 +60,8 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'name', label: 'Name', kind: 'text', help: 'shown in the runs list and charts' },
   { key: 'mode', label: 'Mode', kind: 'select', options: LOOP_MODES, help: 'closed loop, or a baseline' },
   { key: 'scenes', label: 'Scene sources', kind: 'scenes', help: 'one per line or comma-separated, e.g. synthetic:8' },
-  { key: 'heldoutFraction', label: 'Held-out fraction', kind: 'fraction', help: 'share of scenes kept for evaluation, in (0, 1)' },
+  { key: 'heldoutScenes', label: 'Held-out scene sources', kind: 'scenes', help: 'optional: evaluate on these instead of a fraction of the scenes, e.g. vsibench:builtin?part=heldout' },
+  { key: 'heldoutFraction', label: 'Held-out fraction', kind: 'fraction', help: 'share of scenes kept for evaluation when no held-out sources are given, in (0, 1)' },
   { key: 'iterations', label: 'Iterations T', kind: 'int', min: 1, help: 'rounds of propose → train → evaluate' },
   { key: 'steps', label: 'Steps per round K', kind: 'int', min: 1, help: 'optimizer steps per round' },
   { key: 'batch', label: 'Batch B', kind: 'int', min: 1, help: 'samples per optimizer step' },
@@ -68,8 +71,9 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'thresholds.hard', label: 'Hard below', kind: 'fraction', help: 'confidence below which a sample is hard' },
   { key: 'candidates', label: 'Candidates per round', kind: 'int', min: 1, help: 'proposals asked for per round' },
   { key: 'acceptPerRound', label: 'Accepted per round', kind: 'int', min: 0, help: 'samples trained on per round at most (0: all)' },
-  { key: 'strategy', label: 'Controller strategy', kind: 'select', options: STRATEGIES, help: 'how the mix follows the frontier', modes: ['closed-loop'] },
-  { key: 'selection', label: 'Training selection', kind: 'select', options: SELECTIONS, help: 'frontier questions first, or a uniform draw of the non-easy ones', modes: ['closed-loop'] },
+  { key: 'strategy', label: 'Selection rule', kind: 'select', options: STRATEGIES, help: 'how the mix follows the solver: frontier buckets, learnability p(1−p), reducible loss (RHO-LOSS), …', modes: ['closed-loop'] },
+  { key: 'selection', label: 'Training selection', kind: 'select', options: SELECTIONS, help: 'frontier first, a uniform draw of the non-easy ones, or the rule\'s highest scores (learnability, reducible loss)', modes: ['closed-loop'] },
+  { key: 'referenceCheckpoint', label: 'Irreducible-loss model', kind: 'int', min: 0, help: 'reducible loss only: id of a checkpoint trained on a separate slice of the target (0: none)', modes: ['closed-loop'] },
   { key: 'staticSamples', label: 'Static set size', kind: 'int', min: 1, help: 'accepted QA in the fixed set', modes: ['static'] },
   { key: 'benchmarkPerFamily', label: 'Benchmark per family', kind: 'int', min: 1, help: 'held-out questions per family' },
   { key: 'model', label: 'Model', kind: 'select', options: MODEL_PRESETS, help: 'solver size preset' },
@@ -86,6 +90,7 @@ export function configToForm(c: LoopConfig): FormValues {
     name: c.name,
     mode: c.mode,
     scenes: c.scenes.join('\n'),
+    heldoutScenes: (c.heldoutScenes ?? []).join('\n'),
     heldoutFraction: String(c.heldoutFraction),
     iterations: String(c.iterations),
     steps: String(c.steps),
@@ -107,6 +112,7 @@ export function configToForm(c: LoopConfig): FormValues {
     seed: String(c.seed),
     dataSeed: String(c.dataSeed),
     initCheckpoint: String(c.initCheckpoint ?? 0),
+    referenceCheckpoint: String(c.referenceCheckpoint ?? 0),
   };
 }
 
@@ -145,7 +151,8 @@ export function validateField(spec: FieldSpec, raw: string): string | undefined 
       return undefined;
     case 'scenes': {
       const list = splitScenes(raw);
-      if (list.length === 0) return 'at least one scene source, e.g. synthetic:8';
+      // Held-out sources are optional: empty means "hold out a fraction of the scenes".
+      if (list.length === 0) return spec.key === 'heldoutScenes' ? undefined : 'at least one scene source, e.g. synthetic:8';
       const bad = list.find((s) => !/^[a-z][a-z0-9-]*:.+$/i.test(s));
       return bad ? `"${bad}" is not a source spec (kind:argument, e.g. synthetic:8 or ply:/data/room.ply)` : undefined;
     }
@@ -206,6 +213,7 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     name: values.name.trim(),
     mode: values.mode as LoopMode,
     scenes: splitScenes(values.scenes),
+    heldoutScenes: splitScenes(values.heldoutScenes),
     heldoutFraction: num('heldoutFraction'),
     iterations: int('iterations'),
     steps: int('steps'),
@@ -226,6 +234,8 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     seed: int('seed'),
     dataSeed: int('dataSeed'),
     initCheckpoint: int('initCheckpoint'),
+    referenceCheckpoint: int('referenceCheckpoint'),
+    extraLabels: base?.extraLabels ?? [],
   };
   return { ok: true, config };
 }

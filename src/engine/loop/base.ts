@@ -1,0 +1,124 @@
+/**
+ * Models a run starts from or compares with, made once per workspace and reused: the base model (a solver
+ * pretrained on a broad source distribution, so a loop on the target domain starts competent but uneven, as a
+ * fine-tuned MLLM does) and the irreducible-loss model of RHO-LOSS (the base trained further on a separate slice
+ * of the target). Each is an ordinary run, so its training is durable, resumable and viewable; "made once" means
+ * a completed run with identical settings is found and its last checkpoint used.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
+import type { RunRecord } from '../../shared/records.js';
+import { loadScenes } from '../sources/index.js';
+import type { Store } from '../store/index.js';
+import { listCheckpoints, listRunScenes, listRuns } from '../store/index.js';
+import { resolveLoopConfig, storedLoopConfig } from './config.js';
+import { resumeLoop, startLoop } from './run.js';
+
+/**
+ * The base's source distribution: procedurally generated rooms (48 categories, varied layouts, exact boxes),
+ * disjoint from any real target by construction. Chosen because synthetic rooms are what the product can make
+ * in any quantity, while real layouts are scarce: pretraining on the plentiful source and adapting on the scarce
+ * target is the setting where choosing samples well should pay. 1,000 steps × 64 leave the base competent on
+ * the source and uneven on real layouts (its per-family scores are reported with every experiment).
+ */
+export const BASE_PROTOCOL: LoopConfigInput = Object.freeze({
+  name: 'base model: synthetic rooms',
+  mode: 'no-feedback',
+  scenes: ['synthetic:96'],
+  heldoutFraction: 0.25,
+  iterations: 4,
+  steps: 250,
+  batch: 64,
+  candidates: 12_000,
+  lr: 2e-3,
+  warmupSteps: 20,
+  benchmarkPerFamily: 40,
+  seed: 0,
+  dataSeed: 0,
+}) as LoopConfigInput;
+
+/** Settings that do not change what a run computes: its display name. */
+function comparable(c: LoopConfig): LoopConfig {
+  // Settings a mode ignores do not make two runs different either.
+  const d = c.mode === 'closed-loop' ? c : { ...c, selection: 'frontier-first' as const, strategy: 'reference', referenceCheckpoint: 0 };
+  return { ...d, name: '' };
+}
+
+function matching(store: Store, input: LoopConfigInput, status: RunRecord['status']): RunRecord | undefined {
+  const want = comparable(resolveLoopConfig(input));
+  return listRuns(store, { status }).find((r) => {
+    try {
+      return isDeepStrictEqual(comparable(storedLoopConfig(r.config)), want);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * A completed run in the workspace with exactly these settings (read back as the loop reads them), if any:
+ * re-running an experiment then only runs what is missing, and a changed setting never reuses a stale run.
+ */
+export function findCompletedRun(store: Store, input: LoopConfigInput): RunRecord | undefined {
+  return matching(store, input, 'completed');
+}
+
+export interface EnsureOptions {
+  onEvent?: (event: LoopEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** The completed run with these settings: found, resumed where a paused one exists, or run now. Throws if it fails. */
+export async function ensureRun(store: Store, input: LoopConfigInput, options: EnsureOptions = {}): Promise<{ run: RunRecord; reused: boolean }> {
+  const done = findCompletedRun(store, input);
+  if (done) return { run: done, reused: true };
+  const paused = matching(store, input, 'paused');
+  const opts = { ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const handle = paused ? await resumeLoop(store, paused.id, opts) : await startLoop(store, input, opts);
+  const run = await handle.done;
+  if (run.status !== 'completed') {
+    throw new Error(`run ${run.id} (${run.name}) ${run.status}${run.error ? `: ${run.error}` : ''}; ${run.status === 'paused' ? 'run the command again to continue it' : 'see the run in the workbench'}`);
+  }
+  return { run, reused: false };
+}
+
+/** The run's checkpoint after its last round: what a model made by a run is. */
+export function finalCheckpointId(store: Store, runId: string): number {
+  const list = listCheckpoints(store, runId);
+  if (list.length === 0) throw new Error(`run ${runId} has no checkpoint`);
+  return list[list.length - 1]!.id;
+}
+
+/** Labels of a target's scenes, sorted: the words a base made for that target knows (not its scenes). */
+export function targetLabels(sources: readonly string[], dataSeed = 0): string[] {
+  const labels = new Set<string>();
+  for (const spec of sources) for (const s of loadScenes(spec, { seed: dataSeed })) for (const o of s.objects) labels.add(o.label);
+  return [...labels].sort();
+}
+
+export interface ModelRef {
+  run: RunRecord;
+  checkpointId: number;
+  reused: boolean;
+}
+
+/** Settings of the base for a target and a model size. */
+export function baseConfig(target: readonly string[], overrides: LoopConfigInput = {}): LoopConfigInput {
+  return { ...BASE_PROTOCOL, extraLabels: targetLabels(target), ...overrides };
+}
+
+/**
+ * The model a run with these settings makes (trained now if the workspace has none): the base for a target,
+ * or the irreducible-loss model (the base trained without feedback on the target's reference slice, a part
+ * that neither the loop's training scenes nor its held-out scenes overlap; the caller asserts it).
+ */
+export async function ensureModel(store: Store, config: LoopConfigInput, options: EnsureOptions = {}): Promise<ModelRef> {
+  const { run, reused } = await ensureRun(store, config, options);
+  return { run, checkpointId: finalCheckpointId(store, run.id), reused };
+}
+
+/** Scene ids a run trained or was evaluated on, by split: for the no-overlap assertions. */
+export function runSceneIds(store: Store, runId: string): { train: string[]; heldout: string[] } {
+  const rows = listRunScenes(store, runId);
+  return { train: rows.filter((r) => r.split === 'train').map((r) => r.sceneId), heldout: rows.filter((r) => r.split === 'heldout').map((r) => r.sceneId) };
+}
