@@ -194,7 +194,7 @@ describe('a read-only host beside a writing process', () => {
     openStore({ workspaceDir: dir }).close(); // the database exists before the watcher's first (silent) look
     const { host: h, events } = host({ workspaceDir: dir, readonly: true, watchIntervalMs: 50 });
     await h.listRuns();
-    const args = ['src/engine/cli/loop.ts', '--scenes', 'synthetic:4', '--iterations', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
+    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--iterations', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
     args.push('--benchmark-per-family', '2', '--model', 'tiny', '--name', 'from the cli', '--workspace', dir, '--quiet');
     const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -64,12 +64,17 @@ describe('runs table logic', () => {
         trainedSamples: 5,
         samplesSeen: 4005,
         meanLoss: 1.25,
-        heldout: { overall: 0.9, families: [] },
+        heldout: { overall: 0.9, families: [], interval: { lo: 0.88, hi: 0.92 } },
         ms: 1234,
       },
     ]);
     expect(live.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
-    expect(live[3]).toMatchObject({ heldout: 0.9, samplesSeen: 4005, meanLoss: 1.25, ms: 1234 });
+    expect(live[3]).toMatchObject({ heldout: 0.9, interval: { lo: 0.88, hi: 0.92 }, samplesSeen: 4005, meanLoss: 1.25, ms: 1234 });
+    expect(rows[0]!.interval).toBeNull();
+    // Stored bounds are read back with the score.
+    const withCi = iterationRows({ ...detail!, metrics: [...detail!.metrics, metric(0, null, 'score_ci_lo', 0.33), metric(0, null, 'score_ci_hi', 0.37)] });
+    expect(withCi[0]!.interval).toEqual({ lo: 0.33, hi: 0.37 });
+    expect(withCi[0]!.heldout).toBeCloseTo(0.35);
     expect(iterationRows(null)).toEqual([]);
   });
 

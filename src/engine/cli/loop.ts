@@ -6,23 +6,32 @@
 import { InputError } from '../../shared/errors.js';
 import type { IterationSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
 import { LOOP_MODES } from '../../shared/loop.js';
-import { DEFAULT_LOOP_CONFIG, resumeLoop, startLoop } from '../loop/index.js';
-import { listMetrics, openStore } from '../store/index.js';
+import type { HeldoutScore } from '../../shared/loop.js';
+import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByIteration, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
+import { STRATEGY_NAMES } from '../proposer/controller/index.js';
+import { listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs, rejectUnknownFlags, type ParsedArgs } from './args.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
-const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--iterations T] [--steps K] [--batch B]
-                     [--lr X] [--candidates N] [--static-samples N] [--strategy NAME] [--model default|large|tiny]
-                     [--provider cpu|cuda] [--threads N] [--seed N] [--data-seed N] [--name TEXT]
-                     [--from-checkpoint ID] [--workspace DIR | --db DIR] [--resume RUN_ID] [--quiet]
-  SOURCE: synthetic:N | vsibench:<meta_info.json> | scannet:<scan dir> | arkitscenes:<scene dir> | ply:<file>
-  default: ${DEFAULT_LOOP_CONFIG.scenes.join(' ')}, ${DEFAULT_LOOP_CONFIG.iterations} rounds × ${DEFAULT_LOOP_CONFIG.steps} steps × batch ${DEFAULT_LOOP_CONFIG.batch}`;
+const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--iterations T]
+                     [--steps K] [--batch B] [--lr X] [--candidates N] [--static-samples N] [--strategy RULE]
+                     [--selection frontier-first|all-but-easy|top-score] [--reference-checkpoint ID]
+                     [--base synthetic|none] [--model default|large|tiny] [--provider cpu|cuda] [--threads N]
+                     [--seed N] [--data-seed N] [--name TEXT] [--from-checkpoint ID] [--workspace DIR | --db DIR]
+                     [--resume RUN_ID] [--quiet]
+  SOURCE: synthetic:N | vsibench:builtin | vsibench:<meta_info.json> | scannet:<scan dir> | arkitscenes:<scene dir> | ply:<file>,
+          any of them cut by scene with ?part=train|reference|heldout
+  RULE:   ${STRATEGY_NAMES.join(' | ')}
+  default (the main job): ${MAIN_JOB.scenes!.join(' ')}, held out ${MAIN_JOB.heldoutScenes!.join(' ')},
+          ${MAIN_JOB.iterations} rounds × ${MAIN_JOB.steps} steps × batch ${MAIN_JOB.batch} from the base model (--base synthetic: pretrained once
+          on ${BASE_PROTOCOL.scenes!.join(' ')} and reused), rule ${MAIN_JOB.strategy}`;
 
 const KNOWN = [
-  'scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'model', 'provider', 'threads',
+  'scenes', 'heldout-scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
   'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
+  'reference-checkpoint', 'base',
 ];
 
 function num(args: ParsedArgs, name: string, integer: boolean): number | undefined {
@@ -35,10 +44,18 @@ function num(args: ParsedArgs, name: string, integer: boolean): number | undefin
   return n;
 }
 
+const sources = (values: string[] | undefined): string[] | undefined => values?.flatMap((s) => s.split(',')).filter((s) => s !== '');
+
+/** The run's settings: the main job's, with what the flags say on top (new scenes drop its held-out sources). */
 function configFromArgs(args: ParsedArgs): LoopConfigInput {
-  const c: LoopConfigInput = {};
-  const scenes = args.flags.get('scenes');
-  if (scenes) c.scenes = scenes.flatMap((s) => s.split(',')).filter((s) => s !== '');
+  const c: LoopConfigInput = { ...MAIN_JOB };
+  const scenes = sources(args.flags.get('scenes'));
+  if (scenes) {
+    c.scenes = scenes;
+    c.heldoutScenes = [];
+  }
+  const heldout = sources(args.flags.get('heldout-scenes'));
+  if (heldout) c.heldoutScenes = heldout;
   const mode = flag(args, 'mode');
   if (mode !== undefined) c.mode = mode as LoopMode;
   const ints: [string, keyof LoopConfigInput][] = [
@@ -54,6 +71,7 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
     ['frames', 'frames'],
     ['warmup', 'warmupSteps'],
     ['from-checkpoint', 'initCheckpoint'],
+    ['reference-checkpoint', 'referenceCheckpoint'],
   ];
   for (const [f, key] of ints) {
     const v = num(args, f, true);
@@ -64,20 +82,65 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
   const held = num(args, 'heldout-fraction', false);
   if (held !== undefined) c.heldoutFraction = held;
   const strategy = flag(args, 'strategy');
-  if (strategy !== undefined) c.strategy = strategy;
+  if (strategy !== undefined) {
+    c.strategy = strategy;
+    // The rule brings its own training selection unless --selection says otherwise.
+    delete c.selection;
+  }
+  const selection = flag(args, 'selection');
+  if (selection !== undefined) c.selection = selection as LoopConfigInput['selection'] & string;
   const model = flag(args, 'model');
   if (model !== undefined) c.model = model as LoopConfigInput['model'] & string;
   const provider = flag(args, 'provider');
   if (provider !== undefined) c.executionProvider = provider as 'cpu' | 'cuda';
   const name = flag(args, 'name');
-  c.name = name ?? (mode && mode !== 'closed-loop' ? mode : DEFAULT_LOOP_CONFIG.name);
+  c.name = name ?? (mode && mode !== 'closed-loop' ? mode : MAIN_JOB.name!);
   return c;
 }
 
+/**
+ * Fills in the models the run starts from or compares with, making them first when the workspace has none:
+ * the base (unless --base none or --from-checkpoint) and, for the reducible-loss rule on the built-in target,
+ * the irreducible-loss model trained from the base on the target's reference part.
+ */
+async function withModels(store: Store, c: LoopConfigInput, base: string, view: ProgressView, signal: AbortSignal): Promise<LoopConfigInput> {
+  if (base !== 'synthetic' && base !== 'none') throw new InputError({ field: '--base', message: `expected synthetic or none, found "${base}"` });
+  // Validate every flag before training anything; the one setting this function may still fill in (the
+  // irreducible-loss model) is stood in for by a placeholder id so its absence is not reported as an error.
+  const config = resolveLoopConfig(c.strategy === 'reducible-loss' && !c.referenceCheckpoint ? { ...c, referenceCheckpoint: 1 } : c);
+  const out: LoopConfigInput = { ...c };
+  const onEvent = (what: string) => (e: LoopEvent) => {
+    if (e.type === 'progress' || e.type === 'log') view.event(e);
+    else if (e.type === 'stage' && e.phase === 'end' && e.stage === 'evaluate' && e.iteration >= 0) view.note(`${what}: round ${e.iteration} ${e.detail ?? ''}`);
+  };
+  if (base === 'synthetic' && config.initCheckpoint === 0) {
+    view.note(`base model: pretrained on ${BASE_PROTOCOL.scenes!.join(' ')} once per workspace (reused when it exists)…`);
+    const targets = [...config.scenes, ...config.heldoutScenes];
+    const model = await ensureModel(store, baseConfig(targets, { model: config.model, executionProvider: config.executionProvider, threads: config.threads }), { onEvent: onEvent('base model'), signal });
+    view.note(`base model: ${model.reused ? 'reused' : 'trained'} run ${model.run.id}, checkpoint ${model.checkpointId}`);
+    out.initCheckpoint = model.checkpointId;
+  }
+  if (config.mode === 'closed-loop' && config.strategy === 'reducible-loss' && !c.referenceCheckpoint) {
+    const builtin = config.scenes.every((s) => (BUILTIN_TARGET.train as readonly string[]).includes(s));
+    if (!builtin || !out.initCheckpoint) {
+      throw new InputError({ field: '--reference-checkpoint', message: 'reducible-loss needs an irreducible-loss model: pass the id of a checkpoint trained on a separate slice of your target (made automatically only for the built-in target from the base)' });
+    }
+    const model = await ensureModel(
+      store,
+      { ...out, name: 'irreducible-loss model', mode: 'no-feedback', scenes: [...BUILTIN_TARGET.reference], steps: 4 * config.steps, seed: 0, strategy: 'reference', selection: 'frontier-first' },
+      { onEvent: onEvent('irreducible-loss model'), signal },
+    );
+    out.referenceCheckpoint = model.checkpointId;
+  }
+  return out;
+}
+
 const pct = (v: number | undefined | null): string => (v === undefined || v === null ? '—' : (100 * v).toFixed(1));
+/** The held-out score's bootstrap 95% interval over the benchmark's questions. */
+const interval = (h: HeldoutScore | null | undefined): string => (h?.interval ? `${pct(h.interval.lo)}–${pct(h.interval.hi)}` : '—');
 
 export function iterationTable(rows: readonly IterationSummary[]): string {
-  const head = ['round', 'proposed', 'accepted', 'easy', 'frontier', 'hard', 'trained', 'seen', 'loss', 'held-out', 'time'];
+  const head = ['round', 'proposed', 'accepted', 'easy', 'frontier', 'hard', 'trained', 'seen', 'loss', 'held-out', '95% CI', 'time'];
   const body = rows.map((r) => {
     const answered = r.counts.easy + r.counts.frontier + r.counts.hard;
     const share = (n: number) => (answered > 0 ? `${((100 * n) / answered).toFixed(0)}%` : '—');
@@ -92,6 +155,7 @@ export function iterationTable(rows: readonly IterationSummary[]): string {
       String(r.samplesSeen),
       r.meanLoss === null ? '—' : r.meanLoss.toFixed(3),
       pct(r.heldout?.overall),
+      interval(r.heldout),
       `${(r.ms / 1000).toFixed(1)} s`,
     ];
   });
@@ -129,7 +193,7 @@ runCli(async () => {
     view.event(e);
     if (e.type === 'iteration') {
       summaries.push(e.summary);
-      if (!quiet) view.note(`round ${e.summary.iteration}: held-out ${pct(e.summary.heldout?.overall)}, ${e.summary.trainedSamples} samples trained`);
+      if (!quiet) view.note(`round ${e.summary.iteration}: held-out ${pct(e.summary.heldout?.overall)} (95% CI ${interval(e.summary.heldout)}), ${e.summary.trainedSamples} samples trained`);
     }
   };
   try {
@@ -137,12 +201,16 @@ runCli(async () => {
     if (resume !== undefined && args.flags.size > [...args.flags.keys()].filter((k) => ['resume', 'workspace', 'db', 'quiet', 'debug'].includes(k)).length) {
       throw new InputError({ field: '--resume', message: 'a resumed run keeps its recorded settings; pass only --resume and --workspace' });
     }
-    const handle = resume !== undefined ? await resumeLoop(store, resume, { onEvent, signal: controller.signal }) : await startLoop(store, configFromArgs(args), { onEvent, signal: controller.signal });
+    const handle =
+      resume !== undefined
+        ? await resumeLoop(store, resume, { onEvent, signal: controller.signal })
+        : await startLoop(store, await withModels(store, configFromArgs(args), flag(args, 'base') ?? 'synthetic', view, controller.signal), { onEvent, signal: controller.signal });
     process.stdout.write(`${resume !== undefined ? 'resuming' : 'started'} run ${handle.runId}\n`);
     const run = await handle.done;
     view.finish();
-    const base = listMetrics(store, { runId: run.id, iteration: 0 }).find((m) => m.metric === 'base_score' && m.family === null);
-    process.stdout.write(`\n${iterationTable(summaries)}\n${base ? `(untrained model: held-out ${pct(base.value)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
+    const start = [...heldoutByIteration(listMetrics(store, { runId: run.id }), BASE_SCORE_METRIC).values()][0];
+    const from = storedLoopConfig(run.config).initCheckpoint > 0 ? 'starting model' : 'untrained model';
+    process.stdout.write(`\n${iterationTable(summaries)}\n${start ? `(${from}: held-out ${pct(start.overall)}, 95% CI ${interval(start)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
     process.stdout.write(`\nrun ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}\nprovider: ${run.provider}\nstored in ${store.dbPath}\n`);
     if (run.status === 'paused') process.stdout.write(`resume with: npm run loop -- --resume ${run.id}${dirFlag !== undefined ? ` --workspace ${dirFlag}` : ''}\n`);
     if (run.status === 'failed') process.exitCode = 1;

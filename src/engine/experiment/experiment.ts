@@ -9,10 +9,12 @@
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { RunRecord } from '../../shared/records.js';
 import { curvePoints, ensureModel, ensureRun, heldoutByIteration, resolveLoopConfig, runSceneIds, targetLabels } from '../loop/index.js';
-import { BASE_PROTOCOL } from '../loop/base.js';
+import { BASE_PROTOCOL, BENCHMARK_PER_FAMILY, BUILTIN_TARGET } from '../loop/base.js';
 import type { Store } from '../store/index.js';
 import { getControllerDecision, listMetrics } from '../store/index.js';
 import { meanInterval, pairedDifference, type MeanInterval, type PairedDifference } from './statistics.js';
+
+export { BENCHMARK_PER_FAMILY, BUILTIN_TARGET };
 
 export interface ExperimentArm {
   /** Short key for `--arms`. */
@@ -35,20 +37,6 @@ export interface ExperimentProtocol {
   seeds: number[];
   arms: ExperimentArm[];
 }
-
-/** The target domain: the built-in VSI-Bench val layouts (ScanNet + ARKitScenes), cut by scene id. */
-export const BUILTIN_TARGET = {
-  train: ['vsibench:builtin?part=train'],
-  reference: ['vsibench:builtin?part=reference'],
-  heldout: ['vsibench:builtin?part=heldout'],
-} as const;
-
-/**
- * Held-out questions per family, at most: every family takes what the 91 held-out scenes allow (up to ~640 a
- * family; room size 1 per scene), which is the largest benchmark these scenes support. Its bootstrap 95%
- * interval is printed with every score.
- */
-export const BENCHMARK_PER_FAMILY = 1500;
 
 const TARGET_SIZES = {
   /** N = 4 × 25 × 32 = 3,200 samples per arm; the experiment fits a 2-core CPU hour. */

@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { RunRecord } from '../../shared/records.js';
-import { loadScenes } from '../sources/index.js';
+import { formatSourceSpec, loadScenes, parseSourceSpec } from '../sources/index.js';
 import type { Store } from '../store/index.js';
 import { listCheckpoints, listRunScenes, listRuns } from '../store/index.js';
 import { resolveLoopConfig, storedLoopConfig } from './config.js';
@@ -35,6 +35,40 @@ export const BASE_PROTOCOL: LoopConfigInput = Object.freeze({
   benchmarkPerFamily: 40,
   seed: 0,
   dataSeed: 0,
+}) as LoopConfigInput;
+
+/** The built-in target domain: the VSI-Bench val layouts (ScanNet + ARKitScenes), cut by scene id. */
+export const BUILTIN_TARGET = Object.freeze({
+  train: ['vsibench:builtin?part=train'],
+  reference: ['vsibench:builtin?part=reference'],
+  heldout: ['vsibench:builtin?part=heldout'],
+});
+
+/**
+ * Held-out questions per family, at most: every family takes what the built-in target's 91 held-out scenes
+ * allow (up to ~640 a family; room size one per scene), the largest benchmark they support.
+ */
+export const BENCHMARK_PER_FAMILY = 1500;
+
+/**
+ * The main job (`npm run loop` without flags): the closed loop on the built-in target from the base model, at
+ * the reference system's sizes (T = 4, K = 100, B = 64), with the rule the experiment supports (README).
+ */
+export const MAIN_JOB: LoopConfigInput = Object.freeze({
+  name: 'closed loop',
+  mode: 'closed-loop',
+  scenes: [...BUILTIN_TARGET.train],
+  heldoutScenes: [...BUILTIN_TARGET.heldout],
+  iterations: 4,
+  steps: 100,
+  batch: 64,
+  candidates: 12_000,
+  // Fine-tuning: a smaller step than the base's pretraining, no warm-up (the base's AdamW moments carry over).
+  lr: 1e-3,
+  warmupSteps: 0,
+  benchmarkPerFamily: BENCHMARK_PER_FAMILY,
+  strategy: 'reference',
+  selection: 'frontier-first',
 }) as LoopConfigInput;
 
 /** Settings that do not change what a run computes: its display name. */
@@ -89,10 +123,15 @@ export function finalCheckpointId(store: Store, runId: string): number {
   return list[list.length - 1]!.id;
 }
 
-/** Labels of a target's scenes, sorted: the words a base made for that target knows (not its scenes). */
+/**
+ * Labels of a target's scenes, sorted: the words a base made for that target knows (never its scenes). A part
+ * of a source stands for the whole source (`vsibench:builtin?part=train` → `vsibench:builtin`), so the loop, the
+ * experiment and `npm run pretrain` name one base for one target dataset whichever parts they use.
+ */
 export function targetLabels(sources: readonly string[], dataSeed = 0): string[] {
+  const whole = [...new Set(sources.map((spec) => formatSourceSpec({ ...parseSourceSpec(spec), part: undefined })))];
   const labels = new Set<string>();
-  for (const spec of sources) for (const s of loadScenes(spec, { seed: dataSeed })) for (const o of s.objects) labels.add(o.label);
+  for (const spec of whole) for (const s of loadScenes(spec, { seed: dataSeed })) for (const o of s.objects) labels.add(o.label);
   return [...labels].sort();
 }
 

@@ -11,7 +11,7 @@ function loop(args: string[]): { status: number | null; stdout: string; stderr: 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const SMALL = ['--scenes', 'synthetic:6', '--iterations', '2', '--steps', '3', '--batch', '8', '--candidates', '200', '--model', 'tiny', '--benchmark-per-family', '3', '--threads', '1'];
+const SMALL = ['--scenes', 'synthetic:6', '--iterations', '2', '--steps', '3', '--batch', '8', '--candidates', '200', '--model', 'tiny', '--benchmark-per-family', '3', '--threads', '1', '--base', 'none'];
 
 describe('loop CLI', () => {
   const tmp = useTmpDirs();
@@ -23,7 +23,8 @@ describe('loop CLI', () => {
     expect(r.stdout).toMatch(/^started run [0-9a-f-]{36}$/m);
     expect(r.stdout).toMatch(/round\s+proposed\s+accepted\s+easy\s+frontier\s+hard\s+trained\s+seen\s+loss\s+held-out/);
     expect(r.stdout).toMatch(/^1\s+\d+\s+\d+/m);
-    expect(r.stdout).toMatch(/\(untrained model: held-out \d+\.\d\)/);
+    expect(r.stdout).toMatch(/\(untrained model: held-out \d+\.\d, 95% CI \d+\.\d–\d+\.\d\)/);
+    expect(r.stdout).toMatch(/held-out\s+95% CI\s+time/);
     expect(r.stdout).toMatch(/overall \(VSI-Bench style\)\s+\d+\.\d/);
     expect(r.stdout).toContain(`stored in ${join(ws, 'workbench.db')}`);
     // Progress went to stderr, one line per finished stage when not on a terminal.

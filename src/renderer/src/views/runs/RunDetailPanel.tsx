@@ -210,7 +210,10 @@ export function RunDetailPanel(): React.JSX.Element | null {
                   <td>
                     <SharesBar shares={r.shares} />
                   </td>
-                  <td className="num">{formatScore(r.heldout)}</td>
+                  <td className="num" title={r.interval ? 'bootstrap 95% interval over the benchmark questions' : undefined}>
+                    {formatScore(r.heldout)}
+                    {r.interval ? <span className="muted small" data-testid="heldout-interval"> [{formatScore(r.interval.lo)}–{formatScore(r.interval.hi)}]</span> : null}
+                  </td>
                   <td className="num">{r.samplesSeen === null ? '—' : formatCount(r.samplesSeen)}</td>
                   <td className="num">{r.meanLoss === null ? '—' : r.meanLoss.toFixed(3)}</td>
                   <td className="num">{formatMs(r.ms)}</td>

@@ -89,6 +89,8 @@ export interface IterationRow {
   rejected: number;
   shares: BucketShares | null;
   heldout: number | null;
+  /** The held-out score's bootstrap 95% interval over the benchmark's questions. */
+  interval: { lo: number; hi: number } | null;
   samplesSeen: number | null;
   meanLoss: number | null;
   ms: number | null;
@@ -98,6 +100,12 @@ export interface IterationRow {
 export function iterationRows(detail: RunDetail | null, live: readonly IterationSummary[] = []): IterationRow[] {
   const rows = new Map<number, IterationRow>();
   const scores = scoresByIteration(detail?.metrics ?? []);
+  const bound = (metric: string, k: number): number | undefined => detail?.metrics.find((m) => m.metric === metric && m.family === null && m.iteration === k)?.value;
+  const intervalAt = (k: number): { lo: number; hi: number } | null => {
+    const lo = bound('score_ci_lo', k);
+    const hi = bound('score_ci_hi', k);
+    return lo !== undefined && hi !== undefined ? { lo, hi } : null;
+  };
   for (const it of detail?.iterations ?? []) {
     rows.set(it.index, {
       iteration: it.index,
@@ -108,6 +116,7 @@ export function iterationRows(detail: RunDetail | null, live: readonly Iteration
       rejected: it.counts.rejected,
       shares: bucketShares(it.counts),
       heldout: scores.get(it.index)?.get(null) ?? null,
+      interval: intervalAt(it.index),
       samplesSeen: null,
       meanLoss: null,
       ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : null,
@@ -124,6 +133,7 @@ export function iterationRows(detail: RunDetail | null, live: readonly Iteration
       rejected: s.counts.rejected,
       shares: bucketShares(s.counts),
       heldout: s.heldout?.overall ?? prev?.heldout ?? null,
+      interval: s.heldout?.interval ?? prev?.interval ?? null,
       samplesSeen: s.samplesSeen,
       meanLoss: s.meanLoss,
       ms: s.ms,

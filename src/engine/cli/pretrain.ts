@@ -1,0 +1,47 @@
+/**
+ * `npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--workspace DIR]`:
+ * makes the base model for a target domain (default: the built-in VSI-Bench target) — the solver pretrained on
+ * synthetic rooms (loop/base.ts › BASE_PROTOCOL) knowing the target's category names — or finds the one this
+ * workspace already has with identical settings. Prints its checkpoint id and its held-out scores per family on
+ * its own (synthetic) held-out rooms; `npm run loop` and `npm run experiment` make or reuse the same base.
+ */
+import { InputError } from '../../shared/errors.js';
+import type { LoopConfig } from '../../shared/loop.js';
+import { BASE_PROTOCOL, BUILTIN_TARGET, baseConfig, ensureModel, heldoutByIteration } from '../loop/index.js';
+import { listMetrics, openStore } from '../store/index.js';
+import { resolveWorkspaceDir } from '../store/workspace.js';
+import { flag, parseArgs, rejectUnknownFlags } from './args.js';
+import { runCli } from './main.js';
+import { ProgressView } from './progressView.js';
+
+runCli(async () => {
+  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet']);
+  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--workspace DIR]` });
+  rejectUnknownFlags(args, ['target', 'model', 'provider', 'workspace', 'quiet', 'debug']);
+  const target = args.flags.get('target')?.flatMap((s) => s.split(',')).filter((s) => s !== '') ?? [...BUILTIN_TARGET.train, ...BUILTIN_TARGET.reference, ...BUILTIN_TARGET.heldout];
+  const dirFlag = flag(args, 'workspace');
+  const store = openStore({ workspaceDir: resolveWorkspaceDir(dirFlag !== undefined ? { flag: dirFlag } : {}) });
+  const view = new ProgressView(process.stderr, flag(args, 'quiet') === 'true');
+  const controller = new AbortController();
+  process.on('SIGINT', () => controller.abort());
+  try {
+    const config = baseConfig(target, {
+      ...(flag(args, 'model') ? { model: flag(args, 'model') as LoopConfig['model'] } : {}),
+      ...(flag(args, 'provider') ? { executionProvider: flag(args, 'provider') as LoopConfig['executionProvider'] } : {}),
+    });
+    process.stdout.write(`base model: ${BASE_PROTOCOL.scenes!.join(' ')}, ${BASE_PROTOCOL.iterations} × ${BASE_PROTOCOL.steps} steps × ${BASE_PROTOCOL.batch}, no feedback; vocabulary knows ${config.extraLabels!.length} target labels\n`);
+    const model = await ensureModel(store, config, { onEvent: (e) => view.event(e), signal: controller.signal });
+    view.finish();
+    const scores = [...heldoutByIteration(listMetrics(store, { runId: model.run.id })).values()];
+    const last = scores[scores.length - 1];
+    const pct = (v: number) => (100 * v).toFixed(1);
+    if (last) {
+      process.stdout.write(`held-out (synthetic rooms the base never trained on), per family:\n`);
+      for (const f of last.families) process.stdout.write(`  ${f.family.padEnd(30)} ${pct(f.score).padStart(6)}  (n=${f.n})\n`);
+      process.stdout.write(`  ${'overall'.padEnd(30)} ${pct(last.overall).padStart(6)}${last.interval ? `  (95% CI ${pct(last.interval.lo)}–${pct(last.interval.hi)})` : ''}\n`);
+    }
+    process.stdout.write(`${model.reused ? 'reused' : 'trained'} base: run ${model.run.id}, checkpoint ${model.checkpointId}; stored in ${store.dbPath}\n`);
+  } finally {
+    store.close();
+  }
+});
