@@ -1,8 +1,12 @@
 /**
  * CONTEXT — the closed loop. A run is T rounds of propose → filter → solve → control → train → evaluate
  * (stages.ts), each stage committed atomically with the round's progress marker so a killed run resumes
- * exactly (run.ts). config.ts holds the defaults and the validator; benchmark.ts the held-out set and its
- * VSI-Bench scoring; samples.ts turns stored rows into solver samples. Plain Node: no Electron imports.
+ * exactly (run.ts). config.ts holds the defaults and the validator; benchmark.ts the held-out set, its
+ * VSI-Bench scoring and bootstrap interval; samples.ts turns stored rows into solver samples; selection.ts the
+ * rules' per-sample scores (learnability, reducible loss) and the top-score pick, whose per-cell means the
+ * controller's score strategies steer the mix by; base.ts the models runs start from or compare with (the base,
+ * the irreducible-loss model), each an ordinary run found by its settings, and the main job's settings.
+ * Plain Node: no Electron imports.
  */
 export { DEFAULT_LOOP_CONFIG, MODEL_PRESETS, resolveLoopConfig, roundSampleCap, storedLoopConfig } from './config.js';
 export { startLoop, resumeLoop, loadRunScenes, type LoopHandle, type LoopOptions } from './run.js';
