@@ -90,6 +90,25 @@ export function familyTable(summaries: readonly ArmSummary[], base: Record<strin
   return formatTable(columns, rows, { style });
 }
 
+/**
+ * Where each arm's training samples went, next to what each family gained over the base: whether a rule moves
+ * samples toward the base's weak families, and whether that pays there or costs elsewhere.
+ */
+export function trainedTable(summaries: readonly ArmSummary[], base: Record<string, number> | undefined, style: 'plain' | 'markdown'): string {
+  const families = [...new Set(summaries.flatMap((s) => [...Object.keys(s.trained), ...Object.keys(s.families)]))].sort();
+  const columns: Column[] = [{ header: 'family' }, ...(base ? [{ header: 'base', align: 'right' as const }] : []), ...summaries.map((s) => ({ header: s.arm, align: 'right' as const }))];
+  const rows = families.map((f) => [
+    f,
+    ...(base ? [base[f] !== undefined ? pct(base[f]) : '—'] : []),
+    ...summaries.map((s) => {
+      const share = s.trained[f];
+      const gain = base?.[f] !== undefined && s.families[f] ? s.families[f].mean - base[f] : undefined;
+      return `${share !== undefined ? `${(100 * share).toFixed(0)}%` : '—'}${gain !== undefined ? ` (${gain >= 0 ? '+' : '−'}${pct(Math.abs(gain))})` : ''}`;
+    }),
+  ]);
+  return formatTable(columns, rows, { style });
+}
+
 export interface ExperimentReport {
   summaries: ArmSummary[];
   verdicts: TargetVerdict[];
@@ -168,6 +187,10 @@ export function writeExperiment(outDir: string, result: ExperimentResult): Exper
     'Held-out score per family (accuracy % for choice families, MRA % for numeric ones; mean ± 95% CI over seeds):',
     '',
     familyTable(summaries, base?.families, 'markdown'),
+    '',
+    'Share of each arm\'s trained samples per family, and (in brackets) the family\'s mean gain over the base:',
+    '',
+    trainedTable(summaries, base?.families, 'markdown'),
     '',
     ...(mixFiles.length > 0 ? ['Generation mix per family over rounds:', '', ...mixFiles.map((f) => `![${f}](${f})`), ''] : []),
   ].join('\n');

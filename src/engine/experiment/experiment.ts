@@ -11,7 +11,7 @@ import type { RunRecord } from '../../shared/records.js';
 import { curvePoints, ensureModel, ensureRun, heldoutByIteration, resolveLoopConfig, runSceneIds, targetLabels } from '../loop/index.js';
 import { BASE_PROTOCOL, BENCHMARK_PER_FAMILY, BUILTIN_TARGET } from '../loop/base.js';
 import type { Store } from '../store/index.js';
-import { getControllerDecision, listMetrics } from '../store/index.js';
+import { countTrainedByFamily, getControllerDecision, listMetrics } from '../store/index.js';
 import { meanInterval, pairedDifference, type MeanInterval, type PairedDifference } from './statistics.js';
 
 export { BENCHMARK_PER_FAMILY, BUILTIN_TARGET };
@@ -134,6 +134,8 @@ export interface ArmRun {
   final: { overall: number; families: Record<string, number>; interval: { lo: number; hi: number } | null };
   /** Share of each family in the generation mix of every round (closed loop: the controller's; else uniform). */
   mix: Record<string, number>[];
+  /** Share of each family among the samples the run trained on. */
+  trained: Record<string, number>;
   samplesUsed: number;
   wallMs: number;
   /** Taken from an earlier completed run with identical settings. */
@@ -176,6 +178,9 @@ function armRun(store: Store, arm: string, seed: number, run: RunRecord, reused:
     const d = getControllerDecision(store, run.id, Math.max(0, k - 1));
     if (d) mix.push(familyShares(k === 0 ? d.weightsBefore.entries : d.weightsAfter.entries));
   }
+  const counts = countTrainedByFamily(store, run.id);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const trained = Object.fromEntries(Object.entries(counts).map(([f, n]) => [f, total > 0 ? n / total : 0]));
   return {
     arm,
     seed,
@@ -186,6 +191,7 @@ function armRun(store: Store, arm: string, seed: number, run: RunRecord, reused:
     curve,
     final: { overall: last?.overall ?? Number.NaN, families: last?.families ?? {}, interval: scores[scores.length - 1]?.interval ?? null },
     mix,
+    trained,
     samplesUsed: last?.samplesSeen ?? 0,
     wallMs,
     reused,
@@ -297,6 +303,8 @@ export interface ArmSummary {
   samplesUsed: number;
   wallMs: number;
   families: Record<string, MeanInterval>;
+  /** Mean share of each family among the trained samples. */
+  trained: Record<string, number>;
 }
 
 export const NO_FEEDBACK_ARM = 'no feedback';
@@ -330,6 +338,9 @@ export function summarizeArms(runs: readonly ArmRun[], baseScore: number): ArmSu
       samplesUsed: Math.round(rs.reduce((a, r) => a + r.samplesUsed, 0) / Math.max(1, rs.length)),
       wallMs: rs.reduce((a, r) => a + r.wallMs, 0) / Math.max(1, rs.length),
       families: Object.fromEntries(famNames.map((f) => [f, meanInterval(rs.map((r) => r.final.families[f] ?? 0))])),
+      trained: Object.fromEntries(
+        [...new Set(rs.flatMap((r) => Object.keys(r.trained)))].sort().map((f) => [f, rs.reduce((a, r) => a + (r.trained[f] ?? 0), 0) / Math.max(1, rs.length)]),
+      ),
     };
   });
 }

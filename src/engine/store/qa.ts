@@ -199,3 +199,9 @@ export function countTrained(store: Store, runId: string, iteration: number): nu
     }
   ).n;
 }
+
+/** Questions a run trained on, per family: where its training samples went. */
+export function countTrainedByFamily(store: Store, runId: string): Record<string, number> {
+  const rows = store.prepare('SELECT family, count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration IS NOT NULL GROUP BY family ORDER BY family').all(runId) as { family: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.family, r.n]));
+}

@@ -32,6 +32,7 @@ function fakeRun(arm: string, seed: number, overall: number, samples: number): A
     ],
     final: { overall, families: { object_counting: overall }, interval: null },
     mix: [],
+    trained: { object_counting: 1 },
     samplesUsed: samples,
     wallMs: 1000,
     reused: false,
@@ -137,11 +138,13 @@ describe('runExperiment', () => {
     expect(starts.every((p) => p.samplesSeen === 0 && p.overall === starts[0]!.overall)).toBe(true);
     expect(result.runs[0]!.mix).toHaveLength(2);
     expect(Object.values(result.runs[0]!.mix[0]!).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(Object.values(result.runs[0]!.trained).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     const out = tmp();
     const report = writeExperiment(out, result);
     for (const f of ['report.md', 'curves.csv', 'curves.svg', 'curves.png', 'experiment.json', 'mix-closed-loop-learnability.png']) expect(existsSync(join(out, f))).toBe(true);
     expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(report.markdown).toContain('| closed loop · learnability');
+    expect(report.markdown).toContain("Share of each arm's trained samples per family");
     // Again: the base, the irreducible-loss model and every arm are reused; nothing is trained.
     const again = await runExperiment(store, protocol);
     expect(again.base).toMatchObject({ reused: true, checkpointId: result.base.checkpointId });
