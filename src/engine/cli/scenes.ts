@@ -1,14 +1,17 @@
 /**
- * `npm run scenes -- import <source>… | list | show <id>` — scene import into the workspace's run store.
- * Import is all-or-nothing: every source is read and validated before one transaction writes them.
+ * `npm run scenes -- import <source>… | list | show <id> | gc` — scene import into the workspace's run store.
+ * Import is all-or-nothing: every source is read and validated before one transaction writes them. `gc` removes
+ * blob files no row refers to (store/sweep.ts); an import does the same for the point clouds of scenes it replaced.
  */
+import { existsSync } from 'node:fs';
 import { InputError } from '../../shared/errors.js';
 import type { SceneSummary } from '../../shared/scene.js';
 import { summarizeScene } from '../../shared/scene.js';
 import { loadScenes } from '../sources/index.js';
 import { listScenes, loadScene, saveScenes } from '../store/scenes.js';
 import { openStore } from '../store/store.js';
-import { resolveWorkspaceDir } from '../store/workspace.js';
+import { SWEEP_MIN_AGE_MS, sweepBlobs, type SweepReport } from '../store/sweep.js';
+import { resolveWorkspaceDir, workspacePaths } from '../store/workspace.js';
 import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
 import { runCli } from './main.js';
 
@@ -16,7 +19,26 @@ const USAGE = `usage:
   npm run scenes -- import <source>… [--seed N] [--frames N] [--workspace DIR]
       sources: synthetic:N  vsibench:<meta_info.json>  scannet:<scan dir>  arkitscenes:<dir>  ply:<file.ply>
   npm run scenes -- list [--dataset NAME] [--workspace DIR]
-  npm run scenes -- show <scene id> [--workspace DIR]`;
+  npm run scenes -- show <scene id> [--workspace DIR]
+  npm run scenes -- gc [--dry-run] [--workspace DIR]
+      removes blob files no scene or checkpoint refers to (replaced point clouds, crash leftovers)`;
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+function formatBytes(n: number): string {
+  return n < 1 << 20 ? `${n} bytes` : `${(n / (1 << 20)).toFixed(1)} MiB, ${n} bytes`;
+}
+
+/** What a sweep removed (or would), as lines for the terminal. */
+function describeSweep(r: SweepReport, dryRun: boolean): string[] {
+  const verb = dryRun ? 'would remove' : 'removed';
+  const parts = [plural(r.removedBlobs.length, 'unreferenced blob file'), ...(r.removedTempFiles.length ? [plural(r.removedTempFiles.length, 'leftover temp file')] : [])];
+  const lines = [r.removedBlobs.length + r.removedTempFiles.length === 0 ? `${verb} nothing: every blob file is in use` : `${verb} ${parts.join(' and ')} (${formatBytes(r.freedBytes)})`];
+  if (r.keptRecent > 0) {
+    lines.push(`kept ${plural(r.keptRecent, 'unreferenced file')} younger than ${SWEEP_MIN_AGE_MS / 3_600_000} h: a write in progress may still commit it`);
+  }
+  return lines;
+}
 
 function table(rows: SceneSummary[]): string {
   const head = ['id', 'dataset', 'objects', 'labels', 'points', 'frames', 'room m²', 'synthesised'];
@@ -27,7 +49,7 @@ function table(rows: SceneSummary[]): string {
 }
 
 runCli(() => {
-  const args = parseArgs(process.argv.slice(2), ['debug']);
+  const args = parseArgs(process.argv.slice(2), ['debug', 'dry-run']);
   const [command, ...rest] = args.positionals;
   const workspaceFlag = flag(args, 'workspace');
   const workspaceDir = resolveWorkspaceDir(workspaceFlag !== undefined ? { flag: workspaceFlag } : {});
@@ -40,8 +62,12 @@ runCli(() => {
     const scenes = rest.flatMap((spec) => loadScenes(spec, { seed, ...(framesFlag !== undefined ? { frames: intFlag(args, 'frames', 32, 1) } : {}) }));
     const t1 = performance.now();
     const store = openStore({ workspaceDir });
+    let swept: SweepReport;
     try {
       saveScenes(store, scenes);
+      // A re-import replaces scenes by id; their old point clouds are unreferenced now. Remove them (and anything
+      // else nothing refers to) while we are here: safe beside other processes, see store/sweep.ts.
+      swept = sweepBlobs(store);
     } finally {
       store.close();
     }
@@ -51,8 +77,26 @@ runCli(() => {
     for (const s of warned.slice(0, 10)) process.stdout.write(`warning: ${s.id}: ${s.provenance.warnings.join('; ')}\n`);
     if (warned.length > 10) process.stdout.write(`… and ${warned.length - 10} more scenes with warnings (see \`scenes show\`)\n`);
     process.stdout.write(
-      `imported ${scenes.length} scenes (${scenes.reduce((n, s) => n + s.objects.length, 0)} objects) in ${((t1 - t0) / 1000).toFixed(2)} s, stored in ${((t2 - t1) / 1000).toFixed(2)} s\nworkspace: ${workspaceDir}\n`,
+      `imported ${scenes.length} scenes (${scenes.reduce((n, s) => n + s.objects.length, 0)} objects) in ${((t1 - t0) / 1000).toFixed(2)} s, stored in ${((t2 - t1) / 1000).toFixed(2)} s\n`,
     );
+    if (swept.removedBlobs.length > 0) process.stdout.write(`${describeSweep(swept, false)[0]!}: point clouds of replaced scenes, or other leftovers\n`);
+    process.stdout.write(`workspace: ${workspaceDir}\n`);
+    return;
+  }
+  if (command === 'gc') {
+    rejectUnknownFlags(args, ['dry-run', 'workspace', 'debug']);
+    if (rest.length > 0) throw new InputError({ message: `gc takes no arguments, found "${rest[0]!}"\n${USAGE}` });
+    const { dbPath } = workspacePaths(workspaceDir);
+    if (!existsSync(dbPath)) throw new InputError({ field: '--workspace', message: `no workspace database at ${dbPath}` });
+    const dryRun = flag(args, 'dry-run') === 'true';
+    // Not swept on open, so that this command reports what it removed.
+    const store = openStore({ workspaceDir, sweepOnOpen: false });
+    try {
+      const report = sweepBlobs(store, { dryRun });
+      process.stdout.write(`${describeSweep(report, dryRun).join('\n')}\nworkspace: ${workspaceDir}\n`);
+    } finally {
+      store.close();
+    }
     return;
   }
   if (command === 'list') {

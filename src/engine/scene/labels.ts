@@ -2,7 +2,7 @@
  * One vocabulary for object labels across sources, so that "couch" in one dataset and "sofa" in another are
  * counted together and questions use one word. The raw label is always kept beside the normalised one.
  */
-const SYNONYMS: Record<string, string> = {
+const SYNONYM_TABLE: Readonly<Record<string, string>> = {
   couch: 'sofa',
   television: 'tv',
   'tv stand': 'tv stand',
@@ -29,6 +29,8 @@ const SYNONYMS: Record<string, string> = {
   'mouse': 'computer mouse',
   'tv monitor': 'tv',
 };
+/** A Map, not the object: labels are user data, and `constructor` or `__proto__` must not find Object.prototype's members. */
+const SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries(SYNONYM_TABLE));
 
 /** Lower-case, single spaces, ASCII separators, then the synonym table. */
 export function normalizeLabel(raw: string): string {
@@ -37,5 +39,5 @@ export function normalizeLabel(raw: string): string {
     .toLowerCase()
     .replace(/[_\-]+/g, ' ')
     .replace(/\s+/g, ' ');
-  return SYNONYMS[cleaned] ?? cleaned;
+  return SYNONYMS.get(cleaned) ?? cleaned;
 }

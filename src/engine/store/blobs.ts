@@ -5,6 +5,9 @@
  * Crash safety rests on ordering: a blob is written to a temp file in its final folder, fsynced, renamed into
  * place and the folder fsynced *before* any database row refers to it. A crash can therefore leave an
  * unreferenced file (removed by `sweepBlobs`), never a row pointing at a missing or partial file.
+ *
+ * A file already at a blob's name is reused only after its bytes hash to that name: a damaged file (the error a
+ * corrupt blob raises says "re-import it") is replaced by writing the blob again, atomically (temp file, rename).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -44,6 +47,26 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** SHA-256 of an open file's bytes from its start, read in chunks; closes the descriptor. */
+function hashFd(fd: number): string {
+  const h = createHash('sha256');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+function hashFile(path: string): string {
+  return hashFd(openSync(path, 'r'));
+}
+
 export class BlobStore {
   constructor(
     readonly dir: string,
@@ -68,6 +91,11 @@ export class BlobStore {
     return this.place(hash, size, (fd) => {
       for (const p of parts) writeAll(fd, p);
     });
+  }
+
+  /** True when the blob's file is there (its bytes unchecked): for re-checking under the database write lock. */
+  exists(hash: string): boolean {
+    return existsSync(this.pathOf(hash));
   }
 
   /** Copies a file in (e.g. a checkpoint the trainer wrote), hashing while streaming, so memory stays flat. */
@@ -102,13 +130,13 @@ export class BlobStore {
     closeSync(out);
     const hash = h.digest('hex');
     const final = this.pathOf(hash);
-    if (this.hasIntact(final, size)) {
+    if (this.hasIntact(final, hash, size)) {
       rmSync(staged, { force: true });
       return { hash, size, created: false };
     }
     try {
       mkdirSync(dirname(final), { recursive: true });
-      renameSync(staged, final);
+      renameSync(staged, final); // replaces a damaged file of the same name atomically
     } catch (e) {
       rmSync(staged, { force: true });
       throw e;
@@ -117,16 +145,30 @@ export class BlobStore {
     return { hash, size, created: true };
   }
 
-  private hasIntact(final: string, size: number): boolean {
-    // Same name means same content unless someone tampered with the file; a size mismatch is the cheap tell, and
-    // such a file is replaced. Full verification happens on read.
-    return existsSync(final) && statSync(final).size === size;
+  /**
+   * Whether the file at `final` holds exactly the blob `hash`. Comparing sizes alone let a file with flipped bytes
+   * pass, so re-importing never repaired it (issue 11, item 3); the size is still the cheap first tell. Streamed,
+   * so a large checkpoint costs one read, not its size in memory.
+   */
+  private hasIntact(final: string, hash: string, size: number): boolean {
+    let st;
+    try {
+      st = statSync(final);
+    } catch {
+      return false;
+    }
+    if (!st.isFile() || st.size !== size) return false;
+    try {
+      return hashFile(final) === hash;
+    } catch {
+      return false; // unreadable: write it again
+    }
   }
 
   private place(hash: string, size: number, fill: (fd: number) => void): BlobWrite {
     this.assertWritable();
     const final = this.pathOf(hash);
-    if (this.hasIntact(final, size)) return { hash, size, created: false };
+    if (this.hasIntact(final, hash, size)) return { hash, size, created: false };
     const folder = dirname(final);
     mkdirSync(folder, { recursive: true });
     const tmp = join(folder, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -141,7 +183,7 @@ export class BlobStore {
     }
     closeSync(fd);
     try {
-      renameSync(tmp, final);
+      renameSync(tmp, final); // replaces a damaged file of the same name atomically
     } catch (e) {
       rmSync(tmp, { force: true });
       throw e;
@@ -173,18 +215,7 @@ export class BlobStore {
     } catch (e) {
       throw this.missing(hash, owner, path, e);
     }
-    const h = createHash('sha256');
-    try {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      for (;;) {
-        const n = readSync(fd, buf, 0, CHUNK, null);
-        if (n === 0) break;
-        h.update(buf.subarray(0, n));
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const actual = h.digest('hex');
+    const actual = hashFd(fd);
     if (actual !== hash) throw this.corrupt(hash, owner, path, actual);
     return path;
   }

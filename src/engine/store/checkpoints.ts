@@ -41,21 +41,31 @@ function toRecord(r: CheckpointRow): CheckpointRef {
 
 export function saveCheckpoint(store: Store, input: NewCheckpoint): CheckpointRef {
   store.assertWritable('save a checkpoint');
-  let blob: BlobWrite | undefined;
+  const written: BlobWrite[] = [];
+  const writeBlob = (): BlobWrite => {
+    const w = 'bytes' in input.content ? store.blobs.write(input.content.bytes) : store.blobs.importFile(input.content.file);
+    written.push(w);
+    return w;
+  };
   try {
-    blob = 'bytes' in input.content ? store.blobs.write(input.content.bytes) : store.blobs.importFile(input.content.file);
-    const b = blob;
+    const b = writeBlob();
     const now = Date.now();
     const id = store.db.transaction(() => {
       registerBlob(store, b, now);
       const info = store
         .prepare('INSERT INTO checkpoints (run_id, iteration, blob_hash, config, optimizer_step, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(input.runId, input.iteration, b.hash, toJson(input.config), input.optimizerStep, now);
+      // Holding the write lock now, no sweep can run until commit; one in another process may have removed the file
+      // before (it was unreferenced then, see sweep.ts). Put it back.
+      if (!store.blobs.exists(b.hash) && writeBlob().hash !== b.hash) {
+        const what = 'file' in input.content ? `checkpoint file ${input.content.file}` : 'the checkpoint bytes';
+        throw new StoreError('invalid-state', `${what} changed while being stored (run ${input.runId}, iteration ${input.iteration}); save it again`);
+      }
       return Number(info.lastInsertRowid);
     })();
     return getCheckpoint(store, id);
   } catch (e) {
-    if (blob) discardNewBlobs(store, [blob]);
+    discardNewBlobs(store, written);
     throw e;
   }
 }

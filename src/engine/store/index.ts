@@ -10,8 +10,10 @@
  *
  * Invariants: a multi-row write is one transaction; a blob file is durable before any row refers to it; a
  * read-only Store (the UI beside a writing process) never writes, migrates or creates files. Blob files that
- * nothing refers to (crash leftovers, replaced point clouds) are removed only by `sweepBlobs`, which is safe only
- * while no writer is running. The API is synchronous (better-sqlite3): call it off the UI thread.
+ * nothing refers to (crash leftovers, replaced point clouds) are removed only by `sweepBlobs`, which holds the
+ * write lock and is safe beside writers in other processes (sweep.ts); it runs when a workspace is opened for
+ * writing, after `scenes import`, and as `scenes gc`. The API is synchronous (better-sqlite3): call it off the UI
+ * thread.
  */
 export * from './workspace.js';
 export * from './errors.js';
@@ -19,7 +21,7 @@ export { openStore, DEFAULT_BUSY_TIMEOUT_MS, type Store, type OpenStoreOptions }
 export { migrate, readSchemaVersion, type MigrationResult } from './migrate.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations/index.js';
 export { BlobStore, isBlobHash, type BlobWrite } from './blobs.js';
-export { sweepBlobs, blobReferences, type SweepReport } from './sweep.js';
+export { sweepBlobs, blobReferences, SWEEP_MIN_AGE_MS, type SweepOptions, type SweepReport } from './sweep.js';
 export * from './pointCloudCodec.js';
 export * from './scenes.js';
 export * from './runs.js';

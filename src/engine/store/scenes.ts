@@ -8,7 +8,7 @@ import { summarizeScene } from '../../shared/scene.js';
 import { sceneProblems } from '../scene/validate.js';
 import { discardNewBlobs, registerBlob } from './blobRows.js';
 import type { BlobWrite } from './blobs.js';
-import { StoreError } from './errors.js';
+import { isStoreError, StoreError } from './errors.js';
 import { fromJson, toJson, whereClause } from './json.js';
 import { decodePointCloud, encodePointCloud, PointCloudFormatError, type ObjectSegment } from './pointCloudCodec.js';
 import type { Store } from './store.js';
@@ -120,6 +120,12 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SceneSummary
           now,
         });
       });
+      // The rows above hold the write lock, so no sweep (sweep.ts) can run until commit; one in another process may
+      // have removed a file written above before that, while it was unreferenced. Put any such file back.
+      scenes.forEach((scene, i) => {
+        const blob = blobs[i];
+        if (blob && !store.blobs.exists(blob.hash)) written.push(store.blobs.write(encodePointCloud(scene.points!, segmentsOf(scene))));
+      });
     })();
     return summaries;
   } catch (e) {
@@ -134,6 +140,25 @@ export function hasScene(store: Store, id: string): boolean {
 
 /** The scene as it was saved, point cloud and per-object point indices restored as typed arrays. */
 export function loadScene(store: Store, id: string): Scene {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return loadSceneOnce(store, id);
+    } catch (e) {
+      // Another process replaced the scene after its row was read here, and a sweep removed the old point cloud
+      // (sweep.ts): read the row again.
+      if (!(e instanceof SceneReplaced)) throw e;
+      if (attempt >= 3) throw e.missing;
+    }
+  }
+}
+
+class SceneReplaced extends Error {
+  constructor(readonly missing: StoreError) {
+    super(missing.message);
+  }
+}
+
+function loadSceneOnce(store: Store, id: string): Scene {
   const row = store.prepare('SELECT * FROM scenes WHERE id = ?').get(id) as SceneRow | undefined;
   if (!row) throw new StoreError('not-found', `no scene "${id}" in ${store.dbPath}`);
   const meta = fromJson<SceneMetadata>(row.metadata, `scene ${id} metadata`);
@@ -142,7 +167,15 @@ export function loadScene(store: Store, id: string): Scene {
   if (meta.trajectory) scene.trajectory = meta.trajectory;
   if (row.points_blob !== null) {
     const owner = `scene ${id}`;
-    const bytes = store.blobs.read(row.points_blob, owner);
+    let bytes: Buffer;
+    try {
+      bytes = store.blobs.read(row.points_blob, owner);
+    } catch (e) {
+      if (isStoreError(e, 'blob-missing') && store.prepare('SELECT points_blob FROM scenes WHERE id = ?').pluck().get(id) !== row.points_blob) {
+        throw new SceneReplaced(e);
+      }
+      throw e;
+    }
     let decoded;
     try {
       decoded = decodePointCloud(bytes, `point cloud of ${owner} (blob ${row.points_blob})`);

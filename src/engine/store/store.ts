@@ -8,6 +8,7 @@ import { BlobStore } from './blobs.js';
 import { StoreError } from './errors.js';
 import { hasVersionTable, migrate, readSchemaVersion, type MigrationResult } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { sweepBlobs } from './sweep.js';
 import { workspacePaths } from './workspace.js';
 
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
@@ -21,6 +22,8 @@ export interface OpenStoreOptions {
    */
   readonly?: boolean;
   busyTimeoutMs?: number;
+  /** Sweep unreferenced blobs when opening for writing (default true; see `sweepOpportunistically`). */
+  sweepOnOpen?: boolean;
 }
 
 export interface Store {
@@ -53,8 +56,10 @@ export function openStore(options: OpenStoreOptions): Store {
   } catch (e) {
     throw new StoreError('open-failed', `cannot open ${paths.dbPath}: ${(e as Error).message}`, { cause: e });
   }
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
+  let store: Store;
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const version = checkVersion(db, paths.dbPath, readonly);
     let migration: MigrationResult = { from: version, to: version, applied: [] };
     if (!readonly) {
@@ -66,12 +71,32 @@ export function openStore(options: OpenStoreOptions): Store {
     }
     db.pragma('foreign_keys = ON');
     if (!readonly) migration = migrate(db);
-    return makeStore(db, paths.dir, paths.dbPath, paths.blobsDir, readonly, migration);
+    store = makeStore(db, paths.dir, paths.dbPath, paths.blobsDir, readonly, migration);
   } catch (e) {
     db.close();
     if (e instanceof StoreError) throw e;
     const message = (e as Error).message;
     throw new StoreError('open-failed', `cannot open ${paths.dbPath}: ${message}`, { cause: e });
+  }
+  if (!readonly && (options.sweepOnOpen ?? true)) sweepOpportunistically(store, busyTimeoutMs);
+  return store;
+}
+
+/**
+ * Opening for writing is when blobs are swept without anyone asking (issue 11, item 9): it happens at every app
+ * start, CLI command and run, so a re-import's replaced point clouds and a crash's leftovers do not pile up, and
+ * it is safe at any moment (sweep.ts: the sweep holds the write lock; writers re-check their files under it).
+ * Opportunistic: it never waits for another writer's lock (busy timeout 0 meanwhile) and never fails the open;
+ * whatever it could not do, the next open or `scenes gc` does.
+ */
+function sweepOpportunistically(store: Store, busyTimeoutMs: number): void {
+  try {
+    store.db.pragma('busy_timeout = 0');
+    sweepBlobs(store);
+  } catch {
+    // Another process holds the write lock, or the blob folder is unreadable (later writes will say so).
+  } finally {
+    store.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   }
 }
 

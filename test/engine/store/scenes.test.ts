@@ -184,9 +184,57 @@ describe('scenes', () => {
     expect(() => loadScene(store, 'synthetic:c')).toThrow(/blob [0-9a-f]{64} of scene synthetic:c is missing/);
   });
 
+  it('re-saving a scene repairs its point cloud after 3 flipped bytes, as the corrupt-blob error advises (issue 11, item 3)', () => {
+    const store = ws.open(ws.dir());
+    const scene = makeScene('synthetic:flip', { points: 200 });
+    saveScene(store, scene);
+    const hash = store.db.prepare(`SELECT points_blob FROM scenes`).pluck().get() as string;
+    const path = store.blobs.pathOf(hash);
+    const good = readFileSync(path);
+    const bad = Buffer.from(good);
+    for (const at of [64, 500, 1500]) bad[at] = bad[at]! ^ 0x01;
+    writeFileSync(path, bad);
+    const e = errorOf(() => loadScene(store, scene.id));
+    expect(isStoreError(e, 'blob-corrupt')).toBe(true);
+    expect(e.message).toMatch(/is corrupt: .*; re-import it$/);
+
+    saveScene(store, makeScene('synthetic:flip', { points: 200 }));
+    expect(readFileSync(path)).toEqual(good);
+    expect(loadScene(store, scene.id)).toEqual(scene);
+  });
+
+  it('a reader whose scene is replaced and swept between reading its row and its blob gets the new version', () => {
+    const dir = ws.dir();
+    const writer = ws.open(dir);
+    saveScene(writer, makeScene('synthetic:r', { points: 30, seed: 1 }));
+    const reader = ws.open(dir, true);
+    const next = makeScene('synthetic:r', { points: 30, seed: 2 });
+    const read = reader.blobs.read.bind(reader.blobs);
+    let first = true;
+    reader.blobs.read = (hash, owner) => {
+      if (first) {
+        // Another process re-imports the scene and sweeps its old point cloud.
+        first = false;
+        saveScene(writer, next);
+        expect(sweepBlobs(writer).removedBlobs).toEqual([hash]);
+      }
+      return read(hash, owner);
+    };
+    expect(loadScene(reader, 'synthetic:r')).toEqual(next);
+  });
+
   it('report a missing scene and answer hasScene', () => {
     const store = ws.open(ws.dir());
     expect(hasScene(store, 'synthetic:none')).toBe(false);
     expect(() => loadScene(store, 'synthetic:none')).toThrow(/no scene "synthetic:none" in .*workbench\.db/);
   });
 });
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}

@@ -85,8 +85,8 @@ function hslToRgb(h: number, s: number, l: number): Rgb {
 }
 
 export function labelColor(label: string): Rgb {
-  const known = PALETTE[label];
-  if (known) return [...known];
+  // hasOwn: a label is user data, and `constructor` or `toString` must not find Object.prototype's members.
+  if (Object.hasOwn(PALETTE, label)) return [...PALETTE[label]!];
   const h = hashSeed(0, label);
   return hslToRgb((h % 360) / 360, 0.25 + ((h >>> 9) % 20) / 100, 0.4 + ((h >>> 17) % 20) / 100);
 }
