@@ -24,8 +24,9 @@ import { mat3Det, mat3FromColumns, mat4FromRotationTranslation, mat4InvertRigid,
 import { boxAabb, boxVolume } from '../scene/obb.js';
 import { assertValidScene } from '../scene/validate.js';
 import { FieldReader, readJsonFile } from './json.js';
+import { MAX_COORDINATE_M, MAX_LENGTH_M, coordinateBoundText } from './limits.js';
 import { parsePly } from './ply/parse.js';
-import { estimateRoomFromPoints, readBinaryFile, readTextFile } from './ply/points.js';
+import { checkCoordinateBound, estimateRoomFromPoints, readBinaryFile, readTextFile } from './ply/points.js';
 import { cumulativeAreas, sampleMeshSurface } from './ply/sampleMesh.js';
 
 export interface ArkitImportOptions {
@@ -84,11 +85,14 @@ function readAnnotation(file: string, warnings: string[]): RawBox[] {
     const segments = r.object(o.segments, `${f}.segments`);
     const obb = segments ? r.object(segments.obb, `${f}.segments.obb`) : undefined;
     if (!obb || label === undefined || uid === undefined) return;
-    const centroid = r.numbers(obb.centroid, 3, `${f}.segments.obb.centroid`) as Vec3 | undefined;
+    const centroid = r.coordinates(obb.centroid, 3, `${f}.segments.obb.centroid`) as Vec3 | undefined;
     const lengths = r.numbers(obb.axesLengths, 3, `${f}.segments.obb.axesLengths`) as Vec3 | undefined;
     const axes = r.numbers(obb.normalizedAxes, 9, `${f}.segments.obb.normalizedAxes`);
     lengths?.forEach((len, k) => {
       if (!(len > 0)) r.problems.push({ file, field: `${f}.segments.obb.axesLengths[${k}]`, message: `expected a positive length in metres, found ${len}` });
+      else if (len > MAX_LENGTH_M) {
+        r.problems.push({ file, field: `${f}.segments.obb.axesLengths[${k}]`, message: `expected a length up to ${MAX_LENGTH_M} m (the importers' bound on scene size), found ${len}` });
+      }
     });
     if (!centroid || !lengths || !axes) return;
     const a0: Vec3 = [axes[0]!, axes[1]!, axes[2]!];
@@ -147,6 +151,17 @@ interface Pincam {
   k: Intrinsics;
 }
 
+const PINCAM_FIELDS = ['width', 'height', 'fx', 'fy', 'cx', 'cy'];
+const TRAJ_FIELDS = ['timestamp', 'rx', 'ry', 'rz', 'tx', 'ty', 'tz'];
+
+/** What is wrong with a line of numbers, by position: errors do not quote a file's bytes. */
+function describeValues(v: number[], names: string[]): string {
+  if (v.length !== names.length) return `${v.length} values`;
+  const bad = v.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) return `value ${bad + 1} (${names[bad]}), which is not a finite number`;
+  return `${v.slice(0, 4).map((x, k) => `${names[k]} = ${x}`).join(', ')}`;
+}
+
 function readPincams(dirs: string[], files: string[]): Pincam[] | undefined {
   const dir = dirs.find((d) => existsSync(d) && statSync(d).isDirectory());
   if (!dir) return undefined;
@@ -158,7 +173,7 @@ function readPincams(dirs: string[], files: string[]): Pincam[] | undefined {
     const words = readTextFile(file).trim().split(/\s+/);
     const v = words.map(Number);
     if (v.length !== 6 || v.some((x) => !Number.isFinite(x)) || !(v[0]! > 0 && v[1]! > 0 && v[2]! > 0 && v[3]! > 0)) {
-      throw new InputError({ file, message: `expected "width height fx fy cx cy" with positive sizes and focal lengths, found ${JSON.stringify(words.join(' '))}` });
+      throw new InputError({ file, message: `expected "width height fx fy cx cy" with positive sizes and focal lengths, found ${describeValues(v, PINCAM_FIELDS)}` });
     }
     const m = /_(\d+(?:\.\d+)?)\.pincam$/.exec(name);
     return { timestamp: m ? Number(m[1]) : i, width: Math.round(v[0]!), height: Math.round(v[1]!), k: { fx: v[2]!, fy: v[3]!, cx: v[4]!, cy: v[5]! } };
@@ -191,7 +206,11 @@ function readTrajectory(dir: string, videoId: string, files: string[], notes: st
     if (words.length === 0) return;
     const v = words.map(Number);
     if (v.length !== 7 || v.some((x) => !Number.isFinite(x))) {
-      throw new InputError({ file: trajFile, field: `line ${i + 1}`, message: `expected 7 finite numbers "timestamp rx ry rz tx ty tz", found ${JSON.stringify(line.trim().slice(0, 120))}` });
+      throw new InputError({ file: trajFile, field: `line ${i + 1}`, message: `expected 7 finite numbers "timestamp rx ry rz tx ty tz", found ${describeValues(v, TRAJ_FIELDS)}` });
+    }
+    const far = [4, 5, 6].find((k) => Math.abs(v[k]!) > MAX_COORDINATE_M);
+    if (far !== undefined) {
+      throw new InputError({ file: trajFile, field: `line ${i + 1}`, message: `expected the translation ${coordinateBoundText()}, found ${TRAJ_FIELDS[far]} = ${v[far]}` });
     }
     raw.push({ t: v[0]!, pose: poseFromTrajLine([v[1]!, v[2]!, v[3]!], [v[4]!, v[5]!, v[6]!]) });
   });
@@ -280,6 +299,7 @@ export function importArkitScene(dir: string, options: ArkitImportOptions = {}):
   const ply = parsePly(readBinaryFile(meshFile), meshFile);
   warnings.push(...ply.warnings.map((w) => `${basename(meshFile)}: ${w}`));
   if (ply.vertexCount === 0) throw new InputError({ file: meshFile, message: 'expected a mesh with vertices, found none' });
+  checkCoordinateBound(ply.positions, meshFile);
   let points: PointCloud;
   const area = ply.faces && ply.faces.length ? cumulativeAreas(ply.positions, ply.faces).at(-1)! : 0;
   if (ply.faces && area > 0) {

@@ -12,7 +12,7 @@ import type { SignedAxis } from '../scene/upAxis.js';
 import { SIGNED_AXES, upAxisToZTransform } from '../scene/upAxis.js';
 import { assertValidScene } from '../scene/validate.js';
 import { parsePly } from './ply/parse.js';
-import { estimateRoomFromPoints, readBinaryFile, transformPositions } from './ply/points.js';
+import { checkCoordinateBound, estimateRoomFromPoints, readBinaryFile, transformPositions } from './ply/points.js';
 import { cumulativeAreas, sampleMeshSurface } from './ply/sampleMesh.js';
 
 export const DEFAULT_PLY_SAMPLE_POINTS = 200_000;
@@ -38,6 +38,7 @@ export function importPlyScene(file: string, options: PlySceneOptions = {}): Sce
   const id = `ply:${sourceId}`;
   const ply = parsePly(readBinaryFile(file), file);
   if (ply.vertexCount === 0) throw new InputError({ file, message: 'expected at least one vertex, found none' });
+  checkCoordinateBound(ply.positions, file);
 
   const warnings = ply.warnings.map((w) => `${basename(file)}: ${w}`);
   const notes: string[] = [];

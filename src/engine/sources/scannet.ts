@@ -27,9 +27,10 @@ import { normalizeLabel } from '../scene/labels.js';
 import { mat4Mul, orthonormalityError } from '../scene/math.js';
 import { fitUprightBox } from '../scene/obbFit.js';
 import { assertValidScene } from '../scene/validate.js';
-import { FieldReader, describeJsonValue, readJsonFile } from './json.js';
+import { FieldReader, describeFound, readJsonFile } from './json.js';
+import { MAX_COORDINATE_M, coordinateBoundText } from './limits.js';
 import { parsePly } from './ply/parse.js';
-import { estimateRoomFromPoints, readBinaryFile, readTextFile, transformPositions } from './ply/points.js';
+import { checkCoordinateBound, estimateRoomFromPoints, readBinaryFile, readTextFile, transformPositions } from './ply/points.js';
 import { sampleMeshSurface } from './ply/sampleMesh.js';
 
 export interface ScanNetImportOptions {
@@ -80,8 +81,11 @@ function readSceneInfo(file: string): Map<string, string> {
 function parseNumbers(text: string, count: number, file: string, field: string): number[] {
   const words = text.trim().split(/\s+/).filter((w) => w !== '');
   const nums = words.map(Number);
-  if (words.length !== count || nums.some((v, i) => Number.isNaN(v) && !/^[+-]?(inf|nan)/i.test(words[i]!))) {
-    throw new InputError({ file, field, message: `expected ${count} numbers, found ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}` });
+  const bad = nums.findIndex((v, i) => Number.isNaN(v) && !/^[+-]?(inf|nan)/i.test(words[i]!));
+  if (words.length !== count || bad >= 0) {
+    // By position only: errors do not quote a file's bytes.
+    const found = words.length !== count ? `${words.length} word${words.length === 1 ? '' : 's'}` : `word ${bad + 1}, which is not a number`;
+    throw new InputError({ file, field, message: `expected ${count} numbers, found ${found}` });
   }
   // SensReader writes "-inf" for frames where tracking was lost; Number() reads only "-Infinity".
   return nums.map((v, i) => (Number.isNaN(v) && /inf/i.test(words[i]!) ? (words[i]!.startsWith('-') ? -Infinity : Infinity) : v));
@@ -95,6 +99,8 @@ function rigidProblem(m: number[]): string | undefined {
   if (Math.abs(m[12]!) > 1e-9 || Math.abs(m[13]!) > 1e-9 || Math.abs(m[14]!) > 1e-9 || Math.abs(m[15]! - 1) > 1e-9) {
     return `expected a last row of 0 0 0 1, found ${m.slice(12).join(' ')}`;
   }
+  const far = [3, 7, 11].find((k) => Math.abs(m[k]!) > MAX_COORDINATE_M);
+  if (far !== undefined) return `expected a translation ${coordinateBoundText()}, found ${m[far]} (entry ${far + 1})`;
   return undefined;
 }
 
@@ -122,7 +128,7 @@ function readSegIndices(segsFile: string, plyFile: string, vertexCount: number):
   for (let i = 0; i < vertexCount; i++) {
     const v = arr![i];
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new InputError({ file: segsFile, field: `segIndices[${i}]`, message: `expected an integer segment id, found ${describeJsonValue(v)}` });
+      throw new InputError({ file: segsFile, field: `segIndices[${i}]`, message: `expected an integer segment id, found ${describeFound(v)}` });
     }
     out[i] = v;
   }
@@ -159,7 +165,7 @@ function readSegGroups(aggFile: string): SegGroup[] {
     const segments: number[] = [];
     segs.forEach((s, k) => {
       if (typeof s === 'number' && Number.isInteger(s)) segments.push(s);
-      else r.problems.push({ file: aggFile, field: `${f}.segments[${k}]`, message: `expected an integer segment id, found ${describeJsonValue(s)}` });
+      else r.problems.push({ file: aggFile, field: `${f}.segments[${k}]`, message: `expected an integer segment id, found ${describeFound(s)}` });
     });
     groups.push({ objectId, label, segments, index });
   });
@@ -300,6 +306,7 @@ export function importScanNetScene(dir: string, options: ScanNetImportOptions = 
   warnings.push(...ply.warnings.map((w) => `${basename(plyFile)}: ${w}`));
   const n = ply.vertexCount;
   if (n === 0) throw new InputError({ file: plyFile, message: 'expected a mesh with vertices, found none' });
+  checkCoordinateBound(ply.positions, plyFile);
   const positions = ply.positions;
 
   let align: Mat4 = [...IDENTITY4];

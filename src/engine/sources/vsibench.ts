@@ -27,6 +27,7 @@ import { estimateRoomBounds } from '../scene/synthesis/roomBounds.js';
 import { synthesizePointCloud } from '../scene/synthesis/pointCloud.js';
 import { planTrajectory } from '../scene/synthesis/trajectory.js';
 import { FieldReader, readJsonFile } from './json.js';
+import { MAX_AREA_M2, MAX_LENGTH_M } from './limits.js';
 
 export interface VsiImportOptions {
   /** Seed for synthesised point clouds and trajectories (each scene derives its own from it and its name). */
@@ -72,7 +73,8 @@ function readRawScenes(data: unknown, file: string, only?: string[]): RawScene[]
   const scenes: RawScene[] = [];
   const names = Object.keys(root!).filter((n) => !only || only.includes(n));
   if (only) {
-    const missing = only.filter((n) => !(n in root!));
+    // Own keys only: a scene (or label, below) named `toString` is not Object.prototype's.
+    const missing = only.filter((n) => !Object.hasOwn(root!, n));
     if (missing.length) throw new InputError({ file, message: `no scene named ${missing.join(', ')} in this file` });
   }
   if (names.length === 0) throw new InputError({ file, message: 'expected at least one scene, found an empty object' });
@@ -80,8 +82,12 @@ function readRawScenes(data: unknown, file: string, only?: string[]): RawScene[]
     const s = r.object(root![name], name);
     if (!s) continue;
     const dataset = s.dataset === undefined ? 'unknown' : r.string(s.dataset, `${name}.dataset`);
-    const roomSize = r.number(s.room_size, `${name}.room_size`, { positive: true });
-    const roomCenter = r.numbers(s.room_center, 3, `${name}.room_center`) as Vec3 | undefined;
+    let roomSize = r.number(s.room_size, `${name}.room_size`, { positive: true });
+    if (roomSize !== undefined && roomSize > MAX_AREA_M2) {
+      r.problems.push({ file, field: `${name}.room_size`, message: `expected a floor area up to ${MAX_AREA_M2} m² (the importers' bound on scene size), found ${roomSize}` });
+      roomSize = undefined;
+    }
+    const roomCenter = r.coordinates(s.room_center, 3, `${name}.room_center`) as Vec3 | undefined;
     const bboxes = r.object(s.object_bbox, `${name}.object_bbox`);
     const counts = s.object_counts === undefined ? undefined : r.object(s.object_counts, `${name}.object_counts`);
     const boxes: RawBox[] = [];
@@ -93,13 +99,14 @@ function readRawScenes(data: unknown, file: string, only?: string[]): RawScene[]
         const f = `${name}.object_bbox.${label}[${i}]`;
         const o = r.object(b, f);
         if (!o) return;
-        const centroid = r.numbers(o.centroid, 3, `${f}.centroid`) as Vec3 | undefined;
+        const centroid = r.coordinates(o.centroid, 3, `${f}.centroid`) as Vec3 | undefined;
         const lengths = r.numbers(o.axesLengths, 3, `${f}.axesLengths`) as Vec3 | undefined;
         const axes9 = r.numbers(o.normalizedAxes, 9, `${f}.normalizedAxes`);
-        const min = r.numbers(o.min, 3, `${f}.min`) as Vec3 | undefined;
-        const max = r.numbers(o.max, 3, `${f}.max`) as Vec3 | undefined;
+        const min = r.coordinates(o.min, 3, `${f}.min`) as Vec3 | undefined;
+        const max = r.coordinates(o.max, 3, `${f}.max`) as Vec3 | undefined;
         lengths?.forEach((len, k) => {
           if (!(len > 0)) r.problems.push({ file, field: `${f}.axesLengths[${k}]`, message: `expected a positive length in metres, found ${len}` });
+          else if (len > MAX_LENGTH_M) r.problems.push({ file, field: `${f}.axesLengths[${k}]`, message: `expected a length up to ${MAX_LENGTH_M} m (the importers' bound on scene size), found ${len}` });
         });
         if (!centroid || !lengths || !axes9 || !min || !max) return;
         const axes: [Vec3, Vec3, Vec3] = [
@@ -114,13 +121,13 @@ function readRawScenes(data: unknown, file: string, only?: string[]): RawScene[]
         }
         boxes.push({ label, centroid, axesLengths: lengths, axes, min, max });
       });
-      const declared = counts?.[label];
+      const declared = counts && Object.hasOwn(counts, label) ? counts[label] : undefined;
       if (typeof declared === 'number' && declared !== arr.length) {
         warnings.push(`object_counts says ${label}: ${declared} but object_bbox lists ${arr.length} boxes; the boxes are used`);
       }
     }
     for (const label of Object.keys(counts ?? {})) {
-      if (!(label in (bboxes ?? {}))) warnings.push(`object_counts lists ${label} but object_bbox has no boxes for it; ignored`);
+      if (!Object.hasOwn(bboxes ?? {}, label)) warnings.push(`object_counts lists ${label} but object_bbox has no boxes for it; ignored`);
     }
     if (dataset !== undefined && roomSize !== undefined && roomCenter !== undefined && bboxes) {
       scenes.push({ name, dataset, roomSize, roomCenter, boxes, warnings });

@@ -141,7 +141,14 @@ export class AsciiScanner {
     if (/^-(inf|infinity|1\.#inf)$/.test(lower)) return -Infinity;
     const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(token) ? Number(token) : NaN;
     if (Number.isNaN(v)) {
-      throw new InputError({ file: this.file, field: `line ${this.line}`, message: `${describe()}: expected a number, found ${JSON.stringify(token.length > 30 ? `${token.slice(0, 30)}…` : token)}` });
+      // Position only, never the token: errors do not quote a file's bytes.
+      let lineStart = start;
+      while (lineStart > 0 && b[lineStart - 1] !== LF) lineStart--;
+      throw new InputError({
+        file: this.file,
+        field: `line ${this.line}`,
+        message: `${describe()}: expected a number at column ${start - lineStart + 1}, found ${p - start} characters that are not one`,
+      });
     }
     return v;
   }

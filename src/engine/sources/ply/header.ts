@@ -118,21 +118,45 @@ function findHeaderEnd(bytes: Uint8Array, file: string): { textEnd: number; data
   }
 }
 
+/**
+ * A name from the header (element, property) as messages show it: names are what errors point at, but they are
+ * still the file's bytes, so anything unprintable becomes '?' and long names are cut.
+ */
+export function headerName(name: string): string {
+  return `'${printableName(name)}'`;
+}
+
+/** headerName without the quotes, for fields such as `vertex data`. */
+export function printableName(name: string): string {
+  const clean = name.replace(/[^\x21-\x7e]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+}
+
+/**
+ * Where an unexpected header word is, for messages: errors never quote a file's bytes (a mistyped path may
+ * point at anything), so a word that is not one the format defines is described by its position only.
+ */
+function wordAt(index: number, word: string | undefined): string {
+  return `word ${index + 1}, ${word === undefined || word === '' ? 'missing' : 'not one of them'}`;
+}
+
 function parseCount(word: string | undefined, line: number, file: string): number {
   const n = word === undefined ? NaN : Number(word);
   if (!Number.isInteger(n) || n < 0 || !/^\d+$/.test(word ?? '')) {
-    throw new InputError({ file, field: `header line ${line}`, message: `expected a non-negative integer element count, found ${JSON.stringify(word ?? '')}` });
+    const found = word !== undefined && /^[+-]?\d{1,20}(\.\d{0,20})?$/.test(word) ? word : word === undefined ? 'nothing' : 'a word that is not a number';
+    throw new InputError({ file, field: `header line ${line}`, message: `expected a non-negative integer element count, found ${found}` });
   }
   return n;
 }
 
-function parseType(word: string | undefined, line: number, file: string): PlyScalarType {
-  const t = word === undefined ? undefined : TYPE_ALIASES[word];
+function parseType(words: string[], index: number, line: number, file: string): PlyScalarType {
+  const word = words[index];
+  const t = word === undefined || !Object.hasOwn(TYPE_ALIASES, word) ? undefined : TYPE_ALIASES[word];
   if (t === undefined) {
     throw new InputError({
       file,
       field: `header line ${line}`,
-      message: `unknown property type ${JSON.stringify(word ?? '')}; expected one of ${Object.keys(TYPE_ALIASES).join(', ')}`,
+      message: `unknown property type: expected one of ${Object.keys(TYPE_ALIASES).join(', ')} (${wordAt(index, word)})`,
     });
   }
   return t;
@@ -141,14 +165,21 @@ function parseType(word: string | undefined, line: number, file: string): PlySca
 export function parsePlyHeader(bytes: Uint8Array, file: string): PlyHeader {
   const isPly = bytes[0] === 112 && bytes[1] === 108 && bytes[2] === 121 && (bytes[3] === 10 || (bytes[3] === 13 && bytes[4] === 10));
   if (!isPly) {
-    const shown = JSON.stringify(decodeLatin1(bytes, 0, Math.min(bytes.length, 16)).replace(/[^\x20-\x7e]/g, '?'));
-    throw new InputError({ file, field: 'header', message: `expected the file to start with the line 'ply', found ${bytes.length === 0 ? 'an empty file' : shown}` });
+    // Never quote the bytes: this may be any file at all (a mistyped path, a private file).
+    throw new InputError({
+      file,
+      field: 'header',
+      message: `not a PLY file: expected the file to start with the line 'ply', found ${bytes.length === 0 ? 'an empty file' : 'something else'}`,
+    });
   }
   const { textEnd, dataOffset } = findHeaderEnd(bytes, file);
   const lines = decodeLatin1(bytes, 0, textEnd).split(/\r?\n/);
   let format: PlyFormat | undefined;
   let version = '';
   const elements: PlyElement[] = [];
+  // Names seen so far, for the duplicate checks: linear in the header, which may declare tens of thousands.
+  const elementNames = new Set<string>();
+  let propertyNames = new Set<string>();
   const comments: string[] = [];
   const objInfo: string[] = [];
   // lines[0] is 'ply'; the last entry is the empty text before end_header.
@@ -169,7 +200,7 @@ export function parsePlyHeader(bytes: Uint8Array, file: string): PlyHeader {
         throw new InputError({
           file,
           field: `header line ${lineNo}`,
-          message: `unknown format ${JSON.stringify(f ?? '')}; expected ascii, binary_little_endian or binary_big_endian`,
+          message: `unknown format: expected ascii, binary_little_endian or binary_big_endian (${wordAt(1, f)})`,
         });
       }
       format = f;
@@ -177,9 +208,11 @@ export function parsePlyHeader(bytes: Uint8Array, file: string): PlyHeader {
     } else if (key === 'element') {
       const name = words[1];
       if (name === undefined) throw new InputError({ file, field: `header line ${lineNo}`, message: 'expected "element <name> <count>"' });
-      if (elements.some((e) => e.name === name)) {
-        throw new InputError({ file, field: `header line ${lineNo}`, message: `element ${JSON.stringify(name)} is declared twice` });
+      if (elementNames.has(name)) {
+        throw new InputError({ file, field: `header line ${lineNo}`, message: `element ${headerName(name)} is declared twice` });
       }
+      elementNames.add(name);
+      propertyNames = new Set<string>();
       elements.push({ name, count: parseCount(words[2], lineNo, file), properties: [] });
     } else if (key === 'property') {
       const el = elements[elements.length - 1];
@@ -188,22 +221,27 @@ export function parsePlyHeader(bytes: Uint8Array, file: string): PlyHeader {
       if (words[1] === 'list') {
         const name = words[4];
         if (name === undefined) throw new InputError({ file, field: `header line ${lineNo}`, message: 'expected "property list <count type> <item type> <name>"' });
-        const countType = parseType(words[2], lineNo, file);
+        const countType = parseType(words, 2, lineNo, file);
         if (!isIntegerType(countType)) {
           throw new InputError({ file, field: `header line ${lineNo}`, message: `list count type must be an integer type, found ${words[2]}` });
         }
-        prop = { kind: 'list', name, countType, itemType: parseType(words[3], lineNo, file) };
+        prop = { kind: 'list', name, countType, itemType: parseType(words, 3, lineNo, file) };
       } else {
         const name = words[2];
         if (name === undefined) throw new InputError({ file, field: `header line ${lineNo}`, message: 'expected "property <type> <name>"' });
-        prop = { kind: 'scalar', name, type: parseType(words[1], lineNo, file) };
+        prop = { kind: 'scalar', name, type: parseType(words, 1, lineNo, file) };
       }
-      if (el.properties.some((p) => p.name === prop.name)) {
-        throw new InputError({ file, field: `header line ${lineNo}`, message: `property ${JSON.stringify(prop.name)} is declared twice in element ${el.name}` });
+      if (propertyNames.has(prop.name)) {
+        throw new InputError({ file, field: `header line ${lineNo}`, message: `property ${headerName(prop.name)} is declared twice in element ${headerName(el.name)}` });
       }
+      propertyNames.add(prop.name);
       el.properties.push(prop);
     } else {
-      throw new InputError({ file, field: `header line ${lineNo}`, message: `unknown header keyword ${JSON.stringify(key)}` });
+      throw new InputError({
+        file,
+        field: `header line ${lineNo}`,
+        message: `unknown header keyword: expected comment, obj_info, format, element or property (${wordAt(0, key)})`,
+      });
     }
   }
   if (format === undefined) throw new InputError({ file, field: 'header', message: "expected a 'format' line (ascii, binary_little_endian or binary_big_endian), found none" });

@@ -8,7 +8,7 @@
 import { InputError } from '../../../shared/errors.js';
 import { AsciiScanner } from './ascii.js';
 import type { PlyElement, PlyHeader, PlyListProperty, PlyProperty, PlyScalarType } from './header.js';
-import { TYPE_SIZE, fixedStride, isIntegerType, parsePlyHeader } from './header.js';
+import { TYPE_SIZE, fixedStride, headerName, isIntegerType, parsePlyHeader, printableName } from './header.js';
 
 export type PlyTypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
@@ -43,11 +43,29 @@ function plural(el: PlyElement | string): string {
   const name = typeof el === 'string' ? el : el.name;
   if (name === 'vertex') return 'vertices';
   if (name === 'face') return 'faces';
-  return `'${name}' items`;
+  return `${headerName(name)} items`;
 }
 
 function singular(name: string): string {
-  return name === 'vertex' || name === 'face' ? name : `'${name}' item`;
+  return name === 'vertex' || name === 'face' ? name : `${headerName(name)} item`;
+}
+
+/** Property names for a message: the first few, so a header with thousands of them still gives one line. */
+function someNames(props: readonly PlyProperty[], sep: string): string {
+  const shown = props.slice(0, 8).map((p) => (/^[\x21-\x7e]{1,40}$/.test(p.name) ? p.name : headerName(p.name)));
+  return props.length > 8 ? `${shown.join(sep)}${sep}… (${props.length} in all)` : shown.join(sep);
+}
+
+/**
+ * Colour values an ASCII file may hold for a colour property of this type. Integer colours are whole numbers
+ * from 0 to the type's largest value (8-bit types up to 255: writers often declare `char` for 0–255 colours);
+ * anything else used to be clamped without a word (999 → 255, −5 → 0, 3.5 → 4). Float colours only need to be
+ * finite: out-of-range floats are clamped on purpose (finishColors reads 0–1 or 0–255 and says which).
+ */
+function colorRange(type: PlyScalarType): { min: number; max: number; whole: boolean; text: string } {
+  if (!isIntegerType(type)) return { min: -Infinity, max: Infinity, whole: false, text: 'a finite number' };
+  const max = TYPE_SIZE[type] === 1 ? 255 : TYPE_SIZE[type] === 2 ? 65535 : 4294967295;
+  return { min: 0, max, whole: true, text: `a whole number from 0 to ${max}` };
 }
 
 function newTypedArray(type: PlyScalarType, n: number): PlyTypedArray {
@@ -117,6 +135,8 @@ interface VertexPlan {
    */
   colorRaw?: Uint8ClampedArray | Float32Array;
   colorType?: PlyScalarType;
+  /** Per property index: the range its colour values must lie in (ASCII only), when it is a colour. */
+  colorRanges: (ReturnType<typeof colorRange> | undefined)[];
   extras: Record<string, PlyTypedArray>;
 }
 
@@ -125,19 +145,21 @@ function planVertices(element: PlyElement, file: string, keep: boolean): VertexP
   const scalar = (name: string): PlyProperty | undefined => element.properties.find((p) => p.name === name);
   for (const axis of ['x', 'y', 'z']) {
     const p = scalar(axis);
-    if (!p) throw new InputError({ file, field: 'header', message: `expected the vertex element to have properties x, y and z, found no '${axis}' (has ${element.properties.map((q) => q.name).join(', ') || 'none'})` });
+    if (!p) throw new InputError({ file, field: 'header', message: `expected the vertex element to have properties x, y and z, found no '${axis}' (has ${someNames(element.properties, ', ') || 'none'})` });
     if (p.kind === 'list') throw new InputError({ file, field: 'header', message: `expected vertex property '${axis}' to be a scalar, found a list` });
   }
   const colorNames = COLOR_NAMES.find((names) => names.every((nm) => scalar(nm)?.kind === 'scalar'));
   const routes: Route[] = [];
   const component: number[] = [];
   const extraArrays: (PlyTypedArray | undefined)[] = [];
+  const colorRanges: (ReturnType<typeof colorRange> | undefined)[] = [];
   const extras: Record<string, PlyTypedArray> = {};
   let colorType: PlyScalarType | undefined;
   let allUint8 = true;
   for (const p of element.properties) {
     const pos = ['x', 'y', 'z'].indexOf(p.name);
     const col = colorNames ? colorNames.indexOf(p.name) : -1;
+    colorRanges.push(pos < 0 && col >= 0 && p.kind === 'scalar' ? colorRange(p.type) : undefined);
     if (pos >= 0) {
       routes.push(Route.Position);
       component.push(pos);
@@ -151,7 +173,8 @@ function planVertices(element: PlyElement, file: string, keep: boolean): VertexP
       colorType = colorType === undefined || TYPE_SIZE[p.type] > TYPE_SIZE[colorType] || !isIntegerType(p.type) ? p.type : colorType;
     } else if (keep && p.kind === 'scalar') {
       const arr = newTypedArray(p.type, n);
-      extras[p.name] = arr;
+      // Defined, not assigned: a property named `__proto__` (the file's choice) must become a key, not the prototype.
+      Object.defineProperty(extras, p.name, { value: arr, enumerable: true, writable: true, configurable: true });
       routes.push(Route.Extra);
       component.push(0);
       extraArrays.push(arr);
@@ -169,6 +192,7 @@ function planVertices(element: PlyElement, file: string, keep: boolean): VertexP
     positions: new Float32Array(3 * n),
     colorRaw: colorNames ? (colorType === 'uint8' && allUint8 ? new Uint8ClampedArray(3 * n) : new Float32Array(3 * n)) : undefined,
     colorType,
+    colorRanges,
     extras,
   };
 }
@@ -327,7 +351,54 @@ function emitPolygon(plan: FacePlan, f: number, file: string): void {
 }
 
 function truncated(file: string, el: PlyElement, detail: string): InputError {
-  return new InputError({ file, field: `${el.name} data`, message: detail });
+  return new InputError({ file, field: `${printableName(el.name)} data`, message: detail });
+}
+
+/** The error for a fixed-size element whose items do not fit in the `left` bytes the file has for them. */
+function fixedTooMany(file: string, el: PlyElement, stride: number, left: number): InputError {
+  const need = el.count * stride;
+  const fit = Math.max(0, Math.floor(left / stride));
+  return truncated(file, el, `expected ${el.count} ${plural(el)} × ${stride} bytes = ${need} bytes of ${printableName(el.name)} data, file ends after ${left} (room for at most ${fit})`);
+}
+
+/** Fewest bytes one item of `el` can take in the data section. */
+function minItemBytes(el: PlyElement, format: PlyHeader['format']): number {
+  // ASCII: an item is a line with one value or more. The bound is kept loose (2 bytes, not 2 per value) so a
+  // count that is merely wrong is still reported by the parser, at the line where the data runs out.
+  if (format === 'ascii') return el.properties.length > 0 ? 2 : 0;
+  let n = 0;
+  for (const p of el.properties) n += TYPE_SIZE[p.kind === 'scalar' ? p.type : p.countType];
+  return n;
+}
+
+/**
+ * Refuses element counts the file cannot hold, before anything is allocated from them: a count of 2^31 or
+ * 10^40 would otherwise surface as V8's "Invalid typed array length", naming neither file nor element.
+ */
+function checkCountsFit(header: PlyHeader, fileLength: number, file: string): void {
+  const available = fileLength - header.dataOffset;
+  // An ASCII file's last line may lack its line break.
+  const slack = header.format === 'ascii' ? 1 : 0;
+  let before = 0;
+  /** Whether `before` is exact: every earlier element has a fixed size (binary). */
+  let exact = header.format !== 'ascii';
+  for (const el of header.elements) {
+    const per = minItemBytes(el, header.format);
+    if (before + el.count * per > available + slack) {
+      const stride = header.format === 'ascii' ? undefined : fixedStride(el);
+      if (stride !== undefined && exact) throw fixedTooMany(file, el, stride, available - before);
+      const fit = Math.max(0, Math.floor((available + slack - before) / per));
+      const each = header.format === 'ascii' ? 'a value and a line break' : 'its scalars and list lengths';
+      const after = before > 0 ? `, after the ${before} bytes the elements before it take at least` : '';
+      throw truncated(
+        file,
+        el,
+        `expected at most ${fit} ${plural(el)} in the ${available} bytes after the header${after} (each takes ${per} byte${per === 1 ? '' : 's'} or more: ${each}), found a count of ${el.count}`,
+      );
+    }
+    before += el.count * per;
+    exact &&= fixedStride(el) !== undefined;
+  }
 }
 
 function describeCounts(header: PlyHeader): string {
@@ -344,9 +415,7 @@ function parseBinary(bytes: Uint8Array, header: PlyHeader, file: string, vplan: 
     const isVertex = el === vplan.element;
     if (stride !== undefined) {
       const need = el.count * stride;
-      if (off + need > end) {
-        throw truncated(file, el, `expected ${el.count} ${plural(el)} × ${stride} bytes = ${need} bytes of ${el.name} data, file ends after ${end - off}`);
-      }
+      if (off + need > end) throw fixedTooMany(file, el, stride, end - off);
       if (isVertex) readFixedVertices(dv, off, stride, le, vplan);
       off += need;
       continue;
@@ -406,6 +475,17 @@ function routeValue(plan: VertexPlan, k: number, i: number, v: number): void {
   }
 }
 
+function checkAsciiColor(plan: VertexPlan, k: number, i: number, v: number, sc: AsciiScanner, file: string): void {
+  const range = plan.colorRanges[k]!;
+  if (v >= range.min && v <= range.max && (range.whole ? Number.isInteger(v) : v - v === 0)) return;
+  const p = plan.element.properties[k] as { name: string; type: PlyScalarType };
+  throw new InputError({
+    file,
+    field: `line ${sc.line}`,
+    message: `vertex ${i}: expected colour property '${p.name}' (${p.type}) to be ${range.text}, found ${v}`,
+  });
+}
+
 function headerLineCount(bytes: Uint8Array, dataOffset: number): number {
   let lines = 1;
   for (let p = 0; p < dataOffset; p++) if (bytes[p] === 10) lines++;
@@ -417,7 +497,7 @@ function parseAscii(bytes: Uint8Array, header: PlyHeader, file: string, vplan: V
   for (const el of header.elements) {
     const isVertex = el === vplan.element;
     const isFace = fplan !== undefined && el.name === 'face';
-    const names = el.properties.map((p) => p.name).join(' ');
+    const names = someNames(el.properties, ' ');
     let i = 0;
     const what = (): string => `${singular(el.name)} ${i} (${names})`;
     const props = el.properties;
@@ -431,14 +511,16 @@ function parseAscii(bytes: Uint8Array, header: PlyHeader, file: string, vplan: V
       const np = props.length;
       for (; i < el.count; i++) {
         if (!sc.startItem()) {
-          throw new InputError({ file, field: `${el.name} data`, message: `expected ${el.count} ${plural(el)}, found ${i} (the file ends at line ${sc.line})` });
+          throw new InputError({ file, field: `${printableName(el.name)} data`, message: `expected ${el.count} ${plural(el)}, found ${i} (the file ends at line ${sc.line})` });
         }
         for (let k = 0; k < np; k++) {
           const v = sc.number(what);
           const r = routes[k];
           if (r === Route.Position) positions[i * 3 + comp[k]!] = v;
-          else if (r === Route.Color) colors![i * 3 + comp[k]!] = v;
-          else if (r === Route.Extra) extras[k]![i] = v;
+          else if (r === Route.Color) {
+            checkAsciiColor(vplan, k, i, v, sc, file);
+            colors![i * 3 + comp[k]!] = v;
+          } else if (r === Route.Extra) extras[k]![i] = v;
         }
         sc.endItem(what);
       }
@@ -446,13 +528,16 @@ function parseAscii(bytes: Uint8Array, header: PlyHeader, file: string, vplan: V
     }
     for (; i < el.count; i++) {
       if (!sc.startItem()) {
-        throw new InputError({ file, field: `${el.name} data`, message: `expected ${el.count} ${plural(el)}, found ${i} (the file ends at line ${sc.line})` });
+        throw new InputError({ file, field: `${printableName(el.name)} data`, message: `expected ${el.count} ${plural(el)}, found ${i} (the file ends at line ${sc.line})` });
       }
       for (let k = 0; k < props.length; k++) {
         const p = props[k]!;
         if (p.kind === 'scalar') {
           const v = sc.number(what);
-          if (isVertex) routeValue(vplan, k, i, v);
+          if (isVertex) {
+            if (vplan.routes[k] === Route.Color) checkAsciiColor(vplan, k, i, v, sc, file);
+            routeValue(vplan, k, i, v);
+          }
           continue;
         }
         const count = readListCount(sc, p, what, file);
@@ -488,14 +573,24 @@ function readListCount(sc: AsciiScanner, p: PlyListProperty, what: () => string,
 /** Parses a whole PLY file held in memory. `file` is only used in error messages. */
 export function parsePly(bytes: Uint8Array, file: string, options: ParsePlyOptions = {}): PlyData {
   const header = parsePlyHeader(bytes, file);
+  checkCountsFit(header, bytes.length, file);
   const vertexEl = header.elements.find((e) => e.name === 'vertex');
   if (!vertexEl) {
-    throw new InputError({ file, field: 'header', message: `expected a 'vertex' element, found ${header.elements.map((e) => `'${e.name}'`).join(', ') || 'no elements'}` });
+    throw new InputError({ file, field: 'header', message: `expected a 'vertex' element, found ${header.elements.slice(0, 8).map((e) => headerName(e.name)).join(', ') || 'no elements'}${header.elements.length > 8 ? ', …' : ''}` });
   }
   const warnings: string[] = [];
-  const vplan = planVertices(vertexEl, file, options.keepProperties ?? true);
   const faceEl = header.elements.find((e) => e.name === 'face');
-  const fplan = planFaces(faceEl, vertexEl.count, warnings);
+  let vplan: VertexPlan;
+  let fplan: FacePlan | undefined;
+  try {
+    vplan = planVertices(vertexEl, file, options.keepProperties ?? true);
+    fplan = planFaces(faceEl, vertexEl.count, warnings);
+  } catch (e) {
+    // The header's counts fit the file (checked with the header), but a file of several GB can still declare
+    // more than one array may hold.
+    if (!(e instanceof RangeError)) throw e;
+    throw new InputError({ file, field: 'header', message: `expected element counts this program can hold in memory, found ${describeCounts(header)} (${e.message})` });
+  }
   if (header.format === 'ascii') parseAscii(bytes, header, file, vplan, fplan);
   else parseBinary(bytes, header, file, vplan, fplan);
   checkFinitePositions(vplan.positions, file);

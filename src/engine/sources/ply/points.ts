@@ -7,6 +7,7 @@ import { InputError } from '../../../shared/errors.js';
 import type { Mat4, Room, Vec3 } from '../../../shared/scene.js';
 import { convexHullXY, polygonArea } from '../../scene/obbFit.js';
 import type { Point2 } from '../../scene/obbFit.js';
+import { MAX_COORDINATE_M, coordinateBoundText } from '../limits.js';
 
 export function readBinaryFile(file: string): Uint8Array {
   try {
@@ -21,6 +22,19 @@ export function readTextFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     throw new InputError({ file, message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+  }
+}
+
+/**
+ * Refuses a point cloud with a coordinate beyond the importers' bound (limits.ts), naming the vertex: the PLY
+ * reader takes any finite value, but a scene with x = 3e38 gets a room area of 1e77 m².
+ */
+export function checkCoordinateBound(positions: Float32Array, file: string): void {
+  for (let i = 0; i < positions.length; i++) {
+    const v = positions[i]!;
+    if (v > MAX_COORDINATE_M || v < -MAX_COORDINATE_M) {
+      throw new InputError({ file, field: `vertex ${Math.floor(i / 3)}`, message: `expected coordinates ${coordinateBoundText()}, found ${'xyz'[i % 3]} = ${v}` });
+    }
   }
 }
 
