@@ -60,6 +60,11 @@ export interface LoopConfig {
    */
   selection: LoopSelection;
   /**
+   * `family`: the score rules keep every family's share of the mix and of each round's training samples equal,
+   * ranking only within a family. `none`: scores compete across families.
+   */
+  balance: 'none' | 'family';
+  /**
    * The irreducible-loss model for `reducible-loss`: a checkpoint trained once on a separate slice of the
    * target domain (RHO-LOSS). 0: none (required by that rule).
    */

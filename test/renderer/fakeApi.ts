@@ -46,6 +46,7 @@ export const DEFAULT_CONFIG: LoopConfig = {
   selection: 'frontier-first',
   referenceCheckpoint: 0,
   extraLabels: [],
+  balance: 'none',
   staticSamples: 1000,
   benchmarkPerFamily: 20,
   model: 'default',

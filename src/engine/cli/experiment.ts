@@ -28,8 +28,8 @@ runCli(async () => {
   if (seeds && (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0))) throw new InputError({ field: '--seeds', message: `expected whole numbers separated by commas, found "${seedsText}"` });
   const arms = list(args.flags.get('arms'));
   if (arms) {
-    const { standard, equalCompute } = protocolArms({});
-    const keys = [...standard, ...equalCompute].map((a) => a.key);
+    const { standard, equalCompute, exploratory } = protocolArms({});
+    const keys = [...standard, ...equalCompute, ...exploratory].map((a) => a.key);
     const bad = arms.find((a) => !keys.includes(a));
     if (bad) throw new InputError({ field: '--arms', message: `unknown arm "${bad}"; expected some of ${keys.join(', ')}` });
   }

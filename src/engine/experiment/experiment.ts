@@ -49,7 +49,7 @@ export type PresetName = keyof typeof TARGET_SIZES;
 export const PRESET_NAMES = Object.keys(TARGET_SIZES) as PresetName[];
 
 /** The arms for target settings: static arms get T×K×B (×10) samples; the ×10 and equal-compute arms ten times the steps. */
-export function protocolArms(target: LoopConfigInput): { standard: ExperimentArm[]; equalCompute: ExperimentArm[] } {
+export function protocolArms(target: LoopConfigInput): { standard: ExperimentArm[]; equalCompute: ExperimentArm[]; exploratory: ExperimentArm[] } {
   const c = resolveLoopConfig(target);
   const budget = c.iterations * c.steps * c.batch;
   const perRound = c.steps * c.batch;
@@ -70,6 +70,12 @@ export function protocolArms(target: LoopConfigInput): { standard: ExperimentArm
       { key: 'reducible10steps', name: 'closed loop · reducible loss, 10× steps', config: { mode: 'closed-loop', strategy: 'reducible-loss', ...tenfold }, needsReference: true },
       { key: 'nofeedback10steps', name: 'no feedback, 10× steps', config: { mode: 'no-feedback', ...tenfold } },
       { key: 'static10steps', name: 'static, 10× steps', config: { mode: 'static', staticSamples: budget, steps: 10 * c.steps } },
+    ],
+    // Added after the standard arms' results (README): the score rules with every family's share of the mix and
+    // of the trained samples held equal. Not part of any preset; run with --arms.
+    exploratory: [
+      { key: 'learnabilityBalanced', name: 'closed loop · learnability, family-balanced', config: { mode: 'closed-loop', strategy: 'learnability', balance: 'family' } },
+      { key: 'reducibleBalanced', name: 'closed loop · reducible loss, family-balanced', config: { mode: 'closed-loop', strategy: 'reducible-loss', balance: 'family' }, needsReference: true },
     ],
   };
 }
@@ -103,9 +109,9 @@ export function experimentProtocol(preset: PresetName, options: ProtocolOptions 
     dataSeed: 0,
     ...hardware,
   };
-  const { standard, equalCompute } = protocolArms(target);
-  const all = [...standard, ...equalCompute];
-  const wanted = options.arms ?? (preset === 'reference' ? all.map((a) => a.key) : standard.map((a) => a.key));
+  const { standard, equalCompute, exploratory } = protocolArms(target);
+  const all = [...standard, ...equalCompute, ...exploratory];
+  const wanted = options.arms ?? (preset === 'reference' ? [...standard, ...equalCompute] : standard).map((a) => a.key);
   const arms = wanted.map((k) => {
     const arm = all.find((a) => a.key === k);
     if (!arm) throw new RangeError(`unknown arm "${k}"; expected some of ${all.map((a) => a.key).join(', ')}`);

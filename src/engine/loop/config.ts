@@ -27,6 +27,7 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   acceptPerRound: 0,
   strategy: 'reference',
   selection: 'frontier-first',
+  balance: 'none',
   referenceCheckpoint: 0,
   extraLabels: [],
   staticSamples: 25_600,
@@ -124,6 +125,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (c.mode === 'closed-loop' && c.selection === 'top-score' && !SCORE_STRATEGIES.includes(c.strategy)) {
     throw problem('selection', `top-score ranks by a rule's per-sample score, which only ${SCORE_STRATEGIES.join(' and ')} give; strategy is ${c.strategy}`);
   }
+  if (c.balance !== 'none' && c.balance !== 'family') throw problem('balance', `expected none or family, found ${JSON.stringify(c.balance)}`);
   if (c.mode === 'closed-loop' && c.strategy === 'reducible-loss' && c.referenceCheckpoint === 0) {
     throw problem('referenceCheckpoint', 'reducible-loss needs an irreducible-loss model: the id of a checkpoint trained on a separate slice of the target domain (npm run experiment makes one)');
   }

@@ -6,7 +6,7 @@
  */
 import type { LoopConfig } from '../../shared/loop.js';
 import { SCORE_STRATEGIES } from '../../shared/loop.js';
-import { createRng } from '../../shared/random.js';
+import { createRng, hashSeed } from '../../shared/random.js';
 
 export interface SampleEvidence {
   /** p̂: probability of answering right (expected score under the solver's answer distribution). */
@@ -50,4 +50,30 @@ export function topByScore<T>(items: readonly T[], scoreOf: (t: T) => number | n
     .slice(0, cap)
     .sort((a, b) => a - b);
   return chosen.map((i) => items[i]!);
+}
+
+/**
+ * `cap` items with equal quotas per group (⌊cap / groups⌋, the remainder to the groups in a seeded order), each
+ * group's quota filled by its highest scores; quota a small group cannot fill goes to the best of the rest.
+ * Returned in the input's order.
+ */
+export function topByScorePerGroup<T>(items: readonly T[], groupOf: (t: T) => string, scoreOf: (t: T) => number | null, cap: number, seed: number): T[] {
+  if (items.length <= cap) return [...items];
+  const groups = new Map<string, number[]>();
+  items.forEach((t, i) => {
+    const g = groupOf(t);
+    const list = groups.get(g) ?? [];
+    list.push(i);
+    groups.set(g, list);
+  });
+  const names = createRng(hashSeed(seed, 'groups')).shuffle([...groups.keys()].sort());
+  const quota = new Map(names.map((g, r) => [g, Math.floor(cap / names.length) + (r < cap % names.length ? 1 : 0)]));
+  const chosen = new Set<number>();
+  for (const g of names) {
+    const idx = groups.get(g)!;
+    for (const i of topByScore(idx, (i) => scoreOf(items[i]!), quota.get(g)!, hashSeed(seed, g))) chosen.add(i);
+  }
+  const rest = items.map((_, i) => i).filter((i) => !chosen.has(i));
+  for (const i of topByScore(rest, (i) => scoreOf(items[i]!), cap - chosen.size, hashSeed(seed, 'rest'))) chosen.add(i);
+  return [...chosen].sort((a, b) => a - b).map((i) => items[i]!);
 }

@@ -40,7 +40,7 @@ import { roundSampleCap } from './config.js';
 import { Cancelled, type LoopContext, uniformMix } from './context.js';
 import { BASE_SCORE_METRIC, SAMPLES_SEEN_METRIC, SCORE_METRIC, TRAINED_SAMPLES_METRIC, intervalMetrics } from './metrics.js';
 import { sampleOfRecord, toNewQa } from './samples.js';
-import { selectionScore, topByScore } from './selection.js';
+import { selectionScore, topByScore, topByScorePerGroup } from './selection.js';
 
 /** Inference chunk: progress and cancellation are checked between chunks. */
 const ANSWER_CHUNK = 1024;
@@ -242,7 +242,7 @@ export function control(ctx: LoopContext, k: number): void {
     correct: scorePrediction(r.family, r.prediction, r.answer) >= 0.5,
     ...(r.selection_score !== null ? { score: r.selection_score } : {}),
   }));
-  const strategy = config.mode === 'closed-loop' ? createStrategy(config.strategy, { seed: hashSeed(config.seed, `controller@${k}`) }) : createStrategy('uniform');
+  const strategy = config.mode === 'closed-loop' ? createStrategy(config.strategy, { seed: hashSeed(config.seed, `controller@${k}`), balanceFamilies: config.balance === 'family' ? 1 : 0 }) : createStrategy('uniform');
   const decision = strategy.decide({ iteration: k, previous: mixFor(ctx, k), samples, cells: ctx.cells, thresholds: config.thresholds });
   store.db.transaction(() => {
     recordControllerDecision(store, {
@@ -288,7 +288,10 @@ export function trainingSelection(ctx: LoopContext, k: number): QaRecord[] {
   const cap = roundSampleCap(config);
   if (config.mode === 'closed-loop' && config.selection === 'top-score') {
     const scores = new Map(listSolverOutputs(ctx.store, { runId: ctx.run.id, iteration: k }).map((o) => [o.qaId, o.selectionScore]));
-    return topByScore(pool, (q) => scores.get(q.id) ?? null, cap, hashSeed(config.seed, `select@${k}`));
+    const seed = hashSeed(config.seed, `select@${k}`);
+    return config.balance === 'family'
+      ? topByScorePerGroup(pool, (q) => q.family, (q) => scores.get(q.id) ?? null, cap, seed)
+      : topByScore(pool, (q) => scores.get(q.id) ?? null, cap, seed);
   }
   if (config.mode === 'closed-loop') pool = pool.filter((q) => q.bucket !== 'easy');
   if (pool.length <= cap) return pool;

@@ -269,6 +269,24 @@ describe('the closed loop, end to end', () => {
     store.close();
   });
 
+  it('family balance: a round trains on equal numbers of each family, the best-scoring within each', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, strategy: 'learnability', balance: 'family', candidates: 600, steps: 6, batch: 8 });
+    expect(run.status, run.error ?? '').toBe('completed');
+    const qa = queryQa(store, { runId: run.id, iteration: 0, verdict: 'accepted', limit: -1 });
+    const trained = qa.filter((q) => q.trainedIteration === 0);
+    expect(trained).toHaveLength(48);
+    const perFamily = new Map<string, number>();
+    for (const q of trained) perFamily.set(q.family, (perFamily.get(q.family) ?? 0) + 1);
+    const available = new Map<string, number>();
+    for (const q of qa) available.set(q.family, (available.get(q.family) ?? 0) + 1);
+    const quota = Math.floor(48 / available.size);
+    // Every family gets its quota, or all it has when it has fewer (their leftover goes to the best of the rest).
+    for (const [f, n] of available) expect(perFamily.get(f) ?? 0).toBeGreaterThanOrEqual(Math.min(n, quota));
+    expect(listControllerDecisions(store, run.id)[0]!.reason).toContain('every family keeps an equal share');
+    store.close();
+  });
+
   it('reducible loss scores every answer by the solver loss minus the irreducible-loss model loss', async () => {
     const store = openStore({ workspaceDir: tmp() });
     const { run: ref } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, mode: 'no-feedback' });

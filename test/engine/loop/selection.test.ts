@@ -6,8 +6,9 @@
  *  - learnable, not yet learnt: the solver is unsure, while a model trained on held-out target data gets it.
  */
 import { describe, expect, it } from 'vitest';
-import { learnability, reducibleLoss, selectionScore, topByScore } from '../../../src/engine/loop/selection.js';
+import { learnability, reducibleLoss, selectionScore, topByScore, topByScorePerGroup } from '../../../src/engine/loop/selection.js';
 import { createStrategy } from '../../../src/engine/proposer/controller/index.js';
+import { balancedByFamily } from '../../../src/engine/proposer/controller/scoreRules.js';
 import type { ConfidenceSample, MixKey } from '../../../src/shared/proposer.js';
 
 const chance = 0.25;
@@ -102,5 +103,54 @@ describe('score-rule strategies steer the mix toward high-scoring cells', () => 
   it('without any scored sample every cell weighs the same', () => {
     const d = createStrategy('learnability').decide({ iteration: 0, previous: { entries: [] }, samples: samples.map(({ score: _s, ...rest }) => rest), cells, thresholds: { easy: 0.9, hard: 0.1 } });
     for (const e of d.after.entries) expect(e.weight).toBeCloseTo(0.25, 6);
+  });
+});
+
+describe('family balance', () => {
+  it('topByScorePerGroup gives every group an equal quota filled by its best, a small group\'s leftover to the best of the rest', () => {
+    // Group a scores high everywhere; without balance it would take every slot.
+    const items = [
+      ...Array.from({ length: 6 }, (_, i) => ({ g: 'a', s: 0.9 - i * 0.01 })),
+      ...Array.from({ length: 6 }, (_, i) => ({ g: 'b', s: 0.2 - i * 0.01 })),
+      { g: 'c', s: 0.05 },
+    ];
+    expect(topByScore(items, (x) => x.s, 6, 0).every((x) => x.g === 'a')).toBe(true);
+    const picked = topByScorePerGroup(items, (x) => x.g, (x) => x.s, 6, 0);
+    expect(picked.filter((x) => x.g === 'a').map((x) => x.s)).toEqual([0.9, 0.89, 0.88]);
+    expect(picked.filter((x) => x.g === 'b').map((x) => x.s)).toEqual([0.2, 0.19]);
+    expect(picked.filter((x) => x.g === 'c')).toHaveLength(1);
+    // c has one item for a quota of two: the slot goes to the best remaining item overall (a's fourth).
+    const seven = topByScorePerGroup(items.slice(0, 13), (x) => x.g, (x) => x.s, 7, 1);
+    expect(seven).toHaveLength(7);
+    expect(seven.filter((x) => x.g === 'c')).toHaveLength(1);
+    expect(topByScorePerGroup(items, (x) => x.g, (x) => x.s, 99, 0)).toHaveLength(items.length);
+  });
+
+  it('balancedByFamily gives each family 1/F of the mass, split within the family by weight', () => {
+    const cells = [{ family: 'x' }, { family: 'x' }, { family: 'y' }, { family: 'z' }, { family: 'z' }];
+    const w = balancedByFamily(cells, [3, 1, 0.001, 0, 0]);
+    expect(w[0]! + w[1]!).toBeCloseTo(1 / 3, 12);
+    expect(w[0]! / w[1]!).toBeCloseTo(3, 12);
+    expect(w[2]!).toBeCloseTo(1 / 3, 12);
+    // All-zero family: equal split.
+    expect(w[3]!).toBeCloseTo(1 / 6, 12);
+    expect(w[4]!).toBeCloseTo(1 / 6, 12);
+  });
+
+  it('a balanced learnability decision keeps family shares equal while scores move weight within a family', () => {
+    const cells: MixKey[] = ['a', 'b'].flatMap((sceneId) => [
+      { sceneId, family: 'object_counting' as const, bin: 0 },
+      { sceneId, family: 'object_rel_distance' as const, bin: 0 },
+    ]);
+    const samples: ConfidenceSample[] = cells.flatMap((c) =>
+      Array.from({ length: 20 }, () => ({ ...c, confidence: 0.5, score: c.family === 'object_counting' ? 0.9 : c.sceneId === 'a' ? 0.2 : 0.01 })),
+    );
+    const d = createStrategy('learnability', { balanceFamilies: 1 }).decide({ iteration: 0, previous: { entries: [] }, samples, cells, thresholds: { easy: 0.9, hard: 0.1 } });
+    const share = (f: string) => d.after.entries.filter((e) => e.family === f).reduce((a, e) => a + e.weight, 0);
+    expect(share('object_counting')).toBeCloseTo(0.5, 6);
+    expect(share('object_rel_distance')).toBeCloseTo(0.5, 6);
+    const rel = (scene: string) => d.after.entries.find((e) => e.family === 'object_rel_distance' && e.sceneId === scene)!.weight;
+    expect(rel('a')).toBeGreaterThan(2 * rel('b'));
+    expect(() => createStrategy('learnability', { balanceFamilies: 2 })).toThrow(/learnability\.balanceFamilies: expected 0 or 1/);
   });
 });

@@ -33,6 +33,7 @@ export const DEFAULT_STRATEGY_OPTIONS: Readonly<StrategyOptions> = Object.freeze
   sigma: 0.15,
   seed: 0,
   draws: 200,
+  balanceFamilies: 0,
 });
 
 type Check = (v: number) => boolean;
@@ -77,6 +78,7 @@ export function resolveOptions<K extends keyof StrategyOptions>(
     sigma: [positive, 'a number > 0'],
     seed: [seed, 'an integer in [0, 2^32)'],
     draws: [count, 'an integer in [1, 1000000]'],
+    balanceFamilies: [(v) => v === 0 || v === 1, '0 or 1'],
   };
   const problems: InputProblem[] = [];
   const out = {} as Pick<StrategyOptions, K>;

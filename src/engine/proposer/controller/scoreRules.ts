@@ -18,7 +18,7 @@ import { scoreCount, scoreSum, shrink } from './hierarchy.js';
 import { decideWith } from './pipeline.js';
 import type { ControllerStrategy, StrategyOptions } from './types.js';
 
-export const SCORE_RULE_OPTIONS = ['priorStrength'] as const;
+export const SCORE_RULE_OPTIONS = ['priorStrength', 'balanceFamilies'] as const;
 
 const DESCRIPTIONS = {
   learnability: 'mean learnability p̂(1 − p̂) (p̂: probability of answering right)',
@@ -45,13 +45,38 @@ export function scoreRuleStrategy(rule: ScoreRule, options?: Partial<StrategyOpt
         const pooled = index.total.sumScore / index.total.scored;
         const est = shrink(index, cells, scoreSum, opts.priorStrength, pooled, scoreCount);
         const familyNotes = new Map(familiesOf(cells).map((f) => [f, `smoothed ${rule} ${(est.families.get(f) ?? 0).toFixed(3)}`]));
+        // A negative mean reducible loss means the cell is already learnt better than the reference: nothing to gain.
+        let weights = est.cells.map((w) => Math.max(0, w));
+        if (opts.balanceFamilies === 1) weights = balancedByFamily(cells, weights);
         return {
-          // A negative mean reducible loss means the cell is already learnt better than the reference: nothing to gain.
-          weights: est.cells.map((w) => Math.max(0, w)),
+          weights,
           scores: est,
-          summary: [`${rule}: weight ∝ smoothed ${DESCRIPTIONS[rule]}, clipped at 0 (${opts.priorStrength} pseudo-samples borrowed from each parent)`],
+          summary: [
+            `${rule}: weight ∝ smoothed ${DESCRIPTIONS[rule]}, clipped at 0 (${opts.priorStrength} pseudo-samples borrowed from each parent)` +
+              (opts.balanceFamilies === 1 ? '; every family keeps an equal share, the score moves weight within a family' : ''),
+          ],
           familyNotes,
         };
       }),
   };
+}
+
+/**
+ * Each family's cells share 1/F of the mass in proportion to their weights (equally when all are 0): scores of
+ * different families are on different scales (a measurement's expected MRA sits near ½ far more often than a
+ * two-option choice's P(right)), so letting them compete hands most samples to whichever family scores high.
+ */
+export function balancedByFamily(cells: readonly { family: string }[], weights: readonly number[]): number[] {
+  const totals = new Map<string, { sum: number; n: number }>();
+  cells.forEach((c, i) => {
+    const t = totals.get(c.family) ?? { sum: 0, n: 0 };
+    t.sum += weights[i]!;
+    t.n++;
+    totals.set(c.family, t);
+  });
+  const share = 1 / Math.max(1, totals.size);
+  return cells.map((c, i) => {
+    const t = totals.get(c.family)!;
+    return t.sum > 0 ? (share * weights[i]!) / t.sum : share / t.n;
+  });
 }

@@ -115,4 +115,9 @@ export interface StrategyOptions {
   seed: number;
   /** Thompson draws per decision; the mix is the share of draws each cell wins (bandit). */
   draws: number;
+  /**
+   * 1: every family keeps an equal share of the mix and the rule's scores only move weight between the cells of
+   * one family (learnability, reducible-loss); 0: scores compete across families.
+   */
+  balanceFamilies: number;
 }

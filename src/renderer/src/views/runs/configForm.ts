@@ -236,6 +236,7 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     initCheckpoint: int('initCheckpoint'),
     referenceCheckpoint: int('referenceCheckpoint'),
     extraLabels: base?.extraLabels ?? [],
+    balance: base?.balance ?? 'none',
   };
   return { ok: true, config };
 }
