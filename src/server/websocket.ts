@@ -4,6 +4,7 @@
  * pong, close → close). Client messages are read and dropped. No extensions (no compression), no subprotocols.
  * Written here because the project has no WebSocket package and the handshake plus framing is ~150 lines.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -60,6 +61,25 @@ function closePayload(code: number, reason = ''): Buffer {
   b.writeUInt16BE(code, 0);
   r.copy(b, 2);
   return b;
+}
+
+/**
+ * Whether a close code may be sent in a close frame (RFC 6455 §7.4 and the IANA registry): 1000–1003, 1007–1014
+ * and the application ranges 3000–4999. Codes below 1000, 1004 (reserved), 1005, 1006 and 1015 (never sent on
+ * the wire: they stand for "no code", "dropped" and "TLS failure"), 1016–2999 (unassigned) and 5000 and up are not.
+ */
+export function isValidCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+/** Why a client's close frame breaks the protocol (§5.5.1, §7.4), as the close code and reason to answer with. */
+export function closeFrameProblem(payload: Buffer): { code: number; reason: string } | undefined {
+  if (payload.length === 0) return undefined;
+  if (payload.length === 1) return { code: 1002, reason: 'a close frame body needs a 2-byte code' };
+  const code = payload.readUInt16BE(0);
+  if (!isValidCloseCode(code)) return { code: 1002, reason: `invalid close code ${code}` };
+  if (!isUtf8(payload.subarray(2))) return { code: 1007, reason: 'close reason is not valid UTF-8' };
+  return undefined;
 }
 
 export interface WebSocketConnection {
@@ -214,8 +234,10 @@ class Connection implements WebSocketConnection {
       case OP_CLOSE: {
         if (!this.closing) {
           this.closing = true;
-          const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1000;
-          this.write(frame(OP_CLOSE, closePayload(code)));
+          const problem = closeFrameProblem(payload);
+          // Echo the client's code; a close frame that breaks the protocol is answered as a protocol error.
+          const answer = problem ? closePayload(problem.code, problem.reason) : closePayload(payload.length >= 2 ? payload.readUInt16BE(0) : 1000);
+          this.write(frame(OP_CLOSE, answer));
         }
         this.socket.end();
         break;

@@ -50,6 +50,11 @@ export const MAX_POINT_BUDGET = 5_000_000;
 export const MAX_PAGE = 10_000;
 /** Most runs one `curves` call compares. */
 export const MAX_CURVES = 100;
+/** Most scene sources in `startRun(config).scenes`, and in `.heldoutScenes`; each source at most this long. */
+export const MAX_SOURCES = 1000;
+export const MAX_SOURCE_CHARS = 4096;
+/** Most `startRun(config).extraLabels` (the most entries any list in the settings may have). */
+const MAX_EXTRA_LABELS = 10_000;
 const MAX_ID_CHARS = 1000;
 const MAX_SEARCH_CHARS = 500;
 
@@ -166,8 +171,16 @@ const CONFIG_FIELDS: { [K in keyof LoopConfig]?: (c: Checker, field: string, v: 
   name: (c, f, v) => c.string(f, v, 200),
   mode: (c, f, v) => c.oneOf(f, v, LOOP_MODES),
   scenes: (c, f, v) => {
-    if (!Array.isArray(v) || v.length === 0 || v.length > 1000) c.fail(f, `expected a list of 1 to 1000 scene sources (e.g. ["synthetic:48"]), found ${found(v)}`);
-    else v.forEach((s, i) => c.string(`${f}[${i}]`, s, 4096));
+    if (!Array.isArray(v) || v.length === 0 || v.length > MAX_SOURCES) c.fail(f, `expected a list of 1 to ${MAX_SOURCES} scene sources (e.g. ["synthetic:48"]), found ${found(v)}`);
+    else v.forEach((s, i) => c.string(`${f}[${i}]`, s, MAX_SOURCE_CHARS));
+  },
+  heldoutScenes: (c, f, v) => {
+    if (!Array.isArray(v) || v.length > MAX_SOURCES) c.fail(f, `expected a list of at most ${MAX_SOURCES} scene sources (empty: hold out heldoutFraction of the scenes), found ${found(v)}`);
+    else v.forEach((s, i) => c.string(`${f}[${i}]`, s, MAX_SOURCE_CHARS));
+  },
+  extraLabels: (c, f, v) => {
+    if (!Array.isArray(v) || v.length > MAX_EXTRA_LABELS) c.fail(f, `expected a list of at most ${MAX_EXTRA_LABELS} label words, found ${found(v)}`);
+    else v.forEach((s, i) => c.string(`${f}[${i}]`, s, 100));
   },
   heldoutFraction: (c, f, v) => c.number(f, v),
   iterations: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),

@@ -82,6 +82,19 @@ describe('API argument validation', () => {
     expect(validateApiArgs('startRun', [{ future: { nested: [1, 'a'] } }])).toEqual([{ future: { nested: [1, 'a'] } }]);
   });
 
+  it('bounds the lists startRun accepts before the loop sees them (issue 11, item 1)', () => {
+    const sources = (n: number): string[] => Array.from({ length: n }, (_, i) => `synthetic:${i + 1}`);
+    const ok = { scenes: sources(1000), heldoutScenes: sources(1000), extraLabels: Array.from({ length: 10_000 }, (_, i) => `label${i}`) };
+    expect(validateApiArgs('startRun', [ok])).toEqual([ok]);
+    expect(validateApiArgs('startRun', [{ heldoutScenes: [] }])).toEqual([{ heldoutScenes: [] }]);
+    expect(message('startRun', [{ scenes: sources(1001) }])).toMatch(/^startRun\(config\)\.scenes: expected a list of 1 to 1000 scene sources/);
+    expect(message('startRun', [{ heldoutScenes: sources(1001) }])).toMatch(/^startRun\(config\)\.heldoutScenes: expected a list of at most 1000 scene sources/);
+    expect(message('startRun', [{ heldoutScenes: ['x'.repeat(4097)] }])).toMatch(/^startRun\(config\)\.heldoutScenes\[0\]: expected a non-empty string of at most 4096 characters/);
+    expect(message('startRun', [{ heldoutScenes: 'synthetic:4' }])).toMatch(/^startRun\(config\)\.heldoutScenes: expected a list/);
+    expect(message('startRun', [{ extraLabels: [...ok.extraLabels, 'one more'] }])).toMatch(/^startRun\(config\)\.extraLabels: expected a list of at most 10000 label words/);
+    expect(message('startRun', [{ extraLabels: ['chair', 'x'.repeat(101)] }])).toMatch(/^startRun\(config\)\.extraLabels\[1\]: expected a non-empty string of at most 100 characters/);
+  });
+
   it('throws InputError, the error every transport reports as bad input', () => {
     expect(() => validateApiArgs('getQa', [0])).toThrow(InputError);
   });

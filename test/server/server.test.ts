@@ -4,6 +4,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorkbenchHost, type LoopEngine, type WorkbenchHost } from '../../src/engine/host/index.js';
+import { loadLoopEngine } from '../../src/engine/host/loopEngine.js';
+import { parseSourceSpec } from '../../src/engine/sources/index.js';
 import { createRun, updateRunStatus, type Store } from '../../src/engine/store/index.js';
 import { PNG_SIGNATURE } from '../../src/engine/perception/png.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
@@ -154,6 +156,45 @@ describe('the HTTP API', () => {
   });
 });
 
+describe('sizes past the stated caps (issue 11, item 1)', () => {
+  // The real loop, loaded before the clock starts: its own validation is what answers.
+  let realHost: WorkbenchHost;
+  let realServer: WorkbenchServer;
+  beforeAll(async () => {
+    realHost = createWorkbenchHost({ workspaceDir: join(dir, 'ws-real'), transport: 'http', engine: await loadLoopEngine(), watchIntervalMs: 0 });
+    realServer = await startWorkbenchServer({ host: realHost, port: 0, rendererDir, log: () => {} });
+  }, 60_000);
+  afterAll(async () => {
+    await realServer?.close();
+    await realHost?.close();
+  });
+
+  it('answers startRun with a billion synthetic scenes 400 within a second, naming the field and the cap', async () => {
+    // Without the cap the server would generate the scenes on this very thread: fail here instead of hanging.
+    expect(() => parseSourceSpec('synthetic:1000000000')).toThrow(/at most/);
+    const t0 = performance.now();
+    const r = await new Promise<Reply>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: realServer.port, method: 'POST', path: '/api/startRun', headers: { 'Content-Type': 'application/json' }, timeout: 5000 },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('startRun did not answer within 5 s')));
+      req.on('error', reject);
+      req.end(JSON.stringify([{ name: 'huge', scenes: ['synthetic:1000000000'] }]));
+    });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(r.status).toBe(400);
+    const { error } = JSON.parse(r.body) as { error: { name: string; message: string } };
+    expect(error.name).toBe('InputError');
+    expect(error.message).toMatch(/^config\.scenes\[0\]: .*"synthetic:1000000000": at most 10000 synthetic scenes per source: .*memory/);
+    expect(await realHost.listRuns()).toEqual([]);
+  });
+});
+
 describe('DNS-rebinding and cross-site protection', () => {
   it('refuses a Host that is not this server, on pages, the API and the WebSocket', async () => {
     for (const r of [await raw('GET', '/', { headers: { Host: 'evil.example' } }), await post('info', [], { Host: `evil.example:${server.port}` })]) {
@@ -241,6 +282,24 @@ describe('the event WebSocket', () => {
     await ws.until(() => ws.frames.some((f) => f.opcode === 0x8));
     expect(ws.frames.find((f) => f.opcode === 0x8)!.payload.readUInt16BE(0)).toBe(1002);
     ws.destroy();
+  });
+
+  it('answers a close frame with an invalid code or body with a protocol error, and echoes valid codes (issue 11, item 10)', async () => {
+    const answer = async (payload: Buffer): Promise<{ code: number; reason: string }> => {
+      const ws = await RawWebSocket.open(`${base}/api/events`);
+      ws.send(0x8, payload);
+      await ws.until(() => ws.ended);
+      const close = ws.frames.find((f) => f.opcode === 0x8)!;
+      return { code: close.payload.readUInt16BE(0), reason: close.payload.subarray(2).toString('utf8') };
+    };
+    const code = (n: number, reason = Buffer.alloc(0)): Buffer => Buffer.concat([Buffer.from([n >> 8, n & 0xff]), reason]);
+    for (const bad of [0, 1, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535]) {
+      expect(await answer(code(bad)), `code ${bad}`).toEqual({ code: 1002, reason: `invalid close code ${bad}` });
+    }
+    expect((await answer(Buffer.from([0x03]))).code).toBe(1002);
+    expect(await answer(code(1000, Buffer.from([0xff, 0xfe])))).toEqual({ code: 1007, reason: 'close reason is not valid UTF-8' });
+    for (const good of [1000, 1001, 1003, 1007, 1011, 1014, 3000, 4999]) expect((await answer(code(good, Buffer.from('bye')))).code, `code ${good}`).toBe(good);
+    expect((await answer(Buffer.alloc(0))).code).toBe(1000);
   });
 
   it('refuses malformed handshakes and plain GETs', async () => {

@@ -9,6 +9,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../exchange/exportQa.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
 import { runCli } from './main.js';
+import { printableText } from './terminalText.js';
 
 const USAGE = `usage:
   npm run exchange -- export --run <id> --out <dir> [--iteration K] [--format jsonl|conversation|both] [--frames 8] [--overwrite] [--workspace DIR]
@@ -32,16 +33,16 @@ runCli(async () => {
     const format = flag(args, 'format') ?? 'both';
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new InputError({ field: '--format', message: `expected one of ${EXPORT_FORMATS.join(', ')}, found "${format}"` });
     const iteration = flag(args, 'iteration') !== undefined ? intFlag(args, 'iteration', 0) : undefined;
-    process.stdout.write(
-      await exportCommand(workspaceDir, {
-        runId: required(args, 'run'),
-        outDir: required(args, 'out'),
-        format: format as ExportFormat,
-        frames: intFlag(args, 'frames', 8, 1),
-        overwrite,
-        ...(iteration !== undefined ? { iteration } : {}),
-      }),
-    );
+    const report = await exportCommand(workspaceDir, {
+      runId: required(args, 'run'),
+      outDir: required(args, 'out'),
+      format: format as ExportFormat,
+      frames: intFlag(args, 'frames', 8, 1),
+      overwrite,
+      ...(iteration !== undefined ? { iteration } : {}),
+    });
+    // Reports name runs, scenes and files that came from elsewhere (terminalText.ts).
+    process.stdout.write(printableText(report, Number.POSITIVE_INFINITY));
     return;
   }
   if (command === 'eval-questions') {
@@ -50,17 +51,16 @@ runCli(async () => {
     if (provider !== 'cpu' && provider !== 'cuda') throw new InputError({ field: '--provider', message: `expected cpu or cuda, found "${provider}"` });
     const frames = flag(args, 'frames') !== undefined ? intFlag(args, 'frames', 32, 1) : undefined;
     required(args, 'checkpoint');
-    process.stdout.write(
-      await evalQuestionsCommand(workspaceDir, {
-        questions: required(args, 'questions'),
-        checkpointId: intFlag(args, 'checkpoint', 0, 1),
-        out: required(args, 'out'),
-        seed: intFlag(args, 'seed', 0),
-        overwrite,
-        runtime: { executionProvider: provider, log: (m) => process.stderr.write(`${m}\n`) },
-        ...(frames !== undefined ? { frames } : {}),
-      }),
-    );
+    const report = await evalQuestionsCommand(workspaceDir, {
+      questions: required(args, 'questions'),
+      checkpointId: intFlag(args, 'checkpoint', 0, 1),
+      out: required(args, 'out'),
+      seed: intFlag(args, 'seed', 0),
+      overwrite,
+      runtime: { executionProvider: provider, log: (m) => process.stderr.write(`${printableText(m)}\n`) },
+      ...(frames !== undefined ? { frames } : {}),
+    });
+    process.stdout.write(printableText(report, Number.POSITIVE_INFINITY));
     return;
   }
   throw new InputError({ message: `${command ? `unknown command "${command}"` : 'no command'}\n${USAGE}` });

@@ -1,17 +1,19 @@
 /** Runs a CLI command with the product's error policy: a clear sentence and an exit code, never a bare stack trace. */
 import { InputError } from '../../shared/errors.js';
+import { printableText } from './terminalText.js';
 
 export function runCli(command: () => Promise<void> | void): void {
   const debug = process.argv.includes('--debug') || process.env.OUROBOROS_DEBUG === '1';
   Promise.resolve()
     .then(command)
     .catch((e: unknown) => {
+      // Messages quote ids and labels from files: printed so that none of their bytes can act on the terminal.
       if (e instanceof InputError) {
-        process.stderr.write(`error: ${e.message}\n`);
+        process.stderr.write(`error: ${printableText(e.message)}\n`);
         process.exitCode = 2;
       } else {
-        process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-        if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+        process.stderr.write(`error: ${printableText(e instanceof Error ? e.message : String(e))}\n`);
+        if (debug && e instanceof Error && e.stack) process.stderr.write(`${printableText(e.stack)}\n`);
         else process.stderr.write('(run with --debug for the stack trace)\n');
         process.exitCode = 1;
       }

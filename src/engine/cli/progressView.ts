@@ -3,6 +3,7 @@
  * CI) one line per finished stage, so output stays readable when captured.
  */
 import type { LoopEvent } from '../../shared/loop.js';
+import { printableText } from './terminalText.js';
 
 interface Writable {
   write(s: string): unknown;
@@ -36,14 +37,16 @@ export class ProgressView {
     this.live = false;
   }
 
+  /** A line (or lines) of text; control characters in it are shown, not sent to the terminal (terminalText.ts). */
   note(message: string): void {
     this.clear();
-    this.out.write(`${message}\n`);
+    this.out.write(`${printableText(message, Number.POSITIVE_INFINITY)}\n`);
   }
 
   event(e: LoopEvent): void {
+    // The loop's messages may quote scene ids and labels from files: long lines are shortened as well.
     if (e.type === 'log') {
-      this.note(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`);
+      this.note(printableText(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`));
       return;
     }
     if (this.quiet) return;
@@ -53,9 +56,9 @@ export class ProgressView {
       this.live = true;
     } else if (e.type === 'stage' && e.phase === 'end') {
       const where = e.iteration < 0 ? 'setup' : `round ${e.iteration}`;
-      this.note(`${where} ${e.stage.padEnd(8)} ${((e.ms ?? 0) / 1000).toFixed(1).padStart(6)} s  ${e.detail ?? ''}`);
+      this.note(printableText(`${where} ${e.stage.padEnd(8)} ${((e.ms ?? 0) / 1000).toFixed(1).padStart(6)} s  ${e.detail ?? ''}`));
     } else if (e.type === 'run' && e.message) {
-      this.note(`run ${e.status}: ${e.message}`);
+      this.note(printableText(`run ${e.status}: ${e.message}`));
     }
   }
 

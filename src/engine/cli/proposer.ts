@@ -12,6 +12,7 @@ import { createSandboxRunner } from '../proposer/sandboxRunner.js';
 import { loadScenes } from '../sources/index.js';
 import { intFlag, parseArgs, rejectUnknownFlags } from './args.js';
 import { runCli } from './main.js';
+import { printableText } from './terminalText.js';
 
 function statsTable(stats: FamilyFilterStats[]): string {
   const head = ['family', 'generated', 'accepted', '%', ...FILTER_ORDER];
@@ -57,11 +58,12 @@ runCli(async () => {
     for (const s of result.shortfalls) short.set(`${s.family}: ${s.reason}`, (short.get(`${s.family}: ${s.reason}`) ?? 0) + s.missing);
     if (short.size) {
       process.stdout.write(`not generated (scene could not host the question):\n`);
-      for (const [k, n] of [...short].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stdout.write(`  ${n}× ${k}\n`);
+      // Reasons may quote scene ids and labels from files (terminalText.ts).
+      for (const [k, n] of [...short].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stdout.write(printableText(`  ${n}× ${k}\n`));
     }
     const n = result.qa.length;
     process.stdout.write(
-      `\n${scenes.length} scenes from ${specs.join(', ')}; loaded in ${((t1 - t0) / 1000).toFixed(1)} s, visibility + distance tables ${((t2 - t1) / 1000).toFixed(1)} s\n` +
+      `\n${scenes.length} scenes from ${printableText(specs.join(', '))}; loaded in ${((t1 - t0) / 1000).toFixed(1)} s, visibility + distance tables ${((t2 - t1) / 1000).toFixed(1)} s\n` +
         `${n} proposals in ${((t3 - t2) / 1000).toFixed(2)} s (${Math.round(n / ((t3 - t2) / 1000))}/s): drafting ${result.timing.draftMs.toFixed(0)} ms, sandboxed execution ${result.timing.executeMs.toFixed(0)} ms, filters ${result.timing.filterMs.toFixed(0)} ms\n`,
     );
   } finally {

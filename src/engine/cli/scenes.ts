@@ -14,6 +14,7 @@ import { SWEEP_MIN_AGE_MS, sweepBlobs, type SweepReport } from '../store/sweep.j
 import { resolveWorkspaceDir, workspacePaths } from '../store/workspace.js';
 import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
 import { runCli } from './main.js';
+import { printableId, printableText } from './terminalText.js';
 
 const USAGE = `usage:
   npm run scenes -- import <source>… [--seed N] [--frames N] [--workspace DIR]
@@ -40,9 +41,26 @@ function describeSweep(r: SweepReport, dryRun: boolean): string[] {
   return lines;
 }
 
+/**
+ * Everything this command prints goes through here, since ids, labels and warnings come from files
+ * (terminalText.ts); ids and labels are also shortened where they are printed, lines as a whole are not.
+ */
+function print(text: string): void {
+  process.stdout.write(printableText(text, Number.POSITIVE_INFINITY));
+}
+
 function table(rows: SceneSummary[]): string {
   const head = ['id', 'dataset', 'objects', 'labels', 'points', 'frames', 'room m²', 'synthesised'];
-  const body = rows.map((s) => [s.id, s.dataset, String(s.objectCount), String(s.labelCount), String(s.pointCount), String(s.frameCount), s.roomArea.toFixed(1), s.synthesised.join(',') || '—']);
+  const body = rows.map((s) => [
+    printableId(s.id),
+    printableId(s.dataset),
+    String(s.objectCount),
+    String(s.labelCount),
+    String(s.pointCount),
+    String(s.frameCount),
+    s.roomArea.toFixed(1),
+    s.synthesised.join(',') ? printableId(s.synthesised.join(',')) : '—',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(head), ...body.map(line)].join('\n');
@@ -72,15 +90,15 @@ runCli(() => {
       store.close();
     }
     const t2 = performance.now();
-    process.stdout.write(`${table(scenes.map(summarizeScene))}\n\n`);
+    print(`${table(scenes.map(summarizeScene))}\n\n`);
     const warned = scenes.filter((s) => s.provenance.warnings.length > 0);
-    for (const s of warned.slice(0, 10)) process.stdout.write(`warning: ${s.id}: ${s.provenance.warnings.join('; ')}\n`);
-    if (warned.length > 10) process.stdout.write(`… and ${warned.length - 10} more scenes with warnings (see \`scenes show\`)\n`);
-    process.stdout.write(
+    for (const s of warned.slice(0, 10)) print(`warning: ${printableId(s.id)}: ${s.provenance.warnings.join('; ')}\n`);
+    if (warned.length > 10) print(`… and ${warned.length - 10} more scenes with warnings (see \`scenes show\`)\n`);
+    print(
       `imported ${scenes.length} scenes (${scenes.reduce((n, s) => n + s.objects.length, 0)} objects) in ${((t1 - t0) / 1000).toFixed(2)} s, stored in ${((t2 - t1) / 1000).toFixed(2)} s\n`,
     );
-    if (swept.removedBlobs.length > 0) process.stdout.write(`${describeSweep(swept, false)[0]!}: point clouds of replaced scenes, or other leftovers\n`);
-    process.stdout.write(`workspace: ${workspaceDir}\n`);
+    if (swept.removedBlobs.length > 0) print(`${describeSweep(swept, false)[0]!}: point clouds of replaced scenes, or other leftovers\n`);
+    print(`workspace: ${workspaceDir}\n`);
     return;
   }
   if (command === 'gc') {
@@ -93,7 +111,7 @@ runCli(() => {
     const store = openStore({ workspaceDir, sweepOnOpen: false });
     try {
       const report = sweepBlobs(store, { dryRun });
-      process.stdout.write(`${describeSweep(report, dryRun).join('\n')}\nworkspace: ${workspaceDir}\n`);
+      print(`${describeSweep(report, dryRun).join('\n')}\nworkspace: ${workspaceDir}\n`);
     } finally {
       store.close();
     }
@@ -105,7 +123,7 @@ runCli(() => {
     try {
       const dataset = flag(args, 'dataset');
       const rows = listScenes(store, dataset !== undefined ? { dataset } : {});
-      process.stdout.write(rows.length ? `${table(rows)}\n${rows.length} scenes in ${workspaceDir}\n` : `no scenes in ${workspaceDir}\n`);
+      print(rows.length ? `${table(rows)}\n${rows.length} scenes in ${workspaceDir}\n` : `no scenes in ${workspaceDir}\n`);
     } finally {
       store.close();
     }
@@ -121,11 +139,11 @@ runCli(() => {
       const p = s.provenance;
       const labels = new Map<string, number>();
       for (const o of s.objects) labels.set(o.label, (labels.get(o.label) ?? 0) + 1);
-      process.stdout.write(
+      print(
         [
-          `${s.id} (${s.dataset}, from ${p.source} ${p.sourceId})`,
+          `${printableId(s.id)} (${printableId(s.dataset)}, from ${printableId(p.source)} ${printableId(p.sourceId)})`,
           `room: ${s.room.area.toFixed(2)} m², centre ${s.room.center.map((v) => v.toFixed(2)).join(', ')}`,
-          `objects (${s.objects.length}): ${[...labels].map(([l, n]) => `${l} ×${n}`).join(', ')}`,
+          `objects (${s.objects.length}): ${[...labels].map(([l, n]) => `${printableId(l)} ×${n}`).join(', ')}`,
           `points: ${s.points ? s.points.positions.length / 3 : 0}, frames: ${s.trajectory?.length ?? 0}`,
           `conversion: up ${p.conversion.upAxis}, ${p.conversion.units}; ${p.conversion.notes.join('; ')}`,
           `synthesised: ${p.synthesised.join(', ') || 'nothing'}; seeds: ${JSON.stringify(p.seeds)}`,

@@ -3,7 +3,7 @@
  * that the repository modules take as their first argument. One Store per connection; nothing global.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { BlobStore } from './blobs.js';
 import { StoreError } from './errors.js';
 import { hasVersionTable, migrate, readSchemaVersion, type MigrationResult } from './migrate.js';
@@ -111,6 +111,11 @@ function checkVersion(db: Database.Database, dbPath: string, readonly: boolean):
   if (version === 0 && !hasVersionTable(db)) {
     const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'`).get() as { n: number };
     if (tables.n > 0) throw new StoreError('not-a-workspace', `${dbPath} is an SQLite database but not a workbench one (it has tables and no schema_version)`);
+    // Nothing to upgrade: read-write opening creates a workspace here, read-only cannot.
+    if (readonly) {
+      const what = statSync(dbPath).size === 0 ? 'an empty file (0 bytes)' : 'an empty SQLite database (no tables)';
+      throw new StoreError('not-a-workspace', `${dbPath} is ${what}, not a workbench database; open the workspace read-write once to create one there`);
+    }
   }
   if (readonly && version < LATEST_SCHEMA_VERSION) {
     throw new StoreError(

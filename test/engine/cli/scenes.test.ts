@@ -3,7 +3,8 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writePly } from '../../../src/engine/sources/ply/write.js';
-import { countScenes } from '../../../src/engine/store/scenes.js';
+import { generateSyntheticScenes } from '../../../src/engine/sources/synthetic.js';
+import { countScenes, saveScenes } from '../../../src/engine/store/scenes.js';
 import { openStore } from '../../../src/engine/store/store.js';
 import { SWEEP_MIN_AGE_MS } from '../../../src/engine/store/sweep.js';
 import { arkitMetaFile, repoRoot } from '../../helpers/shared.js';
@@ -134,6 +135,38 @@ describe('scenes CLI', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('prints hostile scene ids and labels without ESC or NUL, and shortens very long ones (issue 11, item 10)', () => {
+    const ws = tmp();
+    const [a, b, c] = generateSyntheticScenes(3, 0, { frames: 2 });
+    const clear = '\u001b[2J\u001b[31mred';
+    a!.id = `${clear}\u0000nul`;
+    b!.id = `long-${'x'.repeat(100_000)}`;
+    c!.id = clear;
+    c!.objects[0]!.label = '\u001b]0;owned\u0007';
+    const store = openStore({ workspaceDir: ws });
+    try {
+      saveScenes(store, [a!, b!, c!]);
+    } finally {
+      store.close();
+    }
+    const terminalControl = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+    const listed = scenes(['list'], ws);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).not.toMatch(terminalControl);
+    expect(listed.stdout).toContain('\\x1B[2J\\x1B[31mred\\x00nul');
+    expect(listed.stdout).toMatch(/long-x+…x+ /);
+    expect(Math.max(...listed.stdout.split('\n').map((l) => l.length))).toBeLessThan(500);
+    const shown = scenes(['show', clear], ws);
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(shown.stdout).not.toMatch(terminalControl);
+    expect(shown.stdout).toMatch(/^\\x1B\[2J\\x1B\[31mred \(synthetic/);
+    expect(shown.stdout).toContain('\\x1B]0;owned\\x07 ×1');
+    const missing = scenes(['show', `${clear}-missing`], ws);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/^error: .*\\x1B\[2J/);
+    expect(missing.stderr).not.toMatch(terminalControl);
   });
 
   it('an unknown source kind and a missing count are explained', () => {

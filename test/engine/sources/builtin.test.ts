@@ -4,9 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Scene } from '../../../src/shared/scene.js';
 import { InputError } from '../../../src/shared/errors.js';
 import { RESOURCES_ENV, resourcesDir } from '../../../src/engine/resources.js';
-import { formatSourceSpec, loadScenes, parseSourceSpec } from '../../../src/engine/sources/index.js';
+import { formatSourceSpec, loadScenes, MAX_SYNTHETIC_SCENES, parseSourceSpec } from '../../../src/engine/sources/index.js';
 import { SCENE_PARTS, SCENE_PART_BOUNDS, partOfScene, sceneIdHash } from '../../../src/engine/sources/parts.js';
 import type { ScenePart } from '../../../src/engine/sources/parts.js';
+import { inputError } from '../../helpers/errors.js';
 import { repoRoot } from '../../helpers/shared.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 
@@ -107,6 +108,17 @@ describe('scene parts', () => {
       expect(() => parseSourceSpec(spec)).toThrow(/train, reference, heldout/);
     }
     expect(() => parseSourceSpec('synthetic:x?part=train')).toThrow(/positive whole number/);
+  });
+
+  it('caps synthetic counts at MAX_SYNTHETIC_SCENES, saying the cap and why (issue 11, item 1)', () => {
+    expect(MAX_SYNTHETIC_SCENES).toBe(10_000);
+    expect(parseSourceSpec(`synthetic:${MAX_SYNTHETIC_SCENES}`)).toEqual({ kind: 'synthetic', arg: '10000' });
+    expect(parseSourceSpec('synthetic:1e4?part=train')).toEqual({ kind: 'synthetic', arg: '1e4', part: 'train' });
+    for (const spec of ['synthetic:10001', 'synthetic:1000000000', 'synthetic:1e300?part=heldout']) {
+      const e = inputError(() => parseSourceSpec(spec));
+      expect(e.problems).toEqual([{ field: 'source', message: expect.stringContaining(`"${spec}": at most 10000 synthetic scenes per source`) as unknown }]);
+      expect(e.message).toMatch(/memory/);
+    }
   });
 
   it('synthetic:12?part=heldout keeps the heldout scenes of synthetic:12', () => {

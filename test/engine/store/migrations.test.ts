@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -275,6 +275,16 @@ describe('read-only stores', () => {
     const missing = join(ws.dir(), 'nowhere');
     expect(isStoreError(errorOf(() => openStore({ workspaceDir: missing, readonly: true })), 'not-found')).toBe(true);
     expect(readdirSync(dirname(missing))).toEqual([]);
+
+    // A 0-byte database file (a crash, a full disk, a `touch`) is no workspace, not "schema version 0".
+    const empty = ws.dir();
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(workspacePaths(empty).dbPath, '');
+    const e0 = errorOf(() => openStore({ workspaceDir: empty, readonly: true }));
+    expect(isStoreError(e0, 'not-a-workspace')).toBe(true);
+    expect(e0.message).toBe(`${workspacePaths(empty).dbPath} is an empty file (0 bytes), not a workbench database; open the workspace read-write once to create one there`);
+    expect(readFileSync(workspacePaths(empty).dbPath).length).toBe(0);
+    expect(listRuns(ws.open(empty))).toEqual([]);
 
     const old = ws.dir();
     createAtVersion(old, 1).close();
