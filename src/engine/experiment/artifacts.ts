@@ -44,11 +44,18 @@ export function curveSeries(runs: readonly ArmRun[], family?: string): CurveSeri
   }));
 }
 
-/** One series per family: its mean share of the generation mix per round (x = round). */
+/** One series per family: its share of the generation mix per round (x = round), one run per seed. */
 export function mixSeries(runs: readonly ArmRun[], arm: string): CurveSeries[] {
-  const mix = meanMix(runs, arm);
-  const families = [...new Set(mix.flatMap((m) => Object.keys(m)))].sort();
-  return families.map((f) => ({ name: f, runs: [{ seed: 0, points: mix.map((m, k) => ({ x: k, y: m[f] ?? 0 })) }] }));
+  const rs = runs.filter((r) => r.arm === arm && r.status === 'completed' && r.mix.length > 0);
+  const families = [...new Set(rs.flatMap((r) => r.mix.flatMap((m) => Object.keys(m))))].sort();
+  return families.map((f) => ({ name: f, runs: rs.map((r) => ({ seed: r.seed, points: r.mix.map((m, k) => ({ x: k, y: m[f] ?? 0 })) })) }));
+}
+
+/** A y range around the data with a little room, so differences of a point or two stay visible. */
+function dataDomain(series: readonly CurveSeries[], pad: number, floor = 0): [number, number] {
+  const ys = series.flatMap((s) => s.runs.flatMap((r) => r.points.map((p) => p.y)));
+  if (ys.length === 0) return [0, 1];
+  return [Math.max(floor, Math.min(...ys) - pad), Math.min(1, Math.max(...ys) + pad)];
 }
 
 /** Twelve distinguishable colours for the families (Okabe–Ito first, then Tol's muted set). */
@@ -128,7 +135,7 @@ export function writeExperiment(outDir: string, result: ExperimentResult): Exper
   mkdirSync(outDir, { recursive: true });
   const base = baseOnTarget(runs);
   const summaries = summarizeArms(runs, base?.overall ?? Number.NaN);
-  const closedArms = summaries.map((s) => s.arm).filter((a) => a.startsWith('closed loop · '));
+  const closedArms = summaries.map((s) => s.arm).filter((a) => a.startsWith('closed loop: '));
   const verdicts = closedArms.map((a) => judgeTarget(runs, summaries, a)).filter((v): v is TargetVerdict => v !== undefined);
   const winner = winningRule(summaries);
   const files: string[] = [];
@@ -147,19 +154,22 @@ export function writeExperiment(outDir: string, result: ExperimentResult): Exper
   }
   put('curves.csv', `${csv.join('\n')}\n`);
   const seeds = [...new Set(runs.map((r) => r.seed))].length;
-  const options = { title: `Held-out score from the base, ${seeds} seed${seeds === 1 ? '' : 's'}`, band: 'minmax' as const, width: 1100, height: 560 };
   const overall = curveSeries(runs);
+  const options = { title: `Held-out score from the base, ${seeds} seed${seeds === 1 ? '' : 's'}`, band: 'minmax' as const, width: 1100, height: 560, yDomain: dataDomain(overall, 0.02) };
   put('curves.svg', learningCurveSvg(overall, options));
   put('curves.png', learningCurvePng(overall, options));
   const families = [...new Set(runs.flatMap((r) => r.curve.flatMap((p) => Object.keys(p.families))))].sort();
   mkdirSync(join(outDir, 'families'), { recursive: true });
-  for (const f of families) put(join('families', `${f}.svg`), learningCurveSvg(curveSeries(runs, f), { ...options, title: f, width: 1000, height: 520 }));
+  for (const f of families) {
+    const series = curveSeries(runs, f);
+    put(join('families', `${f}.svg`), learningCurveSvg(series, { ...options, title: f, width: 1000, height: 520, yDomain: dataDomain(series, 0.03) }));
+  }
   const mixFiles: string[] = [];
   for (const arm of [...closedArms, 'no feedback']) {
     const series = mixSeries(runs, arm);
     if (series.length === 0) continue;
     const slug = arm.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-    const mixOptions = { title: `Generation mix per family, ${arm} (mean over seeds)`, xLabel: 'round', yLabel: 'share of the mix', band: 'none' as const, width: 1100, height: 560, colors: FAMILY_COLORS };
+    const mixOptions = { title: `Mix, ${arm.replace('closed loop: ', '')}`, xLabel: 'round', yLabel: 'share of the mix', band: 'minmax' as const, width: 1100, height: 560, colors: FAMILY_COLORS, yDomain: dataDomain(series, 0.01) };
     put(`mix-${slug}.svg`, learningCurveSvg(series, mixOptions));
     put(`mix-${slug}.png`, learningCurvePng(series, mixOptions));
     mixFiles.push(`mix-${slug}.png`);

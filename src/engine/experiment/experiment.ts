@@ -56,26 +56,26 @@ export function protocolArms(target: LoopConfigInput): { standard: ExperimentArm
   const tenfold = { steps: 10 * c.steps, acceptPerRound: perRound };
   return {
     standard: [
-      { key: 'reference', name: 'closed loop · reference', config: { mode: 'closed-loop', strategy: 'reference', selection: 'frontier-first' } },
-      { key: 'learnability', name: 'closed loop · learnability', config: { mode: 'closed-loop', strategy: 'learnability' } },
-      { key: 'reducible', name: 'closed loop · reducible loss', config: { mode: 'closed-loop', strategy: 'reducible-loss' }, needsReference: true },
+      { key: 'reference', name: 'closed loop: reference', config: { mode: 'closed-loop', strategy: 'reference', selection: 'frontier-first' } },
+      { key: 'learnability', name: 'closed loop: learnability', config: { mode: 'closed-loop', strategy: 'learnability' } },
+      { key: 'reducible', name: 'closed loop: reducible loss', config: { mode: 'closed-loop', strategy: 'reducible-loss' }, needsReference: true },
       { key: 'nofeedback', name: 'no feedback', config: { mode: 'no-feedback' } },
       { key: 'static', name: 'static', config: { mode: 'static', staticSamples: budget } },
       { key: 'static10', name: 'static ×10', config: { mode: 'static', staticSamples: 10 * budget, steps: 10 * c.steps } },
     ],
     // The small arms' samples for static ×10's steps (ten passes): separates "more samples" from "more steps".
     equalCompute: [
-      { key: 'reference10steps', name: 'closed loop · reference, 10× steps', config: { mode: 'closed-loop', strategy: 'reference', selection: 'frontier-first', ...tenfold } },
-      { key: 'learnability10steps', name: 'closed loop · learnability, 10× steps', config: { mode: 'closed-loop', strategy: 'learnability', ...tenfold } },
-      { key: 'reducible10steps', name: 'closed loop · reducible loss, 10× steps', config: { mode: 'closed-loop', strategy: 'reducible-loss', ...tenfold }, needsReference: true },
+      { key: 'reference10steps', name: 'closed loop: reference, 10× steps', config: { mode: 'closed-loop', strategy: 'reference', selection: 'frontier-first', ...tenfold } },
+      { key: 'learnability10steps', name: 'closed loop: learnability, 10× steps', config: { mode: 'closed-loop', strategy: 'learnability', ...tenfold } },
+      { key: 'reducible10steps', name: 'closed loop: reducible loss, 10× steps', config: { mode: 'closed-loop', strategy: 'reducible-loss', ...tenfold }, needsReference: true },
       { key: 'nofeedback10steps', name: 'no feedback, 10× steps', config: { mode: 'no-feedback', ...tenfold } },
       { key: 'static10steps', name: 'static, 10× steps', config: { mode: 'static', staticSamples: budget, steps: 10 * c.steps } },
     ],
     // Added after the standard arms' results (README): the score rules with every family's share of the mix and
     // of the trained samples held equal. Not part of any preset; run with --arms.
     exploratory: [
-      { key: 'learnabilityBalanced', name: 'closed loop · learnability, family-balanced', config: { mode: 'closed-loop', strategy: 'learnability', balance: 'family' } },
-      { key: 'reducibleBalanced', name: 'closed loop · reducible loss, family-balanced', config: { mode: 'closed-loop', strategy: 'reducible-loss', balance: 'family' }, needsReference: true },
+      { key: 'learnabilityBalanced', name: 'closed loop: learnability, family-balanced', config: { mode: 'closed-loop', strategy: 'learnability', balance: 'family' } },
+      { key: 'reducibleBalanced', name: 'closed loop: reducible loss, family-balanced', config: { mode: 'closed-loop', strategy: 'reducible-loss', balance: 'family' }, needsReference: true },
     ],
   };
 }
@@ -389,7 +389,7 @@ export function judgeTarget(runs: readonly ArmRun[], summaries: readonly ArmSumm
  */
 export function winningRule(summaries: readonly ArmSummary[]): ArmSummary | undefined {
   return summaries
-    .filter((s) => s.arm.startsWith('closed loop · ') && !s.arm.includes('10× steps') && s.vsNoFeedback?.verdict === 'better')
+    .filter((s) => s.arm.startsWith('closed loop: ') && !s.arm.includes('10× steps') && s.vsNoFeedback?.verdict === 'better')
     .sort((a, b) => b.vsNoFeedback!.mean - a.vsNoFeedback!.mean)[0];
 }
 

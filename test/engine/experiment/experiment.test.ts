@@ -76,7 +76,7 @@ describe('experiment protocol', () => {
 
 describe('experiment statistics', () => {
   it('summarises arms with 95% intervals, the gain over the base and paired differences to no feedback', () => {
-    const runs = [...arm('no feedback', 0), ...arm('closed loop · learnability', 0.02), ...arm('closed loop · reference', 0, 100, [0.03, -0.03, 0.02, -0.02, 0])];
+    const runs = [...arm('no feedback', 0), ...arm('closed loop: learnability', 0.02), ...arm('closed loop: reference', 0, 100, [0.03, -0.03, 0.02, -0.02, 0])];
     const s = summarizeArms(runs, 0.5);
     const nf = s.find((x) => x.arm === 'no feedback')!;
     expect(nf.seeds).toBe(5);
@@ -84,27 +84,27 @@ describe('experiment statistics', () => {
     expect(nf.gain.mean).toBeCloseTo(0.1, 10);
     expect(nf.vsNoFeedback).toBeNull();
     // The same noise in both arms cancels in the paired difference: +0.02 on every seed is "better".
-    const l = s.find((x) => x.arm === 'closed loop · learnability')!;
+    const l = s.find((x) => x.arm === 'closed loop: learnability')!;
     expect(l.vsNoFeedback!.mean).toBeCloseTo(0.02, 10);
     expect(l.vsNoFeedback!.verdict).toBe('better');
     // Zero on average with noise of its own: no difference.
-    expect(s.find((x) => x.arm === 'closed loop · reference')!.vsNoFeedback!.verdict).toBe('no difference');
-    expect(winningRule(s)!.arm).toBe('closed loop · learnability');
-    expect(winningRule(summarizeArms([...arm('no feedback', 0), ...arm('closed loop · reference', 0, 100, [0.03, -0.03, 0.02, -0.02, 0])], 0.5))).toBeUndefined();
+    expect(s.find((x) => x.arm === 'closed loop: reference')!.vsNoFeedback!.verdict).toBe('no difference');
+    expect(winningRule(s)!.arm).toBe('closed loop: learnability');
+    expect(winningRule(summarizeArms([...arm('no feedback', 0), ...arm('closed loop: reference', 0, 100, [0.03, -0.03, 0.02, -0.02, 0])], 0.5))).toBeUndefined();
   });
 
   it('judges the reference target by the paired difference to static ×10 at a tenth of its samples', () => {
-    const runs = [...arm('closed loop · learnability', 0.01, 100), ...arm('static ×10', 0, 1000)];
+    const runs = [...arm('closed loop: learnability', 0.01, 100), ...arm('static ×10', 0, 1000)];
     const s = summarizeArms(runs, 0.5);
-    const met = judgeTarget(runs, s, 'closed loop · learnability')!;
+    const met = judgeTarget(runs, s, 'closed loop: learnability')!;
     expect(met.met).toBe(true);
-    expect(met.sentence).toMatch(/^target met: "closed loop · learnability" scored 61\.0 with 100 samples, static ×10 60\.0 with 1000 \(paired difference \+1\.0 \[1\.0, 1\.0\], better\)/);
-    const missed = judgeTarget([...arm('closed loop · reference', -0.03, 100), ...arm('static ×10', 0, 1000)], summarizeArms([...arm('closed loop · reference', -0.03, 100), ...arm('static ×10', 0, 1000)], 0.5), 'closed loop · reference')!;
+    expect(met.sentence).toMatch(/^target met: "closed loop: learnability" scored 61\.0 with 100 samples, static ×10 60\.0 with 1000 \(paired difference \+1\.0 \[1\.0, 1\.0\], better\)/);
+    const missed = judgeTarget([...arm('closed loop: reference', -0.03, 100), ...arm('static ×10', 0, 1000)], summarizeArms([...arm('closed loop: reference', -0.03, 100), ...arm('static ×10', 0, 1000)], 0.5), 'closed loop: reference')!;
     expect(missed.met).toBe(false);
     expect(missed.sentence).toContain('paired difference −3.0');
     // More than a tenth of the samples cannot meet it.
-    const many = [...arm('closed loop · reference', 0.05, 200), ...arm('static ×10', 0, 1000)];
-    expect(judgeTarget(many, summarizeArms(many, 0.5), 'closed loop · reference')!.met).toBe(false);
+    const many = [...arm('closed loop: reference', 0.05, 200), ...arm('static ×10', 0, 1000)];
+    expect(judgeTarget(many, summarizeArms(many, 0.5), 'closed loop: reference')!.met).toBe(false);
   });
 });
 
@@ -122,8 +122,8 @@ describe('runExperiment', () => {
     };
     const result = await runExperiment(store, protocol);
     expect(result.runs.map((r) => [r.arm, r.status])).toEqual([
-      ['closed loop · learnability', 'completed'],
-      ['closed loop · reducible loss', 'completed'],
+      ['closed loop: learnability', 'completed'],
+      ['closed loop: reducible loss', 'completed'],
       ['no feedback', 'completed'],
     ]);
     expect(result.base.reused).toBe(false);
@@ -143,7 +143,7 @@ describe('runExperiment', () => {
     const report = writeExperiment(out, result);
     for (const f of ['report.md', 'curves.csv', 'curves.svg', 'curves.png', 'experiment.json', 'mix-closed-loop-learnability.png']) expect(existsSync(join(out, f))).toBe(true);
     expect(readFileSync(join(out, 'curves.png')).subarray(1, 4).toString()).toBe('PNG');
-    expect(report.markdown).toContain('| closed loop · learnability');
+    expect(report.markdown).toContain('| closed loop: learnability');
     expect(report.markdown).toContain("Share of each arm's trained samples per family");
     // Again: the base, the irreducible-loss model and every arm are reused; nothing is trained.
     const again = await runExperiment(store, protocol);
