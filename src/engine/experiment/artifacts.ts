@@ -15,7 +15,6 @@ import {
   type ExperimentResult,
   type TargetVerdict,
   judgeTarget,
-  meanMix,
   summarizeArms,
   winningRule,
 } from './experiment.js';

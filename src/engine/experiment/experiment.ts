@@ -392,15 +392,3 @@ export function winningRule(summaries: readonly ArmSummary[]): ArmSummary | unde
     .filter((s) => s.arm.startsWith('closed loop: ') && !s.arm.includes('10× steps') && s.vsNoFeedback?.verdict === 'better')
     .sort((a, b) => b.vsNoFeedback!.mean - a.vsNoFeedback!.mean)[0];
 }
-
-/** Mean share of each family in the generation mix per round, over an arm's seeds. */
-export function meanMix(runs: readonly ArmRun[], arm: string): Record<string, number>[] {
-  const rs = completed(runs, arm).filter((r) => r.mix.length > 0);
-  const rounds = Math.max(0, ...rs.map((r) => r.mix.length));
-  return Array.from({ length: rounds }, (_, k) => {
-    const out: Record<string, number> = {};
-    const have = rs.filter((r) => r.mix[k]);
-    for (const r of have) for (const [f, w] of Object.entries(r.mix[k]!)) out[f] = (out[f] ?? 0) + w / have.length;
-    return out;
-  });
-}
