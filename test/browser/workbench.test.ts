@@ -220,8 +220,10 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     const heldout = (run!.heldoutScore! * 100).toFixed(1);
     await expect.poll(() => detail.locator('dl.facts dt:text-is("Held-out") + dd').textContent(), POLL).toBe(heldout);
     const rowScores = await page.getByTestId('iteration-row').evaluateAll((rows) => rows.map((r) => r.children[6]?.textContent ?? ''));
-    expect(rowScores.every((s) => /^\d+\.\d$/.test(s)), `held-out column: ${rowScores.join(', ')}`).toBe(true);
-    expect(rowScores[1]).toBe(heldout);
+    // The score, then its bootstrap 95% interval over the benchmark's questions around it.
+    const cells = rowScores.map((s) => /^(\d+\.\d) \[(\d+\.\d)–(\d+\.\d)\]$/.exec(s));
+    expect(cells.every((m) => m !== null && Number(m[2]) <= Number(m[1]) && Number(m[1]) <= Number(m[3])), `held-out column: ${rowScores.join(', ')}`).toBe(true);
+    expect(cells[1]![1]).toBe(heldout);
     const runRow = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
     await expect.poll(() => runRow.locator('.status').textContent(), POLL).toBe('completed');
 
