@@ -9,11 +9,12 @@ import { LOOP_MODES } from '../../shared/loop.js';
 import type { HeldoutScore } from '../../shared/loop.js';
 import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByIteration, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
-import { listMetrics, openStore, type Store } from '../store/index.js';
+import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs, rejectUnknownFlags, type ParsedArgs } from './args.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
+import { printableText } from './terminalText.js';
 
 const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--iterations T]
                      [--steps K] [--batch B] [--lr X] [--candidates N] [--static-samples N] [--strategy RULE]
@@ -170,6 +171,9 @@ function familyTable(last: IterationSummary | undefined): string {
   return `held-out score per family after round ${last.iteration} (accuracy % for choice, MRA % for numeric):\n${rows.join('\n')}\n  ${'overall (VSI-Bench style)'.padEnd(30)} ${pct(last.heldout.overall).padStart(6)}\n`;
 }
 
+/** A path as one shell word, quoted only when it needs to be, so the printed resume command can be pasted. */
+const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), ['debug', 'quiet']);
   if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"\n${USAGE}` });
@@ -206,14 +210,30 @@ runCli(async () => {
         ? await resumeLoop(store, resume, { onEvent, signal: controller.signal })
         : await startLoop(store, await withModels(store, configFromArgs(args), flag(args, 'base') ?? 'synthetic', view, controller.signal), { onEvent, signal: controller.signal });
     process.stdout.write(`${resume !== undefined ? 'resuming' : 'started'} run ${handle.runId}\n`);
-    const run = await handle.done;
+    const resumeCommand = (id: string): string => `npm run loop -- --resume ${id} --workspace ${shellWord(workspaceDir)}`;
+    let run;
+    try {
+      run = await handle.done;
+    } catch (e) {
+      if (!isStoreError(e, 'disk-full')) throw e;
+      // The disk filled up and even marking the run paused failed: say so here, since the store could not.
+      view.finish();
+      process.stderr.write(`error: ${printableText(e.message)}\n`);
+      process.stdout.write(`\nrun ${handle.runId}: stopped, disk full (still marked running)\nworkspace: ${workspaceDir}\nresume with: ${resumeCommand(handle.runId)}\n`);
+      process.exitCode = 1;
+      return;
+    }
     view.finish();
     const start = [...heldoutByIteration(listMetrics(store, { runId: run.id }), BASE_SCORE_METRIC).values()][0];
     const from = storedLoopConfig(run.config).initCheckpoint > 0 ? 'starting model' : 'untrained model';
     process.stdout.write(`\n${iterationTable(summaries)}\n${start ? `(${from}: held-out ${pct(start.overall)}, 95% CI ${interval(start)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
     process.stdout.write(`\nrun ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}\nprovider: ${run.provider}\nstored in ${store.dbPath}\n`);
-    if (run.status === 'paused') process.stdout.write(`resume with: npm run loop -- --resume ${run.id}${dirFlag !== undefined ? ` --workspace ${dirFlag}` : ''}\n`);
-    if (run.status === 'failed') process.exitCode = 1;
+    if (run.status === 'paused') process.stdout.write(`resume with: ${resumeCommand(run.id)}\n`);
+    // Paused by a full disk (error recorded) is a stop the user did not ask for: non-zero, like a failure.
+    if (run.status === 'failed' || (run.status === 'paused' && run.error !== null)) process.exitCode = 1;
+  } catch (e) {
+    // A full disk before the run exists (saving its scenes, training the base model): name the file and workspace.
+    throw isDiskFull(e) ? diskFullError(e, { workspaceDir, target: store.dbPath }) : e;
   } finally {
     process.off('SIGINT', onSigint);
     store.close();

@@ -9,6 +9,7 @@ import type { SceneSummary } from '../../shared/scene.js';
 import { summarizeScene } from '../../shared/scene.js';
 import { loadScenes } from '../sources/index.js';
 import { listScenes, loadScene, saveScenes } from '../store/scenes.js';
+import { diskFullError, isDiskFull } from '../store/errors.js';
 import { openStore } from '../store/store.js';
 import { SWEEP_MIN_AGE_MS, sweepBlobs, type SweepReport } from '../store/sweep.js';
 import { resolveWorkspaceDir, workspacePaths } from '../store/workspace.js';
@@ -86,6 +87,9 @@ runCli(() => {
       // A re-import replaces scenes by id; their old point clouds are unreferenced now. Remove them (and anything
       // else nothing refers to) while we are here: safe beside other processes, see store/sweep.ts.
       swept = sweepBlobs(store);
+    } catch (e) {
+      // A full disk names the file that could not be written (the database, unless a point cloud) and the workspace.
+      throw isDiskFull(e) ? diskFullError(e, { workspaceDir, target: store.dbPath }) : e;
     } finally {
       store.close();
     }

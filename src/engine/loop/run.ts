@@ -11,7 +11,21 @@ import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import { loadScenes } from '../sources/index.js';
 import type { Store } from '../store/index.js';
-import { assignRunScenes, createIteration, createRun, getCheckpoint, getRun, isStoreError, listIterations, saveScenes, updateIteration, updateRunStatus } from '../store/index.js';
+import {
+  assignRunScenes,
+  createIteration,
+  createRun,
+  diskFullError,
+  getCheckpoint,
+  getRun,
+  isDiskFull,
+  isStoreError,
+  listIterations,
+  saveScenes,
+  StoreError,
+  updateIteration,
+  updateRunStatus,
+} from '../store/index.js';
 import { codeVersion } from './codeVersion.js';
 import { acquireRunLease, type RunLease } from './lease.js';
 import { summarizeIteration } from './metrics.js';
@@ -28,7 +42,11 @@ export interface LoopOptions {
 
 export interface LoopHandle {
   runId: string;
-  /** Settles with the run as it ended: completed, paused (cancelled) or failed. Never rejects. */
+  /**
+   * Settles with the run as it ended: completed, paused (cancelled, or stopped by a full disk: `error` says which
+   * file and workspace) or failed. Rejects only when the disk is full and even recording that failed: with a
+   * `disk-full` StoreError; the run is then still marked running, and resuming it continues it.
+   */
   done: Promise<RunRecord>;
 }
 
@@ -145,21 +163,37 @@ async function drive(store: Store, runId: string, options: LoopOptions, lease: R
     emit({ type: 'run', runId, status: 'completed' });
     return done;
   } catch (e) {
-    if (e instanceof Cancelled || options.signal?.aborted) {
-      markRunning(store, runId, 'paused');
-      const paused = updateRunStatus(store, runId, 'paused');
-      emit({ type: 'run', runId, status: 'paused', message: `${messageOf(e)}; resume to continue` });
-      return paused;
+    // A full disk is not the run's fault: what it wrote is whole (each stage commits at once) and resuming once
+    // there is space redoes the rest with the same result, so the run is paused with the reason, not failed.
+    const stop: { status: 'paused' | 'failed'; message: string; error: string | null } = isDiskFull(e)
+      ? { status: 'paused', ...fullDisk(store, e) }
+      : e instanceof Cancelled || options.signal?.aborted
+        ? { status: 'paused', message: `${messageOf(e)}; resume to continue`, error: null }
+        : { status: 'failed', message: messageOf(e), error: messageOf(e) };
+    let ended: RunRecord;
+    try {
+      markRunning(store, runId, stop.status);
+      ended = updateRunStatus(store, runId, stop.status, stop.error === null ? {} : { error: stop.error });
+    } catch (recording) {
+      if (!isDiskFull(recording)) throw recording;
+      // Recording the stop needs the disk too. The run stays marked running, which resumes like paused (the lease
+      // is released below); the rejection carries why, so the caller can still say where and how to resume.
+      const why = isDiskFull(e) ? stop.error! : `${fullDisk(store, recording).error} (while recording that the run ${stop.status === 'failed' ? `failed: ${stop.message}` : 'stopped'})`;
+      const message = `${why}; the run could not be marked ${stop.status} and is left marked running: free space, then resume it`;
+      throw new StoreError('disk-full', message, { cause: e });
     }
-    const message = messageOf(e);
-    markRunning(store, runId, 'failed');
-    const failed = updateRunStatus(store, runId, 'failed', { error: message });
-    emit({ type: 'run', runId, status: 'failed', message });
-    return failed;
+    emit({ type: 'run', runId, status: stop.status, message: stop.message });
+    return ended;
   } finally {
     await ctx?.dispose();
     lease.release();
   }
+}
+
+/** A full disk's stop, naming the file that could not be written (the database, unless a blob) and the workspace. */
+function fullDisk(store: Store, e: unknown): { message: string; error: string } {
+  const error = diskFullError(e, { workspaceDir: store.workspaceDir, target: store.dbPath }).message;
+  return { message: `${error}; free space on that disk, then resume the run`, error };
 }
 
 /** Iterations left `running` by a stop take the run's outcome, so the UI never shows a round still going. */

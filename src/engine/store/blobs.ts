@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { StoreError } from './errors.js';
+import { DISK_FULL_LEAD, isDiskFull, isStoreError, StoreError } from './errors.js';
 
 export const TEMP_PREFIX = '.tmp-';
 const HASH_RE = /^[0-9a-f]{64}$/;
@@ -101,10 +101,18 @@ export class BlobStore {
   /** Copies a file in (e.g. a checkpoint the trainer wrote), hashing while streaming, so memory stays flat. */
   importFile(srcPath: string): BlobWrite {
     this.assertWritable();
+    const staged = join(this.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      return this.importStaged(srcPath, staged);
+    } catch (e) {
+      throw this.full(e, `${staged} (a copy of ${srcPath})`);
+    }
+  }
+
+  private importStaged(srcPath: string, staged: string): BlobWrite {
     mkdirSync(this.dir, { recursive: true });
     // The hash is only known at the end, so stage in the root blob folder, then move under the hash's folder
     // (same file system, so the rename is still atomic).
-    const staged = join(this.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
     const h = createHash('sha256');
     let size = 0;
     const src = openSync(srcPath, 'r');
@@ -169,6 +177,14 @@ export class BlobStore {
     this.assertWritable();
     const final = this.pathOf(hash);
     if (this.hasIntact(final, hash, size)) return { hash, size, created: false };
+    try {
+      return this.placeNew(final, hash, size, fill);
+    } catch (e) {
+      throw this.full(e, final);
+    }
+  }
+
+  private placeNew(final: string, hash: string, size: number, fill: (fd: number) => void): BlobWrite {
     const folder = dirname(final);
     mkdirSync(folder, { recursive: true });
     const tmp = join(folder, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -239,6 +255,17 @@ export class BlobStore {
 
   private corrupt(hash: string, owner: string, path: string, actual: string): StoreError {
     return new StoreError('blob-corrupt', `blob ${hash} of ${owner} is corrupt: its bytes hash to ${actual} (file ${path}); re-import it`);
+  }
+
+  /**
+   * A full disk (ENOSPC, EDQUOT) reported as which file could not be written and in which workspace, so the person
+   * knows which disk to free (issue 11, item 8: the bare "no space left on device, write" named no path). The temp
+   * file is gone by then; nothing refers to the blob yet. Other errors are returned unchanged.
+   */
+  private full(e: unknown, path: string): unknown {
+    if (!isDiskFull(e) || isStoreError(e)) return e;
+    const reason = e instanceof Error ? e.message : String(e);
+    return new StoreError('disk-full', `${DISK_FULL_LEAD}could not write ${path} (workspace ${dirname(this.dir)}): ${reason}`, { cause: e });
   }
 
   private assertWritable(): void {

@@ -1,13 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DiskFullOptions } from '../../helpers/diskFull.js';
 import { repoRoot } from '../../helpers/shared.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 
 const cli = join(repoRoot, 'src/engine/cli/loop.ts');
 
-function loop(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: repoRoot });
+function loop(args: string[], diskFull?: DiskFullOptions): { status: number | null; stdout: string; stderr: string } {
+  // With `diskFull`, the disk fills up as it says (test/helpers/diskFull.ts), loaded before the CLI.
+  const hook = diskFull ? ['--import', join(repoRoot, 'test/helpers/diskFull.ts')] : [];
+  const env = diskFull ? { ...process.env, OUROBOROS_TEST_DISK_FULL: JSON.stringify(diskFull) } : process.env;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...hook, cli, ...args], { encoding: 'utf8', cwd: repoRoot, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,6 +37,27 @@ describe('loop CLI', () => {
     const again = loop(['--resume', id, '--workspace', ws]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/^error: run: run \S+ is already completed; start a new run to train further\n$/);
+  }, 120_000);
+
+  it('a full disk: prints the cause, the workspace and the command that resumes the run, which then completes (issue 11, item 8)', () => {
+    const ws = tmp();
+    const db = join(ws, 'workbench.db');
+    const inRound1 = { sql: 'INSERT INTO iterations', count: 2 };
+    // Even marking the run paused fails: the CLI says what the store could not.
+    const lost = loop([...SMALL, '--workspace', ws], { after: inRound1, then: 'writes' });
+    expect(lost.status, lost.stderr).toBe(1);
+    const id = /started run (\S+)/.exec(lost.stdout)![1]!;
+    expect(lost.stderr).toContain(`error: the disk is full: could not write ${db} (workspace ${ws}): database or disk is full; the run could not be marked paused`);
+    expect(lost.stdout).toContain(`run ${id}: stopped, disk full (still marked running)\nworkspace: ${ws}\nresume with: npm run loop -- --resume ${id} --workspace ${ws}\n`);
+    expect(lost.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    // Recorded: the run is paused with the reason, and says how to resume.
+    const again = loop(['--resume', id, '--workspace', ws], { after: { sql: 'INSERT INTO qa', count: 1 }, then: 'inserts' });
+    expect(again.status, again.stderr).toBe(1);
+    expect(again.stdout).toContain(`run ${id}: paused — the disk is full: could not write ${db} (workspace ${ws}): database or disk is full\n`);
+    expect(again.stdout).toContain(`resume with: npm run loop -- --resume ${id} --workspace ${ws}\n`);
+    const done = loop(['--resume', id, '--workspace', ws]);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`run ${id}: completed\n`);
   }, 120_000);
 
   it('refuses bad options with one line naming the field, and no stack trace', () => {

@@ -7,6 +7,7 @@ import { generateSyntheticScenes } from '../../../src/engine/sources/synthetic.j
 import { countScenes, saveScenes } from '../../../src/engine/store/scenes.js';
 import { openStore } from '../../../src/engine/store/store.js';
 import { SWEEP_MIN_AGE_MS } from '../../../src/engine/store/sweep.js';
+import type { DiskFullOptions } from '../../helpers/diskFull.js';
 import { arkitMetaFile, repoRoot } from '../../helpers/shared.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 
@@ -33,6 +34,13 @@ function pointsBlob(ws: string, id: string): string {
   } finally {
     store.close();
   }
+}
+
+/** The CLI with the disk filling up as `diskFull` says (test/helpers/diskFull.ts, loaded before it). */
+function scenesOnFullDisk(args: string[], workspace: string, diskFull: DiskFullOptions): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, OUROBOROS_TEST_DISK_FULL: JSON.stringify(diskFull) };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', join(repoRoot, 'test/helpers/diskFull.ts'), cli, ...args, '--workspace', workspace], { encoding: 'utf8', cwd: repoRoot, env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const blobPath = (ws: string, hash: string): string => join(ws, 'blobs', hash.slice(0, 2), hash);
@@ -167,6 +175,21 @@ describe('scenes CLI', () => {
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toMatch(/^error: .*\\x1B\[2J/);
     expect(missing.stderr).not.toMatch(terminalControl);
+  });
+
+  it('a full disk during an import names the file that could not be written and the workspace (issue 11, item 8)', () => {
+    const ws = tmp();
+    const blobs = scenesOnFullDisk(['import', 'synthetic:1'], ws, { after: { sql: '', count: 0 }, then: 'blobs' });
+    expect(blobs.status).toBe(1);
+    expect(blobs.stderr).toMatch(
+      new RegExp(`^error: the disk is full: could not write ${ws}/blobs/[0-9a-f]{2}/[0-9a-f]{64} \\(workspace ${ws}\\): ENOSPC: no space left on device, write\n`),
+    );
+    // The database full too (the workspace exists now): SQLite's "database or disk is full" now says which file and workspace.
+    const db = scenesOnFullDisk(['import', 'synthetic:1'], ws, { after: { sql: '', count: 0 }, then: 'inserts' });
+    expect(db.status).toBe(1);
+    expect(db.stderr).toMatch(new RegExp(`^error: the disk is full: could not write ${join(ws, 'workbench.db')} \\(workspace ${ws}\\): database or disk is full\n`));
+    // With space again the import succeeds.
+    expect(scenes(['import', 'synthetic:1'], ws).status).toBe(0);
   });
 
   it('an unknown source kind and a missing count are explained', () => {

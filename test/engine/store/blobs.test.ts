@@ -17,6 +17,7 @@ import {
   sweepBlobs,
   type Store,
 } from '../../../src/engine/store/index.js';
+import { injectDiskFull } from '../../helpers/diskFull.js';
 import { makeScene, seededStore, useWorkspaces } from './fixtures.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -85,6 +86,41 @@ describe('blob store', () => {
     // No temp files are left beside the blob or in the staging folder.
     expect(readdirSync(join(store.blobs.dir, w.hash.slice(0, 2)))).toEqual([w.hash]);
     expect(readdirSync(store.blobs.dir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('a full disk (ENOSPC) names the file that could not be written and the workspace, and leaves no temp file (issue 11, item 8)', () => {
+    const dir = ws.dir();
+    const store = ws.open(dir);
+    const bytes = new Uint8Array(1000).map((_, i) => i % 251);
+    const src = join(dir, 'model.bin');
+    writeFileSync(src, bytes);
+    const disk = injectDiskFull({ after: { sql: '', count: 0 }, then: 'blobs' });
+    let onWrite: unknown;
+    let onImport: unknown;
+    try {
+      try {
+        store.blobs.write(bytes);
+      } catch (e) {
+        onWrite = e;
+      }
+      try {
+        store.blobs.importFile(src);
+      } catch (e) {
+        onImport = e;
+      }
+    } finally {
+      disk.restore();
+    }
+    expect(disk.refused).toBe(2);
+    const path = store.blobs.pathOf(sha(bytes));
+    expect(isStoreError(onWrite, 'disk-full')).toBe(true);
+    expect((onWrite as Error).message).toBe(`the disk is full: could not write ${path} (workspace ${dir}): ENOSPC: no space left on device, write`);
+    expect(isStoreError(onImport, 'disk-full')).toBe(true);
+    expect((onImport as Error).message).toMatch(new RegExp(`^the disk is full: could not write ${store.blobs.dir}/\\.tmp-\\S+ \\(a copy of ${src}\\) \\(workspace ${dir}\\): ENOSPC`));
+    expect(readdirSync(store.blobs.dir, { recursive: true }).filter((n) => String(n).includes('.tmp-'))).toEqual([]);
+    // With space again, the same writes succeed.
+    expect(store.blobs.write(bytes).created).toBe(true);
+    expect(store.blobs.importFile(src).created).toBe(false);
   });
 
   it('refuses writes through a read-only store', () => {
