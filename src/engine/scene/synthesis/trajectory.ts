@@ -15,6 +15,7 @@ import type { Rng } from '../../../shared/random.js';
 import { createRng } from '../../../shared/random.js';
 import { lookAtPose } from '../math.js';
 import { boxAabb } from '../obb.js';
+import { COMPANY_MAX_RANGE, COMPANY_MIN_RANGE, companyIndex, wrapAngle } from './company.js';
 import { boxFootprint } from './footprint.js';
 import type { Vec2 } from './polygon.js';
 import { polygonArea, polygonCentroid } from './polygon.js';
@@ -69,10 +70,6 @@ const MIN_TARGET_RANGE = 0.6;
 
 function deg(d: number): number {
   return (d * Math.PI) / 180;
-}
-
-function wrapAngle(a: number): number {
-  return a - 2 * Math.PI * Math.floor((a + Math.PI) / (2 * Math.PI));
 }
 
 /** Picks the margin pair to plan with: the asked one if the room leaves enough floor, else relaxed ones. */
@@ -322,17 +319,22 @@ function aimCamera(samples: Sample[], objects: readonly SceneObject[], eyeZ: num
     const eye: Vec3 = [smp.p[0], smp.p[1], eyeZ];
     let bestScore = -Infinity;
     let best = -1;
+    // Range and bearing of every centre, computed once per frame; company counts come from their sorted bearings
+    // (company.ts), the same counts as comparing every pair.
+    const ranges = new Float64Array(centers.length);
+    const bearings = new Float64Array(centers.length);
+    centers.forEach((c, j) => {
+      ranges[j] = Math.hypot(c[0] - eye[0], c[1] - eye[1]);
+      bearings[j] = Math.atan2(c[1] - eye[1], c[0] - eye[0]);
+    });
+    const companions = companyIndex(ranges, bearings);
     const consider = (minRange: number): void => {
-      centers.forEach((c, j) => {
-        const r = Math.hypot(c[0] - eye[0], c[1] - eye[1]);
+      centers.forEach((_c, j) => {
+        const r = ranges[j]!;
         if (r < minRange) return;
-        const yaw = Math.atan2(c[1] - eye[1], c[0] - eye[0]);
-        let company = 0;
-        centers.forEach((d, m) => {
-          if (m === j) return;
-          const rm = Math.hypot(d[0] - eye[0], d[1] - eye[1]);
-          if (rm > 0.3 && rm < 6 && Math.abs(wrapAngle(Math.atan2(d[1] - eye[1], d[0] - eye[0]) - yaw)) < 0.35) company++;
-        });
+        const yaw = bearings[j]!;
+        // Only min(5, company) enters the score.
+        const company = companions.count(yaw, r > COMPANY_MIN_RANGE && r < COMPANY_MAX_RANGE, 5);
         let score = 1 / (1 + seen[j]!) + 0.08 * Math.min(5, company) - 0.1 * Math.max(0, r - 4);
         if (prevYaw !== undefined) score -= (0.8 * Math.abs(wrapAngle(yaw - prevYaw))) / Math.PI;
         if (smp.heading !== undefined) score -= (0.3 * Math.abs(wrapAngle(yaw - smp.heading))) / Math.PI;
