@@ -84,7 +84,8 @@ describe('PLY headers with tens of thousands of names parse in linear time', () 
       // Linear: ~3–10× (≈100 ms here); the quadratic check took 40–80× (5–10 s for the large header). The
       // floor keeps a few-ms small case from turning timer noise into a large ratio.
       expect(t / Math.max(time(small), 25)).toBeLessThan(20);
-      expect(t).toBeLessThan(2000);
+      // A guard against the quadratic check (41 s before), loose enough for a loaded CI machine.
+      expect(t).toBeLessThan(10_000);
     });
   }
 
