@@ -6,6 +6,7 @@ import {
   createBenchmarkSet,
   createIteration,
   createRun,
+  diskFullError,
   getRun,
   openStore,
   recordMetrics,
@@ -51,11 +52,13 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
 }
 
 /** A loop that creates its run and then waits to be told how to end, or to be aborted (→ paused). */
-function scriptedEngine(): LoopEngine & { finish: (status: 'completed' | 'failed') => void; starts: number } {
+function scriptedEngine(): LoopEngine & { finish: (status: 'completed' | 'failed') => void; crash: (e: Error) => void; starts: number } {
   let finish: (status: 'completed' | 'failed') => void = () => {};
+  let crash: (e: Error) => void = () => {};
   const engine = {
     starts: 0,
     finish: (s: 'completed' | 'failed') => finish(s),
+    crash: (e: Error) => crash(e),
     async startLoop(store: Store, input: { name?: string }, options: Parameters<LoopEngine['startLoop']>[2]) {
       engine.starts++;
       const run = createRun(store, { name: input.name ?? 'scripted', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'test', provider: 'mock' });
@@ -68,7 +71,8 @@ function scriptedEngine(): LoopEngine & { finish: (status: 'completed' | 'failed
   function drive(store: Store, runId: string, options: Parameters<LoopEngine['startLoop']>[2]): Promise<RunRecord> {
     updateRunStatus(store, runId, 'running');
     options.onEvent?.({ type: 'run', runId, status: 'running' });
-    return new Promise<RunRecord>((resolve) => {
+    return new Promise<RunRecord>((resolve, reject) => {
+      crash = reject;
       const end = (status: 'completed' | 'failed' | 'paused'): void => {
         const r = updateRunStatus(store, runId, status);
         options.onEvent?.({ type: 'run', runId, status });
@@ -83,6 +87,21 @@ function scriptedEngine(): LoopEngine & { finish: (status: 'completed' | 'failed
 
 describe('the run manager', () => {
   const tmp = useTmpDirs();
+
+  it('a loop stopped by a full disk that could not record its pause is reported paused and can be resumed', async () => {
+    const engine = scriptedEngine();
+    const dir = tmp();
+    const { host: h, events } = host({ workspaceDir: dir, engine });
+    const { runId } = await h.startRun({ name: 'full' });
+    engine.crash(diskFullError(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), { workspaceDir: dir, target: join(dir, 'workbench.db') }));
+    await expect.poll(() => events.filter((e) => e.type === 'run' && e.status === 'paused').length).toBe(1);
+    const paused = events.find((e) => e.type === 'run' && e.status === 'paused') as Extract<LoopEvent, { type: 'run' }>;
+    expect(paused.message).toMatch(/^the disk is full: could not write .*workbench\.db .*; free space, then resume the run$/);
+    // The store still says running, which resume accepts once there is space.
+    await expect.poll(() => h.resumeRun(runId).then(() => true, () => false)).toBe(true);
+    expect(events.filter((e) => e.type === 'run' && e.status === 'running').length).toBe(2);
+    engine.finish('completed');
+  });
 
   it('runs one loop at a time, forwards its events, stops it paused and resumes it', async () => {
     const engine = scriptedEngine();

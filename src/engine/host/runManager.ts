@@ -7,6 +7,7 @@
 import { describeError } from '../../shared/errors.js';
 import type { LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { RunRecord } from '../../shared/records.js';
+import { isDiskFull } from '../store/errors.js';
 import { getRun } from '../store/runs.js';
 import { openStore, type Store } from '../store/store.js';
 import { HostError } from './errors.js';
@@ -111,8 +112,15 @@ export class RunManager {
       const settled = handle.done.then(
         () => undefined,
         (e: unknown) => {
-          // The loop records its own failures; this is for a loop that threw past its own handling.
           const message = describeError(e);
+          if (isDiskFull(e)) {
+            // The disk filled so far that the loop could not even record its pause: the run has stopped, and the
+            // store still says running, which resume accepts once there is space again.
+            emit({ type: 'log', runId: handle.runId, level: 'error', message: `${message}; free space, then resume the run` });
+            emit({ type: 'run', runId: handle.runId, status: 'paused', message: `${message}; free space, then resume the run` });
+            return;
+          }
+          // The loop records its own failures; this is for a loop that threw past its own handling.
           emit({ type: 'log', runId: handle.runId, level: 'error', message: `the run stopped unexpectedly: ${message}` });
           emit({ type: 'run', runId: handle.runId, status: safeStatus(runStore, handle.runId), message });
         },
