@@ -3,6 +3,7 @@
  * pauses a running loop (so it stays resumable) before the process exits. Entry point: cli.ts.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { flag, intFlag, parseArgs, rejectUnknownFlags } from '../engine/cli/args.js';
 import { createWorkbenchHost } from '../engine/host/host.js';
@@ -11,17 +12,19 @@ import { appVersion, RENDERER_DIR } from './paths.js';
 import { DEFAULT_PORT, startWorkbenchServer } from './server.js';
 import { rendererBuilt } from './staticFiles.js';
 
-export const SERVE_USAGE = 'usage: npm run serve -- [--workspace DIR] [--port N] [--readonly]';
+export const SERVE_USAGE = 'usage: npm run serve -- [--workspace DIR] [--port N] [--readonly] [--allow-dir DIR]…';
 
 export interface ServeOptions {
   workspaceDir: string;
   port: number;
   readonly: boolean;
+  /** Folders besides the workspace that runs started in the browser may read scene files from. */
+  allowDirs?: string[];
 }
 
 export function parseServeArgs(argv: string[]): ServeOptions {
   const args = parseArgs(argv, ['readonly', 'debug']);
-  rejectUnknownFlags(args, ['workspace', 'port', 'readonly', 'debug']);
+  rejectUnknownFlags(args, ['workspace', 'port', 'readonly', 'debug', 'allow-dir']);
   if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"\n${SERVE_USAGE}` });
   const workspace = flag(args, 'workspace');
   const port = intFlag(args, 'port', DEFAULT_PORT, 1);
@@ -30,6 +33,7 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     workspaceDir: resolveWorkspaceDir(workspace !== undefined ? { flag: workspace } : {}),
     port,
     readonly: flag(args, 'readonly') === 'true',
+    allowDirs: (args.flags.get('allow-dir') ?? []).map((d) => resolve(d)),
   };
 }
 
@@ -38,7 +42,7 @@ export async function serve(options: ServeOptions, intro = ''): Promise<void> {
   const host = createWorkbenchHost({ workspaceDir: options.workspaceDir, readonly: options.readonly, transport: 'http', appVersion: appVersion() });
   let server;
   try {
-    server = await startWorkbenchServer({ host, port: options.port, rendererDir: RENDERER_DIR });
+    server = await startWorkbenchServer({ host, port: options.port, rendererDir: RENDERER_DIR, allowedDirs: [options.workspaceDir, ...(options.allowDirs ?? [])] });
   } catch (e) {
     await host.close();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {

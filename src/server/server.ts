@@ -16,6 +16,7 @@ import type { WorkbenchApi } from '../shared/api.js';
 import { isApiMethod, API_METHODS } from '../shared/apiValidation.js';
 import { InputError } from '../shared/errors.js';
 import { invokeApi } from '../engine/host/dispatch.js';
+import { checkScenePaths } from './scenePaths.js';
 import { isExpectedError, toErrorPayload, type ErrorPayload } from '../engine/host/errors.js';
 import { accessProblem, securityHeaders } from './security.js';
 import { readStatic, rendererBuilt } from './staticFiles.js';
@@ -34,6 +35,11 @@ export interface WorkbenchServerOptions {
   rendererDir: string;
   /** Where unexpected failures (bugs, not bad input) are reported; default stderr. */
   log?: (message: string, error?: unknown) => void;
+  /**
+   * Folders a run started through this server may read scene files from (the workspace and each --allow-dir).
+   * Undefined: no restriction (tests of other behaviour).
+   */
+  allowedDirs?: readonly string[];
 }
 
 export interface WorkbenchServer {
@@ -115,6 +121,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
       } catch (e) {
         throw new InputError({ field: method, message: `the request body is not valid JSON (${(e as Error).message})` });
       }
+      if (method === 'startRun' && options.allowedDirs && Array.isArray(args)) checkScenePaths(args[0], options.allowedDirs);
       const result = await invokeApi(host, method, args);
       send(res, 200, 'application/json; charset=utf-8', encodeResult(result), { 'Cache-Control': 'no-store' });
     } catch (e) {

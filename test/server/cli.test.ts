@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildNeeded, BUILD_OUTPUTS } from '../../src/server/appBuild.js';
 import { displayProblem, findElectronBinary } from '../../src/server/electronBinary.js';
 import { parseServeArgs } from '../../src/server/serve.js';
@@ -10,12 +10,13 @@ import { useTmpDirs } from '../helpers/tmp.js';
 
 describe('npm run serve options', () => {
   it('default to port 5174 and the CLI’s workspace', () => {
-    expect(parseServeArgs([])).toEqual({ workspaceDir: resolveWorkspaceDir(), port: 5174, readonly: false });
-    expect(parseServeArgs(['--workspace', 'ws', '--port=8080', '--readonly'])).toEqual({ workspaceDir: resolveWorkspaceDir({ flag: 'ws' }), port: 8080, readonly: true });
+    expect(parseServeArgs([])).toEqual({ workspaceDir: resolveWorkspaceDir(), port: 5174, readonly: false, allowDirs: [] });
+    expect(parseServeArgs(['--workspace', 'ws', '--port=8080', '--readonly'])).toEqual({ workspaceDir: resolveWorkspaceDir({ flag: 'ws' }), port: 8080, readonly: true, allowDirs: [] });
+    expect(parseServeArgs(['--allow-dir', '/data/scans', '--allow-dir', 'rel']).allowDirs).toEqual(['/data/scans', resolve('rel')]);
   });
 
   it('refuse what they do not know, naming the option', () => {
-    expect(inputError(() => parseServeArgs(['--prot', '1'])).message).toBe('--prot: unknown option; expected one of --workspace, --port, --readonly, --debug');
+    expect(inputError(() => parseServeArgs(['--prot', '1'])).message).toBe('--prot: unknown option; expected one of --workspace, --port, --readonly, --debug, --allow-dir');
     expect(inputError(() => parseServeArgs(['--port', 'http'])).message).toBe('--port: expected a whole number ≥ 1, found "http"');
     expect(inputError(() => parseServeArgs(['--port', '70000'])).message).toBe('--port: expected a port from 1 to 65535, found 70000');
     expect(inputError(() => parseServeArgs(['serve'])).message).toMatch(/^unexpected argument "serve"/);

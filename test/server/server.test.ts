@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { loadLoopEngine } from '../../src/engine/host/loopEngine.js';
 import { parseSourceSpec } from '../../src/engine/sources/index.js';
 import { createRun, updateRunStatus, type Store } from '../../src/engine/store/index.js';
 import { PNG_SIGNATURE } from '../../src/engine/perception/png.js';
+import { checkScenePaths } from '../../src/server/scenePaths.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
 import { contentSecurityPolicy } from '../../src/engine/host/contentSecurityPolicy.js';
 import { acceptKey } from '../../src/server/websocket.js';
@@ -193,6 +194,44 @@ describe('sizes past the stated caps (issue 11, item 1)', () => {
     expect(error.message).toMatch(/^config\.scenes\[0\]: .*"synthetic:1000000000": at most 10000 synthetic scenes per source: .*memory/);
     expect(await realHost.listRuns()).toEqual([]);
   });
+});
+
+describe('scene paths in browser mode (issue 11, item 5)', () => {
+  it('reads scene files only inside the workspace and the allowed folders, without quoting the refused file', async () => {
+    const ws = join(dir, 'ws-paths');
+    const allowed = join(dir, 'allowed');
+    mkdirSync(ws, { recursive: true });
+    mkdirSync(allowed, { recursive: true });
+    writeFileSync(join(allowed, 'room.ply'), 'ply\n');
+    symlinkSync('/etc', join(ws, 'etc-link'));
+    const dirs = [ws, allowed];
+    expect(() => checkScenePaths({ scenes: ['synthetic:4', 'vsibench:builtin?part=train', `ply:${join(allowed, 'room.ply')}`, `ply:${join(ws, 'later.ply')}`] }, dirs)).not.toThrow();
+    expect(() => checkScenePaths({ scenes: ['synthetic:4'], heldoutScenes: ['ply:/etc/passwd'] }, dirs)).toThrow(/^config\.heldoutScenes\[0\]: browser mode reads scene files only inside/);
+    // Climbing out with .. and escaping through a link inside the workspace are both refused.
+    expect(() => checkScenePaths({ scenes: [`ply:${join(allowed, '..', '..', 'etc', 'passwd')}`] }, dirs)).toThrow(/outside them/);
+    expect(() => checkScenePaths({ scenes: [`ply:${join(ws, 'etc-link', 'passwd')}`] }, dirs)).toThrow(/outside them/);
+
+    const host = createWorkbenchHost({ workspaceDir: ws, transport: 'http', engine: await loadLoopEngine(), watchIntervalMs: 0 });
+    const guarded = await startWorkbenchServer({ host, port: 0, rendererDir, log: () => {}, allowedDirs: dirs });
+    try {
+      const r = await new Promise<Reply>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: guarded.port, method: 'POST', path: '/api/startRun', headers: { 'Content-Type': 'application/json' } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify([{ name: 'peek', scenes: ['ply:/etc/passwd'] }]));
+      });
+      expect(r.status).toBe(400);
+      expect(r.body).toContain('--allow-dir');
+      expect(r.body).not.toContain('root:');
+      expect(await host.listRuns()).toEqual([]);
+    } finally {
+      await guarded.close();
+      await host.close();
+    }
+  }, 60_000);
 });
 
 describe('DNS-rebinding and cross-site protection', () => {
