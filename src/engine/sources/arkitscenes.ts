@@ -200,7 +200,7 @@ function readTrajectory(dir: string, videoId: string, files: string[], notes: st
   if (!trajFile) return undefined;
   files.push(trajFile);
   const lines = readTextFile(trajFile).split(/\r?\n/);
-  const raw: { t: number; pose: Mat4 }[] = [];
+  let raw: { t: number; pose: Mat4; line: number }[] = [];
   lines.forEach((line, i) => {
     const words = line.trim().split(/\s+/).filter((w) => w !== '');
     if (words.length === 0) return;
@@ -212,8 +212,25 @@ function readTrajectory(dir: string, videoId: string, files: string[], notes: st
     if (far !== undefined) {
       throw new InputError({ file: trajFile, field: `line ${i + 1}`, message: `expected the translation ${coordinateBoundText()}, found ${TRAJ_FIELDS[far]} = ${v[far]}` });
     }
-    raw.push({ t: v[0]!, pose: poseFromTrajLine([v[1]!, v[2]!, v[3]!], [v[4]!, v[5]!, v[6]!]) });
+    raw.push({ t: v[0]!, pose: poseFromTrajLine([v[1]!, v[2]!, v[3]!], [v[4]!, v[5]!, v[6]!]), line: i + 1 });
   });
+  // A .traj is a time series; lines written out of order (concatenated or merged logs) are put back in time
+  // order, keeping equal timestamps in file order, and the first offending line is named.
+  const late = raw.findIndex((f, k) => k > 0 && f.t < raw[k - 1]!.t);
+  if (late > 0) {
+    let latest = Number.NEGATIVE_INFINITY;
+    let outOfOrder = 0;
+    for (const f of raw) {
+      if (f.t < latest) outOfOrder++;
+      latest = Math.max(latest, f.t);
+    }
+    const a = raw[late]!;
+    const b = raw[late - 1]!;
+    warnings.push(
+      `${basename(trajFile)}: line ${a.line} (t = ${a.t} s) comes before line ${b.line} (t = ${b.t} s) in time; ${outOfOrder} of ${raw.length} poses were out of order and are used in time order`,
+    );
+    raw = raw.map((f, k) => ({ f, k })).sort((x, y) => x.f.t - y.f.t || x.k - y.k).map(({ f }) => f);
+  }
   if (raw.length === 0) {
     warnings.push(`${basename(trajFile)} has no poses: no trajectory`);
     return undefined;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Mat4, Vec3 } from '../../../src/shared/scene.js';
 import { mat4InvertRigid, mat4TransformPoint, rotationZ } from '../../../src/engine/scene/math.js';
@@ -112,6 +112,17 @@ describe('importArkitScene', () => {
     expect(traj.map((f) => f.intrinsics.fx)).toEqual([211.5, 211.5, 213]);
     expect([traj[0]!.width, traj[0]!.height]).toEqual([256, 192]);
     expect(scene.provenance.files).toContain(fx.files.traj);
+  });
+
+  it('puts .traj lines written out of time order back in order, and says which line was out of order', () => {
+    const fx = writeArkitFixture(tmp(), { pincam: true });
+    const lines = readFileSync(fx.files.traj!, 'utf8').trim().split('\n');
+    writeFileSync(fx.files.traj!, `${[lines[0], lines[2], lines[1]].join('\n')}\n`);
+    const scene = importArkitScene(fx.dir, { samplePoints: 1000 });
+    const traj = scene.trajectory!;
+    expect(traj.map((f) => f.timestamp.toFixed(3))).toEqual(['0.000', '0.100', '0.200']);
+    traj.forEach((f, i) => f.pose.forEach((v, k) => expect(v).toBeCloseTo(fx.poses[i]![k]!, 7)));
+    expect(scene.provenance.warnings.join('\n')).toMatch(/lowres_wide\.traj: line 3 \(t = 6845\.906 s\) comes before line 2 \(t = 6846\.006 s\) in time; 1 of 3 poses were out of order and are used in time order/);
   });
 
   it('finds <id>.traj beside the annotation and falls back to default intrinsics with a warning', () => {
