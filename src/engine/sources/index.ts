@@ -17,7 +17,7 @@ import { importArkitScene } from './arkitscenes.js';
 import { SCENE_PARTS, isScenePart, partOfScene } from './parts.js';
 import type { ScenePart } from './parts.js';
 import { importPlyScene } from './plyScene.js';
-import { importScanNetScene } from './scannet.js';
+import { importScanNetScene, scanNetSceneIds } from './scannet.js';
 import { generateSyntheticScenes } from './synthetic.js';
 import { importVsiMetaInfo } from './vsibench.js';
 
@@ -101,8 +101,11 @@ function loadAll(s: SourceSpec, options: LoadOptions): Scene[] {
       const files = builtin ? builtin.map((f) => resourceFile('vsibench', f)) : [s.arg];
       return files.flatMap((f) => importVsiMetaInfo(f, { seed, ...frames }).scenes);
     }
-    case 'scannet':
-      return [importScanNetScene(s.arg, { seed })];
+    case 'scannet': {
+      // A folder holding several scans (as ScanNet's own scans/ tree does per scene) imports each of them.
+      const ids = scanNetSceneIds(s.arg);
+      return ids.length > 1 ? ids.map((sceneId) => importScanNetScene(s.arg, { seed, sceneId })) : [importScanNetScene(s.arg, { seed })];
+    }
     case 'arkitscenes':
       return [importArkitScene(s.arg, { seed })];
     case 'ply':

@@ -55,17 +55,23 @@ const DEFAULT_COLOR_CAMERA = { width: 1296, height: 968, fx: 1169.6, fy: 1167.1,
 
 const SCENE_PLY_SUFFIX = '_vh_clean_2.ply';
 
-function findSceneId(dir: string): string {
+/** The scene ids whose meshes a ScanNet folder holds, sorted (a folder may hold several scans). */
+export function scanNetSceneIds(dir: string): string[] {
   let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch (e) {
     throw new InputError({ file: dir, message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
   }
-  const ids = entries.filter((f) => f.endsWith(SCENE_PLY_SUFFIX)).map((f) => f.slice(0, -SCENE_PLY_SUFFIX.length)).sort();
+  return entries.filter((f) => f.endsWith(SCENE_PLY_SUFFIX)).map((f) => f.slice(0, -SCENE_PLY_SUFFIX.length)).sort();
+}
+
+function findSceneId(dir: string): string {
+  const ids = scanNetSceneIds(dir);
   if (ids.length === 1) return ids[0]!;
   if (ids.length === 0) throw new InputError({ file: dir, message: `expected a ScanNet scan folder with a <scene>${SCENE_PLY_SUFFIX} mesh, found none` });
-  throw new InputError({ file: dir, message: `found meshes of several scenes (${ids.join(', ')}); pass sceneId to choose one` });
+  // The source spec `scannet:<dir>` imports each of them; only a direct call without a scene id lands here.
+  throw new InputError({ file: dir, message: `found meshes of several scenes (${ids.join(', ')}); import the folder as the source scannet:<folder> to take each of them, or name one scene` });
 }
 
 /** `key = value` lines of the scene's .txt. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mat4InvertRigid, mat4TransformPoint } from '../../../src/engine/scene/math.js';
 import { importScanNetScene } from '../../../src/engine/sources/scannet.js';
+import { loadScenes } from '../../../src/engine/sources/index.js';
 import { inputError } from '../../helpers/errors.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { SCANNET_ALIGNMENT, writeScanNetFixture } from './fileFixtures.js';
@@ -115,8 +116,10 @@ describe('importScanNetScene', () => {
     const dir = tmp();
     writeScanNetFixture(dir, { sceneId: 'scene0001_00' });
     writeScanNetFixture(dir, { sceneId: 'scene0002_01' });
-    expect(inputError(() => importScanNetScene(dir)).message).toMatch(/several scenes \(scene0001_00, scene0002_01\); pass sceneId/);
+    expect(inputError(() => importScanNetScene(dir)).message).toMatch(/several scenes \(scene0001_00, scene0002_01\); import the folder as the source scannet:<folder> to take each of them/);
     expect(importScanNetScene(dir, { sceneId: 'scene0002_01' }).id).toBe('scannet:scene0002_01');
+    // What a user can type: the folder as a source takes every scan in it.
+    expect(loadScenes(`scannet:${dir}`).map((s) => s.id)).toEqual(['scannet:scene0001_00', 'scannet:scene0002_01']);
   });
 
   describe('bad inputs', () => {
