@@ -278,7 +278,10 @@ const CHECKS: { [M in ApiMethod]: { params: readonly string[]; required: number;
  */
 export function validateApiArgs<M extends ApiMethod>(method: M, args: unknown): ApiArgs<M> {
   if (!isApiMethod(method)) {
-    throw new InputError({ field: String(method), message: `unknown API method; expected one of ${API_METHODS.join(', ')}` });
+    // The method arrives from a transport and may be anything: name it only when it is a usable name.
+    const m: unknown = method;
+    const name = typeof m === 'string' && m !== '' ? m.slice(0, 100) : 'method';
+    throw new InputError({ field: name, message: `unknown API method${typeof m === 'string' ? '' : ` (${found(m)})`}; expected one of ${API_METHODS.join(', ')}` });
   }
   const spec = CHECKS[method];
   const signature = `${method}(${spec.params.join(', ')})`;

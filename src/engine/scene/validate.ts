@@ -62,11 +62,21 @@ function checkRigid(m: Mat4 | undefined, field: string, problems: InputProblem[]
   return true;
 }
 
+/** Longest scene id accepted (ids are shown in tables, logs and URLs). */
+export const MAX_SCENE_ID_LENGTH = 256;
+
 /** All problems of a scene; an empty list means valid. */
 export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
   const problems: InputProblem[] = [];
   const at = (f: string): string => `${scene.id}.${f}`;
-  if (!scene.id) problems.push({ file, field: 'id', message: 'expected a non-empty scene id' });
+  if (typeof scene.id !== 'string' || scene.id === '') problems.push({ file, field: 'id', message: 'expected a non-empty scene id (a string)' });
+  // Ids are printed in terminals, logs and URLs: no control characters (NUL, ANSI escapes, line breaks) and a
+  // length a table can show. Every dataset's ids are far shorter (ScanNet 12, ARKitScenes 8 characters).
+  else if (scene.id.length > MAX_SCENE_ID_LENGTH) {
+    problems.push({ file, field: 'id', message: `expected a scene id of at most ${MAX_SCENE_ID_LENGTH} characters, found one of ${scene.id.length}` });
+  } else if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(scene.id)) {
+    problems.push({ file, field: 'id', message: 'expected a scene id without control characters (NUL, escapes, line breaks)' });
+  }
   if (!Array.isArray(scene.objects)) {
     problems.push({ file, field: at('objects'), message: 'expected an array of objects' });
     return problems;
@@ -149,7 +159,9 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
     }
   }
 
-  if (scene.trajectory) {
+  if (scene.trajectory !== undefined && !Array.isArray(scene.trajectory)) {
+    problems.push({ file, field: at('trajectory'), message: 'expected a list of camera frames' });
+  } else if (scene.trajectory) {
     let last = -Infinity;
     scene.trajectory.forEach((fr, i) => {
       const f = at(`trajectory[${i}]`);

@@ -153,9 +153,17 @@ describe('scenes CLI', () => {
     b!.id = `long-${'x'.repeat(100_000)}`;
     c!.id = clear;
     c!.objects[0]!.label = '\u001b]0;owned\u0007';
+    const hostile = [a!.id, b!.id, c!.id];
     const store = openStore({ workspaceDir: ws });
     try {
+      // Importers refuse such ids now (scene validation); a workspace written before that may still hold them,
+      // so they are put in place behind the repositories' back, as an older build would have stored them.
+      expect(() => saveScenes(store, [a!])).toThrow(/id: expected a scene id without control characters/);
+      const ids = ['plain-a', 'plain-b', 'plain-c'];
+      [a, b, c].forEach((s, i) => (s!.id = ids[i]!));
       saveScenes(store, [a!, b!, c!]);
+      const rename = store.db.prepare('UPDATE scenes SET id = ? WHERE id = ?');
+      ids.forEach((id, i) => rename.run(hostile[i], id));
     } finally {
       store.close();
     }

@@ -36,6 +36,11 @@ const messages = (s: Scene): string[] => sceneProblems(s, 'scene.json').map((p) 
 describe('scene validation', () => {
   it('accepts a valid scene', () => {
     expect(sceneProblems(scene())).toEqual([]);
+    // Ids reach terminals, logs and URLs: control characters and absurd lengths are refused.
+    expect(messages({ ...scene(), id: 'a\u001b[2Jb' })).toEqual(['id: expected a scene id without control characters (NUL, escapes, line breaks)']);
+    expect(messages({ ...scene(), id: 'nul\u0000' })).toEqual(['id: expected a scene id without control characters (NUL, escapes, line breaks)']);
+    expect(messages({ ...scene(), id: 'x'.repeat(100_000) })).toEqual(['id: expected a scene id of at most 256 characters, found one of 100000']);
+    expect(sceneProblems({ ...scene(), id: 'ünïcode: 場面 0' })).toEqual([]);
     expect(assertValidScene(scene())).toBeDefined();
   });
 
