@@ -7,7 +7,7 @@ import { InputError } from '../../shared/errors.js';
 import type { IterationSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
 import { LOOP_MODES } from '../../shared/loop.js';
 import type { HeldoutScore } from '../../shared/loop.js';
-import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByIteration, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
+import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByIteration, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
@@ -128,7 +128,7 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
     }
     const model = await ensureModel(
       store,
-      { ...out, name: 'irreducible-loss model', mode: 'no-feedback', scenes: [...BUILTIN_TARGET.reference], steps: 4 * config.steps, seed: 0, strategy: 'reference', selection: 'frontier-first' },
+      { ...out, ...referenceModelSettings(BUILTIN_TARGET.reference, config.steps) },
       { onEvent: onEvent('irreducible-loss model'), signal },
     );
     out.referenceCheckpoint = model.checkpointId;

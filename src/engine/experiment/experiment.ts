@@ -8,7 +8,7 @@
  */
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { RunRecord } from '../../shared/records.js';
-import { curvePoints, ensureModel, ensureRun, heldoutByIteration, resolveLoopConfig, runSceneIds, targetLabels } from '../loop/index.js';
+import { curvePoints, ensureModel, ensureRun, heldoutByIteration, referenceModelSettings, resolveLoopConfig, runSceneIds, targetLabels } from '../loop/index.js';
 import { BASE_PROTOCOL, BENCHMARK_PER_FAMILY, BUILTIN_TARGET } from '../loop/base.js';
 import type { Store } from '../store/index.js';
 import { countTrainedByFamily, getControllerDecision, listMetrics } from '../store/index.js';
@@ -121,8 +121,7 @@ export function experimentProtocol(preset: PresetName, options: ProtocolOptions 
     preset,
     base: { ...BASE_PROTOCOL, ...hardware },
     target,
-    // The irreducible-loss model is trained once (seed 0) on the reference part, no feedback, four times the arms' steps.
-    reference: { name: 'irreducible-loss model', mode: 'no-feedback', scenes: options.referenceScenes ?? [...BUILTIN_TARGET.reference], steps: 4 * (target.steps ?? 25), seed: 0 },
+    reference: referenceModelSettings(options.referenceScenes ?? [...BUILTIN_TARGET.reference], target.steps!),
     seeds: options.seeds ?? [0, 1, 2, 3, 4],
     arms,
   };

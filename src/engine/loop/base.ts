@@ -156,6 +156,15 @@ export async function ensureModel(store: Store, config: LoopConfigInput, options
   return { run, checkpointId: finalCheckpointId(store, run.id), reused };
 }
 
+/**
+ * The irreducible-loss model's settings on top of the run that needs it: the base trained once (seed 0), without
+ * feedback, on the target's reference part, for four times the run's steps a round. The experiment and the loop
+ * CLI both make it from here, so one workspace holds one such model per target and run size.
+ */
+export function referenceModelSettings(scenes: readonly string[], steps: number): LoopConfigInput {
+  return { name: 'irreducible-loss model', mode: 'no-feedback', scenes: [...scenes], steps: 4 * steps, seed: 0, strategy: 'reference', selection: 'frontier-first' };
+}
+
 /** Scene ids a run trained or was evaluated on, by split: for the no-overlap assertions. */
 export function runSceneIds(store: Store, runId: string): { train: string[]; heldout: string[] } {
   const rows = listRunScenes(store, runId);

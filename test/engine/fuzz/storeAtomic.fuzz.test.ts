@@ -29,6 +29,17 @@ function setAt(root: unknown, path: readonly number[], v: unknown): void {
   else setAt((root as Record<string, unknown>)[key], path.slice(1), v);
 }
 
+/** What a failed save must leave untouched. */
+const storeState = (store: Store) => ({ scenes: countScenes(store), blobs: rowCount(store, 'blobs'), files: blobFileCount(store) });
+
+/** A valid scene and one with `v` written at `path`, and the store's state before saving them. */
+function damagedPair(store: Store, n: number, path: Parameters<typeof setAt>[1], v: unknown) {
+  const good = makeScene(`synthetic:good${n}`, { points: 50 });
+  const bad = makeScene(`synthetic:bad${n}`, { points: 50, frames: 2 });
+  setAt(bad, path, v);
+  return { good, bad, before: storeState(store) };
+}
+
 describe('store fuzz', () => {
   const ws = useWorkspaces();
 
@@ -37,11 +48,7 @@ describe('store fuzz', () => {
     let n = 0;
     fc.assert(
       fc.property(picks, badValue, (path, v) => {
-        n++;
-        const good = makeScene(`synthetic:good${n}`, { points: 50 });
-        const bad = makeScene(`synthetic:bad${n}`, { points: 50, frames: 2 });
-        setAt(bad, path, v);
-        const before = { scenes: countScenes(store), blobs: rowCount(store, 'blobs'), files: blobFileCount(store) };
+        const { good, bad, before } = damagedPair(store, ++n, path, v);
         let saved = false;
         try {
           saveScenes(store, [good, bad]);
@@ -50,7 +57,7 @@ describe('store fuzz', () => {
           // Any error here; the skipped property below asks for an InputError.
         }
         if (saved) expect(countScenes(store)).toBe(before.scenes + 2);
-        else expect({ scenes: countScenes(store), blobs: rowCount(store, 'blobs'), files: blobFileCount(store) }).toEqual(before);
+        else expect(storeState(store)).toEqual(before);
       }),
       { seed: 49, numRuns: 150 },
     );
@@ -64,17 +71,13 @@ describe('store fuzz', () => {
     let n = 0;
     fc.assert(
       fc.property(picks, badValue, (path, v) => {
-        n++;
-        const good = makeScene(`synthetic:good${n}`, { points: 50 });
-        const bad = makeScene(`synthetic:bad${n}`, { points: 50, frames: 2 });
-        setAt(bad, path, v);
-        const before = { scenes: countScenes(store), blobs: rowCount(store, 'blobs'), files: blobFileCount(store) };
+        const { good, bad, before } = damagedPair(store, ++n, path, v);
         try {
           saveScenes(store, [good, bad]);
           expect(countScenes(store)).toBeGreaterThan(before.scenes);
         } catch (e) {
           if (!(e instanceof InputError)) throw new Error(`expected an InputError, got ${String(e)}`, { cause: e });
-          expect({ scenes: countScenes(store), blobs: rowCount(store, 'blobs'), files: blobFileCount(store) }).toEqual(before);
+          expect(storeState(store)).toEqual(before);
         }
       }),
       { seed: 49, numRuns: 150 },
