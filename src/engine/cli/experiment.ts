@@ -13,6 +13,7 @@ import { PRESET_NAMES, type PresetName, experimentProtocol, protocolArms, runExp
 import { openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs, rejectUnknownFlags } from './args.js';
+import { pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
@@ -49,7 +50,6 @@ runCli(async () => {
   const view = new ProgressView(process.stderr, flag(args, 'quiet') === 'true');
   const controller = new AbortController();
   process.on('SIGINT', () => controller.abort());
-  const pct = (v: number) => (100 * v).toFixed(1);
   try {
     process.stdout.write(`experiment (${preset}): ${protocol.arms.map((a) => a.name).join(', ')} × seeds ${protocol.seeds.join(', ')}\n`);
     const t0 = performance.now();

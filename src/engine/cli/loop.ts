@@ -6,12 +6,12 @@
 import { InputError } from '../../shared/errors.js';
 import type { IterationSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
 import { LOOP_MODES } from '../../shared/loop.js';
-import type { HeldoutScore } from '../../shared/loop.js';
 import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByIteration, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs, rejectUnknownFlags, type ParsedArgs } from './args.js';
+import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 import { printableText } from './terminalText.js';
@@ -136,9 +136,6 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
   return out;
 }
 
-const pct = (v: number | undefined | null): string => (v === undefined || v === null ? '—' : (100 * v).toFixed(1));
-/** The held-out score's bootstrap 95% interval over the benchmark's questions. */
-const interval = (h: HeldoutScore | null | undefined): string => (h?.interval ? `${pct(h.interval.lo)}–${pct(h.interval.hi)}` : '—');
 
 export function iterationTable(rows: readonly IterationSummary[]): string {
   const head = ['round', 'proposed', 'accepted', 'easy', 'frontier', 'hard', 'trained', 'seen', 'loss', 'held-out', '95% CI', 'time'];
@@ -156,7 +153,7 @@ export function iterationTable(rows: readonly IterationSummary[]): string {
       String(r.samplesSeen),
       r.meanLoss === null ? '—' : r.meanLoss.toFixed(3),
       pct(r.heldout?.overall),
-      interval(r.heldout),
+      intervalText(r.heldout),
       `${(r.ms / 1000).toFixed(1)} s`,
     ];
   });
@@ -167,7 +164,7 @@ export function iterationTable(rows: readonly IterationSummary[]): string {
 
 function familyTable(last: IterationSummary | undefined): string {
   if (!last?.heldout) return '';
-  const rows = last.heldout.families.map((f) => `  ${f.family.padEnd(30)} ${pct(f.score).padStart(6)}  (n=${f.n})`);
+  const rows = familyRows(last.heldout);
   return `held-out score per family after round ${last.iteration} (accuracy % for choice, MRA % for numeric):\n${rows.join('\n')}\n  ${'overall (VSI-Bench style)'.padEnd(30)} ${pct(last.heldout.overall).padStart(6)}\n`;
 }
 
@@ -197,7 +194,7 @@ runCli(async () => {
     view.event(e);
     if (e.type === 'iteration') {
       summaries.push(e.summary);
-      if (!quiet) view.note(`round ${e.summary.iteration}: held-out ${pct(e.summary.heldout?.overall)} (95% CI ${interval(e.summary.heldout)}), ${e.summary.trainedSamples} samples trained`);
+      if (!quiet) view.note(`round ${e.summary.iteration}: held-out ${pct(e.summary.heldout?.overall)} (95% CI ${intervalText(e.summary.heldout)}), ${e.summary.trainedSamples} samples trained`);
     }
   };
   try {
@@ -226,7 +223,7 @@ runCli(async () => {
     view.finish();
     const start = [...heldoutByIteration(listMetrics(store, { runId: run.id }), BASE_SCORE_METRIC).values()][0];
     const from = storedLoopConfig(run.config).initCheckpoint > 0 ? 'starting model' : 'untrained model';
-    process.stdout.write(`\n${iterationTable(summaries)}\n${start ? `(${from}: held-out ${pct(start.overall)}, 95% CI ${interval(start)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
+    process.stdout.write(`\n${iterationTable(summaries)}\n${start ? `(${from}: held-out ${pct(start.overall)}, 95% CI ${intervalText(start)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
     process.stdout.write(`\nrun ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}\nprovider: ${run.provider}\nstored in ${store.dbPath}\n`);
     if (run.status === 'paused') process.stdout.write(`resume with: ${resumeCommand(run.id)}\n`);
     // Paused by a full disk (error recorded) is a stop the user did not ask for: non-zero, like a failure.

@@ -11,6 +11,7 @@ import { BASE_PROTOCOL, BUILTIN_TARGET, baseConfig, ensureModel, heldoutByIterat
 import { listMetrics, openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs, rejectUnknownFlags } from './args.js';
+import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
@@ -34,11 +35,10 @@ runCli(async () => {
     view.finish();
     const scores = [...heldoutByIteration(listMetrics(store, { runId: model.run.id })).values()];
     const last = scores[scores.length - 1];
-    const pct = (v: number) => (100 * v).toFixed(1);
     if (last) {
       process.stdout.write(`held-out (synthetic rooms the base never trained on), per family:\n`);
-      for (const f of last.families) process.stdout.write(`  ${f.family.padEnd(30)} ${pct(f.score).padStart(6)}  (n=${f.n})\n`);
-      process.stdout.write(`  ${'overall'.padEnd(30)} ${pct(last.overall).padStart(6)}${last.interval ? `  (95% CI ${pct(last.interval.lo)}–${pct(last.interval.hi)})` : ''}\n`);
+      process.stdout.write(`${familyRows(last).join('\n')}\n`);
+      process.stdout.write(`  ${'overall'.padEnd(30)} ${pct(last.overall).padStart(6)}${last.interval ? `  (95% CI ${intervalText(last)})` : ''}\n`);
     }
     process.stdout.write(`${model.reused ? 'reused' : 'trained'} base: run ${model.run.id}, checkpoint ${model.checkpointId}; stored in ${store.dbPath}\n`);
   } finally {
