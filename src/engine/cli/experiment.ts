@@ -1,9 +1,9 @@
 /**
  * `npm run experiment -- [--preset quick|reference] [--seeds 0,1,2,3,4] [--arms reference,learnability,…]
- *  [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--reference-scenes SOURCE]… [--out DIR] [--workspace DIR]`:
+ *  [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--reference-scenes SOURCE]… [--out DIR] [--workspace DIR] [--fresh]`:
  * the data-efficiency experiment from one base model (README › The data-efficiency experiment). Completed
  * runs with identical settings in the workspace are reused, so an interrupted experiment continues where it
- * stopped; the base and the irreducible-loss model are made once.
+ * stopped (--fresh runs every arm again); the base and the irreducible-loss model are made once.
  */
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
@@ -20,8 +20,8 @@ import { ProgressView } from './progressView.js';
 const list = (values: string[] | undefined): string[] | undefined => values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet']);
-  rejectUnknownFlags(args, ['preset', 'seeds', 'arms', 'scenes', 'heldout-scenes', 'reference-scenes', 'out', 'workspace', 'quiet', 'debug', 'model', 'provider']);
+  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet', 'fresh']);
+  rejectUnknownFlags(args, ['preset', 'seeds', 'arms', 'scenes', 'heldout-scenes', 'reference-scenes', 'out', 'workspace', 'quiet', 'debug', 'model', 'provider', 'fresh']);
   const preset = flag(args, 'preset') ?? 'quick';
   if (!(PRESET_NAMES as string[]).includes(preset)) throw new InputError({ field: '--preset', message: `expected one of ${PRESET_NAMES.join(', ')}, found "${preset}"` });
   const seedsText = flag(args, 'seeds');
@@ -54,6 +54,7 @@ runCli(async () => {
     process.stdout.write(`experiment (${preset}): ${protocol.arms.map((a) => a.name).join(', ')} × seeds ${protocol.seeds.join(', ')}\n`);
     const t0 = performance.now();
     const result = await runExperiment(store, protocol, {
+      reuse: flag(args, 'fresh') !== 'true',
       signal: controller.signal,
       onEvent: (what, e) => {
         if (e.type === 'progress' || e.type === 'log') view.event(e);

@@ -204,6 +204,8 @@ function armRun(store: Store, arm: string, seed: number, run: RunRecord, reused:
 }
 
 export interface ExperimentOptions {
+  /** false: run every arm again instead of reusing completed runs with identical settings (the base and the irreducible-loss model are still reused). */
+  reuse?: boolean;
   onEvent?: (what: string, event: LoopEvent) => void;
   onRunDone?: (run: ArmRun) => void;
   onModel?: (what: 'base' | 'reference', model: ModelSummary) => void;
@@ -275,7 +277,7 @@ export async function runExperiment(store: Store, protocol: ExperimentProtocol, 
         name: `experiment ${protocol.preset}: ${arm.name}, seed ${seed}`,
       };
       t0 = performance.now();
-      const { run, reused } = await ensureRun(store, input, { onEvent: (e) => options.onEvent?.(`${arm.name}, seed ${seed}`, e), ...signal });
+      const { run, reused } = await ensureRun(store, input, { onEvent: (e) => options.onEvent?.(`${arm.name}, seed ${seed}`, e), ...signal, reuse: options.reuse !== false });
       if (!sets) {
         sets = runSceneIds(store, run.id);
         assertDisjoint({ base: [...baseScenes.train, ...baseScenes.heldout], 'loop training': sets.train, 'held-out': sets.heldout, 'irreducible-loss (reference)': referenceScenes });

@@ -100,13 +100,16 @@ export function findCompletedRun(store: Store, input: LoopConfigInput): RunRecor
 export interface EnsureOptions {
   onEvent?: (event: LoopEvent) => void;
   signal?: AbortSignal;
+  /** false: run it again even when a completed or paused run with these settings exists (default true). */
+  reuse?: boolean;
 }
 
 /** The completed run with these settings: found, resumed where a paused one exists, or run now. Throws if it fails. */
 export async function ensureRun(store: Store, input: LoopConfigInput, options: EnsureOptions = {}): Promise<{ run: RunRecord; reused: boolean }> {
-  const done = findCompletedRun(store, input);
+  const reuse = options.reuse !== false;
+  const done = reuse ? findCompletedRun(store, input) : undefined;
   if (done) return { run: done, reused: true };
-  const paused = matching(store, input, 'paused');
+  const paused = reuse ? matching(store, input, 'paused') : undefined;
   const opts = { ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   const handle = paused ? await resumeLoop(store, paused.id, opts) : await startLoop(store, input, opts);
   const run = await handle.done;

@@ -150,6 +150,13 @@ describe('runExperiment', () => {
     expect(again.base).toMatchObject({ reused: true, checkpointId: result.base.checkpointId });
     expect(again.reference).toMatchObject({ reused: true, checkpointId: result.reference!.checkpointId });
     expect(again.runs.map((r) => [r.reused, r.runId])).toEqual(result.runs.map((r) => [true, r.runId]));
+    // Without reuse every arm runs again (as new runs) from the same, reused base.
+    const fresh = await runExperiment(store, { ...protocol, arms: protocol.arms.slice(2) }, { reuse: false });
+    expect(fresh.base.reused).toBe(true);
+    expect(fresh.runs[0]!.reused).toBe(false);
+    expect(fresh.runs[0]!.runId).not.toBe(result.runs[2]!.runId);
+    // Same settings, same numbers: the rerun reproduces the first run's curve exactly.
+    expect(fresh.runs[0]!.curve).toEqual(result.runs[2]!.curve);
     store.close();
   }, 240_000);
 
