@@ -18,7 +18,7 @@ import { printableText } from './terminalText.js';
 
 const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--iterations T]
                      [--steps K] [--batch B] [--lr X] [--candidates N] [--static-samples N] [--strategy RULE]
-                     [--selection frontier-first|all-but-easy|top-score] [--reference-checkpoint ID]
+                     [--selection frontier-first|all-but-easy|top-score] [--balance none|family] [--reference-checkpoint ID]
                      [--base synthetic|none] [--model default|large|tiny] [--provider cpu|cuda] [--threads N]
                      [--seed N] [--data-seed N] [--name TEXT] [--from-checkpoint ID] [--workspace DIR | --db DIR]
                      [--resume RUN_ID] [--quiet]
@@ -32,7 +32,7 @@ const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOU
 const KNOWN = [
   'scenes', 'heldout-scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
   'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
-  'reference-checkpoint', 'base',
+  'reference-checkpoint', 'base', 'balance',
 ];
 
 function num(args: ParsedArgs, name: string, integer: boolean): number | undefined {
@@ -88,6 +88,8 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
     // The rule brings its own training selection unless --selection says otherwise.
     delete c.selection;
   }
+  const balance = flag(args, 'balance');
+  if (balance !== undefined) c.balance = balance as LoopConfigInput['balance'] & string;
   const selection = flag(args, 'selection');
   if (selection !== undefined) c.selection = selection as LoopConfigInput['selection'] & string;
   const model = flag(args, 'model');

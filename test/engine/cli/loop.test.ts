@@ -69,6 +69,8 @@ describe('loop CLI', () => {
     expect(zero.stderr).toMatch(/^error: config\.iterations: expected a whole number in \[1, 1000\], found 0\n$/);
     const unknown = loop(['--stepz', '3', '--workspace', ws]);
     expect(unknown.stderr).toMatch(/^error: --stepz: unknown option/);
+    const balance = loop(['--balance', 'families', '--workspace', ws]);
+    expect(balance.stderr).toMatch(/^error: config\.balance: expected none or family, found "families"\n$/);
     const source = loop(['--scenes', 'nowhere:3', '--workspace', ws]);
     expect(source.stderr).toMatch(/^error: config\.scenes\[0\]: .*unknown source "nowhere:3"/);
   }, 60_000);
