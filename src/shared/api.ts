@@ -41,6 +41,8 @@ export interface SceneQuery {
 /** A scene without its point cloud: what the 3D view draws boxes, room and trajectory from. */
 export interface SceneDetail {
   summary: SceneSummary;
+  /** The content version shown: a re-import under the same id makes a new one (runs keep theirs). */
+  version: string;
   objects: Omit<SceneObject, 'pointIndices'>[];
   room: Room;
   trajectory: CameraFrame[];

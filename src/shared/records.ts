@@ -67,6 +67,12 @@ export type SceneSplit = 'train' | 'heldout';
 export interface RunSceneEntry {
   sceneId: string;
   split: SceneSplit;
+  /**
+   * The version of the scene the run uses (store/scenes.ts › sceneVersion), pinned when the scene joined the run:
+   * a later re-import under the same id makes a new version and leaves this one. Always set on entries read back
+   * from the store; absent on entries about to be assigned (they get the scene's current version).
+   */
+  sceneVersion?: string;
 }
 
 // ── Iterations ───────────────────────────────────────────────────────────────────────────────────────────────

@@ -6,7 +6,9 @@ import { createWorkbenchHost, type WorkbenchHost } from '../../src/engine/host/i
 import { sampleIndices } from '../../src/engine/host/pointSample.js';
 import { DEFAULT_LOOP_CONFIG } from '../../src/engine/loop/config.js';
 import { scorePrediction } from '../../src/engine/eval/vsiScore.js';
-import { openStore } from '../../src/engine/store/index.js';
+import { getQa, loadScene, openStore, saveScenes } from '../../src/engine/store/index.js';
+import { ProgramRerunner } from '../../src/engine/host/rerun.js';
+import { prepareScene } from '../../src/engine/proposer/prepare.js';
 import { PNG_SIGNATURE } from '../../src/engine/perception/png.js';
 import { API_VERSION } from '../../src/shared/api.js';
 import { InputError } from '../../src/shared/errors.js';
@@ -207,6 +209,50 @@ describe('questions', () => {
       const r = await host.rerunProgram(id);
       expect(r, `question ${id}`).toMatchObject({ ok: true, matchesStored: true });
       expect(r.ms).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('re-runs stored programs on the scene version their run used, after a re-import changed the scenes (issue 11, item 4)', async () => {
+    const tmpDir = mkdtempSync(join(tmpdir(), 'ouroboros-host-'));
+    try {
+      const s = await seedWorkspace(tmpDir);
+      // An edited source under the same ids: every object moved 0.8 m along x and grown by half, as an edited meta file gives.
+      const editedScenes = s.scenes.map((scene) => ({
+        ...scene,
+        objects: scene.objects.map((o) => ({
+          ...o,
+          box: { ...o.box, center: [o.box.center[0] + 0.8, o.box.center[1], o.box.center[2]] as [number, number, number], extents: o.box.extents.map((e) => e * 1.5) as [number, number, number] },
+        })),
+      }));
+      const store = openStore({ workspaceDir: tmpDir });
+      const saved = saveScenes(store, editedScenes);
+      expect(saved.map((x) => x.change)).toEqual(editedScenes.map(() => 'changed'));
+      expect(saved.every((x) => x.previous?.runIds.includes(s.runId))).toBe(true);
+      store.close();
+
+      const host = open({ workspaceDir: tmpDir });
+      const ids = s.accepted.slice(0, 12);
+      const reruns = await Promise.all(ids.map((id) => host.rerunProgram(id)));
+      expect(ids.filter((_, i) => !reruns[i]!.matchesStored)).toEqual([]);
+      // The edit matters: on the current (edited) versions, some of the same programs give other answers.
+      const rerunner = new ProgramRerunner();
+      const check = openStore({ workspaceDir: tmpDir, readonly: true });
+      let differ = 0;
+      for (const id of ids) {
+        const qa = getQa(check, id);
+        const r = await rerunner.rerun(qa, () => prepareScene(loadScene(check, qa.sceneId)).data);
+        if (!r.matchesStored) differ++;
+      }
+      rerunner.dispose();
+      check.close();
+      expect(differ).toBeGreaterThan(0);
+      // The scene view shows the current version, which is not the run's.
+      const detail = await host.getScene(s.scenes[0]!.id);
+      expect(detail.version).toBe(saved[0]!.version);
+      expect(detail.version).not.toBe(saved[0]!.previous!.version);
+      await host.close();
+    } finally {
+      rmSync(tmpDir, { recursive: true, force: true });
     }
   });
 

@@ -93,6 +93,7 @@ export function makeScene(id: string, objects = 6, frames = 8): SceneDetail {
       roomArea: 30,
       synthesised: ['pointCloud', 'trajectory'],
     },
+    version: '0123456789abcdef',
     objects: objs,
     room: {
       area: 30,

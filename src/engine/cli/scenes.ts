@@ -8,7 +8,7 @@ import { InputError } from '../../shared/errors.js';
 import type { SceneSummary } from '../../shared/scene.js';
 import { summarizeScene } from '../../shared/scene.js';
 import { loadScenes } from '../sources/index.js';
-import { listScenes, loadScene, saveScenes } from '../store/scenes.js';
+import { listScenes, listSceneVersions, loadScene, type SavedScene, saveScenes, sceneChangeText } from '../store/scenes.js';
 import { diskFullError, isDiskFull } from '../store/errors.js';
 import { openStore } from '../store/store.js';
 import { SWEEP_MIN_AGE_MS, sweepBlobs, type SweepReport } from '../store/sweep.js';
@@ -82,8 +82,9 @@ runCli(() => {
     const t1 = performance.now();
     const store = openStore({ workspaceDir });
     let swept: SweepReport;
+    let saved: SavedScene[];
     try {
-      saveScenes(store, scenes);
+      saved = saveScenes(store, scenes);
       // A re-import replaces scenes by id; their old point clouds are unreferenced now. Remove them (and anything
       // else nothing refers to) while we are here: safe beside other processes, see store/sweep.ts.
       swept = sweepBlobs(store);
@@ -98,6 +99,11 @@ runCli(() => {
     const warned = scenes.filter((s) => s.provenance.warnings.length > 0);
     for (const s of warned.slice(0, 10)) print(`warning: ${printableId(s.id)}: ${s.provenance.warnings.join('; ')}\n`);
     if (warned.length > 10) print(`… and ${warned.length - 10} more scenes with warnings (see \`scenes show\`)\n`);
+    const count = (c: SavedScene['change']): number => saved.filter((x) => x.change === c).length;
+    const changed = saved.filter((x) => x.change === 'changed');
+    for (const c of changed.slice(0, 20)) print(`${sceneChangeText(c)}\n`);
+    if (changed.length > 20) print(`… and ${changed.length - 20} more changed scenes\n`);
+    print(`${count('new')} new, ${count('changed')} changed (new version), ${count('unchanged')} unchanged\n`);
     print(
       `imported ${scenes.length} scenes (${scenes.reduce((n, s) => n + s.objects.length, 0)} objects) in ${((t1 - t0) / 1000).toFixed(2)} s, stored in ${((t2 - t1) / 1000).toFixed(2)} s\n`,
     );
@@ -141,11 +147,18 @@ runCli(() => {
     try {
       const s = loadScene(store, id);
       const p = s.provenance;
+      const usedBy = (runIds: string[]): string => (runIds.length === 0 ? 'no run' : `run${runIds.length > 1 ? 's' : ''} ${runIds.join(', ')}`);
+      const versions = listSceneVersions(store, id).map((v) =>
+        v.replacedAt === null
+          ? `version: ${v.version} (current; used by ${usedBy(v.runIds)})`
+          : `kept version: ${v.version} (replaced ${new Date(v.replacedAt).toISOString()}; used by ${usedBy(v.runIds)})`,
+      );
       const labels = new Map<string, number>();
       for (const o of s.objects) labels.set(o.label, (labels.get(o.label) ?? 0) + 1);
       print(
         [
           `${printableId(s.id)} (${printableId(s.dataset)}, from ${printableId(p.source)} ${printableId(p.sourceId)})`,
+          ...versions,
           `room: ${s.room.area.toFixed(2)} m², centre ${s.room.center.map((v) => v.toFixed(2)).join(', ')}`,
           `objects (${s.objects.length}): ${[...labels].map(([l, n]) => `${printableId(l)} ×${n}`).join(', ')}`,
           `points: ${s.points ? s.points.positions.length / 3 : 0}, frames: ${s.trajectory?.length ?? 0}`,

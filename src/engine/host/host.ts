@@ -29,8 +29,8 @@ import { summarizeScene } from '../../shared/scene.js';
 import { DEFAULT_LOOP_CONFIG } from '../loop/config.js';
 import { prepareScene } from '../proposer/prepare.js';
 import { getQa } from '../store/qa.js';
-import { getRun } from '../store/runs.js';
-import { listScenes } from '../store/scenes.js';
+import { getRun, runSceneVersion } from '../store/runs.js';
+import { currentSceneVersion, listScenes } from '../store/scenes.js';
 import { workspacePaths } from '../store/workspace.js';
 import { StoreConnection } from './connection.js';
 import { buildCurves } from './curves.js';
@@ -117,9 +117,12 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
     },
 
     async getScene(sceneId: string): Promise<SceneDetail> {
-      const scene = scenes.scene(connection.get(), sceneId);
+      const store = connection.get();
+      const version = currentSceneVersion(store, sceneId);
+      const scene = scenes.scene(store, sceneId, version);
       return {
         summary: summarizeScene(scene),
+        version: version!,
         objects: scene.objects.map(({ pointIndices: _omit, ...o }) => o),
         room: scene.room,
         trajectory: scene.trajectory ?? [],
@@ -133,8 +136,9 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
 
     async getFrameImage(sceneId: string, frame: number): Promise<FrameImage> {
       const store = connection.get();
-      const scene = scenes.scene(store, sceneId);
-      return renderFrameImage(scene, frame, () => scenes.derived(store, sceneId, 'occlusion', sceneOcclusion));
+      const version = currentSceneVersion(store, sceneId);
+      const scene = scenes.scene(store, sceneId, version);
+      return renderFrameImage(scene, frame, () => scenes.derived(store, sceneId, version, 'occlusion', sceneOcclusion));
     },
 
     async listRuns(): Promise<RunSummary[]> {
@@ -165,9 +169,10 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
 
     async getQa(qaId: number): Promise<QaDetail> {
       const store = connection.get();
-      return qaDetail(store, qaId, (sceneId) => {
+      return qaDetail(store, qaId, (qa) => {
         try {
-          return scenes.scene(store, sceneId);
+          // The scene as the question's run saw it, not as a later re-import changed it.
+          return scenes.scene(store, qa.sceneId, runSceneVersion(store, qa.runId, qa.sceneId));
         } catch {
           return { objects: [] }; // the question stays readable even if its scene was removed
         }
@@ -177,7 +182,9 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
     async rerunProgram(qaId: number): Promise<ProgramRerun> {
       const store = connection.get();
       const qa = getQa(store, qaId);
-      return rerunner.rerun(qa, () => scenes.derived(store, qa.sceneId, 'program-data', (s) => prepareScene(s).data));
+      // The program runs on the version its run pinned, so a re-import cannot make a correct answer look wrong.
+      const version = runSceneVersion(store, qa.runId, qa.sceneId);
+      return rerunner.rerun(qa, () => scenes.derived(store, qa.sceneId, version, 'program-data', (s) => prepareScene(s).data));
     },
 
     async heatmap(query: HeatmapQuery): Promise<HeatmapData> {

@@ -79,8 +79,8 @@ export function namedObjectIds(qa: QaRecord, scene: () => Pick<Scene, 'objects'>
     .map((o) => o.id);
 }
 
-export function qaDetail(store: Store, qaId: number, scene: (sceneId: string) => Pick<Scene, 'objects'>): QaDetail {
+export function qaDetail(store: Store, qaId: number, scene: (qa: QaRecord) => Pick<Scene, 'objects'>): QaDetail {
   const qa = getQa(store, qaId);
   const outputs = listSolverOutputs(store, { qaId });
-  return { qa, outputs, objectIds: namedObjectIds(qa, () => scene(qa.sceneId)) };
+  return { qa, outputs, objectIds: namedObjectIds(qa, () => scene(qa)) };
 }

@@ -2,15 +2,15 @@
  * The last few scenes loaded whole, with what was derived from them. The scene view asks for the points, then
  * frame after frame as the user scrubs the trajectory; loading a scene verifies and decodes its point-cloud
  * blob, and preparing it for programs computes visibility over the whole trajectory, so both are kept while the
- * scene is in use. An entry is dropped when the scene row changed since (a re-import under the same id).
+ * scene is in use. Entries are keyed by scene version (a content hash: store/scenes.ts), so a re-import under the
+ * same id is a different entry and nothing cached can go stale.
  */
 import type { Scene } from '../../shared/scene.js';
 import { StoreError } from '../store/errors.js';
-import { loadScene } from '../store/scenes.js';
+import { currentSceneVersion, loadScene } from '../store/scenes.js';
 import type { Store } from '../store/store.js';
 
 interface Entry {
-  updatedAt: number;
   scene: Scene;
   derived: Map<string, unknown>;
 }
@@ -20,13 +20,14 @@ export class SceneCache {
 
   constructor(private readonly capacity = 4) {}
 
-  scene(store: Store, id: string): Scene {
-    return this.entry(store, id).scene;
+  /** The scene's current version, or `version` (one a run pinned). */
+  scene(store: Store, id: string, version?: string): Scene {
+    return this.entry(store, id, version).scene;
   }
 
   /** `make(scene)` computed once per scene version and `key`. */
-  derived<T>(store: Store, id: string, key: string, make: (scene: Scene) => T): T {
-    const e = this.entry(store, id);
+  derived<T>(store: Store, id: string, version: string | undefined, key: string, make: (scene: Scene) => T): T {
+    const e = this.entry(store, id, version);
     if (!e.derived.has(key)) e.derived.set(key, make(e.scene));
     return e.derived.get(key) as T;
   }
@@ -35,19 +36,19 @@ export class SceneCache {
     this.entries.clear();
   }
 
-  private entry(store: Store, id: string): Entry {
-    const row = store.prepare('SELECT updated_at FROM scenes WHERE id = ?').get(id) as { updated_at: number } | undefined;
-    if (!row) throw new StoreError('not-found', `no scene "${id}" in ${store.dbPath}`);
-    let e = this.entries.get(id);
-    if (e && e.updatedAt === row.updated_at) {
+  private entry(store: Store, id: string, version: string | undefined): Entry {
+    const v = version ?? currentSceneVersion(store, id);
+    if (v === undefined) throw new StoreError('not-found', `no scene "${id}" in ${store.dbPath}`);
+    const key = `${id}\u0000${v}`;
+    let e = this.entries.get(key);
+    if (e) {
       // Re-insert: Map order is the recency order.
-      this.entries.delete(id);
-      this.entries.set(id, e);
+      this.entries.delete(key);
+      this.entries.set(key, e);
       return e;
     }
-    e = { updatedAt: row.updated_at, scene: loadScene(store, id), derived: new Map() };
-    this.entries.delete(id);
-    this.entries.set(id, e);
+    e = { scene: loadScene(store, id, v), derived: new Map() };
+    this.entries.set(key, e);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return e;
   }

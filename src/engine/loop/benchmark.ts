@@ -1,8 +1,8 @@
 /**
  * The held-out benchmark: a fixed, seeded question set per family over the held-out scenes, generated once by
- * the same proposer and filters the loop uses and stored under an id derived from what defines it (the scenes,
- * questions per family, the data seed), so every run over the same held-out scenes is scored on the same
- * questions. Scoring is VSI-Bench's (eval/vsiScore.ts).
+ * the same proposer and filters the loop uses and stored under an id derived from what defines it (the scenes and
+ * their versions, questions per family, the data seed), so every run over the same held-out scenes is scored on
+ * the same questions, and a run over an edited scene (a new version) is not scored on questions about the old one. Scoring is VSI-Bench's (eval/vsiScore.ts).
  */
 import { FAMILIES } from '../../shared/proposer.js';
 import { createRng, hashSeed } from '../../shared/random.js';
@@ -21,13 +21,22 @@ import type { Store } from '../store/index.js';
 import { createBenchmarkSet, insertBenchmarkQuestions, listBenchmarkQuestions, listBenchmarkSets } from '../store/index.js';
 import { type Observations, sampleOfRecord } from './samples.js';
 
-/** Bumped when the way benchmark questions are chosen changes, so old sets are not mistaken for new ones. */
-const BENCHMARK_VERSION = 1;
+/**
+ * Bumped when the way benchmark questions are chosen changes, so old sets are not mistaken for new ones.
+ * 2: the id covers the scenes' versions.
+ */
+const BENCHMARK_VERSION = 2;
 
-export function benchmarkId(heldoutSceneIds: readonly string[], perFamily: number, dataSeed: number): string {
+/** The held-out scenes as the run pinned them: id and version (store/scenes.ts › sceneVersion). */
+export interface BenchmarkScene {
+  id: string;
+  version: string;
+}
+
+export function benchmarkId(heldout: readonly BenchmarkScene[], perFamily: number, dataSeed: number): string {
   let h = hashSeed(dataSeed, `v${BENCHMARK_VERSION}/${perFamily}`);
-  for (const id of [...heldoutSceneIds].sort()) h = hashSeed(h, id);
-  return `heldout-${h.toString(16).padStart(8, '0')}-${heldoutSceneIds.length}x${perFamily}`;
+  for (const s of [...heldout].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) h = hashSeed(h, `${s.id}@${s.version}`);
+  return `heldout-${h.toString(16).padStart(8, '0')}-${heldout.length}x${perFamily}`;
 }
 
 export interface BenchmarkBuild {
@@ -38,17 +47,31 @@ export interface BenchmarkBuild {
   short: { family: string; found: number }[];
 }
 
-/** Returns the stored set for these scenes, creating it (one transaction) when absent. */
+/**
+ * Returns the stored set for these scenes, creating it (one transaction) when absent. `scoredOn`: the set a
+ * resumed run already has figures on, kept so one run's curve is on one question set (an id scheme may have
+ * changed since the run started; BENCHMARK_VERSION).
+ */
 export async function ensureBenchmark(
   store: Store,
   heldout: readonly PreparedScene[],
+  versions: ReadonlyMap<string, string>,
   perFamily: number,
   dataSeed: number,
   runner: ProgramRunner,
+  scoredOn?: string,
 ): Promise<BenchmarkBuild> {
   const ids = heldout.map((p) => p.scene.id);
-  const setId = benchmarkId(ids, perFamily, dataSeed);
-  if (listBenchmarkSets(store).some((s) => s.id === setId)) {
+  const sets = new Set(listBenchmarkSets(store).map((s) => s.id));
+  if (scoredOn !== undefined && sets.has(scoredOn)) {
+    return { setId: scoredOn, created: false, questions: listBenchmarkQuestions(store, scoredOn), short: [] };
+  }
+  const setId = benchmarkId(
+    ids.map((id) => ({ id, version: versions.get(id) ?? '' })),
+    perFamily,
+    dataSeed,
+  );
+  if (sets.has(setId)) {
     return { setId, created: false, questions: listBenchmarkQuestions(store, setId), short: [] };
   }
   // Ask for about twice what is needed: some drafts fail the filters, and choice among more gives balance.

@@ -15,7 +15,7 @@ import type { ProgramRunner } from '../proposer/runner.js';
 import { createSandboxRunner } from '../proposer/sandboxRunner.js';
 import { Solver } from '../solver/solver.js';
 import type { Store } from '../store/index.js';
-import { listCheckpoints, listRunScenes, loadScene, readCheckpoint, setRunProvider } from '../store/index.js';
+import { listCheckpoints, listMetrics, listRunScenes, loadScene, readCheckpoint, setRunProvider } from '../store/index.js';
 import { ensureBenchmark } from './benchmark.js';
 import { MODEL_PRESETS } from './config.js';
 import { Observations } from './samples.js';
@@ -75,7 +75,8 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
   const split = listRunScenes(store, run.id);
   const trainIds = split.filter((s) => s.split === 'train').map((s) => s.sceneId);
   const heldoutIds = split.filter((s) => s.split === 'heldout').map((s) => s.sceneId);
-  const scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId)]));
+  // Each scene as the run first saw it: a re-import since made a new version and left this one (store/scenes.ts).
+  const scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId, s.sceneVersion)]));
   const observations = new Observations(scenes, config.dataSeed, config.frames);
   const emit = (event: LoopEvent): void => options.onEvent?.(event);
   const log = (level: 'info' | 'warn' | 'error', message: string): void => emit({ type: 'log', runId: run.id, level, message });
@@ -159,7 +160,9 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     emit({ type: 'stage', runId: run.id, iteration: -1, stage, phase: 'start', detail: 'preparing the held-out benchmark' });
     const t0 = performance.now();
     const heldout = heldoutIds.map((id) => prepareScene(scenes.get(id)!));
-    const bench = await ensureBenchmark(store, heldout, config.benchmarkPerFamily, config.dataSeed, runner);
+    const versions = new Map(split.map((s) => [s.sceneId, s.sceneVersion ?? '']));
+    const scoredOn = listMetrics(store, { runId: run.id, family: null })[0]?.benchmarkSetId;
+    const bench = await ensureBenchmark(store, heldout, versions, config.benchmarkPerFamily, config.dataSeed, runner, scoredOn);
     ctx.benchmark = { setId: bench.setId, questions: bench.questions };
     for (const s of bench.short) log('warn', `benchmark: only ${s.found} of ${config.benchmarkPerFamily} ${s.family} questions could be made on the held-out scenes`);
     emit({

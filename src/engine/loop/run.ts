@@ -10,7 +10,7 @@ import type { IterationRecord, JsonObject, LoopStage, RunRecord, RunSceneEntry }
 import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import { loadScenes } from '../sources/index.js';
-import type { Store } from '../store/index.js';
+import type { SavedScene, Store } from '../store/index.js';
 import {
   assignRunScenes,
   createIteration,
@@ -22,6 +22,7 @@ import {
   isStoreError,
   listIterations,
   saveScenes,
+  sceneChangeText,
   StoreError,
   updateIteration,
   updateRunStatus,
@@ -42,6 +43,11 @@ export interface LoopOptions {
 
 export interface LoopHandle {
   runId: string;
+  /**
+   * Scenes this start saved with content different from what the workspace had under the same id: the new run
+   * uses the new version; runs that used the old one keep it. Empty on resume. Callers tell the user.
+   */
+  changedScenes: SavedScene[];
   /**
    * Settles with the run as it ended: completed, paused (cancelled, or stopped by a full disk: `error` says which
    * file and workspace) or failed. Rejects only when the disk is full and even recording that failed: with a
@@ -86,8 +92,9 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
     }
   }
   const { scenes, split } = loadRunScenes(config);
+  let changedScenes: SavedScene[] = [];
   const run = store.db.transaction(() => {
-    saveScenes(store, scenes);
+    changedScenes = saveScenes(store, scenes).filter((s) => s.change === 'changed');
     const r = createRun(store, {
       name: config.name,
       mode: config.mode,
@@ -100,7 +107,14 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
     return r;
   })();
   const lease = acquireRunLease(store.workspaceDir, run.id);
-  return { runId: run.id, done: drive(store, run.id, options, lease) };
+  for (const changed of changedScenes) {
+    try {
+      options.onEvent?.({ type: 'log', runId: run.id, level: 'warn', message: `${sceneChangeText(changed)}; this run uses the new version` });
+    } catch {
+      // A listener's failure must not stop the run.
+    }
+  }
+  return { runId: run.id, changedScenes, done: drive(store, run.id, options, lease) };
 }
 
 export async function resumeLoop(store: Store, runId: string, options: LoopOptions = {}): Promise<LoopHandle> {
@@ -112,7 +126,7 @@ export async function resumeLoop(store: Store, runId: string, options: LoopOptio
   }
   storedLoopConfig(run.config);
   const lease = acquireRunLease(store.workspaceDir, runId);
-  return { runId, done: drive(store, runId, options, lease) };
+  return { runId, changedScenes: [], done: drive(store, runId, options, lease) };
 }
 
 const stageIndex = (s: LoopStage | null): number => (s === null ? -1 : LOOP_STAGES.indexOf(s));

@@ -97,15 +97,19 @@ export function updateRunStatus(store: Store, id: string, status: RunStatus, opt
   return getRun(store, id);
 }
 
-/** Adds scenes to a run, or moves them to another split. */
+/**
+ * Adds scenes to a run, pinned to their current version, or moves them to another split (keeping the version
+ * they were pinned to).
+ */
 export function assignRunScenes(store: Store, runId: string, entries: readonly RunSceneEntry[]): void {
   store.assertWritable('assign scenes to a run');
   const stmt = store.prepare(
-    `INSERT INTO run_scenes (run_id, scene_id, split) VALUES (?, ?, ?)
+    `INSERT INTO run_scenes (run_id, scene_id, split, scene_version)
+     VALUES (@runId, @sceneId, @split, coalesce((SELECT version FROM scenes WHERE id = @sceneId), ''))
      ON CONFLICT (run_id, scene_id) DO UPDATE SET split = excluded.split`,
   );
   store.db.transaction(() => {
-    for (const e of entries) stmt.run(runId, e.sceneId, e.split);
+    for (const e of entries) stmt.run({ runId, sceneId: e.sceneId, split: e.split });
   })();
 }
 
@@ -114,11 +118,17 @@ export function listRunScenes(store: Store, runId: string, split?: SceneSplit): 
     ['run_id', runId],
     ['split', split],
   ]);
-  const rows = store.prepare(`SELECT scene_id, split FROM run_scenes ${where.sql} ORDER BY scene_id`).all(...where.params) as {
+  const rows = store.prepare(`SELECT scene_id, split, scene_version FROM run_scenes ${where.sql} ORDER BY scene_id`).all(...where.params) as {
     scene_id: string;
     split: SceneSplit;
+    scene_version: string;
   }[];
-  return rows.map((r) => ({ sceneId: r.scene_id, split: r.split }));
+  return rows.map((r) => ({ sceneId: r.scene_id, split: r.split, sceneVersion: r.scene_version }));
+}
+
+/** The scene version a run pinned (undefined: the scene is not in the run). */
+export function runSceneVersion(store: Store, runId: string, sceneId: string): string | undefined {
+  return store.prepare('SELECT scene_version FROM run_scenes WHERE run_id = ? AND scene_id = ?').pluck().get(runId, sceneId) as string | undefined;
 }
 
 /** Records which solver backend and execution provider the run actually uses (known once a session exists). */

@@ -1,7 +1,12 @@
 /**
  * Scenes: the canonical scene split into summary columns (for lists), a metadata JSON (objects, room,
  * trajectory, provenance) and one point-cloud blob that also carries the objects' point indices.
+ *
+ * A scene's content has a version (`sceneVersion`). Saving under an existing id with different content makes a
+ * new current version; the replaced one moves to `scene_versions` when a run used it, and that run keeps reading
+ * it (`loadScene(store, id, version)`): what a run trained on, and what its stored programs ran on, never changes.
  */
+import { createHash } from 'node:crypto';
 import { InputError, type InputProblem } from '../../shared/errors.js';
 import type { CameraFrame, Provenance, Room, Scene, SceneObject, SceneSummary, SourceKind } from '../../shared/scene.js';
 import { summarizeScene } from '../../shared/scene.js';
@@ -15,6 +20,7 @@ import type { Store } from './store.js';
 
 interface SceneRow {
   id: string;
+  version: string;
   dataset: string;
   source: SourceKind;
   source_id: string;
@@ -62,28 +68,68 @@ function segmentsOf(scene: Scene): ObjectSegment[] {
 }
 
 const UPSERT = `
-  INSERT INTO scenes (id, dataset, source, source_id, metadata, points_blob, object_count, label_count, point_count,
+  INSERT INTO scenes (id, version, dataset, source, source_id, metadata, points_blob, object_count, label_count, point_count,
                       frame_count, room_area, synthesised, created_at, updated_at)
-  VALUES (@id, @dataset, @source, @sourceId, @metadata, @pointsBlob, @objectCount, @labelCount, @pointCount,
+  VALUES (@id, @version, @dataset, @source, @sourceId, @metadata, @pointsBlob, @objectCount, @labelCount, @pointCount,
           @frameCount, @roomArea, @synthesised, @now, @now)
   ON CONFLICT (id) DO UPDATE SET
-    dataset = excluded.dataset, source = excluded.source, source_id = excluded.source_id,
+    version = excluded.version, dataset = excluded.dataset, source = excluded.source, source_id = excluded.source_id,
     metadata = excluded.metadata, points_blob = excluded.points_blob, object_count = excluded.object_count,
     label_count = excluded.label_count, point_count = excluded.point_count, frame_count = excluded.frame_count,
     room_area = excluded.room_area, synthesised = excluded.synthesised, updated_at = excluded.updated_at`;
 
-/** Saves (inserts or replaces, by id) one scene; see `saveScenes`. */
-export function saveScene(store: Store, scene: Scene): SceneSummary {
+/** Keeps a replaced version: the same columns as `scenes`, plus when it was replaced. */
+const ARCHIVE = `
+  INSERT OR IGNORE INTO scene_versions (scene_id, version, dataset, source, source_id, metadata, points_blob, object_count,
+                                        label_count, point_count, frame_count, room_area, synthesised, replaced_at)
+  SELECT id, version, dataset, source, source_id, metadata, points_blob, object_count, label_count, point_count,
+         frame_count, room_area, synthesised, ? FROM scenes WHERE id = ?`;
+
+/**
+ * The version of a scene's stored content: a hash of its dataset, metadata JSON and point-cloud blob (which
+ * covers the points and the objects' point indices). Equal content gives an equal version, so re-importing an
+ * unchanged file changes nothing. 16 hex digits: versions are only compared within one scene id.
+ */
+export function sceneVersion(dataset: string, metadata: string, pointsBlob: string | null): string {
+  // Migration 0006 has a frozen copy of this; a test keeps both equal.
+  return createHash('sha256').update(`${dataset}\n${metadata}\n${pointsBlob ?? ''}`).digest('hex').slice(0, 16);
+}
+
+/** What saving did to one scene: the caller tells the user when a scene some run used has changed. */
+export interface SavedScene {
+  summary: SceneSummary;
+  version: string;
+  /** `new`: no scene had this id; `unchanged`: same content as stored; `changed`: a new version replaced another. */
+  change: 'new' | 'unchanged' | 'changed';
+  /** For `changed`: the version replaced, and the runs that used it, which keep using it. */
+  previous?: { version: string; runIds: string[] };
+}
+
+/** One line for the user about a `changed` scene: which versions, and which runs keep the old one. */
+export function sceneChangeText(saved: SavedScene): string {
+  const { summary, version, previous } = saved;
+  if (!previous) return `scene ${summary.id}: version ${version}`;
+  const runs = previous.runIds;
+  const kept =
+    runs.length === 0
+      ? 'no run used the old one'
+      : `${runs.length === 1 ? 'run' : `${runs.length} runs`} ${runs.slice(0, 3).join(', ')}${runs.length > 3 ? ', …' : ''} keep${runs.length === 1 ? 's' : ''} using ${previous.version}`;
+  return `scene ${summary.id} changed: new version ${version} replaces ${previous.version} (${kept})`;
+}
+
+/** Saves (inserts, or makes a new version of, by id) one scene; see `saveScenes`. */
+export function saveScene(store: Store, scene: Scene): SavedScene {
   return saveScenes(store, [scene])[0]!;
 }
 
 /**
  * Saves scenes all-or-nothing: every scene is validated before anything is written (an InputError lists the
  * problems of all of them), blobs are written next, then every row in one transaction. If that transaction
- * fails, the blob files this call created are removed again. A replaced scene's old blob stays until
- * `sweepBlobs`, because a reader may still be loading it.
+ * fails, the blob files this call created are removed again. A scene whose content is unchanged is left as it
+ * is; a changed one gets a new version, and its old version is kept (`scene_versions`) when a run used it, else
+ * dropped, its blob left to `sweepBlobs` because a reader may still be loading it.
  */
-export function saveScenes(store: Store, scenes: readonly Scene[]): SceneSummary[] {
+export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[] {
   store.assertWritable('save scenes');
   const problems = scenes.flatMap((s) => [...sceneProblems(s), ...storeProblems(s)]);
   if (problems.length > 0) throw new InputError(problems);
@@ -97,19 +143,34 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SceneSummary
       return w;
     });
     const summaries = scenes.map(summarizeScene);
+    const metadata = scenes.map((scene) => toJson(metadataOf(scene)));
+    const versions = scenes.map((scene, i) => sceneVersion(scene.dataset, metadata[i]!, blobs[i]?.hash ?? null));
     const now = Date.now();
     const upsert = store.prepare(UPSERT);
-    store.db.transaction(() => {
-      scenes.forEach((scene, i) => {
+    const current = store.prepare('SELECT version FROM scenes WHERE id = ?').pluck();
+    const usedBy = store.prepare('SELECT run_id FROM run_scenes WHERE scene_id = ? AND scene_version = ? ORDER BY run_id').pluck();
+    const archive = store.prepare(ARCHIVE);
+    return store.db.transaction(() => {
+      const saved = scenes.map((scene, i): SavedScene => {
         const blob = blobs[i] ?? null;
         const summary = summaries[i]!;
+        const version = versions[i]!;
+        const before = current.get(scene.id) as string | undefined;
+        if (before === version) return { summary, version, change: 'unchanged' };
+        let previous: SavedScene['previous'];
+        if (before !== undefined) {
+          const runIds = usedBy.all(scene.id, before) as string[];
+          if (runIds.length > 0) archive.run(now, scene.id);
+          previous = { version: before, runIds };
+        }
         if (blob) registerBlob(store, blob, now);
         upsert.run({
           id: scene.id,
+          version,
           dataset: scene.dataset,
           source: scene.provenance.source,
           sourceId: scene.provenance.sourceId,
-          metadata: toJson(metadataOf(scene)),
+          metadata: metadata[i]!,
           pointsBlob: blob?.hash ?? null,
           objectCount: summary.objectCount,
           labelCount: summary.labelCount,
@@ -119,6 +180,7 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SceneSummary
           synthesised: toJson(summary.synthesised),
           now,
         });
+        return previous ? { summary, version, change: 'changed', previous } : { summary, version, change: 'new' };
       });
       // The rows above hold the write lock, so no sweep (sweep.ts) can run until commit; one in another process may
       // have removed a file written above before that, while it was unreferenced. Put any such file back.
@@ -126,8 +188,8 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SceneSummary
         const blob = blobs[i];
         if (blob && !store.blobs.exists(blob.hash)) written.push(store.blobs.write(encodePointCloud(scene.points!, segmentsOf(scene))));
       });
+      return saved;
     })();
-    return summaries;
   } catch (e) {
     discardNewBlobs(store, written);
     throw e;
@@ -138,11 +200,14 @@ export function hasScene(store: Store, id: string): boolean {
   return store.prepare('SELECT 1 FROM scenes WHERE id = ?').get(id) !== undefined;
 }
 
-/** The scene as it was saved, point cloud and per-object point indices restored as typed arrays. */
-export function loadScene(store: Store, id: string): Scene {
+/**
+ * The scene as it was saved, point cloud and per-object point indices restored as typed arrays: its current
+ * version, or `version` (one a run pinned: see `listRunScenes`).
+ */
+export function loadScene(store: Store, id: string, version?: string): Scene {
   for (let attempt = 1; ; attempt++) {
     try {
-      return loadSceneOnce(store, id);
+      return loadSceneOnce(store, id, version);
     } catch (e) {
       // Another process replaced the scene after its row was read here, and a sweep removed the old point cloud
       // (sweep.ts): read the row again.
@@ -158,9 +223,50 @@ class SceneReplaced extends Error {
   }
 }
 
-function loadSceneOnce(store: Store, id: string): Scene {
+/** The row of the current version, or of `version` wherever it is kept; undefined when there is none. */
+function sceneRow(store: Store, id: string, version: string | undefined): SceneRow | undefined {
   const row = store.prepare('SELECT * FROM scenes WHERE id = ?').get(id) as SceneRow | undefined;
-  if (!row) throw new StoreError('not-found', `no scene "${id}" in ${store.dbPath}`);
+  if (version === undefined || row?.version === version) return row;
+  const kept = store.prepare('SELECT *, scene_id AS id FROM scene_versions WHERE scene_id = ? AND version = ?').get(id, version) as SceneRow | undefined;
+  return kept;
+}
+
+export interface SceneVersionRecord {
+  version: string;
+  /** null for the current version. */
+  replacedAt: number | null;
+  /** Runs pinned to this version. */
+  runIds: string[];
+}
+
+/** The current version first, then the kept ones, newest replaced first. */
+export function listSceneVersions(store: Store, id: string): SceneVersionRecord[] {
+  const current = currentSceneVersion(store, id);
+  if (current === undefined) throw new StoreError('not-found', `no scene "${id}" in ${store.dbPath}`);
+  const kept = store.prepare('SELECT version, replaced_at FROM scene_versions WHERE scene_id = ? AND version != ? ORDER BY replaced_at DESC, version').all(id, current) as {
+    version: string;
+    replaced_at: number;
+  }[];
+  const runs = store.prepare('SELECT run_id FROM run_scenes WHERE scene_id = ? AND scene_version = ? ORDER BY run_id').pluck();
+  return [{ version: current, replacedAt: null }, ...kept.map((k) => ({ version: k.version, replacedAt: k.replaced_at }))].map((v) => ({
+    ...v,
+    runIds: runs.all(id, v.version) as string[],
+  }));
+}
+
+/** The version a scene has now (undefined: no such scene). */
+export function currentSceneVersion(store: Store, id: string): string | undefined {
+  return store.prepare('SELECT version FROM scenes WHERE id = ?').pluck().get(id) as string | undefined;
+}
+
+function loadSceneOnce(store: Store, id: string, version: string | undefined): Scene {
+  const row = sceneRow(store, id, version);
+  if (!row) {
+    if (version !== undefined && hasScene(store, id)) {
+      throw new StoreError('not-found', `no version ${version} of scene "${id}" in ${store.dbPath} (it has version ${currentSceneVersion(store, id)!})`);
+    }
+    throw new StoreError('not-found', `no scene "${id}" in ${store.dbPath}`);
+  }
   const meta = fromJson<SceneMetadata>(row.metadata, `scene ${id} metadata`);
   const objects: SceneObject[] = meta.objects.map((o) => ({ ...o }));
   const scene: Scene = { id: row.id, dataset: row.dataset, objects, room: meta.room, provenance: meta.provenance };
@@ -171,7 +277,7 @@ function loadSceneOnce(store: Store, id: string): Scene {
     try {
       bytes = store.blobs.read(row.points_blob, owner);
     } catch (e) {
-      if (isStoreError(e, 'blob-missing') && store.prepare('SELECT points_blob FROM scenes WHERE id = ?').pluck().get(id) !== row.points_blob) {
+      if (isStoreError(e, 'blob-missing') && sceneRow(store, id, version)?.points_blob !== row.points_blob) {
         throw new SceneReplaced(e);
       }
       throw e;

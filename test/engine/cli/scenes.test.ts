@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writePly } from '../../../src/engine/sources/ply/write.js';
 import { generateSyntheticScenes } from '../../../src/engine/sources/synthetic.js';
-import { countScenes, saveScenes } from '../../../src/engine/store/scenes.js';
+import { assignRunScenes, createRun } from '../../../src/engine/store/runs.js';
+import { countScenes, currentSceneVersion, saveScenes } from '../../../src/engine/store/scenes.js';
 import { openStore } from '../../../src/engine/store/store.js';
 import { SWEEP_MIN_AGE_MS } from '../../../src/engine/store/sweep.js';
 import type { DiskFullOptions } from '../../helpers/diskFull.js';
@@ -47,6 +48,33 @@ const blobPath = (ws: string, hash: string): string => join(ws, 'blobs', hash.sl
 
 describe('scenes CLI', () => {
   const tmp = useTmpDirs();
+
+  it('re-importing an edited source says which scenes changed and which runs keep the old version; show lists both (issue 11, item 4)', () => {
+    const ws = tmp();
+    const ply = join(tmp(), 'room.ply');
+    writeCloud(ply, 0);
+    const first = scenes(['import', `ply:${ply}`], ws);
+    expect(first.stdout).toContain('1 new, 0 changed (new version), 0 unchanged');
+    expect(scenes(['import', `ply:${ply}`], ws).stdout).toContain('0 new, 0 changed (new version), 1 unchanged');
+    const store = openStore({ workspaceDir: ws });
+    const run = createRun(store, { name: 'used it', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'test', provider: 'test' });
+    assignRunScenes(store, run.id, [{ sceneId: 'ply:room', split: 'train' }]);
+    const v1 = currentSceneVersion(store, 'ply:room')!;
+    store.close();
+
+    writeCloud(ply, 0.5);
+    const again = scenes(['import', `ply:${ply}`], ws);
+    expect(again.status).toBe(0);
+    const store2 = openStore({ workspaceDir: ws, readonly: true });
+    const v2 = currentSceneVersion(store2, 'ply:room')!;
+    store2.close();
+    expect(v2).not.toBe(v1);
+    expect(again.stdout).toContain(`scene ply:room changed: new version ${v2} replaces ${v1} (run ${run.id} keeps using ${v1})`);
+    expect(again.stdout).toContain('0 new, 1 changed (new version), 0 unchanged');
+    const show = scenes(['show', 'ply:room'], ws).stdout;
+    expect(show).toContain(`version: ${v2} (current; used by no run)`);
+    expect(show).toMatch(new RegExp(`kept version: ${v1} \\(replaced \\d{4}-.*; used by run ${run.id}\\)`));
+  });
 
   it('re-importing a scene whose blob is corrupt repairs it, as the error advises (issue 11, item 3)', () => {
     const ws = tmp();

@@ -13,9 +13,11 @@ import {
   listMetrics,
   listRunScenes,
   listSolverOutputs,
+  loadScene,
   openStore,
   queryQa,
   readCheckpoint,
+  saveScenes,
   type Store,
 } from '../../../src/engine/store/index.js';
 import { Solver } from '../../../src/engine/solver/solver.js';
@@ -148,6 +150,45 @@ describe('the closed loop, end to end', () => {
     const resumed = await second.done;
     expect(resumed.status).toBe('completed');
     expect(runDigest(store, resumed.id)).toEqual(runDigest(ref, refRun.id));
+    ref.close();
+    store.close();
+  });
+
+  it('a run resumed after its scenes were re-imported with edits finishes on the versions it started with (issue 11, item 4)', async () => {
+    const ref = openStore({ workspaceDir: tmp() });
+    const refRun = (await runToEnd(ref)).run;
+
+    const store = openStore({ workspaceDir: tmp() });
+    const controller = new AbortController();
+    const handle = await startLoop(store, SMALL_LOOP, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.stage === 'train' && e.iteration === 0) controller.abort();
+      },
+    });
+    const paused = await handle.done;
+    expect(paused.status).toBe('paused');
+    const pinned = listRunScenes(store, paused.id);
+    // The same ids, edited: every object moved 1 m, as re-importing an edited source gives.
+    const edited = pinned.map(({ sceneId }) => {
+      const scene = loadScene(store, sceneId);
+      return { ...scene, objects: scene.objects.map((o) => ({ ...o, box: { ...o.box, center: [o.box.center[0] + 1, o.box.center[1], o.box.center[2]] as [number, number, number] } })) };
+    });
+    const saved = saveScenes(store, edited);
+    expect(saved.every((x) => x.change === 'changed' && x.previous!.runIds.includes(paused.id))).toBe(true);
+    expect(listRunScenes(store, paused.id)).toEqual(pinned);
+
+    const resumed = await (await resumeLoop(store, paused.id)).done;
+    expect(resumed.status).toBe('completed');
+    expect(runDigest(store, resumed.id)).toEqual(runDigest(ref, refRun.id));
+
+    // A new run from the same source saves the original content again: a new change, announced as a warning per scene.
+    const events: LoopEvent[] = [];
+    const next = await startLoop(store, SMALL_LOOP, { onEvent: (e) => events.push(e), signal: AbortSignal.abort() });
+    expect(next.changedScenes).toHaveLength(pinned.length);
+    expect(listRunScenes(store, next.runId).map((e) => e.sceneVersion)).toEqual(pinned.map((e) => e.sceneVersion));
+    expect(events.filter((e) => e.type === 'log' && e.level === 'warn' && /changed: new version/.test(e.message))).toHaveLength(pinned.length);
+    expect((await next.done).status).toBe('paused');
     ref.close();
     store.close();
   });

@@ -6,6 +6,7 @@ import {
   createBenchmarkSet,
   createIteration,
   createRun,
+  currentSceneVersion,
   findRun,
   getControllerDecision,
   getIteration,
@@ -84,8 +85,8 @@ describe('runs', () => {
     ]);
     assignRunScenes(store, runId, [{ sceneId: 'synthetic:b', split: 'heldout' }]);
     expect(listRunScenes(store, runId)).toEqual([
-      { sceneId: 'synthetic:a', split: 'train' },
-      { sceneId: 'synthetic:b', split: 'heldout' },
+      { sceneId: 'synthetic:a', split: 'train', sceneVersion: currentSceneVersion(store, 'synthetic:a') },
+      { sceneId: 'synthetic:b', split: 'heldout', sceneVersion: currentSceneVersion(store, 'synthetic:b') },
     ]);
     expect(listRunScenes(store, runId, 'heldout').map((s) => s.sceneId)).toEqual(['synthetic:b']);
     expect(() => assignRunScenes(store, runId, [{ sceneId: 'synthetic:zzz', split: 'train' }])).toThrow(/FOREIGN KEY/);

@@ -7,12 +7,14 @@ import {
   BlobStore,
   checkpointFile,
   createRun,
+  currentSceneVersion,
   encodePointCloud,
   getRun,
   isStoreError,
   LATEST_SCHEMA_VERSION,
   listCheckpoints,
   listSolverOutputs,
+  listRunScenes,
   listRuns,
   listScenes,
   loadScene,
@@ -21,6 +23,7 @@ import {
   openStore,
   queryQa,
   readSchemaVersion,
+  saveScene,
   workspacePaths,
   type Migration,
 } from '../../../src/engine/store/index.js';
@@ -80,6 +83,7 @@ function seedAt(db: Database.Database, blobs: BlobStore, version: number): void 
     `INSERT INTO runs (id, name, mode, config, seeds, code_version, status, provider, error, created_at, updated_at)
      VALUES ('run-old', 'old run', 'closed-loop', '{"iterations":2}', '{"root":5}', '0.0.1', 'completed', 'mock', NULL, 1, 2)`,
   ).run();
+  db.prepare(`INSERT INTO run_scenes (run_id, scene_id, split) VALUES ('run-old', ?, 'train')`).run(oldScene.id);
   db.prepare(`INSERT INTO iterations (run_id, idx, status, stage) VALUES ('run-old', 0, 'completed', 'evaluate'), ('run-old', 1, 'completed', 'evaluate')`).run();
   const qa = db.prepare(
     `INSERT INTO qa (id, run_id, iteration, scene_id, proposal_id, proposer, family, difficulty, bin, question, options, answer_type,
@@ -114,7 +118,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -131,6 +135,7 @@ describe('schema migrations', () => {
       'qa',
       'run_scenes',
       'runs',
+      'scene_versions',
       'scenes',
       'schema_version',
       'solver_outputs',
@@ -169,6 +174,11 @@ describe('schema migrations', () => {
           synthesised: ['pointCloud'],
         },
       ]);
+      // The run is pinned to the version its scene has now, and that version is the one today's code computes for
+      // the same content (migration 0006's frozen copy of sceneVersion agrees): saving it again changes nothing.
+      const version = currentSceneVersion(store, oldScene.id);
+      expect(listRunScenes(store, 'run-old')).toEqual([{ sceneId: oldScene.id, split: 'train', sceneVersion: version }]);
+      expect(saveScene(store, oldScene)).toMatchObject({ change: 'unchanged', version });
       expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { iterations: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2 });
       const qa = queryQa(store, { runId: 'run-old', limit: 10 });
       expect(qa.map((q) => [q.id, q.family, q.answer, q.bucket, q.confidence])).toEqual([

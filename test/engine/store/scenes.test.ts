@@ -33,7 +33,7 @@ describe('scenes', () => {
   it('round-trip a scene with points, object ids, per-object point indices and a trajectory', () => {
     const store = ws.open(ws.dir());
     const scene = makeScene('synthetic:s1', { points: 500, frames: 4 });
-    const summary = saveScene(store, scene);
+    const { summary } = saveScene(store, scene);
     expect(summary).toMatchObject({ id: 'synthetic:s1', objectCount: 3, labelCount: 2, pointCount: 500, frameCount: 4 });
     const loaded = loadScene(store, 'synthetic:s1');
     expect(loaded).toEqual(scene);
@@ -63,7 +63,8 @@ describe('scenes', () => {
     saveScene(store, makeScene('synthetic:u', { points: 20 }));
     store.db.prepare(`INSERT INTO runs (id, name, mode, config, seeds, code_version, status, provider, created_at, updated_at)
       VALUES ('r', 'r', 'closed-loop', '{}', '{}', 'v', 'queued', 'mock', 1, 1)`).run();
-    store.db.prepare(`INSERT INTO run_scenes VALUES ('r', 'synthetic:u', 'train')`).run();
+    // Refers to the scene by id but pins no version (as no run does any more): the old version need not be kept.
+    store.db.prepare(`INSERT INTO run_scenes (run_id, scene_id, split) VALUES ('r', 'synthetic:u', 'train')`).run();
     const changed = makeScene('synthetic:u', { points: 30, labels: ['sofa'], seed: 3 });
     saveScene(store, changed);
     expect(loadScene(store, 'synthetic:u')).toEqual(changed);

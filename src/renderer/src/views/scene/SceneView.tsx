@@ -176,7 +176,7 @@ export function SceneView(): React.JSX.Element {
             <div className="scene-head">
               <strong className="mono">{detail.summary.id}</strong>
               <span className="muted small">
-                {detail.summary.dataset} · {detail.objects.length} objects · {detail.room.area.toFixed(1)} m²
+                {detail.summary.dataset} · version <span className="mono" title="content version: a re-import that changes the scene makes a new one; runs keep the version they used">{detail.version}</span> · {detail.objects.length} objects · {detail.room.area.toFixed(1)} m²
                 {points ? ` · ${formatCount(points.count)} of ${formatCount(points.total)} points (${formatMs(pointsMs)})` : ''}
                 {detail.provenance.synthesised.length > 0 ? ` · synthesised: ${detail.provenance.synthesised.join(', ')}` : ''}
               </span>
