@@ -105,7 +105,10 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
     });
     assignRunScenes(store, r.id, split);
     return r;
-  })();
+    // IMMEDIATE: take the write lock first. Saving unchanged scenes only reads, and a deferred transaction whose
+    // first write comes after another process committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT),
+    // which no busy timeout retries.
+  }).immediate();
   const lease = acquireRunLease(store.workspaceDir, run.id);
   for (const changed of changedScenes) {
     try {

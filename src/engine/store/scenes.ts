@@ -189,7 +189,9 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[]
         if (blob && !store.blobs.exists(blob.hash)) written.push(store.blobs.write(encodePointCloud(scene.points!, segmentsOf(scene))));
       });
       return saved;
-    })();
+      // IMMEDIATE: an unchanged scene is only read, and a read that later upgrades to a write fails at once when
+      // another process committed in between (SQLITE_BUSY_SNAPSHOT); inside a caller's transaction this is a savepoint.
+    }).immediate();
   } catch (e) {
     discardNewBlobs(store, written);
     throw e;
