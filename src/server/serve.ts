@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { flag, intFlag, parseArgs, rejectUnknownFlags } from '../engine/cli/args.js';
 import { createWorkbenchHost } from '../engine/host/host.js';
+import { processLoopEngine } from '../engine/host/loopEngine.js';
 import { resolveWorkspaceDir, workspacePaths } from '../engine/store/workspace.js';
 import { appVersion, RENDERER_DIR } from './paths.js';
 import { DEFAULT_PORT, startWorkbenchServer } from './server.js';
@@ -39,7 +40,8 @@ export function parseServeArgs(argv: string[]): ServeOptions {
 
 /** Starts host and server, prints where to go, and shuts both down cleanly on Ctrl-C / SIGTERM. */
 export async function serve(options: ServeOptions, intro = ''): Promise<void> {
-  const host = createWorkbenchHost({ workspaceDir: options.workspaceDir, readonly: options.readonly, transport: 'http', appVersion: appVersion() });
+  // Runs execute in child processes (loopProcess.ts): a run of any size never holds up this server's event loop.
+  const host = createWorkbenchHost({ workspaceDir: options.workspaceDir, readonly: options.readonly, transport: 'http', appVersion: appVersion(), engine: processLoopEngine });
   let server;
   try {
     server = await startWorkbenchServer({ host, port: options.port, rendererDir: RENDERER_DIR, allowedDirs: [options.workspaceDir, ...(options.allowDirs ?? [])] });

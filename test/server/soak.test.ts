@@ -19,7 +19,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorkbenchHost, type WorkbenchHost } from '../../src/engine/host/index.js';
-import { loadLoopEngine } from '../../src/engine/host/loopEngine.js';
+import { processLoopEngine } from '../../src/engine/host/loopEngine.js';
 import { MAIN_JOB } from '../../src/engine/loop/index.js';
 import { openStore } from '../../src/engine/store/index.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
@@ -73,9 +73,8 @@ beforeAll(async () => {
   ws = join(dir, 'ws');
   const rendererDir = join(dir, 'renderer');
   mkdirSync(rendererDir, { recursive: true });
-  // The real loop, loaded before the clock starts (the first startRun would otherwise import onnxruntime).
-  const engine = await loadLoopEngine();
-  host = createWorkbenchHost({ workspaceDir: ws, transport: 'http', engine, watchIntervalMs: 250, appVersion: 'soak' });
+  // As `npm run serve` has it: runs started through the API execute in a child process (loopProcess.ts).
+  host = createWorkbenchHost({ workspaceDir: ws, transport: 'http', engine: processLoopEngine, watchIntervalMs: 250, appVersion: 'soak' });
   server = await startWorkbenchServer({
     host,
     port: 0,

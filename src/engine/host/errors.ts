@@ -38,3 +38,14 @@ export function toErrorPayload(e: unknown): ErrorPayload {
 export function isExpectedError(e: unknown): boolean {
   return e instanceof InputError || e instanceof StoreError || e instanceof HostError;
 }
+
+/**
+ * The error again on the receiving side of a process boundary, as the class the sender threw, so callers' checks
+ * (`instanceof InputError`, `isDiskFull`, HTTP status by code) work the same whichever process the work ran in.
+ */
+export function fromErrorPayload(p: ErrorPayload): Error {
+  if (p.name === 'InputError') return new InputError(p.problems && p.problems.length > 0 ? p.problems : [{ message: p.message }]);
+  if (p.name === 'StoreError' && p.code !== undefined) return new StoreError(p.code as StoreError['code'], p.message);
+  if (p.name === 'HostError' && p.code !== undefined) return new HostError(p.code as HostErrorCode, p.message);
+  return new Error(p.message);
+}

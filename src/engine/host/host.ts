@@ -1,7 +1,8 @@
 /**
  * The engine host: the WorkbenchApi (src/shared/api.ts) over one workspace's run store. Both transports wrap
  * it: the Electron utility process (IPC) and the browser-mode server (HTTP + WebSocket). It runs in plain Node,
- * off any UI thread; queries are synchronous SQLite reads, runs execute in this process via the RunManager.
+ * off any UI thread; queries are synchronous SQLite reads, runs execute via the RunManager's LoopEngine: in this
+ * process by default, in a child process per run when the host serves HTTP (loopEngine.ts › processLoopEngine).
  *
  * Arguments are assumed valid (the transports call `validateApiArgs` first; `invokeApi` does both).
  */

@@ -1,6 +1,7 @@
 /**
- * Runs this host executes: one at a time, in this process (which is itself off the UI thread: an Electron
- * utility process, or the browser-mode server). Each run writes through its own store connection, so the loop's
+ * Runs this host executes: one at a time, through its LoopEngine: in this process (the Electron utility process,
+ * itself off the UI thread) or in a child process per run (browser mode: loopEngine.ts › processLoopEngine, so the
+ * server's event loop never waits on a run). Each run writes through its own store connection, so the loop's
  * transactions never interleave with the host's queries, and the watcher sees its commits like any writer's.
  * Stopping aborts the loop's signal: the loop stops at its next safe point and leaves the run `paused`.
  */

@@ -16,7 +16,7 @@ describe('the held-out benchmark', () => {
     const saved = saveScenes(a, scenes);
     const versions = new Map(saved.map((s) => [s.summary.id, s.version]));
     const b = openStore({ workspaceDir: dir });
-    const prepared = scenes.map(prepareScene);
+    const prepared = scenes.map((s) => prepareScene(s));
     const runner = await createSandboxRunner();
     try {
       // Both check for the set before either has inserted it (each awaits the proposer in between), as two runs
