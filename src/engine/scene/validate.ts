@@ -62,6 +62,13 @@ function checkRigid(m: Mat4 | undefined, field: string, problems: InputProblem[]
   return true;
 }
 
+/** A plain object to read fields from (not null, not an array, not a typed array). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
+const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
 /** Longest scene id accepted (ids are shown in tables, logs and URLs). */
 export const MAX_SCENE_ID_LENGTH = 256;
 
@@ -77,8 +84,26 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
   } else if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(scene.id)) {
     problems.push({ file, field: 'id', message: 'expected a scene id without control characters (NUL, escapes, line breaks)' });
   }
+  if (typeof scene.dataset !== 'string' || scene.dataset === '') problems.push({ file, field: at('dataset'), message: 'expected a non-empty dataset name' });
+  // Every level is checked for its shape before its values are read: a scene built by hand (or a damaged file's
+  // JSON) may hold null or a number where an object belongs, and that must be a problem named here, not a TypeError.
+  const prov = scene.provenance as unknown;
+  if (!isRecord(prov)) problems.push({ file, field: at('provenance'), message: 'expected the provenance record' });
+  else {
+    if (typeof prov.source !== 'string' || typeof prov.sourceId !== 'string') problems.push({ file, field: at('provenance.source'), message: 'expected source and sourceId strings' });
+    for (const k of ['files', 'synthesised', 'warnings'] as const) {
+      if (!isStringList(prov[k])) problems.push({ file, field: at(`provenance.${k}`), message: 'expected a list of strings' });
+    }
+    if (!isRecord(prov.conversion)) problems.push({ file, field: at('provenance.conversion'), message: 'expected the conversion record' });
+    if (!isRecord(prov.seeds)) problems.push({ file, field: at('provenance.seeds'), message: 'expected a record of seeds' });
+  }
   if (!Array.isArray(scene.objects)) {
     problems.push({ file, field: at('objects'), message: 'expected an array of objects' });
+    return problems;
+  }
+  const bad = scene.objects.findIndex((o) => !isRecord(o));
+  if (bad >= 0) {
+    problems.push({ file, field: at(`objects[${bad}]`), message: 'expected an object record' });
     return problems;
   }
   if (scene.objects.length === 0 && !scene.points) {
@@ -91,7 +116,10 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
     else if (ids.has(o.id)) problems.push({ file, field: at(`${f}.id`), message: `duplicate object id ${o.id}` });
     ids.add(o.id);
     if (typeof o.label !== 'string' || o.label.trim() === '') problems.push({ file, field: at(`${f}.label`), message: 'expected a non-empty label' });
-    if (!o.box) {
+    if (o.pointIndices !== undefined && !(o.pointIndices instanceof Uint32Array)) {
+      problems.push({ file, field: at(`${f}.pointIndices`), message: 'expected a Uint32Array of point indices' });
+    }
+    if (!isRecord(o.box)) {
       problems.push({ file, field: at(`${f}.box`), message: 'expected an oriented box' });
       return;
     }
@@ -105,11 +133,12 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
   });
 
   const room = scene.room;
-  if (!room) problems.push({ file, field: at('room'), message: 'expected a room' });
+  if (!isRecord(room)) problems.push({ file, field: at('room'), message: 'expected a room' });
   else {
     if (!(Number.isFinite(room.area) && room.area > 0)) problems.push({ file, field: at('room.area'), message: `expected a positive floor area in m², found ${room.area}` });
     checkVec3(room.center, at('room.center'), problems, file);
-    if (room.bounds) {
+    if (room.bounds !== undefined && !isRecord(room.bounds)) problems.push({ file, field: at('room.bounds'), message: 'expected {min, max}' });
+    else if (room.bounds) {
       const okMin = checkVec3(room.bounds.min, at('room.bounds.min'), problems, file);
       const okMax = checkVec3(room.bounds.max, at('room.bounds.max'), problems, file);
       if (okMin && okMax && room.bounds.min.some((v, k) => !(v < room.bounds!.max[k]!))) {
@@ -118,7 +147,9 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
     }
   }
 
-  if (scene.points) {
+  if (scene.points !== undefined && !isRecord(scene.points)) {
+    problems.push({ file, field: at('points'), message: 'expected a point cloud {positions, colors, objectIds?}' });
+  } else if (scene.points) {
     const p = scene.points;
     const f = at('points');
     if (!(p.positions instanceof Float32Array)) problems.push({ file, field: `${f}.positions`, message: 'expected a Float32Array' });
@@ -148,7 +179,7 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
         }
       }
       scene.objects.forEach((o, i) => {
-        if (!o.pointIndices) return;
+        if (!(o.pointIndices instanceof Uint32Array)) return;
         for (const idx of o.pointIndices) {
           if (idx >= n) {
             problems.push({ file, field: at(`objects[${i}].pointIndices`), message: `index ${idx} is past the point cloud's ${n} points` });
@@ -165,12 +196,16 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
     let last = -Infinity;
     scene.trajectory.forEach((fr, i) => {
       const f = at(`trajectory[${i}]`);
+      if (!isRecord(fr)) {
+        problems.push({ file, field: f, message: 'expected a camera frame record' });
+        return;
+      }
       if (!Number.isFinite(fr.timestamp)) problems.push({ file, field: `${f}.timestamp`, message: `expected a finite time, found ${fr.timestamp}` });
       else if (fr.timestamp < last) problems.push({ file, field: `${f}.timestamp`, message: `expected non-decreasing timestamps, found ${fr.timestamp} after ${last}` });
       last = fr.timestamp;
       checkRigid(fr.pose, `${f}.pose`, problems, file);
       const k = fr.intrinsics;
-      if (!k || ![k.fx, k.fy, k.cx, k.cy].every(Number.isFinite) || !(k.fx > 0 && k.fy > 0)) {
+      if (!isRecord(k) || ![k.fx, k.fy, k.cx, k.cy].every(Number.isFinite) || !(k.fx > 0 && k.fy > 0)) {
         problems.push({ file, field: `${f}.intrinsics`, message: 'expected finite intrinsics with fx, fy > 0' });
       }
       if (!(Number.isInteger(fr.width) && fr.width > 0 && Number.isInteger(fr.height) && fr.height > 0)) {

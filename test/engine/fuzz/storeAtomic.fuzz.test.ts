@@ -54,7 +54,7 @@ describe('store fuzz', () => {
           saveScenes(store, [good, bad]);
           saved = true;
         } catch {
-          // Any error here; the skipped property below asks for an InputError.
+          // Any error here; the property below asks for an InputError.
         }
         if (saved) expect(countScenes(store)).toBe(before.scenes + 2);
         else expect(storeState(store)).toEqual(before);
@@ -62,11 +62,10 @@ describe('store fuzz', () => {
       { seed: 49, numRuns: 150 },
     );
   });
-  // Found bugs. Fixed: an id of the wrong type (seed 49, [[0], {}]) and a trajectory that is not a list reached
-  // SQLite / forEach as TypeErrors. Still open (seed 49, [[365779976], [null]]): sceneProblems assumes the
-  // canonical shape below the top level (a null object entry throws "Cannot read properties of null"); it needs
-  // a shape check per level before the value checks. Nothing is written in any case (the property above holds).
-  it.skip('saveScenes with one damaged scene: all saved, or an InputError and nothing written', () => {
+  // Found bugs, fixed: an id of the wrong type (seed 49, [[0], {}]) and a trajectory that is not a list reached
+  // SQLite / forEach as TypeErrors; sceneProblems assumed the canonical shape below the top level (seed 49,
+  // [[365779976], [null]]: a null object entry threw "Cannot read properties of null"), now checked per level.
+  it('saveScenes with one damaged scene: all saved, or an InputError and nothing written', () => {
     const store = ws.open(ws.dir());
     let n = 0;
     fc.assert(
