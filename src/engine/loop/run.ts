@@ -9,8 +9,9 @@ import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.j
 import type { IterationRecord, JsonObject, LoopStage, RunRecord, RunSceneEntry } from '../../shared/records.js';
 import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
-import { loadScenes } from '../sources/index.js';
+import { loadScenes, parseSourceSpec } from '../sources/index.js';
 import type { SavedScene, Store } from '../store/index.js';
+import { MAX_SCENES_PER_RUN } from '../sources/limits.js';
 import {
   assignRunScenes,
   createIteration,
@@ -65,8 +66,22 @@ export function loadRunScenes(config: LoopConfig): { scenes: Scene[]; split: Run
   const seen = new Map<string, string>();
   const heldout = new Set<string>();
   const sources = [...config.scenes.map((spec) => ({ spec, field: 'config.scenes' })), ...config.heldoutScenes.map((spec) => ({ spec, field: 'config.heldoutScenes' }))];
+  const tooMany = (field: string, spec: string, total: number): InputError =>
+    new InputError({
+      field,
+      message: `a run holds at most ${MAX_SCENES_PER_RUN} scenes (all are in memory while it runs); ${spec} brings the total to ${total}: use fewer or smaller sources`,
+    });
+  // Synthetic sources say their size up front: refuse before generating (minutes and gigabytes) what cannot run.
+  let declared = 0;
+  for (const { spec, field } of sources) {
+    const parsed = parseSourceSpec(spec);
+    if (parsed.kind === 'synthetic') declared += Number(parsed.arg);
+    if (declared > MAX_SCENES_PER_RUN) throw tooMany(field, spec, declared);
+  }
   sources.forEach(({ spec, field }, i) => {
-    for (const s of loadScenes(spec, { seed: config.dataSeed })) {
+    const loaded = loadScenes(spec, { seed: config.dataSeed });
+    if (scenes.length + loaded.length > MAX_SCENES_PER_RUN) throw tooMany(field, spec, scenes.length + loaded.length);
+    for (const s of loaded) {
       const first = seen.get(s.id);
       if (first !== undefined) throw new InputError({ field, message: `scene ${s.id} comes from both ${first} and ${spec}` });
       seen.set(s.id, spec);

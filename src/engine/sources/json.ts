@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../shared/errors.js';
-import { MAX_COORDINATE_M, coordinateBoundText } from './limits.js';
+import { checkFileSize, MAX_COORDINATE_M, MAX_JSON_FILE_BYTES, coordinateBoundText } from './limits.js';
 
 export const NON_FINITE_MARK = '\u0000non-finite:';
 
@@ -172,6 +172,7 @@ export function parseJsonText(text: string, file: string): unknown {
 }
 
 export function readJsonFile(file: string): unknown {
+  checkFileSize(file, MAX_JSON_FILE_BYTES, 'a JSON file', 'it is parsed whole; split it into several files');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,7 +1,10 @@
 /**
  * Bounds the scene importers enforce on what files declare, so that absurd values are refused by name
- * instead of flowing into derived fields (a room area of 3.6e77 m², NaN centres).
+ * instead of flowing into derived fields (a room area of 3.6e77 m², NaN centres), and on the sizes of what is
+ * read whole.
  */
+import { statSync } from 'node:fs';
+import { InputError } from '../../shared/errors.js';
 
 /**
  * Largest coordinate magnitude, in metres, an importer accepts (PLY vertices, box centres and corners, room
@@ -22,4 +25,33 @@ export const MAX_AREA_M2 = MAX_LENGTH_M * MAX_LENGTH_M;
 /** How errors state the coordinate bound, so every importer words it the same way. */
 export function coordinateBoundText(): string {
   return `within ±${MAX_COORDINATE_M} m (the importers' bound on scene size)`;
+}
+
+/**
+ * Largest scene-metadata JSON file read (VSI-Bench meta_info, ARKitScenes annotations): it is parsed whole, and
+ * V8 cannot hold a string much past 512 MB. The VSI-Bench files are a few MB.
+ */
+export const MAX_JSON_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Largest point-cloud / mesh file read (PLY): read whole into memory. A ScanNet scan is 100–250 MB. */
+export const MAX_POINT_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Most scenes one run may hold: every scene of a run is loaded into memory when it starts or resumes. */
+export const MAX_SCENES_PER_RUN = 10_000;
+
+const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
+
+/**
+ * Refuses a file past `limit` before reading it, naming the file, its size and the limit (reading it anyway would
+ * fail deep inside V8 with a message that names neither). A file that cannot be stat'ed is left to the reader,
+ * whose error says why.
+ */
+export function checkFileSize(file: string, limit: number, what: string, advice: string): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return;
+  }
+  if (size > limit) throw new InputError({ file, message: `${what} of ${mib(size)}: files up to ${mib(limit)} are read (${advice})` });
 }

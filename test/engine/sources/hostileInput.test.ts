@@ -3,14 +3,15 @@
  * source says, out-of-range colours, absurd magnitudes and byte order marks. Every case must end in a scene or
  * in an InputError that names the file and the field, never quotes the file's bytes, and never takes long.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PlyFormat } from '../../../src/engine/sources/ply/header.js';
 import { parsePly } from '../../../src/engine/sources/ply/parse.js';
 import { writePly } from '../../../src/engine/sources/ply/write.js';
 import { importArkitScene } from '../../../src/engine/sources/arkitscenes.js';
-import { MAX_COORDINATE_M } from '../../../src/engine/sources/limits.js';
+import { MAX_COORDINATE_M, MAX_JSON_FILE_BYTES, MAX_POINT_FILE_BYTES, MAX_SCENES_PER_RUN } from '../../../src/engine/sources/limits.js';
+import { loadRunScenes, resolveLoopConfig } from '../../../src/engine/loop/index.js';
 import { importPlyScene } from '../../../src/engine/sources/plyScene.js';
 import { importScanNetScene } from '../../../src/engine/sources/scannet.js';
 import { importVsiMetaInfo } from '../../../src/engine/sources/vsibench.js';
@@ -334,5 +335,31 @@ describe('a UTF-8 byte order mark is accepted by every JSON source reader', () =
     bom(scanMarked.files.segs);
     bom(scanMarked.files.agg);
     expect(importScanNetScene(scanMarked.dir).objects).toEqual(importScanNetScene(scanPlain.dir).objects);
+  });
+});
+
+describe('sizes: files read whole and scenes per run are capped, refused by name before the work', () => {
+  it('a JSON meta file over 256 MB and a PLY over 2 GB are refused before reading, naming file, size and limit', () => {
+    const dir = tmp();
+    const meta = join(dir, 'meta.json');
+    writeFileSync(meta, '{}');
+    truncateSync(meta, MAX_JSON_FILE_BYTES + 1); // sparse: no disk used
+    const e = inputError(() => importVsiMetaInfo(meta));
+    expect(e.problems[0]).toMatchObject({ file: meta });
+    expect(e.message).toMatch(/a JSON file of 256 MB: files up to 256 MB are read \(it is parsed whole; split it into several files\)/);
+    const ply = join(dir, 'huge.ply');
+    writeFileSync(ply, 'ply\n');
+    truncateSync(ply, MAX_POINT_FILE_BYTES + 1024 * 1024);
+    const p = inputError(() => importPlyScene(ply));
+    expect(p.message).toMatch(/a point-cloud file of 2049 MB: files up to 2048 MB are read \(it is read whole; decimate it first\)/);
+    expect(p.problems[0]).toMatchObject({ file: ply });
+  });
+
+  it('a run over 10,000 scenes is refused naming the source, before any scene is generated', () => {
+    // Generating the first source's 6,000 scenes alone would take about a minute, past the test's timeout.
+    const e = inputError(() => loadRunScenes(resolveLoopConfig({ scenes: ['synthetic:6000'], heldoutScenes: ['synthetic:6000'] })));
+    expect(e.problems).toEqual([
+      { field: 'config.heldoutScenes', message: `a run holds at most ${MAX_SCENES_PER_RUN} scenes (all are in memory while it runs); synthetic:6000 brings the total to 12000: use fewer or smaller sources` },
+    ]);
   });
 });

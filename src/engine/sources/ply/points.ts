@@ -7,9 +7,10 @@ import { InputError } from '../../../shared/errors.js';
 import type { Mat4, Room, Vec3 } from '../../../shared/scene.js';
 import { convexHullXY, polygonArea } from '../../scene/obbFit.js';
 import type { Point2 } from '../../scene/obbFit.js';
-import { MAX_COORDINATE_M, coordinateBoundText } from '../limits.js';
+import { checkFileSize, MAX_COORDINATE_M, MAX_JSON_FILE_BYTES, MAX_POINT_FILE_BYTES, coordinateBoundText } from '../limits.js';
 
 export function readBinaryFile(file: string): Uint8Array {
+  checkFileSize(file, MAX_POINT_FILE_BYTES, 'a point-cloud file', 'it is read whole; decimate it first');
   try {
     return readFileSync(file);
   } catch (e) {
@@ -18,6 +19,7 @@ export function readBinaryFile(file: string): Uint8Array {
 }
 
 export function readTextFile(file: string): string {
+  checkFileSize(file, MAX_JSON_FILE_BYTES, 'a text file', 'it is read whole; split it or convert it to binary PLY');
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
