@@ -58,6 +58,8 @@ runCli(async () => {
       seed: intFlag(args, 'seed', 0),
       overwrite,
       runtime: { executionProvider: provider, log: (m) => process.stderr.write(`${printableText(m)}\n`) },
+      // A large file takes minutes: progress goes to stderr, so stdout stays the report alone.
+      progress: (line) => process.stderr.write(`${printableText(line)}\n`),
       ...(frames !== undefined ? { frames } : {}),
     });
     process.stdout.write(printableText(report, Number.POSITIVE_INFINITY));

@@ -17,7 +17,15 @@ import { openStore, type Store } from '../store/store.js';
 import { formatTable } from '../report/table.js';
 import { exportQa, type ExportQaOptions } from './exportQa.js';
 import { prepareOutputFile } from './outputFiles.js';
-import { evaluateExternal, readVsiQuestions, resolveQuestionScenes, writePredictions, type ExternalEvaluation } from './vsiQuestions.js';
+import {
+  evaluateQuestionFile,
+  PredictionsWriter,
+  scanVsiQuestionFile,
+  type AnswerProgress,
+  type ExternalEvaluation,
+  type FileEvaluation,
+  type ScanProgress,
+} from './vsiQuestions.js';
 
 /** Runs `body`, turning store and checkpoint errors into InputErrors (their messages already name what failed). */
 export async function asInputErrors<T>(body: () => Promise<T> | T): Promise<T> {
@@ -72,46 +80,111 @@ export interface EvalQuestionsOptions {
   seed?: number;
   overwrite?: boolean;
   runtime?: SolverRuntimeOptions;
+  /** Receives a progress line now and then (the CLI prints them to stderr); nothing for a short run. */
+  progress?: (line: string) => void;
+  /** At least this long between progress lines (default 2000 ms). */
+  progressIntervalMs?: number;
+  /** Questions answered per batch (evaluateQuestionFile). */
+  batchSize?: number;
+  /** Bytes read per chunk of the question file (default 1 MiB). */
+  chunkBytes?: number;
 }
 
 /** Per-family and overall scores as a table (accuracy % for choice families, MRA % for numeric ones). */
-export function scoreTable(evaluation: ExternalEvaluation): string {
+export function scoreTable(evaluation: Pick<ExternalEvaluation, 'families' | 'overall'> & { answered?: number; predictions?: readonly unknown[] }): string {
   const pct = (v: number): string => (100 * v).toFixed(1);
   return formatTable(
     [{ header: 'family' }, { header: 'n' }, { header: 'score %', format: pct }],
     evaluation.families.map((f) => [f.family, f.n, f.score]),
-    { footer: [['overall (VSI-Bench style)', evaluation.predictions.length, evaluation.overall]] },
+    { footer: [['overall (VSI-Bench style)', evaluation.answered ?? evaluation.predictions?.length ?? 0, evaluation.overall]] },
   );
+}
+
+const MB = 1024 * 1024;
+
+function duration(seconds: number): string {
+  const s = Math.max(1, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Progress lines for one phase at most every `intervalMs`. A phase that ends before its first line is due
+ * prints nothing (short runs stay quiet); one that printed gets its final figure too, so the last line a user
+ * sees is never a stale one.
+ */
+export function progressLines(write: (line: string) => void, intervalMs: number, now: () => number = () => performance.now()) {
+  return <T>(describe: (p: T, rate: (done: number, total: number | undefined) => { perSecond: number; left: string }) => string) => {
+    const start = now();
+    let last = start;
+    let printed = false;
+    const rate = (done: number, total: number | undefined): { perSecond: number; left: string } => {
+      const seconds = (now() - start) / 1000;
+      const perSecond = seconds > 0 ? done / seconds : 0;
+      const left = total !== undefined && perSecond > 0 && done < total ? `, about ${duration((total - done) / perSecond)} left` : '';
+      return { perSecond, left };
+    };
+    return (p: T, finished: boolean): void => {
+      const t = now();
+      if (finished ? !printed : t - last < intervalMs) return;
+      last = t;
+      printed = true;
+      write(describe(p, rate));
+    };
+  };
 }
 
 export function evalQuestionsCommand(workspaceDir: string, options: EvalQuestionsOptions): Promise<string> {
   return withStore(workspaceDir, true, async (store) => {
-    // The file is checked before the checkpoint is loaded: a typo in it should not cost a model load.
-    const set = readVsiQuestions(options.questions);
+    const phase = progressLines(options.progress ?? (() => undefined), options.progressIntervalMs ?? 2000);
+    const chunk = options.chunkBytes !== undefined ? { chunkBytes: options.chunkBytes } : {};
+    // The file is checked before the checkpoint is loaded: a typo in it should not cost a model load. It is read
+    // twice, checked now and answered later, so that neither pass holds more than a batch of its questions.
+    const checking = phase<ScanProgress>((p, rate) => {
+      const r = rate(p.bytesRead, p.totalBytes);
+      return `checking ${options.questions}: ${(p.bytesRead / MB).toFixed(1)} of ${(p.totalBytes / MB).toFixed(1)} MB, ${count(p.records)} records (${(r.perSecond / MB).toFixed(1)} MB/s${r.left})`;
+    });
+    const scan = scanVsiQuestionFile(options.questions, listScenes(store), { ...chunk, onProgress: (p) => checking(p, p.bytesRead >= p.totalBytes) });
     prepareOutputFile(options.out, options.overwrite ?? false);
-    const resolved = resolveQuestionScenes(set, listScenes(store));
+    scan.scenes.assertNoneMissing(scan.file);
     const ref = getCheckpoint(store, options.checkpointId);
     const runFrames = findRun(store, ref.runId)?.config.frames;
     const frames = options.frames ?? (typeof runFrames === 'number' && Number.isInteger(runFrames) && runFrames >= 1 ? runFrames : undefined);
     const solver = await Solver.fromCheckpoint(readCheckpoint(store, ref.id), options.runtime ?? {});
-    let evaluation: ExternalEvaluation;
+    const answering = phase<AnswerProgress>((p, rate) => {
+      const r = rate(p.answered, p.total);
+      const pct = p.total > 0 ? ` (${((100 * p.answered) / p.total).toFixed(1)}%)` : '';
+      return `answering: ${count(p.answered)} of ${count(p.total)} questions${pct}, ${count(Math.round(r.perSecond))} questions/s${r.left}`;
+    });
+    let evaluation: FileEvaluation;
+    const writer = new PredictionsWriter(options.out, { overwrite: options.overwrite ?? false });
     try {
-      evaluation = await evaluateExternal(solver, resolved, (id) => loadScene(store, id), {
+      evaluation = await evaluateQuestionFile(solver, scan, (id) => loadScene(store, id), (p) => writer.write(p), {
+        ...chunk,
         seed: options.seed ?? 0,
         ...(frames !== undefined ? { frames } : {}),
+        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+        onProgress: (p) => answering(p, p.answered >= p.total),
       });
+      writer.commit();
+    } catch (e) {
+      writer.abort();
+      throw e;
     } finally {
       await solver.dispose();
     }
-    writePredictions(options.out, evaluation.predictions, { overwrite: options.overwrite ?? false });
     const lines = [
       scoreTable(evaluation),
       '',
-      `answered ${evaluation.predictions.length} questions of ${set.file} with checkpoint ${ref.id} (run ${ref.runId}, iteration ${ref.iteration})`,
+      `answered ${evaluation.answered} questions of ${scan.file} with checkpoint ${ref.id} (run ${ref.runId}, iteration ${ref.iteration})`,
     ];
-    if (set.skipped.length > 0) {
+    if (scan.skipped.length > 0) {
       const byType = new Map<string, { n: number; reason: string }>();
-      for (const s of set.skipped) byType.set(s.questionType, { n: (byType.get(s.questionType)?.n ?? 0) + 1, reason: s.reason });
+      for (const s of scan.skipped) byType.set(s.questionType, { n: (byType.get(s.questionType)?.n ?? 0) + 1, reason: s.reason });
       for (const [type, { n, reason }] of byType) lines.push(`skipped ${n} ${type} question${n === 1 ? '' : 's'}: ${reason}`);
     }
     lines.push(`predictions: ${options.out}`);

@@ -32,6 +32,55 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
+ * A file written piece by piece that appears whole or not at all, like writeFileAtomic: for output too large to
+ * build as one string first. The temp file is created with the first write.
+ */
+export class AtomicFileWriter {
+  private readonly temp: string;
+  private fd: number | undefined;
+  private done = false;
+
+  constructor(readonly path: string) {
+    this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter++}.tmp`);
+  }
+
+  write(data: string): void {
+    if (this.done) throw new Error(`${this.path} was already committed or aborted`);
+    try {
+      this.fd ??= openSync(this.temp, 'wx');
+      const bytes = Buffer.from(data, 'utf8');
+      let at = 0;
+      while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  commit(): void {
+    try {
+      this.fd ??= openSync(this.temp, 'wx');
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = undefined;
+      renameSync(this.temp, this.path);
+      this.done = true;
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** Removes the temp file; safe to call more than once and after a failed write. */
+  abort(): void {
+    this.done = true;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.temp, { force: true });
+  }
+}
+
+/**
  * Makes sure `dir` exists and may be written. An existing folder with anything in it is refused unless
  * `overwrite`; then files of the same name are replaced and other files are left as they are.
  */

@@ -128,11 +128,23 @@ export class Vocabulary {
   }
 }
 
+// Encoding a sample normalises every detection label of every frame, and the same few hundred labels come
+// back for every question about a scene: splitting them again each time was most of the cost of encoding.
+const normalisedLabels = new Map<string, string>();
+const NORMALISED_LABELS_KEPT = 8192;
+
 /** Labels compare as their words: case and spacing never make two labels differ. */
 export function normaliseLabelText(label: string): string {
-  return splitWords(label)
-    .map((w) => (w.text === '[NUM]' ? String(w.value) : w.text))
-    .join(' ');
+  let out = normalisedLabels.get(label);
+  if (out === undefined) {
+    out = splitWords(label)
+      .map((w) => (w.text === '[NUM]' ? String(w.value) : w.text))
+      .join(' ');
+    // A bound, for callers that pass free text: starting over costs one split per label.
+    if (normalisedLabels.size >= NORMALISED_LABELS_KEPT) normalisedLabels.clear();
+    normalisedLabels.set(label, out);
+  }
+  return out;
 }
 
 /**
