@@ -8,6 +8,8 @@ import { InputError } from '../shared/errors.js';
 import { flag, intFlag, parseArgs, rejectUnknownFlags } from '../engine/cli/args.js';
 import { createWorkbenchHost } from '../engine/host/host.js';
 import { processLoopEngine } from '../engine/host/loopEngine.js';
+import { ChatCompletionsService } from '../engine/host/chatCompletions.js';
+import { StoreConnection } from '../engine/host/connection.js';
 import { resolveWorkspaceDir, workspacePaths } from '../engine/store/workspace.js';
 import { appVersion, RENDERER_DIR } from './paths.js';
 import { DEFAULT_PORT, startWorkbenchServer } from './server.js';
@@ -42,11 +44,19 @@ export function parseServeArgs(argv: string[]): ServeOptions {
 export async function serve(options: ServeOptions, intro = ''): Promise<void> {
   // Runs execute in child processes (loopProcess.ts): a run of any size never holds up this server's event loop.
   const host = createWorkbenchHost({ workspaceDir: options.workspaceDir, readonly: options.readonly, transport: 'http', appVersion: appVersion(), engine: processLoopEngine });
+  // The workspace's checkpoints behind OpenAI's chat-completions API, on a read-only connection of its own.
+  const chatStore = new StoreConnection(options.workspaceDir, true);
+  const chat = new ChatCompletionsService(() => chatStore.get());
+  const closeChat = async (): Promise<void> => {
+    await chat.close();
+    chatStore.close();
+  };
   let server;
   try {
-    server = await startWorkbenchServer({ host, port: options.port, rendererDir: RENDERER_DIR, allowedDirs: [options.workspaceDir, ...(options.allowDirs ?? [])] });
+    server = await startWorkbenchServer({ host, port: options.port, rendererDir: RENDERER_DIR, allowedDirs: [options.workspaceDir, ...(options.allowDirs ?? [])], chat });
   } catch (e) {
     await host.close();
+    await closeChat();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new InputError({ field: '--port', message: `port ${options.port} is already in use (another \`npm run serve\`?); choose another with --port N` });
     }
@@ -55,6 +65,7 @@ export async function serve(options: ServeOptions, intro = ''): Promise<void> {
   const lines = [
     intro,
     `Ouroboros Workbench (browser mode): ${server.url}`,
+    `OpenAI-compatible API over this workspace's checkpoints: ${server.url}v1 (models: ${server.url}v1/models)`,
     `workspace: ${options.workspaceDir}${options.readonly ? ' (read-only: runs cannot be started here)' : ''}`,
     options.readonly && !existsSync(workspacePaths(options.workspaceDir).dbPath)
       ? 'note: there is no workspace database there yet; the page shows it once a writing process (npm run loop, npm run scenes) creates it'
@@ -70,7 +81,7 @@ export async function serve(options: ServeOptions, intro = ''): Promise<void> {
       if (stopping) return;
       stopping = true;
       process.stdout.write('stopping (a running loop is paused so it can be resumed)…\n');
-      void Promise.allSettled([server.close(), host.close()]).then(() => resolve());
+      void Promise.allSettled([server.close(), host.close(), closeChat()]).then(() => resolve());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -16,6 +16,7 @@ import type { WorkbenchApi } from '../shared/api.js';
 import { isApiMethod, API_METHODS } from '../shared/apiValidation.js';
 import { InputError } from '../shared/errors.js';
 import { invokeApi } from '../engine/host/dispatch.js';
+import type { ChatCompletionsService } from '../engine/host/chatCompletions.js';
 import { checkScenePaths } from './scenePaths.js';
 import { isExpectedError, toErrorPayload, type ErrorPayload } from '../engine/host/errors.js';
 import { accessProblem, securityHeaders } from './security.js';
@@ -26,6 +27,8 @@ import { encodeJson, encodeResult } from './wire.js';
 export const DEFAULT_PORT = 5174;
 /** Largest API request body: arguments are ids and small query objects. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Largest /v1/chat/completions body: a question with its frames as base64 images. */
+const MAX_CHAT_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface WorkbenchServerOptions {
   host: WorkbenchApi;
@@ -40,6 +43,8 @@ export interface WorkbenchServerOptions {
    * Undefined: no restriction (tests of other behaviour).
    */
   allowedDirs?: readonly string[];
+  /** OpenAI-compatible /v1/chat/completions and /v1/models over the workspace's checkpoints; absent: no /v1 routes. */
+  chat?: ChatCompletionsService;
 }
 
 export interface WorkbenchServer {
@@ -68,14 +73,14 @@ function statusOf(p: ErrorPayload): number {
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       // Keep draining (so the 413 can be sent on a healthy connection) but stop keeping the bytes.
-      if (size > MAX_BODY_BYTES) reject(new BodyTooLarge());
+      if (size > max) reject(new BodyTooLarge());
       else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -135,6 +140,36 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     }
   }
 
+  /** OpenAI's wire shapes: errors as {error: {message, type, param, code}}, so OpenAI clients report them. */
+  async function openai(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const chat = options.chat;
+    const fail = (status: number, message: string, param: string | null = null): void =>
+      send(res, status, 'application/json; charset=utf-8', JSON.stringify({ error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param, code: null } }), { 'Cache-Control': 'no-store' });
+    if (!chat) return fail(404, 'this server does not serve the OpenAI API');
+    try {
+      if (path === '/v1/models' && req.method === 'GET') {
+        send(res, 200, 'application/json; charset=utf-8', JSON.stringify(chat.models()), { 'Cache-Control': 'no-store' });
+        return;
+      }
+      if (path !== '/v1/chat/completions') return fail(404, `no route ${path}; this server has GET /v1/models and POST /v1/chat/completions`);
+      if (req.method !== 'POST') return fail(405, 'use POST /v1/chat/completions');
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return fail(415, 'expected a request body of type application/json');
+      let body: unknown;
+      const text = await readBody(req, MAX_CHAT_BODY_BYTES);
+      try {
+        body = JSON.parse(text);
+      } catch (e) {
+        return fail(400, `the request body is not valid JSON (${(e as Error).message})`);
+      }
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(await chat.complete(body)), { 'Cache-Control': 'no-store' });
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return fail(413, `the request body is larger than ${MAX_CHAT_BODY_BYTES} bytes`);
+      const p = toErrorPayload(e);
+      if (!isExpectedError(e)) log(`error in ${path}: ${p.message}`, e);
+      if (!res.headersSent) fail(p.name === 'InputError' ? 400 : p.code === 'unavailable' || p.code === 'not-found' ? 404 : 500, p.message, p.problems?.[0]?.field ?? null);
+    }
+  }
+
   function page(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
@@ -165,6 +200,10 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     }
     if (path.startsWith('/api/')) {
       void api(req, res, path.slice('/api/'.length));
+      return;
+    }
+    if (path === '/v1' || path.startsWith('/v1/')) {
+      void openai(req, res, path);
       return;
     }
     page(req, res, path);

@@ -171,6 +171,15 @@ export interface QaRecord extends NewQa {
 
 // ── Solver ───────────────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * How a stored confidence was obtained. `teacher-forced`: the built-in solver's probability of the ground-truth
+ * answer from its full answer distribution. `ground-truth-logprob`: an endpoint's probability of the ground-truth
+ * option letter, read from the top log-probabilities at the answer position. `answer-tokens`: an endpoint that
+ * cannot score the ground truth (numeric answers, or the letter outside its top log-probabilities): the geometric
+ * mean of its own answer tokens' probabilities, times that answer's VSI-Bench score (0 when wrong).
+ */
+export type ConfidenceMethod = 'teacher-forced' | 'ground-truth-logprob' | 'answer-tokens';
+
 export interface NewSolverOutput {
   qaId: number;
   /** The iteration in which the solver answered (may be later than the question's own iteration). */
@@ -191,6 +200,8 @@ export interface NewSolverOutput {
   referenceLoss?: number | null;
   /** The score the run's selection rule gave the question (higher = trained on first); null for rules without one. */
   selectionScore?: number | null;
+  /** How `confidence` was obtained; null for rows stored before this was recorded (all teacher-forced). */
+  confidenceMethod?: ConfidenceMethod | null;
 }
 
 export interface SolverOutputRecord extends Required<NewSolverOutput> {

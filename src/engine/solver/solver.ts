@@ -15,7 +15,7 @@
 import { InputError } from '../../shared/errors.js';
 import { createRng, hashSeed, type Rng } from '../../shared/random.js';
 import { scorePrediction } from '../eval/vsiScore.js';
-import { ANSWER_CLASSES, LETTERS, answerConfidence, answerTokenProbs, decodeAnswer, expectedScore } from './answers.js';
+import { ANSWER_CLASSES, LETTERS, answerConfidence, answerTokenProbs, decodeAnswer, expectedScore, unitOf } from './answers.js';
 import { CheckpointError, crc32, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, optionText, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
@@ -393,6 +393,29 @@ export class Solver {
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
       out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), confidence: answerConfidence(samples[i]!.qa, logp[best]!), answerClass: best };
+    });
+    return out;
+  }
+
+  /**
+   * The solver's own answers spelled as tokens, for serving it behind a chat-completions API (host/chatCompletions.ts):
+   * each answer token's probability and, for a choice question, every valid letter's probability (the top
+   * alternatives at the answer position).
+   */
+  async explain(samples: readonly SolverSample[]): Promise<(Prediction & { tokenProbs: number[]; letters: { letter: string; p: number }[] })[]> {
+    const encoded = this.encode(samples, 'ignore');
+    const out: (Prediction & { tokenProbs: number[]; letters: { letter: string; p: number }[] })[] = new Array(samples.length);
+    await this.infer(encoded, (i, logp) => {
+      const qa = samples[i]!.qa;
+      const bias = encoded[i]!.bias;
+      let best = -1;
+      for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
+      const letters: { letter: string; p: number }[] = [];
+      if (unitOf(qa) === 'choice') {
+        for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0) letters.push({ letter: String(decodeAnswer(qa, c)), p: Math.exp(logp[c]!) });
+        letters.sort((a, b) => b.p - a.p);
+      }
+      out[i] = { prediction: decodeAnswer(qa, best), confidence: answerConfidence(qa, logp[best]!), answerClass: best, tokenProbs: answerTokenProbs(qa, logp, best), letters };
     });
     return out;
   }

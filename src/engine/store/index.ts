@@ -33,3 +33,4 @@ export * from './benchmarks.js';
 export * from './metrics.js';
 export * from './controller.js';
 export * from './checkpoints.js';
+export * from './endpointResponses.js';

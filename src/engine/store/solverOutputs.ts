@@ -1,6 +1,6 @@
 /** The solver's answers with their confidence; inserting one also updates its question's bucket (trigger, 0003). */
 import type { Bucket } from '../../shared/proposer.js';
-import type { NewSolverOutput, SolverOutputRecord } from '../../shared/records.js';
+import type { ConfidenceMethod, NewSolverOutput, SolverOutputRecord } from '../../shared/records.js';
 import { StoreError } from './errors.js';
 import { fromJson, toJson, whereClause } from './json.js';
 import type { Store } from './store.js';
@@ -19,6 +19,7 @@ interface SolverOutputRow {
   loss: number | null;
   reference_loss: number | null;
   selection_score: number | null;
+  confidence_method: ConfidenceMethod | null;
   created_at: number;
 }
 
@@ -37,6 +38,7 @@ function toRecord(r: SolverOutputRow): SolverOutputRecord {
     loss: r.loss,
     referenceLoss: r.reference_loss,
     selectionScore: r.selection_score,
+    confidenceMethod: r.confidence_method,
     createdAt: r.created_at,
   };
 }
@@ -49,8 +51,8 @@ export function insertSolverOutputs(store: Store, rows: readonly NewSolverOutput
   store.assertWritable('insert solver outputs');
   const stmt = store.prepare(`
     INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs,
-                                p_correct, loss, reference_loss, selection_score, created_at)
-    SELECT id, run_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM qa WHERE id = ?`);
+                                p_correct, loss, reference_loss, selection_score, confidence_method, created_at)
+    SELECT id, run_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM qa WHERE id = ?`);
   const now = Date.now();
   const ids: number[] = [];
   store.db.transaction(() => {
@@ -66,6 +68,7 @@ export function insertSolverOutputs(store: Store, rows: readonly NewSolverOutput
         finiteOrNull(o.loss),
         finiteOrNull(o.referenceLoss),
         finiteOrNull(o.selectionScore),
+        o.confidenceMethod ?? null,
         now,
         o.qaId,
       );

@@ -24,6 +24,7 @@ import {
   queryQa,
   readSchemaVersion,
   saveScene,
+  sceneVersion,
   workspacePaths,
   type Migration,
 } from '../../../src/engine/store/index.js';
@@ -84,6 +85,12 @@ function seedAt(db: Database.Database, blobs: BlobStore, version: number): void 
      VALUES ('run-old', 'old run', 'closed-loop', '{"iterations":2}', '{"root":5}', '0.0.1', 'completed', 'mock', NULL, 1, 2)`,
   ).run();
   db.prepare(`INSERT INTO run_scenes (run_id, scene_id, split) VALUES ('run-old', ?, 'train')`).run(oldScene.id);
+  if (version >= 6) {
+    // A build with scene versions wrote the version of the content, and pinned the run to it.
+    const v = sceneVersion('synthetic', metadata, cloud.hash);
+    db.prepare('UPDATE scenes SET version = ?').run(v);
+    db.prepare('UPDATE run_scenes SET scene_version = ?').run(v);
+  }
   db.prepare(`INSERT INTO iterations (run_id, idx, status, stage) VALUES ('run-old', 0, 'completed', 'evaluate'), ('run-old', 1, 'completed', 'evaluate')`).run();
   const qa = db.prepare(
     `INSERT INTO qa (id, run_id, iteration, scene_id, proposal_id, proposer, family, difficulty, bin, question, options, answer_type,
@@ -118,7 +125,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -130,6 +137,7 @@ describe('schema migrations', () => {
       'blobs',
       'checkpoints',
       'controller_decisions',
+      'endpoint_responses',
       'iterations',
       'metrics',
       'qa',
