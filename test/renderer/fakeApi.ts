@@ -312,6 +312,7 @@ export class FakeApi implements WorkbenchApi {
           loss: -Math.log(confidence!),
           referenceLoss: null,
           selectionScore: null,
+          confidenceMethod: null,
           createdAt: createdAt + k,
         });
       }
