@@ -1,10 +1,13 @@
 /**
- * `npm run exchange -- export …` — a run's accepted QA as VSI-Bench-style JSONL and LLaVA-NeXT conversations
- * with rendered frames; `npm run exchange -- eval-questions …` — answers a VSI-Bench question file with a
- * stored checkpoint and writes predictions. The work is in src/engine/exchange/commands.ts.
+ * `npm run exchange -- export …` — a run's accepted (or trained-on) QA as VSI-Bench-style JSONL, LLaVA-NeXT
+ * conversations or a LLaMA-Factory dataset with rendered frames; `npm run exchange -- export-benchmark …` — the
+ * run's held-out benchmark as an lmms-eval task; `npm run exchange -- eval-questions …` — answers a VSI-Bench
+ * question file with a stored checkpoint and writes predictions. The work is in src/engine/exchange/commands.ts.
  */
 import { InputError } from '../../shared/errors.js';
-import { evalQuestionsCommand, exportCommand } from '../exchange/commands.js';
+import { evalQuestionsCommand, exportBenchmarkCommand, exportCommand } from '../exchange/commands.js';
+import { BENCHMARK_FORMATS, type BenchmarkFormat } from '../exchange/exportBenchmark.js';
+import { TASK_NAME } from '../exchange/lmmsEval.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../exchange/exportQa.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
@@ -12,7 +15,8 @@ import { runCli } from './main.js';
 import { printableText } from './terminalText.js';
 
 const USAGE = `usage:
-  npm run exchange -- export --run <id> --out <dir> [--iteration K] [--format jsonl|conversation|both] [--frames 8] [--overwrite] [--workspace DIR]
+  npm run exchange -- export --run <id> --out <dir> [--iteration K] [--trained] [--format jsonl|conversation|both|llama-factory] [--frames 8] [--overwrite] [--workspace DIR]
+  npm run exchange -- export-benchmark --run <id> --out <dir> [--format lmms-eval] [--task NAME] [--frames 8] [--overwrite] [--workspace DIR]
   npm run exchange -- eval-questions --questions <file> --checkpoint <id> --out <predictions.jsonl> [--frames N] [--seed N] [--provider cpu|cuda] [--overwrite] [--workspace DIR]`;
 
 function required(args: ReturnType<typeof parseArgs>, name: string): string {
@@ -22,14 +26,14 @@ function required(args: ReturnType<typeof parseArgs>, name: string): string {
 }
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['overwrite', 'debug']);
+  const args = parseArgs(process.argv.slice(2), ['overwrite', 'debug', 'trained']);
   const [command, ...extra] = args.positionals;
   if (extra.length > 0) throw new InputError({ message: `unexpected argument "${extra[0]}"\n${USAGE}` });
   const workspaceFlag = flag(args, 'workspace');
   const workspaceDir = resolveWorkspaceDir(workspaceFlag !== undefined ? { flag: workspaceFlag } : {});
   const overwrite = flag(args, 'overwrite') === 'true';
   if (command === 'export') {
-    rejectUnknownFlags(args, ['run', 'iteration', 'out', 'frames', 'format', 'overwrite', 'workspace', 'debug']);
+    rejectUnknownFlags(args, ['run', 'iteration', 'trained', 'out', 'frames', 'format', 'overwrite', 'workspace', 'debug']);
     const format = flag(args, 'format') ?? 'both';
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new InputError({ field: '--format', message: `expected one of ${EXPORT_FORMATS.join(', ')}, found "${format}"` });
     const iteration = flag(args, 'iteration') !== undefined ? intFlag(args, 'iteration', 0) : undefined;
@@ -37,11 +41,29 @@ runCli(async () => {
       runId: required(args, 'run'),
       outDir: required(args, 'out'),
       format: format as ExportFormat,
+      trained: flag(args, 'trained') === 'true',
       frames: intFlag(args, 'frames', 8, 1),
       overwrite,
       ...(iteration !== undefined ? { iteration } : {}),
     });
     // Reports name runs, scenes and files that came from elsewhere (terminalText.ts).
+    process.stdout.write(printableText(report, Number.POSITIVE_INFINITY));
+    return;
+  }
+  if (command === 'export-benchmark') {
+    rejectUnknownFlags(args, ['run', 'out', 'format', 'task', 'frames', 'overwrite', 'workspace', 'debug']);
+    const format = flag(args, 'format') ?? 'lmms-eval';
+    if (!(BENCHMARK_FORMATS as readonly string[]).includes(format)) throw new InputError({ field: '--format', message: `expected one of ${BENCHMARK_FORMATS.join(', ')}, found "${format}"` });
+    const task = flag(args, 'task');
+    if (task !== undefined && !TASK_NAME.test(task)) throw new InputError({ field: '--task', message: `expected a letter then letters, digits or _ (at most 100), found "${task}"` });
+    const report = await exportBenchmarkCommand(workspaceDir, {
+      runId: required(args, 'run'),
+      outDir: required(args, 'out'),
+      format: format as BenchmarkFormat,
+      frames: intFlag(args, 'frames', 8, 1),
+      overwrite,
+      ...(task !== undefined ? { task } : {}),
+    });
     process.stdout.write(printableText(report, Number.POSITIVE_INFINITY));
     return;
   }

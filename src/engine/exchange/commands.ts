@@ -1,6 +1,7 @@
 /**
  * The exchange commands behind `npm run exchange` (cli/exchange.ts only parses arguments): exporting a run's
- * accepted QA, and answering an external VSI-Bench question file with a stored checkpoint. They return the
+ * accepted or trained QA, exporting its held-out benchmark as an lmms-eval task, and answering an external
+ * VSI-Bench question file with a stored checkpoint. They return the
  * text to print, so tests reach them without a subprocess.
  *
  * Store and checkpoint failures a user can act on (no such run or checkpoint, a corrupt checkpoint file, a
@@ -15,6 +16,7 @@ import { findRun } from '../store/runs.js';
 import { listScenes, loadScene } from '../store/scenes.js';
 import { openStore, type Store } from '../store/store.js';
 import { formatTable } from '../report/table.js';
+import { exportBenchmark, type ExportBenchmarkOptions } from './exportBenchmark.js';
 import { exportQa, type ExportQaOptions } from './exportQa.js';
 import { prepareOutputFile } from './outputFiles.js';
 import {
@@ -60,13 +62,42 @@ export function exportCommand(workspaceDir: string, options: ExportQaOptions): P
     const lines = [
       table,
       '',
-      `exported ${summary.questions} accepted questions of run ${summary.runId} over ${summary.scenes} scenes` +
+      `exported ${summary.questions} ${summary.trained ? 'trained-on' : 'accepted'} questions of run ${summary.runId} over ${summary.scenes} scenes` +
         (summary.frameFiles > 0 ? `, ${summary.frameFiles} frames rendered` : '') +
         ` in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       `output: ${summary.outDir} (export.json lists the files)`,
     ];
+    const info = summary.datasetInfo;
+    if (info) {
+      lines.push(
+        `dataset_info.json: ${info.added.length} added, ${info.replaced.length} replaced, ${info.kept} other entries kept; datasets: ${info.names.join(', ')}`,
+        `train with LLaMA-Factory (not part of the workbench): llamafactory-cli train <your config.yaml> dataset_dir=${summary.outDir} dataset=${info.names.join(',')}`,
+      );
+    }
+    const untrained = summary.trained ? summary.iterations.filter((i) => i.questions === 0).map((i) => i.iteration) : [];
+    if (untrained.length > 0) lines.push(`no trained questions for round${untrained.length === 1 ? '' : 's'} ${untrained.join(', ')} (not trained yet, or nothing was selected)`);
     if (summary.withoutAnswer.length > 0) lines.push(`left out ${summary.withoutAnswer.length} accepted questions without a ground truth (ids ${summary.withoutAnswer.slice(0, 10).join(', ')})`);
     return `${lines.join('\n')}\n`;
+  });
+}
+
+export function exportBenchmarkCommand(workspaceDir: string, options: ExportBenchmarkOptions): Promise<string> {
+  return withStore(workspaceDir, true, (store) => {
+    const t0 = performance.now();
+    const summary = exportBenchmark(store, options);
+    const table = formatTable(
+      [{ header: 'family' }, { header: 'questions' }],
+      summary.families.map((f) => [f.family, f.n]),
+      { footer: [['all', summary.questions]] },
+    );
+    return `${[
+      table,
+      '',
+      `exported held-out benchmark ${summary.setId} of run ${summary.runId} as lmms-eval task ${summary.task}: ${summary.questions} questions over ${summary.scenes} scenes, ` +
+        `${summary.frameFiles} frames rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `output: ${summary.outDir} (${summary.files.join(', ')}, frames/; export.json lists them)`,
+      `evaluate with lmms-eval (not part of the workbench): lmms-eval --model <model> --model_args <args> --tasks ${summary.task} --include_path ${summary.outDir}`,
+    ].join('\n')}\n`;
   });
 }
 

@@ -1,25 +1,30 @@
 /**
  * Exports a run's accepted QA for use outside the workbench: one file per iteration, in VSI-Bench's record
- * shape (`qa-iter<k>.jsonl`, qaExportRecord.ts) and/or as LLaVA-NeXT multi-image conversations
- * (`llava-iter<k>.json`, llavaConversation.ts) over rendered frames (`frames/<scene>/<frame>.png`,
- * sceneFrames.ts). `export.json`, written last, lists what the export holds; an export without it did not
- * finish. Output is deterministic: the same store and options give byte-identical files.
+ * shape (`qa-iter<k>.jsonl`, qaExportRecord.ts), as LLaVA-NeXT multi-image conversations
+ * (`llava-iter<k>.json`, llavaConversation.ts) or as a LLaMA-Factory ShareGPT dataset (`sharegpt-iter<k>.json`
+ * plus its entry in `dataset_info.json`, llamaFactory.ts), over rendered frames (`frames/<scene>/<frame>.png`,
+ * sceneFrames.ts). With `trained`, round k's file holds the questions round k trained on instead (the loop's
+ * training selection, recorded as `trained_iteration`), named `…-trained-iter<k>…`. `export.json`, written
+ * last, lists what the export holds; an export without it did not finish. Output is deterministic: the same
+ * store and options give byte-identical files.
  */
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
-import type { QaRecord } from '../../shared/records.js';
+import type { QaRecord, RunRecord } from '../../shared/records.js';
 import { listIterations } from '../store/iterations.js';
 import { queryQa } from '../store/qa.js';
-import { findRun, listRuns } from '../store/runs.js';
+import { findRun, listRunScenes, listRuns } from '../store/runs.js';
 import { listScenes, loadScene } from '../store/scenes.js';
 import type { Store } from '../store/store.js';
 import { toJsonLines } from './jsonRecords.js';
-import { llavaSample, type LlavaSample } from './llavaConversation.js';
+import { llamaFactoryDatasetName, llamaFactoryEntry, llamaFactorySample, mergeDatasetInfo, type DatasetInfoMerge, type LlamaFactoryDatasetEntry, type LlamaFactorySample } from './llamaFactory.js';
+import { llavaSample, type LlavaSample, type LlavaSampleInput } from './llavaConversation.js';
 import { prepareOutputDir, writeFileAtomic } from './outputFiles.js';
 import { exportRecordOf, type ExportedQaRecord } from './qaExportRecord.js';
-import { DEFAULT_FRAME_EXPORT, SceneFrameWriter } from './sceneFrames.js';
+import { DEFAULT_FRAME_EXPORT, namedFrame, questionFrames, SceneFrameWriter } from './sceneFrames.js';
 
-export const EXPORT_FORMATS = ['jsonl', 'conversation', 'both'] as const;
+/** `both`: jsonl and conversation (kept as it was); llama-factory is asked for by name. */
+export const EXPORT_FORMATS = ['jsonl', 'conversation', 'both', 'llama-factory'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportQaOptions {
@@ -29,6 +34,8 @@ export interface ExportQaOptions {
   outDir: string;
   /** Default 'both'. */
   format?: ExportFormat;
+  /** Round k's file holds the questions round k trained on, not the accepted questions iteration k proposed. */
+  trained?: boolean;
   /** Frames per scene for conversations (default 8). */
   frames?: number;
   /** Rendered frame size (default 320×240). */
@@ -55,6 +62,9 @@ export interface ExportSummary {
   frameFiles: number;
   /** Accepted questions left out because they carry no ground truth (should not happen; listed, not hidden). */
   withoutAnswer: number[];
+  trained: boolean;
+  /** llama-factory: the dataset names written and what became of dataset_info.json. */
+  datasetInfo?: DatasetInfoMerge & { names: string[] };
 }
 
 const PAGE = 1000;
@@ -75,39 +85,74 @@ function acceptedQa(store: Store, runId: string, iteration: number): QaRecord[] 
   }
 }
 
-/** The trajectory frame a question refers to (`extra.frame`, 0-based), when it names one. */
-function referencedFrame(qa: QaRecord): number | undefined {
-  const f = qa.extra.frame;
-  return typeof f === 'number' && Number.isInteger(f) && f >= 0 ? f : undefined;
+/**
+ * The questions each round trained on, by round, in id order. Read from `trained_iteration` (markTrained), which
+ * the train stage writes in the same transaction as the round's checkpoint, so it is exactly what the model saw.
+ * A static run's rounds train on round 0's questions, so every iteration's questions are read, page by page,
+ * keeping only the trained ones.
+ */
+function trainedQa(store: Store, runId: string): Map<number, QaRecord[]> {
+  const byRound = new Map<number, QaRecord[]>();
+  for (let offset = 0; ; offset += PAGE) {
+    const page = queryQa(store, { runId, limit: PAGE, offset });
+    for (const qa of page) {
+      if (qa.trainedIteration === null) continue;
+      const list = byRound.get(qa.trainedIteration) ?? [];
+      list.push(qa);
+      byRound.set(qa.trainedIteration, list);
+    }
+    if (page.length < PAGE) return byRound;
+  }
 }
 
-function conversationOf(qa: QaRecord, record: ExportedQaRecord, runId: string, frames: SceneFrameWriter): LlavaSample {
-  const base = { id: `${runId}/${qa.id}`, questionType: qa.family, question: qa.question, options: qa.options, answer: record.ground_truth };
-  const scene = frames.framesOf(qa.sceneId);
-  const f = referencedFrame(qa);
-  if (f === undefined || f >= scene.trajectoryLength) return llavaSample({ ...base, frames: scene.paths });
-  // "In frame k of N" means the full trajectory; the model sees a few frames, so it is told which one is frame k.
-  const withFrame = frames.framesWith(qa.sceneId, f);
-  return llavaSample({
-    ...base,
-    frames: withFrame.paths,
-    context: `Frame ${f + 1} of ${scene.trajectoryLength} of the video is image ${withFrame.position + 1} of ${withFrame.paths.length}.`,
+/** The run, or an InputError naming the workspace's recent runs. */
+export function requireRun(store: Store, runId: string): RunRecord {
+  const run = findRun(store, runId);
+  if (run) return run;
+  const known = listRuns(store, { limit: 5 }).map((r) => `${r.id} (${r.name})`);
+  throw new InputError({ field: 'run', message: `no run "${runId}" in ${store.dbPath}${known.length ? `; recent runs: ${known.join(', ')}` : '; the workspace has no runs'}` });
+}
+
+/**
+ * Frames for a run's questions are drawn from the scene versions the run pinned (a scene re-imported since would
+ * otherwise show the model a room its questions are not about); a scene with no pin is drawn as it is now.
+ */
+export function runSceneFrames(store: Store, run: RunRecord, outDir: string, options: { frames: number; width: number; height: number }): SceneFrameWriter {
+  const pinned = new Map(listRunScenes(store, run.id).map((s) => [s.sceneId, s.sceneVersion]));
+  return new SceneFrameWriter(outDir, options, (id) => {
+    const version = pinned.get(id);
+    return version ? loadScene(store, id, version) : loadScene(store, id);
   });
+}
+
+/** Frame options from export options, checked. */
+export function frameOptionsOf(options: { frames?: number; frameWidth?: number; frameHeight?: number }): { frames: number; width: number; height: number } {
+  return {
+    frames: positiveInt(options.frames, DEFAULT_FRAME_EXPORT.frames, 'frames', MAX_FRAMES),
+    width: positiveInt(options.frameWidth, DEFAULT_FRAME_EXPORT.width, 'frame width', 4096),
+    height: positiveInt(options.frameHeight, DEFAULT_FRAME_EXPORT.height, 'frame height', 4096),
+  };
+}
+
+function sampleInput(qa: QaRecord, record: ExportedQaRecord, runId: string, frames: SceneFrameWriter): LlavaSampleInput {
+  const shown = questionFrames(frames, qa.sceneId, namedFrame(qa.extra.frame));
+  return {
+    id: `${runId}/${qa.id}`,
+    questionType: qa.family,
+    question: qa.question,
+    options: qa.options,
+    answer: record.ground_truth,
+    frames: shown.paths,
+    ...(shown.context !== undefined ? { context: shown.context } : {}),
+  };
 }
 
 export function exportQa(store: Store, options: ExportQaOptions): ExportSummary {
   const format = options.format ?? 'both';
   if (!EXPORT_FORMATS.includes(format)) throw new InputError({ field: 'format', message: `expected one of ${EXPORT_FORMATS.join(', ')}, found "${String(format)}"` });
-  const frameOptions = {
-    frames: positiveInt(options.frames, DEFAULT_FRAME_EXPORT.frames, 'frames', MAX_FRAMES),
-    width: positiveInt(options.frameWidth, DEFAULT_FRAME_EXPORT.width, 'frame width', 4096),
-    height: positiveInt(options.frameHeight, DEFAULT_FRAME_EXPORT.height, 'frame height', 4096),
-  };
-  const run = findRun(store, options.runId);
-  if (!run) {
-    const known = listRuns(store, { limit: 5 }).map((r) => `${r.id} (${r.name})`);
-    throw new InputError({ field: 'run', message: `no run "${options.runId}" in ${store.dbPath}${known.length ? `; recent runs: ${known.join(', ')}` : '; the workspace has no runs'}` });
-  }
+  const frameOptions = frameOptionsOf(options);
+  const run = requireRun(store, options.runId);
+  const trained = options.trained ?? false;
   const all = listIterations(store, run.id).map((i) => i.index);
   if (options.iteration !== undefined && !all.includes(options.iteration)) {
     throw new InputError({ field: 'iteration', message: `run ${run.id} has no iteration ${options.iteration}; it has ${all.length ? all.join(', ') : 'none yet'}` });
@@ -115,37 +160,51 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
   const iterations = options.iteration !== undefined ? [options.iteration] : all;
   prepareOutputDir(options.outDir, options.overwrite ?? false);
 
-  const datasets = new Map(listScenes(store).map((s) => [s.id, s.dataset]));
-  const withJsonl = format !== 'conversation';
-  const withConversation = format !== 'jsonl';
-  const frames = new SceneFrameWriter(options.outDir, frameOptions, (id) => loadScene(store, id));
+  const sceneDatasets = new Map(listScenes(store).map((s) => [s.id, s.dataset]));
+  const withJsonl = format === 'jsonl' || format === 'both';
+  const withConversation = format === 'conversation' || format === 'both';
+  const withLlamaFactory = format === 'llama-factory';
+  const frames = runSceneFrames(store, run, options.outDir, frameOptions);
   const scenes = new Set<string>();
   const withoutAnswer: number[] = [];
   const exported: ExportedIteration[] = [];
+  const datasets: Record<string, LlamaFactoryDatasetEntry> = {};
+  const byRound = trained ? trainedQa(store, run.id) : undefined;
+  const stem = (kind: string, k: number): string => `${kind}-${trained ? 'trained-' : ''}iter${k}`;
   for (const k of iterations) {
     const records: ExportedQaRecord[] = [];
     const conversations: LlavaSample[] = [];
-    for (const qa of acceptedQa(store, run.id, k)) {
-      const record = exportRecordOf(qa, datasets.get(qa.sceneId) ?? 'unknown');
+    const sharegpt: LlamaFactorySample[] = [];
+    for (const qa of byRound ? (byRound.get(k) ?? []) : acceptedQa(store, run.id, k)) {
+      const record = exportRecordOf(qa, sceneDatasets.get(qa.sceneId) ?? 'unknown');
       if (!record) {
         withoutAnswer.push(qa.id);
         continue;
       }
       scenes.add(qa.sceneId);
       records.push(record);
-      if (withConversation) conversations.push(conversationOf(qa, record, run.id, frames));
+      if (withConversation) conversations.push(llavaSample(sampleInput(qa, record, run.id, frames)));
+      if (withLlamaFactory) sharegpt.push(llamaFactorySample(sampleInput(qa, record, run.id, frames)));
     }
     const files: string[] = [];
     if (withJsonl) {
-      files.push(`qa-iter${k}.jsonl`);
+      files.push(`${stem('qa', k)}.jsonl`);
       writeFileAtomic(join(options.outDir, files[files.length - 1]!), toJsonLines(records));
     }
     if (withConversation) {
-      files.push(`llava-iter${k}.json`);
+      files.push(`${stem('llava', k)}.json`);
       writeFileAtomic(join(options.outDir, files[files.length - 1]!), `${JSON.stringify(conversations, null, 1)}\n`);
+    }
+    if (withLlamaFactory) {
+      const file = `${stem('sharegpt', k)}.json`;
+      files.push(file);
+      writeFileAtomic(join(options.outDir, file), `${JSON.stringify(sharegpt, null, 1)}\n`);
+      datasets[llamaFactoryDatasetName(run.id, k, trained)] = llamaFactoryEntry(file);
     }
     exported.push({ iteration: k, questions: records.length, files });
   }
+  // After the data files: an entry never names a file that is not there yet.
+  const datasetInfo = withLlamaFactory ? { ...mergeDatasetInfo(options.outDir, datasets), names: Object.keys(datasets) } : undefined;
 
   const summary: ExportSummary = {
     runId: run.id,
@@ -156,22 +215,35 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
     scenes: scenes.size,
     frameFiles: frames.fileCount,
     withoutAnswer,
+    trained,
+    ...(datasetInfo ? { datasetInfo } : {}),
+  };
+  const frameManifest = {
+    imageFolder: '.',
+    framesPerScene: frameOptions.frames,
+    frameSize: [frameOptions.width, frameOptions.height],
+    frameRendering: 'scanned point clouds as points; scenes whose point cloud was synthesised as shaded boxes in the room',
+    frameFiles: frames.fileCount,
   };
   const manifest = {
     format: 'ouroboros-qa-export',
     version: 1,
     run: { id: run.id, name: run.name, mode: run.mode, codeVersion: run.codeVersion },
+    selection: trained ? 'the questions each round trained on (trained_iteration = k)' : 'the accepted questions each iteration proposed',
     iterations: exported,
     questions: summary.questions,
     records: withJsonl ? 'VSI-Bench record (id, dataset, scene_name, question_type, question, options, ground_truth) + iteration, program, args, difficulty, bin, confidence, bucket, scene_id, proposal_id; one JSON object per line' : null,
     conversations: withConversation
       ? {
           format: 'LLaVA-NeXT training JSON, multi-image: {id, image: [paths relative to this folder], conversations: [human with one <image> per frame, gpt]}',
-          imageFolder: '.',
-          framesPerScene: frameOptions.frames,
-          frameSize: [frameOptions.width, frameOptions.height],
-          frameRendering: 'scanned point clouds as points; scenes whose point cloud was synthesised as shaded boxes in the room',
-          frameFiles: frames.fileCount,
+          ...frameManifest,
+        }
+      : null,
+    llamaFactory: withLlamaFactory
+      ? {
+          format: 'LLaMA-Factory ShareGPT, multimodal: {messages: [user with one <image> per frame, assistant], images: [paths relative to this folder]}; dataset_dir = media_dir = this folder',
+          datasets: Object.keys(datasets),
+          ...frameManifest,
         }
       : null,
     withoutAnswer,

@@ -44,14 +44,22 @@ export interface LlavaSampleInput {
   context?: string;
 }
 
-export function llavaSample(input: LlavaSampleInput): LlavaSample {
+/**
+ * The user turn every training export shares: one `<image>` line per frame, then VSI-Bench's prompt over the
+ * question (with its frame context first, when there is one). LLaMA-Factory uses the same `<image>` token.
+ */
+export function imagePrompt(input: Pick<LlavaSampleInput, 'question' | 'options' | 'frames' | 'context'>): string {
   const placeholders = input.frames.map(() => `${IMAGE_PLACEHOLDER}\n`).join('');
   const question = input.context ? `${input.context} ${input.question}` : input.question;
+  return `${placeholders}${vsiPrompt(question, input.options)}`;
+}
+
+export function llavaSample(input: LlavaSampleInput): LlavaSample {
   return {
     id: input.id,
     image: [...input.frames],
     conversations: [
-      { from: 'human', value: `${placeholders}${vsiPrompt(question, input.options)}` },
+      { from: 'human', value: imagePrompt(input) },
       { from: 'gpt', value: input.answer },
     ],
     question_type: input.questionType,

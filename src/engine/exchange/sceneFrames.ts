@@ -117,3 +117,31 @@ export class SceneFrameWriter {
     return { paths: [...base.paths.slice(0, position), path, ...base.paths.slice(position)], position };
   }
 }
+
+/** The images a question is shown and, when it names a trajectory frame, the sentence saying which image that is. */
+export interface QuestionFrames {
+  paths: string[];
+  /** Put before the question; absent when the question names no frame. */
+  context?: string;
+}
+
+/**
+ * The frames every export shows with a question: the scene's evenly spread frames, plus the trajectory frame
+ * the question names (`frame`, 0-based), if any. "In frame k of N" means the full trajectory while the model
+ * sees a few frames, so it is told which image is frame k. One function for all formats, so a model trained
+ * on one export sees the same images and words as it is evaluated with in another.
+ */
+export function questionFrames(frames: SceneFrameWriter, sceneId: string, frame: number | undefined): QuestionFrames {
+  const scene = frames.framesOf(sceneId);
+  if (frame === undefined || frame >= scene.trajectoryLength) return { paths: scene.paths };
+  const withFrame = frames.framesWith(sceneId, frame);
+  return {
+    paths: withFrame.paths,
+    context: `Frame ${frame + 1} of ${scene.trajectoryLength} of the video is image ${withFrame.position + 1} of ${withFrame.paths.length}.`,
+  };
+}
+
+/** A question's named trajectory frame (`frame`, 0-based, in QA extra or benchmark metadata), when it is one. */
+export function namedFrame(f: unknown): number | undefined {
+  return typeof f === 'number' && Number.isInteger(f) && f >= 0 ? f : undefined;
+}
