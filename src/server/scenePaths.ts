@@ -6,7 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { BUILTIN_VSIBENCH, parseSourceSpec } from '../engine/sources/index.js';
+import { sourceReadPaths } from '../engine/sources/index.js';
 import { InputError } from '../shared/errors.js';
 
 /** The real path of `p`, or of its nearest existing parent joined with the rest (so a missing file is judged by where it would be). */
@@ -30,14 +30,6 @@ const inside = (dir: string, p: string): boolean => {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 };
 
-/** The file or folder a source reads, or undefined for sources that read none of the user's files. */
-export function sourcePath(spec: string): string | undefined {
-  const s = parseSourceSpec(spec);
-  if (s.kind === 'synthetic') return undefined;
-  if (s.kind === 'vsibench' && Object.hasOwn(BUILTIN_VSIBENCH, s.arg)) return undefined;
-  return s.arg;
-}
-
 /** Throws an InputError naming the field when a run's sources read files outside the allowed folders. */
 export function checkScenePaths(config: unknown, allowedDirs: readonly string[]): void {
   if (config === null || typeof config !== 'object') return;
@@ -47,15 +39,15 @@ export function checkScenePaths(config: unknown, allowedDirs: readonly string[])
     if (!Array.isArray(list)) continue;
     list.forEach((spec, i) => {
       if (typeof spec !== 'string') return; // the loop's validator names wrong types
-      let path: string | undefined;
+      let paths: string[];
       try {
-        path = sourcePath(spec);
+        paths = sourceReadPaths(spec); // its path and any ?videos= folder
       } catch {
         return; // a malformed spec is the validator's to report
       }
-      if (path === undefined) return;
-      const real = realish(path);
-      if (!allowed.some((d) => inside(d, real))) {
+      for (const path of paths) {
+        const real = realish(path);
+        if (allowed.some((d) => inside(d, real))) continue;
         throw new InputError({
           field: `config.${field}[${i}]`,
           message: `browser mode reads scene files only inside ${allowedDirs.join(', ')}; ${JSON.stringify(spec)} is outside them (start the server with --allow-dir <folder> to allow another folder)`,

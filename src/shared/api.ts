@@ -16,7 +16,7 @@ import type {
   SolverOutputRecord,
   TrainingStatRecord,
 } from './records.js';
-import type { CameraFrame, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
+import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from './loop.js';
 
 export const API_VERSION = 2;
@@ -70,13 +70,22 @@ export interface ProjectedBox {
   visibleFraction: number;
 }
 
-/** One trajectory frame rendered small: colour image as PNG and the objects' projected boxes. */
+/**
+ * One trajectory frame as the filmstrip shows it: the camera's stored image when the source had one, else a small
+ * rendering (PNG), and the objects' projected boxes in its pixels.
+ */
 export interface FrameImage {
   sceneId: string;
   frame: number;
+  /** Size of `image` in pixels. */
   width: number;
   height: number;
-  png: Uint8Array;
+  /** The image's bytes, of type `mime`. */
+  image: Uint8Array;
+  mime: FrameImageMime;
+  /** `camera`: the source's image of this frame (`CameraFrame.imageBlob`); `render`: drawn from the scene. */
+  origin: 'camera' | 'render';
+  /** Empty over a camera image whose pose is synthesised (video frames attached by index): it would mislead. */
   boxes: ProjectedBox[];
 }
 

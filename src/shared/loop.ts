@@ -97,9 +97,52 @@ export interface LoopConfig {
    * state, so a new run can continue any earlier run's model. 0: start fresh.
    */
   initCheckpoint: number;
+  /**
+   * Answer with a model behind an OpenAI-compatible endpoint instead of the built-in solver (solve and evaluate
+   * go through it; the built-in model is not trained). null: the built-in solver.
+   */
+  endpoint: EndpointConfig | null;
+  /**
+   * With an endpoint: the command that fine-tunes the model on a round's samples, run after the round's selection
+   * with {dataset} (the exported LLaMA-Factory dataset folder), {round} and {output} filled in. Its output goes to
+   * the run's log; a non-zero exit fails the round (resumable). Rounds after it ask `endpoint.model` with {round}
+   * filled by the number of training rounds done, so the trainer serves each new model under a new name.
+   * null: the endpoint's model stays as it is (the loop still steers what it is asked).
+   */
+  trainerCommand: string | null;
 }
 
-export type LoopConfigInput = Partial<LoopConfig>;
+/**
+ * A model behind an OpenAI-compatible chat-completions endpoint (vLLM, SGLang, LMDeploy, TGI, llama.cpp's server,
+ * Ollama, or `npm run serve`'s own /v1). Stored with a run, so it names the environment variable holding the API
+ * key, never the key.
+ */
+export interface EndpointConfig {
+  /** API base URL ending in /v1, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama). */
+  baseUrl: string;
+  /**
+   * The model name the server knows (vLLM's --served-model-name); `{round}` is replaced by the number of training
+   * rounds done. Answers are cached by name: a retrained model needs a new one.
+   */
+  model: string;
+  /** Environment variable holding the API key; unset means no key (local servers accept any). */
+  apiKeyEnv: string;
+  /** Frames per question, sampled uniformly along the scene's trajectory, as VSI-Bench samples its videos. */
+  frames: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Per request, including the model's generation. */
+  timeoutMs: number;
+  /** Retries on 408/409/429/5xx and dropped connections, with backoff honouring Retry-After. */
+  maxRetries: number;
+  /** Alternatives per answer position (OpenAI allows up to 20; vLLM more): where the ground truth's probability is read. */
+  topLogprobs: number;
+}
+
+/** An endpoint as a user gives it: where and which model; the rest has defaults (solver/external/endpoint.ts). */
+export type EndpointConfigInput = Pick<EndpointConfig, 'baseUrl' | 'model'> & Partial<EndpointConfig>;
+
+export type LoopConfigInput = Partial<Omit<LoopConfig, 'endpoint'>> & { endpoint?: EndpointConfigInput | null };
 
 export interface FamilyScoreRow {
   family: Family | string;

@@ -78,7 +78,18 @@ export interface CameraFrame {
   intrinsics: Intrinsics;
   width: number;
   height: number;
+  /**
+   * The camera image of this frame, when the source has one (ScanNet colour frames, ARKitScenes lowres_wide, a
+   * frame sampled from the scene's video): the SHA-256 (hex) of its PNG or JPEG bytes, stored as a workspace blob.
+   * Absent: the frame has no image and viewers render one from the scene. When the trajectory is synthesised
+   * (`provenance.synthesised` has 'trajectory'), the pose does not describe the image (video frames attached by
+   * uniform index), so nothing should be projected onto it.
+   */
+  imageBlob?: string;
 }
+
+/** The image formats a frame's stored image may have. */
+export type FrameImageMime = 'image/png' | 'image/jpeg';
 
 export type SourceKind = 'synthetic' | 'vsibench-meta' | 'scannet' | 'arkitscenes' | 'ply';
 
@@ -116,6 +127,11 @@ export interface Scene {
   points?: PointCloud;
   trajectory?: CameraFrame[];
   provenance: Provenance;
+  /**
+   * Bytes of the frames' images an importer read and the store has not yet saved, by `CameraFrame.imageBlob`.
+   * A scene loaded from the store has none: its images are blobs there.
+   */
+  frameImages?: Map<string, Uint8Array>;
 }
 
 export const IDENTITY3: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];

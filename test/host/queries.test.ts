@@ -113,8 +113,9 @@ describe('scenes', () => {
     const img = await host.getFrameImage(scene.id, 2);
     expect(img).toMatchObject({ sceneId: scene.id, frame: 2 });
     expect(Math.max(img.width, img.height)).toBe(320);
-    expect(img.png).toBeInstanceOf(Uint8Array);
-    expect(Array.from(img.png.subarray(0, 8))).toEqual(Array.from(PNG_SIGNATURE));
+    expect(img.image).toBeInstanceOf(Uint8Array);
+    expect(img.mime).toBe('image/png');
+    expect(Array.from(img.image.subarray(0, 8))).toEqual(Array.from(PNG_SIGNATURE));
     expect(img.boxes.length).toBeGreaterThan(0);
     for (const b of img.boxes) {
       const [x0, y0, x1, y1] = b.box;

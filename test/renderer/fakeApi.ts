@@ -29,6 +29,8 @@ import type { ControllerDecisionRecord, IterationRecord, MetricRecord, QaRecord,
 import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
 
 export const DEFAULT_CONFIG: LoopConfig = {
+  endpoint: null,
+  trainerCommand: null,
   name: 'closed loop',
   mode: 'closed-loop',
   scenes: ['synthetic:8'],
@@ -367,7 +369,9 @@ export class FakeApi implements WorkbenchApi {
         frame,
         width: 128,
         height: 96,
-        png: new Uint8Array([137, 80, 78, 71, frame]),
+        image: new Uint8Array([137, 80, 78, 71, frame]),
+        mime: 'image/png',
+        origin: 'render',
         boxes: [{ objectId: 1, label: 'chair', box: [10, 10, 40, 50], visibleFraction: 0.8 }],
       };
     });

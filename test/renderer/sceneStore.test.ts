@@ -9,8 +9,8 @@ function setup(api = new FakeApi()) {
   const revoked: string[] = [];
   const scene = createSceneStore(api, {
     reportError,
-    makeImageUrl: (png) => {
-      const url = `blob:${n++}:${png[4]}`;
+    makeImageUrl: (image) => {
+      const url = `blob:${n++}:${image[4]}`;
       made.push(url);
       return url;
     },

@@ -115,8 +115,9 @@ describe('the HTTP API', () => {
     expect(points.objectIds).toBeInstanceOf(Int32Array);
     expect(points).toEqual(direct);
     const img = await api.getFrameImage(id, 1);
-    expect(img.png).toBeInstanceOf(Uint8Array);
-    expect(Array.from(img.png.subarray(0, 8))).toEqual(Array.from(PNG_SIGNATURE));
+    expect(img.image).toBeInstanceOf(Uint8Array);
+    expect(img.mime).toBe('image/png');
+    expect(Array.from(img.image.subarray(0, 8))).toEqual(Array.from(PNG_SIGNATURE));
     expect(img).toEqual(await host.getFrameImage(id, 1));
     // On the wire: base64 binary fields.
     const wire = JSON.parse((await post('getScenePoints', [id, 2])).body) as { result: { positions: unknown } };

@@ -214,8 +214,8 @@ const checks = {
     return n === r.count * 12 ? undefined : `getScenePoints: ${n} position bytes for ${r.count} points`;
   },
   getFrameImage: (r: unknown) => {
-    if (!isObj(r) || !isObj(r.png) || typeof r.png.base64 !== 'string' || !isArr(r.boxes)) return 'getFrameImage shape';
-    return Buffer.from(r.png.base64, 'base64').subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ? undefined : 'getFrameImage: not a PNG';
+    if (!isObj(r) || !isObj(r.image) || typeof r.image.base64 !== 'string' || !isArr(r.boxes)) return 'getFrameImage shape';
+    return Buffer.from(r.image.base64, 'base64').subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ? undefined : 'getFrameImage: not a PNG';
   },
   queryQa: (known: Known, limit: number) => (r: unknown) => {
     if (!isObj(r) || !isArr(r.rows) || typeof r.total !== 'number' || r.rows.length > limit || r.total < r.rows.length) return 'queryQa shape';

@@ -5,7 +5,7 @@
  *
  * The built-in solver does not look at pixels: it perceives a scene through its detection observations
  * (src/engine/perception), so a request names its scene in `metadata.scene_id` (and the question family in
- * `metadata.question_type`), which the endpoint solver sends to this server. Images in the request are accepted
+ * `metadata.question_type`, optionally the frame and the named labels), which the endpoint solver sends here. Images in the request are accepted
  * and ignored. The question and options are read back from the VSI-Bench prompt text (exchange/vsiRecord.ts).
  * The answer comes with `logprobs`: one entry per answer token with its probability and, for a choice question,
  * every option letter's probability as `top_logprobs`, so a client reads the same confidences the loop records.
@@ -96,6 +96,7 @@ export class ChatCompletionsService {
     const { question, options } = parseVsiPrompt(text);
     if (question === '') throw new InputError({ field: 'messages', message: 'expected a question in the last user message' });
     const frame = typeof meta.frame === 'string' && /^\d+$/.test(meta.frame) ? Number(meta.frame) : undefined;
+    const named = namedLabels(meta.named);
     const wantTop = b.logprobs === true ? (typeof b.top_logprobs === 'number' ? Math.max(0, Math.floor(b.top_logprobs)) : 0) : -1;
 
     const loaded = await this.load(checkpointId);
@@ -106,7 +107,14 @@ export class ChatCompletionsService {
       observation = observeForQuestions([sceneId], (id) => loadScene(store, id), { seed: 0, ...(loaded.frames !== undefined ? { frames: loaded.frames } : {}) }).get(sceneId)!;
       loaded.observations.set(sceneId, observation);
     }
-    const qa = { family: family as Family, question, answerType: options ? ('choice' as const) : ('number' as const), ...(options ? { options } : {}), ...(frame !== undefined ? { frame } : {}) };
+    const qa = {
+      family: family as Family,
+      question,
+      answerType: options ? ('choice' as const) : ('number' as const),
+      ...(options ? { options } : {}),
+      ...(frame !== undefined ? { frame } : {}),
+      ...(named ? { named } : {}),
+    };
     const [a] = await loaded.solver.explain([{ qa, observation }]);
     const content = String(a!.prediction);
     const parts = tokensOf(content, a!.tokenProbs.length);
@@ -164,6 +172,19 @@ export class ChatCompletionsService {
     }
     return p;
   }
+}
+
+/** `metadata.named`: a JSON list of the labels a question names (absent: the solver finds them in the text). */
+function namedLabels(v: unknown): { label: string }[] | undefined {
+  if (typeof v !== 'string') return undefined;
+  let list: unknown;
+  try {
+    list = JSON.parse(v);
+  } catch {
+    throw new InputError({ field: 'metadata.named', message: 'expected a JSON list of label strings' });
+  }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw new InputError({ field: 'metadata.named', message: 'expected a JSON list of label strings' });
+  return list.map((label: string) => ({ label }));
 }
 
 /** The text of the last user message: a string, or the text parts of a content list (images are skipped). */

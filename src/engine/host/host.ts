@@ -139,7 +139,7 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
       const store = connection.get();
       const version = currentSceneVersion(store, sceneId);
       const scene = scenes.scene(store, sceneId, version);
-      return renderFrameImage(scene, frame, () => scenes.derived(store, sceneId, version, 'occlusion', sceneOcclusion));
+      return renderFrameImage(scene, frame, () => scenes.derived(store, sceneId, version, 'occlusion', sceneOcclusion), store);
     },
 
     async listRuns(): Promise<RunSummary[]> {

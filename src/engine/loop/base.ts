@@ -129,10 +129,11 @@ export function finalCheckpointId(store: Store, runId: string): number {
 /**
  * Labels of a target's scenes, sorted: the words a base made for that target knows (never its scenes). A part
  * of a source stands for the whole source (`vsibench:builtin?part=train` → `vsibench:builtin`), so the loop, the
- * experiment and `npm run pretrain` name one base for one target dataset whichever parts they use.
+ * experiment and `npm run pretrain` name one base for one target dataset whichever parts they use; a `?videos=` folder
+ * changes no label, so it is dropped too (sampling videos only to read labels would take minutes).
  */
 export function targetLabels(sources: readonly string[], dataSeed = 0): string[] {
-  const whole = [...new Set(sources.map((spec) => formatSourceSpec({ ...parseSourceSpec(spec), part: undefined })))];
+  const whole = [...new Set(sources.map((spec) => formatSourceSpec({ ...parseSourceSpec(spec), part: undefined, videos: undefined })))];
   const labels = new Set<string>();
   for (const spec of whole) for (const s of loadScenes(spec, { seed: dataSeed })) for (const o of s.objects) labels.add(o.label);
   return [...labels].sort();

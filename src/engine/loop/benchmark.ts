@@ -17,6 +17,7 @@ import { uniformRequests } from '../proposer/requests.js';
 import type { ProgramRunner } from '../proposer/runner.js';
 import type { SolverSample } from '../solver/features.js';
 import type { Solver } from '../solver/solver.js';
+import type { Answerer } from './answerer.js';
 import type { Store } from '../store/index.js';
 import { createBenchmarkSet, insertBenchmarkQuestions, listBenchmarkQuestions, listBenchmarkSets } from '../store/index.js';
 import { type Observations, sampleOfRecord } from './samples.js';
@@ -128,7 +129,7 @@ export interface BenchmarkResult {
 /** One sample list per benchmark question list, so the solver's encoding cache serves every round's evaluation. */
 const benchmarkSamples = new WeakMap<readonly BenchmarkQuestionRecord[], SolverSample[]>();
 
-export async function evaluateOnBenchmark(solver: Solver, questions: readonly BenchmarkQuestionRecord[], observations: Observations): Promise<BenchmarkResult> {
+export async function evaluateOnBenchmark(solver: Pick<Solver, 'predict'> | { predict: Answerer['predict'] }, questions: readonly BenchmarkQuestionRecord[], observations: Observations): Promise<BenchmarkResult> {
   let samples = benchmarkSamples.get(questions);
   if (!samples) benchmarkSamples.set(questions, (samples = questions.map((q) => sampleOfRecord(q, observations))));
   const predictions = await solver.predict(samples);

@@ -7,6 +7,7 @@ import { InputError } from '../../shared/errors.js';
 import type { LoopConfig, LoopConfigInput, ModelPreset } from '../../shared/loop.js';
 import { LOOP_MODES, LOOP_SELECTIONS, SCORE_STRATEGIES } from '../../shared/loop.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
+import { resolveEndpointConfig } from '../solver/external/endpoint.js';
 import { parseSourceSpec } from '../sources/index.js';
 import type { SolverConfigInput } from '../solver/solver.js';
 import { DEFAULT_MODEL, LARGE_MODEL } from '../solver/model.js';
@@ -29,6 +30,8 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   selection: 'frontier-first',
   balance: 'none',
   referenceCheckpoint: 0,
+  endpoint: null,
+  trainerCommand: null,
   extraLabels: [],
   staticSamples: 25_600,
   benchmarkPerFamily: 40,
@@ -69,7 +72,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   }
   const c: LoopConfig = {
     ...DEFAULT_LOOP_CONFIG,
-    ...input,
+    ...(input as Partial<LoopConfig>),
     thresholds: { ...DEFAULT_LOOP_CONFIG.thresholds, ...(input.thresholds ?? {}) },
     scenes: [...(input.scenes ?? DEFAULT_LOOP_CONFIG.scenes)],
     heldoutScenes: [...(input.heldoutScenes ?? DEFAULT_LOOP_CONFIG.heldoutScenes)],
@@ -128,6 +131,17 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (c.balance !== 'none' && c.balance !== 'family') throw problem('balance', `expected none or family, found ${JSON.stringify(c.balance)}`);
   if (c.mode === 'closed-loop' && c.strategy === 'reducible-loss' && c.referenceCheckpoint === 0) {
     throw problem('referenceCheckpoint', 'reducible-loss needs an irreducible-loss model: the id of a checkpoint trained on a separate slice of the target domain (npm run experiment makes one)');
+  }
+  if (c.endpoint !== null) {
+    c.endpoint = resolveEndpointConfig(c.endpoint, 'config.endpoint');
+    if (c.mode === 'closed-loop' && c.strategy === 'reducible-loss') {
+      throw problem('strategy', 'reducible-loss compares the model with an irreducible-loss model of the built-in solver; with an endpoint use learnability or the bandit');
+    }
+  }
+  if (c.trainerCommand !== null) {
+    if (typeof c.trainerCommand !== 'string' || c.trainerCommand.trim() === '') throw problem('trainerCommand', 'expected a command line, or null');
+    if (c.endpoint === null) throw problem('trainerCommand', 'a trainer command fine-tunes an endpoint model; set endpoint too (the built-in solver trains itself)');
+    if (!c.trainerCommand.includes('{dataset}')) throw problem('trainerCommand', 'expected {dataset} in the command: where the round\'s training samples are');
   }
   if (!Object.hasOwn(MODEL_PRESETS, c.model)) throw problem('model', `expected one of ${Object.keys(MODEL_PRESETS).join(', ')}, found ${JSON.stringify(c.model)}`);
   if (c.executionProvider !== 'cpu' && c.executionProvider !== 'cuda') throw problem('executionProvider', `expected cpu or cuda, found ${JSON.stringify(c.executionProvider)}`);

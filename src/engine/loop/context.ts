@@ -15,7 +15,8 @@ import type { ProgramRunner } from '../proposer/runner.js';
 import { createSandboxRunner } from '../proposer/sandboxRunner.js';
 import { Solver } from '../solver/solver.js';
 import type { Store } from '../store/index.js';
-import { listCheckpoints, listMetrics, listRunScenes, loadScene, readCheckpoint, setRunProvider } from '../store/index.js';
+import { getEndpointResponse, listCheckpoints, listMetrics, listRunScenes, loadScene, putEndpointResponse, readCheckpoint, setRunProvider } from '../store/index.js';
+import { endpointAnswerer, type Answerer } from './answerer.js';
 import { ensureBenchmark } from './benchmark.js';
 import { MODEL_PRESETS } from './config.js';
 import { Observations } from './samples.js';
@@ -24,6 +25,17 @@ export class Cancelled extends Error {
   constructor(where: string) {
     super(`cancelled ${where}`);
     this.name = 'Cancelled';
+  }
+}
+
+/**
+ * Something outside the run stopped it (the trainer command failed, the endpoint is down or refuses): what the
+ * run wrote is whole, and resuming once that is fixed continues it, so the run is paused with the reason.
+ */
+export class OutsideStop extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OutsideStop';
   }
 }
 
@@ -47,6 +59,11 @@ export interface LoopContext {
   trainPrepared(): PreparedScene[];
   /** The solver holding the state after round `iteration` was trained (−1: freshly initialised). */
   solverAfter(iteration: number): Promise<Solver>;
+  /**
+   * What answers questions after round `iteration` was trained: the built-in solver (`solverAfter`), or the
+   * endpoint's model (config.endpoint) as the trainer left it.
+   */
+  answererAfter(iteration: number): Promise<Answerer>;
   /** The irreducible-loss model (config.referenceCheckpoint), loaded once: what RHO-LOSS compares the solver's loss with. */
   referenceSolver(): Promise<Solver>;
   /** The solver's state came from training round `iteration` in this process (so no reload is needed). */
@@ -135,6 +152,25 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
       const why = providerNotes.length > 0 ? ` (${providerNotes[providerNotes.length - 1]})` : '';
       setRunProvider(store, run.id, `onnxruntime/${solver.provider}${why}`);
       return solver;
+    },
+    async answererAfter(iteration) {
+      const endpoint = config.endpoint;
+      if (endpoint) {
+        const roundsTrained = config.trainerCommand !== null ? iteration + 1 : 0;
+        const a = endpointAnswerer(endpoint, roundsTrained, {
+          scenes,
+          cache: { get: (k) => getEndpointResponse(store, k), put: (k, m, r) => putEndpointResponse(store, k, m, r) },
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        setRunProvider(store, run.id, a.provider);
+        return a;
+      }
+      const s = await ctx.solverAfter(iteration);
+      return {
+        provider: s.provider,
+        answer: async (samples) => (await s.answer(samples)).map((a) => ({ ...a, confidenceMethod: 'teacher-forced' as const })),
+        predict: (samples) => s.predict(samples),
+      };
     },
     async referenceSolver() {
       if (config.referenceCheckpoint === 0) throw new Error(`run ${run.id}: the reducible-loss rule needs config.referenceCheckpoint`);

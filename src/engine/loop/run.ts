@@ -32,7 +32,8 @@ import { codeVersion } from './codeVersion.js';
 import { acquireRunLease, type RunLease } from './lease.js';
 import { summarizeIteration } from './metrics.js';
 import { resolveLoopConfig, storedLoopConfig } from './config.js';
-import { Cancelled, type LoopContext, openContext } from './context.js';
+import { Cancelled, type LoopContext, openContext, OutsideStop } from './context.js';
+import { EndpointError } from '../solver/external/endpointSolver.js';
 import { splitScenes } from './split.js';
 import { control, evaluate, propose, solve, train } from './stages.js';
 
@@ -201,7 +202,10 @@ async function drive(store: Store, runId: string, options: LoopOptions, lease: R
       ? { status: 'paused', ...fullDisk(store, e) }
       : e instanceof Cancelled || options.signal?.aborted
         ? { status: 'paused', message: `${messageOf(e)}; resume to continue`, error: null }
-        : { status: 'failed', message: messageOf(e), error: messageOf(e) };
+        : // The trainer or the endpoint stopped the run, not a fault in it: paused with the reason, resumable.
+          e instanceof OutsideStop || e instanceof EndpointError
+          ? { status: 'paused', message: `${messageOf(e)}; resume the run once that is fixed`, error: messageOf(e) }
+          : { status: 'failed', message: messageOf(e), error: messageOf(e) };
     let ended: RunRecord;
     try {
       markRunning(store, runId, stop.status);

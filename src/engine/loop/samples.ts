@@ -95,5 +95,5 @@ export function questionOfRecord(r: QaRecord | BenchmarkQuestionRecord): SolverQ
 }
 
 export function sampleOfRecord(r: QaRecord | BenchmarkQuestionRecord, observations: Observations): SolverSample {
-  return { qa: questionOfRecord(r), observation: observations.get(r.sceneId) };
+  return { qa: questionOfRecord(r), observation: observations.get(r.sceneId), sceneId: r.sceneId };
 }

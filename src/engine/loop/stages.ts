@@ -36,6 +36,7 @@ import {
   updateIteration,
 } from '../store/index.js';
 import { evaluateOnBenchmark } from './benchmark.js';
+import { handOff } from './handoff.js';
 import { roundSampleCap } from './config.js';
 import { Cancelled, type LoopContext, uniformMix } from './context.js';
 import { BASE_SCORE_METRIC, SAMPLES_SEEN_METRIC, SCORE_METRIC, TRAINED_SAMPLES_METRIC, intervalMetrics } from './metrics.js';
@@ -153,7 +154,7 @@ async function proposeStatic(ctx: LoopContext): Promise<NewQa[]> {
 export async function solve(ctx: LoopContext, k: number): Promise<void> {
   const { config, run } = ctx;
   const done = timed(ctx, k, 'solve');
-  const solver = await ctx.solverAfter(k - 1);
+  const solver = await ctx.answererAfter(k - 1);
   const questions = config.mode === 'static' ? staticSlice(ctx, k).slice(0, STATIC_SCORE_CAP) : questionsOf(ctx, k, 'accepted');
   const outputs: NewSolverOutput[] = [];
   const checkpointId = k > 0 ? ctx.checkpointIdAfter(k - 1) : null;
@@ -167,7 +168,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
     const reference = usesReference ? await (await ctx.referenceSolver()).answer(samples) : undefined;
     chunk.forEach((q, i) => {
       const a = answers[i]!;
-      const confidence = Math.min(1, Math.max(0, a.answerConfidence));
+      const confidence = Math.min(1, Math.max(0, Number.isFinite(a.answerConfidence) ? a.answerConfidence : 0));
       const referenceLoss = reference ? reference[i]!.loss : Number.NaN;
       outputs.push({
         pCorrect: a.pCorrect,
@@ -181,6 +182,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
         confidence,
         bucket: bucketOf(confidence, config.thresholds),
         answerTokenProbs: a.answerTokenProbs,
+        confidenceMethod: a.confidenceMethod,
       });
     });
     const n = Math.min(start + ANSWER_CHUNK, questions.length);
@@ -308,6 +310,10 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
   const { config, run, store } = ctx;
   const done = timed(ctx, k, 'train');
   const selection = trainingSelection(ctx, k);
+  if (config.endpoint) {
+    done(await handOff(ctx, k, selection));
+    return;
+  }
   const solver = await ctx.solverAfter(k - 1);
   const startStep = solver.step;
   if (selection.length === 0) {
@@ -391,7 +397,7 @@ function scoreMetrics(ctx: LoopContext, k: number, metric: string, score: Heldou
 export async function evaluate(ctx: LoopContext, k: number): Promise<void> {
   const { run, store } = ctx;
   const done = timed(ctx, k, 'evaluate');
-  const solver = await ctx.solverAfter(k);
+  const solver = await ctx.answererAfter(k);
   const result = await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations);
   const seen = countTrained(store, run.id, k);
   const trained = seen - (k > 0 ? countTrained(store, run.id, k - 1) : 0);

@@ -211,6 +211,9 @@ export function sceneProblems(scene: Scene, file?: string): InputProblem[] {
       if (!(Number.isInteger(fr.width) && fr.width > 0 && Number.isInteger(fr.height) && fr.height > 0)) {
         problems.push({ file, field: `${f}.width/height`, message: `expected a positive integer image size, found ${fr.width}×${fr.height}` });
       }
+      if (fr.imageBlob !== undefined && !(typeof fr.imageBlob === 'string' && /^[0-9a-f]{64}$/.test(fr.imageBlob))) {
+        problems.push({ file, field: `${f}.imageBlob`, message: 'expected the SHA-256 of the frame\'s image as 64 lowercase hex digits' });
+      }
     });
   }
   return problems;

@@ -40,6 +40,8 @@ export interface SolverQuestion {
 export interface SolverSample {
   qa: SolverQuestion;
   observation: Observation;
+  /** The scene asked about: what an endpoint model is shown frames of (the built-in solver reads `observation`). */
+  sceneId?: string;
 }
 
 export interface FeatureConfig {

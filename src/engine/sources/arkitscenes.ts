@@ -10,6 +10,10 @@
  *    angle-axis rotation and a translation mapping WORLD → CAMERA; inverted here to camera → world.
  *  - optional `<id>_frames/lowres_wide_intrinsics/*.pincam` (or `lowres_wide_intrinsics/`): `w h fx fy cx cy`,
  *    matched to frames by the timestamp in the file name; else approximate lowres_wide defaults (warned).
+ *  - optional `<id>_frames/lowres_wide/<id>_<timestamp>.png` (or `lowres_wide/`), ARKitScenes' raw layout: each
+ *    image takes the .traj pose nearest in time, within ARKIT_FRAME_TOLERANCE_S (farther ones are dropped, named
+ *    in a warning), and the trajectory is up to `frames` (default 32) of them, sampled uniformly, each carrying
+ *    its image (stored with the scene).
  * The ARKitScenes world is gravity-aligned, Z-up, in metres (as VSI-Bench's ARKitScenes metadata shows), so
  * nothing is converted; a warning fires if the boxes do not look gravity-aligned about Z.
  */
@@ -23,6 +27,7 @@ import { normalizeLabel } from '../scene/labels.js';
 import { mat3Det, mat3FromColumns, mat4FromRotationTranslation, mat4InvertRigid, orthonormalityError } from '../scene/math.js';
 import { boxAabb, boxVolume } from '../scene/obb.js';
 import { assertValidScene } from '../scene/validate.js';
+import { DEFAULT_IMAGE_FRAMES, firstFew, fitFrameToImage, imageFrameCount, readFrameImageFile, uniformIndices } from './frameImages.js';
 import { FieldReader, readJsonFile } from './json.js';
 import { MAX_COORDINATE_M, MAX_LENGTH_M, coordinateBoundText } from './limits.js';
 import { parsePly } from './ply/parse.js';
@@ -36,7 +41,19 @@ export interface ArkitImportOptions {
   seed?: number;
   /** Points sampled by area from the mesh (default 200,000). */
   samplePoints?: number;
+  /**
+   * Most trajectory frames when lowres_wide images are present: that many of the images matched to a pose,
+   * sampled uniformly (default DEFAULT_IMAGE_FRAMES; each image is stored with the scene). Without images the
+   * trajectory is every .traj pose, or `frames` of them sampled uniformly.
+   */
+  frames?: number;
 }
+
+/**
+ * Farthest a lowres_wide image's timestamp may be from the nearest .traj pose and still take it: half the
+ * 10 Hz period both streams run at, so an image never takes the pose of a neighbouring frame.
+ */
+export const ARKIT_FRAME_TOLERANCE_S = 0.05;
 
 export const DEFAULT_ARKIT_SAMPLE_POINTS = 200_000;
 
@@ -194,7 +211,13 @@ function nearestPincam(cams: Pincam[], t: number): Pincam {
   return Math.abs(before.timestamp - t) <= Math.abs(after.timestamp - t) ? before : after;
 }
 
-function readTrajectory(dir: string, videoId: string, files: string[], notes: string[], warnings: string[]): CameraFrame[] | undefined {
+interface Trajectory {
+  frames: CameraFrame[];
+  /** Image bytes by hash, for `Scene.frameImages`. */
+  images: Map<string, Uint8Array>;
+}
+
+function readTrajectory(dir: string, videoId: string, framesOption: number | undefined, files: string[], notes: string[], warnings: string[]): Trajectory | undefined {
   const framesDir = join(dir, `${videoId}_frames`);
   const trajFile = [join(framesDir, 'lowres_wide.traj'), join(dir, `${videoId}.traj`), join(dir, 'lowres_wide.traj')].find((f) => existsSync(f));
   if (!trajFile) return undefined;
@@ -242,19 +265,91 @@ function readTrajectory(dir: string, videoId: string, files: string[], notes: st
     warnings.push(`no lowres_wide_intrinsics/*.pincam: frames use approximate lowres_wide intrinsics ${d.width}×${d.height}, fx ${d.fx}, fy ${d.fy}, cx ${d.cx}, cy ${d.cy}`);
   }
   const t0 = raw[0]!.t;
-  notes.push(`trajectory: ${raw.length} poses from ${basename(trajFile)} (world→camera angle-axis + translation, inverted to camera→world; OpenCV camera axes); timestamps relative to the first (${t0} s)`);
-  return raw.map((f, index): CameraFrame => {
-    const cam = cams ? nearestPincam(cams, f.t) : undefined;
-    const d = DEFAULT_LOWRES_WIDE;
+  const d = DEFAULT_LOWRES_WIDE;
+  const frameAt = (index: number, t: number, pose: Mat4): CameraFrame => {
+    const cam = cams ? nearestPincam(cams, t) : undefined;
     return {
       index,
-      timestamp: f.t - t0,
-      pose: f.pose,
+      timestamp: t - t0,
+      pose,
       intrinsics: cam ? { ...cam.k } : { fx: d.fx, fy: d.fy, cx: d.cx, cy: d.cy },
       width: cam ? cam.width : d.width,
       height: cam ? cam.height : d.height,
     };
+  };
+  const trajText = `${basename(trajFile)} (world→camera angle-axis + translation, inverted to camera→world; OpenCV camera axes)`;
+  const images = readLowresWide([join(framesDir, 'lowres_wide'), join(dir, 'lowres_wide')], files, warnings);
+  if (!images) {
+    const kept = framesOption === undefined ? raw : uniformIndices(raw.length, imageFrameCount(framesOption)).map((i) => raw[i]!);
+    notes.push(
+      `trajectory: ${kept.length}${kept.length < raw.length ? ` of ${raw.length} (sampled uniformly)` : ''} poses from ${trajText}; timestamps relative to the first pose (${t0} s); no lowres_wide/ images`,
+    );
+    return { frames: kept.map((f, index) => frameAt(index, f.t, f.pose)), images: new Map() };
+  }
+  // Each image takes the pose nearest in time; one farther than the tolerance belongs to no image.
+  const times = raw.map((f) => f.t);
+  const matched: { image: LowresImage; pose: Mat4 }[] = [];
+  const unmatched: string[] = [];
+  for (const image of images) {
+    const k = nearestIndex(times, image.timestamp);
+    if (Math.abs(times[k]! - image.timestamp) <= ARKIT_FRAME_TOLERANCE_S) matched.push({ image, pose: raw[k]!.pose });
+    else unmatched.push(image.name);
+  }
+  if (unmatched.length) {
+    warnings.push(`${unmatched.length} of ${images.length} lowres_wide images have no pose within ${ARKIT_FRAME_TOLERANCE_S} s in ${basename(trajFile)} and were dropped: ${firstFew(unmatched)}`);
+  }
+  const sampled = uniformIndices(matched.length, imageFrameCount(framesOption)).map((i) => matched[i]!);
+  const bytes = new Map<string, Uint8Array>();
+  let rescaled = 0;
+  const frames = sampled.map(({ image, pose }, index) => {
+    const frame = frameAt(index, image.timestamp, pose);
+    const img = readFrameImageFile(image.file);
+    if (fitFrameToImage(frame, img.header)) rescaled++;
+    frame.imageBlob = img.hash;
+    bytes.set(img.hash, img.bytes);
+    return frame;
   });
+  if (rescaled) warnings.push(`${rescaled} lowres_wide images differ in size from their .pincam camera: their intrinsics were scaled to the image`);
+  notes.push(
+    `trajectory: ${frames.length} of ${matched.length} lowres_wide images matched to a pose (nearest in time within ${ARKIT_FRAME_TOLERANCE_S} s), sampled uniformly (frames option, default ${DEFAULT_IMAGE_FRAMES}); poses from ${trajText}; images stored with the scene; timestamps are the images', relative to the first pose (${t0} s)`,
+  );
+  return { frames, images: bytes };
+}
+
+interface LowresImage {
+  name: string;
+  file: string;
+  timestamp: number;
+}
+
+/** `lowres_wide/<video id>_<timestamp>.png`, in time order; undefined when there is no such folder or image. */
+function readLowresWide(dirs: string[], files: string[], warnings: string[]): LowresImage[] | undefined {
+  const dir = dirs.find((x) => existsSync(x) && statSync(x).isDirectory());
+  if (!dir) return undefined;
+  const out: LowresImage[] = [];
+  const unnamed: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!/\.png$/i.test(name)) continue;
+    const m = /_(\d+(?:\.\d+)?)\.png$/i.exec(name);
+    if (m) out.push({ name, file: join(dir, name), timestamp: Number(m[1]) });
+    else unnamed.push(name);
+  }
+  if (unnamed.length) warnings.push(`${unnamed.length} images in lowres_wide/ are not named <video id>_<timestamp>.png and were skipped: ${firstFew(unnamed)}`);
+  if (out.length === 0) return undefined;
+  files.push(dir);
+  return out.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/** Index of the value nearest to `t` in an ascending list (the earlier one on a tie). */
+function nearestIndex(sorted: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && Math.abs(sorted[lo - 1]! - t) <= Math.abs(sorted[lo]! - t) ? lo - 1 : lo;
 }
 
 /**
@@ -358,7 +453,10 @@ export function importArkitScene(dir: string, options: ArkitImportOptions = {}):
       warnings,
     },
   };
-  const trajectory = readTrajectory(dir, videoId, files, notes, warnings);
-  if (trajectory) scene.trajectory = trajectory;
+  const trajectory = readTrajectory(dir, videoId, options.frames, files, notes, warnings);
+  if (trajectory) {
+    scene.trajectory = trajectory.frames;
+    if (trajectory.images.size) scene.frameImages = trajectory.images;
+  }
   return assertValidScene(scene, dir);
 }

@@ -9,16 +9,23 @@
  * Any spec may end in `?part=train|reference|heldout` to keep only the scenes of that part of the fixed,
  * id-hashed partition (sources/parts.ts), e.g. `vsibench:builtin?part=heldout`, `synthetic:48?part=train`.
  * Only a trailing `?part=<word>` is the suffix; any other `?` stays part of the path.
+ *
+ * A `vsibench:` spec may also end in `?videos=<folder>` (before or after `?part=`; the folder's path has no `?`):
+ * each scene takes camera images sampled from its video, `<folder>/<scene>.mp4` or `<folder>/<dataset>/<scene>.mp4`
+ * as VSI-Bench ships them, e.g. `vsibench:builtin?videos=/data/vsibench?part=heldout` (sources/video.ts: needs
+ * ffmpeg; the images are attached to the synthesised trajectory by uniform index).
  */
 import { InputError } from '../../shared/errors.js';
 import type { Scene } from '../../shared/scene.js';
 import { resourceFile } from '../resources.js';
+import { assertValidScene } from '../scene/validate.js';
 import { importArkitScene } from './arkitscenes.js';
 import { SCENE_PARTS, isScenePart, partOfScene } from './parts.js';
 import type { ScenePart } from './parts.js';
 import { importPlyScene } from './plyScene.js';
 import { importScanNetScene, scanNetSceneIds } from './scannet.js';
 import { generateSyntheticScenes } from './synthetic.js';
+import { attachSceneVideos } from './video.js';
 import { importVsiMetaInfo } from './vsibench.js';
 
 export const SOURCE_KINDS = ['synthetic', 'vsibench', 'scannet', 'arkitscenes', 'ply'] as const;
@@ -30,6 +37,8 @@ export interface SourceSpec {
   arg: string;
   /** Keep only the scenes of this part of the fixed partition (`?part=` suffix); absent: all scenes. */
   part?: ScenePart;
+  /** Folder of the scenes' videos (`?videos=` suffix, vsibench only): their frames become the frames' images. */
+  videos?: string;
 }
 
 /** Built-in `vsibench:` names → meta_info files under resources/vsibench/. */
@@ -47,18 +56,32 @@ export const BUILTIN_VSIBENCH: Readonly<Record<string, readonly string[]>> = {
 export const MAX_SYNTHETIC_SCENES = 10_000;
 
 const PART_SUFFIX = /\?part=([A-Za-z0-9_-]*)$/;
+const VIDEOS_SUFFIX = /\?videos=([^?]*)$/;
 
 export function parseSourceSpec(spec: string): SourceSpec {
   let base = spec;
   let part: ScenePart | undefined;
-  const m = PART_SUFFIX.exec(spec);
-  if (m) {
-    const word = m[1]!;
-    if (!isScenePart(word)) {
-      throw new InputError({ field: 'source', message: `"${spec}": unknown part "${word}", expected ?part= one of ${SCENE_PARTS.join(', ')}` });
+  let videos: string | undefined;
+  // Suffixes come off the end one at a time, so either order reads the same.
+  for (;;) {
+    const m = part === undefined ? PART_SUFFIX.exec(base) : null;
+    if (m) {
+      const word = m[1]!;
+      if (!isScenePart(word)) {
+        throw new InputError({ field: 'source', message: `"${spec}": unknown part "${word}", expected ?part= one of ${SCENE_PARTS.join(', ')}` });
+      }
+      part = word;
+      base = base.slice(0, m.index);
+      continue;
     }
-    part = word;
-    base = spec.slice(0, m.index);
+    const v = videos === undefined ? VIDEOS_SUFFIX.exec(base) : null;
+    if (v) {
+      if (v[1] === '') throw new InputError({ field: 'source', message: `"${spec}": ?videos= needs a folder, e.g. ?videos=/data/vsibench` });
+      videos = v[1]!;
+      base = base.slice(0, v.index);
+      continue;
+    }
+    break;
   }
   const i = base.indexOf(':');
   const kind = (i < 0 ? base : base.slice(0, i)) as SourceSpecKind;
@@ -76,17 +99,35 @@ export function parseSourceSpec(spec: string): SourceSpec {
       message: `"${spec}": at most ${MAX_SYNTHETIC_SCENES} synthetic scenes per source: every scene is generated up front and held in memory (about 0.7 MB of points each), so more would exhaust memory`,
     });
   }
-  return part ? { kind, arg, part } : { kind, arg };
+  if (videos !== undefined && kind !== 'vsibench') {
+    throw new InputError({
+      field: 'source',
+      message: `"${spec}": ?videos= is for vsibench sources, whose scenes have no camera images; ${kind} scans bring their own frames (see README, "Frames")`,
+    });
+  }
+  return { kind, arg, ...(videos !== undefined ? { videos } : {}), ...(part ? { part } : {}) };
 }
 
 /** The spec as a user would type it (inverse of parseSourceSpec). */
 export function formatSourceSpec(s: SourceSpec): string {
-  return `${s.kind}:${s.arg}${s.part ? `?part=${s.part}` : ''}`;
+  return `${s.kind}:${s.arg}${s.videos !== undefined ? `?videos=${s.videos}` : ''}${s.part ? `?part=${s.part}` : ''}`;
+}
+
+/** The user's files and folders a source reads (none for synthetic and built-in sources): for access checks. */
+export function sourceReadPaths(spec: SourceSpec | string): string[] {
+  const s = typeof spec === 'string' ? parseSourceSpec(spec) : spec;
+  const paths: string[] = [];
+  if (s.kind !== 'synthetic' && !(s.kind === 'vsibench' && Object.hasOwn(BUILTIN_VSIBENCH, s.arg))) paths.push(s.arg);
+  if (s.videos !== undefined) paths.push(s.videos);
+  return paths;
 }
 
 export interface LoadOptions {
   seed?: number;
-  /** Frames of synthesised trajectories. */
+  /**
+   * Trajectory frames: of synthesised trajectories (vsibench, synthetic), and the most frames a scan keeps,
+   * sampled uniformly (scannet, arkitscenes; default every pose, or 32 when the frames carry images).
+   */
   frames?: number;
 }
 
@@ -104,10 +145,10 @@ function loadAll(s: SourceSpec, options: LoadOptions): Scene[] {
     case 'scannet': {
       // A folder holding several scans (as ScanNet's own scans/ tree does per scene) imports each of them.
       const ids = scanNetSceneIds(s.arg);
-      return ids.length > 1 ? ids.map((sceneId) => importScanNetScene(s.arg, { seed, sceneId })) : [importScanNetScene(s.arg, { seed })];
+      return ids.length > 1 ? ids.map((sceneId) => importScanNetScene(s.arg, { seed, sceneId, ...frames })) : [importScanNetScene(s.arg, { seed, ...frames })];
     }
     case 'arkitscenes':
-      return [importArkitScene(s.arg, { seed })];
+      return [importArkitScene(s.arg, { seed, ...frames })];
     case 'ply':
       return [importPlyScene(s.arg, { seed })];
   }
@@ -117,10 +158,14 @@ function loadAll(s: SourceSpec, options: LoadOptions): Scene[] {
 export function loadScenes(spec: SourceSpec | string, options: LoadOptions = {}): Scene[] {
   const s = typeof spec === 'string' ? parseSourceSpec(spec) : spec;
   const all = loadAll(s, options);
-  if (!s.part) return all;
-  const kept = all.filter((scene) => partOfScene(scene.id) === s.part);
-  if (kept.length === 0) {
+  const kept = s.part ? all.filter((scene) => partOfScene(scene.id) === s.part) : all;
+  if (s.part && kept.length === 0) {
     throw new InputError({ field: 'source', message: `"${formatSourceSpec(s)}": none of its ${all.length} scenes falls in part ${s.part}` });
+  }
+  // After the cut: decoding videos of scenes that are not kept would be wasted minutes.
+  if (s.videos !== undefined) {
+    attachSceneVideos(kept, s.videos);
+    for (const scene of kept) assertValidScene(scene, s.videos);
   }
   return kept;
 }

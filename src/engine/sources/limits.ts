@@ -36,6 +36,18 @@ export const MAX_JSON_FILE_BYTES = 256 * 1024 * 1024;
 /** Largest point-cloud / mesh file read (PLY): read whole into memory. A ScanNet scan is 100–250 MB. */
 export const MAX_POINT_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 
+/**
+ * Largest camera image read per frame (ScanNet colour JPEG, ARKitScenes PNG): each is held in memory until the
+ * scene is saved. A ScanNet colour frame is ~0.2 MB, an ARKitScenes lowres_wide PNG ~0.1 MB.
+ */
+export const MAX_FRAME_IMAGE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Most frames with images one scene may take (`frames`): every image is held in memory until the scene is saved
+ * and stored as a blob; 1,024 ScanNet frames are ~200 MB. Matches the loop's cap on perception frames.
+ */
+export const MAX_IMAGE_FRAMES = 1024;
+
 /** Most scenes one run may hold: every scene of a run is loaded into memory when it starts or resumes. */
 export const MAX_SCENES_PER_RUN = 10_000;
 

@@ -9,10 +9,14 @@
  *    Without it the scene has points but no objects (ScanNet's test split ships no annotation).
  *  - `<id>.txt`: `axisAlignment = m00 … m33` (row-major), applied to vertices and poses; ScanNet is Z-up after
  *    it. Without that line the scan is kept in its capture frame and a warning says so.
- *  - optional `pose/<frame>.txt` (4×4 camera→world, OpenCV axes, as SensReader exports them) with
+ *  - optional, SensReader's export of the .sens file, in the scan folder itself or its `frames/` or `sens/`
+ *    subfolder (the first with a `pose/` folder): `pose/<frame>.txt` (4×4 camera→world, OpenCV axes) with
  *    `intrinsic/intrinsic_color.txt` (4×4); else intrinsics from `<id>.txt` (fx_color, fy_color, mx_color,
  *    my_color, colorWidth, colorHeight), else ScanNet's typical colour camera. Frames are taken at 30 Hz:
- *    timestamp = frame number / 30. Poses with non-finite entries (tracking lost) are skipped.
+ *    timestamp = frame number / 30. Poses with non-finite entries (tracking lost) are skipped, named in a warning.
+ *    With `color/<frame>.jpg` beside them the trajectory is up to `frames` (default 32) frames that have both a
+ *    pose and an image, sampled uniformly, each carrying its image (stored with the scene); without, every pose
+ *    (or `frames` of them, sampled uniformly).
  * Objects: one per segment group except structure (wall, floor, ceiling), with the upright box fitted to the
  * group's vertices after alignment. Floor vertices, when labelled, give the room's footprint and floor height.
  */
@@ -27,6 +31,7 @@ import { normalizeLabel } from '../scene/labels.js';
 import { mat4Mul, orthonormalityError } from '../scene/math.js';
 import { fitUprightBox } from '../scene/obbFit.js';
 import { assertValidScene } from '../scene/validate.js';
+import { DEFAULT_IMAGE_FRAMES, firstFew, fitFrameToImage, imageFrameCount, readFrameImageFile, uniformIndices } from './frameImages.js';
 import { FieldReader, describeFound, readJsonFile } from './json.js';
 import { MAX_COORDINATE_M, coordinateBoundText } from './limits.js';
 import { parsePly } from './ply/parse.js';
@@ -43,6 +48,11 @@ export interface ScanNetImportOptions {
    * object of its triangle's nearest vertex. Boxes are always fitted to the vertices.
    */
   samplePoints?: number;
+  /**
+   * Most trajectory frames, sampled uniformly from the usable ones. Default: every pose when the export has no
+   * colour images, else DEFAULT_IMAGE_FRAMES (each image is stored with the scene).
+   */
+  frames?: number;
 }
 
 /** Labels that describe the room rather than an object in it. */
@@ -222,12 +232,14 @@ function verticesByGroup(groupOf: Int32Array, groupCount: number): Uint32Array[]
 
 interface PoseResult {
   frames: CameraFrame[];
+  /** Image bytes by hash, for `Scene.frameImages`. */
+  images: Map<string, Uint8Array>;
   files: string[];
   notes: string[];
   warnings: string[];
 }
 
-function readIntrinsics(dir: string, info: Map<string, string>, infoFile: string, notes: string[], warnings: string[], files: string[]): { k: Intrinsics; width: number; height: number } {
+function readIntrinsics(frameDir: string, info: Map<string, string>, infoFile: string, notes: string[], warnings: string[], files: string[]): { k: Intrinsics; width: number; height: number } {
   const num = (key: string): number | undefined => {
     const v = info.get(key);
     return v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined;
@@ -235,7 +247,7 @@ function readIntrinsics(dir: string, info: Map<string, string>, infoFile: string
   const width = num('colorWidth') ?? DEFAULT_COLOR_CAMERA.width;
   const height = num('colorHeight') ?? DEFAULT_COLOR_CAMERA.height;
   if (num('colorWidth') === undefined) warnings.push(`${basename(infoFile)} has no colorWidth/colorHeight: frames are taken as ${width}×${height}`);
-  const kFile = join(dir, 'intrinsic', 'intrinsic_color.txt');
+  const kFile = join(frameDir, 'intrinsic', 'intrinsic_color.txt');
   if (existsSync(kFile)) {
     files.push(kFile);
     const m = parseNumbers(readTextFile(kFile), 16, kFile, 'matrix');
@@ -255,18 +267,47 @@ function readIntrinsics(dir: string, info: Map<string, string>, infoFile: string
   return { k: { fx: d.fx, fy: d.fy, cx: d.cx, cy: d.cy }, width, height };
 }
 
-function readPoses(dir: string, align: Mat4, info: Map<string, string>, infoFile: string): PoseResult | undefined {
-  const poseDir = join(dir, 'pose');
-  if (!existsSync(poseDir) || !statSync(poseDir).isDirectory()) return undefined;
+/**
+ * Where SensReader's export of the scan's .sens file lies: the scan folder itself, or its `frames/` or `sens/`
+ * subfolder (the first of these that has a `pose/` folder).
+ */
+export const SCANNET_FRAME_FOLDERS = ['.', 'frames', 'sens'] as const;
+
+const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+
+function findFrameDir(dir: string, warnings: string[]): string | undefined {
+  const found = SCANNET_FRAME_FOLDERS.map((f) => (f === '.' ? dir : join(dir, f))).filter((d) => isDir(join(d, 'pose')));
+  if (found.length > 1) {
+    warnings.push(`several exported frame folders (${found.map((d) => (d === dir ? '.' : basename(d))).join(', ')}): used the first, ${found[0] === dir ? 'the scan folder' : basename(found[0]!)}`);
+  }
+  return found[0];
+}
+
+/** `color/<frame>.jpg` (SensReader's name; .jpeg and .png are taken too) by frame number. */
+function colorFiles(colorDir: string): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!isDir(colorDir)) return out;
+  for (const f of readdirSync(colorDir)) {
+    const m = /^(\d+)\.(jpe?g|png)$/i.exec(f);
+    if (m && !out.has(Number(m[1]))) out.set(Number(m[1]), f);
+  }
+  return out;
+}
+
+function readPoses(dir: string, align: Mat4, info: Map<string, string>, infoFile: string, framesOption: number | undefined): PoseResult | undefined {
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const frameDir = findFrameDir(dir, warnings);
+  if (!frameDir) return undefined;
+  const where = frameDir === dir ? '' : `${basename(frameDir)}/`;
+  const poseDir = join(frameDir, 'pose');
   const names = readdirSync(poseDir)
     .filter((f) => /^\d+\.txt$/.test(f))
     .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
   if (names.length === 0) return undefined;
-  const notes: string[] = [];
-  const warnings: string[] = [];
   const files: string[] = [];
-  const { k, width, height } = readIntrinsics(dir, info, infoFile, notes, warnings, files);
-  const frames: CameraFrame[] = [];
+  const { k, width, height } = readIntrinsics(frameDir, info, infoFile, notes, warnings, files);
+  const valid: { frameNumber: number; pose: Mat4 }[] = [];
   const skipped: string[] = [];
   for (const name of names) {
     const file = join(poseDir, name);
@@ -277,22 +318,56 @@ function readPoses(dir: string, align: Mat4, info: Map<string, string>, infoFile
     }
     const problem = rigidProblem(m);
     if (problem) throw new InputError({ file, field: 'matrix', message: problem });
-    const frameNumber = parseInt(name, 10);
-    frames.push({
-      index: frames.length,
-      timestamp: frameNumber / FRAME_RATE,
-      pose: mat4Mul(align, m as Mat4),
-      intrinsics: { ...k },
-      width,
-      height,
-    });
+    valid.push({ frameNumber: parseInt(name, 10), pose: mat4Mul(align, m as Mat4) });
   }
   files.push(poseDir);
   if (skipped.length) {
-    warnings.push(`${skipped.length} of ${names.length} poses have non-finite entries (tracking lost) and were skipped: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`);
+    warnings.push(`${skipped.length} of ${names.length} poses have non-finite entries (tracking lost) and were skipped: ${firstFew(skipped)}`);
   }
-  notes.push(`trajectory: ${frames.length} poses from pose/*.txt (camera→world, OpenCV axes), composed with the axis alignment; frame i is the i-th usable pose file, timestamp = frame number / ${FRAME_RATE} s`);
-  return { frames, files, notes, warnings };
+  const colorDir = join(frameDir, 'color');
+  const colors = colorFiles(colorDir);
+  const images = new Map<string, Uint8Array>();
+  const frameOf = (v: { frameNumber: number; pose: Mat4 }, index: number): CameraFrame => ({
+    index,
+    timestamp: v.frameNumber / FRAME_RATE,
+    pose: v.pose,
+    intrinsics: { ...k },
+    width,
+    height,
+  });
+  if (colors.size === 0) {
+    // Poses alone cost nothing to keep: all of them unless `frames` asks for fewer.
+    const kept = framesOption === undefined ? valid : uniformIndices(valid.length, imageFrameCount(framesOption)).map((i) => valid[i]!);
+    const frames = kept.map(frameOf);
+    notes.push(
+      `trajectory: ${frames.length}${kept.length < valid.length ? ` of ${valid.length} (sampled uniformly)` : ''} poses from ${where}pose/*.txt (camera→world, OpenCV axes), composed with the axis alignment; frame i is the i-th kept pose file, timestamp = frame number / ${FRAME_RATE} s; no ${where}color/ images`,
+    );
+    return { frames, images, files, notes, warnings };
+  }
+  files.push(colorDir);
+  const withColor = valid.filter((v) => colors.has(v.frameNumber));
+  const noColor = valid.filter((v) => !colors.has(v.frameNumber)).map((v) => `${v.frameNumber}.txt`);
+  if (noColor.length) warnings.push(`${noColor.length} poses have no colour image in ${where}color/ and were skipped: ${firstFew(noColor)}`);
+  const poseless = [...colors.keys()].filter((n) => !valid.some((v) => v.frameNumber === n)).length;
+  if (poseless) warnings.push(`${poseless} colour images in ${where}color/ have no usable pose and were not used`);
+  const sampled = uniformIndices(withColor.length, imageFrameCount(framesOption)).map((i) => withColor[i]!);
+  let rescaled = 0;
+  const frames = sampled.map((v, index) => {
+    const frame = frameOf(v, index);
+    const img = readFrameImageFile(join(colorDir, colors.get(v.frameNumber)!));
+    if (fitFrameToImage(frame, img.header)) rescaled++;
+    frame.imageBlob = img.hash;
+    images.set(img.hash, img.bytes);
+    return frame;
+  });
+  if (rescaled) {
+    const f = frames.find((x) => x.width !== width || x.height !== height)!;
+    warnings.push(`${rescaled} colour images are ${f.width}×${f.height}, not the camera's ${width}×${height}: their intrinsics were scaled to the image`);
+  }
+  notes.push(
+    `trajectory: ${frames.length} of ${withColor.length} frames with a pose and a colour image, sampled uniformly (frames option, default ${DEFAULT_IMAGE_FRAMES}); poses from ${where}pose/*.txt (camera→world, OpenCV axes) composed with the axis alignment, images from ${where}color/ stored with the scene; timestamp = frame number / ${FRAME_RATE} s`,
+  );
+  return { frames, images, files, notes, warnings };
 }
 
 /** Imports one ScanNet scan folder. Throws InputError naming the file and field on bad input. */
@@ -418,7 +493,7 @@ export function importScanNetScene(dir: string, options: ScanNetImportOptions = 
   notes.push(...est.notes);
   warnings.push(...est.warnings);
 
-  const poses = readPoses(dir, align, info, infoFile);
+  const poses = readPoses(dir, align, info, infoFile, options.frames);
   const scene: Scene = {
     id,
     dataset: 'scannet',
@@ -437,6 +512,7 @@ export function importScanNetScene(dir: string, options: ScanNetImportOptions = 
   };
   if (poses) {
     scene.trajectory = poses.frames;
+    if (poses.images.size) scene.frameImages = poses.images;
     files.push(...poses.files);
     notes.push(...poses.notes);
     warnings.push(...poses.warnings);

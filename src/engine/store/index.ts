@@ -2,7 +2,7 @@
  * CONTEXT — the run store: everything the closed loop produces, persisted per workspace.
  *
  * A workspace is a folder (workspace.ts) with `workbench.db` (SQLite, WAL, foreign keys on; schema by numbered
- * forward-only migrations in migrations/) and `blobs/` (content-addressed point clouds and checkpoints,
+ * forward-only migrations in migrations/) and `blobs/` (content-addressed point clouds, frame images and checkpoints,
  * blobs.ts; point-cloud layout in pointCloudCodec.ts). `openStore` gives a Store; the repository modules
  * (scenes, runs, iterations, qa, solverOutputs, training, benchmarks, metrics, controller, checkpoints) are
  * plain functions taking that Store first. The records they read and write are the JSON-able types in

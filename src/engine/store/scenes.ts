@@ -1,6 +1,7 @@
 /**
  * Scenes: the canonical scene split into summary columns (for lists), a metadata JSON (objects, room,
- * trajectory, provenance) and one point-cloud blob that also carries the objects' point indices.
+ * trajectory, provenance), one point-cloud blob that also carries the objects' point indices, and one blob per
+ * distinct frame image, listed per version in `scene_frame_images` so the sweep keeps them (migration 0008).
  *
  * A scene's content has a version (`sceneVersion`). Saving under an existing id with different content makes a
  * new current version; the replaced one moves to `scene_versions` when a run used it, and that run keeps reading
@@ -11,7 +12,7 @@ import { InputError, type InputProblem } from '../../shared/errors.js';
 import type { CameraFrame, Provenance, Room, Scene, SceneObject, SceneSummary, SourceKind } from '../../shared/scene.js';
 import { summarizeScene } from '../../shared/scene.js';
 import { sceneProblems } from '../scene/validate.js';
-import { discardNewBlobs, registerBlob } from './blobRows.js';
+import { discardNewBlobs, isBlobRegistered, registerBlob } from './blobRows.js';
 import type { BlobWrite } from './blobs.js';
 import { isStoreError, StoreError } from './errors.js';
 import { fromJson, toJson, whereClause } from './json.js';
@@ -49,13 +50,39 @@ export interface SceneFilter {
   offset?: number;
 }
 
-/** What the store needs beyond a valid scene: point indices only mean something with the points they index. */
-function storeProblems(scene: Scene): InputProblem[] {
-  if (scene.points) return [];
-  return scene.objects
-    .map((o, i) => ({ o, i }))
-    .filter(({ o }) => o.pointIndices !== undefined)
-    .map(({ i }) => ({ field: `${scene.id}.objects[${i}].pointIndices`, message: 'expected no point indices: the scene has no point cloud' }));
+/**
+ * What the store needs beyond a valid scene: point indices only mean something with the points they index, and a
+ * frame's image must come with its bytes (`frameImages`) unless the workspace holds it already.
+ */
+function storeProblems(store: Store, scene: Scene): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if (!scene.points) {
+    scene.objects.forEach((o, i) => {
+      if (o.pointIndices !== undefined) problems.push({ field: `${scene.id}.objects[${i}].pointIndices`, message: 'expected no point indices: the scene has no point cloud' });
+    });
+  }
+  (scene.trajectory ?? []).forEach((f, i) => {
+    const h = f.imageBlob;
+    if (h === undefined || scene.frameImages?.has(h) || (isBlobRegistered(store, h) && store.blobs.exists(h))) return;
+    problems.push({ field: `${scene.id}.trajectory[${i}].imageBlob`, message: 'expected the image\'s bytes in the scene\'s frameImages or an image the workspace holds, found neither' });
+  });
+  return problems;
+}
+
+/** Each distinct frame image of the scene: hash, and its bytes when the scene carries them. */
+function imagesOf(scene: Scene): { hash: string; bytes: Uint8Array | undefined }[] {
+  const hashes = new Set<string>();
+  for (const f of scene.trajectory ?? []) if (f.imageBlob !== undefined) hashes.add(f.imageBlob);
+  return [...hashes].map((hash) => ({ hash, bytes: scene.frameImages?.get(hash) }));
+}
+
+/** The image's bytes written as a blob, checked against the name the frame gives it. */
+function writeImage(store: Store, scene: Scene, hash: string, bytes: Uint8Array): BlobWrite {
+  const w = store.blobs.write(bytes);
+  if (w.hash !== hash) {
+    throw new InputError({ field: `${scene.id}.frameImages`, message: `expected the bytes of image ${hash}, found bytes that hash to ${w.hash}` });
+  }
+  return w;
 }
 
 function metadataOf(scene: Scene): SceneMetadata {
@@ -87,7 +114,8 @@ const ARCHIVE = `
 
 /**
  * The version of a scene's stored content: a hash of its dataset, metadata JSON and point-cloud blob (which
- * covers the points and the objects' point indices). Equal content gives an equal version, so re-importing an
+ * covers the points and the objects' point indices). The metadata holds each frame's `imageBlob`, the hash of its
+ * image, so a changed image is a changed version. Equal content gives an equal version, so re-importing an
  * unchanged file changes nothing. 16 hex digits: versions are only compared within one scene id.
  */
 export function sceneVersion(dataset: string, metadata: string, pointsBlob: string | null): string {
@@ -131,7 +159,11 @@ export function saveScene(store: Store, scene: Scene): SavedScene {
  */
 export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[] {
   store.assertWritable('save scenes');
-  const problems = scenes.flatMap((s) => [...sceneProblems(s), ...storeProblems(s)]);
+  // The store's own checks read the scene's shape, so they run only on scenes that passed validation.
+  const problems = scenes.flatMap((s) => {
+    const own = sceneProblems(s);
+    return own.length > 0 ? own : storeProblems(store, s);
+  });
   if (problems.length > 0) throw new InputError(problems);
 
   const written: BlobWrite[] = [];
@@ -142,6 +174,14 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[]
       written.push(w);
       return w;
     });
+    const images = scenes.map((scene) =>
+      imagesOf(scene).map(({ hash, bytes }) => {
+        if (!bytes) return { hash, size: 0, bytes };
+        const w = writeImage(store, scene, hash, bytes);
+        written.push(w);
+        return { hash, size: w.size, bytes };
+      }),
+    );
     const summaries = scenes.map(summarizeScene);
     const metadata = scenes.map((scene) => toJson(metadataOf(scene)));
     const versions = scenes.map((scene, i) => sceneVersion(scene.dataset, metadata[i]!, blobs[i]?.hash ?? null));
@@ -150,6 +190,8 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[]
     const current = store.prepare('SELECT version FROM scenes WHERE id = ?').pluck();
     const usedBy = store.prepare('SELECT run_id FROM run_scenes WHERE scene_id = ? AND scene_version = ? ORDER BY run_id').pluck();
     const archive = store.prepare(ARCHIVE);
+    const frameImageRow = store.prepare('INSERT OR IGNORE INTO scene_frame_images (scene_id, version, frame_index, image_blob) VALUES (?, ?, ?, ?)');
+    const changedScenes = new Set<number>();
     return store.db.transaction(() => {
       const saved = scenes.map((scene, i): SavedScene => {
         const blob = blobs[i] ?? null;
@@ -164,6 +206,9 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[]
           previous = { version: before, runIds };
         }
         if (blob) registerBlob(store, blob, now);
+        // Images the scene did not bring are registered already (storeProblems checked).
+        for (const img of images[i]!) if (img.bytes) registerBlob(store, img, now);
+        changedScenes.add(i);
         upsert.run({
           id: scene.id,
           version,
@@ -180,6 +225,8 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[]
           synthesised: toJson(summary.synthesised),
           now,
         });
+        // After the upsert: its trigger drops the replaced version's rows (migration 0008) when no run kept it.
+        (scene.trajectory ?? []).forEach((f, k) => f.imageBlob !== undefined && frameImageRow.run(scene.id, version, k, f.imageBlob));
         return previous ? { summary, version, change: 'changed', previous } : { summary, version, change: 'new' };
       });
       // The rows above hold the write lock, so no sweep (sweep.ts) can run until commit; one in another process may
@@ -187,6 +234,12 @@ export function saveScenes(store: Store, scenes: readonly Scene[]): SavedScene[]
       scenes.forEach((scene, i) => {
         const blob = blobs[i];
         if (blob && !store.blobs.exists(blob.hash)) written.push(store.blobs.write(encodePointCloud(scene.points!, segmentsOf(scene))));
+        if (!changedScenes.has(i)) return;
+        for (const img of images[i]!) {
+          if (store.blobs.exists(img.hash)) continue;
+          if (!img.bytes) throw new StoreError('blob-missing', `image ${img.hash} of scene ${scene.id} went from ${store.blobs.dir} while the scene was being saved; re-import the scene`);
+          written.push(writeImage(store, scene, img.hash, img.bytes));
+        }
       });
       return saved;
       // IMMEDIATE: an unchanged scene is only read, and a read that later upgrades to a write fails at once when

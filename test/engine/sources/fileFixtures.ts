@@ -16,6 +16,7 @@ import {
   mat4TransformPoint,
   rotationZ,
 } from '../../../src/engine/scene/math.js';
+import { encodePng } from '../../../src/engine/perception/png.js';
 import type { PlyFormat } from '../../../src/engine/sources/ply/header.js';
 import { writePly } from '../../../src/engine/sources/ply/write.js';
 
@@ -283,4 +284,91 @@ export function writeArkitFixture(dir: string, options: ArkitFixtureOptions = {}
     }
   }
   return { dir, videoId, boxes, poses, timestamps, files };
+}
+
+// ─── Frame images ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** A 16×12 baseline JPEG (flat blue; written once by ffmpeg and embedded so tests need no encoder). */
+export const TINY_JPEG = Uint8Array.from(
+  Buffer.from(
+    '/9j/4AAQSkZJRgABAgAAAQABAAD//gAQTGF2YzU5LjM3LjEwMAD/2wBDAAgKCgsKCw0NDQ0NDRAPEBAQEBAQEBAQEBASEhIVFRUSEhIQEBISFBQVFRcXFxUVFRUXFxkZGR4eHBwjIyQrKzP/xABLAAEBAAAAAAAAAAAAAAAAAAAABAEBAAAAAAAAAAAAAAAAAAAABhABAAAAAAAAAAAAAAAAAAAAABEBAAAAAAAAAAAAAAAAAAAAAP/AABEIAAwAEAMBIgACEQADEQD/2gAMAwEAAhEDEQA/AIwCsZf/2Q==',
+    'base64',
+  ),
+);
+
+/** TINY_JPEG with a comment segment after its start marker: still a valid JPEG, with bytes (and hash) of its own. */
+export function taggedJpeg(tag: string): Uint8Array {
+  const text = new TextEncoder().encode(tag);
+  const com = [0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff, ...text];
+  return Uint8Array.from([...TINY_JPEG.subarray(0, 2), ...com, ...TINY_JPEG.subarray(2)]);
+}
+
+/** A flat-colour PNG of the given size whose colour encodes `n`, so each frame's bytes differ. */
+export function flatPng(width: number, height: number, n: number): Uint8Array {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) rgb.set([n & 255, (n >> 8) & 255, 90], 3 * p);
+  return encodePng(rgb, width, height);
+}
+
+export interface ScanNetExportOptions {
+  /** Where SensReader's output goes inside the scan folder: '.', 'frames' or 'sens' (default 'frames'). */
+  under?: string;
+  /** Frame numbers written (default 0, 10, …, 190: twenty frames). */
+  frameNumbers?: number[];
+  /** Frames whose pose is -inf (tracking lost). */
+  lostTracking?: number[];
+  /** Image per frame number (default a tagged 16×12 JPEG); null: no colour image for that frame. */
+  image?: (frameNumber: number) => { ext: string; bytes: Uint8Array } | null;
+}
+
+export interface ScanNetExport {
+  frameDir: string;
+  frameNumbers: number[];
+  /** Camera → world in the aligned (canonical) frame, by frame number, for the usable poses. */
+  poses: Map<number, Mat4>;
+  images: Map<number, Uint8Array>;
+}
+
+/** Writes pose/, intrinsic/ and color/ as SensReader exports them, beside a fixture written by writeScanNetFixture. */
+export function writeScanNetExport(fx: ScanNetFixture, options: ScanNetExportOptions = {}): ScanNetExport {
+  const frameDir = join(fx.dir, options.under ?? 'frames');
+  const frameNumbers = options.frameNumbers ?? Array.from({ length: 20 }, (_, i) => i * 10);
+  const lost = new Set(options.lostTracking ?? []);
+  const toRaw = mat4InvertRigid(fx.alignment);
+  for (const d of ['pose', 'intrinsic', 'color']) mkdirSync(join(frameDir, d), { recursive: true });
+  writeFileSync(join(frameDir, 'intrinsic', 'intrinsic_color.txt'), matrixText([1169.6, 0, 646.3, 0, 0, 1167.1, 489.9, 0, 0, 0, 1, 0, 0, 0, 0, 1]));
+  const poses = new Map<number, Mat4>();
+  const images = new Map<number, Uint8Array>();
+  frameNumbers.forEach((n, k) => {
+    const a = (2 * Math.PI * k) / frameNumbers.length;
+    const world = lookAtPose([2.5 + 1.5 * Math.cos(a), 2 + 1.2 * Math.sin(a), 1.5], [2.5, 2, 0.5]);
+    if (lost.has(n)) writeFileSync(join(frameDir, 'pose', `${n}.txt`), matrixText(Array.from({ length: 16 }, () => '-inf') as unknown as number[]));
+    else {
+      writeFileSync(join(frameDir, 'pose', `${n}.txt`), matrixText(mat4Mul(toRaw, world)));
+      poses.set(n, world);
+    }
+    const img = options.image ? options.image(n) : { ext: 'jpg', bytes: taggedJpeg(`frame ${n}`) };
+    if (img) {
+      writeFileSync(join(frameDir, 'color', `${n}.${img.ext}`), img.bytes);
+      images.set(n, img.bytes);
+    }
+  });
+  return { frameDir, frameNumbers, poses, images };
+}
+
+/**
+ * Writes `<id>_frames/lowres_wide/<id>_<t>.png` (256×192) for each given timestamp, as ARKitScenes' raw download
+ * lays them out; returns the bytes by file name.
+ */
+export function writeArkitLowresWide(fx: ArkitFixture, timestamps: number[]): Map<string, Uint8Array> {
+  const dir = join(fx.dir, `${fx.videoId}_frames`, 'lowres_wide');
+  mkdirSync(dir, { recursive: true });
+  const out = new Map<string, Uint8Array>();
+  timestamps.forEach((t, i) => {
+    const name = `${fx.videoId}_${t.toFixed(3)}.png`;
+    const bytes = flatPng(256, 192, i + 1);
+    writeFileSync(join(dir, name), bytes);
+    out.set(name, bytes);
+  });
+  return out;
 }

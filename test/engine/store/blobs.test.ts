@@ -178,6 +178,7 @@ describe('sweepBlobs', () => {
     const store = ws.open(ws.dir());
     expect(blobReferences(store)).toEqual([
       { table: 'checkpoints', column: 'blob_hash' },
+      { table: 'scene_frame_images', column: 'image_blob' },
       { table: 'scene_versions', column: 'points_blob' },
       { table: 'scenes', column: 'points_blob' },
     ]);

@@ -1,28 +1,11 @@
 /**
- * Settings of a model behind an OpenAI-compatible chat-completions endpoint (vLLM, SGLang, LMDeploy, TGI,
- * llama.cpp's server, Ollama, or `npm run serve`'s own /v1): where it is, which model, and how hard to push it.
- * Stored in a run's config, so it holds the *name* of the environment variable with the API key, never the key.
+ * Settings of a model behind an OpenAI-compatible chat-completions endpoint (EndpointConfig in shared/loop.ts):
+ * defaults and validation.
  */
 import { InputError } from '../../../shared/errors.js';
+import type { EndpointConfig } from '../../../shared/loop.js';
 
-export interface EndpointConfig {
-  /** API base URL ending in /v1, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama). */
-  baseUrl: string;
-  /** The model name the server knows (vLLM's --served-model-name). A retrained model needs a new name: answers are cached by it. */
-  model: string;
-  /** Environment variable holding the API key; unset means no key (local servers accept any). */
-  apiKeyEnv: string;
-  /** Frames per question, sampled uniformly along the scene's trajectory, as VSI-Bench samples its videos. */
-  frames: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  /** Per request, including the model's generation. */
-  timeoutMs: number;
-  /** Retries on 408/409/429/5xx and dropped connections, with backoff honouring Retry-After. */
-  maxRetries: number;
-  /** Alternatives per answer position (OpenAI allows up to 20; vLLM more): what the ground truth's probability is read from. */
-  topLogprobs: number;
-}
+export type { EndpointConfig } from '../../../shared/loop.js';
 
 export const DEFAULT_ENDPOINT: Omit<EndpointConfig, 'baseUrl' | 'model'> = Object.freeze({
   apiKeyEnv: 'OPENAI_API_KEY',

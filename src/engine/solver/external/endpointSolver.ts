@@ -177,7 +177,7 @@ export class EndpointSolver {
       temperature: 0,
       logprobs: true,
       ...(this.config.topLogprobs > 0 ? { top_logprobs: this.config.topLogprobs } : {}),
-      ...(this.options.sendMetadata ? { metadata: { scene_id: sample.sceneId, question_type: sample.qa.family, ...(sample.qa.frame !== undefined ? { frame: String(sample.qa.frame) } : {}) } } : {}),
+      ...(this.options.sendMetadata ? { metadata: workbenchMetadata(sample) } : {}),
     };
     let completion;
     try {
@@ -202,6 +202,19 @@ export class EndpointSolver {
     this.options.cache?.put(key, this.config.model, response);
     return response;
   }
+}
+
+/**
+ * What the workbench's own endpoint reads besides the prompt: the scene, the family, the frame a question refers
+ * to and the labels it names (OpenAI's metadata holds strings only).
+ */
+function workbenchMetadata(s: EndpointSample): Record<string, string> {
+  return {
+    scene_id: s.sceneId,
+    question_type: s.qa.family,
+    ...(s.qa.frame !== undefined ? { frame: String(s.qa.frame) } : {}),
+    ...(s.qa.named !== undefined ? { named: JSON.stringify(s.qa.named.map((n) => n.label)) } : {}),
+  };
 }
 
 const where = (c: EndpointConfig): string => `the endpoint ${c.baseUrl} (model ${c.model})`;

@@ -4,7 +4,7 @@
  * confidence for a run. Frame images become blob URLs through injected functions so tests need no DOM.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { PointCloudData, ProjectedBox, SceneDetail, WorkbenchApi } from '../../../shared/api.js';
+import type { FrameImage, PointCloudData, ProjectedBox, SceneDetail, WorkbenchApi } from '../../../shared/api.js';
 import { MAX_POINT_BUDGET } from '../../../shared/apiValidation.js';
 import type { SceneSummary } from '../../../shared/scene.js';
 import { mapPool } from '../lib/pool.js';
@@ -26,6 +26,7 @@ export interface LoadedFrame {
   url: string;
   width: number;
   height: number;
+  origin: FrameImage['origin'];
   boxes: ProjectedBox[];
 }
 
@@ -74,12 +75,12 @@ export type SceneStore = StoreApi<SceneState>;
 
 export interface SceneDeps {
   reportError(context: string, e: unknown): void;
-  makeImageUrl?: (png: Uint8Array) => string;
+  makeImageUrl?: (image: Uint8Array, mime: FrameImage['mime']) => string;
   revokeImageUrl?: (url: string) => void;
 }
 
-function defaultMakeUrl(png: Uint8Array): string {
-  return URL.createObjectURL(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+function defaultMakeUrl(image: Uint8Array, mime: FrameImage['mime']): string {
+  return URL.createObjectURL(new Blob([image as Uint8Array<ArrayBuffer>], { type: mime }));
 }
 
 function defaultRevoke(url: string): void {
@@ -238,7 +239,7 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
         try {
           const img = await api.getFrameImage(sceneId, f);
           if (get().sceneId !== sceneId) return;
-          const loaded: LoadedFrame = { sceneId, frame: f, url: makeUrl(img.png), width: img.width, height: img.height, boxes: img.boxes };
+          const loaded: LoadedFrame = { sceneId, frame: f, url: makeUrl(img.image, img.mime), width: img.width, height: img.height, origin: img.origin, boxes: img.boxes };
           frames.set(f, loaded);
           while (frames.size > FRAME_CACHE) {
             const oldest = frames.keys().next().value as number;

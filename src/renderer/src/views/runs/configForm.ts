@@ -237,6 +237,8 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     referenceCheckpoint: int('referenceCheckpoint'),
     extraLabels: base?.extraLabels ?? [],
     balance: base?.balance ?? 'none',
+    endpoint: base?.endpoint ?? null,
+    trainerCommand: base?.trainerCommand ?? null,
   };
   return { ok: true, config };
 }

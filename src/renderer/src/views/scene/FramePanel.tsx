@@ -35,7 +35,14 @@ export function FramePanel({ detail }: { detail: SceneDetail }): React.JSX.Eleme
       <div className="frame-view" style={{ aspectRatio: `${f.width} / ${f.height}` }}>
         {shown ? (
           <>
-            <img src={shown.url} alt={`Camera frame ${shown.frame}`} width={shown.width} height={shown.height} data-testid="frame-image" />
+            <img
+              src={shown.url}
+              alt={shown.origin === 'camera' ? `Camera image of frame ${shown.frame}` : `Frame ${shown.frame} rendered from the scene`}
+              width={shown.width}
+              height={shown.height}
+              data-testid="frame-image"
+              data-origin={shown.origin}
+            />
             <svg className="frame-overlay" viewBox={`0 0 ${shown.width} ${shown.height}`} preserveAspectRatio="none" aria-hidden="true">
               {shown.boxes.map((b, i) => {
                 const [x0, y0, x1, y1] = b.box;
@@ -79,7 +86,7 @@ export function FramePanel({ detail }: { detail: SceneDetail }): React.JSX.Eleme
           data-testid="frame-scrubber"
         />
         <span className="muted small nowrap">
-          {frame + 1} / {n} · {f.timestamp.toFixed(1)} s
+          {frame + 1} / {n} · {f.timestamp.toFixed(1)} s{shown?.origin === 'render' ? ' · rendered' : ''}
         </span>
       </div>
     </div>
