@@ -22,6 +22,8 @@ const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOU
                      [--base synthetic|none] [--model default|large|tiny] [--provider cpu|cuda] [--threads N]
                      [--seed N] [--data-seed N] [--name TEXT] [--from-checkpoint ID] [--workspace DIR | --db DIR]
                      [--resume RUN_ID] [--quiet]
+                     [--endpoint URL --endpoint-model NAME [--endpoint-key-env VAR] [--endpoint-frames N] [--endpoint-concurrency N]
+                      [--trainer 'COMMAND {dataset} {round} {output} {model}']]
   SOURCE: synthetic:N | vsibench:builtin | vsibench:<meta_info.json> | scannet:<scan dir> | arkitscenes:<scene dir> | ply:<file>,
           any of them cut by scene with ?part=train|reference|heldout
   RULE:   ${STRATEGY_NAMES.join(' | ')}
@@ -32,7 +34,7 @@ const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOU
 const KNOWN = [
   'scenes', 'heldout-scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
   'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
-  'reference-checkpoint', 'base', 'balance',
+  'reference-checkpoint', 'base', 'balance', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer',
 ];
 
 function num(args: ParsedArgs, name: string, integer: boolean): number | undefined {
@@ -98,6 +100,30 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
   if (provider !== undefined) c.executionProvider = provider as 'cpu' | 'cuda';
   const name = flag(args, 'name');
   c.name = name ?? (mode && mode !== 'closed-loop' ? mode : MAIN_JOB.name!);
+  const endpoint = flag(args, 'endpoint');
+  const endpointModel = flag(args, 'endpoint-model');
+  const endpointOnly = ['endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer'].find((f) => args.flags.has(f));
+  if (endpoint === undefined && endpointOnly !== undefined) throw new InputError({ field: `--${endpointOnly}`, message: 'belongs to a model behind an endpoint: pass --endpoint URL too' });
+  if (endpoint !== undefined) {
+    if (endpointModel === undefined) throw new InputError({ field: '--endpoint-model', message: 'missing: the model name the server serves (e.g. Qwen/Qwen2.5-VL-7B-Instruct)' });
+    const keyEnv = flag(args, 'endpoint-key-env');
+    const frames = num(args, 'endpoint-frames', true);
+    const concurrency = num(args, 'endpoint-concurrency', true);
+    c.endpoint = {
+      baseUrl: endpoint,
+      model: endpointModel,
+      ...(keyEnv !== undefined ? { apiKeyEnv: keyEnv } : {}),
+      ...(frames !== undefined ? { frames } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    };
+    const trainer = flag(args, 'trainer');
+    if (trainer !== undefined) c.trainerCommand = trainer;
+    // The main job's rule compares with the built-in solver's own models; an endpoint model is asked with learnability.
+    if (c.strategy === 'reducible-loss' && strategy === undefined) {
+      c.strategy = 'learnability';
+      delete c.selection;
+    }
+  }
   return c;
 }
 
@@ -116,7 +142,8 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
     if (e.type === 'progress' || e.type === 'log') view.event(e);
     else if (e.type === 'stage' && e.phase === 'end' && e.stage === 'evaluate' && e.iteration >= 0) view.note(`${what}: round ${e.iteration} ${e.detail ?? ''}`);
   };
-  if (base === 'synthetic' && config.initCheckpoint === 0) {
+  // An endpoint's model is the researcher's own: there is no built-in base model to make.
+  if (base === 'synthetic' && config.initCheckpoint === 0 && config.endpoint === null) {
     view.note(`base model: pretrained on ${BASE_PROTOCOL.scenes!.join(' ')} once per workspace (reused when it exists)…`);
     const targets = [...config.scenes, ...config.heldoutScenes];
     const model = await ensureModel(store, baseConfig(targets, { model: config.model, executionProvider: config.executionProvider, threads: config.threads }), { onEvent: onEvent('base model'), signal });

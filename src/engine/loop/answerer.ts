@@ -6,10 +6,8 @@
 import type { EndpointConfig } from '../../shared/loop.js';
 import type { ConfidenceMethod } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
-import { encodePng } from '../perception/png.js';
-import { renderFrame } from '../perception/render.js';
-import { frameImageSize } from '../host/frameImage.js';
-import { EndpointSolver, uniformFrameIndices, type FrameImageBytes, type ResponseCache } from '../solver/external/endpointSolver.js';
+import { frameImageBytes, type FrameImageStore } from '../perception/cameraImage.js';
+import { EndpointSolver, uniformFrameIndices, type FrameImage, type ResponseCache } from '../solver/external/endpointSolver.js';
 import type { SolverSample } from '../solver/features.js';
 import type { Prediction, SolverAnswer } from '../solver/solver.js';
 
@@ -29,14 +27,14 @@ export interface Answerer {
 /** Longest side of the frames sent to an endpoint model: VSI-Bench's videos are 640 × 480. */
 export const ENDPOINT_FRAME_SIZE = 640;
 
-/** The frames an endpoint model sees of a scene: `count` spread along its trajectory, rendered, PNG. */
-export function sceneFrames(scene: Scene, count: number): FrameImageBytes[] {
-  const frames = scene.trajectory ?? [];
-  return uniformFrameIndices(frames.length, count).map((i) => {
-    const frame = frames[i]!;
-    const { width, height } = frameImageSize(frame.width, frame.height, ENDPOINT_FRAME_SIZE);
-    const image = renderFrame(scene, frame, { width, height });
-    return { mime: 'image/png', bytes: encodePng(image.rgb, width, height) };
+/**
+ * The frames an endpoint model sees of a scene: `count` spread along its trajectory; the camera's own images
+ * where the source had them (ScanNet, ARKitScenes, videos), renders otherwise (synthetic scenes).
+ */
+export function sceneFrames(scene: Scene, count: number, store: FrameImageStore): FrameImage[] {
+  return uniformFrameIndices(scene.trajectory?.length ?? 0, count).map((i) => {
+    const f = frameImageBytes(scene, i, store, { renderSize: ENDPOINT_FRAME_SIZE });
+    return { mime: f.mime, bytes: f.bytes };
   });
 }
 
@@ -47,6 +45,8 @@ export function modelForRound(model: string, roundsTrained: number): string {
 
 export interface EndpointAnswererOptions {
   scenes: ReadonlyMap<string, Scene>;
+  /** Where stored frame images are read. */
+  images: FrameImageStore;
   cache: ResponseCache;
   signal?: AbortSignal;
   onAnswered?: (done: number, total: number) => void;
@@ -55,7 +55,7 @@ export interface EndpointAnswererOptions {
 /** An endpoint model as the loop's answerer; frames are rendered once per scene and kept. */
 export function endpointAnswerer(config: EndpointConfig, roundsTrained: number, options: EndpointAnswererOptions): Answerer {
   const model = modelForRound(config.model, roundsTrained);
-  const frames = new Map<string, FrameImageBytes[]>();
+  const frames = new Map<string, FrameImage[]>();
   const solver = new EndpointSolver(
     { ...config, model },
     {
@@ -64,7 +64,7 @@ export function endpointAnswerer(config: EndpointConfig, roundsTrained: number, 
         if (!f) {
           const scene = options.scenes.get(sceneId);
           if (!scene) throw new Error(`scene ${sceneId} is not part of this run`);
-          frames.set(sceneId, (f = sceneFrames(scene, config.frames)));
+          frames.set(sceneId, (f = sceneFrames(scene, config.frames, options.images)));
         }
         return f;
       },

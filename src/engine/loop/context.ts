@@ -159,6 +159,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
         const roundsTrained = config.trainerCommand !== null ? iteration + 1 : 0;
         const a = endpointAnswerer(endpoint, roundsTrained, {
           scenes,
+          images: store,
           cache: { get: (k) => getEndpointResponse(store, k), put: (k, m, r) => putEndpointResponse(store, k, m, r) },
           ...(options.signal ? { signal: options.signal } : {}),
         });

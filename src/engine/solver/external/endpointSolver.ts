@@ -18,16 +18,14 @@ import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { ConfidenceMethod } from '../../../shared/records.js';
+import type { FrameImageBytes } from '../../perception/cameraImage.js';
 import { firstWord, isChoiceFamily, parseNumber, scorePrediction } from '../../eval/vsiScore.js';
 import { vsiPrompt } from '../../exchange/vsiRecord.js';
 import type { SolverQuestion } from '../features.js';
 import type { EndpointConfig } from './endpoint.js';
 
-/** One image as it is sent: its bytes and type. */
-export interface FrameImageBytes {
-  mime: 'image/png' | 'image/jpeg';
-  bytes: Uint8Array;
-}
+/** One frame as it is sent: its bytes and type (perception/cameraImage.ts gives them). */
+export type FrameImage = Pick<FrameImageBytes, 'mime' | 'bytes'>;
 
 /** A question for the endpoint: what to ask, and about which scene. */
 export interface EndpointSample {
@@ -90,7 +88,7 @@ export class EndpointError extends Error {
 
 export interface EndpointSolverOptions {
   /** The frames to send for a scene (already sampled to `config.frames`). */
-  frames: (sceneId: string) => FrameImageBytes[] | Promise<FrameImageBytes[]>;
+  frames: (sceneId: string) => FrameImage[] | Promise<FrameImage[]>;
   cache?: ResponseCache;
   signal?: AbortSignal;
   /** The environment the API key is read from (tests); default process.env. */
@@ -220,7 +218,7 @@ function workbenchMetadata(s: EndpointSample): Record<string, string> {
 const where = (c: EndpointConfig): string => `the endpoint ${c.baseUrl} (model ${c.model})`;
 
 /** The cache key: everything that defines the answer. */
-export function requestKey(c: EndpointConfig, prompt: string, frames: readonly FrameImageBytes[]): string {
+export function requestKey(c: EndpointConfig, prompt: string, frames: readonly FrameImage[]): string {
   const h = createHash('sha256');
   h.update(JSON.stringify({ model: c.model, prompt, maxTokens: MAX_TOKENS, topLogprobs: c.topLogprobs, frames: frames.length }));
   for (const f of frames) h.update(createHash('sha256').update(f.bytes).digest());
