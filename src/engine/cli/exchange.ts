@@ -17,7 +17,8 @@ import { printableText } from './terminalText.js';
 const USAGE = `usage:
   npm run exchange -- export --run <id> --out <dir> [--iteration K] [--trained] [--format jsonl|conversation|both|llama-factory] [--frames 8] [--overwrite] [--workspace DIR]
   npm run exchange -- export-benchmark --run <id> --out <dir> [--format lmms-eval] [--task NAME] [--frames 8] [--overwrite] [--workspace DIR]
-  npm run exchange -- eval-questions --questions <file> --checkpoint <id> --out <predictions.jsonl> [--frames N] [--seed N] [--provider cpu|cuda] [--overwrite] [--workspace DIR]`;
+  npm run exchange -- eval-questions --questions <file> (--checkpoint <id> | --endpoint <url> --endpoint-model <name> [--endpoint-key-env VAR] [--endpoint-frames N])
+                     --out <predictions.jsonl> [--frames N] [--seed N] [--provider cpu|cuda] [--overwrite] [--workspace DIR]`;
 
 function required(args: ReturnType<typeof parseArgs>, name: string): string {
   const v = flag(args, name);
@@ -68,14 +69,29 @@ runCli(async () => {
     return;
   }
   if (command === 'eval-questions') {
-    rejectUnknownFlags(args, ['questions', 'checkpoint', 'out', 'frames', 'seed', 'provider', 'overwrite', 'workspace', 'debug']);
+    rejectUnknownFlags(args, ['questions', 'checkpoint', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'out', 'frames', 'seed', 'provider', 'overwrite', 'workspace', 'debug']);
     const provider = flag(args, 'provider') ?? 'cpu';
     if (provider !== 'cpu' && provider !== 'cuda') throw new InputError({ field: '--provider', message: `expected cpu or cuda, found "${provider}"` });
     const frames = flag(args, 'frames') !== undefined ? intFlag(args, 'frames', 32, 1) : undefined;
-    required(args, 'checkpoint');
+    const endpoint = flag(args, 'endpoint');
+    if ((endpoint === undefined) === (flag(args, 'checkpoint') === undefined)) {
+      throw new InputError({ field: '--checkpoint', message: 'pass --checkpoint ID (the built-in solver) or --endpoint URL --endpoint-model NAME (your model), one of them' });
+    }
+    const keyEnv = flag(args, 'endpoint-key-env');
+    const answerer =
+      endpoint !== undefined
+        ? {
+            endpoint: {
+              baseUrl: endpoint,
+              model: required(args, 'endpoint-model'),
+              ...(keyEnv !== undefined ? { apiKeyEnv: keyEnv } : {}),
+              ...(flag(args, 'endpoint-frames') !== undefined ? { frames: intFlag(args, 'endpoint-frames', 16, 1) } : {}),
+            },
+          }
+        : { checkpointId: intFlag(args, 'checkpoint', 0, 1) };
     const report = await evalQuestionsCommand(workspaceDir, {
       questions: required(args, 'questions'),
-      checkpointId: intFlag(args, 'checkpoint', 0, 1),
+      ...answerer,
       out: required(args, 'out'),
       seed: intFlag(args, 'seed', 0),
       overwrite,

@@ -9,7 +9,11 @@
  */
 import { InputError } from '../../shared/errors.js';
 import { CheckpointError } from '../solver/checkpoint.js';
+import { resolveEndpointConfig } from '../solver/external/endpoint.js';
+import { EndpointSolver, type FrameImage } from '../solver/external/endpointSolver.js';
+import { sceneFrames } from '../solver/external/frames.js';
 import { Solver, type SolverRuntimeOptions } from '../solver/solver.js';
+import type { EndpointConfigInput } from '../../shared/loop.js';
 import { getCheckpoint, readCheckpoint } from '../store/checkpoints.js';
 import { StoreError } from '../store/errors.js';
 import { findRun } from '../store/runs.js';
@@ -26,6 +30,7 @@ import {
   type AnswerProgress,
   type ExternalEvaluation,
   type FileEvaluation,
+  type Predictor,
   type ScanProgress,
 } from './vsiQuestions.js';
 
@@ -103,7 +108,10 @@ export function exportBenchmarkCommand(workspaceDir: string, options: ExportBenc
 
 export interface EvalQuestionsOptions {
   questions: string;
-  checkpointId: number;
+  /** The built-in solver's checkpoint that answers; exactly one of this and `endpoint`. */
+  checkpointId?: number;
+  /** A model behind an OpenAI-compatible endpoint answers instead (solver/external). */
+  endpoint?: EndpointConfigInput;
   out: string;
   /** Frames the solver observes per scene; default the checkpoint's run setting (`frames`), else 32. */
   frames?: number;
@@ -182,10 +190,34 @@ export function evalQuestionsCommand(workspaceDir: string, options: EvalQuestion
     const scan = scanVsiQuestionFile(options.questions, listScenes(store), { ...chunk, onProgress: (p) => checking(p, p.bytesRead >= p.totalBytes) });
     prepareOutputFile(options.out, options.overwrite ?? false);
     scan.scenes.assertNoneMissing(scan.file);
-    const ref = getCheckpoint(store, options.checkpointId);
-    const runFrames = findRun(store, ref.runId)?.config.frames;
-    const frames = options.frames ?? (typeof runFrames === 'number' && Number.isInteger(runFrames) && runFrames >= 1 ? runFrames : undefined);
-    const solver = await Solver.fromCheckpoint(readCheckpoint(store, ref.id), options.runtime ?? {});
+    if ((options.checkpointId === undefined) === (options.endpoint === undefined)) {
+      throw new InputError({ field: 'checkpoint', message: 'expected either a checkpoint of the built-in solver or an endpoint model, not both or neither' });
+    }
+    let solver: Predictor & { dispose?: () => Promise<void> };
+    let frames = options.frames;
+    let who: string;
+    if (options.endpoint !== undefined) {
+      const config = resolveEndpointConfig(options.endpoint, 'endpoint');
+      const cache = new Map<string, FrameImage[]>();
+      const remote = new EndpointSolver(config, {
+        frames: (id) => {
+          let f = cache.get(id);
+          if (!f) cache.set(id, (f = sceneFrames(loadScene(store, id), config.frames, store)));
+          return f;
+        },
+        // The workspace is open read-only here: responses are cached for this command only (the loop caches them).
+        sendMetadata: config.model.startsWith('ouroboros/'),
+      });
+      solver = { predict: (samples) => remote.predict(samples.map((x) => ({ qa: x.qa, sceneId: x.sceneId! }))) };
+      who = `${config.model} at ${config.baseUrl}`;
+    } else {
+      const ref = getCheckpoint(store, options.checkpointId!);
+      const runFrames = findRun(store, ref.runId)?.config.frames;
+      frames ??= typeof runFrames === 'number' && Number.isInteger(runFrames) && runFrames >= 1 ? runFrames : undefined;
+      const local = await Solver.fromCheckpoint(readCheckpoint(store, ref.id), options.runtime ?? {});
+      solver = local;
+      who = `checkpoint ${ref.id} (run ${ref.runId}, iteration ${ref.iteration})`;
+    }
     const answering = phase<AnswerProgress>((p, rate) => {
       const r = rate(p.answered, p.total);
       const pct = p.total > 0 ? ` (${((100 * p.answered) / p.total).toFixed(1)}%)` : '';
@@ -206,12 +238,12 @@ export function evalQuestionsCommand(workspaceDir: string, options: EvalQuestion
       writer.abort();
       throw e;
     } finally {
-      await solver.dispose();
+      await solver.dispose?.();
     }
     const lines = [
       scoreTable(evaluation),
       '',
-      `answered ${evaluation.answered} questions of ${scan.file} with checkpoint ${ref.id} (run ${ref.runId}, iteration ${ref.iteration})`,
+      `answered ${evaluation.answered} questions of ${scan.file} with ${who}`,
     ];
     if (scan.skipped.length > 0) {
       const byType = new Map<string, { n: number; reason: string }>();

@@ -353,6 +353,7 @@ export function externalSamples(questions: readonly ResolvedQuestion[], observat
         answer: q.answer,
       },
       observation,
+      sceneId: q.sceneId,
     };
   });
 }
@@ -375,7 +376,7 @@ export interface ExternalEvaluation {
 
 /** What answers: a Solver, or anything with its `predict`. */
 export interface Predictor {
-  predict(samples: readonly SolverSample[]): Promise<Prediction[]>;
+  predict(samples: readonly SolverSample[]): Promise<Pick<Prediction, 'prediction' | 'confidence'>[]>;
   /** The solver's inference batch, when known: evaluation batches are whole multiples of it (see answerBatch). */
   readonly config?: { readonly inferenceBatch: number };
 }

@@ -6,8 +6,9 @@
 import type { EndpointConfig } from '../../shared/loop.js';
 import type { ConfidenceMethod } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
-import { frameImageBytes, type FrameImageStore } from '../perception/cameraImage.js';
-import { EndpointSolver, uniformFrameIndices, type FrameImage, type ResponseCache } from '../solver/external/endpointSolver.js';
+import type { FrameImageStore } from '../perception/cameraImage.js';
+import { EndpointSolver, type FrameImage, type ResponseCache } from '../solver/external/endpointSolver.js';
+import { sceneFrames } from '../solver/external/frames.js';
 import type { SolverSample } from '../solver/features.js';
 import type { Prediction, SolverAnswer } from '../solver/solver.js';
 
@@ -22,20 +23,6 @@ export interface Answerer {
   predict(samples: readonly SolverSample[]): Promise<Pick<Prediction, 'prediction' | 'confidence'>[]>;
   /** What the run's provider column says. */
   readonly provider: string;
-}
-
-/** Longest side of the frames sent to an endpoint model: VSI-Bench's videos are 640 × 480. */
-export const ENDPOINT_FRAME_SIZE = 640;
-
-/**
- * The frames an endpoint model sees of a scene: `count` spread along its trajectory; the camera's own images
- * where the source had them (ScanNet, ARKitScenes, videos), renders otherwise (synthetic scenes).
- */
-export function sceneFrames(scene: Scene, count: number, store: FrameImageStore): FrameImage[] {
-  return uniformFrameIndices(scene.trajectory?.length ?? 0, count).map((i) => {
-    const f = frameImageBytes(scene, i, store, { renderSize: ENDPOINT_FRAME_SIZE });
-    return { mime: f.mime, bytes: f.bytes };
-  });
 }
 
 /** `{round}` in a model name → the number of training rounds done. */

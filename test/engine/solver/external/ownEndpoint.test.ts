@@ -3,7 +3,7 @@
  * trained checkpoint of the built-in solver. What comes back is exactly what the built-in solver says in-process:
  * the same answers, the same confidences, and for choice questions the same probability of the ground truth.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -13,6 +13,8 @@ import { createWorkbenchHost, type WorkbenchHost } from '../../../../src/engine/
 import { startLoop } from '../../../../src/engine/loop/index.js';
 import { questionOfRecord } from '../../../../src/engine/loop/samples.js';
 import { observeForQuestions } from '../../../../src/engine/exchange/vsiQuestions.js';
+import { evalQuestionsCommand } from '../../../../src/engine/exchange/commands.js';
+import { vsiSceneName } from '../../../../src/engine/exchange/sceneNames.js';
 import { vsiPrompt } from '../../../../src/engine/exchange/vsiRecord.js';
 import { resolveEndpointConfig } from '../../../../src/engine/solver/external/endpoint.js';
 import { EndpointSolver } from '../../../../src/engine/solver/external/endpointSolver.js';
@@ -76,6 +78,28 @@ describe('the workbench’s own OpenAI-compatible endpoint', () => {
     const choice = got.map((a, i) => ({ a, w: want[i]! })).filter(({ a }) => a.confidenceMethod === 'ground-truth-logprob');
     expect(choice.length).toBeGreaterThan(0);
     for (const { a, w } of choice) expect(a.answerConfidence).toBeCloseTo(w.answerConfidence, 5);
+  });
+
+  it('exchange eval-questions answers a question file through the endpoint as the checkpoint does in-process', async () => {
+    const file = join(dir, 'questions.jsonl');
+    const records = questions.map((q, i) => ({
+      id: i,
+      dataset: 'synthetic',
+      scene_name: vsiSceneName(q.sceneId),
+      question_type: q.family,
+      question: q.question,
+      options: q.options,
+      ground_truth: String(q.answer),
+    }));
+    writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n'));
+    const ws = join(dir, 'ws');
+    const viaEndpoint = await evalQuestionsCommand(ws, { questions: file, endpoint: { baseUrl: `${server.url}v1`, model: `${MODEL_PREFIX}${checkpointId}`, frames: 1 }, out: join(dir, 'p1.jsonl'), frames: SMALL_LOOP.frames ?? 32 });
+    const inProcess = await evalQuestionsCommand(ws, { questions: file, checkpointId, out: join(dir, 'p2.jsonl') });
+    expect(inProcess).toContain(`with checkpoint ${checkpointId}`);
+    expect(viaEndpoint).toContain(`with ${MODEL_PREFIX}${checkpointId} at ${server.url}v1`);
+    const predictions = (f: string) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { prediction: unknown }).prediction);
+    expect(predictions('p1.jsonl')).toEqual(predictions('p2.jsonl'));
+    await expect(evalQuestionsCommand(ws, { questions: file, out: join(dir, 'p3.jsonl') })).rejects.toThrow(/either a checkpoint of the built-in solver or an endpoint model/);
   });
 
   it('reads the question back from the official prompt, and refuses requests it cannot answer with OpenAI-shaped errors', async () => {
