@@ -139,7 +139,17 @@ export interface EndpointConfig {
   topLogprobs: number;
 }
 
-/** An endpoint as a user gives it: where and which model; the rest has defaults (solver/external/endpoint.ts). */
+/** What an endpoint's settings default to: the host fills them in (solver/external/endpoint.ts), the start-run form shows them. */
+export const DEFAULT_ENDPOINT: Omit<EndpointConfig, 'baseUrl' | 'model'> = Object.freeze({
+  apiKeyEnv: 'OPENAI_API_KEY',
+  frames: 16,
+  concurrency: 4,
+  timeoutMs: 120_000,
+  maxRetries: 4,
+  topLogprobs: 20,
+});
+
+/** An endpoint as a user gives it: where and which model; the rest has defaults (DEFAULT_ENDPOINT). */
 export type EndpointConfigInput = Pick<EndpointConfig, 'baseUrl' | 'model'> & Partial<EndpointConfig>;
 
 export type LoopConfigInput = Partial<Omit<LoopConfig, 'endpoint'>> & { endpoint?: EndpointConfigInput | null };

@@ -28,6 +28,25 @@ describe('start-run form', () => {
     }
   });
 
+  it('your model: an endpoint URL turns the endpoint on (name required, key by variable name), a trainer needs it and {dataset}', () => {
+    const on = validateForm(form({ 'endpoint.baseUrl': 'http://127.0.0.1:8000/v1', 'endpoint.model': 'Qwen/Qwen2.5-VL-7B-Instruct', 'endpoint.frames': '8', trainerCommand: 'train {dataset}' }), DEFAULT_CONFIG);
+    expect(on.ok && on.config.endpoint).toEqual({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen2.5-VL-7B-Instruct', apiKeyEnv: 'OPENAI_API_KEY', frames: 8, concurrency: 4, timeoutMs: 120_000, maxRetries: 4, topLogprobs: 20 });
+    expect(on.ok && on.config.trainerCommand).toBe('train {dataset}');
+    expect(on.ok && validateForm(configToForm(on.config), DEFAULT_CONFIG)).toEqual(on);
+    const bad: [Partial<FormValues>, string, RegExp][] = [
+      [{ 'endpoint.baseUrl': 'ftp://x/v1' }, 'endpoint.baseUrl', /http\(s\) URL/],
+      [{ 'endpoint.baseUrl': 'http://u:sk-1@h/v1', 'endpoint.model': 'm' }, 'endpoint.baseUrl', /no credentials in the URL/],
+      [{ 'endpoint.baseUrl': 'http://h/v1' }, 'endpoint.model', /required with an endpoint/],
+      [{ 'endpoint.baseUrl': 'http://h/v1', 'endpoint.model': 'm', 'endpoint.apiKeyEnv': 'sk-123' }, 'endpoint.apiKeyEnv', /name of an environment variable/],
+      [{ trainerCommand: 'train {dataset}' }, 'trainerCommand', /set the endpoint URL too/],
+      [{ 'endpoint.baseUrl': 'http://h/v1', 'endpoint.model': 'm', trainerCommand: 'train' }, 'trainerCommand', /expected \{dataset\}/],
+    ];
+    for (const [patch, key, message] of bad) {
+      const r = validateForm(form(patch), DEFAULT_CONFIG);
+      expect(!r.ok && r.errors[key as keyof typeof r.errors], key).toMatch(message);
+    }
+  });
+
   it('allows 0 where 0 means "all" or "default"', () => {
     expect(validateForm(form({ acceptPerRound: '0', threads: '0', warmupSteps: '0' })).ok).toBe(true);
     const r = validateForm(form({ threads: '-1' }));

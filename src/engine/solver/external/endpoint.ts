@@ -3,18 +3,10 @@
  * defaults and validation.
  */
 import { InputError } from '../../../shared/errors.js';
-import type { EndpointConfig } from '../../../shared/loop.js';
+import { DEFAULT_ENDPOINT, type EndpointConfig } from '../../../shared/loop.js';
 
 export type { EndpointConfig } from '../../../shared/loop.js';
-
-export const DEFAULT_ENDPOINT: Omit<EndpointConfig, 'baseUrl' | 'model'> = Object.freeze({
-  apiKeyEnv: 'OPENAI_API_KEY',
-  frames: 16,
-  concurrency: 4,
-  timeoutMs: 120_000,
-  maxRetries: 4,
-  topLogprobs: 20,
-});
+export { DEFAULT_ENDPOINT } from '../../../shared/loop.js';
 
 /** Checks and completes endpoint settings; `field` prefixes every problem (e.g. `config.endpoint`). */
 export function resolveEndpointConfig(input: unknown, field: string): EndpointConfig {

@@ -29,7 +29,7 @@ function Field(props: { spec: FieldSpec; value: string; error: string | undefine
     input = <textarea {...common} rows={2} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
   } else {
     input = (
-      <input {...common} type="text" inputMode={spec.kind === 'text' ? 'text' : 'decimal'} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} autoComplete="off" />
+      <input {...common} type="text" inputMode={spec.kind === 'url' ? 'url' : spec.kind === 'int' || spec.kind === 'number' || spec.kind === 'fraction' ? 'decimal' : 'text'} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} autoComplete="off" />
     );
   }
   return (

@@ -2,7 +2,7 @@
  * The start-run form: LoopConfig ↔ the form's string fields, and validation before `startRun` is called, so a
  * mistake is shown next to its field instead of coming back as a host rejection.
  */
-import { LOOP_MODES, type LoopConfig, type LoopMode, type ModelPreset } from '../../../../shared/loop.js';
+import { DEFAULT_ENDPOINT, LOOP_MODES, type LoopConfig, type LoopMode, type ModelPreset } from '../../../../shared/loop.js';
 
 export type FormKey =
   | 'name'
@@ -30,12 +30,18 @@ export type FormKey =
   | 'seed'
   | 'dataSeed'
   | 'initCheckpoint'
-  | 'referenceCheckpoint';
+  | 'referenceCheckpoint'
+  | 'endpoint.baseUrl'
+  | 'endpoint.model'
+  | 'endpoint.apiKeyEnv'
+  | 'endpoint.frames'
+  | 'trainerCommand';
 
 export type FormValues = Record<FormKey, string>;
 export type FormErrors = Partial<Record<FormKey, string>>;
 
-type Kind = 'text' | 'scenes' | 'int' | 'number' | 'fraction' | 'select';
+/** `optional`: free text that may stay empty (meaning: not used); `url`: empty, or an http(s) URL. */
+type Kind = 'text' | 'optional' | 'url' | 'scenes' | 'int' | 'number' | 'fraction' | 'select';
 
 export interface FieldSpec {
   key: FormKey;
@@ -83,7 +89,13 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 0xffffffff, help: 'proposals, batches and model initialisation' },
   { key: 'dataSeed', label: 'Data seed', kind: 'int', min: 0, max: 0xffffffff, help: 'split, benchmark and perception noise: keep it equal to compare runs' },
   { key: 'initCheckpoint', label: 'Start from checkpoint', kind: 'int', min: 0, help: 'id of a stored checkpoint to continue from (0: a fresh model)' },
+  { key: 'endpoint.baseUrl', label: 'Your model: endpoint URL', kind: 'url', help: 'optional: an OpenAI-compatible server answers instead of the built-in solver, e.g. http://127.0.0.1:8000/v1 (vLLM)' },
+  { key: 'endpoint.model', label: 'Your model: name', kind: 'optional', help: 'the model name the server serves; {round} = rounds trained' },
+  { key: 'endpoint.apiKeyEnv', label: 'Your model: API key variable', kind: 'optional', help: 'the environment variable holding the key (never the key itself)' },
+  { key: 'endpoint.frames', label: 'Your model: frames', kind: 'int', min: 1, max: 128, help: 'images per question, spread along the trajectory' },
+  { key: 'trainerCommand', label: 'Your trainer command', kind: 'optional', help: 'optional: run after each round on {dataset} (LLaMA-Factory format); also {round}, {output}, {model}' },
 ];
+
 
 export function configToForm(c: LoopConfig): FormValues {
   return {
@@ -113,6 +125,11 @@ export function configToForm(c: LoopConfig): FormValues {
     dataSeed: String(c.dataSeed),
     initCheckpoint: String(c.initCheckpoint ?? 0),
     referenceCheckpoint: String(c.referenceCheckpoint ?? 0),
+    'endpoint.baseUrl': c.endpoint?.baseUrl ?? '',
+    'endpoint.model': c.endpoint?.model ?? '',
+    'endpoint.apiKeyEnv': c.endpoint?.apiKeyEnv ?? DEFAULT_ENDPOINT.apiKeyEnv,
+    'endpoint.frames': String(c.endpoint?.frames ?? DEFAULT_ENDPOINT.frames),
+    trainerCommand: c.trainerCommand ?? '',
   };
 }
 
@@ -149,6 +166,20 @@ export function validateField(spec: FieldSpec, raw: string): string | undefined 
       if (raw.trim() === '') return 'required';
       if (raw.length > 120) return 'at most 120 characters';
       return undefined;
+    case 'optional':
+      return raw.length > 2000 ? 'at most 2000 characters' : undefined;
+    case 'url': {
+      if (raw.trim() === '') return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        return 'expected an http(s) URL such as http://127.0.0.1:8000/v1';
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return `expected an http(s) URL, found ${url.protocol}`;
+      if (url.username || url.password) return 'no credentials in the URL: name the key\'s environment variable below';
+      return undefined;
+    }
     case 'scenes': {
       const list = splitScenes(raw);
       // Held-out sources are optional: empty means "hold out a fraction of the scenes".
@@ -205,6 +236,16 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     const total = Number(values.steps) * Number(values.iterations);
     if (Number(values.warmupSteps) > total) errors.warmupSteps = `more than all ${total} steps of the run`;
   }
+  const baseUrl = values['endpoint.baseUrl'].trim();
+  if (baseUrl !== '' && !errors['endpoint.baseUrl']) {
+    if (values['endpoint.model'].trim() === '') errors['endpoint.model'] = 'required with an endpoint';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(values['endpoint.apiKeyEnv'].trim())) errors['endpoint.apiKeyEnv'] = 'expected the name of an environment variable (letters, digits, _)';
+  }
+  const trainer = values.trainerCommand.trim();
+  if (trainer !== '') {
+    if (baseUrl === '') errors.trainerCommand = 'a trainer fine-tunes your model: set the endpoint URL too';
+    else if (!trainer.includes('{dataset}')) errors.trainerCommand = 'expected {dataset}: where the round\'s samples are';
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const int = (k: FormKey): number => Number(values[k].trim());
   const num = (k: FormKey): number => Number(values[k].trim());
@@ -237,8 +278,18 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     referenceCheckpoint: int('referenceCheckpoint'),
     extraLabels: base?.extraLabels ?? [],
     balance: base?.balance ?? 'none',
-    endpoint: base?.endpoint ?? null,
-    trainerCommand: base?.trainerCommand ?? null,
+    // The form shows the endpoint's main settings; the rest (concurrency, timeouts, retries) keep the host's values.
+    endpoint:
+      baseUrl === ''
+        ? null
+        : {
+            ...(base?.endpoint ?? DEFAULT_ENDPOINT),
+            baseUrl,
+            model: values['endpoint.model'].trim(),
+            apiKeyEnv: values['endpoint.apiKeyEnv'].trim(),
+            frames: int('endpoint.frames'),
+          },
+    trainerCommand: trainer === '' ? null : trainer,
   };
   return { ok: true, config };
 }
