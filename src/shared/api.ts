@@ -196,7 +196,11 @@ export interface WorkbenchApi {
   getRun(runId: string): Promise<RunDetail>;
   startRun(config: LoopConfigInput): Promise<{ runId: string }>;
   stopRun(runId: string): Promise<void>;
-  resumeRun(runId: string): Promise<void>;
+  /**
+   * Resumes a paused run. `model`: for a run awaiting its next model (LoopConfig.awaitModel), the name of the model
+   * trained on the waiting round's export, registered before the run goes on.
+   */
+  resumeRun(runId: string, model?: string): Promise<void>;
   queryQa(query: QaQueryInput): Promise<QaPage>;
   getQa(qaId: number): Promise<QaDetail>;
   rerunProgram(qaId: number): Promise<ProgramRerun>;

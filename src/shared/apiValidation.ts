@@ -256,7 +256,14 @@ const CHECKS: { [M in ApiMethod]: { params: readonly string[]; required: number;
   getRun: { params: ['runId'], required: 1, check: (c, [id]) => c.string('getRun(runId)', id) },
   startRun: { params: ['config'], required: 1, check: (c, [config]) => checkLoopConfig(c, config) },
   stopRun: { params: ['runId'], required: 1, check: (c, [id]) => c.string('stopRun(runId)', id) },
-  resumeRun: { params: ['runId'], required: 1, check: (c, [id]) => c.string('resumeRun(runId)', id) },
+  resumeRun: {
+    params: ['runId', 'model'],
+    required: 1,
+    check: (c, [id, model]) => {
+      c.string('resumeRun(runId)', id);
+      if (model !== undefined) c.string('resumeRun(model)', model, 500);
+    },
+  },
   queryQa: { params: ['query'], required: 1, check: (c, [q]) => checkQaQuery(c, q) },
   getQa: { params: ['qaId'], required: 1, check: (c, [id]) => c.int('getQa(qaId)', id, 1, Number.MAX_SAFE_INTEGER) },
   rerunProgram: { params: ['qaId'], required: 1, check: (c, [id]) => c.int('rerunProgram(qaId)', id, 1, Number.MAX_SAFE_INTEGER) },

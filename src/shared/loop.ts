@@ -110,6 +110,61 @@ export interface LoopConfig {
    * null: the endpoint's model stays as it is (the loop still steers what it is asked).
    */
   trainerCommand: string | null;
+  /**
+   * With an endpoint and no trainer command: after each round's selection is exported, the run pauses "awaiting
+   * model" until the next round's model is registered (`npm run loop -- --resume RUN --endpoint-model NAME`, or
+   * the workbench's run view); the rounds after it ask that model. false: the endpoint's model stays as it is.
+   */
+  awaitModel: boolean;
+  /**
+   * A language model behind an OpenAI-compatible endpoint that writes questions and their programs for `share`
+   * of each round's proposal requests (the programmatic proposer drafts the rest); its drafts go through the same
+   * sandbox and filters. null: every draft is programmatic.
+   */
+  proposer: ProposerConfig | null;
+}
+
+/** The generative proposer: which model, and what share of each round's proposal requests it drafts. */
+export interface ProposerConfig {
+  /** Share of each round's requested drafts, in (0, 1]; a share of 0 resolves to `proposer: null`. */
+  share: number;
+  llm: ProposerModelConfig;
+}
+
+/** A text model behind an OpenAI-compatible chat-completions endpoint, as the proposer asks it. */
+export interface ProposerModelConfig {
+  /** API base URL ending in /v1, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama). */
+  baseUrl: string;
+  /** The model name the server knows. Responses are cached by name: a different model needs a different name. */
+  model: string;
+  /** Environment variable holding the API key; unset means no key (local servers accept any). */
+  apiKeyEnv: string;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Per request, including the model's generation. */
+  timeoutMs: number;
+  /** Retries on 408/409/429/5xx and dropped connections, with backoff honouring Retry-After. */
+  maxRetries: number;
+  /** Sampling temperature; 0 (greedy) so a run can be reproduced. */
+  temperature: number;
+  /** Most tokens one answer (question, options, program) may take. */
+  maxTokens: number;
+}
+
+/** What the proposer model's settings default to. */
+export const DEFAULT_PROPOSER_MODEL: Omit<ProposerModelConfig, 'baseUrl' | 'model'> = Object.freeze({
+  apiKeyEnv: 'OPENAI_API_KEY',
+  concurrency: 4,
+  timeoutMs: 120_000,
+  maxRetries: 4,
+  temperature: 0,
+  maxTokens: 1024,
+});
+
+/** The generative proposer as a user gives it: the share, where and which model; the rest has defaults. */
+export interface ProposerConfigInput {
+  share: number;
+  llm: Pick<ProposerModelConfig, 'baseUrl' | 'model'> & Partial<ProposerModelConfig>;
 }
 
 /**
@@ -152,7 +207,7 @@ export const DEFAULT_ENDPOINT: Omit<EndpointConfig, 'baseUrl' | 'model'> = Objec
 /** An endpoint as a user gives it: where and which model; the rest has defaults (DEFAULT_ENDPOINT). */
 export type EndpointConfigInput = Pick<EndpointConfig, 'baseUrl' | 'model'> & Partial<EndpointConfig>;
 
-export type LoopConfigInput = Partial<Omit<LoopConfig, 'endpoint'>> & { endpoint?: EndpointConfigInput | null };
+export type LoopConfigInput = Partial<Omit<LoopConfig, 'endpoint' | 'proposer'>> & { endpoint?: EndpointConfigInput | null; proposer?: ProposerConfigInput | null };
 
 export interface FamilyScoreRow {
   family: Family | string;
@@ -181,6 +236,19 @@ export interface IterationSummary {
   meanLoss: number | null;
   heldout: HeldoutScore | null;
   ms: number;
+  /** The round's drafts per proposer ('programmatic', 'llm'): how many each proposed and had accepted, and why the rest failed. */
+  proposers?: ProposerRoundStats[];
+}
+
+/** One proposer's drafts in one round. */
+export interface ProposerRoundStats {
+  proposer: string;
+  proposed: number;
+  accepted: number;
+  /** Rejections by the first failing filter (`response`, `duplicate`, `program`, `agreement`, …). */
+  rejectedBy: Record<string, number>;
+  /** The most frequent rejection reasons, most frequent first (at most 5). */
+  reasons: { filter: string; reason: string; n: number }[];
 }
 
 export type LoopEvent =

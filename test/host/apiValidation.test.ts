@@ -20,6 +20,7 @@ describe('API argument validation', () => {
       ['startRun', [{ scenes: ['synthetic:4'], iterations: 1, thresholds: { easy: 0.8 }, mode: 'static', model: 'tiny', dataSeed: 3 }]],
       ['stopRun', ['r1']],
       ['resumeRun', ['r1']],
+      ['resumeRun', ['r1', 'qwen-ouro-r1']],
       ['queryQa', [{ runId: 'r1', iteration: 0, family: 'object_counting', sceneId: 's', bucket: 'hard', verdict: 'accepted', bin: 2, search: '', sort: 'confidence', descending: true, limit: 50, offset: 100 }]],
       ['getQa', [7]],
       ['rerunProgram', [7]],
@@ -44,6 +45,7 @@ describe('API argument validation', () => {
     expect(message('getRun', [null])).toBe('getRun(runId): expected a non-empty string of at most 1000 characters, found null');
     expect(message('stopRun', [])).toBe('stopRun(runId): expected 1 argument, found 0');
     expect(message('resumeRun', [{}])).toMatch(/^resumeRun\(runId\): expected a non-empty string/);
+    expect(message('resumeRun', ['r1', ''])).toBe('resumeRun(model): expected a non-empty string of at most 500 characters, found ""');
     expect(message('info', [1])).toBe('info(): expected 0 arguments, found 1');
     expect(message('listScenes', [{ limit: 0 }])).toBe('listScenes(query).limit: expected a whole number from 1 to 10000, found 0');
     expect(message('listScenes', [{ limt: 5 }])).toBe('listScenes(query).limt: unknown field; expected one of dataset, limit, offset');

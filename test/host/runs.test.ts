@@ -147,6 +147,8 @@ describe('the run manager', () => {
     await expect(h.stopRun(other.id)).rejects.toThrow(`run "cli run" (${other.id}) is running in another process; stop it there (this workbench only stops runs it started)`);
     await expect(h.stopRun('nope')).rejects.toThrow(/no run "nope"/);
     await expect(h.resumeRun('nope')).rejects.toThrow(/no run "nope"/);
+    // A model is registered only for a run that waits for one (LoopConfig.awaitModel).
+    await expect(h.resumeRun(other.id, 'qwen-r1')).rejects.toThrow(`run ${other.id} does not wait for models`);
   });
 
   it('drives the real loop: start, stop at a safe point, resume to completion', async () => {

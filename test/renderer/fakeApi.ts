@@ -31,6 +31,8 @@ import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scen
 export const DEFAULT_CONFIG: LoopConfig = {
   endpoint: null,
   trainerCommand: null,
+  awaitModel: false,
+  proposer: null,
   name: 'closed loop',
   mode: 'closed-loop',
   scenes: ['synthetic:8'],
@@ -407,8 +409,8 @@ export class FakeApi implements WorkbenchApi {
     });
   }
 
-  resumeRun(runId: string): Promise<void> {
-    return this.call('resumeRun', [runId], () => {
+  resumeRun(runId: string, model?: string): Promise<void> {
+    return this.call('resumeRun', model === undefined ? [runId] : [runId, model], () => {
       const r = this.runs.get(runId);
       if (!r) throw new Error(`resumeRun(runId): no run "${runId}"`);
       r.summary.status = 'running';

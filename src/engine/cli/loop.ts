@@ -10,11 +10,14 @@ import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig,
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
+import { registerNextModel } from '../loop/handoff.js';
 import { flag, parseArgs, rejectUnknownFlags, type ParsedArgs } from './args.js';
 import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 import { printableText } from './terminalText.js';
+// ── LLM proposer flags (proposerFlags.ts) ──
+import { PROPOSER_FLAGS, PROPOSER_USAGE, applyProposerFlags, proposerRoundNote } from './proposerFlags.js';
 
 const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--iterations T]
                      [--steps K] [--batch B] [--lr X] [--candidates N] [--static-samples N] [--strategy RULE]
@@ -23,7 +26,9 @@ const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOU
                      [--seed N] [--data-seed N] [--name TEXT] [--from-checkpoint ID] [--workspace DIR | --db DIR]
                      [--resume RUN_ID] [--quiet]
                      [--endpoint URL --endpoint-model NAME [--endpoint-key-env VAR] [--endpoint-frames N] [--endpoint-concurrency N]
-                      [--trainer 'COMMAND {dataset} {round} {output} {model}']]
+                      [--trainer 'COMMAND {dataset} {round} {output} {model}' | --await-model]]
+${PROPOSER_USAGE}
+                     --resume RUN_ID --endpoint-model NAME: register the model trained on a waiting run's export, and go on
   SOURCE: synthetic:N | vsibench:builtin | vsibench:<meta_info.json> | scannet:<scan dir> | arkitscenes:<scene dir> | ply:<file>,
           any of them cut by scene with ?part=train|reference|heldout
   RULE:   ${STRATEGY_NAMES.join(' | ')}
@@ -34,7 +39,9 @@ const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOU
 const KNOWN = [
   'scenes', 'heldout-scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
   'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
-  'reference-checkpoint', 'base', 'balance', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer',
+  'reference-checkpoint', 'base', 'balance', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model',
+  // ── LLM proposer flags (proposerFlags.ts) ──
+  ...PROPOSER_FLAGS,
 ];
 
 function num(args: ParsedArgs, name: string, integer: boolean): number | undefined {
@@ -102,7 +109,7 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
   c.name = name ?? (mode && mode !== 'closed-loop' ? mode : MAIN_JOB.name!);
   const endpoint = flag(args, 'endpoint');
   const endpointModel = flag(args, 'endpoint-model');
-  const endpointOnly = ['endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer'].find((f) => args.flags.has(f));
+  const endpointOnly = ['endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model'].find((f) => args.flags.has(f));
   if (endpoint === undefined && endpointOnly !== undefined) throw new InputError({ field: `--${endpointOnly}`, message: 'belongs to a model behind an endpoint: pass --endpoint URL too' });
   if (endpoint !== undefined) {
     if (endpointModel === undefined) throw new InputError({ field: '--endpoint-model', message: 'missing: the model name the server serves (e.g. Qwen/Qwen2.5-VL-7B-Instruct)' });
@@ -118,12 +125,15 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
     };
     const trainer = flag(args, 'trainer');
     if (trainer !== undefined) c.trainerCommand = trainer;
+    if (flag(args, 'await-model') === 'true') c.awaitModel = true;
     // The main job's rule compares with the built-in solver's own models; an endpoint model is asked with learnability.
     if (c.strategy === 'reducible-loss' && strategy === undefined) {
       c.strategy = 'learnability';
       delete c.selection;
     }
   }
+  // ── LLM proposer flags (proposerFlags.ts) ──
+  applyProposerFlags(args, c);
   return c;
 }
 
@@ -201,7 +211,7 @@ function familyTable(last: IterationSummary | undefined): string {
 const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet']);
+  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet', 'await-model']);
   if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"\n${USAGE}` });
   rejectUnknownFlags(args, KNOWN);
   const dirFlag = flag(args, 'workspace') ?? flag(args, 'db');
@@ -224,12 +234,20 @@ runCli(async () => {
     if (e.type === 'iteration') {
       summaries.push(e.summary);
       if (!quiet) view.note(`round ${e.summary.iteration}: held-out ${pct(e.summary.heldout?.overall)} (95% CI ${intervalText(e.summary.heldout)}), ${e.summary.trainedSamples} samples trained`);
+      // ── LLM proposer (proposerFlags.ts): its acceptance and rejection reasons per round ──
+      const llmNote = proposerRoundNote(e.summary);
+      if (llmNote !== '') view.note(llmNote);
     }
   };
   try {
     const resume = flag(args, 'resume');
-    if (resume !== undefined && args.flags.size > [...args.flags.keys()].filter((k) => ['resume', 'workspace', 'db', 'quiet', 'debug'].includes(k)).length) {
-      throw new InputError({ field: '--resume', message: 'a resumed run keeps its recorded settings; pass only --resume and --workspace' });
+    if (resume !== undefined && args.flags.size > [...args.flags.keys()].filter((k) => ['resume', 'workspace', 'db', 'quiet', 'debug', 'endpoint-model'].includes(k)).length) {
+      throw new InputError({ field: '--resume', message: 'a resumed run keeps its recorded settings; pass only --resume and --workspace (and --endpoint-model for a run awaiting its next model)' });
+    }
+    const nextModel = flag(args, 'endpoint-model');
+    if (resume !== undefined && nextModel !== undefined) {
+      const { round } = registerNextModel(store, resume, nextModel);
+      process.stdout.write(`registered ${nextModel} as the model trained on round ${round}'s samples\n`);
     }
     const handle =
       resume !== undefined

@@ -31,6 +31,9 @@ import { DEFAULT_LOOP_CONFIG } from '../loop/config.js';
 import { prepareScene } from '../proposer/prepare.js';
 import { getQa } from '../store/qa.js';
 import { getRun, runSceneVersion } from '../store/runs.js';
+import { openStore } from '../store/store.js';
+import { registerNextModel } from '../loop/handoff.js';
+import { HostError } from './errors.js';
 import { currentSceneVersion, listScenes } from '../store/scenes.js';
 import { workspacePaths } from '../store/workspace.js';
 import { StoreConnection } from './connection.js';
@@ -160,7 +163,16 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
       await runs.stop(runId, (id) => getRun(connection.get(), id));
     },
 
-    async resumeRun(runId: string): Promise<void> {
+    async resumeRun(runId: string, model?: string): Promise<void> {
+      if (model !== undefined) {
+        if (readonly) throw new HostError('readonly', `cannot register a model: the workspace ${workspaceDir} is open read-only`);
+        const store = openStore({ workspaceDir });
+        try {
+          registerNextModel(store, runId, model);
+        } finally {
+          store.close();
+        }
+      }
       await runs.resume(runId, (id) => getRun(connection.get(), id));
     },
 

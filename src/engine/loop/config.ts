@@ -7,6 +7,7 @@ import { InputError } from '../../shared/errors.js';
 import type { LoopConfig, LoopConfigInput, ModelPreset } from '../../shared/loop.js';
 import { LOOP_MODES, LOOP_SELECTIONS, SCORE_STRATEGIES } from '../../shared/loop.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
+import { resolveProposerConfig } from '../proposer/llm/config.js';
 import { resolveEndpointConfig } from '../solver/external/endpoint.js';
 import { parseSourceSpec } from '../sources/index.js';
 import type { SolverConfigInput } from '../solver/solver.js';
@@ -32,6 +33,8 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   referenceCheckpoint: 0,
   endpoint: null,
   trainerCommand: null,
+  awaitModel: false,
+  proposer: null,
   extraLabels: [],
   staticSamples: 25_600,
   benchmarkPerFamily: 40,
@@ -143,6 +146,11 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
     if (c.endpoint === null) throw problem('trainerCommand', 'a trainer command fine-tunes an endpoint model; set endpoint too (the built-in solver trains itself)');
     if (!c.trainerCommand.includes('{dataset}')) throw problem('trainerCommand', 'expected {dataset} in the command: where the round\'s training samples are');
   }
+  if (typeof c.awaitModel !== 'boolean') throw problem('awaitModel', `expected true or false, found ${JSON.stringify(c.awaitModel)}`);
+  if (c.awaitModel && (c.endpoint === null || c.trainerCommand !== null)) {
+    throw problem('awaitModel', 'waits for you to register each round\'s model: it needs an endpoint and no trainer command (a trainer command registers its own)');
+  }
+  c.proposer = resolveProposerConfig(c.proposer, 'config.proposer');
   if (!Object.hasOwn(MODEL_PRESETS, c.model)) throw problem('model', `expected one of ${Object.keys(MODEL_PRESETS).join(', ')}, found ${JSON.stringify(c.model)}`);
   if (c.executionProvider !== 'cpu' && c.executionProvider !== 'cuda') throw problem('executionProvider', `expected cpu or cuda, found ${JSON.stringify(c.executionProvider)}`);
   return c;

@@ -15,7 +15,7 @@ import type { ProgramRunner } from '../proposer/runner.js';
 import { createSandboxRunner } from '../proposer/sandboxRunner.js';
 import { Solver } from '../solver/solver.js';
 import type { Store } from '../store/index.js';
-import { getEndpointResponse, listCheckpoints, listMetrics, listRunScenes, loadScene, putEndpointResponse, readCheckpoint, setRunProvider } from '../store/index.js';
+import { getEndpointResponse, registeredEndpointModel, listCheckpoints, listMetrics, listRunScenes, loadScene, putEndpointResponse, readCheckpoint, setRunProvider } from '../store/index.js';
 import { endpointAnswerer, type Answerer } from './answerer.js';
 import { ensureBenchmark } from './benchmark.js';
 import { MODEL_PRESETS } from './config.js';
@@ -156,8 +156,10 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     async answererAfter(iteration) {
       const endpoint = config.endpoint;
       if (endpoint) {
-        const roundsTrained = config.trainerCommand !== null ? iteration + 1 : 0;
-        const a = endpointAnswerer(endpoint, roundsTrained, {
+        const roundsTrained = config.trainerCommand !== null || config.awaitModel ? iteration + 1 : 0;
+        // A model registered by hand for this point (awaitModel) wins over the configured name.
+        const registered = roundsTrained > 0 ? registeredEndpointModel(store, run.id, roundsTrained) : undefined;
+        const a = endpointAnswerer(registered !== undefined ? { ...endpoint, model: registered } : endpoint, roundsTrained, {
           scenes,
           images: store,
           cache: { get: (k) => getEndpointResponse(store, k), put: (k, m, r) => putEndpointResponse(store, k, m, r) },

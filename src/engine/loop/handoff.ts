@@ -4,7 +4,8 @@
  * LLaMA-Factory dataset (exchange/exportQa.ts, format llama-factory) under the workspace's handoff folder; then
  * the run's trainer command (config.trainerCommand) runs on it, its output in the run's log, its exit code
  * checked, stopped with the run. Rounds after it ask the model the trainer serves under the next name
- * (answerer.ts › modelForRound). Without a trainer command the model stays as it is.
+ * (answerer.ts › modelForRound). With `awaitModel` the run pauses until the user registers the model trained on
+ * the export (store: endpoint_models). Without either the model stays as it is.
  *
  * The command is the user's own, from their run settings (never text a model wrote), so it runs through the
  * shell like any command they type; placeholders are shell-quoted.
@@ -14,7 +15,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QaRecord } from '../../shared/records.js';
 import { exportQa } from '../exchange/exportQa.js';
-import { markTrained, updateIteration } from '../store/index.js';
+import { InputError } from '../../shared/errors.js';
+import type { LoopStage } from '../../shared/records.js';
+import { getRun, listIterations, markTrained, registerEndpointModel, registeredEndpointModel, updateIteration, type Store } from '../store/index.js';
+import { storedLoopConfig } from './config.js';
 import { modelForRound } from './answerer.js';
 import { Cancelled, OutsideStop, type LoopContext } from './context.js';
 
@@ -42,6 +46,16 @@ export async function handOff(ctx: LoopContext, k: number, selection: readonly Q
   markTrained(store, run.id, k, selection.map((q) => q.id));
   const summary = exportQa(store, { runId: run.id, iteration: k, outDir: dataset, format: 'llama-factory', trained: true, overwrite: true });
   ctx.log('info', `round ${k}: ${summary.questions} training samples exported for your trainer (LLaMA-Factory format) to ${dataset}`);
+  if (config.awaitModel) {
+    const registered = registeredEndpointModel(store, run.id, k + 1);
+    if (registered === undefined) {
+      throw new OutsideStop(
+        `awaiting model: round ${k}'s ${summary.questions} training samples are in ${dataset} (LLaMA-Factory format); train your model on them, serve it, then register it: npm run loop -- --resume ${run.id} --endpoint-model <name> (or in the workbench's run view)`,
+      );
+    }
+    updateIteration(store, run.id, k, { stage: 'train' });
+    return `${selection.length} samples; next rounds ask the registered model ${registered}`;
+  }
   if (config.trainerCommand === null) {
     updateIteration(store, run.id, k, { stage: 'train' });
     return `${selection.length} samples exported; no trainer command, the endpoint's model is unchanged`;
@@ -85,4 +99,20 @@ function runTrainer(ctx: LoopContext, k: number, line: string): Promise<void> {
       else reject(new OutsideStop(`round ${k}: the trainer command ${signal ? `was killed (${signal})` : `exited with code ${code}`}; fix it and resume the run (the round's dataset stays where it was)`));
     });
   });
+}
+
+/**
+ * Registers the model trained on a waiting run's latest export (LoopConfig.awaitModel): the round whose train
+ * stage has not finished gets `model` for every round after it. Returns that round.
+ */
+export function registerNextModel(store: Store, runId: string, model: string): { round: number } {
+  const run = getRun(store, runId);
+  const config = storedLoopConfig(run.config);
+  if (!config.awaitModel) throw new InputError({ field: '--endpoint-model', message: `run ${runId} does not wait for models (its settings have no awaitModel); its endpoint model is ${config.endpoint?.model ?? 'none'}` });
+  if (model.trim() === '' || model.length > 500) throw new InputError({ field: '--endpoint-model', message: 'expected a model name of 1 to 500 characters' });
+  const done = (stage: LoopStage | null): boolean => stage === 'train' || stage === 'evaluate';
+  const waiting = listIterations(store, runId).find((it) => it.status !== 'completed' && !done(it.stage));
+  if (!waiting) throw new InputError({ field: '--endpoint-model', message: `run ${runId} is not waiting for a model: no round is before its train stage` });
+  registerEndpointModel(store, runId, waiting.index + 1, model.trim());
+  return { round: waiting.index };
 }

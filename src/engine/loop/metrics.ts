@@ -6,9 +6,9 @@
  * benchmark set shows the set that carries the first overall score, so one curve never mixes two sets.
  */
 import type { CurvePoint } from '../../shared/api.js';
-import type { FamilyScoreRow, HeldoutScore, IterationSummary } from '../../shared/loop.js';
+import type { FamilyScoreRow, HeldoutScore, IterationSummary, ProposerRoundStats } from '../../shared/loop.js';
 import type { IterationRecord, MetricRecord } from '../../shared/records.js';
-import { listIterations, listMetrics, type Store } from '../store/index.js';
+import { listIterations, listMetrics, proposerStats, type Store } from '../store/index.js';
 
 export const SCORE_METRIC = 'score';
 /** The untrained model's score on the same benchmark, recorded with round 0. */
@@ -94,5 +94,29 @@ export function summarizeIteration(store: Store, runId: string, iteration: Itera
   const loss = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, iteration.index) as { mean: number | null };
   const heldout = heldoutByIteration(metrics).get(iteration.index) ?? null;
   const ms = iteration.startedAt !== null && iteration.finishedAt !== null ? iteration.finishedAt - iteration.startedAt : 0;
-  return { iteration: iteration.index, counts: iteration.counts, trainedSamples: trained, samplesSeen, meanLoss: loss.mean, heldout, ms };
+  const proposers = proposerStats(store, runId, iteration.index);
+  return { iteration: iteration.index, counts: iteration.counts, trainedSamples: trained, samplesSeen, meanLoss: loss.mean, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
+}
+
+/**
+ * "llm: 12 of 40 accepted (30%; programmatic 55%); rejected by program 10, agreement 8 — most often: …": a
+ * round's line about the generative proposer; '' when every draft was programmatic.
+ */
+export function proposerSummaryText(proposers: readonly ProposerRoundStats[] | undefined): string {
+  const list = proposers ?? [];
+  if (list.every((p) => p.proposer === 'programmatic')) return '';
+  const rate = (p: ProposerRoundStats): string => (p.proposed > 0 ? `${Math.round((100 * p.accepted) / p.proposed)}%` : '—');
+  return list
+    .filter((p) => p.proposer !== 'programmatic')
+    .map((p) => {
+      const others = list.filter((o) => o !== p).map((o) => `${o.proposer} ${rate(o)}`);
+      const rejected = Object.entries(p.rejectedBy).sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f} ${n}`);
+      const top = p.reasons[0];
+      return (
+        `${p.proposer} proposer: ${p.accepted} of ${p.proposed} accepted (${rate(p)}${others.length > 0 ? `; ${others.join(', ')}` : ''})` +
+        (rejected.length > 0 ? `; rejected by ${rejected.join(', ')}` : '') +
+        (top ? `; most often: ${top.reason.length > 100 ? `${top.reason.slice(0, 100)}…` : top.reason} (${top.n}×)` : '')
+      );
+    })
+    .join('\n');
 }

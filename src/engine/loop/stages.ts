@@ -17,18 +17,25 @@ import { createRng, hashSeed } from '../../shared/random.js';
 import type { JsonObject, LoopStage, MetricRecord, NewQa, NewSolverOutput, QaRecord } from '../../shared/records.js';
 import { scorePrediction } from '../eval/vsiScore.js';
 import { allocateMix, createStrategy } from '../proposer/controller/index.js';
+import type { DecisionStats } from '../proposer/controller/types.js';
+import { type AnsweredExample, feedbackFrom } from '../proposer/llm/feedback.js';
+import { LLM_PROPOSER, LlmProposer } from '../proposer/llm/llmProposer.js';
+import type { RoundInput } from '../proposer/pipeline.js';
 import { runProposalRound } from '../proposer/pipeline.js';
-import { uniformRequests } from '../proposer/requests.js';
+import type { ProposalRequest } from '../proposer/proposer.js';
+import { splitRequests, uniformRequests } from '../proposer/requests.js';
 import type { SolverSample } from '../solver/features.js';
 import {
   countTrained,
   findStartMetrics,
   getControllerDecision,
+  getEndpointResponse,
   insertQaBatch,
   insertSolverOutputs,
   insertTrainingStats,
   listSolverOutputs,
   markTrained,
+  putEndpointResponse,
   queryQa,
   recordControllerDecision,
   recordMetrics,
@@ -91,6 +98,41 @@ function staticSlice(ctx: LoopContext, k: number): QaRecord[] {
 
 // ── propose + filter ─────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * What the generative proposer is told before drafting round k of a closed loop: the controller's statistics
+ * after round k − 1 and the questions answered then. Read from the store, so a resumed round is told the same.
+ */
+function proposerFeedback(ctx: LoopContext, k: number): ((sceneId: string, family: Family) => string) | undefined {
+  if (k === 0 || ctx.config.mode !== 'closed-loop') return undefined;
+  const d = getControllerDecision(ctx.store, ctx.run.id, k - 1);
+  const rows = ((d?.stats as { rows?: DecisionStats[] } | undefined)?.rows ?? []).filter((r) => r.level !== 'cell' || r.n > 0);
+  const examples = ctx.store
+    .prepare(
+      `SELECT q.scene_id AS sceneId, q.family, q.question, s.confidence, s.bucket
+       FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
+       WHERE s.run_id = ? AND s.iteration = ? AND q.iteration = ? ORDER BY q.id`,
+    )
+    .all(ctx.run.id, k - 1, k - 1) as AnsweredExample[];
+  return feedbackFrom(k - 1, rows, examples);
+}
+
+/**
+ * A round's requests split between the programmatic proposer and, for `config.proposer.share` of the drafts, the
+ * generative one (its drafts are recorded with proposer 'llm'); `name` seeds the split.
+ */
+function withProposers(ctx: LoopContext, k: number, requests: ProposalRequest[], name: string): Pick<RoundInput, 'requests' | 'routes'> {
+  const p = ctx.config.proposer;
+  if (!p) return { requests };
+  const { rest, shared } = splitRequests(requests, p.share, createRng(hashSeed(ctx.config.seed, `llm-share@${name}`)));
+  const feedback = proposerFeedback(ctx, k);
+  const llm = new LlmProposer(p.llm, {
+    cache: { get: (key) => getEndpointResponse(ctx.store, key), put: (key, model, r) => putEndpointResponse(ctx.store, key, model, r) },
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(feedback ? { feedback } : {}),
+  });
+  return { requests: rest, routes: [{ proposer: llm, requests: shared }] };
+}
+
 export async function propose(ctx: LoopContext, k: number): Promise<void> {
   const { config, run } = ctx;
   let rows: NewQa[] = [];
@@ -106,7 +148,7 @@ export async function propose(ctx: LoopContext, k: number): Promise<void> {
     const prepared = ctx.trainPrepared();
     ctx.checkCancelled('before proposing');
     const t0 = performance.now();
-    const round = await runProposalRound({ scenes: prepared, requests, seed: hashSeed(config.seed, `propose@${k}`), runner: ctx.runner });
+    const round = await runProposalRound({ scenes: prepared, ...withProposers(ctx, k, requests, `propose@${k}`), seed: hashSeed(config.seed, `propose@${k}`), runner: ctx.runner });
     const ms = performance.now() - t0;
     rows = round.qa.map((qa) => toNewQa(run.id, k, qa));
     ctx.emit({ type: 'progress', runId: run.id, iteration: k, stage: 'propose', done: rows.length, total: rows.length, unit: 'candidates', perSecond: (rows.length / ms) * 1000 });
@@ -119,7 +161,9 @@ export async function propose(ctx: LoopContext, k: number): Promise<void> {
     insertQaBatch(ctx.store, rows);
     updateIteration(ctx.store, run.id, k, { stage: 'filter', counts: { proposed: rows.length, accepted, rejected: rows.length - accepted } });
   })();
-  doneFilter(`${accepted} of ${rows.length} accepted`);
+  const llm = rows.filter((r) => r.proposer === LLM_PROPOSER);
+  const llmAccepted = llm.filter((r) => r.verdict === 'accepted').length;
+  doneFilter(`${accepted} of ${rows.length} accepted${llm.length > 0 ? ` (${LLM_PROPOSER} proposer: ${llmAccepted} of ${llm.length})` : ''}`);
 }
 
 async function proposeStatic(ctx: LoopContext): Promise<NewQa[]> {
@@ -136,7 +180,7 @@ async function proposeStatic(ctx: LoopContext): Promise<NewQa[]> {
     ctx.checkCancelled('while generating the static dataset');
     const missing = config.staticSamples - accepted;
     const perBin = Math.max(1, Math.ceil((2 * missing) / (ids.length * cellsPerScene)));
-    const round = await runProposalRound({ scenes: prepared, requests: uniformRequests(ids, perBin), seed: hashSeed(config.seed, `static@${r}`), runner: ctx.runner });
+    const round = await runProposalRound({ scenes: prepared, ...withProposers(ctx, 0, uniformRequests(ids, perBin), `static@${r}`), seed: hashSeed(config.seed, `static@${r}`), runner: ctx.runner });
     for (const qa of round.qa) {
       rows.push(toNewQa(run.id, 0, qa));
       if (qa.accepted) accepted++;

@@ -1,6 +1,9 @@
 /**
  * One proposal round: draft → de-duplicate → scene filters → sandboxed execution → answer checks → blind
  * shortcut filter. Every QA keeps every verdict; `rejectedBy` is the first failing one in FILTER_ORDER.
+ * A generative proposer's drafts take the same path, with two checks only they need: `response` (its answer
+ * could be read as a draft at all) and `agreement` (its self-contained program answers what the family's own
+ * program answers for the objects the question names).
  */
 import type { Family } from '../../shared/proposer.js';
 import { FAMILIES } from '../../shared/proposer.js';
@@ -15,7 +18,7 @@ import { ProgrammaticProposer } from './proposer.js';
 import type { ProgramRunner, RunOutcome } from './runner.js';
 import type { Proposal, QA, Verdict } from './types.js';
 
-export const FILTER_ORDER = ['duplicate', 'program', 'ambiguity', 'noise', 'visibility', 'margin', 'shortcut'] as const;
+export const FILTER_ORDER = ['response', 'duplicate', 'program', 'ambiguity', 'noise', 'visibility', 'margin', 'agreement', 'shortcut'] as const;
 export type FilterName = (typeof FILTER_ORDER)[number];
 
 export interface RoundInput {
@@ -24,6 +27,11 @@ export interface RoundInput {
   seed: number;
   runner: ProgramRunner;
   proposer?: Proposer;
+  /**
+   * Further proposers, each with its own requests (a generative proposer's share of the round). Their drafts join
+   * each scene's duplicate check and filters and the round-wide shortcut filter with the main proposer's.
+   */
+  routes?: { proposer: Proposer; requests: ProposalRequest[] }[];
   /** false disables the blind-baseline filter (e.g. for a benchmark set scored as is). */
   shortcut?: ShortcutOptions | false;
 }
@@ -45,18 +53,45 @@ export interface RoundResult {
   timing: { draftMs: number; executeMs: number; filterMs: number };
 }
 
+/** A returned value as a reason quotes it: a program may return up to the sandbox's 64 KiB of JSON. */
+function quoted(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 120 ? `${s.slice(0, 120)}… (${s.length} characters)` : s;
+}
+
 function answerVerdict(p: Proposal, outcome: RunOutcome): { verdict: Verdict; answer?: string | number } {
   if (!outcome.ok) return { verdict: { filter: 'program', passed: false, reason: `${outcome.kind}: ${outcome.message}` } };
   const v = outcome.value;
   if (p.answerType === 'number') {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      return { verdict: { filter: 'program', passed: false, reason: `returned ${JSON.stringify(v)} where a finite number was expected` } };
+      return { verdict: { filter: 'program', passed: false, reason: `returned ${quoted(v)} where a finite number was expected` } };
     }
     return { verdict: { filter: 'program', passed: true }, answer: v };
   }
   const letter = typeof v === 'string' && p.options ? letterOf(p.options, v) : undefined;
-  if (!letter) return { verdict: { filter: 'program', passed: false, reason: `returned ${JSON.stringify(v)}, which is not one of the options` } };
+  if (!letter) return { verdict: { filter: 'program', passed: false, reason: `returned ${quoted(v)}, which is not one of the options` } };
   return { verdict: { filter: 'program', passed: true }, answer: letter };
+}
+
+/** Relative difference a self-contained program's number may have from the family's: below VSI-Bench's strictest MRA step (5%). */
+const AGREEMENT_TOLERANCE = 0.01;
+
+/**
+ * Whether a self-contained program's answer is the one the family's own program gives for the objects the
+ * question names, and whether the question mentions them: a program that computes something else, or a question
+ * about objects other than those named, does not have its ground truth from the scene.
+ */
+function agreementVerdict(qa: QA, answer: string | number, reference: RunOutcome | string): Verdict {
+  const lower = qa.question.toLowerCase();
+  const unmentioned = qa.named.find((n) => !lower.includes(n.label.toLowerCase()));
+  if (unmentioned) return { filter: 'agreement', passed: false, reason: `the question does not mention the ${unmentioned.label} it names` };
+  if (typeof reference === 'string') return { filter: 'agreement', passed: false, reason: `no reference answer: ${reference}` };
+  const ref = answerVerdict(qa, reference);
+  if (ref.answer === undefined) return { filter: 'agreement', passed: false, reason: `no reference answer: ${ref.verdict.reason ?? 'the family program failed'}` };
+  const r = ref.answer;
+  const agrees = typeof r === 'number' && typeof answer === 'number' ? Math.abs(answer - r) <= AGREEMENT_TOLERANCE * Math.abs(r) + 1e-9 : r === answer;
+  if (!agrees) return { filter: 'agreement', passed: false, reason: `the program answers ${quoted(answer)}, the family's definition gives ${quoted(r)} for the objects the question names` };
+  return { filter: 'agreement', passed: true, ...(typeof r === 'number' ? { value: r } : {}) };
 }
 
 function sceneVerdicts(prepared: PreparedScene, p: Proposal): Verdict[] {
@@ -103,23 +138,43 @@ function finish(qa: QA): QA {
   return qa;
 }
 
+type Drafted = Awaited<ReturnType<Proposer['propose']>>;
+
 export async function runProposalRound(input: RoundInput): Promise<RoundResult> {
   const proposer = input.proposer ?? new ProgrammaticProposer();
+  const routes = [{ proposer, requests: input.requests }, ...(input.routes ?? [])];
   const all: QA[] = [];
   const shortfalls: Shortfall[] = [];
   let draftMs = 0;
   let executeMs = 0;
   let filterMs = 0;
-  for (const prepared of input.scenes) {
-    const sceneId = prepared.scene.id;
-    const requests = input.requests.filter((r) => r.sceneId === sceneId);
-    if (requests.length === 0) continue;
+  // Every scene's drafts are asked for at once, so a proposer that waits on a model keeps its requests in flight
+  // across scenes; the scenes are still filtered one after another, in order.
+  const drafts = input.scenes.map((prepared) =>
+    routes.map((route) => {
+      const sceneId = prepared.scene.id;
+      const requests = route.requests.filter((r) => r.sceneId === sceneId);
+      if (requests.length === 0) return undefined;
+      const p = Promise.resolve().then(() => route.proposer.propose({ sceneId, api: prepared.api, requests, seed: input.seed }));
+      // Awaited below in order; a failure before then must not surface as an unhandled rejection.
+      p.catch(() => undefined);
+      return p;
+    }),
+  );
+  for (const [si, prepared] of input.scenes.entries()) {
+    const pending = drafts[si]!.filter((d): d is Promise<Drafted> => d !== undefined);
+    if (pending.length === 0) continue;
     const t0 = performance.now();
-    const drafted = proposer.propose({ sceneId, api: prepared.api, requests, seed: input.seed });
-    shortfalls.push(...drafted.shortfalls);
+    const proposals: Proposal[] = [];
+    for (const d of pending) {
+      const drafted = await d;
+      proposals.push(...drafted.proposals);
+      shortfalls.push(...drafted.shortfalls);
+    }
     const t1 = performance.now();
     const seen = new Set<string>();
-    const qas: QA[] = drafted.proposals.map((p) => {
+    const qas: QA[] = proposals.map((p) => {
+      if (p.malformed !== undefined) return { ...p, verdicts: [{ filter: 'response', passed: false, reason: p.malformed }], accepted: false };
       const key = `${p.question}\u0000${(p.options ?? []).join('\u0000')}`;
       const duplicate = seen.has(key);
       seen.add(key);
@@ -127,14 +182,30 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
     });
     const live = qas.filter((qa) => qa.verdicts.length === 0);
     for (const qa of live) qa.verdicts.push(...sceneVerdicts(prepared, qa));
+    // Self-contained programs (no args: a generative proposer's) are checked against the family's own program.
+    const references = live.map((qa) => {
+      if (qa.args) return undefined;
+      try {
+        const r = familySpec(qa.family).reference(qa);
+        return { source: r.program, args: r.args };
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    });
+    const referenceCalls = references.filter((r): r is { source: string; args: Record<string, string | number | string[]> } => typeof r === 'object');
     const t2 = performance.now();
-    const outcomes = await input.runner.runScene(prepared.data, live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)));
+    const outcomes = await input.runner.runScene(prepared.data, [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
     const t3 = performance.now();
+    let nextReference = live.length;
     live.forEach((qa, i) => {
       const { verdict, answer } = answerVerdict(qa, outcomes[i]!);
       qa.verdicts.push(verdict);
       if (outcomes[i]!.ok) qa.programValue = (outcomes[i] as { value: unknown }).value;
       if (answer !== undefined) qa.answer = answer;
+      const reference = references[i];
+      if (reference === undefined) return;
+      const refOutcome = typeof reference === 'string' ? reference : outcomes[nextReference++]!;
+      if (answer !== undefined) qa.verdicts.push(agreementVerdict(qa, answer, refOutcome));
     });
     all.push(...qas);
     draftMs += t1 - t0;

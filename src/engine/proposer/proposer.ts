@@ -33,15 +33,21 @@ export interface ProposeInput {
   seed: number;
 }
 
+export interface ProposeResult {
+  proposals: Proposal[];
+  shortfalls: Shortfall[];
+}
+
 export interface Proposer {
   readonly name: string;
-  propose(input: ProposeInput): { proposals: Proposal[]; shortfalls: Shortfall[] };
+  /** A model-backed proposer answers asynchronously; the pipeline awaits either. */
+  propose(input: ProposeInput): ProposeResult | Promise<ProposeResult>;
 }
 
 export class ProgrammaticProposer implements Proposer {
   readonly name = 'programmatic';
 
-  propose({ sceneId, api, requests, seed }: ProposeInput): { proposals: Proposal[]; shortfalls: Shortfall[] } {
+  propose({ sceneId, api, requests, seed }: ProposeInput): ProposeResult {
     const proposals: Proposal[] = [];
     const shortfalls: Shortfall[] = [];
     const perFamily = new Map<string, number>();

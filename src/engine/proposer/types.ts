@@ -42,6 +42,11 @@ export interface Proposal {
   /** Extra frame index the question refers to (camera_object_distance). */
   frame?: number;
   seed: number;
+  /**
+   * Why a generative proposer's answer could not be read as a draft (not JSON, missing or mistyped fields):
+   * such a proposal is recorded, rejected by the `response` filter, and never executed.
+   */
+  malformed?: string;
 }
 
 export interface Verdict {
@@ -87,6 +92,12 @@ export interface FamilySpec {
   maxPerScene?: number;
   /** Drafts one proposal, or explains why this scene cannot host one. */
   draft(ctx: DraftContext): Draft | { skip: string };
+  /**
+   * The family's own program and arguments for a question naming these objects (and frame). A self-contained
+   * program (a generative proposer's) must agree with it, or its answer does not follow from the scene as the
+   * family defines it. Throws when the named objects do not fit the family.
+   */
+  reference(draft: Pick<Draft, 'named' | 'frame'>): { program: string; args: Record<string, string | number | string[]> };
   /**
    * Margins that decide whether the answer is unambiguous, measured host-side with the same scene API.
    * Each is compared against the family's thresholds by the ambiguity filter.

@@ -19,3 +19,19 @@ export function putEndpointResponse(store: Store, key: string, model: string, re
 export function countEndpointResponses(store: Store): number {
   return store.prepare('SELECT count(*) FROM endpoint_responses').pluck().get() as number;
 }
+
+/** The model registered for a run after `roundsTrained` rounds of training by hand (migration 0009), if any. */
+export function registeredEndpointModel(store: Store, runId: string, roundsTrained: number): string | undefined {
+  return store.prepare('SELECT model FROM endpoint_models WHERE run_id = ? AND rounds_trained = ?').pluck().get(runId, roundsTrained) as string | undefined;
+}
+
+/** Registers (or replaces) the model a run asks after `roundsTrained` rounds of training. */
+export function registerEndpointModel(store: Store, runId: string, roundsTrained: number, model: string): void {
+  store.assertWritable('register a model');
+  store
+    .prepare(
+      `INSERT INTO endpoint_models (run_id, rounds_trained, model, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (run_id, rounds_trained) DO UPDATE SET model = excluded.model, created_at = excluded.created_at`,
+    )
+    .run(runId, roundsTrained, model, Date.now());
+}

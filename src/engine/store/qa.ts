@@ -2,6 +2,7 @@
  * Proposed questions with their programs and filter verdicts: the biggest table, written in batches by the
  * proposer and read page by page by the controller and the QA browser.
  */
+import type { ProposerRoundStats } from '../../shared/loop.js';
 import type { AnswerType, Bucket } from '../../shared/proposer.js';
 import type { FilterVerdict, JsonObject, JsonValue, NewQa, QaRecord, QaVerdict } from '../../shared/records.js';
 import { StoreError } from './errors.js';
@@ -204,4 +205,35 @@ export function countTrained(store: Store, runId: string, iteration: number): nu
 export function countTrainedByFamily(store: Store, runId: string): Record<string, number> {
   const rows = store.prepare('SELECT family, count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration IS NOT NULL GROUP BY family ORDER BY family').all(runId) as { family: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.family, r.n]));
+}
+
+/** Rejection reasons kept per proposer and round in summaries: the most frequent, enough to see why drafts fail. */
+const TOP_REASONS = 5;
+
+/**
+ * Per proposer ('programmatic', 'llm'): a round's drafts, how many were accepted, rejections by the first failing
+ * filter and the most frequent reasons. What the loop CLI prints per round and the iteration summary carries.
+ */
+export function proposerStats(store: Store, runId: string, iteration: number): ProposerRoundStats[] {
+  const rows = store
+    .prepare(
+      `SELECT proposer, verdict, rejected_by AS rejectedBy, reason, count(*) AS n FROM qa
+       WHERE run_id = ? AND iteration = ? GROUP BY proposer, verdict, rejected_by, reason ORDER BY proposer`,
+    )
+    .all(runId, iteration) as { proposer: string; verdict: QaVerdict; rejectedBy: string | null; reason: string | null; n: number }[];
+  const by = new Map<string, ProposerRoundStats>();
+  for (const r of rows) {
+    let s = by.get(r.proposer);
+    if (!s) by.set(r.proposer, (s = { proposer: r.proposer, proposed: 0, accepted: 0, rejectedBy: {}, reasons: [] }));
+    s.proposed += r.n;
+    if (r.verdict === 'accepted') {
+      s.accepted += r.n;
+      continue;
+    }
+    const filter = r.rejectedBy ?? 'unknown';
+    s.rejectedBy[filter] = (s.rejectedBy[filter] ?? 0) + r.n;
+    s.reasons.push({ filter, reason: r.reason ?? '', n: r.n });
+  }
+  for (const s of by.values()) s.reasons = s.reasons.sort((a, b) => b.n - a.n || a.reason.localeCompare(b.reason)).slice(0, TOP_REASONS);
+  return [...by.values()];
 }

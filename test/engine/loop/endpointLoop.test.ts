@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoopEvent } from '../../../src/shared/loop.js';
 import { ChatCompletionsService, MODEL_PREFIX } from '../../../src/engine/host/chatCompletions.js';
 import { createWorkbenchHost, type WorkbenchHost } from '../../../src/engine/host/index.js';
-import { handoffDir, trainerCommandLine } from '../../../src/engine/loop/handoff.js';
-import { resolveLoopConfig, startLoop } from '../../../src/engine/loop/index.js';
+import { handoffDir, registerNextModel, trainerCommandLine } from '../../../src/engine/loop/handoff.js';
+import { resolveLoopConfig, resumeLoop, startLoop } from '../../../src/engine/loop/index.js';
 import { countEndpointResponses, getRun, listCheckpoints, listIterations, listMetrics, listSolverOutputs, openStore, type Store } from '../../../src/engine/store/index.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../../src/server/server.js';
 import { SCORE_METRIC } from '../../../src/engine/loop/metrics.js';
@@ -74,6 +74,26 @@ describe('a closed loop with an endpoint model', () => {
     expect(trained).toEqual([0, 1].map((k) => `trained round ${k} into ${join(handoffDir(store.workspaceDir, run.id, k), 'output')} as ${MODEL_PREFIX}${checkpointId}`));
     expect(events.some((e) => e.type === 'log' && e.message.startsWith('trainer: trained round 0'))).toBe(true);
     expect(getRun(store, run.id).status).toBe('completed');
+  }, 300_000);
+
+  it('awaiting model: the run pauses after each export until the model trained on it is registered, then asks that model', async () => {
+    // Round 0 is answered by the configured (starting) model; later rounds by the models registered.
+    const config = { ...SMALL_LOOP, iterations: 2, name: 'by hand', endpoint: { baseUrl: `${server.url}v1`, model: `${MODEL_PREFIX}${checkpointId}`, frames: 1 }, awaitModel: true };
+    const first = await (await startLoop(store, config)).done;
+    expect(first.status).toBe('paused');
+    expect(first.error).toMatch(new RegExp(`awaiting model: round 0's \\d+ training samples are in .*round-0/dataset \\(LLaMA-Factory format\\); train your model on them, serve it, then register it: npm run loop -- --resume ${first.id} --endpoint-model <name>`));
+    expect(() => registerNextModel(store, first.id, '')).toThrow(/expected a model name/);
+    expect(registerNextModel(store, first.id, `${MODEL_PREFIX}${checkpointId}`)).toEqual({ round: 0 });
+    const second = await (await resumeLoop(store, first.id)).done;
+    // Round 0 is evaluated with the registered model, round 1 proposes and answers with it, then waits again.
+    expect(second.status).toBe('paused');
+    expect(second.error).toMatch(/awaiting model: round 1's/);
+    expect(second.provider).toBe(`endpoint ${server.url}v1 (model ${MODEL_PREFIX}${checkpointId})`);
+    expect(listIterations(store, first.id).map((i) => [i.index, i.status])).toEqual([[0, 'completed'], [1, 'pending']]);
+    expect(registerNextModel(store, first.id, `${MODEL_PREFIX}${checkpointId}`)).toEqual({ round: 1 });
+    expect((await (await resumeLoop(store, first.id)).done).status).toBe('completed');
+    expect(() => registerNextModel(store, first.id, 'm')).toThrow(/is not waiting for a model/);
+    expect(() => resolveLoopConfig({ awaitModel: true })).toThrow(/config\.awaitModel: waits for you to register each round's model: it needs an endpoint/);
   }, 300_000);
 
   it('a failing trainer or an endpoint that went away pause the run with the reason (resumable); the settings refuse what cannot work', async () => {

@@ -1,7 +1,9 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, namedLabel, uniqueVisibleLabels } from './common.js';
 
 const DISTANCE_BINS = [1.5, 3];
+
+const PROGRAM = 'return scene.round(scene.cameraDistance(scene.unique(args.object), args.frame), 2);';
 
 export const cameraObjectDistance: FamilySpec = {
   id: 'camera_object_distance',
@@ -28,11 +30,15 @@ export const cameraObjectDistance: FamilySpec = {
       difficulty: { distance: Math.round(d * 100) / 100, frame },
       bin: binByUpperBounds(d, DISTANCE_BINS),
       question: `In frame ${frame + 1} of ${api.frameCount()} of the video, how far is the camera from the closest point of the ${label} (in meters)?`,
-      program: 'return scene.round(scene.cameraDistance(scene.unique(args.object), args.frame), 2);',
+      program: PROGRAM,
       args: { object: label, frame },
       named: [{ label, role: 'unique' }],
       frame,
     };
+  },
+  reference(draft) {
+    if (draft.frame === undefined) throw new Error('the question names no frame');
+    return { program: PROGRAM, args: { object: namedLabel(draft, 0), frame: draft.frame } };
   },
   margins: (api, draft) => ({ distance: api.cameraDistance(api.unique(draft.named[0]!.label), draft.frame ?? 0) }),
   minMargins: { distance: 0.3 },

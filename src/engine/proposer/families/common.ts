@@ -15,6 +15,13 @@ export function letterOf(options: string[], text: string): string | undefined {
   return i >= 0 ? LETTERS[i] : undefined;
 }
 
+/** The i-th label a question names; throws when it names fewer (a draft that does not fit its family). */
+export function namedLabel(draft: { named: readonly { label: string }[] }, i: number): string {
+  const n = draft.named[i];
+  if (!n) throw new Error(`the question names ${draft.named.length} object(s); the family needs at least ${i + 1}`);
+  return n.label;
+}
+
 /** A string literal safe to splice into program source. */
 export const q = (s: string): string => JSON.stringify(s);
 

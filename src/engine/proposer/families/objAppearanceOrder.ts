@@ -22,6 +22,18 @@ function minFrameGap(api: SceneApi, labels: string[]): number {
 
 const binOfGap = (g: number): number => (g >= 6 ? 0 : g >= 3 ? 1 : 2);
 
+const PROGRAM = [
+  'const first = (label) => {',
+  '  let f = Infinity;',
+  '  for (const o of scene.byLabel(label)) {',
+  '    const v = scene.firstVisibleFrame(o);',
+  '    if (v !== null && v < f) f = v;',
+  '  }',
+  '  return f;',
+  '};',
+  'return [...args.categories].sort((a, b) => first(a) - first(b)).join(", ");',
+].join('\n');
+
 export const objAppearanceOrder: FamilySpec = {
   id: 'obj_appearance_order',
   answerType: 'choice',
@@ -62,20 +74,14 @@ export const objAppearanceOrder: FamilySpec = {
       bin: binOfGap(gap),
       question: `What will be the first-time appearance order of the following categories in the video: ${labels.join(', ')}?`,
       options: letterOptions(options),
-      program: [
-        'const first = (label) => {',
-        '  let f = Infinity;',
-        '  for (const o of scene.byLabel(label)) {',
-        '    const v = scene.firstVisibleFrame(o);',
-        '    if (v !== null && v < f) f = v;',
-        '  }',
-        '  return f;',
-        '};',
-        'return [...args.categories].sort((a, b) => first(a) - first(b)).join(", ");',
-      ].join('\n'),
+      program: PROGRAM,
       args: { categories: labels },
       named: labels.map((label) => ({ label, role: 'any' as const })),
     };
+  },
+  reference(draft) {
+    if (draft.named.length < 2) throw new Error('the question names fewer than two categories');
+    return { program: PROGRAM, args: { categories: draft.named.map((n) => n.label) } };
   },
   margins: (api, draft) => ({ frameGap: minFrameGap(api, draft.named.map((n) => n.label)) }),
   minMargins: { frameGap: 2 },

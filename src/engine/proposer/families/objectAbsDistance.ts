@@ -1,7 +1,8 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, sample, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, namedLabel, sample, uniqueVisibleLabels } from './common.js';
 
 const DISTANCE_BINS = [1, 2.5];
+const PROGRAM = 'const a = scene.unique(args.a);\nconst b = scene.unique(args.b);\nreturn scene.round(scene.distance(a, b), 2);';
 
 export const objectAbsDistance: FamilySpec = {
   id: 'object_abs_distance',
@@ -26,11 +27,12 @@ export const objectAbsDistance: FamilySpec = {
       difficulty: { distance: Math.round(d * 100) / 100 },
       bin: binByUpperBounds(d, DISTANCE_BINS),
       question: `Measuring from the closest point of each object, what is the direct distance between the ${a} and the ${b} (in meters)?`,
-      program: 'const a = scene.unique(args.a);\nconst b = scene.unique(args.b);\nreturn scene.round(scene.distance(a, b), 2);',
+      program: PROGRAM,
       args: { a, b },
       named: [{ label: a, role: 'unique' }, { label: b, role: 'unique' }],
     };
   },
+  reference: (draft) => ({ program: PROGRAM, args: { a: namedLabel(draft, 0), b: namedLabel(draft, 1) } }),
   margins(api, draft) {
     const [a, b] = draft.named.map((n) => api.unique(n.label));
     return { distance: api.distance(a!, b!) };

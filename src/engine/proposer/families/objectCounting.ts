@@ -1,7 +1,9 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds } from './common.js';
+import { binByUpperBounds, namedLabel } from './common.js';
 
 const COUNT_BINS = [3, 6]; // 1–2, 3–5, 6+
+
+const PROGRAM = 'return scene.count(args.category);';
 
 export const objectCounting: FamilySpec = {
   id: 'object_counting',
@@ -21,11 +23,12 @@ export const objectCounting: FamilySpec = {
       difficulty: { count },
       bin: binByUpperBounds(count, COUNT_BINS),
       question: `How many ${label}(s) are in this room?`,
-      program: 'return scene.count(args.category);',
+      program: PROGRAM,
       args: { category: label },
       named: [{ label, role: 'every' }],
     };
   },
+  reference: (draft) => ({ program: PROGRAM, args: { category: namedLabel(draft, 0) } }),
   margins: () => ({}),
   minMargins: {},
 };

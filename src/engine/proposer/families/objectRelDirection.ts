@@ -6,7 +6,7 @@
  */
 import type { Family } from '../../../shared/proposer.js';
 import type { FamilySpec } from '../types.js';
-import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
+import { letterOptions, namedLabel, sample, uniqueVisibleLabels } from './common.js';
 
 type Level = 'easy' | 'medium' | 'hard';
 
@@ -72,6 +72,7 @@ function relativeDirection(level: Level): FamilySpec {
         named: [p, o, x].map((label) => ({ label, role: 'unique' as const })),
       };
     },
+    reference: (draft) => ({ program: program(level), args: { standingBy: namedLabel(draft, 0), facing: namedLabel(draft, 1), query: namedLabel(draft, 2) } }),
     margins(api, draft) {
       const [p, o, x] = draft.named.map((n) => api.unique(n.label));
       return {

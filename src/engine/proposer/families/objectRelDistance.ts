@@ -11,6 +11,17 @@ function gaps(api: SceneApi, reference: string, candidates: string[]): { relativ
 
 const binOfGap = (g: number): number => (g >= 0.5 ? 0 : g >= 0.25 ? 1 : 2);
 
+const PROGRAM = [
+  'const reference = scene.unique(args.reference);',
+  'let best = null;',
+  'let bestDistance = Infinity;',
+  'for (const label of args.candidates) {',
+  '  const d = scene.distance(reference, scene.unique(label));',
+  '  if (d < bestDistance) { bestDistance = d; best = label; }',
+  '}',
+  'return best;',
+].join('\n');
+
 export const objectRelDistance: FamilySpec = {
   id: 'object_rel_distance',
   answerType: 'choice',
@@ -39,19 +50,15 @@ export const objectRelDistance: FamilySpec = {
       bin: binOfGap(gap),
       question: `Measuring from the closest point of each object, which of these objects (${candidates.join(', ')}) is the closest to the ${reference}?`,
       options: letterOptions(candidates),
-      program: [
-        'const reference = scene.unique(args.reference);',
-        'let best = null;',
-        'let bestDistance = Infinity;',
-        'for (const label of args.candidates) {',
-        '  const d = scene.distance(reference, scene.unique(label));',
-        '  if (d < bestDistance) { bestDistance = d; best = label; }',
-        '}',
-        'return best;',
-      ].join('\n'),
+      program: PROGRAM,
       args: { reference, candidates },
       named: [reference, ...candidates].map((label) => ({ label, role: 'unique' as const })),
     };
+  },
+  reference(draft) {
+    const [reference, ...candidates] = draft.named.map((n) => n.label);
+    if (reference === undefined || candidates.length < 2) throw new Error('the question names fewer than a reference and two candidates');
+    return { program: PROGRAM, args: { reference, candidates } };
   },
   margins(api, draft) {
     const [reference, ...candidates] = draft.named.map((n) => n.label);

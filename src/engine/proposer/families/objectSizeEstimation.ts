@@ -1,7 +1,9 @@
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, namedLabel, uniqueVisibleLabels } from './common.js';
 
 const SIZE_BINS = [50, 150];
+
+const PROGRAM = 'return Math.round(scene.longestDimension(scene.unique(args.object)) * 100);';
 
 export const objectSizeEstimation: FamilySpec = {
   id: 'object_size_estimation',
@@ -21,11 +23,12 @@ export const objectSizeEstimation: FamilySpec = {
       difficulty: { sizeCm: size },
       bin: binByUpperBounds(size, SIZE_BINS),
       question: `What is the length of the longest dimension (length, width, or height) of the ${label}, measured in centimeters?`,
-      program: 'return Math.round(scene.longestDimension(scene.unique(args.object)) * 100);',
+      program: PROGRAM,
       args: { object: label },
       named: [{ label, role: 'unique' }],
     };
   },
+  reference: (draft) => ({ program: PROGRAM, args: { object: namedLabel(draft, 0) } }),
   margins: () => ({}),
   minMargins: {},
 };

@@ -3,6 +3,8 @@ import { binByUpperBounds } from './common.js';
 
 const AREA_BINS = [15, 30];
 
+const PROGRAM = 'return scene.round(scene.roomArea(), 1);';
+
 export const roomSizeEstimation: FamilySpec = {
   id: 'room_size_estimation',
   answerType: 'number',
@@ -18,11 +20,12 @@ export const roomSizeEstimation: FamilySpec = {
       difficulty: { area: Math.round(area * 10) / 10 },
       bin: binByUpperBounds(area, AREA_BINS),
       question: 'What is the size of this room (in square meters)? If multiple rooms are shown, estimate the size of the combined space.',
-      program: 'return scene.round(scene.roomArea(), 1);',
+      program: PROGRAM,
       args: {},
       named: [],
     };
   },
+  reference: () => ({ program: PROGRAM, args: {} }),
   margins: () => ({}),
   minMargins: {},
 };

@@ -31,6 +31,7 @@ export function superlativeFamily(s: SuperlativeSpec): FamilySpec {
     return s.gap(v[0]!, v[1]!);
   };
   const binOf = (g: number): number => (g >= s.binBounds[0] ? 0 : g >= s.binBounds[1] ? 1 : 2);
+  const program = `return args.candidates.reduce((best, l) => (scene.${s.measure}(scene.unique(l)) > scene.${s.measure}(scene.unique(best)) ? l : best));`;
   return {
     id: s.id,
     answerType: 'choice',
@@ -56,10 +57,14 @@ export function superlativeFamily(s: SuperlativeSpec): FamilySpec {
         bin: binOf(gap),
         question: s.question(candidates),
         options: letterOptions(candidates),
-        program: `return args.candidates.reduce((best, l) => (scene.${s.measure}(scene.unique(l)) > scene.${s.measure}(scene.unique(best)) ? l : best));`,
+        program,
         args: { candidates },
         named: candidates.map((label) => ({ label, role: 'unique' as const })),
       };
+    },
+    reference(draft) {
+      if (draft.named.length < 2) throw new Error('the question names fewer than two candidates');
+      return { program, args: { candidates: draft.named.map((n) => n.label) } };
     },
     margins: (api, draft) => ({ [s.gapKnob]: gapOf(api, draft.named.map((n) => n.label)) }),
     minMargins: { [s.gapKnob]: s.minGap },

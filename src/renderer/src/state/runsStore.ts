@@ -58,7 +58,8 @@ export interface RunsState {
   reloadDetail(): Promise<void>;
   start(config: LoopConfigInput): Promise<string | null>;
   stop(runId: string): Promise<void>;
-  resume(runId: string): Promise<void>;
+  /** `model`: the model trained on the export a run awaiting its next model is waiting with (registered first). */
+  resume(runId: string, model?: string): Promise<void>;
   toggleCompare(runId: string): Promise<void>;
   handleEvent(event: LoopEvent): void;
 }
@@ -182,10 +183,10 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
         }
       },
 
-      async resume(runId) {
+      async resume(runId, model) {
         set({ pending: { ...get().pending, [runId]: true } });
         try {
-          await api.resumeRun(runId);
+          await (model === undefined ? api.resumeRun(runId) : api.resumeRun(runId, model));
           await get().refresh();
           if (get().selectedId === runId) await get().reloadDetail();
         } catch (e) {

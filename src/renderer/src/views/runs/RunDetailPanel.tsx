@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { LOOP_STAGES } from '../../../../shared/records.js';
 import { useApp, useRuns, useStores } from '../../context.js';
 import { Empty } from '../../components/Empty.js';
@@ -129,9 +130,10 @@ export function RunDetailPanel(): React.JSX.Element | null {
       </div>
       {run.error && (
         <div className="banner banner-error" role="alert">
-          <strong>Run failed.</strong> {run.error}
+          <strong>{run.status === 'failed' ? 'Run failed.' : run.status === 'paused' ? 'Run paused.' : 'Last error.'}</strong> {run.error}
         </div>
       )}
+      {run.status === 'paused' && run.error?.startsWith('awaiting model') && <RegisterModel runId={run.id} disabled={pending || !writable} onRegister={(m) => void resume(run.id, m)} />}
       <dl className="facts">
         <dt>Mode</dt>
         <dd>{run.mode}</dd>
@@ -240,5 +242,25 @@ export function RunDetailPanel(): React.JSX.Element | null {
         </details>
       )}
     </div>
+  );
+}
+
+/** For a run awaiting its next model: the name of the model trained on the waiting round's export, then go on. */
+function RegisterModel(props: { runId: string; disabled: boolean; onRegister(model: string): void }): React.JSX.Element {
+  const [model, setModel] = useState('');
+  return (
+    <form
+      className="register-model"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (model.trim() !== '') props.onRegister(model.trim());
+      }}
+    >
+      <label htmlFor={`model-${props.runId}`}>Model trained on this round&apos;s samples, as your server serves it</label>
+      <input id={`model-${props.runId}`} type="text" value={model} onChange={(e) => setModel(e.target.value)} spellCheck={false} autoComplete="off" data-testid="register-model-name" />
+      <button type="submit" disabled={props.disabled || model.trim() === ''} data-testid="register-model">
+        Register and resume
+      </button>
+    </form>
   );
 }

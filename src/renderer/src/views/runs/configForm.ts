@@ -290,6 +290,9 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
             frames: int('endpoint.frames'),
           },
     trainerCommand: trainer === '' ? null : trainer,
+    proposer: base?.proposer ?? null,
+    // Waiting for a hand-registered model is set from the CLI (--await-model); the form keeps the host's value.
+    awaitModel: baseUrl !== '' && trainer === '' ? (base?.awaitModel ?? false) : false,
   };
   return { ok: true, config };
 }
