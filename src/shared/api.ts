@@ -17,7 +17,7 @@ import type {
   TrainingStatRecord,
 } from './records.js';
 import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
-import type { LoopConfig, LoopConfigInput, LoopEvent } from './loop.js';
+import type { LoopConfig, LoopConfigInput, LoopEvent, ProposerRoundStats } from './loop.js';
 
 export const API_VERSION = 2;
 
@@ -106,6 +106,8 @@ export interface RunDetail {
   decisions: ControllerDecisionRecord[];
   checkpoints: CheckpointRef[];
   training: TrainingStatRecord[];
+  /** Per round, each proposer's drafts, acceptances and rejection reasons (programmatic, and the LLM's when used). */
+  proposers: { iteration: number; proposers: ProposerRoundStats[] }[];
 }
 
 export interface QaQueryInput {

@@ -142,6 +142,11 @@ describe('runs', () => {
     expect(detail.split).toHaveLength(2);
     expect(detail.training).toHaveLength(4);
     expect(detail.metrics.length).toBeGreaterThan(6);
+    // Every round's drafts by proposer (only the programmatic one here).
+    expect(detail.proposers.map((p) => [p.iteration, p.proposers.map((x) => x.proposer)])).toEqual([
+      [0, ['programmatic']],
+      [1, ['programmatic']],
+    ]);
     await expect(open().getRun('nope')).rejects.toThrow(/no run "nope"/);
   });
 

@@ -47,6 +47,16 @@ describe('start-run form', () => {
     }
   });
 
+  it('LLM proposer: an endpoint URL turns it on with its share; a model name is required', () => {
+    const on = validateForm(form({ 'proposer.baseUrl': 'http://127.0.0.1:11434/v1', 'proposer.model': 'qwen2.5:7b', 'proposer.share': '0.25' }), DEFAULT_CONFIG);
+    expect(on.ok && on.config.proposer).toMatchObject({ share: 0.25, llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b', temperature: 0 } });
+    expect(on.ok && validateForm(configToForm(on.config), DEFAULT_CONFIG)).toEqual(on);
+    const missing = validateForm(form({ 'proposer.baseUrl': 'http://h/v1' }), DEFAULT_CONFIG);
+    expect(!missing.ok && missing.errors['proposer.model']).toBe('required with an LLM proposer');
+    const share = validateForm(form({ 'proposer.baseUrl': 'http://h/v1', 'proposer.model': 'm', 'proposer.share': '1.5' }), DEFAULT_CONFIG);
+    expect(!share.ok && share.errors['proposer.share']).toMatch(/strictly between 0 and 1/);
+  });
+
   it('allows 0 where 0 means "all" or "default"', () => {
     expect(validateForm(form({ acceptPerRound: '0', threads: '0', warmupSteps: '0' })).ok).toBe(true);
     const r = validateForm(form({ threads: '-1' }));

@@ -248,6 +248,7 @@ export class FakeApi implements WorkbenchApi {
     const detail: RunDetail = {
       run: summary,
       iterations,
+      proposers: [],
       split: [
         { sceneId: 'synthetic:s1', split: 'train' },
         { sceneId: 'synthetic:s2', split: 'train' },

@@ -76,6 +76,11 @@ describe('runs table logic', () => {
     expect(withCi[0]!.interval).toEqual({ lo: 0.33, hi: 0.37 });
     expect(withCi[0]!.heldout).toBeCloseTo(0.35);
     expect(iterationRows(null)).toEqual([]);
+    // The LLM proposer's drafts per round, stored and live; rounds without it have none.
+    const llm = { proposer: 'llm', proposed: 120, accepted: 16, rejectedBy: { response: 50, duplicate: 40 }, reasons: [] };
+    const withLlm = iterationRows({ ...detail!, proposers: [{ iteration: 1, proposers: [{ proposer: 'programmatic', proposed: 200, accepted: 170, rejectedBy: {}, reasons: [] }, llm] }] });
+    expect(withLlm.map((r) => r.llm)).toEqual([null, llm, null]);
+    expect(rows.every((r) => r.llm === null)).toBe(true);
   });
 
   it('computes the fraction of a run done from rounds, stages and stage progress', () => {

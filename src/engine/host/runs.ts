@@ -8,6 +8,7 @@ import { listMetrics } from '../store/metrics.js';
 import { getRun, listRunScenes, listRuns } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import { listTrainingStats } from '../store/training.js';
+import { proposerStats } from '../store/qa.js';
 import { heldoutByIteration, SCORE_METRIC } from '../loop/metrics.js';
 
 /**
@@ -35,13 +36,15 @@ export function listRunSummaries(store: Store): RunSummary[] {
 
 export function runDetail(store: Store, runId: string): RunDetail {
   const run = getRun(store, runId);
+  const iterations = listIterations(store, runId);
   return {
     run: runSummary(store, run),
-    iterations: listIterations(store, runId),
+    iterations,
     split: listRunScenes(store, runId),
     metrics: listMetrics(store, { runId }),
     decisions: listControllerDecisions(store, runId),
     checkpoints: listCheckpoints(store, runId),
     training: listTrainingStats(store, runId),
+    proposers: iterations.map((it) => ({ iteration: it.index, proposers: proposerStats(store, runId, it.index) })),
   };
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ProposerRoundStats } from '../../../../shared/loop.js';
 import { LOOP_STAGES } from '../../../../shared/records.js';
 import { useApp, useRuns, useStores } from '../../context.js';
 import { Empty } from '../../components/Empty.js';
@@ -81,6 +82,7 @@ export function RunDetailPanel(): React.JSX.Element | null {
   }
   const planned = plannedIterations(run.config);
   const rows = iterationRows(detail, live.summaries);
+  const withLlm = rows.some((r) => r.llm !== null);
   const active = run.status === 'running' || run.status === 'queued';
   const frac = runFraction(run.iterationsDone, planned, live.iteration !== null ? { iteration: live.iteration, stages: live.stages, progress: live.progress } : null);
   const train = detail?.split.filter((s) => s.split === 'train').length ?? 0;
@@ -196,6 +198,11 @@ export function RunDetailPanel(): React.JSX.Element | null {
                 <th scope="col" className="num">
                   Time
                 </th>
+                {withLlm && (
+                  <th scope="col" className="num" title="drafts the LLM proposer wrote this round: accepted of proposed (rate); hover for why the others were rejected">
+                    LLM drafts
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -219,6 +226,11 @@ export function RunDetailPanel(): React.JSX.Element | null {
                   <td className="num">{r.samplesSeen === null ? '—' : formatCount(r.samplesSeen)}</td>
                   <td className="num">{r.meanLoss === null ? '—' : r.meanLoss.toFixed(3)}</td>
                   <td className="num">{formatMs(r.ms)}</td>
+                  {withLlm && (
+                    <td className="num" data-testid="llm-drafts" title={r.llm ? llmRejections(r.llm) : undefined}>
+                      {r.llm ? `${r.llm.accepted}/${r.llm.proposed} (${r.llm.proposed > 0 ? Math.round((100 * r.llm.accepted) / r.llm.proposed) : 0}%)` : '—'}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -263,4 +275,14 @@ function RegisterModel(props: { runId: string; disabled: boolean; onRegister(mod
       </button>
     </form>
   );
+}
+
+/** "rejected: response 50, duplicate 40 — not JSON (12), …": what the LLM's rejected drafts failed on. */
+function llmRejections(p: ProposerRoundStats): string {
+  const by = Object.entries(p.rejectedBy)
+    .sort((a, b) => b[1] - a[1])
+    .map(([f, n]) => `${f} ${n}`)
+    .join(', ');
+  const reasons = p.reasons.map((r) => `${r.filter}: ${r.reason} (${r.n})`).join('\n');
+  return `rejected: ${by || 'none'}${reasons ? `\n${reasons}` : ''}`;
 }

@@ -2,7 +2,7 @@
  * The start-run form: LoopConfig ↔ the form's string fields, and validation before `startRun` is called, so a
  * mistake is shown next to its field instead of coming back as a host rejection.
  */
-import { DEFAULT_ENDPOINT, LOOP_MODES, type LoopConfig, type LoopMode, type ModelPreset } from '../../../../shared/loop.js';
+import { DEFAULT_ENDPOINT, DEFAULT_PROPOSER_MODEL, LOOP_MODES, type LoopConfig, type LoopMode, type ModelPreset } from '../../../../shared/loop.js';
 
 export type FormKey =
   | 'name'
@@ -35,7 +35,10 @@ export type FormKey =
   | 'endpoint.model'
   | 'endpoint.apiKeyEnv'
   | 'endpoint.frames'
-  | 'trainerCommand';
+  | 'trainerCommand'
+  | 'proposer.baseUrl'
+  | 'proposer.model'
+  | 'proposer.share';
 
 export type FormValues = Record<FormKey, string>;
 export type FormErrors = Partial<Record<FormKey, string>>;
@@ -94,6 +97,9 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'endpoint.apiKeyEnv', label: 'Your model: API key variable', kind: 'optional', help: 'the environment variable holding the key (never the key itself)' },
   { key: 'endpoint.frames', label: 'Your model: frames', kind: 'int', min: 1, max: 128, help: 'images per question, spread along the trajectory' },
   { key: 'trainerCommand', label: 'Your trainer command', kind: 'optional', help: 'optional: run after each round on {dataset} (LLaMA-Factory format); also {round}, {output}, {model}' },
+  { key: 'proposer.baseUrl', label: 'LLM proposer: endpoint URL', kind: 'url', help: 'optional: a language model writes a share of the questions and their programs (sandboxed and filtered like the others)' },
+  { key: 'proposer.model', label: 'LLM proposer: model', kind: 'optional', help: 'the model name the server serves' },
+  { key: 'proposer.share', label: 'LLM proposer: share', kind: 'fraction', help: 'share of each round\'s drafts it writes, in (0, 1)' },
 ];
 
 
@@ -130,6 +136,9 @@ export function configToForm(c: LoopConfig): FormValues {
     'endpoint.apiKeyEnv': c.endpoint?.apiKeyEnv ?? DEFAULT_ENDPOINT.apiKeyEnv,
     'endpoint.frames': String(c.endpoint?.frames ?? DEFAULT_ENDPOINT.frames),
     trainerCommand: c.trainerCommand ?? '',
+    'proposer.baseUrl': c.proposer?.llm.baseUrl ?? '',
+    'proposer.model': c.proposer?.llm.model ?? '',
+    'proposer.share': String(c.proposer?.share ?? 0.5),
   };
 }
 
@@ -246,6 +255,8 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     if (baseUrl === '') errors.trainerCommand = 'a trainer fine-tunes your model: set the endpoint URL too';
     else if (!trainer.includes('{dataset}')) errors.trainerCommand = 'expected {dataset}: where the round\'s samples are';
   }
+  const proposerUrl = values['proposer.baseUrl'].trim();
+  if (proposerUrl !== '' && !errors['proposer.baseUrl'] && values['proposer.model'].trim() === '') errors['proposer.model'] = 'required with an LLM proposer';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const int = (k: FormKey): number => Number(values[k].trim());
   const num = (k: FormKey): number => Number(values[k].trim());
@@ -290,7 +301,13 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
             frames: int('endpoint.frames'),
           },
     trainerCommand: trainer === '' ? null : trainer,
-    proposer: base?.proposer ?? null,
+    proposer:
+      proposerUrl === ''
+        ? null
+        : {
+            share: num('proposer.share'),
+            llm: { ...(base?.proposer?.llm ?? DEFAULT_PROPOSER_MODEL), baseUrl: proposerUrl, model: values['proposer.model'].trim() },
+          },
     // Waiting for a hand-registered model is set from the CLI (--await-model); the form keeps the host's value.
     awaitModel: baseUrl !== '' && trainer === '' ? (base?.awaitModel ?? false) : false,
   };

@@ -2,7 +2,7 @@
  * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-iteration
  * rows with bucket shares and held-out scores, overall progress of a running run, and the two-run comparison.
  */
-import type { IterationSummary } from '../../../../shared/loop.js';
+import type { IterationSummary, ProposerRoundStats } from '../../../../shared/loop.js';
 import type { IterationCounts, IterationStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds } from '../../../../shared/records.js';
 import { LOOP_STAGES } from '../../../../shared/records.js';
 import type { RunDetail, RunSummary } from '../../../../shared/api.js';
@@ -94,7 +94,11 @@ export interface IterationRow {
   samplesSeen: number | null;
   meanLoss: number | null;
   ms: number | null;
+  /** The LLM proposer's drafts this round (null: it did not propose). */
+  llm: ProposerRoundStats | null;
 }
+
+const llmOf = (list: readonly ProposerRoundStats[] | undefined): ProposerRoundStats | null => list?.find((p) => p.proposer === 'llm') ?? null;
 
 /** One row per iteration: stored records first, completed with live summaries that arrived since. */
 export function iterationRows(detail: RunDetail | null, live: readonly IterationSummary[] = []): IterationRow[] {
@@ -120,6 +124,7 @@ export function iterationRows(detail: RunDetail | null, live: readonly Iteration
       samplesSeen: null,
       meanLoss: null,
       ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : null,
+      llm: llmOf(detail?.proposers.find((p) => p.iteration === it.index)?.proposers),
     });
   }
   for (const s of live) {
@@ -137,6 +142,7 @@ export function iterationRows(detail: RunDetail | null, live: readonly Iteration
       samplesSeen: s.samplesSeen,
       meanLoss: s.meanLoss,
       ms: s.ms,
+      llm: llmOf(s.proposers) ?? prev?.llm ?? null,
     });
   }
   return [...rows.values()].sort((a, b) => a.iteration - b.iteration);
