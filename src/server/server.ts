@@ -227,6 +227,11 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     });
   });
 
+  // Node closes an idle keep-alive connection after 5 s by default; a client reusing it at that moment gets
+  // ECONNRESET on a request the server never saw (the soak test caught one on stopRun). Keep idle connections
+  // far longer than clients wait between calls; headers must be allowed longer still.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // Loopback only: the API can start training runs and read the workspace, so it is never exposed.

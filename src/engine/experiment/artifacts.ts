@@ -6,6 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { toCsv } from '../../shared/csv.js';
 import type { Rgb } from '../report/chart.js';
 import { learningCurvePng, learningCurveSvg, type CurveSeries } from '../report/plot.js';
 import { type Column, formatTable } from '../report/table.js';
@@ -143,15 +144,15 @@ export function writeExperiment(outDir: string, result: ExperimentResult): Exper
     files.push(join(outDir, name));
   };
   put('experiment.json', `${JSON.stringify({ ...result, baseOnTarget: base, summaries, verdicts, winner: winner?.arm ?? null }, null, 2)}\n`);
-  const csv = ['arm,seed,run_id,samples_seen,overall,family,score'];
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows: unknown[][] = [];
   for (const r of runs) {
     for (const p of r.curve) {
-      csv.push(`${q(r.arm)},${r.seed},${r.runId},${p.samplesSeen},${p.overall},,`);
-      for (const [f, v] of Object.entries(p.families)) csv.push(`${q(r.arm)},${r.seed},${r.runId},${p.samplesSeen},${p.overall},${f},${v}`);
+      rows.push([r.arm, r.seed, r.runId, p.samplesSeen, p.overall, null, null]);
+      for (const [f, v] of Object.entries(p.families)) rows.push([r.arm, r.seed, r.runId, p.samplesSeen, p.overall, f, v]);
     }
   }
-  put('curves.csv', `${csv.join('\n')}\n`);
+  // LF line ends, as this file has always had (it is committed under docs/experiment and diffed there).
+  put('curves.csv', toCsv(['arm', 'seed', 'run_id', 'samples_seen', 'overall', 'family', 'score'], rows, { eol: '\n' }));
   const seeds = [...new Set(runs.map((r) => r.seed))].length;
   const overall = curveSeries(runs);
   const options = { title: `Held-out score from the base, ${seeds} seed${seeds === 1 ? '' : 's'}`, band: 'minmax' as const, width: 1100, height: 560, yDomain: dataDomain(overall, 0.02) };

@@ -3,9 +3,10 @@
  * seeds as a line with markers, over a shaded band (min–max or ±1 std over seeds); grid, axes with ticks,
  * axis labels, a title and a legend to the right of the plot.
  */
+import { niceAxis, type Ticks, ticksWithin } from '../../shared/ticks.js';
 import { type Chart, type ChartItem, type Rgb, SERIES_COLORS, textHeight, textWidth } from './chart.js';
 import { type CurveSeries, type SeriesSummary, summarizeSeries } from './learningCurve.js';
-import { formatTick, niceTicks, ticksWithin, type Ticks } from './ticks.js';
+import { formatTick } from './ticks.js';
 
 export type BandKind = 'minmax' | 'std' | 'none';
 
@@ -68,7 +69,7 @@ export function learningCurveChart(series: readonly CurveSeries[], options: Lear
   let yTicks: Ticks;
   if (options.yDomain) yTicks = ticksWithin(options.yDomain[0], options.yDomain[1], 5);
   else if (!hasData || (Math.min(...ys) >= 0 && Math.max(...ys) <= 1)) yTicks = ticksWithin(0, 1, 5);
-  else yTicks = niceTicks(Math.min(0, ...ys), Math.max(...ys), 5);
+  else yTicks = niceAxis(Math.min(0, ...ys), Math.max(...ys), 5);
   const yMax = Math.max(...yTicks.values.map(Math.abs));
   const yTickLabels = yTicks.values.map((v) => formatTick(v, yTicks.step, yMax));
 
@@ -91,7 +92,7 @@ export function learningCurveChart(series: readonly CurveSeries[], options: Lear
   const xTarget = Math.max(2, Math.min(10, Math.floor((x1 - x0) / (textWidth('00.0k', s) + 40))));
   const xLo = hasData ? Math.min(...xs) : 0;
   const xHi = hasData ? Math.max(...xs) : 1;
-  const xTicks = xHi > xLo ? ticksWithin(xLo, xHi, xTarget) : niceTicks(xLo, xHi, xTarget);
+  const xTicks = xHi > xLo ? ticksWithin(xLo, xHi, xTarget) : niceAxis(xLo, xHi, xTarget);
   const xMax = Math.max(...xTicks.values.map(Math.abs));
   const sx = (x: number): number => x0 + ((x - xTicks.lo) / (xTicks.hi - xTicks.lo)) * (x1 - x0);
   const sy = (y: number): number => Math.min(y1, Math.max(y0, y1 - ((y - yTicks.lo) / (yTicks.hi - yTicks.lo)) * (y1 - y0)));

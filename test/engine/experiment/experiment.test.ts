@@ -5,6 +5,7 @@ import { writeExperiment } from '../../../src/engine/experiment/artifacts.js';
 import {
   type ArmRun,
   type ExperimentProtocol,
+  type ExperimentResult,
   assertDisjoint,
   experimentProtocol,
   judgeTarget,
@@ -105,6 +106,33 @@ describe('experiment statistics', () => {
     // More than a tenth of the samples cannot meet it.
     const many = [...arm('closed loop: reference', 0.05, 200), ...arm('static ×10', 0, 1000)];
     expect(judgeTarget(many, summarizeArms(many, 0.5), 'closed loop: reference')!.met).toBe(false);
+  });
+});
+
+describe('experiment artefacts', () => {
+  it('writes curves.csv as RFC 4180 fields, one LF-ended line per curve point and per family', () => {
+    const runs = [...arm('closed loop: learnability, family-balanced', 0.02), ...arm('no feedback', 0), ...arm('static "x10"', 0.01)];
+    const result: ExperimentResult = {
+      protocol: experimentProtocol('quick'),
+      base: { runId: 'base', checkpointId: 1, reused: true, heldout: null, wallMs: 0 },
+      reference: null,
+      scenes: { base: 1, train: 1, reference: 0, heldout: 1 },
+      runs,
+    };
+    const out = tmp();
+    writeExperiment(out, result);
+    const text = readFileSync(join(out, 'curves.csv'), 'utf8');
+    expect(text).not.toContain('\r');
+    const lines = text.split('\n');
+    expect(lines.pop()).toBe('');
+    // Per run: two curve points, each an overall line and one family line.
+    expect(lines).toHaveLength(1 + runs.length * 4);
+    expect(lines[0]).toBe('arm,seed,run_id,samples_seen,overall,family,score');
+    expect(lines[1]).toBe('"closed loop: learnability, family-balanced",0,"closed loop: learnability, family-balanced-0",0,0.5,,');
+    expect(lines[2]).toBe('"closed loop: learnability, family-balanced",0,"closed loop: learnability, family-balanced-0",0,0.5,object_counting,0.4');
+    expect(lines[21]).toBe('no feedback,0,no feedback-0,0,0.5,,');
+    expect(lines[24]).toBe('no feedback,0,no feedback-0,100,0.61,object_counting,0.61');
+    expect(lines[41]).toBe('"static ""x10""",0,"static ""x10""-0",0,0.5,,');
   });
 });
 

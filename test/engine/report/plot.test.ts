@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { glyph, hasGlyph } from '../../../src/engine/report/bitmapFont.js';
 import { SERIES_COLORS, type PolygonItem, type PolylineItem, type Rgb } from '../../../src/engine/report/chart.js';
 import { learningCurveChart, learningCurvePng, learningCurveRgb, learningCurveSvg, summarizeSeries, type CurveSeries } from '../../../src/engine/report/plot.js';
-import { formatTick, niceTicks, ticksWithin } from '../../../src/engine/report/ticks.js';
+import { formatTick } from '../../../src/engine/report/ticks.js';
+import { niceAxis, ticksWithin } from '../../../src/shared/ticks.js';
 import { decodePng, pixel } from './pngDecode.js';
 
 const series: CurveSeries[] = [
@@ -61,8 +62,8 @@ describe('learning-curve statistics', () => {
 
 describe('ticks', () => {
   it('picks 1-2-5 steps, widens to whole steps, and labels thousands compactly', () => {
-    expect(niceTicks(0, 0.93)).toMatchObject({ lo: 0, hi: 1, step: 0.2, values: [0, 0.2, 0.4, 0.6, 0.8, 1] });
-    expect(niceTicks(3, 3).values.length).toBeGreaterThan(1);
+    expect(niceAxis(0, 0.93)).toMatchObject({ lo: 0, hi: 1, step: 0.2, values: [0, 0.2, 0.4, 0.6, 0.8, 1] });
+    expect(niceAxis(3, 3).values.length).toBeGreaterThan(1);
     expect(ticksWithin(0, 10074, 3)).toMatchObject({ lo: 0, hi: 10074, values: [0, 5000, 10000] });
     expect(formatTick(2500, 500, 10000)).toBe('2.5k');
     expect(formatTick(10000, 5000, 10000)).toBe('10k');

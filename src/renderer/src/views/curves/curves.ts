@@ -3,8 +3,8 @@
  * loop drawn solid and baselines dashed/dotted so the comparison reads without a legend lookup.
  */
 import type { CurvePoint, CurveSeries } from '../../../../shared/api.js';
+import { niceTicks } from '../../../../shared/ticks.js';
 import { categoryColor, rgbCss } from '../../lib/colorScale.js';
-import { niceTicks } from '../../lib/stats.js';
 import { sortFamilies } from '../runs/runTable.js';
 
 export interface ChartBox {

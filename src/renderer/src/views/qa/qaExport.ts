@@ -1,6 +1,6 @@
 /** The QA explorer's export: every row of the filtered set as CSV or JSON Lines. */
 import type { QaRecord } from '../../../../shared/records.js';
-import { csvLine } from '../../lib/csv.js';
+import { csvLine } from '../../../../shared/csv.js';
 import type { QaFilter } from './qaFilter.js';
 
 export const QA_CSV_COLUMNS = [
