@@ -406,7 +406,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
           iteration: k,
           step: startStep + i + 1,
           loss,
-          lr: warmup > 0 && i < warmup ? (config.lr * (i + 1)) / warmup : config.lr,
+          lr: result.lrs[i]!,
           gradNorm: Number.isFinite(result.gradNorms[i]!) ? result.gradNorms[i]! : null,
           elapsedMs: perStep * (i + 1),
         })),

@@ -104,6 +104,8 @@ export interface TrainResult {
   /** Loss per completed optimizer step. */
   losses: number[];
   gradNorms: number[];
+  /** The learning rate each completed step used (after warm-up): recorded as it was, never recomputed. */
+  lrs: number[];
   /**
    * Per sample, the teacher-forced confidence (geometric mean of the ground-truth answer's token probabilities) from the last
    * training forward pass that included it; NaN for a sample no batch drew.
@@ -320,6 +322,7 @@ export class Solver {
     const confidences = new Float32Array(samples.length).fill(Number.NaN);
     const losses: number[] = [];
     const gradNorms: number[] = [];
+    const lrs: number[] = [];
     // A state is known good once the step that starts from it reports a sound loss.
     let lastGood: TrainState | undefined;
     let start: TrainState | undefined;
@@ -353,12 +356,14 @@ export class Solver {
       if (snapshot) lastGood = snapshot;
       losses.push(r.loss);
       gradNorms.push(gradNorm);
+      lrs.push(stepLr);
       indices.forEach((idx, j) => (confidences[idx] = answerConfidence(samples[idx]!.qa, r.perSampleLogProbs[j]!)));
       options.onStep?.(losses.length, r.loss);
     }
     return {
       losses,
       gradNorms,
+      lrs,
       confidences,
       steps: losses.length,
       ...(stopped ? { stopped } : {}),

@@ -58,6 +58,7 @@ describe('Solver', () => {
     const solver = await make(1);
     const first = await solver.train(data, { steps: 2, batch: 4, lr: 1e-3 });
     expect(first.losses).toHaveLength(2);
+    expect(first.lrs).toEqual([1e-3, 1e-3]);
     expect(first.steps).toBe(2);
     expect(first.stopped).toBeUndefined();
     const seen = [...first.confidences].filter((c) => !Number.isNaN(c));
@@ -66,7 +67,9 @@ describe('Solver', () => {
     for (const c of seen) expect(c > 0 && c < 1).toBe(true);
     expect([...first.confidences].filter((c) => Number.isNaN(c)).length).toBe(data.length - seen.length);
     // Enough steps to see every sample; a different batch size keeps the state and the count.
-    const second = await solver.train(data, { steps: 4, batch: 8, lr: 1e-3 });
+    const second = await solver.train(data, { steps: 4, batch: 8, lr: 1e-3, warmupSteps: 3 });
+    // Warm-up: linear to the rate over the first steps; the loop records these, it does not recompute them.
+    expect(second.lrs.map((x) => Number(x.toPrecision(6)))).toEqual([1e-3 / 3, 2e-3 / 3, 1e-3, 1e-3].map((x) => Number(x.toPrecision(6))));
     expect([...second.confidences].every((c) => c > 0 && c < 1)).toBe(true);
     expect(solver.step).toBe(6);
   });
