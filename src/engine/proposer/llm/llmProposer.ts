@@ -14,7 +14,7 @@ import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam
 import type { ProposerModelConfig } from '../../../shared/loop.js';
 import type { Family } from '../../../shared/proposer.js';
 import { hashSeed } from '../../../shared/random.js';
-import { EndpointError } from '../../solver/external/endpointSolver.js';
+import { EndpointError, explainEndpointError } from '../../solver/external/endpointSolver.js';
 import { FAMILY_SPECS } from '../families/index.js';
 import type { ProposalRequest, ProposeInput, ProposeResult, Proposer } from '../proposer.js';
 import type { Proposal } from '../types.js';
@@ -177,20 +177,17 @@ export class LlmProposer implements Proposer {
 
 const where = (c: ProposerModelConfig): string => `the proposer endpoint ${c.baseUrl} (model ${c.model})`;
 
-/** The client's errors as sentences naming the endpoint and what to do; never the API key. */
+/** The proposer's side of the endpoint solver's error sentences (explainEndpointError). */
 function explain(e: unknown, c: ProposerModelConfig): Error {
-  const at = where(c);
-  if (e instanceof OpenAI.APIUserAbortError) return new EndpointError('cancelled', `cancelled while asking ${at}`, true, { cause: e });
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new EndpointError('timeout', `${at} did not answer within ${c.timeoutMs} ms (after ${c.maxRetries} retries); raise config.proposer.llm.timeoutMs or lower its concurrency`, true, { cause: e });
-  if (e instanceof OpenAI.APIConnectionError) return new EndpointError('unreachable', `cannot reach ${c.baseUrl}: is the proposer's server running? (e.g. \`vllm serve <model>\`, \`ollama serve\`)`, true, { cause: e });
-  if (e instanceof OpenAI.APIError) {
-    const detail = (e.message || '').slice(0, 300);
-    if (e.status === 401 || e.status === 403) return new EndpointError('auth', `${at} refused the API key (${e.status}); set it in the environment variable ${c.apiKeyEnv}`, false, { cause: e });
-    if (e.status === 404) return new EndpointError('model-not-found', `${at}: no such model or route (404); check the model name the server lists at ${c.baseUrl}/models`, false, { cause: e });
-    if (e.status === 429) return new EndpointError('rate-limited', `${at} kept answering 429 (rate limited) after ${c.maxRetries} retries; lower concurrency or resume later`, true, { cause: e });
-    if (e.status !== undefined && e.status >= 500) return new EndpointError('server-error', `${at} failed (${e.status}) after ${c.maxRetries} retries: ${detail}`, true, { cause: e });
-    if (/context|too long|maximum.*tokens|token limit/i.test(detail)) return new EndpointError('context-too-long', `${at}: the prompt is longer than the model's context (${detail})`, false, { cause: e });
-    return new EndpointError('bad-request', `${at} refused the request (${e.status ?? 'no status'}): ${detail}`, false, { cause: e });
-  }
-  return e instanceof Error ? e : new Error(String(e));
+  return explainEndpointError(e, {
+    at: where(c),
+    baseUrl: c.baseUrl,
+    apiKeyEnv: c.apiKeyEnv,
+    timeoutMs: c.timeoutMs,
+    maxRetries: c.maxRetries,
+    server: "the proposer's server",
+    timeoutAdvice: 'raise config.proposer.llm.timeoutMs or lower its concurrency',
+    prompt: 'the prompt',
+    contextAdvice: '',
+  });
 }

@@ -225,27 +225,62 @@ export function requestKey(c: EndpointConfig, prompt: string, frames: readonly F
   return h.digest('hex');
 }
 
-/** Turns the client's errors into sentences naming the endpoint and what to do; never the API key. */
-function explain(e: unknown, c: EndpointConfig, frames: number): Error {
-  const at = where(c);
+/** Who was asked, and the advice each failure gets: what differs between the solver's and the proposer's endpoint. */
+export interface EndpointAsked {
+  /** "the endpoint <url> (model <name>)" */
+  at: string;
+  baseUrl: string;
+  apiKeyEnv: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Whose server to start when it cannot be reached ("the server", "the proposer's server"). */
+  server: string;
+  /** What to change when requests time out. */
+  timeoutAdvice: string;
+  /** What was too long for the model's context ("the prompt with 16 frames"), and what to lower ("" for nothing). */
+  prompt: string;
+  contextAdvice: string;
+  /** Advice for rejected images; absent for a text-only request, whose refusals are then plain bad requests. */
+  imageAdvice?: string;
+}
+
+/** Turns the openai client's errors into sentences naming the endpoint and what to do; never the API key. */
+export function explainEndpointError(e: unknown, x: EndpointAsked): Error {
+  const { at } = x;
   if (e instanceof OpenAI.APIUserAbortError) return new EndpointError('cancelled', `cancelled while asking ${at}`, true, { cause: e });
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new EndpointError('timeout', `${at} did not answer within ${c.timeoutMs} ms (after ${c.maxRetries} retries); raise timeoutMs or lower concurrency`, true, { cause: e });
-  if (e instanceof OpenAI.APIConnectionError) return new EndpointError('unreachable', `cannot reach ${c.baseUrl}: is the server running? (e.g. \`vllm serve <model>\`, \`ollama serve\`)`, true, { cause: e });
+  if (e instanceof OpenAI.APIConnectionTimeoutError) return new EndpointError('timeout', `${at} did not answer within ${x.timeoutMs} ms (after ${x.maxRetries} retries); ${x.timeoutAdvice}`, true, { cause: e });
+  if (e instanceof OpenAI.APIConnectionError) return new EndpointError('unreachable', `cannot reach ${x.baseUrl}: is ${x.server} running? (e.g. \`vllm serve <model>\`, \`ollama serve\`)`, true, { cause: e });
   if (e instanceof OpenAI.APIError) {
     const detail = (e.message || '').slice(0, 300);
-    if (e.status === 401 || e.status === 403) return new EndpointError('auth', `${at} refused the API key (${e.status}); set it in the environment variable ${c.apiKeyEnv}`, false, { cause: e });
-    if (e.status === 404) return new EndpointError('model-not-found', `${at}: no such model or route (404); check the model name the server lists at ${c.baseUrl}/models`, false, { cause: e });
-    if (e.status === 429) return new EndpointError('rate-limited', `${at} kept answering 429 (rate limited) after ${c.maxRetries} retries; lower concurrency or resume later`, true, { cause: e });
-    if (e.status !== undefined && e.status >= 500) return new EndpointError('server-error', `${at} failed (${e.status}) after ${c.maxRetries} retries: ${detail}`, true, { cause: e });
+    if (e.status === 401 || e.status === 403) return new EndpointError('auth', `${at} refused the API key (${e.status}); set it in the environment variable ${x.apiKeyEnv}`, false, { cause: e });
+    if (e.status === 404) return new EndpointError('model-not-found', `${at}: no such model or route (404); check the model name the server lists at ${x.baseUrl}/models`, false, { cause: e });
+    if (e.status === 429) return new EndpointError('rate-limited', `${at} kept answering 429 (rate limited) after ${x.maxRetries} retries; lower concurrency or resume later`, true, { cause: e });
+    if (e.status !== undefined && e.status >= 500) return new EndpointError('server-error', `${at} failed (${e.status}) after ${x.maxRetries} retries: ${detail}`, true, { cause: e });
     if (/context|too long|maximum.*tokens|token limit/i.test(detail)) {
-      return new EndpointError('context-too-long', `${at}: the prompt with ${frames} frames is longer than the model's context (${detail}); lower frames`, false, { cause: e });
+      return new EndpointError('context-too-long', `${at}: ${x.prompt} is longer than the model's context (${detail})${x.contextAdvice}`, false, { cause: e });
     }
-    if (/image|multimodal|vision/i.test(detail)) {
-      return new EndpointError('image-rejected', `${at} rejected the images (${detail}); is ${c.model} a vision-language model, and does the server allow ${frames} images per prompt (vLLM: --limit-mm-per-prompt)?`, false, { cause: e });
+    if (x.imageAdvice !== undefined && /image|multimodal|vision/i.test(detail)) {
+      return new EndpointError('image-rejected', `${at} rejected the images (${detail}); ${x.imageAdvice}`, false, { cause: e });
     }
     return new EndpointError('bad-request', `${at} refused the request (${e.status ?? 'no status'}): ${detail}`, false, { cause: e });
   }
   return e instanceof Error ? e : new Error(String(e));
+}
+
+/** The solver's side of explainEndpointError. */
+function explain(e: unknown, c: EndpointConfig, frames: number): Error {
+  return explainEndpointError(e, {
+    at: where(c),
+    baseUrl: c.baseUrl,
+    apiKeyEnv: c.apiKeyEnv,
+    timeoutMs: c.timeoutMs,
+    maxRetries: c.maxRetries,
+    server: 'the server',
+    timeoutAdvice: 'raise timeoutMs or lower concurrency',
+    prompt: `the prompt with ${frames} frames`,
+    contextAdvice: '; lower frames',
+    imageAdvice: `is ${c.model} a vision-language model, and does the server allow ${frames} images per prompt (vLLM: --limit-mm-per-prompt)?`,
+  });
 }
 
 const LETTER = /^[A-Za-z]$/;
