@@ -10,8 +10,8 @@
 import { InputError } from '../../shared/errors.js';
 import { CheckpointError } from '../solver/checkpoint.js';
 import { resolveEndpointConfig } from '../solver/external/endpoint.js';
-import { EndpointSolver, type FrameImage } from '../solver/external/endpointSolver.js';
-import { sceneFrames } from '../solver/external/frames.js';
+import { EndpointSolver } from '../solver/external/endpointSolver.js';
+import { sceneFrameSource } from '../solver/external/frames.js';
 import { Solver, type SolverRuntimeOptions } from '../solver/solver.js';
 import type { EndpointConfigInput } from '../../shared/loop.js';
 import { getCheckpoint, readCheckpoint } from '../store/checkpoints.js';
@@ -198,16 +198,8 @@ export function evalQuestionsCommand(workspaceDir: string, options: EvalQuestion
     let who: string;
     if (options.endpoint !== undefined) {
       const config = resolveEndpointConfig(options.endpoint, 'endpoint');
-      const cache = new Map<string, FrameImage[]>();
-      const remote = new EndpointSolver(config, {
-        frames: (id) => {
-          let f = cache.get(id);
-          if (!f) cache.set(id, (f = sceneFrames(loadScene(store, id), config.frames, store)));
-          return f;
-        },
-        // The workspace is open read-only here: responses are cached for this command only (the loop caches them).
-        sendMetadata: config.model.startsWith('ouroboros/'),
-      });
+      // The workspace is open read-only here, so responses are not cached in it (the loop caches them).
+      const remote = new EndpointSolver(config, { frames: sceneFrameSource((id) => loadScene(store, id), config.frames, store) });
       solver = { predict: (samples) => remote.predict(samples.map((x) => ({ qa: x.qa, sceneId: x.sceneId! }))) };
       who = `${config.model} at ${config.baseUrl}`;
     } else {

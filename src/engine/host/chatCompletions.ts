@@ -20,8 +20,9 @@ import { Solver } from '../solver/solver.js';
 import { findRun, getCheckpoint, readCheckpoint, type Store } from '../store/index.js';
 import { loadScene } from '../store/scenes.js';
 import { HostError } from './errors.js';
+import { MODEL_PREFIX } from '../solver/external/endpoint.js';
 
-export const MODEL_PREFIX = 'ouroboros/checkpoint-';
+export { MODEL_PREFIX };
 
 /** The question a VSI-Bench prompt asks: its text and lettered options (null for a numeric question). */
 export function parseVsiPrompt(text: string): { question: string; options: string[] | null } {

@@ -7,8 +7,8 @@ import type { EndpointConfig } from '../../shared/loop.js';
 import type { ConfidenceMethod } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import type { FrameImageStore } from '../perception/cameraImage.js';
-import { EndpointSolver, type FrameImage, type ResponseCache } from '../solver/external/endpointSolver.js';
-import { sceneFrames } from '../solver/external/frames.js';
+import { EndpointSolver, type ResponseCache } from '../solver/external/endpointSolver.js';
+import { sceneFrameSource } from '../solver/external/frames.js';
 import type { SolverSample } from '../solver/features.js';
 import type { Prediction, SolverAnswer } from '../solver/solver.js';
 
@@ -42,22 +42,16 @@ export interface EndpointAnswererOptions {
 /** An endpoint model as the loop's answerer; frames are rendered once per scene and kept. */
 export function endpointAnswerer(config: EndpointConfig, roundsTrained: number, options: EndpointAnswererOptions): Answerer {
   const model = modelForRound(config.model, roundsTrained);
-  const frames = new Map<string, FrameImage[]>();
+  const sceneOf = (sceneId: string): Scene => {
+    const scene = options.scenes.get(sceneId);
+    if (!scene) throw new Error(`scene ${sceneId} is not part of this run`);
+    return scene;
+  };
   const solver = new EndpointSolver(
     { ...config, model },
     {
-      frames: (sceneId) => {
-        let f = frames.get(sceneId);
-        if (!f) {
-          const scene = options.scenes.get(sceneId);
-          if (!scene) throw new Error(`scene ${sceneId} is not part of this run`);
-          frames.set(sceneId, (f = sceneFrames(scene, config.frames, options.images)));
-        }
-        return f;
-      },
+      frames: sceneFrameSource(sceneOf, config.frames, options.images),
       cache: options.cache,
-      // The workbench's own endpoint perceives scenes by id; other servers ignore the field.
-      sendMetadata: model.startsWith('ouroboros/'),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onAnswered ? { onAnswered: options.onAnswered } : {}),
     },

@@ -6,6 +6,9 @@ import { InputError } from '../../../shared/errors.js';
 import { DEFAULT_ENDPOINT, type EndpointConfig } from '../../../shared/loop.js';
 
 export type { EndpointConfig } from '../../../shared/loop.js';
+
+/** How the workbench's own endpoint (`npm run serve`'s /v1, host/chatCompletions.ts) names its models: checkpoint ids. */
+export const MODEL_PREFIX = 'ouroboros/checkpoint-';
 export { DEFAULT_ENDPOINT } from '../../../shared/loop.js';
 
 /** Checks and completes endpoint settings; `field` prefixes every problem (e.g. `config.endpoint`). */

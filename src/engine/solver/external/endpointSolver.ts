@@ -22,7 +22,7 @@ import type { FrameImageBytes } from '../../perception/cameraImage.js';
 import { firstWord, isChoiceFamily, parseNumber, scorePrediction } from '../../eval/vsiScore.js';
 import { vsiPrompt } from '../../exchange/vsiRecord.js';
 import type { SolverQuestion } from '../features.js';
-import type { EndpointConfig } from './endpoint.js';
+import { MODEL_PREFIX, type EndpointConfig } from './endpoint.js';
 
 /** One frame as it is sent: its bytes and type (perception/cameraImage.ts gives them). */
 export type FrameImage = Pick<FrameImageBytes, 'mime' | 'bytes'>;
@@ -94,8 +94,8 @@ export interface EndpointSolverOptions {
   /** The environment the API key is read from (tests); default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Extra fields sent with each request. The workbench's own endpoint (`npm run serve`'s /v1) reads the scene and
-   * question type from `metadata`; other servers ignore unknown fields.
+   * Send the scene, family, frame and named labels in `metadata`, which the workbench's own endpoint
+   * (`npm run serve`'s /v1) reads; default: when the model is one of its checkpoints (MODEL_PREFIX).
    */
   sendMetadata?: boolean;
   /** Called after each answered question (progress). */
@@ -175,7 +175,7 @@ export class EndpointSolver {
       temperature: 0,
       logprobs: true,
       ...(this.config.topLogprobs > 0 ? { top_logprobs: this.config.topLogprobs } : {}),
-      ...(this.options.sendMetadata ? { metadata: workbenchMetadata(sample) } : {}),
+      ...((this.options.sendMetadata ?? this.config.model.startsWith(MODEL_PREFIX)) ? { metadata: workbenchMetadata(sample) } : {}),
     };
     let completion;
     try {

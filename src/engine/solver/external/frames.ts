@@ -16,3 +16,13 @@ export function sceneFrames(scene: Scene, count: number, store: FrameImageStore)
     return { mime: f.mime, bytes: f.bytes };
   });
 }
+
+/** Frames per scene for an endpoint solver, each scene's read or rendered once however many questions ask about it. */
+export function sceneFrameSource(sceneOf: (sceneId: string) => Scene, count: number, store: FrameImageStore): (sceneId: string) => FrameImage[] {
+  const made = new Map<string, FrameImage[]>();
+  return (sceneId) => {
+    let f = made.get(sceneId);
+    if (!f) made.set(sceneId, (f = sceneFrames(sceneOf(sceneId), count, store)));
+    return f;
+  };
+}
