@@ -11,3 +11,13 @@ export function inputError(fn: () => unknown): InputError {
   }
   throw new Error('expected an InputError, none was thrown');
 }
+
+/** Whatever fn throws (an Error); fails the test when it throws nothing. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error, none was thrown');
+}

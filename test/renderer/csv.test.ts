@@ -2,35 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toJsonl } from '../../src/renderer/src/lib/jsonl.js';
 import { exportFilename, QA_CSV_COLUMNS, qaCsvFields, qaCsvHeader, qaCsvRow, qaJsonlLine } from '../../src/renderer/src/views/qa/qaExport.js';
 import { FakeApi } from './fakeApi.js';
+import { parseCsv } from '../helpers/csv.js';
 
-/** A small RFC 4180 parser, to check that what we write reads back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
-}
 
 // The CSV writer itself is tested in test/shared/csv.test.ts; here, the QA export built on it.
 describe('QA export as CSV and JSONL', () => {

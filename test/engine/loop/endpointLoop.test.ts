@@ -3,44 +3,31 @@
  * own /v1, serving a checkpoint the built-in solver trained), with the hand-off to a trainer command after each
  * round's selection.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoopEvent } from '../../../src/shared/loop.js';
-import { ChatCompletionsService, MODEL_PREFIX } from '../../../src/engine/host/chatCompletions.js';
-import { createWorkbenchHost, type WorkbenchHost } from '../../../src/engine/host/index.js';
+import { MODEL_PREFIX } from '../../../src/engine/host/chatCompletions.js';
 import { handoffDir, registerNextModel, trainerCommandLine } from '../../../src/engine/loop/handoff.js';
 import { resolveLoopConfig, resumeLoop, startLoop } from '../../../src/engine/loop/index.js';
-import { countEndpointResponses, getRun, listCheckpoints, listIterations, listMetrics, listSolverOutputs, openStore, type Store } from '../../../src/engine/store/index.js';
-import { startWorkbenchServer, type WorkbenchServer } from '../../../src/server/server.js';
+import { countEndpointResponses, getRun, listCheckpoints, listIterations, listMetrics, listSolverOutputs, type Store } from '../../../src/engine/store/index.js';
+import type { WorkbenchServer } from '../../../src/server/server.js';
 import { SCORE_METRIC } from '../../../src/engine/loop/metrics.js';
 import { SMALL_LOOP } from './loopFixture.js';
+import { startOwnEndpoint, type OwnEndpoint } from '../../helpers/ownEndpoint.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ouroboros-endpoint-loop-'));
+let own: OwnEndpoint;
 let store: Store;
-let host: WorkbenchHost;
-let chat: ChatCompletionsService;
 let server: WorkbenchServer;
 let checkpointId: number;
+let dir: string;
 
 beforeAll(async () => {
-  store = openStore({ workspaceDir: join(dir, 'ws') });
-  const base = await (await startLoop(store, { ...SMALL_LOOP, iterations: 1, name: 'the model' })).done;
-  checkpointId = listCheckpoints(store, base.id).at(-1)!.id;
-  host = createWorkbenchHost({ workspaceDir: join(dir, 'ws'), transport: 'http', readonly: true, watchIntervalMs: 0 });
-  chat = new ChatCompletionsService(() => store);
-  mkdirSync(join(dir, 'renderer'));
-  server = await startWorkbenchServer({ host, port: 0, rendererDir: join(dir, 'renderer'), chat });
+  own = await startOwnEndpoint('ouroboros-endpoint-loop-');
+  ({ store, server, checkpointId, dir } = own);
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await chat?.close();
-  await host?.close();
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => own?.close());
 
 describe('a closed loop with an endpoint model', () => {
   it('asks the endpoint in solve and evaluate, exports each round for the trainer and runs it, and records how each confidence was obtained', async () => {

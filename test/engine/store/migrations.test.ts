@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../helpers/errors.js';
 import {
   BlobStore,
   checkpointFile,
@@ -31,15 +32,6 @@ import {
 import { makeScene, useWorkspaces } from './fixtures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
 
 /** A workspace whose database was left at `version` by an older build. */
 function createAtVersion(dir: string, version: number): Database.Database {
@@ -214,7 +206,7 @@ describe('schema migrations', () => {
     raw.prepare(`INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from the future', 1)`).run(LATEST_SCHEMA_VERSION + 1);
     raw.close();
     for (const readonly of [false, true]) {
-      const e = errorOf(() => openStore({ workspaceDir: dir, readonly }));
+      const e = thrown(() => openStore({ workspaceDir: dir, readonly }));
       expect(isStoreError(e, 'schema-too-new')).toBe(true);
       expect(e.message).toContain(workspacePaths(dir).dbPath);
       expect(e.message).toContain(`schema version ${LATEST_SCHEMA_VERSION + 1}`);
@@ -227,11 +219,11 @@ describe('schema migrations', () => {
     const foreign = new Database(workspacePaths(dir).dbPath);
     foreign.exec('CREATE TABLE photos (id INTEGER)');
     foreign.close();
-    expect(errorOf(() => openStore({ workspaceDir: dir })).message).toMatch(/workbench\.db is an SQLite database but not a workbench one/);
+    expect(thrown(() => openStore({ workspaceDir: dir })).message).toMatch(/workbench\.db is an SQLite database but not a workbench one/);
 
     const dir2 = ws.dir();
     writeFileSync(workspacePaths(dir2).dbPath, 'this is not a database, just some text that is long enough to have a header');
-    const e = errorOf(() => openStore({ workspaceDir: dir2 }));
+    const e = thrown(() => openStore({ workspaceDir: dir2 }));
     expect(isStoreError(e, 'open-failed')).toBe(true);
     expect(e.message).toContain(workspacePaths(dir2).dbPath);
   });
@@ -282,7 +274,7 @@ describe('read-only stores', () => {
     const dir = ws.dir();
     ws.open(dir).close();
     const reader = ws.open(dir, true);
-    const e = errorOf(() => createRun(reader, { name: 'x', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' }));
+    const e = thrown(() => createRun(reader, { name: 'x', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' }));
     expect(isStoreError(e, 'readonly')).toBe(true);
     expect(e.message).toMatch(/cannot create a run: the workspace .* is open read-only/);
   });
@@ -293,14 +285,14 @@ describe('read-only stores', () => {
     expect(listRuns(ws.open(dir, true))).toEqual([]);
 
     const missing = join(ws.dir(), 'nowhere');
-    expect(isStoreError(errorOf(() => openStore({ workspaceDir: missing, readonly: true })), 'not-found')).toBe(true);
+    expect(isStoreError(thrown(() => openStore({ workspaceDir: missing, readonly: true })), 'not-found')).toBe(true);
     expect(readdirSync(dirname(missing))).toEqual([]);
 
     // A 0-byte database file (a crash, a full disk, a `touch`) is no workspace, not "schema version 0".
     const empty = ws.dir();
     mkdirSync(empty, { recursive: true });
     writeFileSync(workspacePaths(empty).dbPath, '');
-    const e0 = errorOf(() => openStore({ workspaceDir: empty, readonly: true }));
+    const e0 = thrown(() => openStore({ workspaceDir: empty, readonly: true }));
     expect(isStoreError(e0, 'not-a-workspace')).toBe(true);
     expect(e0.message).toBe(`${workspacePaths(empty).dbPath} is an empty file (0 bytes), not a workbench database; open the workspace read-write once to create one there`);
     expect(readFileSync(workspacePaths(empty).dbPath).length).toBe(0);
@@ -308,7 +300,7 @@ describe('read-only stores', () => {
 
     const old = ws.dir();
     createAtVersion(old, 1).close();
-    const e = errorOf(() => openStore({ workspaceDir: old, readonly: true }));
+    const e = thrown(() => openStore({ workspaceDir: old, readonly: true }));
     expect(isStoreError(e, 'schema-too-old')).toBe(true);
     expect(e.message).toContain('schema version 1, this build needs');
   });

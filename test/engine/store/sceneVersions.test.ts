@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../helpers/errors.js';
 import type { Scene } from '../../../src/shared/scene.js';
 import {
   assignRunScenes,
@@ -23,15 +24,6 @@ function edited(scene: Scene): Scene {
     box: { ...o.box, center: [o.box.center[0] + 0.5, o.box.center[1], o.box.center[2]] as [number, number, number] },
   }));
   return { ...scene, objects };
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
 }
 
 function runUsing(store: Store, sceneIds: string[]): string {
@@ -95,7 +87,7 @@ describe('scene versions', () => {
     expect(report.removedBlobs).toHaveLength(1);
     expect(loadScene(store, 'synthetic:c', v1)).toEqual(original);
     expect(listSceneVersions(store, 'synthetic:c').map((v) => v.version)).toEqual([v3, v1]);
-    const e = errorOf(() => loadScene(store, 'synthetic:c', '0000000000000000'));
+    const e = thrown(() => loadScene(store, 'synthetic:c', '0000000000000000'));
     expect(isStoreError(e, 'not-found')).toBe(true);
     expect(e.message).toContain(`no version 0000000000000000 of scene "synthetic:c"`);
     expect(e.message).toContain(`it has version ${v3}`);

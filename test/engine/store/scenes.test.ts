@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../helpers/errors.js';
 import { InputError } from '../../../src/shared/errors.js';
 import type { Scene } from '../../../src/shared/scene.js';
 import {
@@ -195,7 +196,7 @@ describe('scenes', () => {
     const bad = Buffer.from(good);
     for (const at of [64, 500, 1500]) bad[at] = bad[at]! ^ 0x01;
     writeFileSync(path, bad);
-    const e = errorOf(() => loadScene(store, scene.id));
+    const e = thrown(() => loadScene(store, scene.id));
     expect(isStoreError(e, 'blob-corrupt')).toBe(true);
     expect(e.message).toMatch(/is corrupt: .*; re-import it$/);
 
@@ -230,12 +231,3 @@ describe('scenes', () => {
     expect(() => loadScene(store, 'synthetic:none')).toThrow(/no scene "synthetic:none" in .*workbench\.db/);
   });
 });
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}

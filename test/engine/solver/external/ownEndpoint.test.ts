@@ -3,14 +3,11 @@
  * trained checkpoint of the built-in solver. What comes back is exactly what the built-in solver says in-process:
  * the same answers, the same confidences, and for choice questions the same probability of the ground truth.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatCompletionsService, MODEL_PREFIX, parseVsiPrompt } from '../../../../src/engine/host/chatCompletions.js';
-import { createWorkbenchHost, type WorkbenchHost } from '../../../../src/engine/host/index.js';
-import { startLoop } from '../../../../src/engine/loop/index.js';
+import { MODEL_PREFIX, parseVsiPrompt } from '../../../../src/engine/host/chatCompletions.js';
 import { questionOfRecord } from '../../../../src/engine/loop/samples.js';
 import { observeForQuestions } from '../../../../src/engine/exchange/vsiQuestions.js';
 import { evalQuestionsCommand } from '../../../../src/engine/exchange/commands.js';
@@ -19,41 +16,27 @@ import { vsiPrompt } from '../../../../src/engine/exchange/vsiRecord.js';
 import { resolveEndpointConfig } from '../../../../src/engine/solver/external/endpoint.js';
 import { EndpointSolver } from '../../../../src/engine/solver/external/endpointSolver.js';
 import { Solver } from '../../../../src/engine/solver/solver.js';
-import { listBenchmarkQuestions, listCheckpoints, listMetrics, loadScene, openStore, readCheckpoint, type Store } from '../../../../src/engine/store/index.js';
-import { startWorkbenchServer, type WorkbenchServer } from '../../../../src/server/server.js';
+import { listBenchmarkQuestions, listMetrics, loadScene, readCheckpoint, type Store } from '../../../../src/engine/store/index.js';
+import type { WorkbenchServer } from '../../../../src/server/server.js';
 import type { BenchmarkQuestionRecord } from '../../../../src/shared/records.js';
 import { SMALL_LOOP } from '../../loop/loopFixture.js';
+import { startOwnEndpoint, type OwnEndpoint } from '../../../helpers/ownEndpoint.js';
 
-// One workspace for the whole file (useTmpDirs removes its folders after each test).
-const dir = mkdtempSync(join(tmpdir(), 'ouroboros-endpoint-'));
+let own: OwnEndpoint;
 let store: Store;
-let host: WorkbenchHost;
-let chat: ChatCompletionsService;
 let server: WorkbenchServer;
 let checkpointId: number;
+let dir: string;
 let questions: BenchmarkQuestionRecord[];
 
 beforeAll(async () => {
-  const ws = join(dir, 'ws');
-  store = openStore({ workspaceDir: ws });
-  const run = await (await startLoop(store, { ...SMALL_LOOP, iterations: 1 })).done;
-  checkpointId = listCheckpoints(store, run.id).at(-1)!.id;
-  const setId = listMetrics(store, { runId: run.id, family: null })[0]!.benchmarkSetId;
+  own = await startOwnEndpoint('ouroboros-endpoint-');
+  ({ store, server, checkpointId, dir } = own);
+  const setId = listMetrics(store, { runId: own.run.id, family: null })[0]!.benchmarkSetId;
   questions = listBenchmarkQuestions(store, setId);
-  host = createWorkbenchHost({ workspaceDir: ws, transport: 'http', readonly: true, watchIntervalMs: 0 });
-  chat = new ChatCompletionsService(() => store);
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir);
-  server = await startWorkbenchServer({ host, port: 0, rendererDir, chat });
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await chat?.close();
-  await host?.close();
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => own?.close());
 
 describe('the workbench’s own OpenAI-compatible endpoint', () => {
   it('lists the checkpoints as models, readable by the official client', async () => {
