@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
-import { flag, intFlag, parseArgs, rejectUnknownFlags } from '../engine/cli/args.js';
+import { flag, intFlag, parseArgs } from '../engine/cli/args.js';
 import { createWorkbenchHost } from '../engine/host/host.js';
 import { processLoopEngine } from '../engine/host/loopEngine.js';
 import { ChatCompletionsService } from '../engine/host/chatCompletions.js';
@@ -26,8 +26,7 @@ export interface ServeOptions {
 }
 
 export function parseServeArgs(argv: string[]): ServeOptions {
-  const args = parseArgs(argv, ['readonly', 'debug']);
-  rejectUnknownFlags(args, ['workspace', 'port', 'readonly', 'debug', 'allow-dir']);
+  const args = parseArgs(argv, { workspace: 'string', port: 'string', readonly: 'boolean', debug: 'boolean', 'allow-dir': 'string' });
   if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"\n${SERVE_USAGE}` });
   const workspace = flag(args, 'workspace');
   const port = intFlag(args, 'port', DEFAULT_PORT, 1);

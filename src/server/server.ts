@@ -21,7 +21,7 @@ import { checkScenePaths } from './scenePaths.js';
 import { isExpectedError, toErrorPayload, type ErrorPayload } from '../engine/host/errors.js';
 import { accessProblem, securityHeaders } from './security.js';
 import { readStatic, rendererBuilt } from './staticFiles.js';
-import { acceptWebSocket, type WebSocketConnection } from './websocket.js';
+import { createEventSockets } from './websocket.js';
 import { encodeJson, encodeResult } from './wire.js';
 
 export const DEFAULT_PORT = 5174;
@@ -96,7 +96,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
   const { host, rendererDir } = options;
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   let port = options.port ?? DEFAULT_PORT;
-  const sockets = new Set<WebSocketConnection>();
+  const events = createEventSockets((listener) => host.subscribe(listener));
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
     res.writeHead(status, { ...securityHeaders(port), 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
@@ -209,7 +209,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     page(req, res, path);
   });
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const denied = accessProblem(req.headers, port);
     const path = (req.url ?? '/').split('?')[0];
     if (denied || path !== '/api/events') {
@@ -217,14 +217,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
       socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${denied ?? 'no WebSocket here; use /api/events'}\n`);
       return;
     }
-    const ws = acceptWebSocket(req, socket);
-    if (!ws) return;
-    sockets.add(ws);
-    const unsubscribe = host.subscribe((event) => ws.sendText(JSON.stringify(event)));
-    ws.onClose(() => {
-      unsubscribe();
-      sockets.delete(ws);
-    });
+    events.upgrade(req, socket, head);
   });
 
   // Node closes an idle keep-alive connection after 5 s by default; a client reusing it at that moment gets
@@ -245,11 +238,11 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const ws of sockets) ws.terminate(1001, 'server shutting down');
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      const sockets = events.close();
+      const http = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.all([sockets, http]);
+    },
   };
 }

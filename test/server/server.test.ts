@@ -11,13 +11,12 @@ import { PNG_SIGNATURE } from '../../src/engine/perception/png.js';
 import { checkScenePaths } from '../../src/server/scenePaths.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
 import { contentSecurityPolicy } from '../../src/engine/host/contentSecurityPolicy.js';
-import { acceptKey } from '../../src/server/websocket.js';
 import { ApiError, createHttpClient, type FetchLike } from '../../src/renderer/src/transport/index.js';
 import type { WorkbenchApi } from '../../src/shared/api.js';
 import type { LoopEvent } from '../../src/shared/loop.js';
 import type { RunRecord } from '../../src/shared/records.js';
 import { seedWorkspace, type SeededRun } from '../host/fixtures.js';
-import { NodeSocket, RawWebSocket, Refused } from './wsClient.js';
+import { NodeSocket, rawCloseAnswer, Refused, TestWebSocket } from './wsClient.js';
 
 /** A loop that starts its run and pauses when aborted (the real loop is exercised in test/host). */
 const engine: LoopEngine = {
@@ -241,7 +240,7 @@ describe('DNS-rebinding and cross-site protection', () => {
       expect(r.status).toBe(403);
       expect(r.body).toMatch(/DNS-rebinding protection/);
     }
-    const ws = await RawWebSocket.open(`${base}/api/events`, { Host: 'rebound.example' }).catch((e: unknown) => e);
+    const ws = await TestWebSocket.open(`${base}/api/events`, { Host: 'rebound.example' }).catch((e: unknown) => e);
     expect(ws).toBeInstanceOf(Refused);
     expect((ws as Refused).status).toBe(403);
   });
@@ -252,7 +251,7 @@ describe('DNS-rebinding and cross-site protection', () => {
     expect(r.body).toMatch(/"https:\/\/evil.example" are not allowed/);
     expect((await post('info', [], { Origin: `http://localhost:${server.port}`, Host: `localhost:${server.port}` })).status).toBe(200);
     expect((await post('info', [], { Origin: base })).status).toBe(200);
-    const ws = await RawWebSocket.open(`${base}/api/events`, { Origin: 'http://evil.example' }).catch((e: unknown) => e);
+    const ws = await TestWebSocket.open(`${base}/api/events`, { Origin: 'http://evil.example' }).catch((e: unknown) => e);
     expect((ws as Refused).status).toBe(403);
   });
 });
@@ -296,12 +295,13 @@ describe('pages', () => {
 
 describe('the event WebSocket', () => {
   it('completes the RFC 6455 handshake, pushes loop events, answers ping and close', async () => {
-    const ws = await RawWebSocket.open(`${base}/api/events`, { Origin: base });
+    const ws = await TestWebSocket.open(`${base}/api/events`, { Origin: base });
     expect(ws.headers.upgrade).toBe('websocket');
-    ws.send(0x9, Buffer.from('hi'));
+    expect(ws.headers['sec-websocket-protocol']).toBeUndefined();
+    ws.ws.ping(Buffer.from('hi'));
     await ws.until(() => ws.frames.some((f) => f.opcode === 0xa));
     expect(ws.frames.find((f) => f.opcode === 0xa)!.payload.toString()).toBe('hi');
-    ws.send(0x1, Buffer.from('ignored'));
+    ws.ws.send('ignored');
 
     const { runId } = await client().startRun({ name: 'over http' });
     await ws.until(() => ws.texts().length >= 1);
@@ -310,36 +310,48 @@ describe('the event WebSocket', () => {
     await ws.until(() => ws.texts().length >= 2);
     expect(JSON.parse(ws.texts()[1]!)).toEqual({ type: 'run', runId, status: 'paused' });
 
-    ws.send(0x8, Buffer.from([0x03, 0xe8]));
+    ws.ws.close(1000);
     await ws.until(() => ws.ended);
     const close = ws.frames.find((f) => f.opcode === 0x8)!;
     expect(close.payload.readUInt16BE(0)).toBe(1000);
   });
 
   it('closes on unmasked client frames (protocol error 1002)', async () => {
-    const ws = await RawWebSocket.open(`${base}/api/events`);
-    ws.send(0x1, Buffer.from('x'), { mask: false });
+    const ws = await TestWebSocket.open(`${base}/api/events`);
+    ws.ws.send('x', { mask: false });
     await ws.until(() => ws.frames.some((f) => f.opcode === 0x8));
     expect(ws.frames.find((f) => f.opcode === 0x8)!.payload.readUInt16BE(0)).toBe(1002);
     ws.destroy();
   });
 
+  it('closes on client messages over 64 KiB (1009)', async () => {
+    const ws = await TestWebSocket.open(`${base}/api/events`);
+    ws.ws.send(Buffer.alloc(64 * 1024 + 1));
+    await ws.until(() => ws.ended);
+    expect(ws.frames.find((f) => f.opcode === 0x8)!.payload.readUInt16BE(0)).toBe(1009);
+    // At the limit is fine.
+    const ok = await TestWebSocket.open(`${base}/api/events`);
+    ok.ws.send(Buffer.alloc(64 * 1024));
+    ok.ws.ping(Buffer.from('still there'));
+    await ok.until(() => ok.frames.some((f) => f.opcode === 0xa));
+    expect(ok.ended).toBe(false);
+    ok.destroy();
+  });
+
   it('answers a close frame with an invalid code or body with a protocol error, and echoes valid codes (issue 11, item 10)', async () => {
-    const answer = async (payload: Buffer): Promise<{ code: number; reason: string }> => {
-      const ws = await RawWebSocket.open(`${base}/api/events`);
-      ws.send(0x8, payload);
-      await ws.until(() => ws.ended);
-      const close = ws.frames.find((f) => f.opcode === 0x8)!;
-      return { code: close.payload.readUInt16BE(0), reason: close.payload.subarray(2).toString('utf8') };
-    };
+    const answer = async (payload: Buffer): Promise<number> => (await rawCloseAnswer(`${base}/api/events`, payload)).readUInt16BE(0);
     const code = (n: number, reason = Buffer.alloc(0)): Buffer => Buffer.concat([Buffer.from([n >> 8, n & 0xff]), reason]);
-    for (const bad of [0, 1, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535]) {
-      expect(await answer(code(bad)), `code ${bad}`).toEqual({ code: 1002, reason: `invalid close code ${bad}` });
+    for (const bad of [0, 1, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535]) expect(await answer(code(bad)), `code ${bad}`).toBe(1002);
+    expect(await answer(Buffer.from([0x03]))).toBe(1002);
+    expect(await answer(code(1000, Buffer.from([0xff, 0xfe])))).toBe(1007);
+    for (const good of [1000, 1001, 1003, 1007, 1011, 1014, 3000, 4999]) {
+      const ws = await TestWebSocket.open(`${base}/api/events`);
+      ws.ws.close(good, 'bye');
+      await ws.until(() => ws.ended);
+      expect(ws.frames.find((f) => f.opcode === 0x8)!.payload.readUInt16BE(0), `code ${good}`).toBe(good);
     }
-    expect((await answer(Buffer.from([0x03]))).code).toBe(1002);
-    expect(await answer(code(1000, Buffer.from([0xff, 0xfe])))).toEqual({ code: 1007, reason: 'close reason is not valid UTF-8' });
-    for (const good of [1000, 1001, 1003, 1007, 1011, 1014, 3000, 4999]) expect((await answer(code(good, Buffer.from('bye')))).code, `code ${good}`).toBe(good);
-    expect((await answer(Buffer.alloc(0))).code).toBe(1000);
+    // A close without a code is answered by one without a code (RFC 6455 §5.5.1 allows an empty body).
+    expect((await rawCloseAnswer(`${base}/api/events`, Buffer.alloc(0))).length).toBe(0);
   });
 
   it('refuses malformed handshakes and plain GETs', async () => {
@@ -347,8 +359,25 @@ describe('the event WebSocket', () => {
     expect(r.status).toBe(400);
     expect(r.body).toMatch(/Sec-WebSocket-Version: 13/);
     expect((await raw('GET', '/api/events')).status).toBe(426);
-    // RFC 6455's own example.
-    expect(acceptKey('dGhlIHNhbXBsZSBub25jZQ==')).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+  });
+
+  it('answers RFC 6455’s own example key with the example’s accept value', async () => {
+    const accept = await new Promise<string | undefined>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/api/events',
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        resolve(res.headers['sec-websocket-accept']);
+      });
+      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(accept).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
   });
 
   it('feeds the renderer client’s subscribe, which unsubscribes cleanly', async () => {

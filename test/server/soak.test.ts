@@ -23,12 +23,13 @@ import { processLoopEngine } from '../../src/engine/host/loopEngine.js';
 import { MAIN_JOB } from '../../src/engine/loop/index.js';
 import { openStore } from '../../src/engine/store/index.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
+import { API_VERSION } from '../../src/shared/api.js';
 import type { LoopConfigInput } from '../../src/shared/loop.js';
 import { createRng, type Rng } from '../../src/shared/random.js';
 import { RUN_STATUSES } from '../../src/shared/records.js';
 import { auditStore, runLoopChild, type KillPoint, type LoopChildResult } from '../helpers/soak.js';
 import { runDigest } from '../engine/loop/loopFixture.js';
-import { RawWebSocket } from './wsClient.js';
+import { TestWebSocket } from './wsClient.js';
 
 const SEED = 0x50a4_2026;
 /** A request slower than this means the server stalled. */
@@ -181,7 +182,7 @@ function binaryLength(v: unknown, kind: string): number | string {
 }
 
 const checks = {
-  info: (r: unknown) => (isObj(r) && r.apiVersion === 2 && r.transport === 'http' && r.writable === true ? undefined : 'info shape'),
+  info: (r: unknown) => (isObj(r) && r.apiVersion === API_VERSION && r.transport === 'http' && r.writable === true ? undefined : 'info shape'),
   listRuns: (known: Known) => (r: unknown) => {
     if (!isArr(r)) return 'listRuns: not a list';
     for (const run of r) {
@@ -364,7 +365,7 @@ interface EventLog {
   problems: string[];
 }
 
-function collectEvents(socket: RawWebSocket): { log: EventLog; poll: () => void } {
+function collectEvents(socket: TestWebSocket): { log: EventLog; poll: () => void } {
   const log: EventLog = { events: [], problems: [] };
   let seen = 0;
   const poll = (): void => {
@@ -400,7 +401,7 @@ describe('soak: loops crash and resume under a hammered browser-mode server', ()
     const say = (s: string): void => console.log(`[soak ${((performance.now() - t0) / 1000).toFixed(1)} s] ${s}`);
     say(`seed ${SEED}; plan: ${names.map((n, i) => `${n}: kill after ${plan.firstKill[i]!.afterStages} stages +${plan.firstKill[i]!.delayMs} ms, then after ${plan.secondKill[i]!.afterStages} +${plan.secondKill[i]!.delayMs} ms`).join('; ')}; E: stopRun after ${plan.apiStop.afterStages} stages +${plan.apiStop.delayMs} ms; final resume of ${names[plan.finalViaApi]} through the API`);
 
-    const socket = await RawWebSocket.open(`${base}/api/events`, { Origin: base });
+    const socket = await TestWebSocket.open(`${base}/api/events`, { Origin: base });
     const { log: events, poll } = collectEvents(socket);
     const poller = setInterval(poll, 25);
     let phase = 'phase 1';

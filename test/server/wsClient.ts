@@ -1,12 +1,11 @@
 /**
- * A WebSocket client for the tests, on a raw HTTP upgrade (Node 20 has no global WebSocket without a flag): it
- * checks the server's handshake answer, reads unmasked server frames and sends masked client frames, so it
- * exercises the server's framing from the outside. `NodeSocket` wraps it in the browser API subset that the
- * renderer's event stream uses.
+ * WebSocket clients for the tests. `TestWebSocket` is `ws`'s client, recording what the server sent as frames
+ * (opcode and payload) so tests can wait for them; `NodeSocket` wraps it in the browser API subset that the
+ * renderer's event stream uses. `rawCloseAnswer` speaks raw bytes, for close frames that break the protocol and
+ * that `ws`'s client therefore refuses to send.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
+import { WebSocket } from 'ws';
 import type { SocketLike } from '../../src/renderer/src/transport/eventStream.js';
 
 export interface Frame {
@@ -23,81 +22,65 @@ export class Refused extends Error {
   }
 }
 
-export class RawWebSocket {
+const OP_TEXT = 0x1;
+const OP_BINARY = 0x2;
+const OP_CLOSE = 0x8;
+const OP_PING = 0x9;
+const OP_PONG = 0xa;
+
+/** The body of the close frame a peer sent: 1005 stands for an empty one, 1006 for none at all. */
+function closePayload(code: number, reason: Buffer): Buffer | undefined {
+  if (code === 1006) return undefined;
+  if (code === 1005) return Buffer.alloc(0);
+  return Buffer.concat([Buffer.from([code >> 8, code & 0xff]), reason]);
+}
+
+export class TestWebSocket {
   readonly frames: Frame[] = [];
   ended = false;
-  private buffer = Buffer.alloc(0);
   private waiters: (() => void)[] = [];
 
-  constructor(
-    readonly socket: Socket,
-    head: Buffer,
+  private constructor(
+    readonly ws: WebSocket,
     readonly headers: IncomingHttpHeaders,
   ) {
-    socket.on('data', (c: Buffer) => this.receive(c));
-    socket.on('close', () => {
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.record(isBinary ? OP_BINARY : OP_TEXT, data));
+    ws.on('ping', (data: Buffer) => this.record(OP_PING, data));
+    ws.on('pong', (data: Buffer) => this.record(OP_PONG, data));
+    // Protocol errors end in 'close' too, which is what the tests look at.
+    ws.on('error', () => {});
+    ws.on('close', (code: number, reason: Buffer) => {
+      const payload = closePayload(code, reason);
+      if (payload) this.frames.push({ opcode: OP_CLOSE, payload });
       this.ended = true;
       this.notify();
     });
-    if (head.length > 0) this.receive(head);
   }
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<RawWebSocket> {
-    const u = new URL(url);
-    const key = randomBytes(16).toString('base64');
+  /** Connects, or rejects with `Refused` (status and body) when the server answers the upgrade with HTTP. */
+  static open(url: string, headers: Record<string, string> = {}): Promise<TestWebSocket> {
     return new Promise((resolve, reject) => {
-      const req = request({
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key, ...headers },
+      const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers });
+      let answer: IncomingHttpHeaders = {};
+      ws.once('upgrade', (res) => {
+        answer = res.headers;
       });
-      req.on('upgrade', (res, socket, head) => {
-        const expected = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-        if (res.headers['sec-websocket-accept'] !== expected) {
-          socket.destroy();
-          reject(new Error(`bad Sec-WebSocket-Accept ${res.headers['sec-websocket-accept']}`));
-          return;
-        }
-        resolve(new RawWebSocket(socket, head, res.headers));
-      });
-      req.on('response', (res) => {
+      ws.once('unexpected-response', (req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-        res.on('end', () => reject(new Refused(res.statusCode ?? 0, body)));
+        res.on('end', () => {
+          req.destroy();
+          reject(new Refused(res.statusCode ?? 0, body));
+        });
       });
-      req.on('error', reject);
-      req.end();
+      // Listeners go on inside 'open', before ws reads the first frame, so none is missed.
+      ws.once('open', () => resolve(new TestWebSocket(ws, answer)));
+      ws.once('error', reject);
     });
   }
 
-  /** A client frame: masked, as RFC 6455 requires of clients. */
-  send(opcode: number, payload: Buffer = Buffer.alloc(0), options: { mask?: boolean; fin?: boolean } = {}): void {
-    const mask = options.mask ?? true;
-    const n = payload.length;
-    const head = Buffer.alloc(n < 126 ? 2 : n < 65536 ? 4 : 10);
-    head[0] = (options.fin ?? true ? 0x80 : 0) | opcode;
-    if (n < 126) head[1] = n;
-    else if (n < 65536) {
-      head[1] = 126;
-      head.writeUInt16BE(n, 2);
-    } else {
-      head[1] = 127;
-      head.writeBigUInt64BE(BigInt(n), 2);
-    }
-    if (!mask) {
-      this.socket.write(Buffer.concat([head, payload]));
-      return;
-    }
-    head[1]! |= 0x80;
-    const key = randomBytes(4);
-    const body = Buffer.from(payload);
-    for (let i = 0; i < body.length; i++) body[i]! ^= key[i & 3]!;
-    this.socket.write(Buffer.concat([head, key, body]));
-  }
-
   texts(): string[] {
-    return this.frames.filter((f) => f.opcode === 1).map((f) => f.payload.toString('utf8'));
+    return this.frames.filter((f) => f.opcode === OP_TEXT).map((f) => f.payload.toString('utf8'));
   }
 
   /** Resolves once `check` holds (re-checked on every frame), or rejects after `ms`. */
@@ -117,77 +100,75 @@ export class RawWebSocket {
   }
 
   destroy(): void {
-    this.socket.destroy();
+    this.ws.terminate();
+  }
+
+  private record(opcode: number, payload: Buffer): void {
+    this.frames.push({ opcode, payload });
+    this.notify();
   }
 
   private notify(): void {
     for (const w of this.waiters.splice(0)) w();
   }
-
-  private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const b = this.buffer;
-      if (b.length < 2) break;
-      if (b[1]! & 0x80) throw new Error('server frames must not be masked');
-      let len = b[1]! & 0x7f;
-      let at = 2;
-      if (len === 126) {
-        if (b.length < 4) break;
-        len = b.readUInt16BE(2);
-        at = 4;
-      } else if (len === 127) {
-        if (b.length < 10) break;
-        len = Number(b.readBigUInt64BE(2));
-        at = 10;
-      }
-      if (b.length < at + len) break;
-      this.frames.push({ opcode: b[0]! & 0x0f, payload: Buffer.from(b.subarray(at, at + len)) });
-      this.buffer = b.subarray(at + len);
-    }
-    this.notify();
-  }
 }
 
-/** The browser WebSocket subset the renderer's EventStream uses, over RawWebSocket. */
+/**
+ * Upgrades a raw connection, sends one masked close frame with `payload` as its body (whatever it holds), and
+ * resolves with the body of the close frame the server answers with, once the server has ended the connection.
+ */
+export function rawCloseAnswer(url: string, payload: Buffer): Promise<Buffer> {
+  if (payload.length > 125) throw new Error('a close frame body is at most 125 bytes');
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    });
+    req.on('upgrade', (_res, socket, head) => {
+      const chunks: Buffer[] = [head];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        // The server's frames are unmasked; a close frame's body fits the 7-bit length.
+        let b = Buffer.concat(chunks);
+        while (b.length >= 2) {
+          const len = b[1]! & 0x7f;
+          if ((b[1]! & 0x80) !== 0 || len > 125) return reject(new Error('unexpected server frame'));
+          if ((b[0]! & 0x0f) === OP_CLOSE) return resolve(b.subarray(2, 2 + len));
+          b = b.subarray(2 + len);
+        }
+        reject(new Error('the server sent no close frame'));
+      });
+      // FIN + close opcode, masked with the key 0 0 0 0 so the body goes out as is.
+      socket.write(Buffer.concat([Buffer.from([0x80 | OP_CLOSE, 0x80 | payload.length, 0, 0, 0, 0]), payload]));
+    });
+    req.on('response', (res) => reject(new Refused(res.statusCode ?? 0, '')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The browser WebSocket subset the renderer's EventStream uses, over `ws`'s client. */
 export class NodeSocket implements SocketLike {
   onopen: ((ev: unknown) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   onclose: ((ev: unknown) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
-  private raw: RawWebSocket | undefined;
-  private seen = 0;
-  private closed = false;
+  private readonly ws: WebSocket;
 
   constructor(url: string, headers: Record<string, string> = {}) {
-    RawWebSocket.open(url, headers).then(
-      (raw) => {
-        if (this.closed) {
-          raw.destroy();
-          return;
-        }
-        this.raw = raw;
-        this.onopen?.({});
-        const pump = (): void => {
-          for (; this.seen < raw.frames.length; this.seen++) {
-            const f = raw.frames[this.seen]!;
-            if (f.opcode === 1) this.onmessage?.({ data: f.payload.toString('utf8') });
-          }
-        };
-        raw.socket.on('data', () => setImmediate(pump));
-        raw.socket.on('close', () => this.onclose?.({}));
-        pump();
-      },
-      (e: unknown) => {
-        this.onerror?.(e);
-        this.onclose?.({});
-      },
-    );
+    this.ws = new WebSocket(url.replace(/^http/, 'ws'), { headers });
+    // ws's event handlers deliver text messages as strings, as a browser does.
+    this.ws.onopen = (ev) => this.onopen?.(ev);
+    this.ws.onmessage = (ev) => this.onmessage?.({ data: ev.data });
+    this.ws.onclose = (ev) => this.onclose?.(ev);
+    this.ws.onerror = (ev) => this.onerror?.(ev);
   }
 
-  close(): void {
-    this.closed = true;
-    this.raw?.send(0x8, Buffer.from([0x03, 0xe8]));
-    this.raw?.socket.end();
+  close(code?: number, reason?: string): void {
+    this.ws.close(code, reason);
   }
 }

@@ -1,34 +1,75 @@
-/** A small argument parser: positionals, `--flag value`, `--flag=value`, boolean `--flag`. */
+/**
+ * The CLIs' argument parsing, on Node's `util.parseArgs`: positionals, `--flag value`, `--flag=value`, boolean
+ * `--flag`, repeated flags collected. `util.parseArgs` only splits the command line here (strict: false, tokens);
+ * the checks are ours, so that every CLI refuses the same mistakes with the same sentence naming the flag.
+ */
+import { parseArgs as splitArgs } from 'node:util';
 import { InputError } from '../../shared/errors.js';
+
+/** The flags a command knows, in the order its error messages list them: a value, or a switch. */
+export type FlagSpec = Readonly<Record<string, 'string' | 'boolean'>>;
 
 export interface ParsedArgs {
   positionals: string[];
+  /** Every value given for each flag, in order; a boolean flag's value is "true" (or what `--flag=…` says). */
   flags: Map<string, string[]>;
 }
 
-export function parseArgs(argv: string[], booleans: readonly string[] = []): ParsedArgs {
+const knownList = (known: readonly string[]): string => known.map((k) => `--${k}`).join(', ');
+
+function unknownFlag(name: string, known: readonly string[]): InputError {
+  return new InputError({ field: name.startsWith('-') ? name : `--${name}`, message: `unknown option; expected one of ${knownList(known)}` });
+}
+
+type Token = ReturnType<typeof splitArgs>['tokens'] extends (infer T)[] | undefined ? T : never;
+
+function tokenize(argv: readonly string[], spec: FlagSpec): Token[] {
+  const options = Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, type === 'string' ? { type, multiple: true } : { type }]));
+  return splitArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens;
+}
+
+/** The positionals and flags of `tokens`; with `check`, refuses flags `spec` does not know and value flags without a value. */
+function collect(tokens: readonly Token[], spec: FlagSpec, check: boolean): ParsedArgs {
+  const known = Object.keys(spec);
   const positionals: string[] = [];
   const flags = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      positionals.push(a);
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const long = token.rawName.startsWith('--');
+    // Short options (-x) are not part of any command's vocabulary.
+    if (!long || !Object.hasOwn(spec, token.name)) {
+      if (check) throw unknownFlag(long ? token.name : token.rawName, known);
       continue;
     }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
     let value: string;
-    if (eq > 0) value = a.slice(eq + 1);
-    else if (booleans.includes(name)) value = 'true';
+    if (spec[token.name] === 'boolean') value = token.value ?? 'true';
     else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new InputError({ field: `--${name}`, message: 'expected a value after the flag' });
-      value = next;
-      i++;
+      // util.parseArgs takes the next word whatever it is; a following flag means the value was forgotten.
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) throw new InputError({ field: `--${token.name}`, message: 'expected a value after the flag' });
+      value = token.value;
     }
-    flags.set(name, [...(flags.get(name) ?? []), value]);
+    flags.set(token.name, [...(flags.get(token.name) ?? []), value]);
   }
   return { positionals, flags };
+}
+
+/** Parses `argv` against `spec`; refuses unknown flags and value flags without a value. */
+export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
+  return collect(tokenize(argv, spec), spec, true);
+}
+
+/**
+ * For commands with subcommands (the first positional): checks the flags against the chosen subcommand's spec.
+ * With no subcommand or an unknown one, flags are not checked, so the caller can answer with its usage text.
+ */
+export function parseCommandArgs(argv: readonly string[], commands: Readonly<Record<string, FlagSpec>>): ParsedArgs {
+  const all: Record<string, 'string' | 'boolean'> = {};
+  for (const spec of Object.values(commands)) Object.assign(all, spec);
+  const tokens = tokenize(argv, all);
+  const command = tokens.find((t) => t.kind === 'positional')?.value;
+  const spec = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
+  return collect(tokens, spec ?? all, spec !== undefined);
 }
 
 export function flag(args: ParsedArgs, name: string): string | undefined {
@@ -42,10 +83,4 @@ export function intFlag(args: ParsedArgs, name: string, fallback: number, min = 
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new InputError({ field: `--${name}`, message: `expected a whole number ≥ ${min}, found "${v}"` });
   return n;
-}
-
-export function rejectUnknownFlags(args: ParsedArgs, known: readonly string[]): void {
-  for (const name of args.flags.keys()) {
-    if (!known.includes(name)) throw new InputError({ field: `--${name}`, message: `unknown option; expected one of ${known.map((k) => `--${k}`).join(', ')}` });
-  }
 }

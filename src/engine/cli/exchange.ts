@@ -10,7 +10,7 @@ import { BENCHMARK_FORMATS, type BenchmarkFormat } from '../exchange/exportBench
 import { TASK_NAME } from '../exchange/lmmsEval.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../exchange/exportQa.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
-import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
+import { flag, intFlag, parseCommandArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { runCli } from './main.js';
 import { printableText } from './terminalText.js';
 
@@ -20,21 +20,39 @@ const USAGE = `usage:
   npm run exchange -- eval-questions --questions <file> (--checkpoint <id> | --endpoint <url> --endpoint-model <name> [--endpoint-key-env VAR] [--endpoint-frames N])
                      --out <predictions.jsonl> [--frames N] [--seed N] [--provider cpu|cuda] [--overwrite] [--workspace DIR]`;
 
-function required(args: ReturnType<typeof parseArgs>, name: string): string {
+const COMMON: FlagSpec = { overwrite: 'boolean', workspace: 'string', debug: 'boolean' };
+const COMMANDS: Record<string, FlagSpec> = {
+  export: { run: 'string', iteration: 'string', trained: 'boolean', out: 'string', frames: 'string', format: 'string', ...COMMON },
+  'export-benchmark': { run: 'string', out: 'string', format: 'string', task: 'string', frames: 'string', ...COMMON },
+  'eval-questions': {
+    questions: 'string',
+    checkpoint: 'string',
+    endpoint: 'string',
+    'endpoint-model': 'string',
+    'endpoint-key-env': 'string',
+    'endpoint-frames': 'string',
+    out: 'string',
+    frames: 'string',
+    seed: 'string',
+    provider: 'string',
+    ...COMMON,
+  },
+};
+
+function required(args: ParsedArgs, name: string): string {
   const v = flag(args, name);
   if (v === undefined || v === '') throw new InputError({ field: `--${name}`, message: `missing; it is required\n${USAGE}` });
   return v;
 }
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['overwrite', 'debug', 'trained']);
+  const args = parseCommandArgs(process.argv.slice(2), COMMANDS);
   const [command, ...extra] = args.positionals;
   if (extra.length > 0) throw new InputError({ message: `unexpected argument "${extra[0]}"\n${USAGE}` });
   const workspaceFlag = flag(args, 'workspace');
   const workspaceDir = resolveWorkspaceDir(workspaceFlag !== undefined ? { flag: workspaceFlag } : {});
   const overwrite = flag(args, 'overwrite') === 'true';
   if (command === 'export') {
-    rejectUnknownFlags(args, ['run', 'iteration', 'trained', 'out', 'frames', 'format', 'overwrite', 'workspace', 'debug']);
     const format = flag(args, 'format') ?? 'both';
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new InputError({ field: '--format', message: `expected one of ${EXPORT_FORMATS.join(', ')}, found "${format}"` });
     const iteration = flag(args, 'iteration') !== undefined ? intFlag(args, 'iteration', 0) : undefined;
@@ -52,7 +70,6 @@ runCli(async () => {
     return;
   }
   if (command === 'export-benchmark') {
-    rejectUnknownFlags(args, ['run', 'out', 'format', 'task', 'frames', 'overwrite', 'workspace', 'debug']);
     const format = flag(args, 'format') ?? 'lmms-eval';
     if (!(BENCHMARK_FORMATS as readonly string[]).includes(format)) throw new InputError({ field: '--format', message: `expected one of ${BENCHMARK_FORMATS.join(', ')}, found "${format}"` });
     const task = flag(args, 'task');
@@ -69,7 +86,6 @@ runCli(async () => {
     return;
   }
   if (command === 'eval-questions') {
-    rejectUnknownFlags(args, ['questions', 'checkpoint', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'out', 'frames', 'seed', 'provider', 'overwrite', 'workspace', 'debug']);
     const provider = flag(args, 'provider') ?? 'cpu';
     if (provider !== 'cpu' && provider !== 'cuda') throw new InputError({ field: '--provider', message: `expected cpu or cuda, found "${provider}"` });
     const frames = flag(args, 'frames') !== undefined ? intFlag(args, 'frames', 32, 1) : undefined;

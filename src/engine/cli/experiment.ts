@@ -12,7 +12,7 @@ import { familyTable, summaryTable, writeExperiment, baseOnTarget } from '../exp
 import { PRESET_NAMES, type PresetName, experimentProtocol, protocolArms, runExperiment } from '../experiment/experiment.js';
 import { openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
-import { flag, parseArgs, rejectUnknownFlags } from './args.js';
+import { flag, parseArgs } from './args.js';
 import { pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
@@ -20,8 +20,21 @@ import { ProgressView } from './progressView.js';
 const list = (values: string[] | undefined): string[] | undefined => values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet', 'fresh']);
-  rejectUnknownFlags(args, ['preset', 'seeds', 'arms', 'scenes', 'heldout-scenes', 'reference-scenes', 'out', 'workspace', 'quiet', 'debug', 'model', 'provider', 'fresh']);
+  const args = parseArgs(process.argv.slice(2), {
+    preset: 'string',
+    seeds: 'string',
+    arms: 'string',
+    scenes: 'string',
+    'heldout-scenes': 'string',
+    'reference-scenes': 'string',
+    out: 'string',
+    workspace: 'string',
+    quiet: 'boolean',
+    debug: 'boolean',
+    model: 'string',
+    provider: 'string',
+    fresh: 'boolean',
+  });
   const preset = flag(args, 'preset') ?? 'quick';
   if (!(PRESET_NAMES as string[]).includes(preset)) throw new InputError({ field: '--preset', message: `expected one of ${PRESET_NAMES.join(', ')}, found "${preset}"` });
   const seedsText = flag(args, 'seeds');

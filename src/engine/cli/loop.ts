@@ -11,7 +11,7 @@ import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { registerNextModel } from '../loop/handoff.js';
-import { flag, parseArgs, rejectUnknownFlags, type ParsedArgs } from './args.js';
+import { flag, parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
@@ -36,13 +36,16 @@ ${PROPOSER_USAGE}
           ${MAIN_JOB.iterations} rounds × ${MAIN_JOB.steps} steps × batch ${MAIN_JOB.batch} from the base model (--base synthetic: pretrained once
           on ${BASE_PROTOCOL.scenes!.join(' ')} and reused), rule ${MAIN_JOB.strategy}`;
 
-const KNOWN = [
-  'scenes', 'heldout-scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
-  'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
-  'reference-checkpoint', 'base', 'balance', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model',
-  // ── LLM proposer flags (proposerFlags.ts) ──
-  ...PROPOSER_FLAGS,
-];
+const SWITCHES = new Set(['quiet', 'debug', 'await-model']);
+const FLAGS: FlagSpec = Object.fromEntries(
+  [
+    'scenes', 'heldout-scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
+    'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
+    'reference-checkpoint', 'base', 'balance', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model',
+    // ── LLM proposer flags (proposerFlags.ts) ──
+    ...PROPOSER_FLAGS,
+  ].map((name) => [name, SWITCHES.has(name) ? 'boolean' : 'string']),
+);
 
 function num(args: ParsedArgs, name: string, integer: boolean): number | undefined {
   const v = flag(args, name);
@@ -211,9 +214,8 @@ function familyTable(last: IterationSummary | undefined): string {
 const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet', 'await-model']);
+  const args = parseArgs(process.argv.slice(2), FLAGS);
   if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"\n${USAGE}` });
-  rejectUnknownFlags(args, KNOWN);
   const dirFlag = flag(args, 'workspace') ?? flag(args, 'db');
   const workspaceDir = resolveWorkspaceDir(dirFlag !== undefined ? { flag: dirFlag } : {});
   const store = openStore({ workspaceDir });

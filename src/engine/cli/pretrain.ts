@@ -10,15 +10,14 @@ import type { LoopConfig } from '../../shared/loop.js';
 import { BASE_PROTOCOL, BUILTIN_TARGET, baseConfig, ensureModel, heldoutByIteration } from '../loop/index.js';
 import { listMetrics, openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
-import { flag, parseArgs, rejectUnknownFlags } from './args.js';
+import { flag, parseArgs } from './args.js';
 import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'quiet']);
+  const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean' });
   if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--workspace DIR]` });
-  rejectUnknownFlags(args, ['target', 'model', 'provider', 'workspace', 'quiet', 'debug']);
   const target = args.flags.get('target')?.flatMap((s) => s.split(',')).filter((s) => s !== '') ?? [...BUILTIN_TARGET.train, ...BUILTIN_TARGET.reference, ...BUILTIN_TARGET.heldout];
   const dirFlag = flag(args, 'workspace');
   const store = openStore({ workspaceDir: resolveWorkspaceDir(dirFlag !== undefined ? { flag: dirFlag } : {}) });

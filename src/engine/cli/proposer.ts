@@ -10,7 +10,7 @@ import { prepareScene } from '../proposer/prepare.js';
 import { uniformRequests } from '../proposer/requests.js';
 import { createSandboxRunner } from '../proposer/sandboxRunner.js';
 import { loadScenes } from '../sources/index.js';
-import { intFlag, parseArgs, rejectUnknownFlags } from './args.js';
+import { intFlag, parseCommandArgs } from './args.js';
 import { runCli } from './main.js';
 import { printableText } from './terminalText.js';
 
@@ -36,10 +36,9 @@ function statsTable(stats: FamilyFilterStats[]): string {
 }
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug']);
+  const args = parseCommandArgs(process.argv.slice(2), { stats: { scenes: 'string', 'per-bin': 'string', seed: 'string', debug: 'boolean' } });
   const [command] = args.positionals;
   if (command !== 'stats') throw new InputError({ message: 'usage: npm run proposer -- stats [--scenes <source>]… [--per-bin N] [--seed N]' });
-  rejectUnknownFlags(args, ['scenes', 'per-bin', 'seed', 'debug']);
   const seed = intFlag(args, 'seed', 0);
   const perBin = intFlag(args, 'per-bin', 2, 1);
   const specs = args.flags.get('scenes') ?? ['synthetic:20'];

@@ -13,7 +13,7 @@ import { diskFullError, isDiskFull } from '../store/errors.js';
 import { openStore } from '../store/store.js';
 import { SWEEP_MIN_AGE_MS, sweepBlobs, type SweepReport } from '../store/sweep.js';
 import { resolveWorkspaceDir, workspacePaths } from '../store/workspace.js';
-import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
+import { flag, intFlag, parseCommandArgs, type FlagSpec } from './args.js';
 import { runCli } from './main.js';
 import { printableId, printableText } from './terminalText.js';
 
@@ -67,13 +67,19 @@ function table(rows: SceneSummary[]): string {
   return [line(head), ...body.map(line)].join('\n');
 }
 
+const COMMANDS: Record<string, FlagSpec> = {
+  import: { seed: 'string', frames: 'string', workspace: 'string', debug: 'boolean' },
+  gc: { 'dry-run': 'boolean', workspace: 'string', debug: 'boolean' },
+  list: { dataset: 'string', workspace: 'string', debug: 'boolean' },
+  show: { workspace: 'string', debug: 'boolean' },
+};
+
 runCli(() => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'dry-run']);
+  const args = parseCommandArgs(process.argv.slice(2), COMMANDS);
   const [command, ...rest] = args.positionals;
   const workspaceFlag = flag(args, 'workspace');
   const workspaceDir = resolveWorkspaceDir(workspaceFlag !== undefined ? { flag: workspaceFlag } : {});
   if (command === 'import') {
-    rejectUnknownFlags(args, ['seed', 'frames', 'workspace', 'debug']);
     if (rest.length === 0) throw new InputError({ message: `import needs at least one source\n${USAGE}` });
     const seed = intFlag(args, 'seed', 0);
     const framesFlag = flag(args, 'frames');
@@ -112,7 +118,6 @@ runCli(() => {
     return;
   }
   if (command === 'gc') {
-    rejectUnknownFlags(args, ['dry-run', 'workspace', 'debug']);
     if (rest.length > 0) throw new InputError({ message: `gc takes no arguments, found "${rest[0]!}"\n${USAGE}` });
     const { dbPath } = workspacePaths(workspaceDir);
     if (!existsSync(dbPath)) throw new InputError({ field: '--workspace', message: `no workspace database at ${dbPath}` });
@@ -128,7 +133,6 @@ runCli(() => {
     return;
   }
   if (command === 'list') {
-    rejectUnknownFlags(args, ['dataset', 'workspace', 'debug']);
     const store = openStore({ workspaceDir, readonly: true });
     try {
       const dataset = flag(args, 'dataset');
@@ -140,7 +144,6 @@ runCli(() => {
     return;
   }
   if (command === 'show') {
-    rejectUnknownFlags(args, ['workspace', 'debug']);
     const id = rest[0];
     if (!id) throw new InputError({ message: `show needs a scene id\n${USAGE}` });
     const store = openStore({ workspaceDir, readonly: true });

@@ -5,13 +5,25 @@
  */
 import { InputError } from '../../shared/errors.js';
 import { DEFAULT_LEARNABILITY, runLearnability } from '../loop/learnability.js';
-import { flag, intFlag, parseArgs, rejectUnknownFlags } from './args.js';
+import { flag, intFlag, parseCommandArgs } from './args.js';
 import { runCli } from './main.js';
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ['debug', 'plain-options']);
+  const args = parseCommandArgs(process.argv.slice(2), {
+    learn: {
+      train: 'string',
+      heldout: 'string',
+      'per-bin': 'string',
+      steps: 'string',
+      batch: 'string',
+      lr: 'string',
+      seed: 'string',
+      provider: 'string',
+      debug: 'boolean',
+      'plain-options': 'boolean',
+    },
+  });
   if (args.positionals[0] !== 'learn') throw new InputError({ message: 'usage: npm run solver -- learn [--train N] [--heldout N] [--per-bin N] [--steps N] [--batch N] [--lr X] [--seed N] [--provider cpu|cuda] [--plain-options]' });
-  rejectUnknownFlags(args, ['train', 'heldout', 'per-bin', 'steps', 'batch', 'lr', 'seed', 'provider', 'debug', 'plain-options']);
   const lrText = flag(args, 'lr');
   const lr = lrText === undefined ? DEFAULT_LEARNABILITY.lr : Number(lrText);
   if (!(lr > 0 && lr < 1)) throw new InputError({ field: '--lr', message: `expected a learning rate in (0, 1), found "${lrText}"` });

@@ -1,7 +1,6 @@
 /**
  * A chart as a flat list of drawing primitives in pixel coordinates (origin top-left, y down). Layout is done
- * once into this list; the SVG writer and the software rasteriser each draw the same list, so the vector and
- * the bitmap versions of a chart cannot drift apart.
+ * once into this list and svg.ts writes it; the PNG is that SVG rendered, so the two cannot drift apart.
  */
 
 export type Rgb = readonly [number, number, number];
@@ -49,8 +48,8 @@ export interface CircleItem {
 
 /**
  * Text whose glyph box is placed by `x` (start, middle or end of the advance) and `y` (top, middle or bottom of
- * the cap height). `scale` is the bitmap font's pixel scale (cap height 7·scale px); `rotate` -90 runs the
- * text bottom to top.
+ * the cap height). `scale` is the text size in steps of 6 px of advance per character (cap height about
+ * 7·scale px, see the metrics below); `rotate` -90 runs the text bottom to top.
  */
 export interface TextItem {
   kind: 'text';
@@ -75,8 +74,10 @@ export interface Chart {
   items: ChartItem[];
 }
 
-/** Bitmap font metrics shared by layout, SVG and raster: a 5×7 glyph in a 6-pixel advance. */
-export const GLYPH_WIDTH = 5;
+/**
+ * Text metrics of the layout, per scale step: a 6-pixel advance (a monospace font at 10 px, whose advance is
+ * 0.6 em) and a 7-pixel cap height. Monospace is what lets the layout know text widths without the font.
+ */
 export const GLYPH_HEIGHT = 7;
 export const GLYPH_ADVANCE = 6;
 

@@ -21,7 +21,7 @@ export interface LearningCurveOptions {
   band?: BandKind;
   /** Fixed y range; default [0, 1] when every value lies in it (scores), else a nice range around the data. */
   yDomain?: [number, number];
-  /** Bitmap font scale of ticks, labels and legend (default 2: 14 px capitals); the title is one step larger. */
+  /** Text scale of ticks, labels and legend (chart.ts: default 2, 14 px capitals); the title is one step larger. */
   fontScale?: number;
   /** Dots at the evaluated points (default true). */
   markers?: boolean;

@@ -1,6 +1,6 @@
 /**
- * A Chart as a standalone SVG document. Text is set in a monospace font sized so that its advance matches the
- * bitmap font's (0.6 em ≈ 6 px per scale step), which keeps the layout's widths right in both renderings.
+ * A Chart as a standalone SVG document, which plot.ts also renders to PNG. Text is set in a monospace font sized
+ * so that its advance is the layout's (0.6 em = 6 px per scale step), which keeps the layout's widths right.
  */
 import { type Chart, type ChartItem, GLYPH_ADVANCE, hexColor, textHeight } from './chart.js';
 

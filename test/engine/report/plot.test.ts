@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { glyph, hasGlyph } from '../../../src/engine/report/bitmapFont.js';
+import { PNG } from 'pngjs';
 import { SERIES_COLORS, type PolygonItem, type PolylineItem, type Rgb } from '../../../src/engine/report/chart.js';
-import { learningCurveChart, learningCurvePng, learningCurveRgb, learningCurveSvg, summarizeSeries, type CurveSeries } from '../../../src/engine/report/plot.js';
+import { learningCurveChart, learningCurvePng, learningCurveSvg, plotFontOptions, summarizeSeries, type CurveSeries } from '../../../src/engine/report/plot.js';
 import { formatTick } from '../../../src/engine/report/ticks.js';
 import { niceAxis, ticksWithin } from '../../../src/shared/ticks.js';
-import { decodePng, pixel } from './pngDecode.js';
 
 const series: CurveSeries[] = [
   {
@@ -29,6 +28,12 @@ function assertBalancedXml(xml: string): void {
   expect(stack).toEqual([]);
   // Text content carries no raw markup characters.
   expect(xml.replace(/<[^>]*>/g, '')).not.toMatch(/[<>]|&(?!amp;|lt;|gt;|quot;|apos;)/);
+}
+
+/** The RGB of the pixel holding (x, y); pngjs decodes to RGBA. */
+function pixel(img: PNG, x: number, y: number): [number, number, number] {
+  const p = 4 * (Math.floor(y) * img.width + Math.floor(x));
+  return [img.data[p]!, img.data[p + 1]!, img.data[p + 2]!];
 }
 
 const near = (a: readonly number[], b: readonly number[], tol: number): boolean => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
@@ -113,10 +118,10 @@ describe('learning-curve SVG', () => {
 describe('learning-curve PNG', () => {
   it('decodes to the chart size with series-coloured lines, translucent bands and drawn text', () => {
     const png = learningCurvePng(series, { width: 640, height: 400 });
-    const img = decodePng(png);
-    expect(img.chunks).toEqual(['IHDR', 'IDAT', 'IEND']);
+    const img = PNG.sync.read(Buffer.from(png));
     expect([img.width, img.height]).toEqual([640, 400]);
-    expect(Buffer.from(img.rgb).equals(Buffer.from(learningCurveRgb(series, { width: 640, height: 400 }).rgb))).toBe(true);
+    // The same chart renders to the same bytes.
+    expect(Buffer.from(learningCurvePng(series, { width: 640, height: 400 })).equals(Buffer.from(png))).toBe(true);
 
     const chart = learningCurveChart(series, { width: 640, height: 400 });
     const grid = chart.items.filter((i): i is PolylineItem => i.kind === 'polyline' && i.role === 'grid').flatMap((g) => g.points.map((p) => p[0]));
@@ -147,16 +152,19 @@ describe('learning-curve PNG', () => {
     expect(pixel(img, 1, 1)).toEqual([250, 250, 250]);
   });
 
-  it('rasterises rotated and plain text from the bitmap font', () => {
-    expect(hasGlyph('a')).toBe(true);
-    expect(glyph('1').flat().filter(Boolean).length).toBeGreaterThan(5);
-    // A missing glyph draws as a box rather than nothing.
-    expect(glyph('\u4e00').flat().filter(Boolean).length).toBeGreaterThan(10);
+  it('renders rotated text', () => {
     const colors: Rgb[] = [[200, 0, 0]];
-    const img = learningCurveRgb([{ name: 'x', runs: [{ points: [{ x: 0, y: 0.1 }, { x: 1, y: 0.9 }] }] }], { colors, width: 500, height: 300, fontScale: 1 });
+    const img = PNG.sync.read(Buffer.from(learningCurvePng([{ name: 'x', runs: [{ points: [{ x: 0, y: 0.1 }, { x: 1, y: 0.9 }] }] }], { colors, width: 500, height: 300, fontScale: 1 })));
     // The y label runs vertically in the left margin: ink in a narrow column of many rows.
     let rows = 0;
-    for (let y = 0; y < img.height; y++) for (let x = 14; x < 22; x++) if (img.rgb[3 * (y * img.width + x)]! < 100) { rows++; break; }
+    for (let y = 0; y < img.height; y++) for (let x = 14; x < 22; x++) if (pixel(img, x, y)[0] < 100) { rows++; break; }
     expect(rows).toBeGreaterThan(40);
+  });
+
+  it('renders text with the DejaVu Sans Mono file alone when it is installed, else with the system fonts', () => {
+    const font = plotFontOptions();
+    if (font.fontFiles) expect(font).toMatchObject({ loadSystemFonts: false, fontFiles: [expect.stringMatching(/DejaVuSansMono\.ttf$/)] });
+    else expect(font).toEqual({ loadSystemFonts: true });
+    expect(plotFontOptions(['/nonexistent/font.ttf'])).toEqual({ loadSystemFonts: true });
   });
 });
