@@ -1,16 +1,17 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 
 const SANDBOX_DIR = resolve('src/engine/proposer/sandbox');
-const SANDBOX_FILES = ['engineWorker.mjs', 'vmDriver.mjs'];
+/** The engine thread's modules: the worker, what it imports from the folder, and the driver it runs in QuickJS. */
+const SANDBOX_FILES = readdirSync(SANDBOX_DIR).filter((f) => f.endsWith('.mjs'));
 
 /**
  * The QuickJS sandbox starts its engine thread from `new URL('./engineWorker.mjs', import.meta.url)`, a plain
- * file that imports vmDriver.mjs (see src/engine/proposer/sandbox/CONTEXT.md › Packaging). The bundle keeps
- * that URL, so both files are emitted beside whichever chunk ended up holding it.
+ * file that imports the folder's other .mjs files (see src/engine/proposer/sandbox/CONTEXT.md › Packaging).
+ * The bundle keeps that URL, so all of them are emitted beside whichever chunk ended up holding it.
  */
 function sandboxWorkerFiles(): Plugin {
   return {

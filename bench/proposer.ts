@@ -35,7 +35,7 @@ export const proposerBench: BenchModule = {
       const n = result.qa.length;
       const rate = n / (ms / 1000);
       const { draftMs, executeMs, filterMs } = result.timing;
-      ctx.log(`${n} proposals over ${sceneCount} scenes, ${result.qa.filter((q) => q.accepted).length} accepted`);
+      ctx.log(`${n} proposals over ${sceneCount} scenes, ${result.qa.filter((q) => q.verdict === 'accepted').length} accepted`);
       return [
         { name: 'validated QA / s (draft + sandbox + filters)', value: rate, unit: 'QA/s', note: `best of 3 rounds; target ≥ 20,000/s: ${rate >= 20000 ? 'met' : 'short — bound by the QuickJS interpreter per program and host-side drafting/filters, see the shares'}` },
         { name: 'share: drafting (host geometry)', value: (100 * draftMs) / ms, unit: '%' },

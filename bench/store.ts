@@ -62,7 +62,9 @@ function qaRow(rng: Rng, runId: string, sceneId: string, i: number): NewQa {
       { filter: 'visibility', passed: true, value: 12 },
       { filter: 'ambiguity', passed: accepted, value: Number(rng.range(0, 0.5).toFixed(3)) },
     ],
-    extra: { named: [{ label: a, role: 'unique' }] },
+    named: [{ label: a, role: 'unique' }],
+    args: null,
+    frame: null,
     seed: rng.int(0xffffffff),
   };
 }

@@ -19,7 +19,7 @@ import type {
 import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent, ProposerRoundStats } from './loop.js';
 
-export const API_VERSION = 2;
+export const API_VERSION = 3;
 
 export interface WorkbenchInfo {
   apiVersion: number;
@@ -110,6 +110,8 @@ export interface RunDetail {
   proposers: { iteration: number; proposers: ProposerRoundStats[] }[];
 }
 
+export type QaSortKey = 'id' | 'confidence' | 'family' | 'iteration';
+
 export interface QaQueryInput {
   runId: string;
   iteration?: number;
@@ -120,12 +122,13 @@ export interface QaQueryInput {
   bin?: number;
   /** Case-insensitive substring of the question. */
   search?: string;
-  sort?: 'id' | 'confidence' | 'family' | 'iteration';
+  sort?: QaSortKey;
   descending?: boolean;
   limit?: number;
   offset?: number;
 }
 
+/** Rows carry each question's latest bucket, confidence and prediction, so a page is the whole table row. */
 export interface QaPage {
   rows: QaRecord[];
   total: number;
@@ -136,6 +139,27 @@ export interface QaDetail {
   outputs: SolverOutputRecord[];
   /** Object ids the question names (for highlighting in the scene). */
   objectIds: number[];
+}
+
+/** One object's solver confidence: the mean latest confidence of the `n` answered questions naming it. */
+export interface ObjectConfidence {
+  objectId: number;
+  mean: number;
+  n: number;
+}
+
+/**
+ * Per-object confidence over a scene's answered questions (of one run, or of every run): what the scene view
+ * colours objects by. A question names every object of the scene's current version whose label it names (as
+ * `QaDetail.objectIds` does for the version its run saw); objects no answered question names are absent.
+ */
+export interface SceneObjectConfidence {
+  sceneId: string;
+  runId: string | null;
+  /** By object id. */
+  objects: ObjectConfidence[];
+  /** Answered questions naming at least one object of the scene. */
+  questions: number;
 }
 
 /** Re-running a stored program in the sandbox against the stored scene. */
@@ -205,6 +229,8 @@ export interface WorkbenchApi {
   resumeRun(runId: string, model?: string): Promise<void>;
   queryQa(query: QaQueryInput): Promise<QaPage>;
   getQa(qaId: number): Promise<QaDetail>;
+  /** One call per scene view: the per-object aggregate is computed by the host, not from per-question calls. */
+  sceneObjectConfidence(sceneId: string, runId?: string): Promise<SceneObjectConfidence>;
   rerunProgram(qaId: number): Promise<ProgramRerun>;
   heatmap(query: HeatmapQuery): Promise<HeatmapData>;
   curves(runIds: string[]): Promise<CurveSeries[]>;

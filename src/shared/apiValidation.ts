@@ -26,6 +26,7 @@ export const API_METHODS = [
   'resumeRun',
   'queryQa',
   'getQa',
+  'sceneObjectConfidence',
   'rerunProgram',
   'heatmap',
   'curves',
@@ -266,6 +267,14 @@ const CHECKS: { [M in ApiMethod]: { params: readonly string[]; required: number;
   },
   queryQa: { params: ['query'], required: 1, check: (c, [q]) => checkQaQuery(c, q) },
   getQa: { params: ['qaId'], required: 1, check: (c, [id]) => c.int('getQa(qaId)', id, 1, Number.MAX_SAFE_INTEGER) },
+  sceneObjectConfidence: {
+    params: ['sceneId', 'runId'],
+    required: 1,
+    check: (c, [id, runId]) => {
+      sceneId('sceneObjectConfidence')(c, id);
+      if (runId !== undefined) c.string('sceneObjectConfidence(runId)', runId);
+    },
+  },
   rerunProgram: { params: ['qaId'], required: 1, check: (c, [id]) => c.int('rerunProgram(qaId)', id, 1, Number.MAX_SAFE_INTEGER) },
   heatmap: { params: ['query'], required: 1, check: (c, [q]) => checkHeatmapQuery(c, q) },
   curves: {

@@ -22,6 +22,19 @@ export type Family = (typeof FAMILIES)[number];
 
 export type AnswerType = 'number' | 'choice';
 
+/**
+ * How a question names an object: 'unique' — exactly one instance, which must be seen; 'every' — a category
+ * whose every instance must be seen (counting); 'any' — a category of which at least one instance is seen
+ * (first appearance). Carried from proposal to store (`qa.named`) to solver (the label slots).
+ */
+export interface NamedObject {
+  label: string;
+  role: 'unique' | 'every' | 'any';
+}
+
+/** A program's arguments (plain JSON): the question's specifics a family's fixed program template reads. */
+export type ProgramArgs = Record<string, string | number | string[]>;
+
 export type Bucket = 'easy' | 'frontier' | 'hard';
 
 export interface BucketThresholds {

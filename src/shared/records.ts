@@ -4,7 +4,7 @@
  * and consume them. Times are milliseconds since the Unix epoch. The proposer's vocabulary (families, answer
  * types, buckets, the generation mix) is in proposer.ts and used here as is.
  */
-import type { AnswerType, Bucket, Mix } from './proposer.js';
+import type { AnswerType, Bucket, Mix, NamedObject, ProgramArgs } from './proposer.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -31,9 +31,9 @@ export const RUN_STATUS_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStat
 /**
  * `closed-loop`: the controller adapts the generation mix every round (the product's point).
  * `no-feedback`: the same pipeline with a uniform mix every round. `static`: a fixed, uniformly generated
- * dataset reused every round. `eval-only`: no proposing or training, only evaluation (external questions).
+ * dataset reused every round. (Evaluating external questions is not a run: `exchange eval-questions`.)
  */
-export type RunMode = 'closed-loop' | 'no-feedback' | 'static' | 'eval-only';
+export type RunMode = 'closed-loop' | 'no-feedback' | 'static';
 
 /** The run's settings as the user chose them; its shape is owned by the loop, the store keeps it verbatim. */
 export type RunConfig = JsonObject;
@@ -50,7 +50,10 @@ export interface NewRun {
   seeds: RunSeeds;
   /** Version of the code that ran it (package version + git commit), so results can be traced to a build. */
   codeVersion: string;
-  /** Which solver backend answers and trains (e.g. `onnx-local`, `mock`). */
+  /**
+   * What answers and trains, as the loop found it: `onnxruntime/cuda`, `onnxruntime/cpu` (or `… (requested)` before
+   * the first session opened), or `endpoint <url> (model <name>)`.
+   */
   provider: string;
 }
 
@@ -110,7 +113,7 @@ export interface IterationRecord {
 export type QaVerdict = 'accepted' | 'rejected';
 
 export interface FilterVerdict {
-  /** Name of the filter, e.g. `program-executes`, `answer-unique`. */
+  /** Name of the filter: one of the pipeline's `FILTER_ORDER` (`program`, `ambiguity`, `shortcut`, …). */
   filter: string;
   passed: boolean;
   reason?: string;
@@ -154,17 +157,22 @@ export interface NewQa {
   rejectedBy: string | null;
   reason: string | null;
   filterVerdicts: FilterVerdict[];
-  /** Family-specific extras (objects the question names, a referenced frame, …). */
-  extra: JsonObject;
+  /** The objects the question names, in the proposer's order: the solver's label slots follow it. */
+  named: NamedObject[];
+  /** The program's arguments (a family's template reads them); null for a self-contained program. */
+  args: ProgramArgs | null;
+  /** The trajectory frame the question refers to (0-based), or null when it refers to none. */
+  frame: number | null;
   seed: number;
 }
 
 export interface QaRecord extends NewQa {
   id: number;
   createdAt: number;
-  /** Bucket and confidence of the latest solver output for this question (by iteration); null until answered. */
+  /** Bucket, confidence and prediction of the latest solver output for this question (by iteration); null until answered. */
   bucket: Bucket | null;
   confidence: number | null;
+  prediction: string | null;
   /** The round that trained on this question, or null when none did (yet). */
   trainedIteration: number | null;
 }
@@ -187,7 +195,11 @@ export interface NewSolverOutput {
   /** Checkpoint that answered; null for the base model. */
   checkpointId: number | null;
   prediction: string;
-  /** Geometric mean of the answer tokens' probabilities, in [0, 1]. */
+  /**
+   * The ground-truth confidence, in [0, 1]: the solver's probability of the ground-truth answer, obtained as
+   * `confidenceMethod` says. Buckets are cut from it. Not the prediction confidence (the probability of the solver's
+   * own answer), which is what benchmark predictions carry.
+   */
   confidence: number;
   /** `bucketOf(confidence)` (proposer.ts) with the run's thresholds. */
   bucket: Bucket;
@@ -238,6 +250,10 @@ export interface NewBenchmarkQuestion {
   options: string[] | null;
   answerType: AnswerType;
   answer: string | number;
+  /** The objects the question names, as the proposer recorded them; null when the benchmark does not say (an imported one). */
+  named: NamedObject[] | null;
+  /** The trajectory frame the question refers to (0-based), or null. */
+  frame: number | null;
   /** Anything else the benchmark carries (its own question id, source dataset, …). */
   metadata: JsonObject;
 }

@@ -76,6 +76,8 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
   let runId: string | undefined;
   const problems: string[] = [];
   const notices: string[] = [];
+  /** Paths of every request the page made, in order (API calls are POST /api/<method>). */
+  const requests: string[] = [];
   let mark = 0;
 
   beforeAll(async () => {
@@ -108,6 +110,7 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
       problems.push(`console.${type}: ${text}${url ? ` (${url}:${m.location().lineNumber})` : ''}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     page.on('requestfailed', (r) => {
       // A request the page itself cancelled (net::ERR_ABORTED) is not a failure anyone sees.
       const why = r.failure()?.errorText ?? '?';
@@ -266,7 +269,32 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     await expectClean();
   }, 60_000);
 
+  it('scene view: solver-confidence colours come from one host call, none per question (issue 13)', async () => {
+    const sceneId = decodeURIComponent((await js<string>('location.hash')).replace(/^#\/scene\//, '').split('?')[0]!);
+    const before = requests.length;
+    await page.getByTestId('color-confidence').click();
+    const legend = page.getByTestId('confidence-questions');
+    await legend.waitFor();
+    const expected = await host.sceneObjectConfidence(sceneId, theRun());
+    expect(expected.objects.length, `answered questions naming objects of ${sceneId}`).toBeGreaterThan(0);
+    expect((await legend.textContent())?.trim()).toBe(`${expected.questions} answered questions name objects; grey: none.`);
+    // The object list shows each named object's mean, and only those.
+    await expect.poll(() => page.locator('.object-list .conf').count(), POLL).toBe(expected.objects.length);
+    for (const o of expected.objects) {
+      const item = page.locator('.object-list li').filter({ has: page.getByRole('checkbox', { name: new RegExp(` ${o.objectId}$`) }) });
+      expect((await item.locator('.conf').textContent())?.trim()).toBe(o.mean.toFixed(2));
+    }
+    const calls = requests.slice(before).filter((p) => p.startsWith('/api/'));
+    expect(calls.filter((p) => p === '/api/sceneObjectConfidence')).toHaveLength(1);
+    expect(calls.filter((p) => p === '/api/getQa' || p === '/api/queryQa')).toEqual([]);
+    await shot('scene-confidence', { docs: false });
+    // Later tests (open in scene) expect the default colouring.
+    await page.getByTestId('color-rgb').click();
+    await expectClean();
+  }, 60_000);
+
   it('QA explorer: rows, program, re-run matches, open in scene highlights its objects', async () => {
+    const before = requests.length;
     await page.getByTestId('nav-qa').click();
     await page.getByTestId('qa-row').first().waitFor();
     expect(await page.getByTestId('run-picker').inputValue()).toBe(theRun());
@@ -294,6 +322,12 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
       }, POLL)
       .toBe(true);
     const ids = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-qa-id'))));
+    // Each row's prediction column is the latest prediction the list query returned with it; no row asked for its own.
+    const listed = new Map((await host.queryQa({ runId: theRun(), family: family!, verdict: 'accepted', limit: 10_000 })).rows.map((r) => [r.id, r]));
+    const shownPredictions = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => ({ id: Number(r.getAttribute('data-qa-id')), text: r.children[7]?.textContent ?? '' })));
+    expect(shownPredictions.filter(({ id }) => (listed.get(id)?.prediction ?? null) !== null).length, 'answered rows on screen').toBeGreaterThan(0);
+    for (const { id, text } of shownPredictions) expect(text, `prediction of QA ${id}`).toBe(listed.get(id)?.prediction ?? '—');
+    expect(requests.slice(before).filter((p) => p === '/api/getQa')).toEqual([]);
     let qaId: number | undefined;
     let objectIds: number[] = [];
     for (const id of ids) {

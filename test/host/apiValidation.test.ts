@@ -23,6 +23,8 @@ describe('API argument validation', () => {
       ['resumeRun', ['r1', 'qwen-ouro-r1']],
       ['queryQa', [{ runId: 'r1', iteration: 0, family: 'object_counting', sceneId: 's', bucket: 'hard', verdict: 'accepted', bin: 2, search: '', sort: 'confidence', descending: true, limit: 50, offset: 100 }]],
       ['getQa', [7]],
+      ['sceneObjectConfidence', ['synthetic:0']],
+      ['sceneObjectConfidence', ['synthetic:0', 'r1']],
       ['rerunProgram', [7]],
       ['heatmap', [{ runId: 'r1', kind: 'bin-iteration', metric: 'accuracy', family: 'object_counting' }]],
       ['curves', [['a', 'b']]],
@@ -42,6 +44,9 @@ describe('API argument validation', () => {
     expect(message('getFrameImage', ['s', -1])).toBe('getFrameImage(frame): expected a whole number from 0 to 1000000, found -1');
     expect(message('getQa', ['7'])).toBe('getQa(qaId): expected a whole number from 1 to 9007199254740991, found "7"');
     expect(message('rerunProgram', [0])).toMatch(/^rerunProgram\(qaId\): expected a whole number from 1/);
+    expect(message('sceneObjectConfidence', [''])).toBe('sceneObjectConfidence(sceneId): expected a non-empty string of at most 1000 characters, found ""');
+    expect(message('sceneObjectConfidence', ['s', 3])).toBe('sceneObjectConfidence(runId): expected a non-empty string of at most 1000 characters, found 3');
+    expect(message('sceneObjectConfidence', [])).toBe('sceneObjectConfidence(sceneId, runId): expected 1 to 2 arguments, found 0');
     expect(message('getRun', [null])).toBe('getRun(runId): expected a non-empty string of at most 1000 characters, found null');
     expect(message('stopRun', [])).toBe('stopRun(runId): expected 1 argument, found 0');
     expect(message('resumeRun', [{}])).toMatch(/^resumeRun\(runId\): expected a non-empty string/);

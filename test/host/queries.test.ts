@@ -204,7 +204,7 @@ describe('questions', () => {
     expect(detail.qa.id).toBe(id);
     expect(detail.outputs).toHaveLength(1);
     const scene = seeded.scenes.find((s) => s.id === detail.qa.sceneId)!;
-    const labels = new Set((detail.qa.extra.named as { label: string }[]).map((n) => n.label));
+    const labels = new Set(detail.qa.named.map((n) => n.label));
     expect(detail.objectIds).toEqual(scene.objects.filter((o) => labels.has(o.label)).map((o) => o.id));
     await expect(host.getQa(999_999)).rejects.toThrow(/no question 999999/);
   });
@@ -215,6 +215,33 @@ describe('questions', () => {
       const r = await host.rerunProgram(id);
       expect(r, `question ${id}`).toMatchObject({ ok: true, matchesStored: true });
       expect(r.ms).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('names the objects of a question in its scene as its run saw it, after a re-import relabelled them', async () => {
+    const tmpDir = mkdtempSync(join(tmpdir(), 'ouroboros-host-'));
+    try {
+      const s = await seedWorkspace(tmpDir);
+      const store = openStore({ workspaceDir: tmpDir });
+      const qa = getQa(store, s.accepted[0]!);
+      const label = qa.named[0]!.label;
+      const original = s.scenes.find((x) => x.id === qa.sceneId)!;
+      const named = original.objects.filter((o) => o.label === label).map((o) => o.id);
+      expect(named.length).toBeGreaterThan(0);
+      // The edited source calls those objects something else: the current version has none of the question's label.
+      const edited = { ...original, objects: original.objects.map((o) => (o.label === label ? { ...o, label: `${label} (relabelled)` } : o)) };
+      expect(saveScenes(store, [edited]).map((x) => x.change)).toEqual(['changed']);
+      store.close();
+
+      const host = open({ workspaceDir: tmpDir });
+      expect((await host.getQa(qa.id)).objectIds).toEqual(named);
+      // The scene view's aggregate is over the current version, where no question names those objects' new label.
+      const current = await host.sceneObjectConfidence(qa.sceneId, s.runId);
+      expect(current.objects.length).toBeGreaterThan(0);
+      expect(current.objects.filter((o) => named.includes(o.objectId))).toEqual([]);
+      await host.close();
+    } finally {
+      rmSync(tmpDir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toJsonl } from '../../src/renderer/src/lib/jsonl.js';
-import { exportFilename, QA_CSV_COLUMNS, qaCsvFields, qaCsvHeader, qaCsvRow, qaJsonlLine } from '../../src/renderer/src/views/qa/qaExport.js';
+import { exportFilename, QA_CSV_COLUMNS, qaCsvFields, qaCsvHeader, qaCsvRow, qaJsonlLine } from '../../src/renderer/src/lib/qaExport.js';
 import { FakeApi } from './fakeApi.js';
 import { parseCsv } from '../helpers/csv.js';
 
@@ -15,11 +15,11 @@ describe('QA export as CSV and JSONL', () => {
     expect(JSON.parse(lines[0]!)).toEqual({ q: 'multi\nline' });
   });
 
-  it('formats QA rows with every column', () => {
+  it('formats QA rows with every column, the latest prediction among them', () => {
     const api = new FakeApi();
-    const qa = api.qa.find((r) => r.options !== null && r.question.includes('"'))!;
-    expect(qaCsvFields(qa, 'B')).toHaveLength(QA_CSV_COLUMNS.length);
-    const text = qaCsvHeader() + qaCsvRow(qa, 'B');
+    const qa = { ...api.qa.find((r) => r.options !== null && r.question.includes('"'))!, prediction: 'B' };
+    expect(qaCsvFields(qa)).toHaveLength(QA_CSV_COLUMNS.length);
+    const text = qaCsvHeader() + qaCsvRow(qa);
     expect(text.endsWith('\r\n')).toBe(true);
     const parsed = parseCsv(text);
     expect(parsed[0]).toEqual([...QA_CSV_COLUMNS]);
@@ -28,9 +28,9 @@ describe('QA export as CSV and JSONL', () => {
     expect(row.options).toBe(qa.options!.join(' | '));
     expect(row.prediction).toBe('B');
     expect(JSON.parse(row.difficulty!)).toEqual(qa.difficulty);
-    const line = JSON.parse(qaJsonlLine(qa, 'B'));
-    expect(line).toEqual({ ...qa, prediction: 'B' });
-    expect(JSON.parse(qaJsonlLine(qa, null))).toEqual(qa);
+    expect(JSON.parse(qaJsonlLine(qa))).toEqual(qa);
+    const unanswered = { ...qa, prediction: null, confidence: null, bucket: null };
+    expect(parseCsv(qaCsvRow(unanswered))[0]![QA_CSV_COLUMNS.indexOf('prediction')]).toBe('');
   });
 
   it('names export files after the filter', () => {

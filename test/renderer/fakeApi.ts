@@ -18,6 +18,7 @@ import type {
   RunDetail,
   RunSummary,
   SceneDetail,
+  SceneObjectConfidence,
   SceneQuery,
   WorkbenchApi,
   WorkbenchInfo,
@@ -233,10 +234,10 @@ export class FakeApi implements WorkbenchApi {
       id,
       name,
       mode,
-      config: { ...DEFAULT_CONFIG, name, mode: mode === 'eval-only' ? 'static' : mode } as unknown as RunSummary['config'],
+      config: { ...DEFAULT_CONFIG, name, mode } as unknown as RunSummary['config'],
       seeds: { seed: 1, dataSeed: 7 },
       codeVersion: '0.1.0+test',
-      provider: 'onnx-local',
+      provider: 'onnxruntime/cpu',
       status: 'completed',
       error: null,
       createdAt,
@@ -294,12 +295,14 @@ export class FakeApi implements WorkbenchApi {
           { filter: 'program', passed: true },
           { filter: 'margin', passed: accepted, value: 0.12, ...(accepted ? {} : { reason: 'candidates too close' }) },
         ],
-        // Every third QA names its objects in `extra`; the others only through getQa.
-        extra: k % 3 === 0 ? { objectIds: objs, args: { label: 'chair' } } : { args: { label: 'chair' } },
+        named: [{ label: 'chair', role: 'every' }],
+        args: { label: 'chair' },
+        frame: null,
         seed: k,
         createdAt: createdAt + k,
         bucket: confidence === null ? null : bucketOf(confidence),
         confidence,
+        prediction: answered ? `pred-${qid}` : null,
         trainedIteration: accepted && answered ? iteration : null,
       });
       if (answered) {
@@ -455,6 +458,30 @@ export class FakeApi implements WorkbenchApi {
       const qa = this.qa.find((r) => r.id === qaId);
       if (!qa) throw new Error(`getQa(qaId): no QA ${qaId}`);
       return { qa, outputs: this.outputs.filter((o) => o.qaId === qaId), objectIds: this.objectIds.get(qaId) ?? [] };
+    });
+  }
+
+  /** Aggregates `objectIds` (what getQa names) over the scene's answered QA, as the host does in SQL. */
+  sceneObjectConfidence(sceneId: string, runId?: string): Promise<SceneObjectConfidence> {
+    return this.call('sceneObjectConfidence', runId === undefined ? [sceneId] : [sceneId, runId], () => {
+      const scene = this.scenes.find((x) => x.summary.id === sceneId);
+      if (!scene) throw new Error(`sceneObjectConfidence(sceneId): no scene "${sceneId}"`);
+      const inScene = new Set(scene.objects.map((o) => o.id));
+      const sums = new Map<number, { sum: number; n: number }>();
+      let questions = 0;
+      for (const r of this.qa) {
+        if (r.sceneId !== sceneId || (runId !== undefined && r.runId !== runId) || r.confidence === null) continue;
+        const ids = new Set((this.objectIds.get(r.id) ?? []).filter((id) => inScene.has(id)));
+        if (ids.size > 0) questions++;
+        for (const id of ids) {
+          const acc = sums.get(id) ?? { sum: 0, n: 0 };
+          acc.sum += r.confidence;
+          acc.n++;
+          sums.set(id, acc);
+        }
+      }
+      const objects = [...sums].sort(([a], [b]) => a - b).map(([objectId, { sum, n }]) => ({ objectId, mean: sum / n, n }));
+      return { sceneId, runId: runId ?? null, objects, questions };
     });
   }
 

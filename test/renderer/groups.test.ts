@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flatLayout, groupLayout, offsetsIn, orderCounts } from '../../src/renderer/src/views/qa/groups.js';
+import { flatLayout, groupLayout, offsetsIn, orderCounts } from '../../src/renderer/src/lib/qaGroups.js';
 
 describe('QA grouping by family', () => {
   it('orders counts like a family-sorted query and drops empty families', () => {

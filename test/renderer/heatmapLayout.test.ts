@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HeatmapData } from '../../src/shared/api.js';
 import { NO_DATA, rgbCss } from '../../src/renderer/src/lib/colorScale.js';
-import { drillFilter, formatMetric, heatmapLayout, metricScale, orderLabels, parseBinLabel, tooltipLines } from '../../src/renderer/src/views/heatmaps/heatmapLayout.js';
+import { drillFilter, parseBinLabel } from '../../src/renderer/src/lib/heatmapDrill.js';
+import { formatMetric, heatmapLayout, metricScale, orderLabels, tooltipLines } from '../../src/renderer/src/views/heatmaps/heatmapLayout.js';
 
 const data: HeatmapData = {
   query: { runId: 'r', kind: 'family-iteration', metric: 'confidence' },

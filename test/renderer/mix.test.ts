@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mixByFamily, mixOverIterations, stackLayout } from '../../src/renderer/src/views/curves/mix.js';
+import { mixByFamily, mixOverIterations } from '../../src/renderer/src/lib/generationMix.js';
+import { stackLayout } from '../../src/renderer/src/views/curves/mix.js';
 import { FakeApi } from './fakeApi.js';
 
 describe('generation mix over iterations', () => {

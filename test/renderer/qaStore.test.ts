@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EXPORT_PAGE_SIZE, QA_PAGE_SIZE, createQaStore, rowAt } from '../../src/renderer/src/state/qaStore.js';
-import { QA_CSV_COLUMNS } from '../../src/renderer/src/views/qa/qaExport.js';
+import { latestOutput } from '../../src/renderer/src/lib/qaFilter.js';
+import { QA_CSV_COLUMNS } from '../../src/renderer/src/lib/qaExport.js';
 import { FakeApi, flush } from './fakeApi.js';
 
 function setup(api = new FakeApi()) {
@@ -112,7 +113,6 @@ describe('QA store', () => {
     await qa.getState().select(1);
     expect(qa.getState().detail?.qa.id).toBe(1);
     expect(qa.getState().detail?.objectIds).toEqual([1, 2]);
-    expect(qa.getState().predictions[1]).toBe('pred-1');
     await qa.getState().rerun();
     expect(qa.getState().rerunResult).toEqual({ ok: true, value: api.qa[0]!.programResult, matchesStored: true, ms: 1.5 });
     await qa.getState().select(null);
@@ -130,12 +130,15 @@ describe('QA store', () => {
     expect(qa.getState().rerunning).toBe(false);
   });
 
-  it('fetches predictions of visible answered rows once each', async () => {
+  it('shows each row with its latest prediction from the page itself, without a request per row', async () => {
     const { qa, api } = setup();
-    await qa.getState().ensurePredictions([1, 2, 5]);
-    await qa.getState().ensurePredictions([1, 2, 5]);
-    expect(api.callsOf('getQa')).toHaveLength(3);
-    expect(qa.getState().predictions).toEqual({ 1: 'pred-1', 2: 'pred-2', 5: null });
+    qa.getState().setFilter({ runId: 'run-a' });
+    await flush();
+    await qa.getState().ensureRows(0, 240);
+    const rows = Array.from({ length: 240 }, (_, i) => rowAt(qa.getState(), i)!);
+    expect(rows.filter((r) => r.prediction !== null).length).toBeGreaterThan(100);
+    for (const r of rows) expect(r.prediction).toBe(latestOutput(api.outputs.filter((o) => o.qaId === r.id))?.prediction ?? null);
+    expect(api.callsOf('getQa')).toHaveLength(0);
   });
 
   it('exports the whole filtered set as CSV, paging through queryQa', async () => {
@@ -144,7 +147,7 @@ describe('QA store', () => {
     qa.getState().setFilter({ runId: 'run-a', verdict: 'accepted' });
     await flush();
     const expected = api.filterQa({ runId: 'run-a', verdict: 'accepted' });
-    const file = await qa.getState().exportAll('csv', false);
+    const file = await qa.getState().exportAll('csv');
     expect(file!.rows).toBe(expected.length);
     expect(file!.filename).toBe('qa-run-a-accepted.csv');
     const lines = file!.content.split('\r\n');
@@ -155,17 +158,16 @@ describe('QA store', () => {
     expect(qa.getState().exporting).toBeNull();
   });
 
-  it('exports JSONL with predictions when asked', async () => {
-    const { qa } = setup();
+  it("exports JSONL with each row's latest prediction, without a request per row", async () => {
+    const { qa, api } = setup();
     qa.getState().setFilter({ runId: 'run-b', family: 'object_counting' });
     await flush();
-    const file = await qa.getState().exportAll('jsonl', true);
-    const records = file!.content.trim().split('\n').map((l) => JSON.parse(l) as { id: number; confidence: number | null; prediction?: string });
+    const file = await qa.getState().exportAll('jsonl');
+    const records = file!.content.trim().split('\n').map((l) => JSON.parse(l) as { id: number; confidence: number | null; prediction: string | null });
     expect(records.length).toBe(qa.getState().total);
-    for (const r of records) {
-      if (r.confidence === null) expect(r.prediction).toBeUndefined();
-      else expect(r.prediction).toBe(`pred-${r.id}`);
-    }
+    expect(records.some((r) => r.confidence !== null)).toBe(true);
+    for (const r of records) expect(r.prediction).toBe(r.confidence === null ? null : `pred-${r.id}`);
+    expect(api.callsOf('getQa')).toHaveLength(0);
     expect(file!.mime).toMatch(/ndjson/);
   });
 
@@ -174,11 +176,11 @@ describe('QA store', () => {
     const { qa, reportError } = setup(api);
     qa.getState().setFilter({ runId: 'run-a' });
     await flush();
-    const p = qa.getState().exportAll('csv', false);
+    const p = qa.getState().exportAll('csv');
     qa.getState().cancelExport();
     expect(await p).toBeNull();
     api.failNext('queryQa', 'database is locked');
-    expect(await qa.getState().exportAll('csv', false)).toBeNull();
+    expect(await qa.getState().exportAll('csv')).toBeNull();
     expect(reportError).toHaveBeenCalledWith('Exporting QA as CSV', expect.objectContaining({ message: 'database is locked' }));
     expect(qa.getState().exporting).toBeNull();
   });

@@ -10,10 +10,10 @@ import {
   configSummary,
   iterationRows,
   latestScores,
-  runFraction,
   scoresByIteration,
   seedsSummary,
 } from '../../src/renderer/src/views/runs/runTable.js';
+import { runFraction } from '../../src/renderer/src/lib/runProgress.js';
 import { FakeApi } from './fakeApi.js';
 
 const metric = (iteration: number, family: string | null, name: string, value: number): MetricRecord => ({

@@ -102,7 +102,7 @@ describe('scene store', () => {
     expect(scene.getState().points?.sceneId).toBe('synthetic:s2');
   });
 
-  it('computes per-object confidence from QA extras and getQa', async () => {
+  it('takes per-object confidence from one host call per scene and run, none per question', async () => {
     const { scene, api } = setup();
     await scene.getState().open('synthetic:s1');
     await scene.getState().computeConfidence('run-a');
@@ -112,19 +112,39 @@ describe('scene store', () => {
     for (const r of rows) for (const id of new Set(api.objectIds.get(r.id)!)) expected.set(id, [...(expected.get(id) ?? []), r.confidence!]);
     expect(rows.length).toBeGreaterThan(20);
     expect(expected.size).toBeGreaterThan(2);
-    for (const [id, vs] of expected) expect(conf.get(id)!.mean).toBeCloseTo(vs.reduce((a, b) => a + b, 0) / vs.length);
-    // QA with ids in `extra` needed no getQa call.
-    const withExtra = rows.filter((r) => 'objectIds' in r.extra).length;
-    expect(api.callsOf('getQa')).toHaveLength(rows.length - withExtra);
-    expect(scene.getState().confidenceProgress).toBeNull();
-    expect(scene.getState().confidenceSamples).toBe(rows.length);
+    expect([...conf.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [id, vs] of expected) {
+      expect(conf.get(id)!.mean).toBeCloseTo(vs.reduce((a, b) => a + b, 0) / vs.length);
+      expect(conf.get(id)!.n).toBe(vs.length);
+    }
+    expect(api.callsOf('sceneObjectConfidence')).toEqual([['synthetic:s1', 'run-a']]);
+    expect(api.callsOf('getQa')).toHaveLength(0);
+    expect(api.callsOf('queryQa')).toHaveLength(0);
+    expect(scene.getState().confidenceLoading).toBe(false);
+    expect(scene.getState().confidenceQuestions).toBe(rows.length);
+  });
+
+  it('drops confidences that arrive after another scene was opened, and reports a failing call', async () => {
+    const { scene, api, reportError } = setup();
+    await scene.getState().open('synthetic:s1');
+    const late = scene.getState().computeConfidence('run-a');
+    await scene.getState().open('synthetic:s2');
+    await late;
+    expect(scene.getState().objectConfidence).toBeNull();
+    expect(scene.getState().confidenceLoading).toBe(false);
+    api.failNext('sceneObjectConfidence', 'database is locked');
+    await scene.getState().computeConfidence('run-a');
+    expect(reportError).toHaveBeenCalledWith('Computing per-object confidence of run run-a', expect.objectContaining({ message: 'database is locked' }));
+    expect(scene.getState().confidenceLoading).toBe(false);
+    await scene.getState().computeConfidence('run-a');
+    expect(scene.getState().objectConfidence!.size).toBeGreaterThan(0);
   });
 
   it('computes confidence on choosing a run only in confidence mode', async () => {
     const { scene, api } = setup();
     await scene.getState().open('synthetic:s1');
     await scene.getState().setConfidenceRun('run-a');
-    expect(api.callsOf('queryQa')).toHaveLength(0);
+    expect(api.callsOf('sceneObjectConfidence')).toHaveLength(0);
     scene.getState().setColorMode('confidence');
     await flush(30);
     expect(scene.getState().objectConfidence).not.toBeNull();

@@ -10,6 +10,7 @@ import { StoresContext } from '../../src/renderer/src/context.js';
 import type { Route } from '../../src/renderer/src/lib/route.js';
 import { createStores, startStores, type Stores } from '../../src/renderer/src/state/stores.js';
 import { ViewerBench } from '../../src/renderer/src/views/bench/ViewerBench.js';
+import { HEATMAP_KINDS, HEATMAP_METRICS } from '../../src/renderer/src/views/heatmaps/heatmapLayout.js';
 import { SceneView } from '../../src/renderer/src/views/scene/SceneView.js';
 import { FakeApi, flush } from './fakeApi.js';
 
@@ -51,6 +52,11 @@ function render(stores: Stores, node: React.ReactNode = <App />): string {
     curves: live(stores.curves),
   };
   return renderToString(<StoresContext.Provider value={now}>{node}</StoresContext.Provider>);
+}
+
+/** Each element carrying data-testid="<testId>", as a map of its attributes (values as React escaped them). */
+function elements(html: string, testId: string): Record<string, string>[] {
+  return [...html.matchAll(new RegExp(`<[a-z]+ [^>]*data-testid="${testId}"[^>]*>`, 'g'))].map((m) => Object.fromEntries([...m[0].matchAll(/([a-zA-Z-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!])));
 }
 
 async function at(stores: Stores, route: Route): Promise<void> {
@@ -115,17 +121,22 @@ describe('views render their data', () => {
     stop();
   });
 
-  it('heatmaps: cells and legend for every kind and metric', async () => {
+  it('heatmaps: for every kind and metric, one cell per loaded cell with its value and n, under a legend naming the metric', async () => {
     const { stores, stop } = await started();
     await at(stores, { view: 'heatmaps' });
-    for (const kind of ['family-iteration', 'scene-family', 'bin-iteration'] as const) {
+    for (const { kind } of HEATMAP_KINDS) {
       stores.heatmap.getState().setKind(kind);
-      for (const metric of ['confidence', 'count', 'frontier'] as const) {
+      for (const { metric, label } of HEATMAP_METRICS) {
         stores.heatmap.getState().setMetric(metric);
         await flush(10);
+        const data = stores.heatmap.getState().data!;
+        // The view must show the table for this choice, not the one loaded before it.
+        expect(data.query, `${kind} ${metric}`).toMatchObject({ kind, metric });
+        expect(data.cells.length, `${kind} ${metric}: the fake API has data for it`).toBeGreaterThan(0);
         const html = render(stores);
-        expect(html, `${kind} ${metric}`).toContain('data-testid="heatmap-cell"');
-        expect(html).toContain('data-testid="heatmap-legend"');
+        const shown = elements(html, 'heatmap-cell').map((c) => `${c['data-row']}|${c['data-col']}|${c['data-value']}|${c['data-n']}`);
+        expect(shown.sort(), `${kind} ${metric}`).toEqual(data.cells.map((c) => `${c.row}|${c.col}|${c.value ?? ''}|${c.n}`).sort());
+        expect(elements(html, 'heatmap-legend').map((l) => l['aria-label'])).toEqual([`Colour scale for ${label}`]);
       }
     }
     stop();
@@ -137,10 +148,22 @@ describe('views render their data', () => {
     stores.curves.getState().setMixRun('run-a');
     await flush(20);
     const html = render(stores);
-    expect(html).toContain('data-testid="curves-chart"');
-    expect(html.match(/data-testid="curve-series"/g)!.length).toBeGreaterThanOrEqual(2);
+    const { runIds, series, mix } = stores.curves.getState();
+    expect(runIds.length).toBeGreaterThanOrEqual(2);
+    // The main chart comes first; its series keep the order the runs were chosen in (the fake answers reversed).
+    const main = html.slice(html.indexOf('data-testid="curves-chart"'), html.indexOf('data-testid="curves-families"'));
+    expect(elements(main, 'curve-series').map((g) => g['data-run-id'])).toEqual(runIds);
+    expect(series.map((s) => s.runId)).toEqual(runIds);
     expect(html).toContain('data-testid="curves-families"');
-    expect(html).toContain('data-testid="mix-segment"');
+    // Each iteration's stacked bar is the whole mix: its segments' shares (in their titles) add up to 100%.
+    const segments = [...html.matchAll(/data-testid="mix-segment"[^>]*><title>iteration (\d+) · \S+ ([\d.]+)%/g)].map((m) => ({ iteration: Number(m[1]), share: Number(m[2]) }));
+    expect(segments.length).toBe(elements(html, 'mix-segment').length);
+    expect([...new Set(segments.map((s) => s.iteration))]).toEqual(mix!.columns.map((c) => c.iteration));
+    for (const c of mix!.columns) {
+      const shares = segments.filter((s) => s.iteration === c.iteration);
+      // Titles round each share to 0.1%.
+      expect(Math.abs(shares.reduce((a, s) => a + s.share, 0) - 100), `iteration ${c.iteration}`).toBeLessThanOrEqual(0.05 * shares.length + 1e-9);
+    }
     stop();
   });
 

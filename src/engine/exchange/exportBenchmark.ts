@@ -15,7 +15,7 @@ import { frameOptionsOf, requireRun, runSceneFrames } from './exportQa.js';
 import { toJsonLines } from './jsonRecords.js';
 import { familyMetric, OVERALL_METRIC, TASK_NAME, taskYaml, utilsPy, type LmmsEvalDoc } from './lmmsEval.js';
 import { prepareOutputDir, writeFileAtomic } from './outputFiles.js';
-import { namedFrame, questionFrames } from './sceneFrames.js';
+import { questionFrames } from './sceneFrames.js';
 import { vsiSceneName } from './sceneNames.js';
 import { groundTruthText } from './vsiRecord.js';
 
@@ -77,7 +77,7 @@ export function exportBenchmark(store: Store, options: ExportBenchmarkOptions): 
   const counts = new Map<string, number>();
   const docs: LmmsEvalDoc[] = questions.map((q) => {
     counts.set(q.family, (counts.get(q.family) ?? 0) + 1);
-    const shown = questionFrames(frames, q.sceneId, namedFrame(q.metadata.frame));
+    const shown = questionFrames(frames, q.sceneId, q.frame ?? undefined);
     return {
       id: q.id,
       dataset: sceneDatasets.get(q.sceneId) ?? 'unknown',

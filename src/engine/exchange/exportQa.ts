@@ -21,7 +21,7 @@ import { llamaFactoryDatasetName, llamaFactoryEntry, llamaFactorySample, mergeDa
 import { llavaSample, type LlavaSample, type LlavaSampleInput } from './llavaConversation.js';
 import { prepareOutputDir, writeFileAtomic } from './outputFiles.js';
 import { exportRecordOf, type ExportedQaRecord } from './qaExportRecord.js';
-import { DEFAULT_FRAME_EXPORT, namedFrame, questionFrames, SceneFrameWriter } from './sceneFrames.js';
+import { DEFAULT_FRAME_EXPORT, questionFrames, SceneFrameWriter } from './sceneFrames.js';
 
 /** `both`: jsonl and conversation (kept as it was); llama-factory is asked for by name. */
 export const EXPORT_FORMATS = ['jsonl', 'conversation', 'both', 'llama-factory'] as const;
@@ -135,7 +135,7 @@ export function frameOptionsOf(options: { frames?: number; frameWidth?: number; 
 }
 
 function sampleInput(qa: QaRecord, record: ExportedQaRecord, runId: string, frames: SceneFrameWriter): LlavaSampleInput {
-  const shown = questionFrames(frames, qa.sceneId, namedFrame(qa.extra.frame));
+  const shown = questionFrames(frames, qa.sceneId, qa.frame ?? undefined);
   return {
     id: `${runId}/${qa.id}`,
     questionType: qa.family,

@@ -39,7 +39,7 @@ export function exportRecordOf(qa: QaRecord, dataset: string): ExportedQaRecord 
     ground_truth: groundTruthText(qa.answer),
     iteration: qa.iteration,
     program: qa.program,
-    args: qa.extra.args ?? null,
+    args: qa.args,
     difficulty: qa.difficulty,
     bin: qa.bin,
     confidence: qa.confidence,

@@ -141,7 +141,3 @@ export function questionFrames(frames: SceneFrameWriter, sceneId: string, frame:
   };
 }
 
-/** A question's named trajectory frame (`frame`, 0-based, in QA extra or benchmark metadata), when it is one. */
-export function namedFrame(f: unknown): number | undefined {
-  return typeof f === 'number' && Number.isInteger(f) && f >= 0 ? f : undefined;
-}

@@ -362,7 +362,8 @@ export interface ExternalPrediction {
   question: ResolvedQuestion;
   /** As written to the predictions file: an option letter, or the number as text (4 significant digits). */
   prediction: string;
-  confidence: number;
+  /** The model's probability of its own answer (geometric mean of its tokens' probabilities). */
+  predictionConfidence: number;
   /** VSI-Bench score of this prediction: 0/1 for choice questions, MRA for numeric ones. */
   score: number;
 }
@@ -376,7 +377,7 @@ export interface ExternalEvaluation {
 
 /** What answers: a Solver, or anything with its `predict`. */
 export interface Predictor {
-  predict(samples: readonly SolverSample[]): Promise<Pick<Prediction, 'prediction' | 'confidence'>[]>;
+  predict(samples: readonly SolverSample[]): Promise<Pick<Prediction, 'prediction' | 'predictionConfidence'>[]>;
   /** The solver's inference batch, when known: evaluation batches are whole multiples of it (see answerBatch). */
   readonly config?: { readonly inferenceBatch: number };
 }
@@ -420,7 +421,7 @@ async function answerBatch(solver: Predictor, batch: readonly ResolvedQuestion[]
   return batch.map((q, i) => {
     const p = raw[i]!;
     const prediction = predictionText(p.prediction);
-    return { question: q, prediction, confidence: p.confidence, score: scorePrediction(q.family, prediction, q.answer) };
+    return { question: q, prediction, predictionConfidence: p.predictionConfidence, score: scorePrediction(q.family, prediction, q.answer) };
   });
 }
 
@@ -572,7 +573,7 @@ export async function evaluateQuestionFile(
 }
 
 /** A prediction as a VSI-Bench record plus `prediction` and `confidence`. */
-export function predictionRecord(p: ExternalPrediction): VsiRecord & { prediction: string; confidence: number } {
+export function predictionRecord(p: ExternalPrediction): VsiRecord & { prediction: string; prediction_confidence: number } {
   const r = p.question.record;
   return {
     id: r.id,
@@ -583,7 +584,7 @@ export function predictionRecord(p: ExternalPrediction): VsiRecord & { predictio
     options: r.options,
     ground_truth: r.ground_truth,
     prediction: p.prediction,
-    confidence: p.confidence,
+    prediction_confidence: p.predictionConfidence,
   };
 }
 

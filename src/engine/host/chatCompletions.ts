@@ -17,7 +17,7 @@ import { observeForQuestions } from '../exchange/vsiQuestions.js';
 import { VSI_CHOICE_POST_PROMPT, VSI_NUMBER_POST_PROMPT, VSI_PRE_PROMPT } from '../exchange/vsiRecord.js';
 import type { Observation } from '../../shared/observation.js';
 import { Solver } from '../solver/solver.js';
-import { findRun, getCheckpoint, readCheckpoint, type Store } from '../store/index.js';
+import { findRun, getCheckpoint, listCheckpointTimes, readCheckpoint, type Store } from '../store/index.js';
 import { loadScene } from '../store/scenes.js';
 import { HostError } from './errors.js';
 import { MODEL_PREFIX } from '../solver/external/endpoint.js';
@@ -72,8 +72,8 @@ export class ChatCompletionsService {
 
   /** `GET /v1/models`: every checkpoint of the workspace. */
   models(): { object: 'list'; data: { id: string; object: 'model'; created: number; owned_by: string }[] } {
-    const rows = this.store().prepare('SELECT id, created_at FROM checkpoints ORDER BY id').all() as { id: number; created_at: number }[];
-    return { object: 'list', data: rows.map((r) => ({ id: `${MODEL_PREFIX}${r.id}`, object: 'model', created: Math.floor(r.created_at / 1000), owned_by: 'ouroboros' })) };
+    const rows = listCheckpointTimes(this.store());
+    return { object: 'list', data: rows.map((r) => ({ id: `${MODEL_PREFIX}${r.id}`, object: 'model', created: Math.floor(r.createdAt / 1000), owned_by: 'ouroboros' })) };
   }
 
   /** `POST /v1/chat/completions`. Bad requests throw InputError naming the field, as OpenAI's 400s do. */

@@ -8,12 +8,13 @@
 import type { HeatmapCell, HeatmapData, HeatmapQuery } from '../../shared/api.js';
 import { FAMILIES } from '../../shared/proposer.js';
 import { scorePrediction } from '../eval/vsiScore.js';
+import { countQaCells, latestQaAnswers, type QaAxis, type QaCellQuery } from '../store/qaCells.js';
 import { getRun } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 
-const AXES: Record<HeatmapQuery['kind'], { row: string; col: string; rowKind: AxisKind; colKind: AxisKind }> = {
+const AXES: Record<HeatmapQuery['kind'], { row: QaAxis; col: QaAxis; rowKind: AxisKind; colKind: AxisKind }> = {
   'family-iteration': { row: 'family', col: 'iteration', rowKind: 'family', colKind: 'number' },
-  'scene-family': { row: 'scene_id', col: 'family', rowKind: 'text', colKind: 'family' },
+  'scene-family': { row: 'scene', col: 'family', rowKind: 'text', colKind: 'family' },
   'bin-iteration': { row: 'bin', col: 'iteration', rowKind: 'number', colKind: 'number' },
 };
 
@@ -33,46 +34,20 @@ function sortAxis(values: Iterable<string>, kind: AxisKind): string[] {
   return list.sort((a, b) => a.localeCompare(b));
 }
 
-interface GroupRow {
-  r: string | number;
-  c: string | number;
-  total: number;
-  answered: number;
-  meanConfidence: number | null;
-  easy: number;
-  frontier: number;
-  hard: number;
-}
-
-interface AnswerRow {
-  r: string | number;
-  c: string | number;
-  family: string;
-  answer: string | number | null;
-  prediction: string | null;
-}
-
 export function buildHeatmap(store: Store, query: HeatmapQuery): HeatmapData {
   getRun(store, query.runId);
   const axes = AXES[query.kind];
-  const conditions = [`run_id = ?`, `verdict = 'accepted'`];
-  const params: unknown[] = [query.runId];
-  if (query.kind === 'bin-iteration' && query.family !== undefined) {
-    conditions.push('family = ?');
-    params.push(query.family);
-  }
-  const where = conditions.join(' AND ');
-  const groups = store
-    .prepare(
-      `SELECT ${axes.row} AS r, ${axes.col} AS c, count(*) AS total, count(bucket) AS answered, avg(confidence) AS meanConfidence,
-              sum(bucket = 'easy') AS easy, sum(bucket = 'frontier') AS frontier, sum(bucket = 'hard') AS hard
-       FROM qa WHERE ${where} GROUP BY r, c`,
-    )
-    .all(...params) as GroupRow[];
-  const accuracy = query.metric === 'accuracy' ? accuracyByCell(store, axes, where, params) : undefined;
+  const cellQuery: QaCellQuery = {
+    runId: query.runId,
+    row: axes.row,
+    col: axes.col,
+    ...(query.kind === 'bin-iteration' && query.family !== undefined ? { family: query.family } : {}),
+  };
+  const groups = countQaCells(store, cellQuery);
+  const accuracy = query.metric === 'accuracy' ? accuracyByCell(store, cellQuery) : undefined;
   const cells: HeatmapCell[] = groups.map((g) => {
-    const row = String(g.r);
-    const col = String(g.c);
+    const row = String(g.row);
+    const col = String(g.col);
     switch (query.metric) {
       case 'count':
         return { row, col, value: g.total, n: g.total };
@@ -103,15 +78,8 @@ export function buildHeatmap(store: Store, query: HeatmapQuery): HeatmapData {
 
 const cellKey = (row: string, col: string): string => `${row}\u0000${col}`;
 
-function accuracyByCell(store: Store, axes: { row: string; col: string }, where: string, params: unknown[]): Map<string, { sum: number; n: number }> {
-  // The latest answer per question, as the bucket trigger picks it: highest iteration, then newest row.
-  const rows = store
-    .prepare(
-      `SELECT ${axes.row} AS r, ${axes.col} AS c, family, answer,
-              (SELECT s.prediction FROM solver_outputs s WHERE s.qa_id = qa.id ORDER BY s.iteration DESC, s.id DESC LIMIT 1) AS prediction
-       FROM qa WHERE ${where} AND bucket IS NOT NULL`,
-    )
-    .all(...params) as AnswerRow[];
+function accuracyByCell(store: Store, cellQuery: QaCellQuery): Map<string, { sum: number; n: number }> {
+  const rows = latestQaAnswers(store, cellQuery);
   const sums = new Map<string, { sum: number; n: number }>();
   for (const row of rows) {
     if (row.answer === null || row.prediction === null) continue;
@@ -121,7 +89,7 @@ function accuracyByCell(store: Store, axes: { row: string; col: string }, where:
     } catch {
       continue; // a ground truth MRA cannot score (0): the benchmark leaves such questions out too
     }
-    const key = cellKey(String(row.r), String(row.c));
+    const key = cellKey(String(row.row), String(row.col));
     const s = sums.get(key) ?? { sum: 0, n: 0 };
     s.sum += score;
     s.n++;

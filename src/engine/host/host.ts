@@ -19,6 +19,7 @@ import type {
   RunDetail,
   RunSummary,
   SceneDetail,
+  SceneObjectConfidence,
   SceneQuery,
   WorkbenchApi,
   WorkbenchInfo,
@@ -43,7 +44,7 @@ import { renderFrameImage, sceneOcclusion } from './frameImage.js';
 import { buildHeatmap } from './heatmap.js';
 import { loadLoopEngine, type LoopEngine } from './loopEngine.js';
 import { samplePoints } from './pointSample.js';
-import { qaDetail, queryQaPage } from './qa.js';
+import { qaDetail, queryQaPage, sceneConfidence } from './qa.js';
 import { ProgramRerunner } from './rerun.js';
 import { RunManager } from './runManager.js';
 import { listRunSummaries, runDetail } from './runs.js';
@@ -181,15 +182,11 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
     },
 
     async getQa(qaId: number): Promise<QaDetail> {
-      const store = connection.get();
-      return qaDetail(store, qaId, (qa) => {
-        try {
-          // The scene as the question's run saw it, not as a later re-import changed it.
-          return scenes.scene(store, qa.sceneId, runSceneVersion(store, qa.runId, qa.sceneId));
-        } catch {
-          return { objects: [] }; // the question stays readable even if its scene was removed
-        }
-      });
+      return qaDetail(connection.get(), qaId);
+    },
+
+    async sceneObjectConfidence(sceneId: string, runId?: string): Promise<SceneObjectConfidence> {
+      return sceneConfidence(connection.get(), sceneId, runId);
     },
 
     async rerunProgram(qaId: number): Promise<ProgramRerun> {

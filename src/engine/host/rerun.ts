@@ -1,7 +1,7 @@
 /**
  * Re-running a stored question's program in the QuickJS sandbox against the stored scene: the user's check that
  * an answer really follows from the scene. The program runs exactly as the proposer ran it: the same scene
- * preparation (visibility, distance table) and the same arguments, which the loop stores in `extra.args`.
+ * preparation (visibility, distance table) and the same arguments, which the loop stores in `qa.args`.
  */
 import type { ProgramRerun } from '../../shared/api.js';
 import type { JsonValue, QaRecord } from '../../shared/records.js';
@@ -11,9 +11,7 @@ import { createSandboxRunner } from '../proposer/sandboxRunner.js';
 
 /** The call as the proposer made it: with its JSON arguments when it had any. */
 export function programCall(qa: QaRecord): ProgramCall {
-  const args = qa.extra.args;
-  if (args !== null && typeof args === 'object' && !Array.isArray(args)) return { source: qa.program, args };
-  return qa.program;
+  return qa.args ? { source: qa.program, args: qa.args } : qa.program;
 }
 
 /** Structural equality of JSON values (object key order does not matter; -0 equals 0 as JSON has no -0). */

@@ -3,7 +3,7 @@ import type { RunDetail, RunSummary } from '../../shared/api.js';
 import type { RunRecord } from '../../shared/records.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { listControllerDecisions } from '../store/controller.js';
-import { listIterations } from '../store/iterations.js';
+import { countCompletedIterations, listIterations } from '../store/iterations.js';
 import { listMetrics } from '../store/metrics.js';
 import { getRun, listRunScenes, listRuns } from '../store/runs.js';
 import type { Store } from '../store/store.js';
@@ -24,10 +24,10 @@ export function executionProviderOf(provider: string): string | null {
 }
 
 export function runSummary(store: Store, run: RunRecord): RunSummary {
-  const done = store.prepare(`SELECT count(*) AS n FROM iterations WHERE run_id = ? AND status = 'completed'`).get(run.id) as { n: number };
+  const done = countCompletedIterations(store, run.id);
   const scores = listMetrics(store, { runId: run.id, family: null, metric: SCORE_METRIC });
   const heldout = [...heldoutByIteration(scores).values()].at(-1);
-  return { ...run, iterationsDone: done.n, heldoutScore: heldout?.overall ?? null, executionProvider: executionProviderOf(run.provider) };
+  return { ...run, iterationsDone: done, heldoutScore: heldout?.overall ?? null, executionProvider: executionProviderOf(run.provider) };
 }
 
 export function listRunSummaries(store: Store): RunSummary[] {

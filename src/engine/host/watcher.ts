@@ -6,9 +6,10 @@
  * executes are tracked silently (their real events are already flowing).
  */
 import type { LoopEvent } from '../../shared/loop.js';
-import type { IterationRecord, LoopStage, RunStatus } from '../../shared/records.js';
+import type { IterationRecord, LoopStage } from '../../shared/records.js';
 import { listIterations } from '../store/iterations.js';
-import type { Store } from '../store/store.js';
+import { listRunStates, type RunState } from '../store/runs.js';
+import { dataVersion, type Store } from '../store/store.js';
 import { summarizeIteration } from '../loop/metrics.js';
 
 export const WATCH_INTERVAL_MS = 1000;
@@ -20,11 +21,6 @@ export interface RunWatcherOptions {
   intervalMs?: number;
 }
 
-interface RunState {
-  status: RunStatus;
-  updatedAt: number;
-}
-
 interface IterationState {
   status: IterationRecord['status'];
   stage: LoopStage | null;
@@ -33,7 +29,7 @@ interface IterationState {
 export class RunWatcher {
   private timer: ReturnType<typeof setInterval> | undefined;
   private dataVersion: number | undefined;
-  private runs = new Map<string, RunState>();
+  private runs = new Map<string, Pick<RunState, 'status' | 'updatedAt'>>();
   private iterations = new Map<string, IterationState>();
   private primed = false;
 
@@ -59,7 +55,7 @@ export class RunWatcher {
     const store = this.options.store();
     if (!store) return;
     try {
-      const version = store.db.pragma('data_version', { simple: true }) as number;
+      const version = dataVersion(store);
       if (!options.silent && this.primed && version === this.dataVersion) return;
       this.dataVersion = version;
       this.scan(store, options.silent === true || !this.primed);
@@ -70,13 +66,13 @@ export class RunWatcher {
   }
 
   private scan(store: Store, silent: boolean): void {
-    const rows = store.prepare('SELECT id, status, updated_at, error FROM runs').all() as { id: string; status: RunStatus; updated_at: number; error: string | null }[];
+    const rows = listRunStates(store);
     const events: LoopEvent[] = [];
-    const next = new Map<string, RunState>();
+    const next = new Map<string, Pick<RunState, 'status' | 'updatedAt'>>();
     for (const r of rows) {
       const prev = this.runs.get(r.id);
-      next.set(r.id, { status: r.status, updatedAt: r.updated_at });
-      const changed = !prev || prev.status !== r.status || prev.updatedAt !== r.updated_at;
+      next.set(r.id, { status: r.status, updatedAt: r.updatedAt });
+      const changed = !prev || prev.status !== r.status || prev.updatedAt !== r.updatedAt;
       if (!changed && r.status !== 'running') continue;
       const local = this.options.isLocal(r.id);
       const statusEvent: LoopEvent | undefined =

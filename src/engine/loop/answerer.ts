@@ -12,7 +12,7 @@ import { sceneFrameSource } from '../solver/external/frames.js';
 import type { SolverSample } from '../solver/features.js';
 import type { Prediction, SolverAnswer } from '../solver/solver.js';
 
-export interface LoopAnswer extends Pick<SolverAnswer, 'prediction' | 'answerConfidence' | 'answerTokenProbs' | 'pCorrect' | 'loss'> {
+export interface LoopAnswer extends Pick<SolverAnswer, 'prediction' | 'groundTruthConfidence' | 'answerTokenProbs' | 'pCorrect' | 'loss'> {
   confidenceMethod: ConfidenceMethod;
 }
 
@@ -20,7 +20,7 @@ export interface Answerer {
   /** Answers with the ground truth's probability (samples carry their ground truth). */
   answer(samples: readonly SolverSample[]): Promise<LoopAnswer[]>;
   /** Answers without the ground truth: benchmark evaluation. */
-  predict(samples: readonly SolverSample[]): Promise<Pick<Prediction, 'prediction' | 'confidence'>[]>;
+  predict(samples: readonly SolverSample[]): Promise<Pick<Prediction, 'prediction' | 'predictionConfidence'>[]>;
   /** What the run's provider column says. */
   readonly provider: string;
 }

@@ -19,7 +19,7 @@ import type { SolverSample } from '../solver/features.js';
 import type { Solver } from '../solver/solver.js';
 import type { Answerer } from './answerer.js';
 import type { Store } from '../store/index.js';
-import { createBenchmarkSet, insertBenchmarkQuestions, listBenchmarkQuestions, listBenchmarkSets } from '../store/index.js';
+import { createBenchmarkSet, inTransaction, insertBenchmarkQuestions, listBenchmarkQuestions, listBenchmarkSets } from '../store/index.js';
 import { type Observations, sampleOfRecord } from './samples.js';
 
 /**
@@ -82,7 +82,7 @@ export async function ensureBenchmark(
   const rows: NewBenchmarkQuestion[] = [];
   const short: { family: string; found: number }[] = [];
   for (const family of FAMILIES) {
-    const pool = qa.filter((q) => q.accepted && q.family === family).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const pool = qa.filter((q) => q.verdict === 'accepted' && q.family === family).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const chosen = createRng(hashSeed(dataSeed, `benchmark:${family}`)).shuffle(pool).slice(0, perFamily);
     if (chosen.length < perFamily) short.push({ family, found: chosen.length });
     for (const q of chosen) {
@@ -93,21 +93,18 @@ export async function ensureBenchmark(
         options: q.options ?? null,
         answerType: q.answerType,
         answer: q.answer!,
-        metadata: {
-          proposalId: q.id,
-          bin: q.bin,
-          named: q.named.map((n) => ({ label: n.label, role: n.role })),
-          ...(q.frame !== undefined ? { frame: q.frame } : {}),
-          program: q.program,
-        },
+        named: q.named.map((n) => ({ label: n.label, role: n.role })),
+        frame: q.frame ?? null,
+        metadata: { proposalId: q.id, bin: q.bin, program: q.program },
       });
     }
   }
   // Another process (a CLI run beside the workbench) may have built the same set meanwhile: its content is the
   // same (seeded), so whoever commits first wins and the other uses it. IMMEDIATE: check and insert under the write
   // lock, so the check cannot go stale before the insert.
-  const created = store.db
-    .transaction(() => {
+  const created = inTransaction(
+    store,
+    () => {
       if (listBenchmarkSets(store).some((s) => s.id === setId)) return false;
       createBenchmarkSet(store, {
         id: setId,
@@ -116,14 +113,15 @@ export async function ensureBenchmark(
       });
       insertBenchmarkQuestions(store, setId, rows);
       return true;
-    })
-    .immediate();
+    },
+    { immediate: true },
+  );
   return { setId, created, questions: listBenchmarkQuestions(store, setId), short: created ? short : [] };
 }
 
 export interface BenchmarkResult {
   score: HeldoutScore;
-  predictions: { questionId: number; prediction: string | number; confidence: number; score: number }[];
+  predictions: { questionId: number; prediction: string | number; predictionConfidence: number; score: number }[];
 }
 
 /** One sample list per benchmark question list, so the solver's encoding cache serves every round's evaluation. */
@@ -140,6 +138,6 @@ export async function evaluateOnBenchmark(solver: Pick<Solver, 'predict'> | { pr
   const ci = rows.length > 0 ? bootstrapOverall(rows, { seed: 0 }) : undefined;
   return {
     score: { overall: agg.overall, families, ...(ci ? { interval: { lo: ci.lo, hi: ci.hi } } : {}) },
-    predictions: questions.map((q, i) => ({ questionId: q.id, prediction: predictions[i]!.prediction, confidence: predictions[i]!.confidence, score: rows[i]!.score })),
+    predictions: questions.map((q, i) => ({ questionId: q.id, prediction: predictions[i]!.prediction, predictionConfidence: predictions[i]!.predictionConfidence, score: rows[i]!.score })),
   };
 }

@@ -65,7 +65,7 @@ async function acceptedQa(seed: number, count: number, perBin: number, roundSeed
   try {
     const { qa } = await runProposalRound({ scenes: prepared, requests: uniformRequests(scenes.map((s) => s.id), perBin), seed: roundSeed, runner });
     const observations = new Map(scenes.map((s) => [s.id, observeScene(s, defaultPerceptionConfig(hashSeed(seed, s.id)))]));
-    return { qa: qa.filter((q) => q.accepted), observations };
+    return { qa: qa.filter((q) => q.verdict === 'accepted'), observations };
   } finally {
     runner.dispose();
   }

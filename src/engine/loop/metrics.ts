@@ -8,7 +8,7 @@
 import type { CurvePoint } from '../../shared/api.js';
 import type { FamilyScoreRow, HeldoutScore, IterationSummary, ProposerRoundStats } from '../../shared/loop.js';
 import type { IterationRecord, MetricRecord } from '../../shared/records.js';
-import { listIterations, listMetrics, proposerStats, type Store } from '../store/index.js';
+import { listIterations, listMetrics, meanTrainingLoss, proposerStats, type Store } from '../store/index.js';
 
 export const SCORE_METRIC = 'score';
 /** The untrained model's score on the same benchmark, recorded with round 0. */
@@ -91,11 +91,11 @@ export function summarizeIteration(store: Store, runId: string, iteration: Itera
     const earlier = listIterations(store, runId).filter((i) => i.index < iteration.index);
     samplesSeen = earlier.reduce((n, i) => n + i.counts.accepted, 0) + trained;
   }
-  const loss = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, iteration.index) as { mean: number | null };
+  const meanLoss = meanTrainingLoss(store, runId, iteration.index);
   const heldout = heldoutByIteration(metrics).get(iteration.index) ?? null;
   const ms = iteration.startedAt !== null && iteration.finishedAt !== null ? iteration.finishedAt - iteration.startedAt : 0;
   const proposers = proposerStats(store, runId, iteration.index);
-  return { iteration: iteration.index, counts: iteration.counts, trainedSamples: trained, samplesSeen, meanLoss: loss.mean, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
+  return { iteration: iteration.index, counts: iteration.counts, trainedSamples: trained, samplesSeen, meanLoss, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
 }
 
 /**

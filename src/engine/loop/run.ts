@@ -19,6 +19,7 @@ import {
   diskFullError,
   getCheckpoint,
   getRun,
+  inTransaction,
   isDiskFull,
   isStoreError,
   listIterations,
@@ -109,22 +110,26 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
   }
   const { scenes, split } = loadRunScenes(config);
   let changedScenes: SavedScene[] = [];
-  const run = store.db.transaction(() => {
-    changedScenes = saveScenes(store, scenes).filter((s) => s.change === 'changed');
-    const r = createRun(store, {
-      name: config.name,
-      mode: config.mode,
-      config: config as unknown as JsonObject,
-      seeds: { seed: config.seed, dataSeed: config.dataSeed },
-      codeVersion: codeVersion(),
-      provider: `onnxruntime/${config.executionProvider} (requested)`,
-    });
-    assignRunScenes(store, r.id, split);
-    return r;
-    // IMMEDIATE: take the write lock first. Saving unchanged scenes only reads, and a deferred transaction whose
-    // first write comes after another process committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT),
-    // which no busy timeout retries.
-  }).immediate();
+  // IMMEDIATE: take the write lock first. Saving unchanged scenes only reads, and a deferred transaction whose
+  // first write comes after another process committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT),
+  // which no busy timeout retries.
+  const run = inTransaction(
+    store,
+    () => {
+      changedScenes = saveScenes(store, scenes).filter((s) => s.change === 'changed');
+      const r = createRun(store, {
+        name: config.name,
+        mode: config.mode,
+        config: config as unknown as JsonObject,
+        seeds: { seed: config.seed, dataSeed: config.dataSeed },
+        codeVersion: codeVersion(),
+        provider: `onnxruntime/${config.executionProvider} (requested)`,
+      });
+      assignRunScenes(store, r.id, split);
+      return r;
+    },
+    { immediate: true },
+  );
   const lease = acquireRunLease(store.workspaceDir, run.id);
   for (const changed of changedScenes) {
     try {

@@ -45,10 +45,7 @@ function jsonable(v: unknown): JsonValue {
 }
 
 export function toNewQa(runId: string, iteration: number, qa: QA): NewQa {
-  const failing = qa.verdicts.find((v) => !v.passed);
-  const extra: JsonObject = { named: qa.named.map((n) => ({ label: n.label, role: n.role })) };
-  if (qa.args) extra.args = jsonable(qa.args);
-  if (qa.frame !== undefined) extra.frame = qa.frame;
+  const failing = qa.filterVerdicts.find((v) => !v.passed);
   return {
     runId,
     iteration,
@@ -63,33 +60,31 @@ export function toNewQa(runId: string, iteration: number, qa: QA): NewQa {
     answerType: qa.answerType,
     answer: qa.answer ?? null,
     program: qa.program,
-    programResult: jsonable(qa.programValue),
-    verdict: qa.accepted ? 'accepted' : 'rejected',
+    programResult: jsonable(qa.programResult),
+    verdict: qa.verdict,
     rejectedBy: qa.rejectedBy ?? null,
-    reason: qa.accepted ? null : (failing?.reason ?? null),
-    filterVerdicts: qa.verdicts.map((v) => ({ filter: v.filter, passed: v.passed, ...(v.reason !== undefined ? { reason: v.reason } : {}), ...(v.value !== undefined && Number.isFinite(v.value) ? { value: v.value } : {}) })),
-    extra,
+    reason: qa.verdict === 'accepted' ? null : (failing?.reason ?? null),
+    filterVerdicts: qa.filterVerdicts.map((v) => ({ filter: v.filter, passed: v.passed, ...(v.reason !== undefined ? { reason: v.reason } : {}), ...(v.value !== undefined && Number.isFinite(v.value) ? { value: v.value } : {}) })),
+    named: qa.named.map((n) => ({ label: n.label, role: n.role })),
+    args: qa.args ?? null,
+    frame: qa.frame ?? null,
     seed: qa.seed,
   };
 }
 
-function namedOf(extra: JsonObject): { label: string }[] | undefined {
-  const named = extra.named;
-  if (!Array.isArray(named)) return undefined;
-  return named.filter((n): n is { label: string } => typeof n === 'object' && n !== null && !Array.isArray(n) && typeof n.label === 'string').map((n) => ({ label: n.label }));
-}
-
+/**
+ * The solver's view of a stored question. `named` and `frame` are absent only for a benchmark question that does not
+ * say (an imported one): the solver then finds the labels and the frame in the question's text.
+ */
 export function questionOfRecord(r: QaRecord | BenchmarkQuestionRecord): SolverQuestion {
-  const extra = 'extra' in r ? r.extra : r.metadata;
-  const named = namedOf(extra);
   return {
     id: String(r.id),
     family: r.family as Family,
     question: r.question,
     ...(r.options ? { options: r.options } : {}),
     answerType: r.answerType,
-    ...(named ? { named } : {}),
-    ...(typeof extra.frame === 'number' ? { frame: extra.frame } : {}),
+    ...(r.named ? { named: r.named.map((n) => ({ label: n.label })) } : {}),
+    ...(r.frame !== null ? { frame: r.frame } : {}),
     ...(r.answer !== null ? { answer: r.answer } : {}),
   };
 }

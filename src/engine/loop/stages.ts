@@ -18,7 +18,7 @@ import type { JsonObject, LoopStage, MetricRecord, NewQa, NewSolverOutput, QaRec
 import { scorePrediction } from '../eval/vsiScore.js';
 import { allocateMix, createStrategy } from '../proposer/controller/index.js';
 import type { DecisionStats } from '../proposer/controller/types.js';
-import { type AnsweredExample, feedbackFrom } from '../proposer/llm/feedback.js';
+import { feedbackFrom } from '../proposer/llm/feedback.js';
 import { LLM_PROPOSER, LlmProposer } from '../proposer/llm/llmProposer.js';
 import type { RoundInput } from '../proposer/pipeline.js';
 import { runProposalRound } from '../proposer/pipeline.js';
@@ -30,9 +30,11 @@ import {
   findStartMetrics,
   getControllerDecision,
   getEndpointResponse,
+  inTransaction,
   insertQaBatch,
   insertSolverOutputs,
   insertTrainingStats,
+  listRoundAnswers,
   listSolverOutputs,
   markTrained,
   putEndpointResponse,
@@ -106,14 +108,7 @@ function proposerFeedback(ctx: LoopContext, k: number): ((sceneId: string, famil
   if (k === 0 || ctx.config.mode !== 'closed-loop') return undefined;
   const d = getControllerDecision(ctx.store, ctx.run.id, k - 1);
   const rows = ((d?.stats as { rows?: DecisionStats[] } | undefined)?.rows ?? []).filter((r) => r.level !== 'cell' || r.n > 0);
-  const examples = ctx.store
-    .prepare(
-      `SELECT q.scene_id AS sceneId, q.family, q.question, s.confidence, s.bucket
-       FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
-       WHERE s.run_id = ? AND s.iteration = ? AND q.iteration = ? ORDER BY q.id`,
-    )
-    .all(ctx.run.id, k - 1, k - 1) as AnsweredExample[];
-  return feedbackFrom(k - 1, rows, examples);
+  return feedbackFrom(k - 1, rows, listRoundAnswers(ctx.store, ctx.run.id, k - 1, 'question'));
 }
 
 /**
@@ -157,10 +152,10 @@ export async function propose(ctx: LoopContext, k: number): Promise<void> {
   const doneFilter = timed(ctx, k, 'filter');
   const accepted = rows.filter((r) => r.verdict === 'accepted').length;
   ctx.checkCancelled('before storing proposals');
-  ctx.store.db.transaction(() => {
+  inTransaction(ctx.store, () => {
     insertQaBatch(ctx.store, rows);
     updateIteration(ctx.store, run.id, k, { stage: 'filter', counts: { proposed: rows.length, accepted, rejected: rows.length - accepted } });
-  })();
+  });
   const llm = rows.filter((r) => r.proposer === LLM_PROPOSER);
   const llmAccepted = llm.filter((r) => r.verdict === 'accepted').length;
   doneFilter(`${accepted} of ${rows.length} accepted${llm.length > 0 ? ` (${LLM_PROPOSER} proposer: ${llmAccepted} of ${llm.length})` : ''}`);
@@ -183,7 +178,7 @@ async function proposeStatic(ctx: LoopContext): Promise<NewQa[]> {
     const round = await runProposalRound({ scenes: prepared, ...withProposers(ctx, 0, uniformRequests(ids, perBin), `static@${r}`), seed: hashSeed(config.seed, `static@${r}`), runner: ctx.runner });
     for (const qa of round.qa) {
       rows.push(toNewQa(run.id, 0, qa));
-      if (qa.accepted) accepted++;
+      if (qa.verdict === 'accepted') accepted++;
     }
     ctx.emit({ type: 'progress', runId: run.id, iteration: 0, stage: 'propose', done: Math.min(accepted, config.staticSamples), total: config.staticSamples, unit: 'accepted samples' });
   }
@@ -212,7 +207,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
     const reference = usesReference ? await (await ctx.referenceSolver()).answer(samples) : undefined;
     chunk.forEach((q, i) => {
       const a = answers[i]!;
-      const confidence = Math.min(1, Math.max(0, Number.isFinite(a.answerConfidence) ? a.answerConfidence : 0));
+      const confidence = Math.min(1, Math.max(0, Number.isFinite(a.groundTruthConfidence) ? a.groundTruthConfidence : 0));
       const referenceLoss = reference ? reference[i]!.loss : Number.NaN;
       outputs.push({
         pCorrect: a.pCorrect,
@@ -245,25 +240,15 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
       : scoreMetrics(ctx, 0, BASE_SCORE_METRIC, (await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations)).score);
   }
   ctx.checkCancelled('before storing answers');
-  ctx.store.db.transaction(() => {
+  inTransaction(ctx.store, () => {
     insertSolverOutputs(ctx.store, outputs);
     if (baseRows.length > 0) recordMetrics(ctx.store, baseRows);
     updateIteration(ctx.store, run.id, k, { stage: 'solve', counts });
-  })();
+  });
   done(`${outputs.length} answered: ${counts.easy} easy, ${counts.frontier} frontier, ${counts.hard} hard`);
 }
 
 // ── control ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-interface AnsweredRow {
-  scene_id: string;
-  family: string;
-  bin: number;
-  confidence: number;
-  prediction: string;
-  answer: string | number;
-  selection_score: number | null;
-}
 
 export function control(ctx: LoopContext, k: number): void {
   const { config, run, store } = ctx;
@@ -273,24 +258,17 @@ export function control(ctx: LoopContext, k: number): void {
     done('static dataset: no mix to steer');
     return;
   }
-  const rows = store
-    .prepare(
-      `SELECT q.scene_id, q.family, q.bin, s.confidence, s.prediction, q.answer, s.selection_score
-       FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
-       WHERE s.run_id = ? AND s.iteration = ? AND q.iteration = ? ORDER BY s.id`,
-    )
-    .all(run.id, k, k) as AnsweredRow[];
-  const samples: ConfidenceSample[] = rows.map((r) => ({
-    sceneId: r.scene_id,
+  const samples: ConfidenceSample[] = listRoundAnswers(store, run.id, k, 'answer').map((r) => ({
+    sceneId: r.sceneId,
     family: r.family as Family,
     bin: r.bin,
     confidence: r.confidence,
     correct: scorePrediction(r.family, r.prediction, r.answer) >= 0.5,
-    ...(r.selection_score !== null ? { score: r.selection_score } : {}),
+    ...(r.selectionScore !== null ? { score: r.selectionScore } : {}),
   }));
   const strategy = config.mode === 'closed-loop' ? createStrategy(config.strategy, { seed: hashSeed(config.seed, `controller@${k}`), balanceFamilies: config.balance === 'family' ? 1 : 0 }) : createStrategy('uniform');
   const decision = strategy.decide({ iteration: k, previous: mixFor(ctx, k), samples, cells: ctx.cells, thresholds: config.thresholds });
-  store.db.transaction(() => {
+  inTransaction(store, () => {
     recordControllerDecision(store, {
       runId: run.id,
       iteration: k,
@@ -301,7 +279,7 @@ export function control(ctx: LoopContext, k: number): void {
       reason: decision.reasons.join('\n'),
     });
     updateIteration(store, run.id, k, { stage: 'control' });
-  })();
+  });
   done(mixShift(decision.before, decision.after));
 }
 
@@ -390,7 +368,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
   ctx.checkCancelled('before storing the checkpoint');
   const bytes = solver.checkpoint();
   const perStep = result ? elapsed / Math.max(1, result.steps) : 0;
-  store.db.transaction(() => {
+  inTransaction(store, () => {
     saveCheckpoint(store, {
       runId: run.id,
       iteration: k,
@@ -414,7 +392,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
     }
     markTrained(store, run.id, k, selection.map((q) => q.id));
     updateIteration(store, run.id, k, { stage: 'train' });
-  })();
+  });
   ctx.solverTrained(k);
   const last = result?.losses.slice(-10) ?? [];
   done(result ? `${result.steps} steps on ${selection.length} samples, loss ${(last.reduce((a, b) => a + b, 0) / Math.max(1, last.length)).toFixed(3)}` : 'skipped');
@@ -447,13 +425,13 @@ export async function evaluate(ctx: LoopContext, k: number): Promise<void> {
   const trained = seen - (k > 0 ? countTrained(store, run.id, k - 1) : 0);
   const setId = ctx.benchmark.setId;
   ctx.checkCancelled('before storing the evaluation');
-  store.db.transaction(() => {
+  inTransaction(store, () => {
     recordMetrics(store, [
       ...scoreMetrics(ctx, k, SCORE_METRIC, result.score),
       { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: SAMPLES_SEEN_METRIC, value: seen, n: seen },
       { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: TRAINED_SAMPLES_METRIC, value: trained, n: trained },
     ]);
     updateIteration(store, run.id, k, { stage: 'evaluate', status: 'completed', finishedAt: Date.now() });
-  })();
+  });
   done(`held-out overall ${(100 * result.score.overall).toFixed(1)}`);
 }

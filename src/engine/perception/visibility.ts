@@ -11,7 +11,6 @@
  * a box that contains the camera occludes nothing, and a sample inside another box is not occluded by it
  * (a pillow's box sinks into the bed's box, yet the pillow is seen).
  */
-import type { ProgramCamera, ProgramSceneData, ProgramVisibility } from '../proposer/program/types.js';
 import type { CameraFrame, OrientedBox, Scene } from '../../shared/scene.js';
 
 export interface VisibilityOptions {
@@ -21,6 +20,12 @@ export interface VisibilityOptions {
   samplesPerObject?: number;
   /** Evaluate at most this many frames, evenly spaced along the trajectory, first and last included (default: all). */
   maxFrames?: number;
+}
+
+/** Camera centre and unit optical axis (camera +z), both in world coordinates. */
+export interface FrameCamera {
+  position: [number, number, number];
+  forward: [number, number, number];
 }
 
 export interface ObjectVisibility {
@@ -45,7 +50,7 @@ export interface SceneVisibility {
   minFraction: number;
   perObject: Map<number, ObjectVisibility>;
   /** Camera centre and optical axis per evaluated frame. */
-  cameras: ProgramCamera[];
+  cameras: FrameCamera[];
 }
 
 /** Surface samples of one box, grouped by face so back faces are skipped as a block. */
@@ -296,7 +301,7 @@ export function computeVisibility(scene: Scene, options: VisibilityOptions = {})
   const n = objects.length;
   const fractions = objects.map(() => new Array<number>(frameCount).fill(0));
   const occlusion = createBoxOcclusion(objects.map((o) => o.box), samplesPerObject);
-  const cameras: ProgramCamera[] = [];
+  const cameras: FrameCamera[] = [];
 
   for (let fi = 0; fi < frameCount; fi++) {
     const frame = trajectory[frameIndices[fi]!]!;
@@ -327,40 +332,4 @@ export function computeVisibility(scene: Scene, options: VisibilityOptions = {})
     perObject,
     cameras,
   };
-}
-
-/** The JSON a program runs against: boxes as given, visibility thresholded, one camera per evaluated frame. */
-export function buildProgramData(scene: Scene, visibility: SceneVisibility): ProgramSceneData {
-  const objects = [...scene.objects]
-    .sort((a, b) => a.id - b.id)
-    .map((o) => ({
-      id: o.id,
-      label: o.label,
-      center: [...o.box.center] as [number, number, number],
-      extents: [...o.box.extents] as [number, number, number],
-      rotation: [...o.box.rotation],
-    }));
-  const lowest = objects.reduce((z, o) => {
-    const r = o.rotation;
-    const reach = (Math.abs(r[6]!) * o.extents[0] + Math.abs(r[7]!) * o.extents[1] + Math.abs(r[8]!) * o.extents[2]) / 2;
-    return Math.min(z, o.center[2] - reach);
-  }, Infinity);
-  const vis: Record<string, ProgramVisibility> = {};
-  for (const o of objects) {
-    const v = visibility.perObject.get(o.id);
-    vis[String(o.id)] = v ? { firstFrame: v.firstFrame, frames: [...v.frames], maxFraction: v.maxFraction } : { firstFrame: null, frames: [], maxFraction: 0 };
-  }
-  const data: ProgramSceneData = {
-    sceneId: scene.id,
-    roomArea: scene.room.area,
-    floorZ: scene.room.floorZ ?? (Number.isFinite(lowest) ? lowest : 0),
-    objects,
-    frames: visibility.frames,
-    visibility: vis,
-    cameras: visibility.cameras.map((c) => ({ position: [...c.position], forward: [...c.forward] })),
-  };
-  const ts = visibility.timestamps;
-  const span = ts.length >= 2 ? ts[ts.length - 1]! - ts[0]! : 0;
-  if (span > 0) data.fps = (ts.length - 1) / span;
-  return data;
 }

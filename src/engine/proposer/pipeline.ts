@@ -15,8 +15,8 @@ import { marginVerdict, noiseVerdict, uniquenessVerdict, visibilityVerdict } fro
 import type { PreparedScene } from './prepare.js';
 import type { Proposer, ProposalRequest, Shortfall } from './proposer.js';
 import { ProgrammaticProposer } from './proposer.js';
-import type { ProgramRunner, RunOutcome } from './runner.js';
-import type { Proposal, QA, Verdict } from './types.js';
+import type { ProgramOutcome, ProgramRunner } from './runner.js';
+import type { FilterVerdict, ProgramArgs, Proposal, QA } from './types.js';
 
 export const FILTER_ORDER = ['response', 'duplicate', 'program', 'ambiguity', 'noise', 'visibility', 'margin', 'agreement', 'shortcut'] as const;
 export type FilterName = (typeof FILTER_ORDER)[number];
@@ -59,7 +59,7 @@ function quoted(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 120)}… (${s.length} characters)` : s;
 }
 
-function answerVerdict(p: Proposal, outcome: RunOutcome): { verdict: Verdict; answer?: string | number } {
+function answerVerdict(p: Proposal, outcome: ProgramOutcome): { verdict: FilterVerdict; answer?: string | number } {
   if (!outcome.ok) return { verdict: { filter: 'program', passed: false, reason: `${outcome.kind}: ${outcome.message}` } };
   const v = outcome.value;
   if (p.answerType === 'number') {
@@ -81,7 +81,7 @@ const AGREEMENT_TOLERANCE = 0.01;
  * question names, and whether the question mentions them: a program that computes something else, or a question
  * about objects other than those named, does not have its ground truth from the scene.
  */
-function agreementVerdict(qa: QA, answer: string | number, reference: RunOutcome | string): Verdict {
+function agreementVerdict(qa: QA, answer: string | number, reference: ProgramOutcome | string): FilterVerdict {
   const lower = qa.question.toLowerCase();
   const unmentioned = qa.named.find((n) => !lower.includes(n.label.toLowerCase()));
   if (unmentioned) return { filter: 'agreement', passed: false, reason: `the question does not mention the ${unmentioned.label} it names` };
@@ -94,7 +94,7 @@ function agreementVerdict(qa: QA, answer: string | number, reference: RunOutcome
   return { filter: 'agreement', passed: true, ...(typeof r === 'number' ? { value: r } : {}) };
 }
 
-function sceneVerdicts(prepared: PreparedScene, p: Proposal): Verdict[] {
+function sceneVerdicts(prepared: PreparedScene, p: Proposal): FilterVerdict[] {
   const spec = familySpec(p.family);
   const ambiguity = uniquenessVerdict(prepared.api, p);
   const out = [ambiguity, noiseVerdict(prepared.api, p, prepared.noise), visibilityVerdict(prepared.api, p)];
@@ -122,17 +122,17 @@ export function filterStats(qas: QA[]): FamilyFilterStats[] {
       by.set(qa.family, s);
     }
     s.generated++;
-    if (qa.accepted) s.accepted++;
+    if (qa.verdict === 'accepted') s.accepted++;
     if (qa.rejectedBy) s.removedBy[qa.rejectedBy as FilterName]++;
-    for (const v of qa.verdicts) if (!v.passed) s.flaggedBy[v.filter as FilterName]++;
+    for (const v of qa.filterVerdicts) if (!v.passed) s.flaggedBy[v.filter as FilterName]++;
   }
   return FAMILIES.filter((f) => by.has(f)).map((f) => by.get(f)!);
 }
 
 function finish(qa: QA): QA {
-  const failing = FILTER_ORDER.find((f) => qa.verdicts.some((v) => v.filter === f && !v.passed));
-  qa.verdicts.sort((a, b) => FILTER_ORDER.indexOf(a.filter as FilterName) - FILTER_ORDER.indexOf(b.filter as FilterName));
-  qa.accepted = failing === undefined;
+  const failing = FILTER_ORDER.find((f) => qa.filterVerdicts.some((v) => v.filter === f && !v.passed));
+  qa.filterVerdicts.sort((a, b) => FILTER_ORDER.indexOf(a.filter as FilterName) - FILTER_ORDER.indexOf(b.filter as FilterName));
+  qa.verdict = failing === undefined ? 'accepted' : 'rejected';
   if (failing) qa.rejectedBy = failing;
   else delete qa.rejectedBy;
   return qa;
@@ -174,14 +174,14 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
     const t1 = performance.now();
     const seen = new Set<string>();
     const qas: QA[] = proposals.map((p) => {
-      if (p.malformed !== undefined) return { ...p, verdicts: [{ filter: 'response', passed: false, reason: p.malformed }], accepted: false };
+      if (p.malformed !== undefined) return { ...p, filterVerdicts: [{ filter: 'response', passed: false, reason: p.malformed }], verdict: 'rejected' };
       const key = `${p.question}\u0000${(p.options ?? []).join('\u0000')}`;
       const duplicate = seen.has(key);
       seen.add(key);
-      return { ...p, verdicts: duplicate ? [{ filter: 'duplicate', passed: false, reason: 'the same question was already proposed for this scene' }] : [], accepted: false };
+      return { ...p, filterVerdicts: duplicate ? [{ filter: 'duplicate', passed: false, reason: 'the same question was already proposed for this scene' }] : [], verdict: 'rejected' };
     });
-    const live = qas.filter((qa) => qa.verdicts.length === 0);
-    for (const qa of live) qa.verdicts.push(...sceneVerdicts(prepared, qa));
+    const live = qas.filter((qa) => qa.filterVerdicts.length === 0);
+    for (const qa of live) qa.filterVerdicts.push(...sceneVerdicts(prepared, qa));
     // Self-contained programs (no args: a generative proposer's) are checked against the family's own program.
     const references = live.map((qa) => {
       if (qa.args) return undefined;
@@ -192,20 +192,20 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
         return e instanceof Error ? e.message : String(e);
       }
     });
-    const referenceCalls = references.filter((r): r is { source: string; args: Record<string, string | number | string[]> } => typeof r === 'object');
+    const referenceCalls = references.filter((r): r is { source: string; args: ProgramArgs } => typeof r === 'object');
     const t2 = performance.now();
     const outcomes = await input.runner.runScene(prepared.data, [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
     const t3 = performance.now();
     let nextReference = live.length;
     live.forEach((qa, i) => {
       const { verdict, answer } = answerVerdict(qa, outcomes[i]!);
-      qa.verdicts.push(verdict);
-      if (outcomes[i]!.ok) qa.programValue = (outcomes[i] as { value: unknown }).value;
+      qa.filterVerdicts.push(verdict);
+      if (outcomes[i]!.ok) qa.programResult = (outcomes[i] as { value: unknown }).value;
       if (answer !== undefined) qa.answer = answer;
       const reference = references[i];
       if (reference === undefined) return;
       const refOutcome = typeof reference === 'string' ? reference : outcomes[nextReference++]!;
-      if (answer !== undefined) qa.verdicts.push(agreementVerdict(qa, answer, refOutcome));
+      if (answer !== undefined) qa.filterVerdicts.push(agreementVerdict(qa, answer, refOutcome));
     });
     all.push(...qas);
     draftMs += t1 - t0;
@@ -215,8 +215,8 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
   const t4 = performance.now();
   if (input.shortcut !== false) {
     // Only questions that survived every other filter define the priors a shortcut could exploit.
-    const candidates = all.filter((qa) => qa.answer !== undefined && qa.verdicts.every((v) => v.passed));
-    for (const [qa, v] of shortcutVerdicts(candidates, input.shortcut ?? DEFAULT_SHORTCUT)) qa.verdicts.push(v);
+    const candidates = all.filter((qa) => qa.answer !== undefined && qa.filterVerdicts.every((v) => v.passed));
+    for (const [qa, v] of shortcutVerdicts(candidates, input.shortcut ?? DEFAULT_SHORTCUT)) qa.filterVerdicts.push(v);
   }
   for (const qa of all) finish(qa);
   filterMs += performance.now() - t4;

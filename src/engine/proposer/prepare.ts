@@ -1,8 +1,9 @@
 /** Per-scene preparation shared by every round: visibility, the program data, the host API and noise. */
 import type { Scene } from '../../shared/scene.js';
-import { buildProgramData, computeVisibility } from '../perception/visibility.js';
+import { computeVisibility } from '../perception/visibility.js';
 import type { NoiseReport, NoiseThresholds } from './filters/noise.js';
 import { assessNoise, DEFAULT_NOISE } from './filters/noise.js';
+import { buildProgramData } from './program/programData.js';
 import { createSceneApi, withDistanceTable } from './program/sceneApi.js';
 import type { ProgramSceneData, SceneApi } from './program/types.js';
 

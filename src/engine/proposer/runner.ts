@@ -1,7 +1,7 @@
 /** What the pipeline needs from program execution; the QuickJS sandbox implements it. */
 import type { ProgramSceneData } from './program/types.js';
 
-export type RunOutcome =
+export type ProgramOutcome =
   | { ok: true; value: unknown }
   | { ok: false; kind: string; message: string };
 
@@ -10,6 +10,6 @@ export type ProgramCall = string | { source: string; args: Record<string, unknow
 
 export interface ProgramRunner {
   /** Runs each program against the scene; one outcome per program, in order. */
-  runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<RunOutcome[]>;
+  runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<ProgramOutcome[]>;
   dispose(): void;
 }

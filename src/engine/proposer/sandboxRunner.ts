@@ -1,7 +1,7 @@
 /** The pipeline's ProgramRunner on the QuickJS sandbox: one locked-down context per scene, programs in a batch. */
 import type { ProgramSceneData } from './program/types.js';
 import { sceneApiPrelude } from './program/sceneApi.js';
-import type { ProgramCall, ProgramRunner, RunOutcome } from './runner.js';
+import type { ProgramCall, ProgramOutcome, ProgramRunner } from './runner.js';
 import { createSandbox } from './sandbox/index.js';
 import type { SandboxOptions } from './sandbox/index.js';
 
@@ -11,7 +11,7 @@ const PRELUDE = `${sceneApiPrelude()}\nreturn createSceneApi(data);`;
 export async function createSandboxRunner(options: SandboxOptions = {}): Promise<ProgramRunner> {
   const sandbox = await createSandbox(options);
   return {
-    async runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<RunOutcome[]> {
+    async runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<ProgramOutcome[]> {
       if (programs.length === 0) return [];
       const ctx = sandbox.openContext(PRELUDE, data);
       try {

@@ -3,19 +3,11 @@
  * execution and the filters made of it. A generative proposer (a model writing question + program) produces
  * the same Proposal shape and goes through the same execute/filter path.
  */
-import type { AnswerType, DifficultyParams, Family } from '../../shared/proposer.js';
+import type { AnswerType, DifficultyParams, Family, NamedObject, ProgramArgs } from '../../shared/proposer.js';
+import type { FilterVerdict, QaVerdict } from '../../shared/records.js';
 import type { Rng } from '../../shared/random.js';
+import type { FamilyFacts } from '../familyFacts.js';
 import type { SceneApi } from './program/types.js';
-
-/**
- * How a question names an object: 'unique' — exactly one instance, which must be seen; 'every' — a category
- * whose every instance must be seen (counting); 'any' — a category of which at least one instance is seen
- * (first appearance).
- */
-export interface NamedObject {
-  label: string;
-  role: 'unique' | 'every' | 'any';
-}
 
 export interface Proposal {
   /** Deterministic id: `<sceneId>/<family>/<seed>`. */
@@ -37,7 +29,7 @@ export interface Proposal {
    */
   program: string;
   /** The program's arguments (plain JSON), shown beside it and passed on every re-run. */
-  args?: Record<string, string | number | string[]>;
+  args?: ProgramArgs;
   named: NamedObject[];
   /** Extra frame index the question refers to (camera_object_distance). */
   frame?: number;
@@ -49,21 +41,16 @@ export interface Proposal {
   malformed?: string;
 }
 
-export interface Verdict {
-  filter: string;
-  passed: boolean;
-  reason?: string;
-  /** The measured quantity the filter judged (a margin, a confidence, …), for tables and the UI. */
-  value?: number;
-}
+export type { FilterVerdict, NamedObject, ProgramArgs };
 
 export interface QA extends Proposal {
   /** The program's return value as given (option text, or a number). */
-  programValue?: unknown;
+  programResult?: unknown;
   /** Ground truth as scored: an option letter for choice questions, a number for numeric ones. */
   answer?: string | number;
-  verdicts: Verdict[];
-  accepted: boolean;
+  /** Every filter's verdict, in filter order; the store keeps them as `NewQa.filterVerdicts`. */
+  filterVerdicts: FilterVerdict[];
+  verdict: QaVerdict;
   /** First failing filter, when rejected. */
   rejectedBy?: string;
 }
@@ -82,6 +69,8 @@ export type Draft = Omit<Proposal, 'id' | 'sceneId' | 'proposer' | 'seed'>;
 export interface FamilySpec {
   id: Family;
   answerType: AnswerType;
+  /** What other layers know of the family without the proposer: FAMILY_FACTS[id] (src/engine/familyFacts.ts). */
+  facts: FamilyFacts;
   /** Ground-truth definition, shown in docs and the UI. */
   definition: string;
   /** Names and meaning of the difficulty knobs this family records. */
@@ -97,7 +86,7 @@ export interface FamilySpec {
    * program (a generative proposer's) must agree with it, or its answer does not follow from the scene as the
    * family defines it. Throws when the named objects do not fit the family.
    */
-  reference(draft: Pick<Draft, 'named' | 'frame'>): { program: string; args: Record<string, string | number | string[]> };
+  reference(draft: Pick<Draft, 'named' | 'frame'>): { program: string; args: ProgramArgs };
   /**
    * Margins that decide whether the answer is unambiguous, measured host-side with the same scene API.
    * Each is compared against the family's thresholds by the ambiguity filter.

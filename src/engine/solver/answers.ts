@@ -1,5 +1,5 @@
 /**
- * The solver's answer vocabulary: one token per answer. Choice questions answer with an option letter;
+ * The solver's answer vocabulary: one class per answer (written as one or two tokens, below). Choice questions answer with an option letter;
  * counts with an exact integer (0…20, the last meaning "20 or more"); measurements with a log-spaced bin of
  * their family's unit, since the benchmark scores them by relative error (MRA) and a log bin has the same
  * relative width everywhere. A bin decodes to its centre in log space.
@@ -196,7 +196,7 @@ export function answerTokenCount(q: AnswerQuestion): number {
 }
 
 /** Confidence of an answer class from its log-probability (one softmax over classes): geometric mean of its tokens. */
-export function answerConfidence(q: AnswerQuestion, logProb: number): number {
+export function classConfidence(q: AnswerQuestion, logProb: number): number {
   return Math.exp(logProb / answerTokenCount(q));
 }
 

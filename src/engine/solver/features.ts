@@ -20,7 +20,7 @@ import type { Detection, FrameObservation, Observation } from '../../shared/obse
 import type { Family } from '../../shared/proposer.js';
 import type { AnswerType } from '../../shared/proposer.js';
 import { ANSWER_CLASSES, LETTERS, answerBias, answerTarget, encodeAnswer } from './answers.js';
-import { CLS_ID, NUM_ID, SEP_ID, type Vocabulary, normaliseLabelText, splitWords } from './tokenizer.js';
+import { CLS_ID, NUM_ID, SEP_ID, UNK_ID, type Vocabulary, normaliseLabelText, splitWords } from './tokenizer.js';
 
 /** What the solver needs of a QA (a QA record satisfies it). */
 export interface SolverQuestion {
@@ -242,46 +242,59 @@ function answerMask(name: string, qa: SolverQuestion): Float32Array {
   }
 }
 
-export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: FeatureConfig, index = 0, encodeOptions: EncodeOptions = {}): EncodedSample {
-  const { qa, observation } = sample;
-  const name = qa.id ? `sample "${qa.id}"` : `sample ${index}`;
-  validateObservation(name, observation);
-  const tq = config.maxQuestionTokens;
-  const nd = config.maxDetections;
-  if (tq < 3) throw new RangeError(`maxQuestionTokens must be at least 3, got ${tq}`);
+/** The sample's arrays that question and detection tokens share a position in (question first). */
+interface TokenArrays {
+  tokens: BigInt64Array;
+  segments: BigInt64Array;
+  numbers: Float32Array;
+  slots: BigInt64Array;
+  mask: Uint8Array;
+}
 
-  // Slots over every label the question could name.
+interface QuestionStats {
+  questionWords: number;
+  optionWords: number;
+  truncatedWords: number;
+  unknownWords: number;
+}
+
+/** Every label the question could name: the vocabulary's and whatever the detector saw. */
+function candidateLabels(observation: Observation, vocab: Vocabulary): string[] {
   const observed = new Set<string>();
   for (const f of observation.frames) for (const d of f.detections) observed.add(normaliseLabelText(d.label));
-  const slotOf = assignSlots(qa, [...new Set([...vocab.labels, ...observed])]);
-  const slotLabels = [...slotOf.keys()];
+  return [...new Set([...vocab.labels, ...observed])];
+}
 
-  // Question tokens.
+/**
+ * How many question and option words fit beside [CLS] and [SEP]. Options carry the answer's meaning and the
+ * question's tail is boilerplate, so the question is what gets cut.
+ */
+function tokenBudgets(questionWords: number, optionWords: number, maxQuestionTokens: number): { question: number; options: number } {
+  const room = maxQuestionTokens - 2;
+  const options = Math.min(optionWords, Math.max(0, room - Math.min(questionWords, Math.floor(room / 2))));
+  return { question: Math.min(questionWords, room - options), options };
+}
+
+/** [CLS] question [SEP] options, each word with its segment and the slot of the label it belongs to. */
+function writeQuestionTokens(out: TokenArrays, qa: SolverQuestion, vocab: Vocabulary, slotOf: ReadonlyMap<string, number>, maxQuestionTokens: number): QuestionStats {
+  const slotLabels = [...slotOf.keys()];
   const qWords = splitWords(qa.question);
   const qMentions = findMentions(qWords.map((w) => w.text), slotLabels);
   // Options keep their words only: punctuation inside an option ("front-left", "chair, table") carries
   // nothing the words and slots do not, and options compete with the question for the token budget.
   const options = (qa.options ?? []).slice(0, LETTERS.length).map((o) => splitWords(optionText(o)).filter((w) => w.text === '[NUM]' || /\p{L}/u.test(w.text)));
   const optionTotal = options.reduce((n, o) => n + o.length, 0);
-  // Options carry the answer's meaning and the question's tail is boilerplate, so the question is what gets cut.
-  const room = tq - 2;
-  const optBudget = Math.min(optionTotal, Math.max(0, room - Math.min(qWords.length, Math.floor(room / 2))));
-  const qBudget = Math.min(qWords.length, room - optBudget);
-  const tokens = new BigInt64Array(tq);
-  const segments = new BigInt64Array(tq);
-  const numbers = new Float32Array(tq * NUMBER_FEATURES);
-  const slots = new BigInt64Array(tq + nd);
-  const mask = new Uint8Array(tq + nd);
+  const budget = tokenBudgets(qWords.length, optionTotal, maxQuestionTokens);
   let unknownWords = 0;
   let pos = 0;
   const put = (id: number, value: number, segment: number, slot: number): void => {
-    tokens[pos] = BigInt(id);
-    segments[pos] = BigInt(segment);
-    slots[pos] = BigInt(slot);
-    mask[pos] = 1;
+    out.tokens[pos] = BigInt(id);
+    out.segments[pos] = BigInt(segment);
+    out.slots[pos] = BigInt(slot);
+    out.mask[pos] = 1;
     if (id === NUM_ID && Number.isFinite(value)) {
-      numbers[pos * NUMBER_FEATURES] = (Math.sign(value) * Math.log1p(Math.abs(value))) / 4;
-      numbers[pos * NUMBER_FEATURES + 1] = Math.max(-1, Math.min(1, value / 100));
+      out.numbers[pos * NUMBER_FEATURES] = (Math.sign(value) * Math.log1p(Math.abs(value))) / 4;
+      out.numbers[pos * NUMBER_FEATURES + 1] = Math.max(-1, Math.min(1, value / 100));
     }
     pos++;
   };
@@ -294,24 +307,33 @@ export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: Fe
   const qEnc = vocab.encodeWords(qWords);
   const qSlots = new Array<number>(qWords.length).fill(0);
   for (const m of qMentions) for (let k = m.start; k < m.end; k++) qSlots[k] = slotOf.get(m.label) ?? 0;
-  for (let k = 0; k < qBudget; k++) {
-    if (qEnc.ids[k] === 1) unknownWords++;
+  for (let k = 0; k < budget.question; k++) {
+    if (qEnc.ids[k] === UNK_ID) unknownWords++;
     put(qEnc.ids[k]!, qEnc.values[k]!, 0, qSlots[k]!);
   }
   put(SEP_ID, Number.NaN, 0, 0);
-  let optLeft = optBudget;
+  let optLeft = budget.options;
   options.forEach((words, i) => {
     const enc = vocab.encodeWords(words);
     const label = normaliseLabelText(words.map((w) => (w.text === '[NUM]' ? String(w.value) : w.text)).join(' '));
+    // An option that is a label as a whole binds to its letter's slot; otherwise its words bind as mentions.
     const whole = slotOf.get(label);
     const ws = whole !== undefined && whole >= OPTION_SLOT0 ? words.map(() => whole) : wordSlots(enc.words);
     for (let k = 0; k < words.length && optLeft > 0; k++, optLeft--) {
-      if (enc.ids[k] === 1) unknownWords++;
+      if (enc.ids[k] === UNK_ID) unknownWords++;
       put(enc.ids[k]!, enc.values[k]!, i + 1, ws[k]!);
     }
   });
+  return {
+    questionWords: qWords.length,
+    optionWords: optionTotal,
+    truncatedWords: qWords.length - budget.question + optionTotal - budget.options,
+    unknownWords,
+  };
+}
 
-  // Detection tokens.
+/** Every detection, frames in order, and the ones that fit in the sample's detection tokens. */
+function selectDetections(observation: Observation, slotOf: ReadonlyMap<string, number>, maxDetections: number): { frames: FrameObservation[]; all: Candidate[]; kept: Candidate[] } {
   const frames = [...observation.frames].sort((a, b) => a.frame - b.frame);
   const all: Candidate[] = [];
   frames.forEach((frame, frameRank) =>
@@ -324,9 +346,24 @@ export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: Fe
   // detection of something else.
   const kept = [...all]
     .sort((a, b) => Number(b.slot > 0) - Number(a.slot > 0) || b.det.score - a.det.score || a.frameRank - b.frameRank || a.index - b.index)
-    .slice(0, nd)
+    .slice(0, maxDetections)
     .sort((a, b) => a.frameRank - b.frameRank || a.index - b.index);
+  return { frames, all, kept };
+}
 
+/** What a detection's features are measured against: the whole observation, not the detection's own frame. */
+interface ObservationFrame {
+  frameCount: number;
+  /** Mean camera position over the posed frames: world features are relative to it. */
+  origin: [number, number, number];
+  maxTime: number;
+  questionFrame: number | undefined;
+  /** Frame distance from the question's frame to the nearest observed frame. */
+  nearest: number | undefined;
+  perFrameCount: Map<FrameObservation, Map<string, number>>;
+}
+
+function observationFrame(qa: SolverQuestion, frames: readonly FrameObservation[], all: readonly Candidate[]): ObservationFrame {
   const posed = frames.filter((f) => f.egoPose);
   const origin: [number, number, number] = [0, 0, 0];
   for (const f of posed) for (let k = 0; k < 3; k++) origin[k]! += f.egoPose![4 * k + 3]! / posed.length;
@@ -339,94 +376,139 @@ export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: Fe
     m.set(c.label, (m.get(c.label) ?? 0) + 1);
     perFrameCount.set(c.frame, m);
   }
+  return { frameCount: frames.length, origin, maxTime, questionFrame: qFrame, nearest, perFrameCount };
+}
 
+function detectionFeatures(c: Candidate, at: ObservationFrame): Record<(typeof DETECTION_FEATURES)[number], number> {
+  const { frame: f, det: d } = c;
+  const { origin, maxTime, nearest } = at;
+  const [x0, y0, x1, y1] = d.box;
+  const cam = liftToCamera(f, d);
+  const values: Record<(typeof DETECTION_FEATURES)[number], number> = {
+    box_x0: x0 / f.width,
+    box_y0: y0 / f.height,
+    box_x1: x1 / f.width,
+    box_y1: y1 / f.height,
+    box_area: (Math.max(0, x1 - x0) * Math.max(0, y1 - y0)) / (f.width * f.height),
+    depth: d.depth / POSITION_SCALE,
+    log_depth: Math.log(Math.max(d.depth, 0.05)),
+    visible_fraction: d.visibleFraction,
+    score: d.score,
+    time: at.frameCount > 1 ? c.frameRank / (at.frameCount - 1) : 0,
+    timestamp: maxTime > 0 ? f.timestamp / maxTime : 0,
+    question_frame: nearest !== undefined && Math.abs(f.frame - at.questionFrame!) === nearest ? 1 : 0,
+    same_label_in_frame: (at.perFrameCount.get(f)?.get(c.label) ?? 1) / 4,
+    camera_frame_x: cam[0] / POSITION_SCALE,
+    camera_frame_y: cam[1] / POSITION_SCALE,
+    camera_frame_z: cam[2] / POSITION_SCALE,
+    metric_width: (Math.abs(x1 - x0) * d.depth) / f.intrinsics.fx / 2,
+    metric_height: (Math.abs(y1 - y0) * d.depth) / f.intrinsics.fy / 2,
+    has_pose: f.egoPose ? 1 : 0,
+    world_x: 0,
+    world_y: 0,
+    world_z: 0,
+    camera_x: 0,
+    camera_y: 0,
+    camera_z: 0,
+    forward_x: 0,
+    forward_y: 0,
+    forward_z: 0,
+  };
+  if (f.egoPose) {
+    const p = f.egoPose;
+    const w = transform(p, cam);
+    values.world_x = (w[0] - origin[0]) / POSITION_SCALE;
+    values.world_y = (w[1] - origin[1]) / POSITION_SCALE;
+    values.world_z = (w[2] - origin[2]) / POSITION_SCALE;
+    values.camera_x = (p[3] - origin[0]) / POSITION_SCALE;
+    values.camera_y = (p[7] - origin[1]) / POSITION_SCALE;
+    values.camera_z = (p[11] - origin[2]) / POSITION_SCALE;
+    // The optical axis (camera z) in world: the pose's third column.
+    values.forward_x = p[2];
+    values.forward_y = p[6];
+    values.forward_z = p[10];
+  }
+  return values;
+}
+
+interface DetectionTokens {
+  labels: BigInt64Array;
+  features: Float32Array;
+  detections: number;
+  keptDetections: number;
+}
+
+/** Detection tokens after the question's: label, features and slot per kept detection. */
+function writeDetectionTokens(out: TokenArrays, name: string, qa: SolverQuestion, observation: Observation, vocab: Vocabulary, slotOf: ReadonlyMap<string, number>, config: FeatureConfig): DetectionTokens {
+  const tq = config.maxQuestionTokens;
+  const nd = config.maxDetections;
+  const { frames, all, kept } = selectDetections(observation, slotOf, nd);
+  const at = observationFrame(qa, frames, all);
   const labels = new BigInt64Array(nd);
   const features = new Float32Array(nd * FEATURE_COUNT);
   kept.forEach((c, j) => {
-    const { frame: f, det: d } = c;
     const x = features.subarray(j * FEATURE_COUNT, (j + 1) * FEATURE_COUNT);
-    const [x0, y0, x1, y1] = d.box;
-    const cam = liftToCamera(f, d);
-    const values: Record<(typeof DETECTION_FEATURES)[number], number> = {
-      box_x0: x0 / f.width,
-      box_y0: y0 / f.height,
-      box_x1: x1 / f.width,
-      box_y1: y1 / f.height,
-      box_area: (Math.max(0, x1 - x0) * Math.max(0, y1 - y0)) / (f.width * f.height),
-      depth: d.depth / POSITION_SCALE,
-      log_depth: Math.log(Math.max(d.depth, 0.05)),
-      visible_fraction: d.visibleFraction,
-      score: d.score,
-      time: frames.length > 1 ? c.frameRank / (frames.length - 1) : 0,
-      timestamp: maxTime > 0 ? f.timestamp / maxTime : 0,
-      question_frame: nearest !== undefined && Math.abs(f.frame - qFrame!) === nearest ? 1 : 0,
-      same_label_in_frame: (perFrameCount.get(f)?.get(c.label) ?? 1) / 4,
-      camera_frame_x: cam[0] / POSITION_SCALE,
-      camera_frame_y: cam[1] / POSITION_SCALE,
-      camera_frame_z: cam[2] / POSITION_SCALE,
-      metric_width: (Math.abs(x1 - x0) * d.depth) / f.intrinsics.fx / 2,
-      metric_height: (Math.abs(y1 - y0) * d.depth) / f.intrinsics.fy / 2,
-      has_pose: f.egoPose ? 1 : 0,
-      world_x: 0,
-      world_y: 0,
-      world_z: 0,
-      camera_x: 0,
-      camera_y: 0,
-      camera_z: 0,
-      forward_x: 0,
-      forward_y: 0,
-      forward_z: 0,
-    };
-    if (f.egoPose) {
-      const p = f.egoPose;
-      const w = transform(p, cam);
-      values.world_x = (w[0] - origin[0]) / POSITION_SCALE;
-      values.world_y = (w[1] - origin[1]) / POSITION_SCALE;
-      values.world_z = (w[2] - origin[2]) / POSITION_SCALE;
-      values.camera_x = (p[3] - origin[0]) / POSITION_SCALE;
-      values.camera_y = (p[7] - origin[1]) / POSITION_SCALE;
-      values.camera_z = (p[11] - origin[2]) / POSITION_SCALE;
-      // The optical axis (camera z) in world: the pose's third column.
-      values.forward_x = p[2];
-      values.forward_y = p[6];
-      values.forward_z = p[10];
-    }
+    const values = detectionFeatures(c, at);
     DETECTION_FEATURES.forEach((k, i) => (x[i] = check(name, `features.${k}`, values[k])));
     labels[j] = BigInt(vocab.labelId(c.label));
-    slots[tq + j] = BigInt(c.slot);
-    mask[tq + j] = 1;
+    out.slots[tq + j] = BigInt(c.slot);
+    out.mask[tq + j] = 1;
   });
+  return { labels, features, detections: all.length, keptDetections: kept.length };
+}
 
-  const encoded: EncodedSample = {
-    name,
-    tokens,
-    segments,
-    numbers,
-    labels,
-    features,
-    slots,
-    mask,
-    bias: answerMask(name, qa),
-    stats: {
-      questionWords: qWords.length,
-      optionWords: optionTotal,
-      truncatedWords: qWords.length - qBudget + optionTotal - optBudget,
-      detections: all.length,
-      keptDetections: kept.length,
-      unknownWords,
-    },
-  };
+/** The ground-truth answer's class and target, as `answers` asks. */
+function attachAnswer(encoded: EncodedSample, qa: SolverQuestion, encodeOptions: EncodeOptions): void {
   const answers = encodeOptions.answers ?? 'optional';
   if (qa.answer !== undefined && answers !== 'ignore') {
     try {
       encoded.answer = encodeAnswer(qa, qa.answer);
     } catch (e) {
-      throw new InputError({ field: `${name}.answer`, message: (e as Error).message });
+      throw new InputError({ field: `${encoded.name}.answer`, message: (e as Error).message });
     }
     encoded.target = answerTarget(qa, encoded.answer, encodeOptions.sigmaBins ?? 0);
   } else if (answers === 'require') {
-    throw new InputError({ field: `${name}.answer`, message: 'expected a ground-truth answer to train on, found none' });
+    throw new InputError({ field: `${encoded.name}.answer`, message: 'expected a ground-truth answer to train on, found none' });
   }
+}
+
+export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: FeatureConfig, index = 0, encodeOptions: EncodeOptions = {}): EncodedSample {
+  const { qa, observation } = sample;
+  const name = qa.id ? `sample "${qa.id}"` : `sample ${index}`;
+  validateObservation(name, observation);
+  const tq = config.maxQuestionTokens;
+  const nd = config.maxDetections;
+  if (tq < 3) throw new RangeError(`maxQuestionTokens must be at least 3, got ${tq}`);
+  const slotOf = assignSlots(qa, candidateLabels(observation, vocab));
+  const out: TokenArrays = {
+    tokens: new BigInt64Array(tq),
+    segments: new BigInt64Array(tq),
+    numbers: new Float32Array(tq * NUMBER_FEATURES),
+    slots: new BigInt64Array(tq + nd),
+    mask: new Uint8Array(tq + nd),
+  };
+  const question = writeQuestionTokens(out, qa, vocab, slotOf, tq);
+  const detections = writeDetectionTokens(out, name, qa, observation, vocab, slotOf, config);
+  const encoded: EncodedSample = {
+    name,
+    tokens: out.tokens,
+    segments: out.segments,
+    numbers: out.numbers,
+    labels: detections.labels,
+    features: detections.features,
+    slots: out.slots,
+    mask: out.mask,
+    bias: answerMask(name, qa),
+    stats: {
+      questionWords: question.questionWords,
+      optionWords: question.optionWords,
+      truncatedWords: question.truncatedWords,
+      detections: detections.detections,
+      keptDetections: detections.keptDetections,
+      unknownWords: question.unknownWords,
+    },
+  };
+  attachAnswer(encoded, qa, encodeOptions);
   return encoded;
 }
 

@@ -15,7 +15,8 @@
 import { InputError } from '../../shared/errors.js';
 import { createRng, hashSeed, type Rng } from '../../shared/random.js';
 import { scorePrediction } from '../eval/vsiScore.js';
-import { ANSWER_CLASSES, LETTERS, answerConfidence, answerTokenProbs, decodeAnswer, expectedScore, unitOf } from './answers.js';
+import { FAMILY_FACTS } from '../familyFacts.js';
+import { ANSWER_CLASSES, LETTERS, classConfidence, answerTokenProbs, decodeAnswer, expectedScore, unitOf } from './answers.js';
 import { CheckpointError, crc32, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, optionText, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
@@ -76,23 +77,20 @@ export interface TrainOptions {
   onStep?: (done: number, loss: number) => void;
   /**
    * Shows each drawn choice question with its options in a fresh random order (the answer letter follows its
-   * option), for the families whose options name objects (PERMUTABLE_FAMILIES). Without it the solver can
-   * memorise which lettered ordering a scene's question had instead of learning what makes an option right:
-   * on appearance order alone, held-out accuracy went from 33% to 42%.
+   * option), for the families whose options name objects (FamilyFacts.permutableOptions). Without it the
+   * solver can memorise which lettered ordering a scene's question had instead of learning what makes an
+   * option right: on appearance order alone, held-out accuracy went from 33% to 42%.
    */
   permuteOptions?: boolean;
 }
 
 /**
- * Families whose options name objects, which the model reads through the options' slots. Direction options
- * ("left", "back-right") name no object: the model knows them by their letter's fixed meaning, and shuffling
- * them took relative direction from 78% to 49% (learnability), so they keep their order.
+ * The question with its options in a random order; the ground-truth letter follows its option. Only families
+ * whose options name objects are shuffled (see FamilyFacts.permutableOptions); a family this build does not
+ * know keeps its order.
  */
-export const PERMUTABLE_FAMILIES: ReadonlySet<string> = new Set(['obj_appearance_order', 'object_rel_distance', 'object_height_comparison', 'object_rel_size']);
-
-/** The question with its options in a random order; the ground-truth letter follows its option. */
 export function permuteChoiceOptions(qa: SolverQuestion, rng: Rng): SolverQuestion {
-  if (!PERMUTABLE_FAMILIES.has(qa.family) || qa.answerType !== 'choice' || !qa.options || qa.options.length < 2 || typeof qa.answer !== 'string') return qa;
+  if (FAMILY_FACTS[qa.family]?.permutableOptions !== true || qa.answerType !== 'choice' || !qa.options || qa.options.length < 2 || typeof qa.answer !== 'string') return qa;
   const texts = qa.options.map(optionText);
   const correct = LETTERS.indexOf(qa.answer as (typeof LETTERS)[number]);
   if (correct < 0 || correct >= texts.length) return qa;
@@ -107,10 +105,10 @@ export interface TrainResult {
   /** The learning rate each completed step used (after warm-up): recorded as it was, never recomputed. */
   lrs: number[];
   /**
-   * Per sample, the teacher-forced confidence (geometric mean of the ground-truth answer's token probabilities) from the last
-   * training forward pass that included it; NaN for a sample no batch drew.
+   * Per sample, the ground-truth confidence (teacher-forced: geometric mean of the ground-truth answer's token
+   * probabilities) from the last training forward pass that included it; NaN for a sample no batch drew.
    */
-  confidences: Float32Array;
+  groundTruthConfidences: Float32Array;
   /** Optimizer steps completed by this call. */
   steps: number;
   /** Set when training stopped early, with the reason. */
@@ -122,15 +120,18 @@ export interface TrainResult {
 export interface Prediction {
   /** An option letter or a number. */
   prediction: string | number;
-  /** Geometric mean of the predicted answer's token probabilities (one token: its probability). */
-  confidence: number;
+  /**
+   * Prediction confidence: geometric mean of the predicted answer's token probabilities (one token: its probability).
+   * Not the ground-truth confidence the loop buckets by (`SolverAnswer.groundTruthConfidence`).
+   */
+  predictionConfidence: number;
   answerClass: number;
 }
 
 /** One inference pass over a question: the solver's own answer and how it stands towards the ground truth. */
 export interface SolverAnswer extends Prediction {
-  /** Teacher-forced confidence: geometric mean of the ground-truth answer's token probabilities (NaN without one). */
-  answerConfidence: number;
+  /** Ground-truth confidence, teacher-forced: geometric mean of the ground-truth answer's token probabilities (NaN without one). */
+  groundTruthConfidence: number;
   answerTokenProbs: number[];
   /** p̂: expected benchmark score of an answer drawn from the model (`expectedScore`); NaN without a ground truth. */
   pCorrect: number;
@@ -357,14 +358,14 @@ export class Solver {
       losses.push(r.loss);
       gradNorms.push(gradNorm);
       lrs.push(stepLr);
-      indices.forEach((idx, j) => (confidences[idx] = answerConfidence(samples[idx]!.qa, r.perSampleLogProbs[j]!)));
+      indices.forEach((idx, j) => (confidences[idx] = classConfidence(samples[idx]!.qa, r.perSampleLogProbs[j]!)));
       options.onStep?.(losses.length, r.loss);
     }
     return {
       losses,
       gradNorms,
       lrs,
-      confidences,
+      groundTruthConfidences: confidences,
       steps: losses.length,
       ...(stopped ? { stopped } : {}),
       provider: this.provider,
@@ -397,7 +398,7 @@ export class Solver {
       const bias = encoded[i]!.bias;
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
-      out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), confidence: answerConfidence(samples[i]!.qa, logp[best]!), answerClass: best };
+      out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), predictionConfidence: classConfidence(samples[i]!.qa, logp[best]!), answerClass: best };
     });
     return out;
   }
@@ -420,7 +421,7 @@ export class Solver {
         for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0) letters.push({ letter: String(decodeAnswer(qa, c)), p: Math.exp(logp[c]!) });
         letters.sort((a, b) => b.p - a.p);
       }
-      out[i] = { prediction: decodeAnswer(qa, best), confidence: answerConfidence(qa, logp[best]!), answerClass: best, tokenProbs: answerTokenProbs(qa, logp, best), letters };
+      out[i] = { prediction: decodeAnswer(qa, best), predictionConfidence: classConfidence(qa, logp[best]!), answerClass: best, tokenProbs: answerTokenProbs(qa, logp, best), letters };
     });
     return out;
   }
@@ -440,9 +441,9 @@ export class Solver {
       const hasAnswer = qa.answer !== undefined;
       out[i] = {
         prediction: decodeAnswer(qa, best),
-        confidence: answerConfidence(qa, logp[best]!),
+        predictionConfidence: classConfidence(qa, logp[best]!),
         answerClass: best,
-        answerConfidence: hasAnswer ? answerConfidence(qa, lp) : Number.NaN,
+        groundTruthConfidence: hasAnswer ? classConfidence(qa, lp) : Number.NaN,
         answerTokenProbs: hasAnswer ? answerTokenProbs(qa, logp, encoded[i]!.answer ?? best) : [],
         pCorrect: hasAnswer ? expectedScore(qa, logp, qa.answer!, (p, t) => scorePrediction(qa.family, p, t)) : Number.NaN,
         loss: hasAnswer ? -lp : Number.NaN,
@@ -455,7 +456,7 @@ export class Solver {
   async score(samples: readonly SolverSample[]): Promise<Float32Array> {
     const encoded = this.encode(samples, 'require');
     const out = new Float32Array(samples.length);
-    await this.infer(encoded, (i, _logp, lp) => (out[i] = answerConfidence(samples[i]!.qa, lp)));
+    await this.infer(encoded, (i, _logp, lp) => (out[i] = classConfidence(samples[i]!.qa, lp)));
     return out;
   }
 

@@ -7,7 +7,7 @@
  * The vocabulary is a pure function of the texts and labels it is built from (sorted, deduplicated), and it
  * is serialised inside the checkpoint: a solver restored elsewhere reads questions exactly as it was trained.
  */
-import { CATEGORIES } from '../scene/synthesis/categories.js';
+import { CATEGORIES } from '../scene/categories.js';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[NUM]'] as const;
 export const PAD_ID = 0;

@@ -1,5 +1,5 @@
 /** Benchmark sets (e.g. VSI-Bench on the held-out scenes) and their fixed questions. */
-import type { AnswerType } from '../../shared/proposer.js';
+import type { AnswerType, NamedObject } from '../../shared/proposer.js';
 import type { BenchmarkQuestionRecord, BenchmarkSetRecord, JsonObject, NewBenchmarkQuestion } from '../../shared/records.js';
 import { StoreError } from './errors.js';
 import { fromJson, fromJsonOrNull, toJson, whereClause } from './json.js';
@@ -21,6 +21,8 @@ interface QuestionRow {
   options: string | null;
   answer_type: AnswerType;
   answer: string | number;
+  named: string | null;
+  frame: number | null;
   metadata: string;
 }
 
@@ -46,13 +48,13 @@ export function listBenchmarkSets(store: Store): BenchmarkSetRecord[] {
 export function insertBenchmarkQuestions(store: Store, setId: string, rows: readonly NewBenchmarkQuestion[]): number[] {
   store.assertWritable('insert benchmark questions');
   const stmt = store.prepare(
-    `INSERT INTO benchmark_questions (set_id, scene_id, family, question, options, answer_type, answer, metadata)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO benchmark_questions (set_id, scene_id, family, question, options, answer_type, answer, named, frame, metadata)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const ids: number[] = [];
   store.db.transaction(() => {
     for (const q of rows) {
-      const info = stmt.run(setId, q.sceneId, q.family, q.question, q.options === null ? null : toJson(q.options), q.answerType, q.answer, toJson(q.metadata));
+      const info = stmt.run(setId, q.sceneId, q.family, q.question, q.options === null ? null : toJson(q.options), q.answerType, q.answer, q.named === null ? null : toJson(q.named), q.frame, toJson(q.metadata));
       ids.push(Number(info.lastInsertRowid));
     }
   })();
@@ -80,6 +82,8 @@ export function listBenchmarkQuestions(
     options: fromJsonOrNull<string[]>(r.options, `benchmark question ${r.id} options`),
     answer: r.answer,
     answerType: r.answer_type,
+    named: fromJsonOrNull<NamedObject[]>(r.named, `benchmark question ${r.id} named`),
+    frame: r.frame,
     metadata: fromJson<JsonObject>(r.metadata, `benchmark question ${r.id} metadata`),
   }));
 }

@@ -96,3 +96,9 @@ export function checkpointFile(store: Store, id: number): string {
   const c = getCheckpoint(store, id);
   return store.blobs.verify(c.blobHash, `checkpoint ${id} (run ${c.runId}, iteration ${c.iteration})`);
 }
+
+/** Every checkpoint of the workspace by id, with when it was made: what an endpoint lists as its models. */
+export function listCheckpointTimes(store: Store): { id: number; createdAt: number }[] {
+  const rows = store.prepare('SELECT id, created_at FROM checkpoints ORDER BY id').all() as { id: number; created_at: number }[];
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+}

@@ -17,7 +17,7 @@
  */
 export * from './workspace.js';
 export * from './errors.js';
-export { openStore, DEFAULT_BUSY_TIMEOUT_MS, type Store, type OpenStoreOptions } from './store.js';
+export { openStore, inTransaction, dataVersion, DEFAULT_BUSY_TIMEOUT_MS, type Store, type OpenStoreOptions } from './store.js';
 export { migrate, readSchemaVersion, type MigrationResult } from './migrate.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations/index.js';
 export { BlobStore, isBlobHash, type BlobWrite } from './blobs.js';
@@ -28,6 +28,7 @@ export * from './runs.js';
 export * from './iterations.js';
 export * from './qa.js';
 export * from './solverOutputs.js';
+export * from './qaCells.js';
 export * from './training.js';
 export * from './benchmarks.js';
 export * from './metrics.js';

@@ -105,3 +105,8 @@ export function getIteration(store: Store, runId: string, index: number): Iterat
 export function listIterations(store: Store, runId: string): IterationRecord[] {
   return (store.prepare('SELECT * FROM iterations WHERE run_id = ? ORDER BY idx').all(runId) as IterationRow[]).map(toRecord);
 }
+
+/** How many of the run's iterations have completed. */
+export function countCompletedIterations(store: Store, runId: string): number {
+  return (store.prepare(`SELECT count(*) AS n FROM iterations WHERE run_id = ? AND status = 'completed'`).get(runId) as { n: number }).n;
+}

@@ -138,3 +138,17 @@ export function setRunProvider(store: Store, id: string, provider: string): RunR
   if (info.changes === 0) throw new StoreError('not-found', `no run "${id}" in ${store.dbPath}`);
   return getRun(store, id);
 }
+
+/** A run's lifecycle fields alone, for a watcher polling every run without parsing configs. */
+export interface RunState {
+  id: string;
+  status: RunStatus;
+  updatedAt: number;
+  error: string | null;
+}
+
+/** Every run's state, in the table's scan order: unsorted, as a watcher polling every second needs no order. */
+export function listRunStates(store: Store): RunState[] {
+  const rows = store.prepare('SELECT id, status, updated_at, error FROM runs').all() as { id: string; status: RunStatus; updated_at: number; error: string | null }[];
+  return rows.map((r) => ({ id: r.id, status: r.status, updatedAt: r.updated_at, error: r.error }));
+}

@@ -100,3 +100,54 @@ export function listSolverOutputs(store: Store, filter: SolverOutputFilter): Sol
     .all(...w.params, filter.limit ?? -1, filter.offset ?? 0) as SolverOutputRow[];
   return rows.map(toRecord);
 }
+
+/** One of a round's answers beside the question it answers (that round's question, asked that round). */
+export interface RoundAnswer {
+  sceneId: string;
+  family: string;
+  bin: number;
+  question: string;
+  answer: string | number;
+  prediction: string;
+  confidence: number;
+  bucket: Bucket;
+  selectionScore: number | null;
+}
+
+interface RoundAnswerRow {
+  scene_id: string;
+  family: string;
+  bin: number;
+  question: string;
+  answer: string | number;
+  prediction: string;
+  confidence: number;
+  bucket: Bucket;
+  selection_score: number | null;
+}
+
+/**
+ * Round `iteration`'s answers to its own questions. `order` keeps each reader's order: the controller reads them
+ * as they were answered ('answer'), the generative proposer's feedback quotes them in question order ('question');
+ * the controller's aggregates depend on the order they are summed in, so the two are not interchangeable.
+ */
+export function listRoundAnswers(store: Store, runId: string, iteration: number, order: 'answer' | 'question'): RoundAnswer[] {
+  const rows = store
+    .prepare(
+      `SELECT q.scene_id, q.family, q.bin, q.question, q.answer, s.prediction, s.confidence, s.bucket, s.selection_score
+       FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
+       WHERE s.run_id = ? AND s.iteration = ? AND q.iteration = ? ORDER BY ${order === 'answer' ? 's.id' : 'q.id'}`,
+    )
+    .all(runId, iteration, iteration) as RoundAnswerRow[];
+  return rows.map((r) => ({
+    sceneId: r.scene_id,
+    family: r.family,
+    bin: r.bin,
+    question: r.question,
+    answer: r.answer,
+    prediction: r.prediction,
+    confidence: r.confidence,
+    bucket: r.bucket,
+    selectionScore: r.selection_score,
+  }));
+}

@@ -126,6 +126,25 @@ function checkVersion(db: Database.Database, dbPath: string, readonly: boolean):
   return version;
 }
 
+/**
+ * Runs `fn` as one transaction and returns what it returns; inside another transaction it is a savepoint, so the
+ * callers' stages can group repository calls that each open their own. `immediate` takes the write lock before
+ * `fn` runs: a deferred transaction that reads first and writes after another process committed fails at once
+ * with SQLITE_BUSY_SNAPSHOT, which no busy timeout retries.
+ */
+export function inTransaction<T>(store: Store, fn: () => T, options: { immediate?: boolean } = {}): T {
+  const transaction = store.db.transaction(fn);
+  return options.immediate ? transaction.immediate() : transaction();
+}
+
+/**
+ * SQLite's `data_version`: it changes exactly when another connection committed, so a watcher can skip reading
+ * anything until it does.
+ */
+export function dataVersion(store: Store): number {
+  return store.db.pragma('data_version', { simple: true }) as number;
+}
+
 function makeStore(
   db: Database.Database,
   workspaceDir: string,

@@ -37,3 +37,9 @@ export function listTrainingStats(store: Store, runId: string, iteration?: numbe
     elapsedMs: r.elapsed_ms,
   }));
 }
+
+/** Mean loss over a round's training steps; null when it recorded none. */
+export function meanTrainingLoss(store: Store, runId: string, iteration: number): number | null {
+  const row = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, iteration) as { mean: number | null };
+  return row.mean;
+}

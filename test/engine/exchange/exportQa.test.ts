@@ -16,7 +16,7 @@ import { vsiScenes } from './fixtures.js';
 const BIG = 'vsibench:scene0251_00';
 const SMALL = 'vsibench:scene0277_02';
 
-/** A run with two iterations of QA over two real scenes, as the loop writes them (args, named, frame in extra). */
+/** A run with two iterations of QA over two real scenes, as the loop writes them (with args, named objects and a frame). */
 function seed(store: Store): { runId: string; ids: number[] } {
   saveScenes(store, vsiScenes());
   const run = createRun(store, newRun({ id: 'run-1', name: 'export test' }));
@@ -36,7 +36,8 @@ function seed(store: Store): { runId: string; ids: number[] } {
       reason: null,
       difficulty: { count: n },
       bin: 1,
-      extra: { args: { label }, named: [{ label, role: 'every' }] },
+      args: { label },
+      named: [{ label, role: 'every' }],
     });
   const rows: NewQa[] = [
     counting(0, BIG, 0, 'chair', 2),
@@ -53,7 +54,8 @@ function seed(store: Store): { runId: string; ids: number[] } {
       reason: null,
       difficulty: { angle: -60, angleMargin: 60 },
       bin: 0,
-      extra: { args: { standingBy: 'bed', facing: 'door', query: 'chair' }, named: [{ label: 'bed', role: 'unique' }] },
+      args: { standingBy: 'bed', facing: 'door', query: 'chair' },
+      named: [{ label: 'bed', role: 'unique' }],
     }),
     // Rejected: never exported.
     makeQa(run.id, 0, SMALL, 4, { verdict: 'rejected', rejectedBy: 'shortcut', reason: 'blind baseline answers it' }),
@@ -71,7 +73,9 @@ function seed(store: Store): { runId: string; ids: number[] } {
       reason: null,
       difficulty: { distance: 1.87, frame: 5 },
       bin: 1,
-      extra: { args: { object: 'bed', frame: 5 }, named: [{ label: 'bed', role: 'unique' }], frame: 5 },
+      args: { object: 'bed', frame: 5 },
+      named: [{ label: 'bed', role: 'unique' }],
+      frame: 5,
     }),
   ];
   const ids = insertQaBatch(store, rows);

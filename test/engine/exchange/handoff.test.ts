@@ -73,7 +73,7 @@ function seed(store: Store): { runId: string; ids: number[] } {
       options: null,
       answerType: 'number',
       answer: 2,
-      extra: { args: { label: 'chair' } },
+      args: { label: 'chair' },
     }),
     makeQa(run.id, 0, SMALL, 1, {
       ...accepted,
@@ -82,7 +82,7 @@ function seed(store: Store): { runId: string; ids: number[] } {
       options: ['A. left', 'B. right'],
       answerType: 'choice',
       answer: 'B',
-      extra: { args: { standingBy: 'bed', facing: 'door', query: 'chair' } },
+      args: { standingBy: 'bed', facing: 'door', query: 'chair' },
     }),
     makeQa(run.id, 1, SMALL, 7, {
       ...accepted,
@@ -91,7 +91,8 @@ function seed(store: Store): { runId: string; ids: number[] } {
       options: null,
       answerType: 'number',
       answer: 1.87,
-      extra: { args: { object: 'bed', frame: 5 }, frame: 5 },
+      args: { object: 'bed', frame: 5 },
+      frame: 5,
     }),
   ];
   const ids = insertQaBatch(store, rows);

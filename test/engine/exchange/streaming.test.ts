@@ -162,7 +162,7 @@ describe('checking and answering a large question file', () => {
       // 50 rounds up to the tiny solver's inference batch of 8.
       expect(batches.slice(0, -1).every((b) => b === 56)).toBe(true);
       expect(batches.reduce((a, b) => a + b, 0)).toBe(scan.questions);
-      expect(streamed.map((p) => [p.question.record.id, p.prediction, p.confidence])).toEqual(once.predictions.map((p) => [p.question.record.id, p.prediction, p.confidence]));
+      expect(streamed.map((p) => [p.question.record.id, p.prediction, p.predictionConfidence])).toEqual(once.predictions.map((p) => [p.question.record.id, p.prediction, p.predictionConfidence]));
       expect(result).toEqual({ answered: once.predictions.length, families: once.families, overall: once.overall });
       const reference = join(dir, `reference${path.slice(-6)}`);
       writePredictions(reference, once.predictions);

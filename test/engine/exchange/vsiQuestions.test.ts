@@ -152,8 +152,8 @@ describe('evaluating a solver on external questions', () => {
     const result = await evaluateExternal(s, resolved, sceneMap(), { frames: 16 });
     expect(result.predictions).toHaveLength(resolved.length);
     for (const p of result.predictions) {
-      expect(p.confidence).toBeGreaterThan(0);
-      expect(p.confidence).toBeLessThanOrEqual(1);
+      expect(p.predictionConfidence).toBeGreaterThan(0);
+      expect(p.predictionConfidence).toBeLessThanOrEqual(1);
       expect(p.score).toBeGreaterThanOrEqual(0);
       expect(p.score).toBeLessThanOrEqual(1);
       if (p.question.answerType === 'choice') expect(['A', 'B', 'C', 'D'].slice(0, p.question.options!.length)).toContain(p.prediction);
@@ -168,7 +168,7 @@ describe('evaluating a solver on external questions', () => {
 
     // The same solver, questions and seed give the same answers; a scene loader works like a map.
     const again = await evaluateExternal(s, resolved, (id) => sceneMap().get(id)!, { frames: 16 });
-    expect(again.predictions.map((p) => [p.prediction, p.confidence])).toEqual(result.predictions.map((p) => [p.prediction, p.confidence]));
+    expect(again.predictions.map((p) => [p.prediction, p.predictionConfidence])).toEqual(result.predictions.map((p) => [p.prediction, p.predictionConfidence]));
   });
 
   it('writes predictions in the record shape plus prediction and confidence; they read back as the same questions', async () => {
@@ -179,14 +179,14 @@ describe('evaluating a solver on external questions', () => {
     const result = await evaluateExternal(await solver(1), resolved, sceneMap(), { frames: 8 });
     const out = join(dir, 'out', 'predictions.jsonl');
     writePredictions(out, result.predictions);
-    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RawVsiRecord & { prediction: string; confidence: number });
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RawVsiRecord & { prediction: string; prediction_confidence: number });
     expect(lines).toHaveLength(resolved.length);
     lines.forEach((l, i) => {
       const original = records.find((r) => r.id === l.id)!;
-      expect(Object.keys(l)).toEqual(['id', 'dataset', 'scene_name', 'question_type', 'question', 'options', 'ground_truth', 'prediction', 'confidence']);
-      expect({ ...l, prediction: undefined, confidence: undefined }).toEqual({ ...original, prediction: undefined, confidence: undefined });
+      expect(Object.keys(l)).toEqual(['id', 'dataset', 'scene_name', 'question_type', 'question', 'options', 'ground_truth', 'prediction', 'prediction_confidence']);
+      expect({ ...l, prediction: undefined, prediction_confidence: undefined }).toEqual({ ...original, prediction: undefined, prediction_confidence: undefined });
       expect(l.prediction).toBe(result.predictions[i]!.prediction);
-      expect(l.confidence).toBe(result.predictions[i]!.confidence);
+      expect(l.prediction_confidence).toBe(result.predictions[i]!.predictionConfidence);
     });
     // Round trip: the predictions file is itself a valid question file with the same questions.
     const back = readVsiQuestions(out);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildProgramData, computeVisibility } from '../../../src/engine/perception/visibility.js';
+import { computeVisibility } from '../../../src/engine/perception/visibility.js';
+import { buildProgramData } from '../../../src/engine/proposer/program/programData.js';
 import { createSceneApi } from '../../../src/engine/proposer/program/sceneApi.js';
 import { lookAtPose, rotationZ } from '../../../src/engine/scene/math.js';
 import type { CameraFrame, Mat3, Scene, SceneObject, Vec3 } from '../../../src/shared/scene.js';

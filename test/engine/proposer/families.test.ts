@@ -20,7 +20,7 @@ async function ask(family: Family, objects = LIVING_ROOM, opts: Parameters<typeo
   const prepared = handPrepared(handData(objects, opts));
   const requests = [0, 1, 2].map((bin) => ({ sceneId: prepared.scene.id, family, bin, count }));
   const { qa } = await runProposalRound({ scenes: [prepared], requests, seed: 11, runner, shortcut: false });
-  return qa.filter((q) => !q.verdicts.some((v) => v.filter === 'duplicate'));
+  return qa.filter((q) => !q.filterVerdicts.some((v) => v.filter === 'duplicate'));
 }
 
 const only = (...labels: string[]) => LIVING_ROOM.filter((o) => labels.includes(o.label));
@@ -31,7 +31,7 @@ describe('family ground truth on a hand-built room (worked out by hand)', () => 
     const qa = await ask('object_counting');
     const chairs = qa.find((q) => q.question === 'How many chair(s) are in this room?')!;
     expect(chairs.answer).toBe(3);
-    expect(chairs.accepted).toBe(true);
+    expect(chairs.verdict).toBe('accepted');
     expect(qa.find((q) => q.question.includes('sofa'))!.answer).toBe(1);
   });
 
@@ -117,15 +117,15 @@ describe('filters on the hand-built room', () => {
     const requests = [{ sceneId: prepared.scene.id, family: 'object_counting' as const, bin: 0, count: 1 }];
     const { qa } = await runProposalRound({ scenes: [prepared], requests, seed: 1, runner, proposer: fixed, shortcut: false });
     const by = Object.fromEntries(qa.map((q) => [q.id, q]));
-    expect(by.ok!.accepted).toBe(true);
+    expect(by.ok!.verdict).toBe('accepted');
     expect(by.ok!.answer).toBe(200);
     expect(by.ambiguous!.rejectedBy).toBe('ambiguity');
-    expect(by.ambiguous!.verdicts.find((v) => v.filter === 'ambiguity')!.reason).toBe('"the chair" is ambiguous: the scene has 3');
+    expect(by.ambiguous!.filterVerdicts.find((v) => v.filter === 'ambiguity')!.reason).toBe('"the chair" is ambiguous: the scene has 3');
     expect(by.loop!.rejectedBy).toBe('program');
-    expect(by.loop!.verdicts.find((v) => v.filter === 'program')!.reason).toMatch(/^timeout: /);
+    expect(by.loop!.filterVerdicts.find((v) => v.filter === 'program')!.reason).toMatch(/^timeout: /);
     expect(by.escape!.rejectedBy).toBe('program');
-    expect(by.escape!.verdicts.find((v) => v.filter === 'program')!.reason).toMatch(/process/);
-    expect(by.type!.verdicts.find((v) => v.filter === 'program')!.reason).toBe('returned "three" where a finite number was expected');
+    expect(by.escape!.filterVerdicts.find((v) => v.filter === 'program')!.reason).toMatch(/process/);
+    expect(by.type!.filterVerdicts.find((v) => v.filter === 'program')!.reason).toBe('returned "three" where a finite number was expected');
   });
 
   it('rejects a direction question whose angle sits on a boundary', async () => {
@@ -133,24 +133,24 @@ describe('filters on the hand-built room', () => {
     const plant = { id: 9, label: 'plant', center: [-3, 0, 0.5] as [number, number, number], extents: [0.4, 0.4, 1] as [number, number, number], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
     const qa = await ask('object_rel_direction_easy', [...only('sofa', 'tv'), plant], {}, 12);
     const behind = qa.find((q) => q.question.startsWith('If I am standing by the sofa and facing the tv, is the plant'))!;
-    expect(behind.accepted).toBe(false);
+    expect(behind.verdict).toBe('rejected');
     expect(behind.rejectedBy).toBe('margin');
-    expect(behind.verdicts.find((v) => v.filter === 'margin')!.reason).toMatch(/angleMargin 0\.000 below the minimum 7\.5/);
+    expect(behind.filterVerdicts.find((v) => v.filter === 'margin')!.reason).toMatch(/angleMargin 0\.000 below the minimum 7\.5/);
   });
 
   it('rejects counting when an instance is never seen, and questions about invisible objects', async () => {
     const qa = await ask('object_counting', LIVING_ROOM, { first: { 5: 99 } });
     const chairs = qa.find((q) => q.question.includes('chair'))!;
     expect(chairs.rejectedBy).toBe('visibility');
-    expect(chairs.verdicts.find((v) => v.filter === 'visibility')!.reason).toBe('1 of 3 chair(s) never visible along the trajectory');
+    expect(chairs.filterVerdicts.find((v) => v.filter === 'visibility')!.reason).toBe('1 of 3 chair(s) never visible along the trajectory');
   });
 
   it('rejects overlapping duplicate boxes and degenerate ones as metadata noise', async () => {
     const dup = { ...LIVING_ROOM[3]!, id: 10, center: [-2.05, -2, 0.45] as [number, number, number] };
     const flat = { ...LIVING_ROOM[2]!, extents: [0.4, 0.4, 0.004] as [number, number, number] };
     const qa = await ask('object_counting', [...LIVING_ROOM.filter((o) => o.id !== 3), dup, flat]);
-    expect(qa.find((q) => q.question.includes('chair'))!.verdicts.find((v) => v.filter === 'noise')!.reason).toMatch(/overlapping duplicate boxes: chair #\d+ lies \d+% inside #\d+/);
-    expect(qa.find((q) => q.question.includes('lamp'))!.verdicts.find((v) => v.filter === 'noise')!.reason).toMatch(/degenerate box: smallest edge 0\.4 cm/);
+    expect(qa.find((q) => q.question.includes('chair'))!.filterVerdicts.find((v) => v.filter === 'noise')!.reason).toMatch(/overlapping duplicate boxes: chair #\d+ lies \d+% inside #\d+/);
+    expect(qa.find((q) => q.question.includes('lamp'))!.filterVerdicts.find((v) => v.filter === 'noise')!.reason).toMatch(/degenerate box: smallest edge 0\.4 cm/);
   });
 });
 
@@ -159,7 +159,7 @@ describe('on synthetic scenes', () => {
     const scenes = generateSyntheticScenes(6, 3).map((s) => prepareScene(s));
     const { qa } = await runProposalRound({ scenes, requests: uniformRequests(scenes.map((s) => s.scene.id), 2), seed: 5, runner });
     const byId = new Map(scenes.map((s) => [s.scene.id, s.api]));
-    const accepted = qa.filter((q) => q.accepted);
+    const accepted = qa.filter((q) => q.verdict === 'accepted');
     expect(new Set(accepted.map((q) => q.family)).size).toBeGreaterThanOrEqual(10);
     for (const q of accepted) {
       const api = byId.get(q.sceneId)!;
@@ -186,7 +186,7 @@ describe('on synthetic scenes', () => {
     const a = await runProposalRound({ scenes, requests, seed: 42, runner });
     const b = await runProposalRound({ scenes, requests, seed: 42, runner });
     const c = await runProposalRound({ scenes, requests, seed: 43, runner });
-    const strip = (qs: QA[]) => qs.map((q) => ({ ...q, verdicts: q.verdicts.map((v) => ({ ...v })) }));
+    const strip = (qs: QA[]) => qs.map((q) => ({ ...q, filterVerdicts: q.filterVerdicts.map((v) => ({ ...v })) }));
     expect(strip(a.qa)).toEqual(strip(b.qa));
     expect(a.qa.map((q) => q.question)).not.toEqual(c.qa.map((q) => q.question));
   });

@@ -92,18 +92,18 @@ describe('LLM proposer: every answer ends in a clear verdict and the round goes 
       const d = qa[i]!;
       expect(d.proposer, c.name).toBe('llm');
       if (!c.rejectedBy) {
-        expect(d.accepted, `${c.name}: ${JSON.stringify(d.verdicts)}`).toBe(true);
+        expect(d.verdict, `${c.name}: ${JSON.stringify(d.filterVerdicts)}`).toBe('accepted');
         return;
       }
-      expect(d.accepted, c.name).toBe(false);
-      expect(d.rejectedBy, `${c.name}: ${JSON.stringify(d.verdicts)}`).toBe(c.rejectedBy);
-      expect(d.verdicts.find((v) => v.filter === c.rejectedBy)!.reason, c.name).toMatch(c.reason!);
+      expect(d.verdict, c.name).toBe('rejected');
+      expect(d.rejectedBy, `${c.name}: ${JSON.stringify(d.filterVerdicts)}`).toBe(c.rejectedBy);
+      expect(d.filterVerdicts.find((v) => v.filter === c.rejectedBy)!.reason, c.name).toMatch(c.reason!);
     });
     expect(qa[0]!.answer).toBe(1.9);
     expect(qa[1]!.answer).toBe(1.3);
     // The reason quotes a huge return value clipped, not its 60,000 characters.
-    expect(qa.find((d) => d.verdicts.some((v) => v.reason?.includes('60002 characters')))!.verdicts.every((v) => (v.reason ?? '').length < 400)).toBe(true);
-    const accepted = qa.filter((d) => d.accepted).length;
+    expect(qa.find((d) => d.filterVerdicts.some((v) => v.reason?.includes('60002 characters')))!.filterVerdicts.every((v) => (v.reason ?? '').length < 400)).toBe(true);
+    const accepted = qa.filter((d) => d.verdict === 'accepted').length;
     expect(accepted).toBe(3);
     console.log(`scripted LLM proposer: ${accepted} of ${qa.length} accepted (${Math.round((100 * accepted) / qa.length)}%)`);
   }, 60_000);
@@ -142,7 +142,7 @@ describe('LLM proposer: every answer ends in a clear verdict and the round goes 
     const qa = await round(server, cache);
     expect(refused).toBe(1);
     expect(server.requests.slice(1).every((r) => r.body.response_format === undefined)).toBe(true);
-    expect(qa.filter((d) => d.accepted).length).toBe(3);
+    expect(qa.filter((d) => d.verdict === 'accepted').length).toBe(3);
     const asked = server.requests.length;
     const again = await round(server, cache);
     expect(server.requests.length).toBe(asked);

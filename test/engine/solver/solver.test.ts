@@ -45,12 +45,12 @@ describe('Solver', () => {
       if (qa.answerType === 'choice') expect(['A', 'B']).toContain(x.prediction);
       else if (qa.family === 'object_counting') expect(Number.isInteger(x.prediction)).toBe(true);
       else expect(x.answerClass).toBeGreaterThanOrEqual(ANSWER_RANGES.m.start);
-      expect(x.confidence).toBeGreaterThan(0);
-      expect(x.confidence).toBeLessThanOrEqual(1);
+      expect(x.predictionConfidence).toBeGreaterThan(0);
+      expect(x.predictionConfidence).toBeLessThanOrEqual(1);
     });
     // Scoring the solver's own answer gives back its confidence.
     const own = await solver.score(data.map((s, i) => ({ ...s, qa: { ...s.qa, answer: p[i]!.prediction } })));
-    own.forEach((c, i) => expect(c).toBeCloseTo(p[i]!.confidence, 5));
+    own.forEach((c, i) => expect(c).toBeCloseTo(p[i]!.predictionConfidence, 5));
     expect(solver.provider).toBe('cpu');
   });
 
@@ -61,16 +61,16 @@ describe('Solver', () => {
     expect(first.lrs).toEqual([1e-3, 1e-3]);
     expect(first.steps).toBe(2);
     expect(first.stopped).toBeUndefined();
-    const seen = [...first.confidences].filter((c) => !Number.isNaN(c));
+    const seen = [...first.groundTruthConfidences].filter((c) => !Number.isNaN(c));
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.length).toBeLessThanOrEqual(8);
     for (const c of seen) expect(c > 0 && c < 1).toBe(true);
-    expect([...first.confidences].filter((c) => Number.isNaN(c)).length).toBe(data.length - seen.length);
+    expect([...first.groundTruthConfidences].filter((c) => Number.isNaN(c)).length).toBe(data.length - seen.length);
     // Enough steps to see every sample; a different batch size keeps the state and the count.
     const second = await solver.train(data, { steps: 4, batch: 8, lr: 1e-3, warmupSteps: 3 });
     // Warm-up: linear to the rate over the first steps; the loop records these, it does not recompute them.
     expect(second.lrs.map((x) => Number(x.toPrecision(6)))).toEqual([1e-3 / 3, 2e-3 / 3, 1e-3, 1e-3].map((x) => Number(x.toPrecision(6))));
-    expect([...second.confidences].every((c) => c > 0 && c < 1)).toBe(true);
+    expect([...second.groundTruthConfidences].every((c) => c > 0 && c < 1)).toBe(true);
     expect(solver.step).toBe(6);
   });
 
@@ -126,7 +126,7 @@ describe('Solver', () => {
     expect(r.steps).toBeLessThan(5);
     expect(solver.step).toBe(1 + r.steps - 1);
     // Every parameter of what was kept produces finite answers, and finite losses when trained further.
-    for (const p of await solver.predict(data)) expect(Number.isFinite(p.confidence) && p.confidence > 0).toBe(true);
+    for (const p of await solver.predict(data)) expect(Number.isFinite(p.predictionConfidence) && p.predictionConfidence > 0).toBe(true);
     const after = await solver.train(data, { steps: 1, batch: 4, lr: 1e-4 });
     expect(after.stopped).toBeUndefined();
     expect(Number.isFinite(after.losses[0]!)).toBe(true);

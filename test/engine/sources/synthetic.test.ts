@@ -3,7 +3,7 @@ import type { Scene, SceneObject } from '../../../src/shared/scene.js';
 import { normalizeLabel } from '../../../src/engine/scene/labels.js';
 import { boxAabb } from '../../../src/engine/scene/obb.js';
 import { sceneProblems } from '../../../src/engine/scene/validate.js';
-import { sizeRangesForLabel } from '../../../src/engine/scene/synthesis/categories.js';
+import { sizeRangesForLabel } from '../../../src/engine/scene/categories.js';
 import { boxFootprint } from '../../../src/engine/scene/synthesis/footprint.js';
 import type { Vec2 } from '../../../src/engine/scene/synthesis/polygon.js';
 import {

@@ -108,7 +108,9 @@ export function makeQa(runId: string, iteration: number, sceneId: string, i: num
       { filter: 'executes', passed: true },
       { filter: 'ambiguity', passed: i % 5 !== 4, value: 0.05 },
     ],
-    extra: { named: [{ label: 'chair', role: 'every' }] },
+    named: [{ label: 'chair', role: 'every' }],
+    args: null,
+    frame: null,
     seed: 1000 + i,
     ...overrides,
   };

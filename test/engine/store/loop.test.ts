@@ -132,10 +132,11 @@ describe('questions (qa) and solver outputs', () => {
     const back = queryQa(store, { runId, limit: 100 });
     expect(back.map((q) => q.id)).toEqual(ids);
     back.forEach((q, i) => {
-      const { id: _id, createdAt: _c, bucket, confidence, trainedIteration, ...rest } = q;
+      const { id: _id, createdAt: _c, bucket, confidence, prediction, trainedIteration, ...rest } = q;
       expect(rest).toEqual(rows[i]);
       expect(bucket).toBeNull();
       expect(confidence).toBeNull();
+      expect(prediction).toBeNull();
       expect(trainedIteration).toBeNull();
     });
     expect(typeof getQa(store, ids[0]!).answer).toBe('number');
@@ -190,7 +191,7 @@ describe('questions (qa) and solver outputs', () => {
     insertSolverOutputs(store, [{ qaId: ids0[0]!, iteration: 1, checkpointId: null, prediction: '1', confidence: 0.01, bucket: 'hard', answerTokenProbs: [0.01] }]);
 
     expect(queryQa(store, { runId, bucket: 'hard', limit: 100 }).map((q) => q.id)).toEqual(ids0.slice(1, 5));
-    expect(getQa(store, ids0[0]!)).toMatchObject({ bucket: 'frontier', confidence: 0.5 });
+    expect(getQa(store, ids0[0]!)).toMatchObject({ bucket: 'frontier', confidence: 0.5, prediction: '3' });
     const easyCounting = queryQa(store, { runId, iteration: 0, family: 'object_counting', bucket: 'easy', limit: 100 });
     expect(easyCounting.map((q) => q.id)).toEqual([ids0[6]!, ids0[8]!]);
     expect(queryQa(store, { runId, iteration: 0, limit: 5, offset: 5 }).map((q) => q.id)).toEqual(ids0.slice(5, 10));
@@ -246,11 +247,14 @@ describe('training stats, benchmarks, metrics and controller decisions', () => {
     createBenchmarkSet(store, { id: 'vsibench-heldout', name: 'VSI-Bench (held-out scenes)' });
     expect(listBenchmarkSets(store).map((s) => [s.id, s.description])).toEqual([['vsibench-heldout', '']]);
     insertBenchmarkQuestions(store, 'vsibench-heldout', [
-      { sceneId, family: 'object_counting', question: 'How many chairs?', options: null, answerType: 'number', answer: 2, metadata: { vsiId: 17 } },
-      { sceneId, family: 'object_rel_distance', question: 'Which is closest?', options: ['A. chair', 'B. table'], answerType: 'choice', answer: 'A', metadata: {} },
+      { sceneId, family: 'object_counting', question: 'How many chairs?', options: null, answerType: 'number', answer: 2, named: null, frame: null, metadata: { vsiId: 17 } },
+      { sceneId, family: 'object_rel_distance', question: 'Which is closest?', options: ['A. chair', 'B. table'], answerType: 'choice', answer: 'A', named: [{ label: 'chair', role: 'unique' }], frame: 3, metadata: {} },
     ]);
     expect(listBenchmarkQuestions(store, 'vsibench-heldout', { family: 'object_counting' })).toEqual([
-      expect.objectContaining({ setId: 'vsibench-heldout', answer: 2, options: null, metadata: { vsiId: 17 } }),
+      expect.objectContaining({ setId: 'vsibench-heldout', answer: 2, options: null, named: null, frame: null, metadata: { vsiId: 17 } }),
+    ]);
+    expect(listBenchmarkQuestions(store, 'vsibench-heldout', { family: 'object_rel_distance' })).toEqual([
+      expect.objectContaining({ named: [{ label: 'chair', role: 'unique' }], frame: 3, metadata: {} }),
     ]);
 
     recordMetrics(store, [

@@ -10,9 +10,12 @@ import {
   createRun,
   currentSceneVersion,
   encodePointCloud,
+  getQa,
   getRun,
+  insertSolverOutputs,
   isStoreError,
   LATEST_SCHEMA_VERSION,
+  listBenchmarkQuestions,
   listCheckpoints,
   listSolverOutputs,
   listRunScenes,
@@ -29,6 +32,7 @@ import {
   workspacePaths,
   type Migration,
 } from '../../../src/engine/store/index.js';
+import type { NewSolverOutput } from '../../../src/shared/records.js';
 import { makeScene, useWorkspaces } from './fixtures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -84,23 +88,37 @@ function seedAt(db: Database.Database, blobs: BlobStore, version: number): void 
     db.prepare('UPDATE run_scenes SET scene_version = ?').run(v);
   }
   db.prepare(`INSERT INTO iterations (run_id, idx, status, stage) VALUES ('run-old', 0, 'completed', 'evaluate'), ('run-old', 1, 'completed', 'evaluate')`).run();
+  // Before version 11 the named objects, the program's arguments and the frame rode in `extra` JSON.
+  const typed = version >= 11;
   const qa = db.prepare(
     `INSERT INTO qa (id, run_id, iteration, scene_id, proposal_id, proposer, family, difficulty, bin, question, options, answer_type,
-       answer, program, program_result, verdict, rejected_by, reason, filter_verdicts, extra, seed, created_at)
+       answer, program, program_result, verdict, rejected_by, reason, filter_verdicts, ${typed ? 'named, args, frame' : 'extra'}, seed, created_at)
      VALUES (?, 'run-old', 0, ?, 'p', 'programmatic', ?, '{"margin":0.3}', 1, 'How many chairs?', NULL, 'number', 2,
-       'return 2;', '2', 'accepted', NULL, NULL, '[{"filter":"executes","passed":true}]', '{}', 7, 1)`,
+       'return 2;', '2', 'accepted', NULL, NULL, '[{"filter":"executes","passed":true}]', ${typed ? '?, ?, ?' : '?'}, 7, 1)`,
   );
-  qa.run(1, oldScene.id, 'object_counting');
-  qa.run(2, oldScene.id, 'object_abs_distance');
+  const chairs = { named: [{ label: 'chair', role: 'every' }], args: { label: 'chair' } };
+  const bed = { named: [{ label: 'bed', role: 'unique' }], args: { object: 'bed', frame: 2 }, frame: 2 };
+  for (const [id, family, facts] of [[1, 'object_counting', chairs], [2, 'object_abs_distance', bed]] as const) {
+    if (typed) qa.run(id, oldScene.id, family, JSON.stringify(facts.named), JSON.stringify(facts.args), 'frame' in facts ? facts.frame : null);
+    else qa.run(id, oldScene.id, family, JSON.stringify(facts));
+  }
+  db.prepare(`INSERT INTO benchmark_sets (id, name, description, created_at) VALUES ('old-set', 'old', '', 1)`).run();
+  const bq = db.prepare(
+    `INSERT INTO benchmark_questions (set_id, scene_id, family, question, options, answer_type, answer, metadata${typed ? ', named, frame' : ''})
+     VALUES ('old-set', ?, 'object_abs_distance', 'How far?', NULL, 'number', 1.5, ?${typed ? ', ?, ?' : ''})`,
+  );
+  if (typed) bq.run(oldScene.id, '{"proposalId":"p"}', JSON.stringify(bed.named), bed.frame);
+  else bq.run(oldScene.id, JSON.stringify({ proposalId: 'p', named: bed.named, frame: bed.frame }));
   db.prepare(
     `INSERT INTO checkpoints (id, run_id, iteration, blob_hash, config, optimizer_step, created_at) VALUES (1, 'run-old', 0, ?, '{"lr":0.0001}', 50, 1)`,
   ).run(ckpt.hash);
   const out = db.prepare(
     `INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs, created_at)
-     VALUES (1, 'run-old', ?, ?, '2', ?, ?, '[0.5]', 1)`,
+     VALUES (1, 'run-old', ?, ?, ?, ?, ?, '[0.5]', 1)`,
   );
-  out.run(1, 1, 0.95, 'easy');
-  out.run(0, null, 0.05, 'hard');
+  // The later round's answer is inserted first: "latest" is by iteration, not by insertion.
+  out.run(1, 1, '2', 0.95, 'easy');
+  out.run(0, null, '5', 0.05, 'hard');
 }
 
 describe('schema migrations', () => {
@@ -117,7 +135,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -183,11 +201,17 @@ describe('schema migrations', () => {
       expect(saveScene(store, oldScene)).toMatchObject({ change: 'unchanged', version });
       expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { iterations: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2 });
       const qa = queryQa(store, { runId: 'run-old', limit: 10 });
-      expect(qa.map((q) => [q.id, q.family, q.answer, q.bucket, q.confidence])).toEqual([
-        [1, 'object_counting', 2, 'easy', 0.95],
-        [2, 'object_abs_distance', 2, null, null],
+      expect(qa.map((q) => [q.id, q.family, q.answer, q.bucket, q.confidence, q.prediction])).toEqual([
+        [1, 'object_counting', 2, 'easy', 0.95, '2'],
+        [2, 'object_abs_distance', 2, null, null, null],
       ]);
       expect(queryQa(store, { runId: 'run-old', bucket: 'easy', limit: 10 }).map((q) => q.id)).toEqual([1]);
+      // Named objects, arguments and frame read back typed, whether written as `extra` JSON (before 11) or as columns.
+      expect(qa.map((q) => [q.named, q.args, q.frame])).toEqual([
+        [[{ label: 'chair', role: 'every' }], { label: 'chair' }, null],
+        [[{ label: 'bed', role: 'unique' }], { object: 'bed', frame: 2 }, 2],
+      ]);
+      expect(listBenchmarkQuestions(store, 'old-set').map((q) => [q.named, q.frame, q.metadata])).toEqual([[[{ label: 'bed', role: 'unique' }], 2, { proposalId: 'p' }]]);
       const [ckpt] = listCheckpoints(store, 'run-old');
       expect(ckpt).toMatchObject({ id: 1, optimizerStep: 50, config: { lr: 0.0001 } });
       expect(checkpointFile(store, 1)).toContain(ckpt!.blobHash);
@@ -198,6 +222,39 @@ describe('schema migrations', () => {
       ]);
     });
   }
+
+  it("keep each question's latest prediction: backfilled from a version-9 workspace, then kept by the trigger (0010)", () => {
+    const dir = ws.dir();
+    const db = createAtVersion(dir, 9);
+    seedAt(db, new BlobStore(workspacePaths(dir).blobsDir, true), 9);
+    db.close();
+    const store = ws.open(dir);
+    expect(store.migration.applied).toContain('0010_qa prediction');
+    const latest = (): [number, string | null, number | null][] => queryQa(store, { runId: 'run-old', limit: 10 }).map((q) => [q.id, q.prediction, q.confidence]);
+    // Backfill: question 1's iteration-1 answer ('2'), not its iteration-0 one ('5') inserted after it.
+    expect(latest()).toEqual([
+      [1, '2', 0.95],
+      [2, null, null],
+    ]);
+    const answer = (qaId: number, iteration: number, prediction: string, confidence: number): NewSolverOutput => ({
+      qaId,
+      iteration,
+      checkpointId: null,
+      prediction,
+      confidence,
+      bucket: confidence > 0.5 ? 'easy' : 'hard',
+      answerTokenProbs: [confidence],
+    });
+    // A newer answer in the same round replaces it; an older round's answer arriving late does not; bucket, confidence
+    // and prediction always come from the same answer.
+    insertSolverOutputs(store, [answer(1, 1, '7', 0.6), answer(1, 0, '9', 0.1), answer(2, 1, '3', 0.2)]);
+    expect(latest()).toEqual([
+      [1, '7', 0.6],
+      [2, '3', 0.2],
+    ]);
+    expect(getQa(store, 1)).toMatchObject({ prediction: '7', confidence: 0.6, bucket: 'easy' });
+    expect(store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'solver_outputs'`).pluck().all()).toEqual(['solver_outputs_set_qa_latest']);
+  });
 
   it('refuse a database newer than this build, naming the file and both versions', () => {
     const dir = ws.dir();

@@ -1,5 +1,6 @@
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, namedLabel, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, drawForBin, namedLabel, uniqueVisibleLabels } from './common.js';
 
 const DISTANCE_BINS = [1.5, 3];
 
@@ -8,6 +9,7 @@ const PROGRAM = 'return scene.round(scene.cameraDistance(scene.unique(args.objec
 export const cameraObjectDistance: FamilySpec = {
   id: 'camera_object_distance',
   answerType: 'number',
+  facts: FAMILY_FACTS.camera_object_distance,
   definition: "Distance in metres from the camera centre at the given frame to the closest point of the object's oriented box, rounded to 0.01 m; the object must be visible in that frame.",
   knobs: { distance: 'metres (bins: < 1.5, 1.5–3, ≥ 3)', frame: 'frame index (0-based; the question says it 1-based)' },
   bins: 3,
@@ -15,15 +17,15 @@ export const cameraObjectDistance: FamilySpec = {
     if (api.frameCount() === 0) return { skip: 'the scene has no trajectory' };
     const labels = uniqueVisibleLabels(api);
     if (labels.length === 0) return { skip: 'no uniquely named, visible object' };
-    let label = labels[0]!;
-    let frame = 0;
-    let d = 0;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      label = rng.pick(labels);
-      frame = rng.pick(api.visibleFrames(api.unique(label)));
-      d = api.cameraDistance(api.unique(label), frame);
-      if (binByUpperBounds(d, DISTANCE_BINS) === bin) break;
-    }
+    const { label, frame, d } = drawForBin(
+      bin,
+      () => {
+        const label = rng.pick(labels);
+        const frame = rng.pick(api.visibleFrames(api.unique(label)));
+        return { label, frame, d: api.cameraDistance(api.unique(label), frame) };
+      },
+      (drawn) => binByUpperBounds(drawn.d, DISTANCE_BINS),
+    );
     return {
       family: 'camera_object_distance',
       answerType: 'number',

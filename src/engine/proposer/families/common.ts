@@ -52,3 +52,17 @@ export function binByUpperBounds(v: number, upper: number[]): number {
   const i = upper.findIndex((u) => v < u);
   return i < 0 ? upper.length : i;
 }
+
+/** Draws a family makes for one question before it settles for a draw outside the wanted bin. */
+const BIN_ATTEMPTS = 8;
+
+/**
+ * Draws until one lands in the wanted difficulty bin, at most BIN_ATTEMPTS times, and keeps the last draw when
+ * none does: a scene may not offer the bin, and the family then records the bin it did produce. A draw of
+ * `undefined` (the scene cannot host the question) ends the search with it.
+ */
+export function drawForBin<T>(bin: number, draw: () => T, binOf: (drawn: NonNullable<T>) => number): T {
+  let drawn = draw();
+  for (let attempt = 1; attempt < BIN_ATTEMPTS && drawn != null && binOf(drawn) !== bin; attempt++) drawn = draw();
+  return drawn;
+}

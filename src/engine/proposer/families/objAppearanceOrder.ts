@@ -1,4 +1,5 @@
 import type { SceneApi } from '../program/types.js';
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
 import { letterOptions } from './common.js';
 
@@ -37,6 +38,7 @@ const PROGRAM = [
 export const objAppearanceOrder: FamilySpec = {
   id: 'obj_appearance_order',
   answerType: 'choice',
+  facts: FAMILY_FACTS.obj_appearance_order,
   definition: 'The four categories sorted by the first trajectory frame in which any of their instances is visible (visible fraction ≥ the visibility threshold).',
   knobs: { frameGap: 'fewest frames between consecutive first appearances (bins: ≥ 6, 3–5, < 3)' },
   bins: 3,

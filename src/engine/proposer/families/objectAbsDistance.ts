@@ -1,5 +1,6 @@
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
-import { binByUpperBounds, namedLabel, sample, uniqueVisibleLabels } from './common.js';
+import { binByUpperBounds, drawForBin, namedLabel, sample, uniqueVisibleLabels } from './common.js';
 
 const DISTANCE_BINS = [1, 2.5];
 const PROGRAM = 'const a = scene.unique(args.a);\nconst b = scene.unique(args.b);\nreturn scene.round(scene.distance(a, b), 2);';
@@ -7,20 +8,23 @@ const PROGRAM = 'const a = scene.unique(args.a);\nconst b = scene.unique(args.b)
 export const objectAbsDistance: FamilySpec = {
   id: 'object_abs_distance',
   answerType: 'number',
+  facts: FAMILY_FACTS.object_abs_distance,
   definition: 'Euclidean distance in metres between the closest points of the two oriented boxes, rounded to 0.01 m.',
   knobs: { distance: 'ground-truth distance in metres (bins: < 1, 1–2.5, ≥ 2.5)' },
   bins: 3,
   draft({ api, rng, bin }) {
     const labels = uniqueVisibleLabels(api);
-    let pick: string[] | undefined;
-    let d = 0;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      pick = sample(rng, labels, 2);
-      if (!pick) return { skip: 'fewer than two uniquely named, visible objects' };
-      d = api.distance(api.unique(pick[0]!), api.unique(pick[1]!));
-      if (binByUpperBounds(d, DISTANCE_BINS) === bin) break;
-    }
-    const [a, b] = pick as [string, string];
+    const drawn = drawForBin(
+      bin,
+      () => {
+        const pick = sample(rng, labels, 2);
+        return pick && { pick, d: api.distance(api.unique(pick[0]!), api.unique(pick[1]!)) };
+      },
+      ({ d }) => binByUpperBounds(d, DISTANCE_BINS),
+    );
+    if (!drawn) return { skip: 'fewer than two uniquely named, visible objects' };
+    const [a, b] = drawn.pick as [string, string];
+    const d = drawn.d;
     return {
       family: 'object_abs_distance',
       answerType: 'number',

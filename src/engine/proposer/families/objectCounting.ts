@@ -1,3 +1,4 @@
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
 import { binByUpperBounds, namedLabel } from './common.js';
 
@@ -8,6 +9,7 @@ const PROGRAM = 'return scene.count(args.category);';
 export const objectCounting: FamilySpec = {
   id: 'object_counting',
   answerType: 'number',
+  facts: FAMILY_FACTS.object_counting,
   definition: 'The number of annotated instances of the category in the scene (every instance must be seen along the trajectory).',
   knobs: { count: 'number of instances (bins: 1–2, 3–5, ≥ 6)' },
   bins: 3,

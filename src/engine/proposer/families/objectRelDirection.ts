@@ -5,8 +5,9 @@
  * means turning at least 135°); hard 0°, ±90°, 180° (quadrants).
  */
 import type { Family } from '../../../shared/proposer.js';
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
-import { letterOptions, namedLabel, sample, uniqueVisibleLabels } from './common.js';
+import { drawForBin, letterOptions, namedLabel, sample, uniqueVisibleLabels } from './common.js';
 
 type Level = 'easy' | 'medium' | 'hard';
 
@@ -45,20 +46,23 @@ function relativeDirection(level: Level): FamilySpec {
   return {
     id,
     answerType: 'choice',
+    facts: FAMILY_FACTS[id],
     definition: `Standing at the positioning object's centre facing the orienting object's centre, the floor-plane direction of the querying object's centre: ${OPTIONS[level].join(' / ')}.`,
     knobs: { angle: 'signed floor angle in degrees (+ = left)', angleMargin: 'degrees from the nearest answer boundary (bins: ≥ 30, 15–30, < 15)' },
     bins: 3,
     draft({ api, rng, bin }) {
       const labels = uniqueVisibleLabels(api);
-      let pick: string[] | undefined;
-      let angle = 0;
-      for (let attempt = 0; attempt < 8; attempt++) {
-        pick = sample(rng, labels, 3);
-        if (!pick) return { skip: 'fewer than three uniquely named, visible objects' };
-        angle = api.floorAngle(api.unique(pick[0]!), api.unique(pick[1]!), api.unique(pick[2]!));
-        if (binOfMargin(angleMargin(level, angle)) === bin) break;
-      }
-      const [p, o, x] = pick as [string, string, string];
+      const drawn = drawForBin(
+        bin,
+        () => {
+          const pick = sample(rng, labels, 3);
+          return pick && { pick, angle: api.floorAngle(api.unique(pick[0]!), api.unique(pick[1]!), api.unique(pick[2]!)) };
+        },
+        ({ angle }) => binOfMargin(angleMargin(level, angle)),
+      );
+      if (!drawn) return { skip: 'fewer than three uniquely named, visible objects' };
+      const [p, o, x] = drawn.pick as [string, string, string];
+      const angle = drawn.angle;
       const margin = angleMargin(level, angle);
       return {
         family: id,

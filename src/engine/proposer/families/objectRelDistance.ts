@@ -1,6 +1,7 @@
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
 import type { SceneApi } from '../program/types.js';
-import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
+import { drawForBin, letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 function gaps(api: SceneApi, reference: string, candidates: string[]): { relative: number; absolute: number } {
   const ref = api.unique(reference);
@@ -25,6 +26,7 @@ const PROGRAM = [
 export const objectRelDistance: FamilySpec = {
   id: 'object_rel_distance',
   answerType: 'choice',
+  facts: FAMILY_FACTS.object_rel_distance,
   definition: 'The candidate whose oriented box has the smallest closest-point distance to the reference object.',
   knobs: {
     candidates: 'number of options (3 or 4)',
@@ -34,15 +36,17 @@ export const objectRelDistance: FamilySpec = {
   draft({ api, rng, bin }) {
     const labels = uniqueVisibleLabels(api);
     const k = rng.chance(0.75) ? 4 : 3;
-    let pick: string[] | undefined;
-    let gap = 0;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      pick = sample(rng, labels, k + 1) ?? sample(rng, labels, 4);
-      if (!pick) return { skip: 'fewer than four uniquely named, visible objects' };
-      gap = gaps(api, pick[0]!, pick.slice(1)).relative;
-      if (binOfGap(gap) === bin) break;
-    }
-    const [reference, ...candidates] = pick as [string, ...string[]];
+    const drawn = drawForBin(
+      bin,
+      () => {
+        const pick = sample(rng, labels, k + 1) ?? sample(rng, labels, 4);
+        return pick && { pick, gap: gaps(api, pick[0]!, pick.slice(1)).relative };
+      },
+      ({ gap }) => binOfGap(gap),
+    );
+    if (!drawn) return { skip: 'fewer than four uniquely named, visible objects' };
+    const [reference, ...candidates] = drawn.pick as [string, ...string[]];
+    const gap = drawn.gap;
     return {
       family: 'object_rel_distance',
       answerType: 'choice',

@@ -1,3 +1,4 @@
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
 import { binByUpperBounds, namedLabel, uniqueVisibleLabels } from './common.js';
 
@@ -8,6 +9,7 @@ const PROGRAM = 'return Math.round(scene.longestDimension(scene.unique(args.obje
 export const objectSizeEstimation: FamilySpec = {
   id: 'object_size_estimation',
   answerType: 'number',
+  facts: FAMILY_FACTS.object_size_estimation,
   definition: "The largest of the oriented box's three edge lengths, in centimetres, rounded to the nearest centimetre.",
   knobs: { sizeCm: 'ground-truth size in cm (bins: < 50, 50–150, ≥ 150)' },
   bins: 3,

@@ -1,3 +1,4 @@
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
 import { binByUpperBounds } from './common.js';
 
@@ -8,6 +9,7 @@ const PROGRAM = 'return scene.round(scene.roomArea(), 1);';
 export const roomSizeEstimation: FamilySpec = {
   id: 'room_size_estimation',
   answerType: 'number',
+  facts: FAMILY_FACTS.room_size_estimation,
   definition: "The room's floor area in m² as recorded by the source (polygon area for synthetic rooms), rounded to 0.1 m².",
   knobs: { area: 'floor area in m² (bins: < 15, 15–30, ≥ 30)' },
   bins: 3,

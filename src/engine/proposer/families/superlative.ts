@@ -4,8 +4,9 @@
  */
 import type { Family } from '../../../shared/proposer.js';
 import type { SceneApi } from '../program/types.js';
+import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
-import { letterOptions, sample, uniqueVisibleLabels } from './common.js';
+import { drawForBin, letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 export interface SuperlativeSpec {
   id: Family;
@@ -35,20 +36,22 @@ export function superlativeFamily(s: SuperlativeSpec): FamilySpec {
   return {
     id: s.id,
     answerType: 'choice',
+    facts: FAMILY_FACTS[s.id],
     definition: s.definition,
     knobs: { [s.gapKnob]: s.gapDoc },
     bins: 3,
     draft({ api, rng, bin }) {
       const labels = uniqueVisibleLabels(api);
-      let pick: string[] | undefined;
-      let gap = 0;
-      for (let attempt = 0; attempt < 8; attempt++) {
-        pick = sample(rng, labels, 3);
-        if (!pick) return { skip: 'fewer than three uniquely named, visible objects' };
-        gap = gapOf(api, pick);
-        if (binOf(gap) === bin) break;
-      }
-      const candidates = pick!;
+      const drawn = drawForBin(
+        bin,
+        () => {
+          const pick = sample(rng, labels, 3);
+          return pick && { pick, gap: gapOf(api, pick) };
+        },
+        ({ gap }) => binOf(gap),
+      );
+      if (!drawn) return { skip: 'fewer than three uniquely named, visible objects' };
+      const { pick: candidates, gap } = drawn;
       const scale = 10 ** s.digits;
       return {
         family: s.id,

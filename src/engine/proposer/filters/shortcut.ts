@@ -11,7 +11,7 @@
  *   confidence = share of fitted answers within 10% of that median. "Correct" = within 10% of the truth.
  */
 import { hashSeed } from '../../../shared/random.js';
-import type { QA, Verdict } from '../types.js';
+import type { FilterVerdict, QA } from '../types.js';
 
 export interface ShortcutOptions {
   /** Blind confidence at or above which a correct blind answer rejects the question. */
@@ -141,8 +141,8 @@ function foldOf(sceneId: string, folds: number): number {
  * Shortcut verdicts for executed QA (those with an answer), fitted out-of-fold by scene. With a single scene
  * there is nothing to fit on: the verdict passes and says so.
  */
-export function shortcutVerdicts(qas: QA[], options: ShortcutOptions = DEFAULT_SHORTCUT): Map<QA, Verdict> {
-  const out = new Map<QA, Verdict>();
+export function shortcutVerdicts(qas: QA[], options: ShortcutOptions = DEFAULT_SHORTCUT): Map<QA, FilterVerdict> {
+  const out = new Map<QA, FilterVerdict>();
   const executed = qas.filter((qa) => qa.answer !== undefined);
   const folds = Math.max(1, Math.min(options.folds, new Set(executed.map((q) => q.sceneId)).size));
   const models: BlindBaseline[] = [];

@@ -1,12 +1,12 @@
 /**
  * The per-QA filters that need only the scene: uniqueness, answer margins, visibility and metadata noise.
- * Each returns a Verdict, passed or not, with the reason and the measured value, so every QA records why.
+ * Each returns a FilterVerdict, passed or not, with the reason and the measured value, so every QA records why.
  */
 import type { SceneApi } from '../program/types.js';
-import type { Draft, FamilySpec, Verdict } from '../types.js';
+import type { Draft, FamilySpec, FilterVerdict } from '../types.js';
 import type { NoiseReport } from './noise.js';
 
-export function uniquenessVerdict(api: SceneApi, draft: Draft): Verdict {
+export function uniquenessVerdict(api: SceneApi, draft: Draft): FilterVerdict {
   for (const n of draft.named) {
     const count = api.count(n.label);
     if (count === 0) return { filter: 'ambiguity', passed: false, reason: `names a ${n.label}, which the scene does not have` };
@@ -17,7 +17,7 @@ export function uniquenessVerdict(api: SceneApi, draft: Draft): Verdict {
   return { filter: 'ambiguity', passed: true };
 }
 
-export function marginVerdict(api: SceneApi, draft: Draft, spec: FamilySpec): Verdict {
+export function marginVerdict(api: SceneApi, draft: Draft, spec: FamilySpec): FilterVerdict {
   const margins = spec.margins(api, draft);
   for (const [name, min] of Object.entries(spec.minMargins)) {
     const v = margins[name];
@@ -29,7 +29,7 @@ export function marginVerdict(api: SceneApi, draft: Draft, spec: FamilySpec): Ve
   return { filter: 'margin', passed: true, ...(first !== undefined ? { value: margins[first] } : {}) };
 }
 
-export function visibilityVerdict(api: SceneApi, draft: Draft): Verdict {
+export function visibilityVerdict(api: SceneApi, draft: Draft): FilterVerdict {
   if (api.frameCount() === 0) return { filter: 'visibility', passed: true, reason: 'the scene has no trajectory; visibility not checked' };
   for (const n of draft.named) {
     const list = api.byLabel(n.label);
@@ -48,7 +48,7 @@ export function visibilityVerdict(api: SceneApi, draft: Draft): Verdict {
   return { filter: 'visibility', passed: true };
 }
 
-export function noiseVerdict(api: SceneApi, draft: Draft, noise: NoiseReport): Verdict {
+export function noiseVerdict(api: SceneApi, draft: Draft, noise: NoiseReport): FilterVerdict {
   for (const n of draft.named) {
     if (n.role !== 'unique') {
       const why = noise.labels.get(n.label);

@@ -9,6 +9,7 @@ import {
   epochNow,
   FLOAT64_OFFSET,
   FLOAT64_SLOTS,
+  HOUSEKEEPING_MS,
   INT32_SLOTS,
   PROGRESS,
   REPLY,
@@ -21,8 +22,6 @@ import {
 } from './protocol.js';
 import { SandboxError } from './types.js';
 
-/** Work the engine thread does outside programs must finish within this (mirrors HOUSEKEEPING_MS there). */
-const HOUSEKEEPING_MS = 5000;
 /** How often a blocked host looks at the watchdog; replies themselves wake it at once. */
 const WATCH_SLICE_MS = 50;
 const BOOT_TIMEOUT_MS = 30_000;

@@ -1,6 +1,7 @@
 /**
  * What the host thread and the engine thread (engineWorker.mjs) say to each other. The worker is plain
- * JavaScript, so these shapes and the shared-memory layout are repeated there; keep both in step.
+ * JavaScript: it reads these types through JSDoc, and repeats the constants it needs (workerProtocol.mjs,
+ * workerDeadlines.mjs), each typed as the literal here so that the type check catches a drift.
  */
 import type { FailureKind, JsonValue } from './types.js';
 
@@ -57,6 +58,9 @@ export const FLOAT64_OFFSET = 8;
 export const FLOAT64_SLOTS = 2;
 export const DEADLINE = 0;
 export const STARTED = 1;
+
+/** Work the engine thread does outside programs (JSON, a fresh context) must finish within this. */
+export const HOUSEKEEPING_MS = 5000;
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable across threads. */
 export function epochNow(): number {

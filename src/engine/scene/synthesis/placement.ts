@@ -9,8 +9,8 @@
  */
 import type { Rng } from '../../../shared/random.js';
 import type { Vec3 } from '../../../shared/scene.js';
-import type { Category, CategoryKey, Placement, Range } from './categories.js';
-import { CATEGORIES } from './categories.js';
+import type { Category, CategoryKey, Placement, Range } from '../categories.js';
+import { CATEGORIES } from '../categories.js';
 import { rectangleFootprint } from './footprint.js';
 import type { Vec2 } from './polygon.js';
 import { convexInsidePolygon, convexSeparation, pointInPolygon, polygonArea, polygonBounds } from './polygon.js';

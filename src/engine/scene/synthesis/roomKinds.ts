@@ -4,7 +4,7 @@
  * belongs with them, then optional pieces while floor is left (a room more than ~45% covered leaves no walk).
  */
 import type { Placer } from './placement.js';
-import type { Range } from './categories.js';
+import type { Range } from '../categories.js';
 import { alongWall, between, bedSet, corners, decor, deskSet, diningSet, openings, sofaSet } from './groups.js';
 
 export type RoomKind = 'living room' | 'bedroom' | 'office' | 'kitchen' | 'classroom' | 'meeting room' | 'bathroom';

@@ -36,10 +36,10 @@ export interface EndpointSample {
 /** What the loop records per answer; the same fields as the built-in solver's SolverAnswer, plus the method. */
 export interface EndpointAnswer {
   prediction: string | number;
-  /** Geometric mean of the model's own answer tokens' probabilities. */
-  confidence: number;
-  /** The probability of the ground truth as `confidenceMethod` obtained it (NaN without a ground truth). */
-  answerConfidence: number;
+  /** Prediction confidence: geometric mean of the model's own answer tokens' probabilities. */
+  predictionConfidence: number;
+  /** Ground-truth confidence: the probability of the ground truth as `confidenceMethod` obtained it (NaN without a ground truth). */
+  groundTruthConfidence: number;
   confidenceMethod: ConfidenceMethod;
   answerTokenProbs: number[];
   pCorrect: number;
@@ -152,9 +152,9 @@ export class EndpointSolver {
   }
 
   /** The model's answers and their own confidence (no ground truth needed): what benchmark evaluation uses. */
-  async predict(samples: readonly EndpointSample[]): Promise<{ prediction: string | number; confidence: number }[]> {
+  async predict(samples: readonly EndpointSample[]): Promise<{ prediction: string | number; predictionConfidence: number }[]> {
     const answers = await this.answer(samples.map((s) => ({ ...s, qa: { ...s.qa, answer: undefined } })));
-    return answers.map((a) => ({ prediction: a.prediction, confidence: a.confidence }));
+    return answers.map((a) => ({ prediction: a.prediction, predictionConfidence: a.predictionConfidence }));
   }
 
   private async ask(sample: EndpointSample): Promise<EndpointResponse> {
@@ -308,9 +308,9 @@ export function interpret(qa: SolverQuestion, r: EndpointResponse): EndpointAnsw
   let answerTokens = word === '' ? [] : spans.filter((s) => s.end > wordStart && s.start < wordEnd).map((s) => s.t);
   if (answerTokens.length === 0 && r.tokens.length > 0) answerTokens = [r.tokens[0]!];
   const probs = answerTokens.map((t) => Math.exp(t.logprob));
-  const confidence = probs.length === 0 ? 0 : Math.exp(answerTokens.reduce((a, t) => a + t.logprob, 0) / answerTokens.length);
-  const base = { prediction, confidence, answerTokenProbs: probs, text: r.content };
-  if (qa.answer === undefined) return { ...base, answerConfidence: Number.NaN, confidenceMethod: 'answer-tokens', pCorrect: Number.NaN, loss: Number.NaN };
+  const predictionConfidence = probs.length === 0 ? 0 : Math.exp(answerTokens.reduce((a, t) => a + t.logprob, 0) / answerTokens.length);
+  const base = { prediction, predictionConfidence, answerTokenProbs: probs, text: r.content };
+  if (qa.answer === undefined) return { ...base, groundTruthConfidence: Number.NaN, confidenceMethod: 'answer-tokens', pCorrect: Number.NaN, loss: Number.NaN };
 
   const truth = qa.answer;
   if (choice && typeof truth === 'string' && LETTER.test(truth) && answerTokens.length > 0) {
@@ -320,10 +320,10 @@ export function interpret(qa: SolverQuestion, r: EndpointResponse): EndpointAnsw
     const matches = alternatives.filter((x) => tokenText(x.token).toUpperCase() === truth.toUpperCase());
     if (matches.length > 0) {
       const p = Math.min(1, matches.reduce((a, x) => a + Math.exp(x.logprob), 0));
-      return { ...base, answerConfidence: p, confidenceMethod: 'ground-truth-logprob', pCorrect: p, loss: -Math.log(p) };
+      return { ...base, groundTruthConfidence: p, confidenceMethod: 'ground-truth-logprob', pCorrect: p, loss: -Math.log(p) };
     }
   }
   const score = scorePrediction(qa.family, prediction, truth);
-  const p = score * confidence;
-  return { ...base, answerConfidence: p, confidenceMethod: 'answer-tokens', pCorrect: p, loss: Number.NaN };
+  const p = score * predictionConfidence;
+  return { ...base, groundTruthConfidence: p, confidenceMethod: 'answer-tokens', pCorrect: p, loss: Number.NaN };
 }

@@ -8,10 +8,12 @@ import { migration0006 } from './0006_scene_versions.js';
 import { migration0007 } from './0007_endpoint_solver.js';
 import { migration0008 } from './0008_frame_images.js';
 import { migration0009 } from './0009_endpoint_models.js';
+import { migration0010 } from './0010_qa_prediction.js';
+import { migration0011 } from './0011_qa_typed_fields.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

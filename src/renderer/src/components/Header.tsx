@@ -1,7 +1,8 @@
 import { API_VERSION } from '../../../shared/api.js';
 import { useApp, useRuns } from '../context.js';
 import { NAV_ITEMS } from '../lib/route.js';
-import { plannedIterations, runFraction } from '../views/runs/runTable.js';
+import { runFraction } from '../lib/runProgress.js';
+import { plannedIterations } from '../views/runs/runTable.js';
 import { EMPTY_LIVE } from '../state/runsStore.js';
 import { ProgressBar } from './ProgressBar.js';
 

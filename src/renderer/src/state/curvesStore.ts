@@ -1,7 +1,7 @@
 /** Curves: the runs on the chart, their series, and the controller's generation mix of one run. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CurveSeries, WorkbenchApi } from '../../../shared/api.js';
-import { mixOverIterations, type MixOverIterations } from '../views/curves/mix.js';
+import { mixOverIterations, type MixOverIterations } from '../lib/generationMix.js';
 
 export interface CurvesState {
   runIds: string[];

@@ -1,7 +1,7 @@
 /** Heatmaps: which run, which table (kind), which metric and family, the data, and drilling into QA. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HeatmapCell, HeatmapData, HeatmapKind, HeatmapMetric, HeatmapQuery, WorkbenchApi } from '../../../shared/api.js';
-import { drillFilter, type DrillFilter } from '../views/heatmaps/heatmapLayout.js';
+import { drillFilter, type DrillFilter } from '../lib/heatmapDrill.js';
 
 export interface HeatmapState {
   runId: string | null;

@@ -1,17 +1,16 @@
 /**
  * The QA explorer's state: filter and sort, the paged rows of the virtualised table (fetched a page at a time
- * as they scroll into view), family grouping, the selected QA's detail and program re-run, predictions of
- * visible rows, and export of the whole filtered set.
+ * as they scroll into view, each row with its latest prediction), family grouping, the selected QA's detail and
+ * program re-run, and export of the whole filtered set.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ProgramRerun, QaDetail, WorkbenchApi } from '../../../shared/api.js';
+import type { ProgramRerun, QaDetail, QaSortKey, WorkbenchApi } from '../../../shared/api.js';
 import { FAMILIES } from '../../../shared/proposer.js';
 import type { QaRecord } from '../../../shared/records.js';
-import { mapPool } from '../lib/pool.js';
+import { exportFilename, exportMime, qaCsvHeader, qaCsvRow, qaJsonlLine, type ExportFormat } from '../lib/qaExport.js';
+import { toQuery, type QaFilter, type QaSort } from '../lib/qaFilter.js';
+import { orderCounts } from '../lib/qaGroups.js';
 import { pagesFor } from '../lib/windowing.js';
-import { orderCounts } from '../views/qa/groups.js';
-import { exportFilename, exportMime, qaCsvHeader, qaCsvRow, qaJsonlLine, type ExportFormat } from '../views/qa/qaExport.js';
-import { inlinePrediction, latestOutput, toQuery, type QaFilter, type QaSort, type QaSortKey } from '../views/qa/qaFilter.js';
 
 export const QA_PAGE_SIZE = 100;
 export const EXPORT_PAGE_SIZE = 500;
@@ -48,8 +47,6 @@ export interface QaState {
   detailLoading: boolean;
   rerunResult: ProgramRerun | null;
   rerunning: boolean;
-  /** Latest prediction per QA id (null: not answered yet). */
-  predictions: Record<number, string | null>;
   exporting: ExportProgress | null;
 
   /** Merges into the filter (replace: sets it outright, as a heatmap drill does). */
@@ -62,8 +59,7 @@ export interface QaState {
   ensureRows(start: number, end: number): Promise<void>;
   select(qaId: number | null): Promise<void>;
   rerun(): Promise<void>;
-  ensurePredictions(ids: readonly number[]): Promise<void>;
-  exportAll(format: ExportFormat, includePredictions: boolean): Promise<ExportFile | null>;
+  exportAll(format: ExportFormat): Promise<ExportFile | null>;
   cancelExport(): void;
 }
 
@@ -99,7 +95,6 @@ function clean(filter: QaFilter): QaFilter {
 
 export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
   const inflight = new Set<string>();
-  const predictionsInflight = new Set<number>();
   let detailToken = 0;
   let exportCancelled = false;
 
@@ -145,7 +140,6 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
       detailLoading: false,
       rerunResult: null,
       rerunning: false,
-      predictions: {},
       exporting: null,
 
       setFilter(patch, replace = false) {
@@ -157,7 +151,7 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
         const runChanged = next.runId !== get().filter.runId;
         // A new run, or a whole new filter (a drill-down), starts without the previous selection.
         const clearSelection = runChanged || replace ? { selectedId: null, detail: null, rerunResult: null } : {};
-        resetRows({ filter: next, ...clearSelection, ...(runChanged ? { predictions: {}, collapsed: {} } : {}) });
+        resetRows({ filter: next, ...clearSelection, ...(runChanged ? { collapsed: {} } : {}) });
       },
 
       setSort(key, descending) {
@@ -235,8 +229,7 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
         try {
           const detail = await api.getQa(qaId);
           if (token !== detailToken) return;
-          const latest = latestOutput(detail.outputs);
-          set({ detail, detailLoading: false, predictions: { ...get().predictions, [qaId]: latest?.prediction ?? null } });
+          set({ detail, detailLoading: false });
         } catch (e) {
           if (token !== detailToken) return;
           set({ detailLoading: false });
@@ -258,28 +251,7 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
         }
       },
 
-      async ensurePredictions(ids) {
-        const known = get().predictions;
-        const todo = ids.filter((id) => !(id in known) && !predictionsInflight.has(id));
-        if (todo.length === 0) return;
-        for (const id of todo) predictionsInflight.add(id);
-        const found: Record<number, string | null> = {};
-        try {
-          await mapPool(todo, 4, async (id) => {
-            try {
-              const d = await api.getQa(id);
-              found[id] = latestOutput(d.outputs)?.prediction ?? null;
-            } catch {
-              // A row that vanished (or a transient failure) shows no prediction; the detail view reports errors.
-            }
-          });
-        } finally {
-          for (const id of todo) predictionsInflight.delete(id);
-        }
-        if (Object.keys(found).length > 0) set({ predictions: { ...get().predictions, ...found } });
-      },
-
-      async exportAll(format, includePredictions) {
+      async exportAll(format) {
         const s = get();
         if (!s.filter.runId || s.exporting) return null;
         exportCancelled = false;
@@ -295,26 +267,7 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
             const page = await api.queryQa(q);
             total = page.total;
             if (page.rows.length === 0) break;
-            let preds: (string | null)[];
-            if (includePredictions) {
-              preds = await mapPool(
-                page.rows,
-                6,
-                async (row) => {
-                  const inline = inlinePrediction(row);
-                  if (inline !== null) return inline;
-                  if (row.confidence === null) return null;
-                  const cached = get().predictions[row.id];
-                  if (cached !== undefined) return cached;
-                  return latestOutput((await api.getQa(row.id)).outputs)?.prediction ?? null;
-                },
-                () => exportCancelled,
-              );
-              if (exportCancelled) return null;
-            } else {
-              preds = page.rows.map(inlinePrediction);
-            }
-            page.rows.forEach((row, i) => chunks.push(format === 'csv' ? qaCsvRow(row, preds[i] ?? null) : qaJsonlLine(row, preds[i] ?? null)));
+            for (const row of page.rows) chunks.push(format === 'csv' ? qaCsvRow(row) : qaJsonlLine(row));
             offset += page.rows.length;
             set({ exporting: { format, done: offset, total } });
             if (offset >= total || page.rows.length < EXPORT_PAGE_SIZE) break;

@@ -7,7 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunDetail, RunSummary, WorkbenchApi } from '../../../shared/api.js';
 import type { IterationSummary, LoopConfigInput, LoopEvent } from '../../../shared/loop.js';
 import type { LoopStage, RunStatus } from '../../../shared/records.js';
-import type { LiveProgress, LiveStage } from '../views/runs/runTable.js';
+import type { LiveProgress, LiveStage } from '../lib/runProgress.js';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';

@@ -4,21 +4,16 @@
  * confidence for a run. Frame images become blob URLs through injected functions so tests need no DOM.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { FrameImage, PointCloudData, ProjectedBox, SceneDetail, WorkbenchApi } from '../../../shared/api.js';
+import type { FrameImage, ObjectConfidence, PointCloudData, ProjectedBox, SceneDetail, WorkbenchApi } from '../../../shared/api.js';
 import { MAX_POINT_BUDGET } from '../../../shared/apiValidation.js';
 import type { SceneSummary } from '../../../shared/scene.js';
-import { mapPool } from '../lib/pool.js';
-import { objectConfidence, objectIdsFromExtra, type ObjectConfidence } from '../views/scene/objectConfidence.js';
-import type { ColorMode } from '../views/scene/pointColors.js';
+import type { ColorMode } from '../lib/colorMode.js';
 
 export const DEFAULT_BUDGET = 1_500_000;
 export const MIN_BUDGET = 10_000;
 /** The host's limit per getScenePoints call. */
 export const MAX_BUDGET = MAX_POINT_BUDGET;
 const FRAME_CACHE = 48;
-/** Caps on the confidence computation so a huge run stays responsive. */
-export const CONFIDENCE_MAX_QA = 5000;
-export const CONFIDENCE_MAX_DETAIL_CALLS = 1500;
 
 export interface LoadedFrame {
   sceneId: string;
@@ -49,10 +44,11 @@ export interface SceneState {
   frameImage: LoadedFrame | null;
   frameLoading: boolean;
   confidenceRunId: string | null;
+  /** By object id; objects no answered question names are absent. */
   objectConfidence: Map<number, ObjectConfidence> | null;
-  confidenceProgress: { done: number; total: number } | null;
-  /** QA answered in the run for this scene that named objects (for the legend). */
-  confidenceSamples: number;
+  confidenceLoading: boolean;
+  /** Questions answered in the run for this scene that name its objects (for the legend). */
+  confidenceQuestions: number;
 
   loadScenes(): Promise<void>;
   open(sceneId: string, opts?: { objects?: number[]; frame?: number }): Promise<void>;
@@ -64,6 +60,7 @@ export interface SceneState {
   setPlaying(playing: boolean): void;
   /** Advances one frame (wrapping); used by the play timer. */
   step(): Promise<void>;
+  /** One host call (`sceneObjectConfidence`) for the open scene and the run. */
   computeConfidence(runId: string | null): Promise<void>;
   /** Chooses the run whose confidences colour the objects (computed now in confidence mode, else on demand). */
   setConfidenceRun(runId: string | null): Promise<void>;
@@ -141,8 +138,8 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
       frameLoading: false,
       confidenceRunId: null,
       objectConfidence: null,
-      confidenceProgress: null,
-      confidenceSamples: 0,
+      confidenceLoading: false,
+      confidenceQuestions: 0,
 
       async loadScenes() {
         set({ scenesLoading: true });
@@ -163,6 +160,7 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
           return;
         }
         const token = ++openToken;
+        confidenceToken++; // another scene's confidences must not land on this one
         clearFrames();
         set({
           sceneId,
@@ -175,7 +173,8 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
           playing: false,
           frameImage: null,
           objectConfidence: null,
-          confidenceSamples: 0,
+          confidenceLoading: false,
+          confidenceQuestions: 0,
         });
         const pointsDone = loadPoints(sceneId, get().budget);
         try {
@@ -206,7 +205,7 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
 
       setColorMode(colorMode) {
         set({ colorMode });
-        if (colorMode === 'confidence' && !get().objectConfidence && get().confidenceRunId) void get().computeConfidence(get().confidenceRunId);
+        if (colorMode === 'confidence' && !get().objectConfidence && !get().confidenceLoading && get().confidenceRunId) void get().computeConfidence(get().confidenceRunId);
       },
 
       setHighlight(highlight) {
@@ -267,61 +266,28 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
 
       async computeConfidence(runId) {
         const token = ++confidenceToken;
-        set({ confidenceRunId: runId, objectConfidence: null, confidenceSamples: 0 });
+        set({ confidenceRunId: runId, objectConfidence: null, confidenceQuestions: 0 });
         const sceneId = get().sceneId;
         if (!runId || !sceneId) {
-          set({ confidenceProgress: null });
+          set({ confidenceLoading: false });
           return;
         }
         const stale = (): boolean => token !== confidenceToken || get().sceneId !== sceneId;
+        set({ confidenceLoading: true });
         try {
-          const rows = [];
-          let offset = 0;
-          let total = 0;
-          set({ confidenceProgress: { done: 0, total: 1 } });
-          for (;;) {
-            const page = await api.queryQa({ runId, sceneId, offset, limit: 500, sort: 'id' });
-            if (stale()) return;
-            total = Math.min(page.total, CONFIDENCE_MAX_QA);
-            for (const r of page.rows) if (r.confidence !== null) rows.push(r);
-            offset += page.rows.length;
-            set({ confidenceProgress: { done: offset, total: total * 2 } });
-            if (page.rows.length === 0 || offset >= total) break;
-          }
-          const need = rows.filter((r) => objectIdsFromExtra(r.extra) === null).slice(0, CONFIDENCE_MAX_DETAIL_CALLS);
-          const fetched = new Map<number, number[]>();
-          let done = 0;
-          await mapPool(
-            need,
-            6,
-            async (r) => {
-              try {
-                fetched.set(r.id, (await api.getQa(r.id)).objectIds);
-              } catch {
-                // skipped: counted as naming no object
-              }
-              done++;
-              if (done % 25 === 0 && !stale()) set({ confidenceProgress: { done: total + (done / Math.max(1, need.length)) * total, total: total * 2 } });
-            },
-            stale,
-          );
+          const result = await api.sceneObjectConfidence(sceneId, runId);
           if (stale()) return;
-          const samples = rows.map((r) => ({ confidence: r.confidence, objectIds: objectIdsFromExtra(r.extra) ?? fetched.get(r.id) ?? [] }));
-          set({
-            objectConfidence: objectConfidence(samples),
-            confidenceSamples: samples.filter((s) => s.objectIds.length > 0).length,
-            confidenceProgress: null,
-          });
+          set({ objectConfidence: new Map(result.objects.map((o) => [o.objectId, o])), confidenceQuestions: result.questions, confidenceLoading: false });
         } catch (e) {
           if (stale()) return;
-          set({ confidenceProgress: null });
+          set({ confidenceLoading: false });
           deps.reportError(`Computing per-object confidence of run ${runId}`, e);
         }
       },
 
       async setConfidenceRun(runId) {
-        if (runId === get().confidenceRunId && (get().objectConfidence || get().confidenceProgress)) return;
-        set({ confidenceRunId: runId, objectConfidence: null, confidenceSamples: 0 });
+        if (runId === get().confidenceRunId && (get().objectConfidence || get().confidenceLoading)) return;
+        set({ confidenceRunId: runId, objectConfidence: null, confidenceQuestions: 0 });
         if (get().colorMode === 'confidence') await get().computeConfidence(runId);
       },
 

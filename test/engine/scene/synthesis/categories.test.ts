@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeLabel } from '../../../../src/engine/scene/labels.js';
-import type { Category } from '../../../../src/engine/scene/synthesis/categories.js';
-import { CATEGORIES, sizeRangesForLabel } from '../../../../src/engine/scene/synthesis/categories.js';
+import type { Category } from '../../../../src/engine/scene/categories.js';
+import { CATEGORIES, sizeRangesForLabel } from '../../../../src/engine/scene/categories.js';
 import { ROOM_KINDS } from '../../../../src/engine/scene/synthesis/roomKinds.js';
 
 const all: Category[] = Object.values(CATEGORIES);

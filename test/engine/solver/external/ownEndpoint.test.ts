@@ -57,10 +57,10 @@ describe('the workbench’s own OpenAI-compatible endpoint', () => {
     await local.dispose();
 
     expect(got.map((a) => a.prediction)).toEqual(want.map((a) => a.prediction));
-    got.forEach((a, i) => expect(a.confidence, `question ${i}`).toBeCloseTo(want[i]!.confidence, 5));
+    got.forEach((a, i) => expect(a.predictionConfidence, `question ${i}`).toBeCloseTo(want[i]!.predictionConfidence, 5));
     const choice = got.map((a, i) => ({ a, w: want[i]! })).filter(({ a }) => a.confidenceMethod === 'ground-truth-logprob');
     expect(choice.length).toBeGreaterThan(0);
-    for (const { a, w } of choice) expect(a.answerConfidence).toBeCloseTo(w.answerConfidence, 5);
+    for (const { a, w } of choice) expect(a.groundTruthConfidence).toBeCloseTo(w.groundTruthConfidence, 5);
   });
 
   it('exchange eval-questions answers a question file through the endpoint as the checkpoint does in-process', async () => {

@@ -99,7 +99,7 @@ describe('endpoint solver: requests and recorded responses', () => {
     expect(parts[0]!.image_url!.url).toBe(`data:image/png;base64,${Buffer.from(png.bytes).toString('base64')}`);
     expect(parts[2]!.text).toBe("These are frames of a video.\nWhich is closest to the bed?\nOptions:\nA. chair\nB. lamp\nC. sofa\nD. desk\nAnswer with the option's letter from the given choices directly.");
     expect(a).toMatchObject({ prediction: 'B', confidenceMethod: 'ground-truth-logprob' });
-    expect(a!.answerConfidence).toBeCloseTo(0.7, 10);
+    expect(a!.groundTruthConfidence).toBeCloseTo(0.7, 10);
     expect(a!.loss).toBeCloseTo(-Math.log(0.7), 10);
   });
 
@@ -110,8 +110,8 @@ describe('endpoint solver: requests and recorded responses', () => {
       const [a] = await new EndpointSolver(config(s.url), { frames: () => [] }).answer([choiceSample]);
       expect(a).toMatchObject({ prediction: 'A', confidenceMethod: 'ground-truth-logprob' });
       // " B" and "B" are two spellings of the ground truth: their probabilities add.
-      expect(a!.answerConfidence).toBeCloseTo(0.3, 10);
-      expect(a!.confidence).toBeCloseTo(0.6, 10);
+      expect(a!.groundTruthConfidence).toBeCloseTo(0.3, 10);
+      expect(a!.predictionConfidence).toBeCloseTo(0.6, 10);
     }
   });
 
@@ -121,10 +121,10 @@ describe('endpoint solver: requests and recorded responses', () => {
     expect(a!.prediction).toBe(2.5);
     expect(a!.answerTokenProbs.map((p) => Number(p.toFixed(6)))).toEqual([0.9, 0.8, 0.5]);
     const gm = Math.cbrt(0.9 * 0.8 * 0.5);
-    expect(a!.confidence).toBeCloseTo(gm, 10);
+    expect(a!.predictionConfidence).toBeCloseTo(gm, 10);
     expect(a!.confidenceMethod).toBe('answer-tokens');
     // MRA of 2.5 against 2: relative error 0.25 passes thresholds .50 … .75 (6 of 10).
-    expect(a!.answerConfidence).toBeCloseTo(0.6 * gm, 10);
+    expect(a!.groundTruthConfidence).toBeCloseTo(0.6 * gm, 10);
   });
 
   it('429 with Retry-After and 500s are retried, honouring the wait; the answer arrives', async () => {

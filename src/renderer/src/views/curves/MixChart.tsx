@@ -3,7 +3,8 @@ import { FAMILIES } from '../../../../shared/proposer.js';
 import { Tooltip } from '../../components/Tooltip.js';
 import { categoryColor, rgbCss } from '../../lib/colorScale.js';
 import { formatPercent } from '../../lib/format.js';
-import { stackLayout, type MixOverIterations, type MixRect } from './mix.js';
+import type { MixOverIterations } from '../../lib/generationMix.js';
+import { stackLayout, type MixRect } from './mix.js';
 
 export function familyColor(family: string): string {
   const i = (FAMILIES as readonly string[]).indexOf(family);

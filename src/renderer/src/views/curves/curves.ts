@@ -5,7 +5,7 @@
 import type { CurvePoint, CurveSeries } from '../../../../shared/api.js';
 import { niceTicks } from '../../../../shared/ticks.js';
 import { categoryColor, rgbCss } from '../../lib/colorScale.js';
-import { sortFamilies } from '../runs/runTable.js';
+import { sortFamilies } from '../../lib/families.js';
 
 export interface ChartBox {
   width: number;

@@ -1,11 +1,11 @@
 /**
- * Heatmap geometry and semantics: cell rectangles and colours for an SVG grid, the colour domain per metric,
- * exact-number tooltips, and the QA-explorer filter a click on a cell drills into.
+ * Heatmap geometry and semantics: cell rectangles and colours for an SVG grid, the colour domain per metric and
+ * exact-number tooltips. The QA-explorer filter a click on a cell drills into is lib/heatmapDrill.ts (the
+ * heatmap store applies it).
  */
 import type { HeatmapCell, HeatmapData, HeatmapKind, HeatmapMetric, HeatmapQuery } from '../../../../shared/api.js';
-import type { Bucket } from '../../../../shared/proposer.js';
 import { linearScale, textOn, type LinearScale, type RampName } from '../../lib/colorScale.js';
-import { sortFamilies } from '../runs/runTable.js';
+import { sortFamilies } from '../../lib/families.js';
 
 export const HEATMAP_KINDS: readonly { kind: HeatmapKind; label: string; rows: string; cols: string }[] = [
   { kind: 'family-iteration', label: 'Family × iteration', rows: 'family', cols: 'iteration' },
@@ -148,55 +148,4 @@ export function tooltipLines(query: HeatmapQuery, cell: HeatmapCell): string[] {
     `${metricLabel(query.metric)}: ${formatMetric(query.metric, cell.value)}${cell.value !== null && query.metric !== 'count' && query.metric !== 'confidence' ? ` (${cell.value.toFixed(4)})` : ''}`,
     `n = ${cell.n}`,
   ];
-}
-
-/** Filter the QA explorer applies when a cell is clicked. */
-export interface DrillFilter {
-  family?: string;
-  iteration?: number;
-  sceneId?: string;
-  bin?: number;
-  bucket?: Bucket;
-}
-
-function parseIteration(s: string): number | undefined {
-  const m = /(-?\d+)\s*$/.exec(s.trim());
-  return m ? Number(m[1]) : undefined;
-}
-
-/** A bin row label: "2", "bin 2", or "<family>/2" (also ":", "#", " · ") when rows span all families. */
-export function parseBinLabel(s: string): { family?: string; bin?: number } {
-  const t = s.trim();
-  if (/^\d+$/.test(t)) return { bin: Number(t) };
-  const m = /^(.*?)(?:\s*[/:#·|]\s*|\s+)(?:bin\s*)?(\d+)$/i.exec(t);
-  if (!m) return {};
-  const family = m[1]!.trim();
-  return family && family.toLowerCase() !== 'bin' ? { family, bin: Number(m[2]) } : { bin: Number(m[2]) };
-}
-
-export function drillFilter(query: HeatmapQuery, cell: HeatmapCell): DrillFilter {
-  const out: DrillFilter = {};
-  switch (query.kind) {
-    case 'family-iteration': {
-      out.family = cell.row;
-      const it = parseIteration(cell.col);
-      if (it !== undefined) out.iteration = it;
-      break;
-    }
-    case 'scene-family':
-      out.sceneId = cell.row;
-      out.family = cell.col;
-      break;
-    case 'bin-iteration': {
-      const { family, bin } = parseBinLabel(cell.row);
-      if (bin !== undefined) out.bin = bin;
-      const fam = family ?? query.family;
-      if (fam) out.family = fam;
-      const it = parseIteration(cell.col);
-      if (it !== undefined) out.iteration = it;
-      break;
-    }
-  }
-  if (query.metric === 'easy' || query.metric === 'frontier' || query.metric === 'hard') out.bucket = query.metric;
-  return out;
 }

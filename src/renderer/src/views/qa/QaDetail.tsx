@@ -1,8 +1,10 @@
-import type { JsonValue } from '../../../../shared/records.js';
 import { useApp, useQa, useStores } from '../../context.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatConfidence, formatMs, formatTime } from '../../lib/format.js';
-import { latestOutput } from './qaFilter.js';
+import { latestOutput } from '../../lib/qaFilter.js';
+
+/** What the stored confidence is, told apart from the probability of the solver's own answer. */
+const GROUND_TRUTH_CONFIDENCE = "the solver's probability of the ground-truth answer (buckets are cut from it); not its confidence in its own prediction";
 
 function json(v: unknown): string {
   try {
@@ -10,10 +12,6 @@ function json(v: unknown): string {
   } catch {
     return String(v);
   }
-}
-
-function argsOf(extra: Record<string, JsonValue>): JsonValue | undefined {
-  return extra.args;
 }
 
 /** The selected QA: question, answer, program and args, re-run, filter verdicts, solver outputs, scene link. */
@@ -35,8 +33,6 @@ export function QaDetailPanel(): React.JSX.Element | null {
   }
   const q = detail.qa;
   const latest = latestOutput(detail.outputs);
-  const args = argsOf(q.extra);
-  const { args: _args, ...extraRest } = q.extra;
   const outputs = [...detail.outputs].sort((a, b) => b.iteration - a.iteration || b.id - a.id);
   return (
     <aside className="panel qa-detail" data-testid="qa-detail" aria-label="Question detail">
@@ -80,7 +76,7 @@ export function QaDetailPanel(): React.JSX.Element | null {
         <dd className="mono">{json(q.programResult)}</dd>
         <dt>Prediction</dt>
         <dd className="mono">{latest ? latest.prediction : 'not answered yet'}</dd>
-        <dt>Confidence</dt>
+        <dt title={GROUND_TRUTH_CONFIDENCE}>Ground-truth confidence</dt>
         <dd>
           {formatConfidence(q.confidence)} {q.bucket && <span className={`bucket bucket-${q.bucket}`}>{q.bucket}</span>}
         </dd>
@@ -114,7 +110,7 @@ export function QaDetailPanel(): React.JSX.Element | null {
         {q.program}
       </pre>
       <h3>Arguments and difficulty</h3>
-      <pre className="code small">{json({ ...(args !== undefined ? { args } : {}), difficulty: q.difficulty, ...(Object.keys(extraRest).length > 0 ? { extra: extraRest } : {}) })}</pre>
+      <pre className="code small">{json({ ...(q.args ? { args: q.args } : {}), named: q.named, ...(q.frame !== null ? { frame: q.frame } : {}), difficulty: q.difficulty })}</pre>
       <div className="rerun">
         <button type="button" onClick={() => void qa.getState().rerun()} disabled={rerunning} data-testid="rerun-program">
           {rerunning ? 'Running…' : 'Re-run program'}
@@ -166,8 +162,8 @@ export function QaDetailPanel(): React.JSX.Element | null {
               </th>
               <th scope="col">Checkpoint</th>
               <th scope="col">Prediction</th>
-              <th scope="col" className="num">
-                Conf.
+              <th scope="col" className="num" title={GROUND_TRUTH_CONFIDENCE}>
+                GT conf.
               </th>
               <th scope="col">Bucket</th>
               <th scope="col">Token probs</th>
@@ -180,7 +176,9 @@ export function QaDetailPanel(): React.JSX.Element | null {
                 <td className="num">{o.iteration}</td>
                 <td>{o.checkpointId ?? 'base'}</td>
                 <td className="mono">{o.prediction}</td>
-                <td className="num">{formatConfidence(o.confidence)}</td>
+                <td className="num" title={o.confidenceMethod ? `obtained as ${o.confidenceMethod}` : undefined}>
+                  {formatConfidence(o.confidence)}
+                </td>
                 <td>
                   <span className={`bucket bucket-${o.bucket}`}>{o.bucket}</span>
                 </td>

@@ -5,8 +5,8 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { RunPicker } from '../../components/RunPicker.js';
 import { downloadText } from '../../lib/download.js';
 import { formatCount } from '../../lib/format.js';
-import { filterChips, type QaFilter } from './qaFilter.js';
-import type { ExportFormat } from './qaExport.js';
+import type { ExportFormat } from '../../lib/qaExport.js';
+import { filterChips, type QaFilter } from '../../lib/qaFilter.js';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -58,7 +58,6 @@ export function QaFilters(): React.JSX.Element {
   const scenes = useScene((s) => s.scenes);
   const [search, setSearch] = useState(filter.search ?? '');
   const debounced = useDebounced(search, 300);
-  const [withPredictions, setWithPredictions] = useState(false);
   const ids = { family: useId(), bucket: useId(), verdict: useId(), scene: useId(), search: useId(), scenesList: useId() };
 
   useEffect(() => {
@@ -75,7 +74,7 @@ export function QaFilters(): React.JSX.Element {
   const set = (patch: Partial<QaFilter>): void => setFilter(patch);
 
   const doExport = async (format: ExportFormat): Promise<void> => {
-    const file = await qa.getState().exportAll(format, withPredictions);
+    const file = await qa.getState().exportAll(format);
     if (file) downloadText(file.filename, file.content, file.mime);
   };
 
@@ -153,9 +152,6 @@ export function QaFilters(): React.JSX.Element {
         <span className="spacer" />
         <label className="check">
           <input type="checkbox" checked={grouping} onChange={(e) => setGrouping(e.target.checked)} data-testid="group-by-family" /> Group by family
-        </label>
-        <label className="check" title="one getQa request per answered row">
-          <input type="checkbox" checked={withPredictions} onChange={(e) => setWithPredictions(e.target.checked)} /> with predictions
         </label>
         <button type="button" onClick={() => void doExport('csv')} disabled={!!exporting || !total} data-testid="export-csv">
           Export CSV

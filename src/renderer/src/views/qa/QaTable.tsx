@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { QaSortKey } from '../../../../shared/api.js';
 import type { QaRecord } from '../../../../shared/records.js';
 import { useQa, useStores } from '../../context.js';
 import { Empty } from '../../components/Empty.js';
 import { formatConfidence } from '../../lib/format.js';
+import { difficultySummary } from '../../lib/qaFilter.js';
+import { flatLayout, groupLayout, offsetsIn, type GroupLayout } from '../../lib/qaGroups.js';
 import { visibleRange } from '../../lib/windowing.js';
 import { effectiveSort, rowAt } from '../../state/qaStore.js';
-import { flatLayout, groupLayout, offsetsIn, type GroupLayout } from './groups.js';
-import { difficultySummary, inlinePrediction, type QaSortKey } from './qaFilter.js';
 
 export const ROW_HEIGHT = 30;
 
@@ -24,7 +25,7 @@ const COLUMNS: { key: string; label: string; sort?: QaSortKey; className?: strin
   { key: 'verdict', label: 'Verdict' },
 ];
 
-function Cells({ row, prediction }: { row: QaRecord; prediction: string | null | undefined }): React.JSX.Element {
+function Cells({ row }: { row: QaRecord }): React.JSX.Element {
   const verdict = row.verdict === 'accepted' ? 'accepted' : `rejected: ${row.rejectedBy ?? '?'}`;
   return (
     <>
@@ -49,8 +50,8 @@ function Cells({ row, prediction }: { row: QaRecord; prediction: string | null |
       <div role="gridcell" className="ellipsis mono">
         {row.answer === null ? '—' : String(row.answer)}
       </div>
-      <div role="gridcell" className="ellipsis mono" title={prediction ?? ''}>
-        {prediction === undefined ? (row.confidence === null ? '—' : '…') : (prediction ?? '—')}
+      <div role="gridcell" className="ellipsis mono" title={row.prediction ?? ''}>
+        {row.prediction ?? '—'}
       </div>
       <div role="gridcell" className="num">
         {formatConfidence(row.confidence)}
@@ -77,7 +78,6 @@ export function QaTable(): React.JSX.Element {
   const sortKey = useQa((s) => effectiveSort(s).key);
   const sortDesc = useQa((s) => effectiveSort(s).descending);
   const selectedId = useQa((s) => s.selectedId);
-  const predictions = useQa((s) => s.predictions);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
@@ -110,22 +110,6 @@ export function QaTable(): React.JSX.Element {
     const span = offsetsIn(layout, range.start, range.end);
     if (span) void qa.getState().ensureRows(span[0], span[1]);
   }, [qa, layout, range.start, range.end, generation]);
-
-  // Predictions of the answered rows on screen, once scrolling settles.
-  useEffect(() => {
-    const t = setTimeout(() => {
-      const ids: number[] = [];
-      const s = qa.getState();
-      for (let i = range.start; i < range.end; i++) {
-        const v = layout.at(i);
-        if (v?.kind !== 'row') continue;
-        const row = rowAt(s, v.offset);
-        if (row && row.confidence !== null && inlinePrediction(row) === null) ids.push(row.id);
-      }
-      if (ids.length > 0) void s.ensurePredictions(ids);
-    }, 200);
-    return () => clearTimeout(t);
-  }, [qa, layout, range.start, range.end, pages]);
 
   const onScroll = useCallback((e: React.UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop), []);
 
@@ -210,7 +194,7 @@ export function QaTable(): React.JSX.Element {
         data-testid="qa-row"
         data-qa-id={row.id}
       >
-        <Cells row={row} prediction={inlinePrediction(row) ?? predictions[row.id]} />
+        <Cells row={row} />
       </div>,
     );
   }

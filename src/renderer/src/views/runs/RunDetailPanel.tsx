@@ -8,7 +8,8 @@ import { BUCKET_COLORS } from '../../lib/colorScale.js';
 import { formatCount, formatMs, formatPercent, formatScore, formatTime } from '../../lib/format.js';
 import { EMPTY_LIVE, type LiveRun } from '../../state/runsStore.js';
 import { StatusBadge } from './RunList.js';
-import { canResume, canStop, iterationRows, plannedIterations, runFraction, type BucketShares } from './runTable.js';
+import { runFraction } from '../../lib/runProgress.js';
+import { canResume, canStop, iterationRows, plannedIterations, type BucketShares } from './runTable.js';
 
 function SharesBar({ shares }: { shares: BucketShares | null }): React.JSX.Element {
   if (!shares) return <span className="muted">—</span>;

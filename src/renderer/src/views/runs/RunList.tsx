@@ -3,7 +3,8 @@ import { Empty } from '../../components/Empty.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatScore, formatTime } from '../../lib/format.js';
 import { EMPTY_LIVE } from '../../state/runsStore.js';
-import { canResume, canStop, configSummary, plannedIterations, runFraction, seedsSummary } from './runTable.js';
+import { runFraction } from '../../lib/runProgress.js';
+import { canResume, canStop, configSummary, plannedIterations, seedsSummary } from './runTable.js';
 
 export function StatusBadge({ status }: { status: string }): React.JSX.Element {
   return <span className={`status status-${status}`}>{status}</span>;

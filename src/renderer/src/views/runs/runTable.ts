@@ -1,12 +1,12 @@
 /**
  * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-iteration
- * rows with bucket shares and held-out scores, overall progress of a running run, and the two-run comparison.
+ * rows with bucket shares and held-out scores, and the two-run comparison. A running run's progress is in
+ * lib/runProgress.ts, since the runs store holds it too.
  */
 import type { IterationSummary, ProposerRoundStats } from '../../../../shared/loop.js';
 import type { IterationCounts, IterationStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds } from '../../../../shared/records.js';
-import { LOOP_STAGES } from '../../../../shared/records.js';
 import type { RunDetail, RunSummary } from '../../../../shared/api.js';
-import { FAMILIES } from '../../../../shared/proposer.js';
+import { sortFamilies } from '../../lib/families.js';
 
 function num(v: JsonValue | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -148,43 +148,6 @@ export function iterationRows(detail: RunDetail | null, live: readonly Iteration
   return [...rows.values()].sort((a, b) => a.iteration - b.iteration);
 }
 
-export interface LiveStage {
-  state: 'running' | 'done';
-  ms?: number;
-  detail?: string;
-}
-
-export interface LiveProgress {
-  stage: LoopStage;
-  done: number;
-  total: number;
-  unit: string;
-  perSecond?: number;
-}
-
-/**
- * Fraction of the whole run done: finished rounds plus the current round's finished stages and the running
- * stage's own progress, over T rounds. Null when T is unknown.
- */
-export function runFraction(
-  iterationsDone: number,
-  planned: number | null,
-  current: { iteration: number; stages: Partial<Record<LoopStage, LiveStage>>; progress: LiveProgress | null } | null,
-): number | null {
-  if (planned === null || planned <= 0) return null;
-  let within = 0;
-  let base = iterationsDone;
-  if (current && current.iteration >= iterationsDone) {
-    base = current.iteration;
-    const done = LOOP_STAGES.filter((s) => current.stages[s]?.state === 'done').length;
-    let partial = 0;
-    const p = current.progress;
-    if (p && p.total > 0 && current.stages[p.stage]?.state !== 'done') partial = Math.min(1, p.done / p.total);
-    within = Math.min(1, (done + partial) / LOOP_STAGES.length);
-  }
-  return Math.max(0, Math.min(1, (base + within) / planned));
-}
-
 export interface CompareRow {
   key: string;
   label: string;
@@ -201,19 +164,6 @@ export function latestScores(detail: RunDetail): { iteration: number | null; sco
   for (const [it, row] of byIt) if (row.has(null) && (latest === null || it > latest)) latest = it;
   if (latest === null) for (const it of byIt.keys()) if (latest === null || it > latest) latest = it;
   return { iteration: latest, scores: latest === null ? new Map() : byIt.get(latest)! };
-}
-
-function familyOrder(a: string, b: string): number {
-  const ia = (FAMILIES as readonly string[]).indexOf(a);
-  const ib = (FAMILIES as readonly string[]).indexOf(b);
-  if (ia >= 0 && ib >= 0) return ia - ib;
-  if (ia >= 0) return -1;
-  if (ib >= 0) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function sortFamilies(list: Iterable<string>): string[] {
-  return [...new Set(list)].sort(familyOrder);
 }
 
 /** Side-by-side held-out scores of two runs: overall first, then every family either run has. */

@@ -7,10 +7,10 @@ import { OrbitControls } from '@react-three/drei';
 import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { BoxGeometry, BufferAttribute, BufferGeometry, Color, InstancedMesh, LineBasicMaterial, Mesh, MeshBasicMaterial, Vector3, type PerspectiveCamera } from 'three';
-import type { PointCloudData, SceneDetail } from '../../../../shared/api.js';
+import type { ObjectConfidence, PointCloudData, SceneDetail } from '../../../../shared/api.js';
 import type { CameraFrame } from '../../../../shared/scene.js';
+import type { ColorMode } from '../../lib/colorMode.js';
 import { idColor } from '../../lib/colorScale.js';
-import type { ObjectConfidence } from './objectConfidence.js';
 import {
   BOX_EDGES,
   boxEdgePositions,
@@ -29,7 +29,7 @@ import {
 } from './geometry.js';
 import { HIGHLIGHT_COLOR, SELECTED_COLOR } from './colors.js';
 import { PointCloud } from './PointCloud.js';
-import { assignObjectIds, fillColors, zRange, type ColorMode } from './pointColors.js';
+import { assignObjectIds, fillColors, zRange } from './pointColors.js';
 
 const CURRENT_FRAME_COLOR = '#ffd60a';
 const FRAME_COLOR = '#5b7fa6';

@@ -3,12 +3,12 @@ import { useApp, useScene, useStores } from '../../context.js';
 import { Empty } from '../../components/Empty.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { RunPicker } from '../../components/RunPicker.js';
+import { COLOR_MODES } from '../../lib/colorMode.js';
 import { legendStops, linearScale } from '../../lib/colorScale.js';
 import { formatCount, formatMs } from '../../lib/format.js';
 import { FramePanel } from './FramePanel.js';
 import { BUDGET_PRESETS, budgetToSlider, sliderToBudget, suggestedPointSize } from './lod.js';
 import { ObjectList } from './ObjectList.js';
-import { COLOR_MODES, type ColorMode } from './pointColors.js';
 import { SceneCanvas } from './SceneCanvas.js';
 
 function ScenePicker(): React.JSX.Element {
@@ -77,13 +77,13 @@ function BudgetControl(): React.JSX.Element {
 }
 
 function ConfidenceLegend(): React.JSX.Element {
-  const samples = useScene((s) => s.confidenceSamples);
-  const progress = useScene((s) => s.confidenceProgress);
+  const questions = useScene((s) => s.confidenceQuestions);
+  const loading = useScene((s) => s.confidenceLoading);
   const stops = legendStops(linearScale([0, 1], 'confidence'), 5);
   return (
     <div className="confidence-legend">
-      {progress ? (
-        <ProgressBar value={progress.total > 0 ? progress.done / progress.total : null} label="Collecting confidences" />
+      {loading ? (
+        <ProgressBar value={null} label="Collecting confidences" />
       ) : (
         <>
           <div className="gradient" style={{ background: `linear-gradient(to right, ${stops.map((s) => s.color).join(', ')})` }} />
@@ -92,7 +92,9 @@ function ConfidenceLegend(): React.JSX.Element {
             <span>frontier</span>
             <span>easy 1</span>
           </div>
-          <div className="small muted">{samples} answered questions name objects; grey: none.</div>
+          <div className="small muted" data-testid="confidence-questions">
+            {questions} answered questions name objects; grey: none.
+          </div>
         </>
       )}
     </div>
@@ -135,7 +137,7 @@ export function SceneView(): React.JSX.Element {
               <span>Colour by</span>
               <div className="segmented">
                 {COLOR_MODES.map((m) => (
-                  <button key={m.mode} type="button" role="radio" aria-checked={colorMode === m.mode} className={colorMode === m.mode ? 'active' : ''} onClick={() => st.setColorMode(m.mode as ColorMode)} data-testid={`color-${m.mode}`}>
+                  <button key={m.mode} type="button" role="radio" aria-checked={colorMode === m.mode} className={colorMode === m.mode ? 'active' : ''} onClick={() => st.setColorMode(m.mode)} data-testid={`color-${m.mode}`}>
                     {m.label}
                   </button>
                 ))}

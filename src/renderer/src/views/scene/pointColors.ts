@@ -4,16 +4,8 @@
  * switching modes on millions of points costs milliseconds and allocates nothing per point.
  */
 import type { OrientedBox } from '../../../../shared/scene.js';
+import type { ColorMode } from '../../lib/colorMode.js';
 import { idColor, rampLut, type Rgb } from '../../lib/colorScale.js';
-
-export type ColorMode = 'rgb' | 'height' | 'object' | 'confidence';
-
-export const COLOR_MODES: readonly { mode: ColorMode; label: string }[] = [
-  { mode: 'rgb', label: 'RGB' },
-  { mode: 'height', label: 'Height' },
-  { mode: 'object', label: 'Object' },
-  { mode: 'confidence', label: 'Solver confidence' },
-];
 
 export interface CloudView {
   count: number;

@@ -1,6 +1,6 @@
-/** The QA explorer's export: every row of the filtered set as CSV or JSON Lines. */
-import type { QaRecord } from '../../../../shared/records.js';
-import { csvLine } from '../../../../shared/csv.js';
+/** The QA explorer's export: every row of the filtered set, with its latest prediction, as CSV or JSON Lines. */
+import type { QaRecord } from '../../../shared/records.js';
+import { csvLine } from '../../../shared/csv.js';
 import type { QaFilter } from './qaFilter.js';
 
 export const QA_CSV_COLUMNS = [
@@ -26,7 +26,7 @@ export const QA_CSV_COLUMNS = [
   'seed',
 ] as const;
 
-export function qaCsvFields(qa: QaRecord, prediction: string | null): unknown[] {
+export function qaCsvFields(qa: QaRecord): unknown[] {
   return [
     qa.id,
     qa.runId,
@@ -39,7 +39,7 @@ export function qaCsvFields(qa: QaRecord, prediction: string | null): unknown[] 
     qa.options ? qa.options.join(' | ') : '',
     qa.answerType,
     qa.answer,
-    prediction,
+    qa.prediction,
     qa.confidence,
     qa.bucket,
     qa.verdict,
@@ -55,12 +55,12 @@ export function qaCsvHeader(): string {
   return `${csvLine(QA_CSV_COLUMNS)}\r\n`;
 }
 
-export function qaCsvRow(qa: QaRecord, prediction: string | null): string {
-  return `${csvLine(qaCsvFields(qa, prediction))}\r\n`;
+export function qaCsvRow(qa: QaRecord): string {
+  return `${csvLine(qaCsvFields(qa))}\r\n`;
 }
 
-export function qaJsonlLine(qa: QaRecord, prediction: string | null): string {
-  return `${JSON.stringify(prediction === null ? qa : { ...qa, prediction })}\n`;
+export function qaJsonlLine(qa: QaRecord): string {
+  return `${JSON.stringify(qa)}\n`;
 }
 
 export type ExportFormat = 'csv' | 'jsonl';

@@ -1,12 +1,16 @@
 /**
- * Object categories of the procedural generator with their size priors, in metres, as full edge lengths of the
- * box: width along the object's local x (side to side), depth along local y (its front faces local +y), height
- * along z. Ranges follow common furniture dimensions (IKEA-style catalogues, ANSI/BIFMA desk and chair
- * heights, building-code door sizes) and the spread of the same labels in ScanNet/ARKitScenes boxes.
+ * Object categories with their size priors, in metres, as full edge lengths of the box: width along the
+ * object's local x (side to side), depth along local y (its front faces local +y), height along z. Ranges
+ * follow common furniture dimensions (IKEA-style catalogues, ANSI/BIFMA desk and chair heights, building-code
+ * door sizes) and the spread of the same labels in ScanNet/ARKitScenes boxes.
  *
  * Labels are the vocabulary the real datasets use after `normalizeLabel`, and every raw spelling below
  * normalises to its label, so counting questions mean the same thing on synthetic and real scenes. Several
  * kinds can share a label (a desk lamp and a floor lamp are both "lamp").
+ *
+ * The procedural generator (synthesis/) places these kinds; the solver's tokenizer takes its default label
+ * vocabulary from the same labels. It sits in scene/, not synthesis/, so the solver can read the vocabulary
+ * without depending on the generator (a lint rule keeps solver/ out of synthesis/).
  */
 export type Range = readonly [number, number];
 

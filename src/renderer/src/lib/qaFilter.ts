@@ -1,7 +1,7 @@
 /** The QA explorer's filter and sort, and how they become a `queryQa` input. */
-import type { QaQueryInput } from '../../../../shared/api.js';
-import type { Bucket } from '../../../../shared/proposer.js';
-import type { QaRecord, QaVerdict } from '../../../../shared/records.js';
+import type { QaQueryInput, QaSortKey } from '../../../shared/api.js';
+import type { Bucket } from '../../../shared/proposer.js';
+import type { QaRecord, QaVerdict } from '../../../shared/records.js';
 
 export interface QaFilter {
   runId: string | null;
@@ -13,8 +13,6 @@ export interface QaFilter {
   bin?: number;
   search?: string;
 }
-
-export type QaSortKey = NonNullable<QaQueryInput['sort']>;
 
 export interface QaSort {
   key: QaSortKey;
@@ -49,15 +47,6 @@ export function filterChips(filter: QaFilter): { key: keyof QaFilter; label: str
   if (filter.bin !== undefined) chips.push({ key: 'bin', label: `bin ${filter.bin}` });
   if (filter.search?.trim()) chips.push({ key: 'search', label: `“${filter.search.trim()}”` });
   return chips;
-}
-
-/**
- * The prediction of a row when the host sends it with the row (forward-compatible: QaRecord carries only the
- * latest confidence and bucket today, so the explorer fetches predictions of visible rows through getQa).
- */
-export function inlinePrediction(row: QaRecord): string | null {
-  const p = (row as QaRecord & { prediction?: unknown }).prediction;
-  return typeof p === 'string' ? p : null;
 }
 
 export function difficultySummary(row: Pick<QaRecord, 'bin' | 'difficulty'>): string {
