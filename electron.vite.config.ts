@@ -3,6 +3,7 @@ import { defineConfig } from 'electron-vite';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
 import type { Plugin } from 'vite';
+import { WINDOW_ICON_FILE, WINDOW_ICON_SOURCE } from './src/main/appIcon.js';
 
 const SANDBOX_DIR = resolve('src/engine/proposer/sandbox');
 /** The engine thread's modules: the worker, what it imports from the folder, and the driver it runs in QuickJS. */
@@ -30,9 +31,22 @@ function sandboxWorkerFiles(): Plugin {
   };
 }
 
+/**
+ * The window icon (src/main/appIcon.ts) goes beside the main entry, so out/ carries it wherever it is built
+ * or packaged; the renderer's favicon is index.html's link, which Vite emits into out/renderer/assets itself.
+ */
+function windowIcon(): Plugin {
+  return {
+    name: 'ouroboros-window-icon',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: WINDOW_ICON_FILE, source: readFileSync(resolve(WINDOW_ICON_SOURCE)) });
+    },
+  };
+}
+
 export default defineConfig({
   main: {
-    plugins: [sandboxWorkerFiles()],
+    plugins: [sandboxWorkerFiles(), windowIcon()],
     build: {
       // index: the window and IPC; hostProcess: the engine host, run as an Electron utility process.
       rollupOptions: { input: { index: resolve('src/main/index.ts'), hostProcess: resolve('src/main/hostProcess.ts') } },

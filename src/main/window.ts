@@ -22,11 +22,14 @@ export function rendererUrl(): { url?: string; file: string } {
   return { ...(devUrl ? { url: devUrl } : {}), file: join(import.meta.dirname, '../renderer/index.html') };
 }
 
-export function createWindow(): BrowserWindow {
+/** `icon`: the PNG's path (appIcon.ts), resolved by the entry. */
+export function createWindow(icon: string): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
     title: 'Ouroboros Workbench',
+    // Linux and Windows show it in the title bar and taskbar; macOS takes the dock icon from index.ts.
+    icon,
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,

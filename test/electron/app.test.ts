@@ -12,7 +12,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PNG } from 'pngjs';
 import { displayProblem, findElectronBinary } from '../../src/server/electronBinary.js';
+import { readStatic } from '../../src/server/staticFiles.js';
+import { WINDOW_ICON_SIZE, WINDOW_ICON_SOURCE, windowIconPath } from '../../src/main/appIcon.js';
 import type { FromHost, ToHost } from '../../src/main/hostProtocol.js';
 import { API_VERSION } from '../../src/shared/api.js';
 import { repoRoot } from '../helpers/shared.js';
@@ -84,6 +87,27 @@ describe('the bundled engine host process', () => {
     } finally {
       exit.mockRestore();
     }
+  });
+});
+
+describe("the built app's icons", () => {
+  it('the window icon sits beside the main bundle, and browser mode serves the favicon the page links', () => {
+    // The path main/index.js hands BrowserWindow, resolved from the bundle's folder as it is at run time.
+    const icon = readFileSync(windowIconPath(join(outDir, 'main')));
+    expect(icon.equals(readFileSync(join(repoRoot, WINDOW_ICON_SOURCE)))).toBe(true);
+    const png = PNG.sync.read(icon);
+    expect([png.width, png.height]).toEqual([WINDOW_ICON_SIZE, WINDOW_ICON_SIZE]);
+
+    const html = readFileSync(join(outDir, 'renderer', 'index.html'), 'utf8');
+    expect(html).toContain('http-equiv="Content-Security-Policy"');
+    const href = /<link rel="icon" type="image\/png" href="([^"]+)"/.exec(html)?.[1];
+    expect(href, 'the built page links an icon').toMatch(/^\.?\/assets\/[^/]+\.png$/);
+    const served = readStatic(join(outDir, 'renderer'), href!.replace(/^\./, ''));
+    expect(served.status).toBe(200);
+    if (served.status !== 200) return;
+    expect(served.type).toBe('image/png');
+    const favicon = PNG.sync.read(served.body);
+    expect([favicon.width, favicon.height]).toEqual([256, 256]);
   });
 });
 
