@@ -18,6 +18,8 @@ export interface ParsedArgs {
 const knownList = (known: readonly string[]): string => known.map((k) => `--${k}`).join(', ');
 
 function unknownFlag(name: string, known: readonly string[]): InputError {
+  // Scripts written before the loop said "round" everywhere name the new flag.
+  if (name.replace(/^-+/, '') === 'iterations' && known.includes('rounds')) return new InputError({ field: '--iterations', message: 'renamed to --rounds' });
   return new InputError({ field: name.startsWith('-') ? name : `--${name}`, message: `unknown option; expected one of ${knownList(known)}` });
 }
 

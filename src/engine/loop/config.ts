@@ -19,7 +19,7 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   scenes: ['synthetic:48'],
   heldoutScenes: [],
   heldoutFraction: 0.25,
-  iterations: 4,
+  rounds: 4,
   steps: 100,
   batch: 64,
   lr: 1e-3,
@@ -71,6 +71,8 @@ function int(c: LoopConfig, key: keyof LoopConfig, min: number, max = Number.MAX
 export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw problem('', 'expected an object of loop settings');
   for (const k of Object.keys(input)) {
+    // Settings written before the loop said "round" everywhere (protocol files, scripts) name the new key.
+    if (k === 'iterations') throw problem(k, 'renamed to `rounds` (the number of rounds of the loop)');
     if (!KEYS.includes(k as keyof LoopConfig)) throw problem(k, `unknown setting; expected one of ${KEYS.join(', ')}`);
   }
   const c: LoopConfig = {
@@ -103,7 +105,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (typeof c.heldoutFraction !== 'number' || !(c.heldoutFraction > 0 && c.heldoutFraction < 1)) {
     throw problem('heldoutFraction', `expected a fraction strictly between 0 and 1, found ${JSON.stringify(c.heldoutFraction)}`);
   }
-  int(c, 'iterations', 1, 1000);
+  int(c, 'rounds', 1, 1000);
   int(c, 'steps', 1, 1_000_000);
   int(c, 'batch', 1, 4096);
   int(c, 'warmupSteps', 0, 1_000_000);

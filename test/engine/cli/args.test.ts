@@ -20,6 +20,8 @@ describe('the CLIs’ argument parser', () => {
   it('names the flag and what was expected', () => {
     expect(inputError(() => parseArgs(['--prot', '1'], SPEC)).message).toBe('--prot: unknown option; expected one of --workspace, --port, --readonly, --debug, --allow-dir');
     expect(inputError(() => parseArgs(['-p', '1'], SPEC)).message).toBe('-p: unknown option; expected one of --workspace, --port, --readonly, --debug, --allow-dir');
+    // A script from before the loop said "round" everywhere is told the new flag.
+    expect(inputError(() => parseArgs(['--iterations', '3'], { rounds: 'string' })).message).toBe('--iterations: renamed to --rounds');
     expect(inputError(() => parseArgs(['--port'], SPEC)).message).toBe('--port: expected a value after the flag');
     expect(inputError(() => parseArgs(['--port', '--readonly'], SPEC)).message).toBe('--port: expected a value after the flag');
     expect(inputError(() => intFlag(parseArgs(['--port', 'http'], SPEC), 'port', 5, 1)).message).toBe('--port: expected a whole number ≥ 1, found "http"');

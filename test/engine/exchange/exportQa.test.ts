@@ -6,7 +6,7 @@ import type { LlavaSample } from '../../../src/engine/exchange/llavaConversation
 import type { ExportedQaRecord } from '../../../src/engine/exchange/qaExportRecord.js';
 import { readVsiQuestions, resolveQuestionScenes } from '../../../src/engine/exchange/vsiQuestions.js';
 import { PNG_SIGNATURE } from '../../../src/engine/perception/png.js';
-import { createIteration, createRun, insertQaBatch, insertSolverOutputs, listScenes, saveScenes, type Store } from '../../../src/engine/store/index.js';
+import { createRound, createRun, insertQaBatch, insertSolverOutputs, listScenes, saveScenes, type Store } from '../../../src/engine/store/index.js';
 import type { NewQa } from '../../../src/shared/records.js';
 import { inputError } from '../../helpers/errors.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
@@ -16,13 +16,13 @@ import { vsiScenes } from './fixtures.js';
 const BIG = 'vsibench:scene0251_00';
 const SMALL = 'vsibench:scene0277_02';
 
-/** A run with two iterations of QA over two real scenes, as the loop writes them (with args, named objects and a frame). */
+/** A run with two rounds of QA over two real scenes, as the loop writes them (with args, named objects and a frame). */
 function seed(store: Store): { runId: string; ids: number[] } {
   saveScenes(store, vsiScenes());
   const run = createRun(store, newRun({ id: 'run-1', name: 'export test' }));
-  for (const index of [0, 1]) createIteration(store, { runId: run.id, index, status: 'completed', stage: 'evaluate' });
-  const counting = (iteration: number, sceneId: string, i: number, label: string, n: number): NewQa =>
-    makeQa(run.id, iteration, sceneId, i, {
+  for (const round of [0, 1]) createRound(store, { runId: run.id, round, status: 'completed', stage: 'evaluate' });
+  const counting = (round: number, sceneId: string, i: number, label: string, n: number): NewQa =>
+    makeQa(run.id, round, sceneId, i, {
       proposalId: `${sceneId}/object_counting/${i}`,
       family: 'object_counting',
       question: `How many ${label}(s) are in this room?`,
@@ -79,7 +79,7 @@ function seed(store: Store): { runId: string; ids: number[] } {
     }),
   ];
   const ids = insertQaBatch(store, rows);
-  insertSolverOutputs(store, [{ qaId: ids[0]!, iteration: 0, checkpointId: null, prediction: '2', confidence: 0.95, bucket: 'easy', answerTokenProbs: [0.95] }]);
+  insertSolverOutputs(store, [{ qaId: ids[0]!, round: 0, checkpointId: null, prediction: '2', confidence: 0.95, bucket: 'easy', answerTokenProbs: [0.95] }]);
   return { runId: run.id, ids };
 }
 
@@ -102,16 +102,16 @@ describe('exportQa', () => {
   const tmp = useTmpDirs();
   const small = { frames: 4, frameWidth: 64, frameHeight: 48 };
 
-  it('writes one VSI-Bench-shaped JSONL per iteration with the accepted QA and their provenance', () => {
+  it('writes one VSI-Bench-shaped JSONL per round with the accepted QA and their provenance', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'export');
     const summary = exportQa(store, { runId, outDir: out, format: 'jsonl' });
     expect(summary).toMatchObject({ runId, questions: 4, scenes: 2, frameFiles: 0, withoutAnswer: [] });
-    expect(files(out)).toEqual(['export.json', 'qa-iter0.jsonl', 'qa-iter1.jsonl']);
-    const iter0 = readJsonl(join(out, 'qa-iter0.jsonl'));
-    expect(iter0.map((r) => r.id)).toEqual([ids[0], ids[1]]);
-    expect(iter0[0]).toEqual({
+    expect(files(out)).toEqual(['export.json', 'qa-round0.jsonl', 'qa-round1.jsonl']);
+    const round0 = readJsonl(join(out, 'qa-round0.jsonl'));
+    expect(round0.map((r) => r.id)).toEqual([ids[0], ids[1]]);
+    expect(round0[0]).toEqual({
       id: ids[0],
       dataset: 'scannet',
       scene_name: 'scene0251_00',
@@ -119,7 +119,7 @@ describe('exportQa', () => {
       question: 'How many chair(s) are in this room?',
       options: null,
       ground_truth: '2',
-      iteration: 0,
+      round: 0,
       program: 'return scene.count(args.label);',
       args: { label: 'chair' },
       difficulty: { count: 2 },
@@ -129,13 +129,13 @@ describe('exportQa', () => {
       scene_id: BIG,
       proposal_id: `${BIG}/object_counting/0`,
     });
-    expect(iter0[1]).toMatchObject({ question_type: 'object_rel_direction_easy', options: ['A. left', 'B. right'], ground_truth: 'B', confidence: null, bucket: null });
-    expect(readJsonl(join(out, 'qa-iter1.jsonl')).map((r) => r.question_type)).toEqual(['object_counting', 'camera_object_distance']);
+    expect(round0[1]).toMatchObject({ question_type: 'object_rel_direction_easy', options: ['A. left', 'B. right'], ground_truth: 'B', confidence: null, bucket: null });
+    expect(readJsonl(join(out, 'qa-round1.jsonl')).map((r) => r.question_type)).toEqual(['object_counting', 'camera_object_distance']);
     const manifest = JSON.parse(readFileSync(join(out, 'export.json'), 'utf8'));
     expect(manifest).toMatchObject({ format: 'ouroboros-qa-export', run: { id: runId }, questions: 4, conversations: null });
 
     // The export reads back as external questions over the same stored scenes.
-    const back = readVsiQuestions(join(out, 'qa-iter1.jsonl'));
+    const back = readVsiQuestions(join(out, 'qa-round1.jsonl'));
     expect(resolveQuestionScenes(back, listScenes(store)).map((q) => q.sceneId)).toEqual([SMALL, SMALL]);
   });
 
@@ -149,13 +149,13 @@ describe('exportQa', () => {
     expect(pngs.filter((f) => f.startsWith('frames/vsibench_scene0251_00/'))).toHaveLength(4);
     expect(pngs.filter((f) => f.startsWith('frames/vsibench_scene0277_02/'))).toHaveLength(5);
     expect(summary.frameFiles).toBe(9);
-    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'llava-iter0.json', 'llava-iter1.json']);
+    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'llava-round0.json', 'llava-round1.json']);
     const png = readFileSync(join(out, pngs[0]!));
     expect([...png.subarray(0, 8)]).toEqual([...PNG_SIGNATURE]);
     expect(png.readUInt32BE(16)).toBe(64);
     expect(png.readUInt32BE(20)).toBe(48);
 
-    const conv0 = JSON.parse(readFileSync(join(out, 'llava-iter0.json'), 'utf8')) as LlavaSample[];
+    const conv0 = JSON.parse(readFileSync(join(out, 'llava-round0.json'), 'utf8')) as LlavaSample[];
     expect(conv0.map((c) => c.id)).toEqual([`${runId}/${ids[0]}`, `${runId}/${ids[1]}`]);
     for (const c of conv0) {
       expect(c.conversations.map((t) => t.from)).toEqual(['human', 'gpt']);
@@ -170,22 +170,22 @@ describe('exportQa', () => {
     expect(conv0[1]!.conversations[1].value).toBe('B');
 
     // The question about frame 6 (index 5) gets that frame among its images, in order, and is told which it is.
-    const conv1 = JSON.parse(readFileSync(join(out, 'llava-iter1.json'), 'utf8')) as LlavaSample[];
+    const conv1 = JSON.parse(readFileSync(join(out, 'llava-round1.json'), 'utf8')) as LlavaSample[];
     const camera = conv1.find((c) => c.question_type === 'camera_object_distance')!;
     expect(camera.image).toEqual(['0000', '0005', '0010', '0021', '0031'].map((f) => `frames/vsibench_scene0277_02/${f}.png`));
     expect(camera.conversations[0].value).toContain('Frame 6 of 32 of the video is image 2 of 5. In frame 6 of 32');
     expect(camera.conversations[0].value.match(/<image>/g)).toHaveLength(5);
   });
 
-  it('exports one iteration alone, and is deterministic byte for byte', () => {
+  it('exports one round alone, and is deterministic byte for byte', () => {
     const store = ws.open(ws.dir());
     const { runId } = seed(store);
     const a = join(tmp(), 'a');
     const b = join(tmp(), 'b');
-    exportQa(store, { runId, iteration: 1, outDir: a, ...small });
-    exportQa(store, { runId, iteration: 1, outDir: b, ...small });
+    exportQa(store, { runId, round: 1, outDir: a, ...small });
+    exportQa(store, { runId, round: 1, outDir: b, ...small });
     expect(files(a)).toEqual(files(b));
-    expect(files(a).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'llava-iter1.json', 'qa-iter1.jsonl']);
+    expect(files(a).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'llava-round1.json', 'qa-round1.jsonl']);
     for (const f of files(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
   });
 
@@ -199,16 +199,16 @@ describe('exportQa', () => {
     expect(files(out)).toEqual(['notes.txt']);
     exportQa(store, { runId, outDir: out, format: 'jsonl', overwrite: true });
     exportQa(store, { runId, outDir: out, format: 'jsonl', overwrite: true });
-    expect(files(out)).toEqual(['export.json', 'notes.txt', 'qa-iter0.jsonl', 'qa-iter1.jsonl']);
+    expect(files(out)).toEqual(['export.json', 'notes.txt', 'qa-round0.jsonl', 'qa-round1.jsonl']);
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
-  it('explains an unknown run, an unknown iteration and bad options', () => {
+  it('explains an unknown run, an unknown round and bad options', () => {
     const store = ws.open(ws.dir());
     const { runId } = seed(store);
     const out = join(tmp(), 'x');
     expect(inputError(() => exportQa(store, { runId: 'nope', outDir: out })).message).toMatch(/no run "nope" in .*workbench\.db; recent runs: run-1 \(export test\)/);
-    expect(inputError(() => exportQa(store, { runId, iteration: 7, outDir: out })).message).toMatch(/run run-1 has no iteration 7; it has 0, 1/);
+    expect(inputError(() => exportQa(store, { runId, round: 7, outDir: out })).message).toMatch(/run run-1 has no round 7; it has 0, 1/);
     expect(inputError(() => exportQa(store, { runId, outDir: out, frames: 0 })).message).toMatch(/frames: expected a whole number from 1 to 256, found 0/);
     expect(existsSync(out)).toBe(false);
   });

@@ -22,11 +22,11 @@ import { startLoop } from '../../../src/engine/loop/index.js';
 import { TRAINED_SAMPLES_METRIC } from '../../../src/engine/loop/metrics.js';
 import { trainingSelection } from '../../../src/engine/loop/stages.js';
 import {
-  createIteration,
+  createRound,
   createRun,
   insertQaBatch,
   listBenchmarkQuestions,
-  listIterations,
+  listRounds,
   listMetrics,
   markTrained,
   openStore,
@@ -59,11 +59,11 @@ function files(dir: string): string[] {
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-/** Two iterations of accepted QA over two real scenes (one naming a frame), round 1 trained on two of them. */
+/** Two rounds of accepted QA over two real scenes (one naming a frame), round 1 trained on two of them. */
 function seed(store: Store): { runId: string; ids: number[] } {
   saveScenes(store, vsiScenes());
   const run = createRun(store, newRun({ id: 'run-1', name: 'hand-off test' }));
-  for (const index of [0, 1]) createIteration(store, { runId: run.id, index, status: 'completed', stage: 'evaluate' });
+  for (const round of [0, 1]) createRound(store, { runId: run.id, round, status: 'completed', stage: 'evaluate' });
   const accepted = { verdict: 'accepted' as const, rejectedBy: null, reason: null };
   const rows: NewQa[] = [
     makeQa(run.id, 0, BIG, 0, {
@@ -109,21 +109,21 @@ describe('LLaMA-Factory export', () => {
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'lf');
     const summary = exportQa(store, { runId, outDir: out, format: 'llama-factory', ...small });
-    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['dataset_info.json', 'export.json', 'sharegpt-iter0.json', 'sharegpt-iter1.json']);
-    expect(summary.datasetInfo).toEqual({ added: ['ouroboros_run-1_iter0', 'ouroboros_run-1_iter1'], replaced: [], kept: 0, names: ['ouroboros_run-1_iter0', 'ouroboros_run-1_iter1'] });
+    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['dataset_info.json', 'export.json', 'sharegpt-round0.json', 'sharegpt-round1.json']);
+    expect(summary.datasetInfo).toEqual({ added: ['ouroboros_run-1_round0', 'ouroboros_run-1_round1'], replaced: [], kept: 0, names: ['ouroboros_run-1_round0', 'ouroboros_run-1_round1'] });
     expect(readJson(join(out, 'dataset_info.json'))).toEqual({
-      'ouroboros_run-1_iter0': {
-        file_name: 'sharegpt-iter0.json',
+      'ouroboros_run-1_round0': {
+        file_name: 'sharegpt-round0.json',
         formatting: 'sharegpt',
         columns: { messages: 'messages', images: 'images' },
         tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant' },
       },
-      'ouroboros_run-1_iter1': llamaFactoryEntry('sharegpt-iter1.json'),
+      'ouroboros_run-1_round1': llamaFactoryEntry('sharegpt-round1.json'),
     });
 
-    const iter0 = readJson<LlamaFactorySample[]>(join(out, 'sharegpt-iter0.json'));
-    expect(iter0.map((s) => s.id)).toEqual([`${runId}/${ids[0]}`, `${runId}/${ids[1]}`]);
-    expect(iter0[0]).toEqual({
+    const round0 = readJson<LlamaFactorySample[]>(join(out, 'sharegpt-round0.json'));
+    expect(round0.map((s) => s.id)).toEqual([`${runId}/${ids[0]}`, `${runId}/${ids[1]}`]);
+    expect(round0[0]).toEqual({
       messages: [
         {
           role: 'user',
@@ -135,9 +135,9 @@ describe('LLaMA-Factory export', () => {
       id: `${runId}/${ids[0]}`,
       question_type: 'object_counting',
     });
-    expect(iter0[1]!.messages[1].content).toBe('B');
-    const iter1 = readJson<LlamaFactorySample[]>(join(out, 'sharegpt-iter1.json'));
-    for (const s of [...iter0, ...iter1]) {
+    expect(round0[1]!.messages[1].content).toBe('B');
+    const round1 = readJson<LlamaFactorySample[]>(join(out, 'sharegpt-round1.json'));
+    for (const s of [...round0, ...round1]) {
       expect(s.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
       // LLaMA-Factory refuses a sample whose <image> tokens and images differ in number.
       expect(s.messages[0].content.match(/<image>/g)).toHaveLength(s.images.length);
@@ -148,15 +148,15 @@ describe('LLaMA-Factory export', () => {
       }
     }
     // The question about frame 6 shows that frame and says which image it is, as the LLaVA export does.
-    expect(iter1[0]!.images).toHaveLength(5);
-    expect(iter1[0]!.messages[0].content).toContain('Frame 6 of 32 of the video is image 2 of 5. In frame 6 of 32');
+    expect(round1[0]!.images).toHaveLength(5);
+    expect(round1[0]!.messages[0].content).toContain('Frame 6 of 32 of the video is image 2 of 5. In frame 6 of 32');
 
     // Same prompt and images as the LLaVA-NeXT export of the same questions.
     const llava = join(tmp(), 'llava');
     exportQa(store, { runId, outDir: llava, format: 'conversation', ...small });
-    const conv = [...readJson<LlavaSample[]>(join(llava, 'llava-iter0.json')), ...readJson<LlavaSample[]>(join(llava, 'llava-iter1.json'))];
-    expect([...iter0, ...iter1].map((s) => [s.messages[0].content, s.messages[1].content, s.images])).toEqual(conv.map((c) => [c.conversations[0].value, c.conversations[1].value, c.image]));
-    expect(readJson<{ llamaFactory: { datasets: string[] } }>(join(out, 'export.json')).llamaFactory.datasets).toEqual(['ouroboros_run-1_iter0', 'ouroboros_run-1_iter1']);
+    const conv = [...readJson<LlavaSample[]>(join(llava, 'llava-round0.json')), ...readJson<LlavaSample[]>(join(llava, 'llava-round1.json'))];
+    expect([...round0, ...round1].map((s) => [s.messages[0].content, s.messages[1].content, s.images])).toEqual(conv.map((c) => [c.conversations[0].value, c.conversations[1].value, c.image]));
+    expect(readJson<{ llamaFactory: { datasets: string[] } }>(join(out, 'export.json')).llamaFactory.datasets).toEqual(['ouroboros_run-1_round0', 'ouroboros_run-1_round1']);
   });
 
   it('merges into an existing dataset_info.json, keeping other entries and their order, replacing only its own', () => {
@@ -164,24 +164,24 @@ describe('LLaMA-Factory export', () => {
     const { runId } = seed(store);
     const out = tmp();
     const demo = { file_name: 'mllm_demo.json', formatting: 'sharegpt', columns: { messages: 'messages', images: 'images' } };
-    writeFileSync(join(out, 'dataset_info.json'), JSON.stringify({ mllm_demo: demo, 'ouroboros_run-1_iter1': { file_name: 'stale.json' }, identity: { file_name: 'identity.json' } }));
+    writeFileSync(join(out, 'dataset_info.json'), JSON.stringify({ mllm_demo: demo, 'ouroboros_run-1_round1': { file_name: 'stale.json' }, identity: { file_name: 'identity.json' } }));
     expect(inputError(() => exportQa(store, { runId, outDir: out, format: 'llama-factory', ...small })).message).toMatch(/is not empty \(dataset_info\.json\).*--overwrite/);
     const summary = exportQa(store, { runId, outDir: out, format: 'llama-factory', overwrite: true, ...small });
-    expect(summary.datasetInfo).toMatchObject({ added: ['ouroboros_run-1_iter0'], replaced: ['ouroboros_run-1_iter1'], kept: 2 });
+    expect(summary.datasetInfo).toMatchObject({ added: ['ouroboros_run-1_round0'], replaced: ['ouroboros_run-1_round1'], kept: 2 });
     const info = readJson<Record<string, unknown>>(join(out, 'dataset_info.json'));
-    expect(Object.keys(info)).toEqual(['mllm_demo', 'ouroboros_run-1_iter1', 'identity', 'ouroboros_run-1_iter0']);
+    expect(Object.keys(info)).toEqual(['mllm_demo', 'ouroboros_run-1_round1', 'identity', 'ouroboros_run-1_round0']);
     expect(info.mllm_demo).toEqual(demo);
     expect(info.identity).toEqual({ file_name: 'identity.json' });
-    expect(info['ouroboros_run-1_iter1']).toEqual(llamaFactoryEntry('sharegpt-iter1.json'));
+    expect(info['ouroboros_run-1_round1']).toEqual(llamaFactoryEntry('sharegpt-round1.json'));
     // The trained selection is a dataset of its own beside the accepted one.
     exportQa(store, { runId, outDir: out, format: 'llama-factory', trained: true, overwrite: true, ...small });
     expect(Object.keys(readJson<object>(join(out, 'dataset_info.json')))).toEqual([
       'mllm_demo',
-      'ouroboros_run-1_iter1',
+      'ouroboros_run-1_round1',
       'identity',
-      'ouroboros_run-1_iter0',
-      'ouroboros_run-1_trained_iter0',
-      'ouroboros_run-1_trained_iter1',
+      'ouroboros_run-1_round0',
+      'ouroboros_run-1_trained_round0',
+      'ouroboros_run-1_trained_round1',
     ]);
     expect(files(out).filter((f) => f.startsWith('.'))).toEqual([]);
 
@@ -197,13 +197,13 @@ describe('LLaMA-Factory export', () => {
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'trained');
     const summary = exportQa(store, { runId, outDir: out, format: 'both', trained: true, ...small });
-    expect(summary.iterations.map((i) => [i.iteration, i.questions, i.files])).toEqual([
-      [0, 0, ['qa-trained-iter0.jsonl', 'llava-trained-iter0.json']],
-      [1, 2, ['qa-trained-iter1.jsonl', 'llava-trained-iter1.json']],
+    expect(summary.rounds.map((i) => [i.round, i.questions, i.files])).toEqual([
+      [0, 0, ['qa-trained-round0.jsonl', 'llava-trained-round0.json']],
+      [1, 2, ['qa-trained-round1.jsonl', 'llava-trained-round1.json']],
     ]);
-    const lines = readFileSync(join(out, 'qa-trained-iter1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; iteration: number });
-    // Round 1 trained on a question iteration 0 proposed and one of its own.
-    expect(lines.map((l) => [l.id, l.iteration])).toEqual([
+    const lines = readFileSync(join(out, 'qa-trained-round1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; round: number });
+    // Round 1 trained on a question round 0 proposed and one of its own.
+    expect(lines.map((l) => [l.id, l.round])).toEqual([
       [ids[0], 0],
       [ids[2], 1],
     ]);
@@ -298,20 +298,20 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
     const ctx = { store, run, config: storedLoopConfig(run.config) } as unknown as LoopContext;
     const out = join(tmp(), 'trained');
     const summary = exportQa(store, { runId: run.id, outDir: out, format: 'llama-factory', trained: true, ...small });
-    const rounds = listIterations(store, run.id).map((i) => i.index);
-    expect(summary.iterations.map((i) => i.iteration)).toEqual(rounds);
+    const rounds = listRounds(store, run.id).map((i) => i.round);
+    expect(summary.rounds.map((i) => i.round)).toEqual(rounds);
     let total = 0;
     for (const k of rounds) {
       const selected = trainingSelection(ctx, k).map((q) => `${run.id}/${q.id}`).sort();
-      const exported = readJson<LlamaFactorySample[]>(join(out, `sharegpt-trained-iter${k}.json`)).map((s) => s.id).sort();
+      const exported = readJson<LlamaFactorySample[]>(join(out, `sharegpt-trained-round${k}.json`)).map((s) => s.id).sort();
       expect(selected.length).toBeGreaterThan(0);
       expect(exported).toEqual(selected);
       // The loop's own count of what round k trained on.
-      expect(listMetrics(store, { runId: run.id, iteration: k, metric: TRAINED_SAMPLES_METRIC })[0]?.value).toBe(exported.length);
+      expect(listMetrics(store, { runId: run.id, round: k, metric: TRAINED_SAMPLES_METRIC })[0]?.value).toBe(exported.length);
       total += exported.length;
     }
     expect(summary.questions).toBe(total);
-    expect(Object.keys(readJson<object>(join(out, 'dataset_info.json')))).toEqual(rounds.map((k) => `ouroboros_${run.id}_trained_iter${k}`));
+    expect(Object.keys(readJson<object>(join(out, 'dataset_info.json')))).toEqual(rounds.map((k) => `ouroboros_${run.id}_trained_round${k}`));
   });
 
   it('writes the task YAML, VSI-record docs with frames that exist, and a utils.py', () => {
@@ -409,7 +409,7 @@ describe('exchange CLI: the hand-off commands', () => {
     const store = openStore({ workspaceDir: ws });
     try {
       createRun(store, newRun({ id: 'run-1' }));
-      createIteration(store, { runId: 'run-1', index: 0, status: 'completed', stage: 'evaluate' });
+      createRound(store, { runId: 'run-1', round: 0, status: 'completed', stage: 'evaluate' });
     } finally {
       store.close();
     }
@@ -418,14 +418,14 @@ describe('exchange CLI: the hand-off commands', () => {
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/exported 0 trained-on questions of run run-1/);
-    expect(ok.stdout).toContain(`llamafactory-cli train <your config.yaml> dataset_dir=${out} dataset=ouroboros_run-1_trained_iter0`);
-    expect(readJson(join(out, 'dataset_info.json'))).toEqual({ 'ouroboros_run-1_trained_iter0': llamaFactoryEntry('sharegpt-trained-iter0.json') });
+    expect(ok.stdout).toContain(`llamafactory-cli train <your config.yaml> dataset_dir=${out} dataset=ouroboros_run-1_trained_round0`);
+    expect(readJson(join(out, 'dataset_info.json'))).toEqual({ 'ouroboros_run-1_trained_round0': llamaFactoryEntry('sharegpt-trained-round0.json') });
 
     const cases: [string[], RegExp][] = [
       [['export-benchmark', '--run', 'run-1'], /^error: --out: missing; it is required/],
       [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--format', 'lmms'], /^error: --format: expected one of lmms-eval, found "lmms"/],
       [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--task', '1bad-name'], /^error: --task: expected a letter then letters, digits or _/],
-      [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--iteration', '0'], /^error: --iteration: unknown option/],
+      [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--round', '0'], /^error: --round: unknown option/],
       [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b')], /^error: .*run run-1 has no held-out score yet.*export after its first evaluation/],
       [['export', '--run', 'run-1', '--out', join(tmp(), 'c'), '--format', 'sharegpt'], /^error: --format: expected one of jsonl, conversation, both, llama-factory, found "sharegpt"/],
     ];

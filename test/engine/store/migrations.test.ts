@@ -18,6 +18,7 @@ import {
   listBenchmarkQuestions,
   listCheckpoints,
   listSolverOutputs,
+  listRounds,
   listRunScenes,
   listRuns,
   listScenes,
@@ -135,7 +136,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields', '0012_rounds']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -149,9 +150,9 @@ describe('schema migrations', () => {
       'controller_decisions',
       'endpoint_models',
       'endpoint_responses',
-      'iterations',
       'metrics',
       'qa',
+      'rounds',
       'run_scenes',
       'runs',
       'scene_frame_images',
@@ -199,7 +200,14 @@ describe('schema migrations', () => {
       const version = currentSceneVersion(store, oldScene.id);
       expect(listRunScenes(store, 'run-old')).toEqual([{ sceneId: oldScene.id, split: 'train', sceneVersion: version }]);
       expect(saveScene(store, oldScene)).toMatchObject({ change: 'unchanged', version });
-      expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { iterations: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2 });
+      // Version 12 renamed iterations to rounds, in the schema and in a run's stored settings.
+      expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { rounds: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2 });
+      expect(getRun(store, 'run-old').config).not.toHaveProperty('iterations');
+      expect(listRounds(store, 'run-old').map((r) => [r.round, r.status])).toEqual([
+        [0, 'completed'],
+        [1, 'completed'],
+      ]);
+      expect(listSolverOutputs(store, { runId: 'run-old' }).map((o) => o.round)).toEqual([1, 0]);
       const qa = queryQa(store, { runId: 'run-old', limit: 10 });
       expect(qa.map((q) => [q.id, q.family, q.answer, q.bucket, q.confidence, q.prediction])).toEqual([
         [1, 'object_counting', 2, 'easy', 0.95, '2'],
@@ -236,9 +244,9 @@ describe('schema migrations', () => {
       [1, '2', 0.95],
       [2, null, null],
     ]);
-    const answer = (qaId: number, iteration: number, prediction: string, confidence: number): NewSolverOutput => ({
+    const answer = (qaId: number, round: number, prediction: string, confidence: number): NewSolverOutput => ({
       qaId,
-      iteration,
+      round,
       checkpointId: null,
       prediction,
       confidence,

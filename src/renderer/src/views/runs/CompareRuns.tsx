@@ -26,8 +26,8 @@ export function CompareRuns(): React.JSX.Element | null {
   }
   const rows = compareRows(a, b);
   const diff = configDiff(a.run, b.run);
-  const ia = latestScores(a).iteration;
-  const ib = latestScores(b).iteration;
+  const ia = latestScores(a).round;
+  const ib = latestScores(b).round;
   return (
     <div className="panel compare" data-testid="compare">
       <div className="panel-head">
@@ -43,11 +43,11 @@ export function CompareRuns(): React.JSX.Element | null {
               <th scope="col">Held-out score</th>
               <th scope="col" className="num">
                 {a.run.name}
-                <div className="muted small">{a.run.mode}{ia !== null ? ` · it ${ia}` : ''}</div>
+                <div className="muted small">{a.run.mode}{ia !== null ? ` · round ${ia}` : ''}</div>
               </th>
               <th scope="col" className="num">
                 {b.run.name}
-                <div className="muted small">{b.run.mode}{ib !== null ? ` · it ${ib}` : ''}</div>
+                <div className="muted small">{b.run.mode}{ib !== null ? ` · round ${ib}` : ''}</div>
               </th>
               <th scope="col" className="num">
                 Δ
