@@ -19,7 +19,7 @@ import { WINDOW_ICON_SIZE, WINDOW_ICON_SOURCE, windowIconPath } from '../../src/
 import type { FromHost, ToHost } from '../../src/main/hostProtocol.js';
 import { API_VERSION } from '../../src/shared/api.js';
 import { repoRoot } from '../helpers/shared.js';
-import { seedWorkspace, type SeededRun } from '../host/fixtures.js';
+import { seedWorkspace, type SeededRun } from '../engine/host/fixtures.js';
 
 const outDir = join(repoRoot, 'node_modules', '.cache', 'ouroboros-electron-test');
 let workspace: string;

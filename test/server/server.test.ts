@@ -15,10 +15,10 @@ import { ApiError, createHttpClient, type FetchLike } from '../../src/renderer/s
 import type { WorkbenchApi } from '../../src/shared/api.js';
 import type { LoopEvent } from '../../src/shared/loop.js';
 import type { RunRecord } from '../../src/shared/records.js';
-import { seedWorkspace, type SeededRun } from '../host/fixtures.js';
+import { seedWorkspace, type SeededRun } from '../engine/host/fixtures.js';
 import { NodeSocket, rawCloseAnswer, Refused, TestWebSocket } from './wsClient.js';
 
-/** A loop that starts its run and pauses when aborted (the real loop is exercised in test/host). */
+/** A loop that starts its run and pauses when aborted (the real loop is exercised in test/engine/host). */
 const engine: LoopEngine = {
   async startLoop(store: Store, input, options) {
     const run = createRun(store, { name: input.name ?? 'scripted', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'test', provider: 'mock' });
