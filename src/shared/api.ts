@@ -19,7 +19,7 @@ import type {
 import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent, ProposerRoundStats } from './loop.js';
 
-export const API_VERSION = 3;
+export const API_VERSION = 4;
 
 export interface WorkbenchInfo {
   apiVersion: number;
@@ -162,6 +162,22 @@ export interface SceneObjectConfidence {
   questions: number;
 }
 
+/** Per-object confidence of a run's questions about a scene after one round (see `sceneConfidenceByRound`). */
+export interface SceneConfidenceRound {
+  round: number;
+  /** By object id: the mean, over the questions naming it, of each question's latest answer of a round ≤ `round`. */
+  objects: ObjectConfidence[];
+  /** Questions proposed and answered by then that name at least one object of the scene. */
+  questions: number;
+}
+
+/** A scene's per-object confidence after every round of one run: the replay's colours, fetched once. */
+export interface SceneConfidenceByRound {
+  sceneId: string;
+  runId: string;
+  rounds: SceneConfidenceRound[];
+}
+
 /** Re-running a stored program in the sandbox against the stored scene. */
 export interface ProgramRerun {
   ok: boolean;
@@ -231,6 +247,8 @@ export interface WorkbenchApi {
   getQa(qaId: number): Promise<QaDetail>;
   /** One call per scene view: the per-object aggregate is computed by the host, not from per-question calls. */
   sceneObjectConfidence(sceneId: string, runId?: string): Promise<SceneObjectConfidence>;
+  /** Per-object confidence of one run's questions about the scene after each of its rounds (the replay). */
+  sceneConfidenceByRound(sceneId: string, runId: string): Promise<SceneConfidenceByRound>;
   rerunProgram(qaId: number): Promise<ProgramRerun>;
   heatmap(query: HeatmapQuery): Promise<HeatmapData>;
   curves(runIds: string[]): Promise<CurveSeries[]>;

@@ -27,6 +27,7 @@ export const API_METHODS = [
   'queryQa',
   'getQa',
   'sceneObjectConfidence',
+  'sceneConfidenceByRound',
   'rerunProgram',
   'heatmap',
   'curves',
@@ -273,6 +274,14 @@ const CHECKS: { [M in ApiMethod]: { params: readonly string[]; required: number;
     check: (c, [id, runId]) => {
       sceneId('sceneObjectConfidence')(c, id);
       if (runId !== undefined) c.string('sceneObjectConfidence(runId)', runId);
+    },
+  },
+  sceneConfidenceByRound: {
+    params: ['sceneId', 'runId'],
+    required: 2,
+    check: (c, [id, runId]) => {
+      sceneId('sceneConfidenceByRound')(c, id);
+      c.string('sceneConfidenceByRound(runId)', runId);
     },
   },
   rerunProgram: { params: ['qaId'], required: 1, check: (c, [id]) => c.int('rerunProgram(qaId)', id, 1, Number.MAX_SAFE_INTEGER) },

@@ -18,6 +18,7 @@ import type {
   RunDetail,
   RunSummary,
   SceneDetail,
+  SceneConfidenceByRound,
   SceneObjectConfidence,
   SceneQuery,
   WorkbenchApi,
@@ -482,6 +483,37 @@ export class FakeApi implements WorkbenchApi {
       }
       const objects = [...sums].sort(([a], [b]) => a - b).map(([objectId, { sum, n }]) => ({ objectId, mean: sum / n, n }));
       return { sceneId, runId: runId ?? null, objects, questions };
+    });
+  }
+
+  /** As the host: per round k, each question of the run proposed by k at its latest answer of a round ≤ k. */
+  sceneConfidenceByRound(sceneId: string, runId: string): Promise<SceneConfidenceByRound> {
+    return this.call('sceneConfidenceByRound', [sceneId, runId], () => {
+      const scene = this.scenes.find((x) => x.summary.id === sceneId);
+      if (!scene) throw new Error(`sceneConfidenceByRound(sceneId): no scene "${sceneId}"`);
+      const run = this.runs.get(runId);
+      if (!run) throw new Error(`sceneConfidenceByRound(runId): no run "${runId}"`);
+      const inScene = new Set(scene.objects.map((o) => o.id));
+      const rounds = run.detail.rounds.map(({ round }) => {
+        const sums = new Map<number, { sum: number; n: number }>();
+        let questions = 0;
+        for (const q of this.qa) {
+          if (q.sceneId !== sceneId || q.runId !== runId || q.round > round) continue;
+          const latest = this.outputs.filter((o) => o.qaId === q.id && o.round <= round).sort((x, y) => y.round - x.round || y.id - x.id)[0];
+          if (!latest) continue;
+          const ids = new Set((this.objectIds.get(q.id) ?? []).filter((id) => inScene.has(id)));
+          if (ids.size > 0) questions++;
+          for (const id of ids) {
+            const acc = sums.get(id) ?? { sum: 0, n: 0 };
+            acc.sum += latest.confidence;
+            acc.n++;
+            sums.set(id, acc);
+          }
+        }
+        const objects = [...sums].sort(([x], [y]) => x - y).map(([objectId, { sum, n }]) => ({ objectId, mean: sum / n, n }));
+        return { round, objects, questions };
+      });
+      return { sceneId, runId, rounds };
     });
   }
 

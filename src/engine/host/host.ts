@@ -19,6 +19,7 @@ import type {
   RunDetail,
   RunSummary,
   SceneDetail,
+  SceneConfidenceByRound,
   SceneObjectConfidence,
   SceneQuery,
   WorkbenchApi,
@@ -44,7 +45,7 @@ import { renderFrameImage, sceneOcclusion } from './frameImage.js';
 import { buildHeatmap } from './heatmap.js';
 import { loadLoopEngine, type LoopEngine } from './loopEngine.js';
 import { samplePoints } from './pointSample.js';
-import { qaDetail, queryQaPage, sceneConfidence } from './qa.js';
+import { qaDetail, queryQaPage, sceneConfidence, sceneConfidenceRounds } from './qa.js';
 import { ProgramRerunner } from './rerun.js';
 import { RunManager } from './runManager.js';
 import { listRunSummaries, runDetail } from './runs.js';
@@ -187,6 +188,10 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
 
     async sceneObjectConfidence(sceneId: string, runId?: string): Promise<SceneObjectConfidence> {
       return sceneConfidence(connection.get(), sceneId, runId);
+    },
+
+    async sceneConfidenceByRound(sceneId: string, runId: string): Promise<SceneConfidenceByRound> {
+      return sceneConfidenceRounds(connection.get(), sceneId, runId);
     },
 
     async rerunProgram(qaId: number): Promise<ProgramRerun> {

@@ -2,7 +2,7 @@
  * Proposed questions with their programs and filter verdicts: the biggest table, written in batches by the
  * proposer and read page by page by the controller and the QA browser.
  */
-import type { ObjectConfidence, QaSortKey, SceneObjectConfidence } from '../../shared/api.js';
+import type { ObjectConfidence, QaSortKey, SceneConfidenceRound, SceneObjectConfidence } from '../../shared/api.js';
 import type { ProposerRoundStats } from '../../shared/loop.js';
 import type { AnswerType, Bucket, NamedObject, ProgramArgs } from '../../shared/proposer.js';
 import type { FilterVerdict, JsonObject, JsonValue, NewQa, QaRecord, QaVerdict } from '../../shared/records.js';
@@ -254,6 +254,33 @@ export function sceneObjectConfidence(store: Store, sceneId: string, runId?: str
     .all(params) as ObjectConfidence[];
   const questions = store.prepare(`WITH ${NAMING} SELECT count(DISTINCT qa_id) FROM naming`).pluck().get(params) as number;
   return { sceneId, runId: runId ?? null, objects, questions };
+}
+
+/**
+ * Per-object confidence of one run's questions about a scene as it stood after each round: for round k, every question
+ * the run had proposed by then with an answer by then, at its latest answer of a round ≤ k. The objects are the scene
+ * as the run saw it (its pinned version). What the replay recolours the scene with, round by round, in one query per
+ * round rather than one request per step of the slider.
+ */
+export function sceneObjectConfidenceByRound(store: Store, sceneId: string, runId: string, rounds: readonly number[]): SceneConfidenceRound[] {
+  const asOf = naming(`
+    SELECT * FROM (
+      SELECT q.id,
+             (SELECT so.confidence FROM solver_outputs so WHERE so.qa_id = q.id AND so.round <= @round ORDER BY so.round DESC, so.id DESC LIMIT 1) AS confidence,
+             q.named, q.args
+      FROM qa q WHERE q.scene_id = @sceneId AND q.run_id = @runId AND q.round <= @round
+    ) WHERE confidence IS NOT NULL`);
+  const objects = store.prepare(
+    `WITH ${asOf}
+     SELECT naming.object_id AS objectId, avg(a.confidence) AS mean, count(*) AS n
+     FROM naming JOIN asked a ON a.id = naming.qa_id GROUP BY naming.object_id ORDER BY naming.object_id`,
+  );
+  const questions = store.prepare(`WITH ${asOf} SELECT count(DISTINCT qa_id) FROM naming`).pluck();
+  const version = runSceneVersion(store, runId, sceneId) ?? null;
+  return rounds.map((round) => {
+    const params = { sceneId, runId, round, version };
+    return { round, objects: objects.all(params) as ObjectConfidence[], questions: questions.get(params) as number };
+  });
 }
 
 export interface QaBucketCount {

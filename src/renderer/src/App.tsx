@@ -10,6 +10,7 @@ import { RunsView } from './views/runs/RunsView.js';
 
 // three.js and the viewer load only when a 3D view is opened.
 const SceneView = lazy(() => import('./views/scene/SceneView.js').then((m) => ({ default: m.SceneView })));
+const ReplayView = lazy(() => import('./views/replay/ReplayView.js').then((m) => ({ default: m.ReplayView })));
 const ViewerBench = lazy(() => import('./views/bench/ViewerBench.js').then((m) => ({ default: m.ViewerBench })));
 
 export function App(): React.JSX.Element {
@@ -30,6 +31,9 @@ export function App(): React.JSX.Element {
       break;
     case 'curves':
       view = <CurvesView />;
+      break;
+    case 'replay':
+      view = <ReplayView />;
       break;
     case 'bench':
       view = <ViewerBench />;

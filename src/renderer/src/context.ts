@@ -5,6 +5,7 @@ import type { AppState } from './state/appStore.js';
 import type { CurvesState } from './state/curvesStore.js';
 import type { HeatmapState } from './state/heatmapStore.js';
 import type { QaState } from './state/qaStore.js';
+import type { ReplayState } from './state/replayStore.js';
 import type { RunsState } from './state/runsStore.js';
 import type { SceneState } from './state/sceneStore.js';
 import type { Stores } from './state/stores.js';
@@ -39,4 +40,8 @@ export function useHeatmap<T>(selector: (s: HeatmapState) => T): T {
 
 export function useCurves<T>(selector: (s: CurvesState) => T): T {
   return useStore(useStores().curves, selector);
+}
+
+export function useReplay<T>(selector: (s: ReplayState) => T): T {
+  return useStore(useStores().replay, selector);
 }

@@ -190,3 +190,35 @@ describe('per-object confidence of a scene', () => {
     await expect(host.sceneObjectConfidence(seeded.scenes[0]!.id, 'nope')).rejects.toThrow(/no run "nope"/);
   });
 });
+
+describe("a scene's per-object confidence round by round (the replay)", () => {
+  it('after round k: questions proposed by k at their latest answer of a round ≤ k, by hand; the last round equals the latest', async () => {
+    const store = openStore({ workspaceDir: dir, readonly: true });
+    const outputs = listSolverOutputs(store, { runId: seeded.runId });
+    store.close();
+    const rows = storedRows(seeded.runId);
+    for (const scene of seeded.scenes) {
+      const result = await host.sceneConfidenceByRound(scene.id, seeded.runId);
+      expect([result.sceneId, result.runId]).toEqual([scene.id, seeded.runId]);
+      expect(result.rounds.map((r) => r.round)).toEqual([0, 1]);
+      for (const { round, objects, questions } of result.rounds) {
+        const asOf = rows
+          .filter((q) => q.round <= round)
+          .map((q) => {
+            const mine = outputs.filter((o) => o.qaId === q.id && o.round <= round);
+            const latest = mine.reduce<(typeof mine)[number] | null>((best, o) => (!best || o.round > best.round || (o.round === best.round && o.id > best.id) ? o : best), null);
+            return { ...q, confidence: latest?.confidence ?? null };
+          });
+        expectAggregate({ objects, questions }, byHand(scene, asOf));
+      }
+      // Round 0 differs from the end: round 1 proposed questions and re-answered others.
+      expect(result.rounds[0]!.objects).not.toEqual(result.rounds[1]!.objects);
+      expectAggregate(result.rounds[1]!, await host.sceneObjectConfidence(scene.id, seeded.runId));
+    }
+  });
+
+  it('refuses unknown scenes and runs by name', async () => {
+    await expect(host.sceneConfidenceByRound('synthetic:nope', seeded.runId)).rejects.toThrow(/no scene "synthetic:nope"/);
+    await expect(host.sceneConfidenceByRound(seeded.scenes[0]!.id, 'nope')).rejects.toThrow(/no run "nope"/);
+  });
+});

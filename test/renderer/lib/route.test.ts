@@ -12,6 +12,8 @@ describe('hash routes', () => {
     expect(parseHash('#/qa/42')).toEqual({ view: 'qa', qaId: 42 });
     expect(parseHash('#/heatmaps')).toEqual({ view: 'heatmaps' });
     expect(parseHash('#/curves')).toEqual({ view: 'curves' });
+    expect(parseHash('#/replay')).toEqual({ view: 'replay' });
+    expect(parseHash('#/replay/run-1?scene=synthetic%3As1&round=2')).toEqual({ view: 'replay', runId: 'run-1', sceneId: 'synthetic:s1', round: 2 });
     expect(parseHash('#/bench/viewer?sizes=1000000,5000000&frames=30&auto=1')).toEqual({
       view: 'bench',
       params: { sizes: '1000000,5000000', frames: '30', auto: '1' },
@@ -28,6 +30,8 @@ describe('hash routes', () => {
   it('round-trips through formatRoute', () => {
     const routes: Route[] = [
       { view: 'runs' },
+      { view: 'replay', runId: 'run 1', sceneId: 'scannet:scene0000_00', round: 3 },
+      { view: 'replay' },
       { view: 'runs', runId: 'r/1 x' },
       { view: 'scene', sceneId: 'scannet:scene0000_00', objects: [1, 2, 3], frame: 5 },
       { view: 'scene' },

@@ -1,6 +1,6 @@
 /**
  * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?objects=1,2&frame=3`, `#/qa`, `#/qa/<qaId>`, `#/heatmaps`,
- * `#/curves`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. Pure: parsing and formatting only; the shell
+ * `#/curves`, `#/replay/<runId>?scene=<id>&round=2`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. Pure: parsing and formatting only; the shell
  * listens to `hashchange` and writes `location.hash`.
  */
 export type Route =
@@ -9,6 +9,7 @@ export type Route =
   | { view: 'qa'; qaId?: number }
   | { view: 'heatmaps' }
   | { view: 'curves' }
+  | { view: 'replay'; runId?: string; sceneId?: string; round?: number }
   | { view: 'bench'; params: Record<string, string> };
 
 export type ViewName = Route['view'];
@@ -19,6 +20,7 @@ export const NAV_ITEMS: readonly { view: ViewName; label: string; hash: string }
   { view: 'qa', label: 'QA explorer', hash: '#/qa' },
   { view: 'heatmaps', label: 'Heatmaps', hash: '#/heatmaps' },
   { view: 'curves', label: 'Curves', hash: '#/curves' },
+  { view: 'replay', label: 'Replay', hash: '#/replay' },
   { view: 'bench', label: 'Viewer bench', hash: '#/bench/viewer' },
 ];
 
@@ -81,6 +83,14 @@ export function parseHash(hash: string): Route {
       return { view: 'heatmaps' };
     case 'curves':
       return { view: 'curves' };
+    case 'replay': {
+      const route: Route = { view: 'replay' };
+      if (second !== undefined) route.runId = safeDecode(second);
+      if (params.scene) route.sceneId = params.scene;
+      const round = nonNegInt(params.round);
+      if (round !== undefined) route.round = round;
+      return route;
+    }
     case 'bench':
       return { view: 'bench', params };
     case 'runs':
@@ -110,6 +120,8 @@ export function formatRoute(route: Route): string {
       return '#/heatmaps';
     case 'curves':
       return '#/curves';
+    case 'replay':
+      return (route.runId ? `#/replay/${encodeURIComponent(route.runId)}` : '#/replay') + query({ scene: route.sceneId, round: route.round?.toString() });
     case 'bench':
       return '#/bench/viewer' + query(route.params);
   }

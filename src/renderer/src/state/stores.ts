@@ -10,6 +10,7 @@ import { createAppStore, type AppStore } from './appStore.js';
 import { createCurvesStore, type CurvesStore } from './curvesStore.js';
 import { createHeatmapStore, type HeatmapStore } from './heatmapStore.js';
 import { createQaStore, type QaStore } from './qaStore.js';
+import { createReplayStore, type ReplayStore } from './replayStore.js';
 import { createRunsStore, type RunsStore } from './runsStore.js';
 import { createSceneStore, type SceneDeps, type SceneStore } from './sceneStore.js';
 
@@ -21,6 +22,7 @@ export interface Stores {
   scene: SceneStore;
   heatmap: HeatmapStore;
   curves: CurvesStore;
+  replay: ReplayStore;
 }
 
 export interface StoresOptions {
@@ -47,7 +49,8 @@ export function createStores(api: WorkbenchApi, opts: StoresOptions = {}): Store
     },
   });
   const curves = createCurvesStore(api, { reportError });
-  return { api, app, runs, qa, scene, heatmap, curves };
+  const replay = createReplayStore(api, { reportError });
+  return { api, app, runs, qa, scene, heatmap, curves, replay };
 }
 
 /** Routes an event to every store that shows it. */
@@ -85,9 +88,24 @@ export function applyRoute(stores: Stores, route: Route): void {
     case 'qa':
       if (route.qaId !== undefined && route.qaId !== stores.qa.getState().selectedId) void stores.qa.getState().select(route.qaId);
       break;
+    case 'replay':
+      openReplay(stores, route);
+      break;
     default:
       break;
   }
+}
+
+/** The replay the route names: its run (default: the newest), scene and round; loads only what changed. */
+function openReplay(stores: Stores, route: Extract<Route, { view: 'replay' }>): void {
+  const r = stores.replay.getState();
+  const runId = route.runId ?? stores.runs.getState().runs?.[0]?.id;
+  if (runId === undefined) return; // no run yet: the runs list's arrival applies the route again
+  const atRound = (): void => {
+    if (route.round !== undefined) stores.replay.getState().setRound(route.round);
+  };
+  if (r.runId !== runId || (route.sceneId !== undefined && route.sceneId !== r.sceneId)) void r.open(runId, route.sceneId).then(atRound);
+  else atRound();
 }
 
 /**
@@ -125,6 +143,8 @@ export function startStores(stores: Stores): () => void {
       if (closed) curves.getState().setMixRun(closed.id);
     }
     if (!scene.getState().confidenceRunId) scene.setState({ confidenceRunId: newest });
+    const route = app.getState().route;
+    if (route.view === 'replay' && route.runId === undefined) openReplay(stores, route);
   };
   applyDefaults();
   const unRuns = runs.subscribe((s, prev) => {
