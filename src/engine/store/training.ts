@@ -43,3 +43,9 @@ export function meanTrainingLoss(store: Store, runId: string, iteration: number)
   const row = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, iteration) as { mean: number | null };
   return row.mean;
 }
+
+/** Mean loss over each round's training steps, by round, in one query (rounds that recorded none are absent). */
+export function meanTrainingLossByIteration(store: Store, runId: string): Map<number, number> {
+  const rows = store.prepare('SELECT iteration, avg(loss) AS mean FROM training_stats WHERE run_id = ? GROUP BY iteration').all(runId) as { iteration: number; mean: number }[];
+  return new Map(rows.map((r) => [r.iteration, r.mean]));
+}

@@ -29,6 +29,7 @@ import {
   readSchemaVersion,
   saveScene,
   sceneVersion,
+  updateRunInfo,
   workspacePaths,
   type Migration,
 } from '../../../src/engine/store/index.js';
@@ -135,7 +136,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields', '0012_reserved', '0013_run notes and tags']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -153,6 +154,7 @@ describe('schema migrations', () => {
       'metrics',
       'qa',
       'run_scenes',
+      'run_tags',
       'runs',
       'scene_frame_images',
       'scene_versions',
@@ -199,7 +201,7 @@ describe('schema migrations', () => {
       const version = currentSceneVersion(store, oldScene.id);
       expect(listRunScenes(store, 'run-old')).toEqual([{ sceneId: oldScene.id, split: 'train', sceneVersion: version }]);
       expect(saveScene(store, oldScene)).toMatchObject({ change: 'unchanged', version });
-      expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { iterations: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2 });
+      expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { iterations: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2, tags: [], notes: '' });
       const qa = queryQa(store, { runId: 'run-old', limit: 10 });
       expect(qa.map((q) => [q.id, q.family, q.answer, q.bucket, q.confidence, q.prediction])).toEqual([
         [1, 'object_counting', 2, 'easy', 0.95, '2'],
@@ -254,6 +256,26 @@ describe('schema migrations', () => {
     ]);
     expect(getQa(store, 1)).toMatchObject({ prediction: '7', confidence: 0.6, bucket: 'easy' });
     expect(store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'solver_outputs'`).pluck().all()).toEqual(['solver_outputs_set_qa_latest']);
+  });
+
+  it('give runs notes and tags: a version-11 workspace upgraded keeps its runs, with none, and takes both (0013)', () => {
+    const dir = ws.dir();
+    const db = createAtVersion(dir, 11);
+    seedAt(db, new BlobStore(workspacePaths(dir).blobsDir, true), 11);
+    db.close();
+    const store = ws.open(dir);
+    expect(store.migration.applied).toEqual(['0012_reserved', '0013_run notes and tags']);
+    expect(getRun(store, 'run-old')).toMatchObject({ name: 'old run', tags: [], notes: '', updatedAt: 2 });
+    const updated = updateRunInfo(store, 'run-old', { name: '  renamed  ', tags: ['b', ' a ', 'b', ''], notes: 'seed 5 looked odd' });
+    // Trimmed, blanks dropped, each tag once, sorted; labelling a run is not progress, so updatedAt stays.
+    expect(updated).toMatchObject({ name: 'renamed', tags: ['a', 'b'], notes: 'seed 5 looked odd', updatedAt: 2 });
+    expect(listRuns(store).map((r) => [r.id, r.tags])).toEqual([['run-old', ['a', 'b']]]);
+    expect(updateRunInfo(store, 'run-old', { tags: [] }).tags).toEqual([]);
+    // The tags go with their run.
+    updateRunInfo(store, 'run-old', { tags: ['keep'] });
+    store.db.prepare(`DELETE FROM runs WHERE id = 'run-old'`).run();
+    expect(store.db.prepare('SELECT count(*) FROM run_tags').pluck().get()).toBe(0);
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('refuse a database newer than this build, naming the file and both versions', () => {
