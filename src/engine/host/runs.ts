@@ -1,15 +1,15 @@
 /** Runs as the Runs list and the run dashboard read them. */
 import type { RunDetail, RunSummary } from '../../shared/api.js';
-import type { RunRecord } from '../../shared/records.js';
+import type { IterationRecord, RunRecord } from '../../shared/records.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { listControllerDecisions } from '../store/controller.js';
-import { countCompletedIterations, listIterations } from '../store/iterations.js';
+import { listIterations } from '../store/iterations.js';
 import { listMetrics } from '../store/metrics.js';
 import { getRun, listRunScenes, listRuns } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import { listTrainingStats } from '../store/training.js';
 import { proposerStats } from '../store/qa.js';
-import { heldoutByIteration, SCORE_METRIC } from '../loop/metrics.js';
+import { heldoutByIteration, iterationFigures, SCORE_METRIC } from '../loop/metrics.js';
 
 /**
  * "cpu", "cuda", or "cpu: <why CUDA was not used>", from the provider the loop records on the run
@@ -23,11 +23,19 @@ export function executionProviderOf(provider: string): string | null {
   return note ? `${name}: ${note}` : name!;
 }
 
-export function runSummary(store: Store, run: RunRecord): RunSummary {
-  const done = countCompletedIterations(store, run.id);
+export function runSummary(store: Store, run: RunRecord, iterations: readonly IterationRecord[] = listIterations(store, run.id)): RunSummary {
+  const completed = iterations.filter((it) => it.status === 'completed');
   const scores = listMetrics(store, { runId: run.id, family: null, metric: SCORE_METRIC });
   const heldout = [...heldoutByIteration(scores).values()].at(-1);
-  return { ...run, iterationsDone: done, heldoutScore: heldout?.overall ?? null, executionProvider: executionProviderOf(run.provider) };
+  const running = run.status === 'running' ? iterations.find((it) => it.status === 'running') : undefined;
+  return {
+    ...run,
+    iterationsDone: completed.length,
+    heldoutScore: heldout?.overall ?? null,
+    executionProvider: executionProviderOf(run.provider),
+    iterationMs: completed.flatMap((it) => (it.startedAt !== null && it.finishedAt !== null ? [Math.max(0, it.finishedAt - it.startedAt)] : [])),
+    iterationStartedAt: running?.startedAt ?? null,
+  };
 }
 
 export function listRunSummaries(store: Store): RunSummary[] {
@@ -38,8 +46,9 @@ export function runDetail(store: Store, runId: string): RunDetail {
   const run = getRun(store, runId);
   const iterations = listIterations(store, runId);
   return {
-    run: runSummary(store, run),
+    run: runSummary(store, run, iterations),
     iterations,
+    iterationFigures: iterationFigures(store, runId, iterations),
     split: listRunScenes(store, runId),
     metrics: listMetrics(store, { runId }),
     decisions: listControllerDecisions(store, runId),

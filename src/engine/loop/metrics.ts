@@ -5,10 +5,10 @@
  * `samples_seen` row (family null) counting the training samples seen so far. A run evaluated on more than one
  * benchmark set shows the set that carries the first overall score, so one curve never mixes two sets.
  */
-import type { CurvePoint } from '../../shared/api.js';
+import type { CurvePoint, IterationFigures } from '../../shared/api.js';
 import type { FamilyScoreRow, HeldoutScore, IterationSummary, ProposerRoundStats } from '../../shared/loop.js';
 import type { IterationRecord, MetricRecord } from '../../shared/records.js';
-import { listIterations, listMetrics, meanTrainingLoss, proposerStats, type Store } from '../store/index.js';
+import { listIterations, listMetrics, meanTrainingLoss, meanTrainingLossByIteration, proposerStats, type Store } from '../store/index.js';
 
 export const SCORE_METRIC = 'score';
 /** The untrained model's score on the same benchmark, recorded with round 0. */
@@ -96,6 +96,28 @@ export function summarizeIteration(store: Store, runId: string, iteration: Itera
   const ms = iteration.startedAt !== null && iteration.finishedAt !== null ? iteration.finishedAt - iteration.startedAt : 0;
   const proposers = proposerStats(store, runId, iteration.index);
   return { iteration: iteration.index, counts: iteration.counts, trainedSamples: trained, samplesSeen, meanLoss, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
+}
+
+/**
+ * Samples seen and mean loss of every stored round of a run, as `summarizeIteration` makes them for the round's
+ * `iteration` event, from four queries whatever the number of rounds: the rounds table of a run the workbench did not
+ * watch live (or watched before a reload) shows what a live viewer saw. Samples seen is known once a round is
+ * evaluated; the loss once it trained.
+ */
+export function iterationFigures(store: Store, runId: string, iterations: readonly IterationRecord[] = listIterations(store, runId)): IterationFigures[] {
+  const metrics = listMetrics(store, { runId, family: null });
+  const seen = overallMetric(metrics, SAMPLES_SEEN_METRIC);
+  const trained = overallMetric(metrics, TRAINED_SAMPLES_METRIC);
+  const losses = meanTrainingLossByIteration(store, runId);
+  let acceptedBefore = 0;
+  return [...iterations]
+    .sort((a, b) => a.index - b.index)
+    .map((it) => {
+      // The same fallback as summarizeIteration for runs stored before `samples_seen` was recorded.
+      const samplesSeen = seen.get(it.index) ?? (it.status === 'completed' ? acceptedBefore + (trained.get(it.index) ?? it.counts.accepted) : null);
+      acceptedBefore += it.counts.accepted;
+      return { iteration: it.index, samplesSeen, meanLoss: losses.get(it.index) ?? null };
+    });
 }
 
 /**
