@@ -96,7 +96,9 @@ describe('the runs view', () => {
     const strip = /<div class="live" data-testid="live-stages">.*?<\/div><\/div>/.exec(html)?.[0] ?? '';
     expect(text(strip)).toMatch(/^Set-up/);
     expect(text(strip)).toContain('preparing the held-out benchmark');
-    expect(html).not.toMatch(/Iteration -1|round 0 of|Round -1/);
+    expect(html).not.toMatch(/Iteration -1|round 0 of|[Rr]ound -1|it -1\b/);
+    // The header's progress for the run says so too.
+    expect(html).toContain('live run · set-up');
     // Set-up's stage is no round's stage: the rounds table is untouched by it.
     expect(roundRows(html).map((r) => r.status)).toEqual(['completed', 'running solve']);
     api.emit({ type: 'stage', runId: 'live', iteration: -1, stage: 'evaluate', phase: 'end', ms: 1500, detail: 'created benchmark b (33 questions)' });

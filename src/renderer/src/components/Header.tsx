@@ -62,7 +62,8 @@ export function Header(): React.JSX.Element {
             const l = live[r.id] ?? EMPTY_LIVE;
             const planned = plannedIterations(r.config);
             const frac = runFraction(r.iterationsDone, planned, l.iteration !== null ? { iteration: l.iteration, stages: l.stages, progress: l.progress } : null);
-            const stage = l.stage ? ` · it ${l.iteration} ${l.stage}` : '';
+            // Round −1 is how the loop reports its set-up (the held-out benchmark), not a round.
+            const stage = l.iteration !== null && l.iteration < 0 ? ' · set-up' : l.stage ? ` · round ${l.iteration} ${l.stage}` : '';
             return (
               <a key={r.id} href={`#/runs/${encodeURIComponent(r.id)}`} className="header-run">
                 <ProgressBar value={r.status === 'queued' ? null : frac} label={`${r.name}${stage}`} />
