@@ -8,7 +8,7 @@ import type { Bucket } from './proposer.js';
 import type {
   CheckpointRef,
   ControllerDecisionRecord,
-  IterationRecord,
+  RoundRecord,
   MetricRecord,
   QaRecord,
   RunRecord,
@@ -91,7 +91,7 @@ export interface FrameImage {
 
 /** A run as the Runs list shows it. */
 export interface RunSummary extends RunRecord {
-  iterationsDone: number;
+  roundsDone: number;
   /** Latest held-out overall score, or null before the first evaluation. */
   heldoutScore: number | null;
   /** Which execution provider trained it and why (e.g. "cpu: CUDA provider library not found"). */
@@ -104,7 +104,7 @@ export interface RunSummary extends RunRecord {
 
 /** A round's training figures as the store has them, so the rounds table shows them for runs it never saw live. */
 export interface IterationFigures {
-  iteration: number;
+  round: number;
   /** Training samples seen by the end of the round, over the whole run; null until the round is evaluated. */
   samplesSeen: number | null;
   /** Mean loss over the round's training steps; null until it trained (or when it recorded none). */
@@ -127,7 +127,7 @@ export interface RunDeletion {
 
 export interface RunDetail {
   run: RunSummary;
-  iterations: IterationRecord[];
+  rounds: RoundRecord[];
   /** Per stored round, in round order. */
   iterationFigures: IterationFigures[];
   split: RunSceneEntry[];
@@ -136,14 +136,14 @@ export interface RunDetail {
   checkpoints: CheckpointRef[];
   training: TrainingStatRecord[];
   /** Per round, each proposer's drafts, acceptances and rejection reasons (programmatic, and the LLM's when used). */
-  proposers: { iteration: number; proposers: ProposerRoundStats[] }[];
+  proposers: { round: number; proposers: ProposerRoundStats[] }[];
 }
 
-export type QaSortKey = 'id' | 'confidence' | 'family' | 'iteration';
+export type QaSortKey = 'id' | 'confidence' | 'family' | 'round';
 
 export interface QaQueryInput {
   runId: string;
-  iteration?: number;
+  round?: number;
   family?: string;
   sceneId?: string;
   bucket?: Bucket;
@@ -201,14 +201,14 @@ export interface ProgramRerun {
   ms: number;
 }
 
-export type HeatmapKind = 'family-iteration' | 'scene-family' | 'bin-iteration';
+export type HeatmapKind = 'family-round' | 'scene-family' | 'bin-round';
 export type HeatmapMetric = 'confidence' | 'accuracy' | 'easy' | 'frontier' | 'hard' | 'count';
 
 export interface HeatmapQuery {
   runId: string;
   kind: HeatmapKind;
   metric: HeatmapMetric;
-  /** For `bin-iteration`: the family whose bins form the rows (all families' bins when absent). */
+  /** For `bin-round`: the family whose bins form the rows (all families' bins when absent). */
   family?: string;
 }
 
@@ -229,7 +229,7 @@ export interface HeatmapData {
 
 export interface CurvePoint {
   samplesSeen: number;
-  iteration: number;
+  round: number;
   overall: number;
   families: Record<string, number>;
 }

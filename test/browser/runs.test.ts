@@ -10,8 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarizeIteration } from '../../src/engine/loop/metrics.js';
-import { listCheckpoints, listIterations, openStore } from '../../src/engine/store/index.js';
+import { summarizeRound } from '../../src/engine/loop/metrics.js';
+import { listCheckpoints, listRounds, openStore } from '../../src/engine/store/index.js';
 import { formatCount } from '../../src/renderer/src/lib/format.js';
 import { CHROMIUM, haveChromium, openBrowserWorkbench, POLL, ROOT, type BrowserWorkbench } from './harness.js';
 
@@ -22,7 +22,7 @@ const FORM: Record<string, string> = {
   name: 'browser run',
   scenes: 'synthetic:6',
   heldoutFraction: '0.34',
-  iterations: '3',
+  rounds: '3',
   steps: '60',
   batch: '8',
   warmupSteps: '2',
@@ -41,9 +41,9 @@ interface Look {
   eta: string | null;
 }
 
-/** The round a live strip's label names ("Round 1 (2 of 3)"; before issue 14, "Iteration 1 (round 2 of 3)"). */
+/** The round a live strip's label names ("Round 1 (2 of 3)"; before issue 14, "Round 1 (round 2 of 3)"). */
 function roundOf(label: string | null): string | undefined {
-  return label ? /^(?:Round|Iteration) (-?\d+)/.exec(label.trim())?.[1] : undefined;
+  return label ? /^(?:Round|Round) (-?\d+)/.exec(label.trim())?.[1] : undefined;
 }
 
 describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs)', () => {
@@ -63,14 +63,14 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
 
   /** Column index of a header of the rounds table, read from the page so the test does not hard-code the layout. */
   async function column(title: string): Promise<number> {
-    const heads = await w.page.getByTestId('iterations-table').locator('thead th').allTextContents();
+    const heads = await w.page.getByTestId('rounds-table').locator('thead th').allTextContents();
     const i = heads.findIndex((h) => h.trim() === title);
     expect(i, `a "${title}" column in ${heads.join(' | ')}`).toBeGreaterThanOrEqual(0);
     return i;
   }
 
   async function cells(index: number): Promise<string[]> {
-    return w.page.getByTestId('iteration-row').evaluateAll((rows, i) => rows.map((r) => (r.children[i]?.textContent ?? '').trim()), index);
+    return w.page.getByTestId('round-row').evaluateAll((rows, i) => rows.map((r) => (r.children[i]?.textContent ?? '').trim()), index);
   }
 
   /** What every look at the panel must show (see `Look`); `stopped`: the looks up to a Stop, from the run's start. */
@@ -97,7 +97,7 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
   }
 
   it('a run made by the CLI shows the loss and samples seen of each round the store has, before and after a reload', async () => {
-    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--iterations', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
+    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--rounds', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
     args.push('--benchmark-per-family', '2', '--model', 'tiny', '--name', 'from the cli', '--seed', '3', '--workspace', w.workspaceDir, '--quiet');
     const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -108,17 +108,17 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
     cliRunId = /started run (\S+)/.exec(output)?.[1] ?? '';
     expect(cliRunId, output).not.toBe('');
 
-    // What the loop's own `iteration` events carried: the figures a viewer who watched it live saw.
+    // What the loop's own `round` events carried: the figures a viewer who watched it live saw.
     const store = openStore({ workspaceDir: w.workspaceDir, readonly: true });
-    const expected = listIterations(store, cliRunId).map((it) => summarizeIteration(store, cliRunId, it));
+    const expected = listRounds(store, cliRunId).map((it) => summarizeRound(store, cliRunId, it));
     store.close();
-    expect(expected.map((s) => s.iteration)).toEqual([0, 1]);
+    expect(expected.map((s) => s.round)).toEqual([0, 1]);
     expect(expected.every((s) => s.meanLoss !== null && s.samplesSeen > 0)).toBe(true);
 
     const { page } = w;
     await page.goto(`${w.server.url}#/runs/${encodeURIComponent(cliRunId)}`);
     for (const when of ['first load', 'after a reload']) {
-      await expect.poll(() => page.getByTestId('iteration-row').count(), POLL).toBe(2);
+      await expect.poll(() => page.getByTestId('round-row').count(), POLL).toBe(2);
       const seen = await column('Samples seen');
       const loss = await column('Loss');
       await expect.poll(() => cells(seen), { ...POLL, message: `samples seen, ${when}` }).toEqual(expected.map((s) => formatCount(s.samplesSeen)));
@@ -144,10 +144,10 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
       const look = () => {
         const detail = document.querySelector('[data-testid="run-detail"]');
         if (!detail) return;
-        const table = detail.querySelector('[data-testid="iterations-table"]');
+        const table = detail.querySelector('[data-testid="rounds-table"]');
         const heads = table ? [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim()) : [];
         const statusAt = heads.indexOf('Status');
-        const rows = [...detail.querySelectorAll('[data-testid="iteration-row"]')].map((r) => ({ round: r.children[0].textContent.trim(), status: r.children[statusAt].textContent.trim().replace(/\\s+/g, ' ') }));
+        const rows = [...detail.querySelectorAll('[data-testid="round-row"]')].map((r) => ({ round: r.children[0].textContent.trim(), status: r.children[statusAt].textContent.trim().replace(/\\s+/g, ' ') }));
         const strip = detail.querySelector('[data-testid="live-stages"]');
         const label = strip ? strip.querySelector('.stage-strip > span:first-child')?.textContent.trim() ?? null : null;
         const running = strip ? [...strip.querySelectorAll('.stage-running')].map((s) => s.textContent.trim()) : [];
@@ -180,10 +180,10 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
     // After the Stop the rows say what the store says: round 0 completed; the stopped round paused, after the last
     // stage it committed.
     const stored = await w.host.getRun(formRunId);
-    expect(stored.iterations.map((it) => it.status)).toEqual(['completed', 'pending']);
+    expect(stored.rounds.map((it) => it.status)).toEqual(['completed', 'pending']);
     await expect
       .poll(async () => (await cells(await column('Status'))).map((s) => s.replace(/\s+/g, ' ')), POLL)
-      .toEqual(['completed', `paused${stored.iterations[1]!.stage ? ` after ${stored.iterations[1]!.stage}` : ''}`]);
+      .toEqual(['completed', `paused${stored.rounds[1]!.stage ? ` after ${stored.rounds[1]!.stage}` : ''}`]);
 
     await page.getByTestId('resume-run').first().click();
     await detail.locator('.panel-head .status-completed').waitFor({ timeout: 180_000 });
@@ -237,7 +237,7 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
     // Clone: the start form takes the run's settings, under a new name.
     await page.getByTestId('run-detail').getByTestId('clone-run').click();
     await expect.poll(() => page.getByTestId('field-name').inputValue(), POLL).toBe('renamed run (copy)');
-    for (const key of ['scenes', 'iterations', 'steps', 'batch', 'seed', 'benchmarkPerFamily']) expect(await page.getByTestId(`field-${key}`).inputValue(), key).toBe(FORM[key]);
+    for (const key of ['scenes', 'rounds', 'steps', 'batch', 'seed', 'benchmarkPerFamily']) expect(await page.getByTestId(`field-${key}`).inputValue(), key).toBe(FORM[key]);
     expect(await page.getByTestId('field-model').inputValue()).toBe('tiny');
 
     // Delete the CLI run: asked first, then gone with its checkpoints' blob files.

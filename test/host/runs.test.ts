@@ -7,14 +7,14 @@ import { DEFAULT_LOOP_CONFIG } from '../../src/engine/loop/config.js';
 import { createWorkbenchHost, HostError, type LoopEngine, type WorkbenchHost } from '../../src/engine/host/index.js';
 import {
   createBenchmarkSet,
-  createIteration,
+  createRound,
   createRun,
   diskFullError,
   getRun,
   openStore,
   recordMetrics,
   saveCheckpoint,
-  updateIteration,
+  updateRound,
   updateRunStatus,
   type Store,
 } from '../../src/engine/store/index.js';
@@ -25,7 +25,7 @@ import { repoRoot } from '../helpers/shared.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 import { seedWorkspace } from './fixtures.js';
 
-const TINY = { scenes: ['synthetic:4'], iterations: 1, steps: 2, batch: 4, candidates: 40, benchmarkPerFamily: 2, model: 'tiny' as const };
+const TINY = { scenes: ['synthetic:4'], rounds: 1, steps: 2, batch: 4, candidates: 40, benchmarkPerFamily: 2, model: 'tiny' as const };
 
 const hosts: WorkbenchHost[] = [];
 const stores: Store[] = [];
@@ -170,18 +170,18 @@ describe('the run manager', () => {
     await h.resumeRun(runId);
     await until('the resumed run to finish', () => events.some((e) => e.type === 'run' && e.runId === runId && e.status === 'completed'), 60_000);
     const [summary] = await h.listRuns();
-    expect(summary).toMatchObject({ id: runId, name: 'tiny', status: 'completed', iterationsDone: 1, executionProvider: 'cpu' });
+    expect(summary).toMatchObject({ id: runId, name: 'tiny', status: 'completed', roundsDone: 1, executionProvider: 'cpu' });
     expect(summary!.heldoutScore).not.toBeNull();
-    expect(events.some((e) => e.type === 'iteration' && e.summary.iteration === 0)).toBe(true);
+    expect(events.some((e) => e.type === 'round' && e.summary.round === 0)).toBe(true);
     const [curve] = await h.curves([runId]);
-    expect(curve!.points.map((p) => p.iteration)).toEqual([-1, 0]);
+    expect(curve!.points.map((p) => p.round)).toEqual([-1, 0]);
     // The rounds table's loss and samples seen come from the store as the loop's events carried them (issue 14).
-    const live = events.filter((e): e is Extract<LoopEvent, { type: 'iteration' }> => e.type === 'iteration').map((e) => e.summary);
+    const live = events.filter((e): e is Extract<LoopEvent, { type: 'round' }> => e.type === 'round').map((e) => e.summary);
     const detail = await h.getRun(runId);
-    expect(detail.iterationFigures).toEqual(live.map((s) => ({ iteration: s.iteration, samplesSeen: s.samplesSeen, meanLoss: s.meanLoss })));
+    expect(detail.iterationFigures).toEqual(live.map((s) => ({ round: s.round, samplesSeen: s.samplesSeen, meanLoss: s.meanLoss })));
     expect(detail.iterationFigures[0]!.meanLoss).toBeGreaterThan(0);
     // Its one round's duration, and no round running.
-    expect(detail.run.iterationMs).toEqual([detail.iterations[0]!.finishedAt! - detail.iterations[0]!.startedAt!]);
+    expect(detail.run.iterationMs).toEqual([detail.rounds[0]!.finishedAt! - detail.rounds[0]!.startedAt!]);
     expect(detail.run.iterationStartedAt).toBeNull();
     // A clone's settings are the run's own.
     const config = await h.getRunConfig(runId);
@@ -205,19 +205,19 @@ describe('a read-only host beside a writing process', () => {
     await until('the new run', () => events.some((e) => e.type === 'run' && e.status === 'queued'));
     updateRunStatus(w, run.id, 'running');
     // As the loop writes them: a round starts with no stage committed; each stage commits its own name.
-    createIteration(w, { runId: run.id, index: 0, status: 'running', startedAt: 100 });
+    createRound(w, { runId: run.id, index: 0, status: 'running', startedAt: 100 });
     await until('the first stage', () => events.some((e) => e.type === 'stage' && e.stage === 'propose' && e.phase === 'start'));
     // Proposals and filters commit together.
-    updateIteration(w, run.id, 0, { stage: 'filter', counts: { proposed: 10, accepted: 7, rejected: 3 } });
+    updateRound(w, run.id, 0, { stage: 'filter', counts: { proposed: 10, accepted: 7, rejected: 3 } });
     await until('the next stage', () => events.some((e) => e.type === 'stage' && e.stage === 'solve' && e.phase === 'start'));
-    updateIteration(w, run.id, 0, { stage: 'solve' });
+    updateRound(w, run.id, 0, { stage: 'solve' });
     await until('the stage after', () => events.some((e) => e.type === 'stage' && e.stage === 'control' && e.phase === 'start'));
     createBenchmarkSet(w, { id: 'b', name: 'b' });
     recordMetrics(w, [
-      { runId: run.id, iteration: 0, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.4, n: 10 },
-      { runId: run.id, iteration: 0, benchmarkSetId: 'b', family: null, metric: 'samples_seen', value: 7, n: 7 },
+      { runId: run.id, round: 0, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.4, n: 10 },
+      { runId: run.id, round: 0, benchmarkSetId: 'b', family: null, metric: 'samples_seen', value: 7, n: 7 },
     ]);
-    updateIteration(w, run.id, 0, { stage: 'evaluate', status: 'completed', finishedAt: 350 });
+    updateRound(w, run.id, 0, { stage: 'evaluate', status: 'completed', finishedAt: 350 });
     updateRunStatus(w, run.id, 'completed');
     await until('completion', () => events.some((e) => e.type === 'run' && e.status === 'completed'));
 
@@ -237,11 +237,11 @@ describe('a read-only host beside a writing process', () => {
       'control end',
       'train end',
       'evaluate end',
-      'iteration',
+      'round',
       'run completed',
     ]);
-    const iteration = mine.find((e) => e.type === 'iteration');
-    expect(iteration).toMatchObject({ summary: { iteration: 0, samplesSeen: 7, heldout: { overall: 0.4 }, ms: 250, counts: { accepted: 7 } } });
+    const round = mine.find((e) => e.type === 'round');
+    expect(round).toMatchObject({ summary: { round: 0, samplesSeen: 7, heldout: { overall: 0.4 }, ms: 250, counts: { accepted: 7 } } });
     // What it reports is what the store says.
     expect(getRun(w, run.id).status).toBe('completed');
   });
@@ -251,7 +251,7 @@ describe('a read-only host beside a writing process', () => {
     openStore({ workspaceDir: dir }).close(); // the database exists before the watcher's first (silent) look
     const { host: h, events } = host({ workspaceDir: dir, readonly: true, watchIntervalMs: 50 });
     await h.listRuns();
-    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--iterations', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
+    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--rounds', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
     args.push('--benchmark-per-family', '2', '--model', 'tiny', '--name', 'from the cli', '--workspace', dir, '--quiet');
     const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -260,12 +260,12 @@ describe('a read-only host beside a writing process', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, output).toBe(0);
     await until('the completed run', () => events.some((e) => e.type === 'run' && e.status === 'completed'));
-    const iterations = events.filter((e): e is Extract<LoopEvent, { type: 'iteration' }> => e.type === 'iteration');
-    expect(iterations.map((e) => e.summary.iteration)).toEqual([0, 1]);
-    expect(iterations.every((e) => e.summary.heldout !== null && e.summary.samplesSeen > 0)).toBe(true);
+    const rounds = events.filter((e): e is Extract<LoopEvent, { type: 'round' }> => e.type === 'round');
+    expect(rounds.map((e) => e.summary.round)).toEqual([0, 1]);
+    expect(rounds.every((e) => e.summary.heldout !== null && e.summary.samplesSeen > 0)).toBe(true);
     expect(events.filter((e) => e.type === 'run').map((e) => (e as { status: string }).status).at(-1)).toBe('completed');
     const [run] = await h.listRuns();
-    expect(run).toMatchObject({ name: 'from the cli', status: 'completed', iterationsDone: 2 });
+    expect(run).toMatchObject({ name: 'from the cli', status: 'completed', roundsDone: 2 });
     await expect(h.startRun({})).rejects.toThrow(/open read-only/);
   });
 });
@@ -279,7 +279,7 @@ describe('run management through the host (issue 14)', () => {
     const { host: h } = host({ workspaceDir: dir });
     const detail = await h.getRun(runId);
     // The fixture's training steps: round 0 losses 1.9 and 1.8, round 1 0.9 and 0.8; samples_seen 64 and 128.
-    expect(detail.iterationFigures.map((f) => [f.iteration, f.samplesSeen, f.meanLoss?.toFixed(6)])).toEqual([
+    expect(detail.iterationFigures.map((f) => [f.round, f.samplesSeen, f.meanLoss?.toFixed(6)])).toEqual([
       [0, 64, (1.85).toFixed(6)],
       [1, 128, (0.85).toFixed(6)],
     ]);
@@ -293,13 +293,13 @@ describe('run management through the host (issue 14)', () => {
     const { runId } = await seedWorkspace(dir);
     const { host: h } = host({ workspaceDir: dir });
     const summary = await h.updateRun(runId, { name: ' first try ', tags: ['seed 1', 'ablation', 'seed 1'] });
-    expect(summary).toMatchObject({ id: runId, name: 'first try', tags: ['ablation', 'seed 1'], notes: '', iterationsDone: 2, heldoutScore: 0.3 });
+    expect(summary).toMatchObject({ id: runId, name: 'first try', tags: ['ablation', 'seed 1'], notes: '', roundsDone: 2, heldoutScore: 0.3 });
     expect(await h.updateRun(runId, { notes: 'diverged after round 1' })).toMatchObject({ name: 'first try', tags: ['ablation', 'seed 1'], notes: 'diverged after round 1' });
     expect((await h.listRuns())[0]).toMatchObject({ name: 'first try', tags: ['ablation', 'seed 1'], notes: 'diverged after round 1' });
     await expect(h.updateRun('nope', { notes: '' })).rejects.toThrow(/no run "nope"/);
     // The seeded run predates the `selection` setting: its clone keeps the behaviour it ran with, not today's default.
     const config = await h.getRunConfig(runId);
-    expect(config).toMatchObject({ iterations: 2, selection: 'all-but-easy', steps: DEFAULT_LOOP_CONFIG.steps });
+    expect(config).toMatchObject({ rounds: 2, selection: 'all-but-easy', steps: DEFAULT_LOOP_CONFIG.steps });
     expect(DEFAULT_LOOP_CONFIG.selection).not.toBe('all-but-easy');
     await expect(h.getRunConfig('nope')).rejects.toThrow(/no run "nope"/);
 
@@ -314,7 +314,7 @@ describe('run management through the host (issue 14)', () => {
     const dir = tmp();
     const { runId } = await seedWorkspace(dir);
     const w = writer(dir);
-    const ckpt = saveCheckpoint(w, { runId, iteration: 1, config: {}, optimizerStep: 4, content: { bytes: new TextEncoder().encode('weights') } });
+    const ckpt = saveCheckpoint(w, { runId, round: 1, config: {}, optimizerStep: 4, content: { bytes: new TextEncoder().encode('weights') } });
     const file = join(dir, 'blobs', ckpt.blobHash.slice(0, 2), ckpt.blobHash);
     expect(existsSync(file)).toBe(true);
     const engine = scriptedEngine();

@@ -9,19 +9,19 @@ import {
   compareRows,
   configDiff,
   configSummary,
-  iterationRows,
+  roundRows,
   latestScores,
   rowStageText,
-  scoresByIteration,
+  scoresByRound,
   seedsSummary,
 } from '../../src/renderer/src/views/runs/runTable.js';
 import { runFraction, runTiming } from '../../src/renderer/src/lib/runProgress.js';
 import { DEFAULT_RUN_SORT, filterRuns, nextSort, runSettings, sortRuns, tagCounts } from '../../src/renderer/src/lib/runList.js';
 import { FakeApi } from './fakeApi.js';
 
-const metric = (iteration: number, family: string | null, name: string, value: number): MetricRecord => ({
+const metric = (round: number, family: string | null, name: string, value: number): MetricRecord => ({
   runId: 'r',
-  iteration,
+  round,
   benchmarkSetId: 'b',
   family,
   metric: name,
@@ -45,18 +45,18 @@ describe('runs table logic', () => {
     expect(bucketShares({ easy: 0, frontier: 0, hard: 0 })).toBeNull();
   });
 
-  it('prefers the score metric per iteration and family', () => {
-    const s = scoresByIteration([metric(0, null, 'accuracy', 0.1), metric(0, null, 'score', 0.4), metric(1, 'x', 'mra', 0.7), metric(1, null, 'overall', 0.5)]);
+  it('prefers the score metric per round and family', () => {
+    const s = scoresByRound([metric(0, null, 'accuracy', 0.1), metric(0, null, 'score', 0.4), metric(1, 'x', 'mra', 0.7), metric(1, null, 'overall', 0.5)]);
     expect(s.get(0)!.get(null)).toBe(0.4);
     expect(s.get(1)!.get(null)).toBe(0.5);
     expect(s.get(1)!.get('x')).toBe(0.7);
   });
 
-  it('builds iteration rows from records and merges live summaries', async () => {
+  it('builds round rows from records and merges live summaries', async () => {
     const api = new FakeApi();
     const detail = await api.getRun('run-a');
-    const rows = iterationRows(detail);
-    expect(rows.map((r) => r.iteration)).toEqual([0, 1, 2]);
+    const rows = roundRows(detail);
+    expect(rows.map((r) => r.round)).toEqual([0, 1, 2]);
     expect(rows[0]!.heldout).toBeCloseTo(0.35);
     expect(rows[0]!.shares!.frontier).toBeCloseTo(30 / 60);
     expect(rows[0]!.ms).toBe(80);
@@ -66,10 +66,10 @@ describe('runs table logic', () => {
       [120, 1.25],
       [180, 1],
     ]);
-    const live = iterationRows(detail, {
+    const live = roundRows(detail, {
       summaries: [
       {
-        iteration: 3,
+        round: 3,
         counts: { proposed: 10, accepted: 5, rejected: 5, easy: 1, frontier: 3, hard: 1 },
         trainedSamples: 5,
         samplesSeen: 4005,
@@ -79,17 +79,17 @@ describe('runs table logic', () => {
       },
       ],
     });
-    expect(live.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
+    expect(live.map((r) => r.round)).toEqual([0, 1, 2, 3]);
     expect(live[3]).toMatchObject({ heldout: 0.9, interval: { lo: 0.88, hi: 0.92 }, samplesSeen: 4005, meanLoss: 1.25, ms: 1234 });
     expect(rows[0]!.interval).toBeNull();
     // Stored bounds are read back with the score.
-    const withCi = iterationRows({ ...detail!, metrics: [...detail!.metrics, metric(0, null, 'score_ci_lo', 0.33), metric(0, null, 'score_ci_hi', 0.37)] });
+    const withCi = roundRows({ ...detail!, metrics: [...detail!.metrics, metric(0, null, 'score_ci_lo', 0.33), metric(0, null, 'score_ci_hi', 0.37)] });
     expect(withCi[0]!.interval).toEqual({ lo: 0.33, hi: 0.37 });
     expect(withCi[0]!.heldout).toBeCloseTo(0.35);
-    expect(iterationRows(null)).toEqual([]);
+    expect(roundRows(null)).toEqual([]);
     // The LLM proposer's drafts per round, stored and live; rounds without it have none.
     const llm = { proposer: 'llm', proposed: 120, accepted: 16, rejectedBy: { response: 50, duplicate: 40 }, reasons: [] };
-    const withLlm = iterationRows({ ...detail!, proposers: [{ iteration: 1, proposers: [{ proposer: 'programmatic', proposed: 200, accepted: 170, rejectedBy: {}, reasons: [] }, llm] }] });
+    const withLlm = roundRows({ ...detail!, proposers: [{ round: 1, proposers: [{ proposer: 'programmatic', proposed: 200, accepted: 170, rejectedBy: {}, reasons: [] }, llm] }] });
     expect(withLlm.map((r) => r.llm)).toEqual([null, llm, null]);
     expect(rows.every((r) => r.llm === null)).toBe(true);
   });
@@ -100,9 +100,9 @@ describe('runs table logic', () => {
     const running: RunDetail = {
       ...base,
       run: { ...base.run, status: 'running' },
-      iterations: [...base.iterations.slice(0, 2), { ...base.iterations[2]!, status: 'running', stage: 'filter', finishedAt: null }],
+      rounds: [...base.rounds.slice(0, 2), { ...base.rounds[2]!, status: 'running', stage: 'filter', finishedAt: null }],
     };
-    const view = (detail: RunDetail, live: Parameters<typeof iterationRows>[1], status = detail.run.status) => iterationRows(detail, live, status).map((r) => [r.iteration, r.status, r.stage, rowStageText(r)]);
+    const view = (detail: RunDetail, live: Parameters<typeof roundRows>[1], status = detail.run.status) => roundRows(detail, live, status).map((r) => [r.round, r.status, r.stage, rowStageText(r)]);
     // No events yet: filter is the last stage the store has committed, so solve is under way.
     expect(view(running, {})).toEqual([
       [0, 'completed', 'evaluate', ''],
@@ -110,11 +110,11 @@ describe('runs table logic', () => {
       [2, 'running', 'solve', 'solve'],
     ]);
     // Events name the stage under way, and none between two stages.
-    expect(view(running, { iteration: 2, stages: { solve: { state: 'done' }, control: { state: 'done' }, train: { state: 'running' } } }).at(-1)).toEqual([2, 'running', 'train', 'train']);
-    expect(view(running, { iteration: 2, stages: { solve: { state: 'done' } } }).at(-1)).toEqual([2, 'running', null, '']);
+    expect(view(running, { round: 2, stages: { solve: { state: 'done' }, control: { state: 'done' }, train: { state: 'running' } } }).at(-1)).toEqual([2, 'running', 'train', 'train']);
+    expect(view(running, { round: 2, stages: { solve: { state: 'done' } } }).at(-1)).toEqual([2, 'running', null, '']);
     // A round that started after the detail was read has its row, counts unknown; one the events moved past is done.
-    const next = iterationRows(running, { iteration: 3, stages: { propose: { state: 'running' } } });
-    expect(next.map((r) => [r.iteration, r.status, r.stage])).toEqual([
+    const next = roundRows(running, { round: 3, stages: { propose: { state: 'running' } } });
+    expect(next.map((r) => [r.round, r.status, r.stage])).toEqual([
       [0, 'completed', 'evaluate'],
       [1, 'completed', 'evaluate'],
       [2, 'completed', 'filter'],
@@ -122,30 +122,30 @@ describe('runs table logic', () => {
     ]);
     expect(next[3]).toMatchObject({ proposed: null, accepted: null, rejected: null, samplesSeen: null, meanLoss: null });
     // Set-up (round −1) is no round.
-    expect(iterationRows(running, { iteration: -1, stages: { evaluate: { state: 'running' } } }).map((r) => r.iteration)).toEqual([0, 1, 2]);
+    expect(roundRows(running, { round: -1, stages: { evaluate: { state: 'running' } } }).map((r) => r.round)).toEqual([0, 1, 2]);
     // Once the run stopped no round is running, even before the detail is read again: paused, or failed.
-    const live = { iteration: 2, stages: { train: { state: 'running' as const } } };
+    const live = { round: 2, stages: { train: { state: 'running' as const } } };
     expect(view(running, live, 'paused').at(-1)).toEqual([2, 'paused', 'filter', 'after filter']);
     expect(view(running, live, 'failed').at(-1)).toEqual([2, 'failed', 'filter', 'after filter']);
     // As the store leaves it after a stop: pending, shown paused; and running again once resumed.
-    const stopped: RunDetail = { ...running, run: { ...running.run, status: 'paused' }, iterations: [...running.iterations.slice(0, 2), { ...running.iterations[2]!, status: 'pending', stage: 'control' }] };
+    const stopped: RunDetail = { ...running, run: { ...running.run, status: 'paused' }, rounds: [...running.rounds.slice(0, 2), { ...running.rounds[2]!, status: 'pending', stage: 'control' }] };
     expect(view(stopped, {}).at(-1)).toEqual([2, 'paused', 'control', 'after control']);
-    expect(view(stopped, { iteration: 2, stages: { train: { state: 'running' } } }, 'running').at(-1)).toEqual([2, 'running', 'train', 'train']);
+    expect(view(stopped, { round: 2, stages: { train: { state: 'running' } } }, 'running').at(-1)).toEqual([2, 'running', 'train', 'train']);
     // A live summary completes its round whatever the detail said.
-    const summary = { iteration: 2, counts: base.iterations[2]!.counts, trainedSamples: 1, samplesSeen: 7, meanLoss: 0.5, heldout: null, ms: 9 };
+    const summary = { round: 2, counts: base.rounds[2]!.counts, trainedSamples: 1, samplesSeen: 7, meanLoss: 0.5, heldout: null, ms: 9 };
     expect(view(running, { summaries: [summary] }).at(-1)).toEqual([2, 'completed', 'evaluate', '']);
   });
 
   it('makes elapsed time and an ETA from the completed rounds’ durations', () => {
-    const run = { status: 'running' as const, iterationMs: [100, 300, 200], iterationStartedAt: 1000, iterationsDone: 3 };
+    const run = { status: 'running' as const, iterationMs: [100, 300, 200], iterationStartedAt: 1000, roundsDone: 3 };
     // 600 ms in three rounds + 50 ms of the fourth; two rounds left at the median's 200 ms, 50 of it done.
     expect(runTiming(run, 5, 1050)).toEqual({ elapsedMs: 650, etaMs: 350 });
     // A round already longer than the pace has nothing left to estimate.
     expect(runTiming(run, 4, 2000).etaMs).toBe(0);
     // One slow round (a pause kept its start) does not move the median.
-    expect(runTiming({ ...run, iterationMs: [100, 100, 90_000, 100], iterationsDone: 4, status: 'paused' }, 6, 0)).toEqual({ elapsedMs: 90_300, etaMs: 200 });
+    expect(runTiming({ ...run, iterationMs: [100, 100, 90_000, 100], roundsDone: 4, status: 'paused' }, 6, 0)).toEqual({ elapsedMs: 90_300, etaMs: 200 });
     expect(runTiming({ ...run, status: 'completed', iterationStartedAt: null }, 3, 5000)).toEqual({ elapsedMs: 600, etaMs: null });
-    expect(runTiming({ ...run, iterationMs: [], iterationsDone: 0 }, 3, 1500)).toEqual({ elapsedMs: 500, etaMs: null });
+    expect(runTiming({ ...run, iterationMs: [], roundsDone: 0 }, 3, 1500)).toEqual({ elapsedMs: 500, etaMs: null });
     expect(runTiming(run, null, 1050).etaMs).toBeNull();
   });
 
@@ -166,7 +166,7 @@ describe('runs table logic', () => {
     expect(runSettings(c.config).strategy).toBeNull();
     expect(ids(sortRuns(runs, { key: 'strategy', descending: false }, 0))).toEqual(['run-a', 'run-c', 'run-b', 'run-d']);
     expect(ids(sortRuns(runs, { key: 'strategy', descending: true }, 0))).toEqual(['run-a', 'run-c', 'run-b', 'run-d']);
-    expect(runSettings(d.config)).toEqual({ strategy: null, scenes: ['ply:/a.ply'], iterations: null, steps: null, batch: null, seed: null, model: null });
+    expect(runSettings(d.config)).toEqual({ strategy: null, scenes: ['ply:/a.ply'], rounds: null, steps: null, batch: null, seed: null, model: null });
     expect(ids(filterRuns(runs, ['y']))).toEqual(['run-c', 'run-d']);
     expect(ids(filterRuns(runs, ['y', 'x']))).toEqual(['run-c']);
     expect(ids(filterRuns(runs, []))).toEqual(ids(runs));
@@ -184,7 +184,7 @@ describe('runs table logic', () => {
     expect(runFraction(2, 4, null)).toBe(0.5);
     // Round 2 of 4, three of six stages done, the fourth half way.
     const f = runFraction(2, 4, {
-      iteration: 2,
+      round: 2,
       stages: { propose: { state: 'done' }, filter: { state: 'done' }, solve: { state: 'done' }, control: { state: 'running' } },
       progress: { stage: 'control', done: 5, total: 10, unit: 'cells' },
     });
@@ -192,7 +192,7 @@ describe('runs table logic', () => {
     expect(runFraction(9, 4, null)).toBe(1);
   });
 
-  it('compares two runs at their latest evaluated iteration', async () => {
+  it('compares two runs at their latest evaluated round', async () => {
     const api = new FakeApi();
     const a = await api.getRun('run-a');
     const b = await api.getRun('run-b');
@@ -202,7 +202,7 @@ describe('runs table logic', () => {
     expect(rows[0]!.b).toBeCloseTo(0.4);
     expect(rows[0]!.delta).toBeCloseTo(-0.15);
     expect(rows.map((r) => r.label)).toEqual(['overall', 'object_counting', 'object_rel_direction_easy']);
-    expect(latestScores(a).iteration).toBe(2);
+    expect(latestScores(a).round).toBe(2);
     const empty: RunDetail = { ...a, metrics: [] };
     expect(compareRows(empty, b)[0]).toMatchObject({ a: null, delta: null });
   });

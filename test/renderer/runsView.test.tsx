@@ -60,7 +60,7 @@ function text(html: string): string {
 
 /** Each rounds-table row as { round, status cell text, the row's other cell texts }. */
 function roundRows(html: string): { round: string; status: string; cells: string[] }[] {
-  return [...html.matchAll(/<tr [^>]*data-testid="iteration-row"[^>]*>(.*?)<\/tr>/g)].map((m) => {
+  return [...html.matchAll(/<tr [^>]*data-testid="round-row"[^>]*>(.*?)<\/tr>/g)].map((m) => {
     const cells = [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => text(c[1]!));
     return { round: cells[0]!, status: cells[1]!, cells };
   });
@@ -68,7 +68,7 @@ function roundRows(html: string): { round: string; status: string; cells: string
 
 /** The cell under a header of the rounds table, per row. */
 function column(html: string, title: string): string[] {
-  const table = /<table [^>]*data-testid="iterations-table".*?<\/table>/.exec(html)?.[0] ?? '';
+  const table = /<table [^>]*data-testid="rounds-table".*?<\/table>/.exec(html)?.[0] ?? '';
   const heads = [...table.matchAll(/<th[^>]*>(.*?)<\/th>/g)].map((h) => text(h[1]!));
   const i = heads.indexOf(title);
   expect(i, heads.join(' | ')).toBeGreaterThanOrEqual(0);
@@ -81,7 +81,7 @@ function runningApi(): FakeApi {
   api.addRun('live', 'live run', 'closed-loop', 1, 9000, 0);
   const r = api.runs.get('live')!;
   r.summary.status = 'running';
-  r.detail.iterations.push({ runId: 'live', index: 1, status: 'running', stage: 'filter', startedAt: 9500, finishedAt: null, counts: { proposed: 50, accepted: 30, rejected: 20, easy: 0, frontier: 0, hard: 0 } });
+  r.detail.rounds.push({ runId: 'live', index: 1, status: 'running', stage: 'filter', startedAt: 9500, finishedAt: null, counts: { proposed: 50, accepted: 30, rejected: 20, easy: 0, frontier: 0, hard: 0 } });
   return api;
 }
 
@@ -91,18 +91,18 @@ describe('the runs view', () => {
     const { stores, stop } = await started(api);
     stores.app.getState().navigate({ view: 'runs', runId: 'live' });
     await flush(20);
-    api.emit({ type: 'stage', runId: 'live', iteration: -1, stage: 'evaluate', phase: 'start', detail: 'preparing the held-out benchmark' });
+    api.emit({ type: 'stage', runId: 'live', round: -1, stage: 'evaluate', phase: 'start', detail: 'preparing the held-out benchmark' });
     let html = render(stores);
     const strip = /<div class="live" data-testid="live-stages">.*?<\/div><\/div>/.exec(html)?.[0] ?? '';
     expect(text(strip)).toMatch(/^Set-up/);
     expect(text(strip)).toContain('preparing the held-out benchmark');
-    expect(html).not.toMatch(/Iteration -1|round 0 of|[Rr]ound -1|it -1\b/);
+    expect(html).not.toMatch(/Round -1|round 0 of|[Rr]ound -1|it -1\b/);
     // The header's progress for the run says so too.
     expect(html).toContain('live run · set-up');
     // Set-up's stage is no round's stage: the rounds table is untouched by it.
     expect(roundRows(html).map((r) => r.status)).toEqual(['completed', 'running solve']);
-    api.emit({ type: 'stage', runId: 'live', iteration: -1, stage: 'evaluate', phase: 'end', ms: 1500, detail: 'created benchmark b (33 questions)' });
-    api.emit({ type: 'stage', runId: 'live', iteration: 1, stage: 'solve', phase: 'start' });
+    api.emit({ type: 'stage', runId: 'live', round: -1, stage: 'evaluate', phase: 'end', ms: 1500, detail: 'created benchmark b (33 questions)' });
+    api.emit({ type: 'stage', runId: 'live', round: 1, stage: 'solve', phase: 'start' });
     html = render(stores);
     expect(text(/<div class="live" data-testid="live-stages">.*?<\/div><\/div>/.exec(html)?.[0] ?? '')).toMatch(/^Round 1 \(2 of 4\)/);
     stop();
@@ -115,7 +115,7 @@ describe('the runs view', () => {
     await flush(20);
     const html = render(stores);
     const figures = api.runs.get('run-a')!.detail.iterationFigures;
-    expect(figures.map((f) => f.iteration)).toEqual([0, 1, 2]);
+    expect(figures.map((f) => f.round)).toEqual([0, 1, 2]);
     expect(column(html, 'Samples seen')).toEqual(figures.map((f) => String(f.samplesSeen)));
     expect(column(html, 'Loss')).toEqual(figures.map((f) => f.meanLoss!.toFixed(3)));
     stop();
@@ -129,7 +129,7 @@ describe('the runs view', () => {
     // Loaded mid-round, before any event: the store says filter was the last stage committed, so solve is under way.
     expect(roundRows(render(stores)).map((r) => r.status)).toEqual(['completed', 'running solve']);
     const stages = (...list: [string, 'start' | 'end'][]): void => {
-      for (const [stage, phase] of list) api.emit({ type: 'stage', runId: 'live', iteration: 1, stage: stage as 'solve', phase });
+      for (const [stage, phase] of list) api.emit({ type: 'stage', runId: 'live', round: 1, stage: stage as 'solve', phase });
     };
     stages(['solve', 'start'], ['solve', 'end'], ['control', 'start']);
     expect(roundRows(render(stores))[1]!.status).toBe('running control');
@@ -140,7 +140,7 @@ describe('the runs view', () => {
     expect(roundRows(render(stores))[1]!.status).toBe('running train');
 
     // A new round gets its row as it starts; the one before it is done (rounds run in order), before any reload.
-    api.emit({ type: 'stage', runId: 'live', iteration: 2, stage: 'propose', phase: 'start' });
+    api.emit({ type: 'stage', runId: 'live', round: 2, stage: 'propose', phase: 'start' });
     let rows = roundRows(render(stores));
     expect(rows.map((r) => [r.round, r.status])).toEqual([
       ['0', 'completed'],
@@ -151,8 +151,8 @@ describe('the runs view', () => {
 
     // Stopped during round 2's proposals: the store sets the round back to pending (resumable), the run paused.
     const r = api.runs.get('live')!;
-    r.detail.iterations[1] = { ...r.detail.iterations[1]!, status: 'completed', stage: 'evaluate', finishedAt: 9900 };
-    r.detail.iterations.push({ runId: 'live', index: 2, status: 'pending', stage: null, startedAt: 9950, finishedAt: null, counts: { proposed: 0, accepted: 0, rejected: 0, easy: 0, frontier: 0, hard: 0 } });
+    r.detail.rounds[1] = { ...r.detail.rounds[1]!, status: 'completed', stage: 'evaluate', finishedAt: 9900 };
+    r.detail.rounds.push({ runId: 'live', index: 2, status: 'pending', stage: null, startedAt: 9950, finishedAt: null, counts: { proposed: 0, accepted: 0, rejected: 0, easy: 0, frontier: 0, hard: 0 } });
     r.summary.status = 'paused';
     api.emit({ type: 'run', runId: 'live', status: 'paused', message: 'cancelled before round 2 proposals; resume to continue' });
     // At once, before the detail is read again: no round is shown running in a paused run.
@@ -172,7 +172,7 @@ describe('the runs view', () => {
     const r = api.runs.get('live')!;
     r.summary.iterationMs = [60_000];
     r.summary.iterationStartedAt = now - 15_000;
-    r.summary.config = { ...r.summary.config, iterations: 3 };
+    r.summary.config = { ...r.summary.config, rounds: 3 };
     const { stores, stop } = await started(api);
     stores.app.getState().navigate({ view: 'runs', runId: 'live' });
     await flush(20);

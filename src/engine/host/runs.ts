@@ -1,15 +1,15 @@
 /** Runs as the Runs list and the run dashboard read them. */
 import type { RunDetail, RunSummary } from '../../shared/api.js';
-import type { IterationRecord, RunRecord } from '../../shared/records.js';
+import type { RoundRecord, RunRecord } from '../../shared/records.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { listControllerDecisions } from '../store/controller.js';
-import { listIterations } from '../store/iterations.js';
+import { listRounds } from '../store/rounds.js';
 import { listMetrics } from '../store/metrics.js';
 import { getRun, listRunScenes, listRuns } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import { listTrainingStats } from '../store/training.js';
 import { proposerStats } from '../store/qa.js';
-import { heldoutByIteration, iterationFigures, SCORE_METRIC } from '../loop/metrics.js';
+import { heldoutByRound, iterationFigures, SCORE_METRIC } from '../loop/metrics.js';
 
 /**
  * "cpu", "cuda", or "cpu: <why CUDA was not used>", from the provider the loop records on the run
@@ -23,14 +23,14 @@ export function executionProviderOf(provider: string): string | null {
   return note ? `${name}: ${note}` : name!;
 }
 
-export function runSummary(store: Store, run: RunRecord, iterations: readonly IterationRecord[] = listIterations(store, run.id)): RunSummary {
-  const completed = iterations.filter((it) => it.status === 'completed');
+export function runSummary(store: Store, run: RunRecord, rounds: readonly RoundRecord[] = listRounds(store, run.id)): RunSummary {
+  const completed = rounds.filter((it) => it.status === 'completed');
   const scores = listMetrics(store, { runId: run.id, family: null, metric: SCORE_METRIC });
-  const heldout = [...heldoutByIteration(scores).values()].at(-1);
-  const running = run.status === 'running' ? iterations.find((it) => it.status === 'running') : undefined;
+  const heldout = [...heldoutByRound(scores).values()].at(-1);
+  const running = run.status === 'running' ? rounds.find((it) => it.status === 'running') : undefined;
   return {
     ...run,
-    iterationsDone: completed.length,
+    roundsDone: completed.length,
     heldoutScore: heldout?.overall ?? null,
     executionProvider: executionProviderOf(run.provider),
     iterationMs: completed.flatMap((it) => (it.startedAt !== null && it.finishedAt !== null ? [Math.max(0, it.finishedAt - it.startedAt)] : [])),
@@ -44,16 +44,16 @@ export function listRunSummaries(store: Store): RunSummary[] {
 
 export function runDetail(store: Store, runId: string): RunDetail {
   const run = getRun(store, runId);
-  const iterations = listIterations(store, runId);
+  const rounds = listRounds(store, runId);
   return {
-    run: runSummary(store, run, iterations),
-    iterations,
-    iterationFigures: iterationFigures(store, runId, iterations),
+    run: runSummary(store, run, rounds),
+    rounds,
+    iterationFigures: iterationFigures(store, runId, rounds),
     split: listRunScenes(store, runId),
     metrics: listMetrics(store, { runId }),
     decisions: listControllerDecisions(store, runId),
     checkpoints: listCheckpoints(store, runId),
     training: listTrainingStats(store, runId),
-    proposers: iterations.map((it) => ({ iteration: it.index, proposers: proposerStats(store, runId, it.index) })),
+    proposers: rounds.map((it) => ({ round: it.index, proposers: proposerStats(store, runId, it.index) })),
   };
 }

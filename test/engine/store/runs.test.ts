@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { thrown } from '../../helpers/errors.js';
 import {
   assignRunScenes,
-  createIteration,
+  createRound,
   createRun,
   deleteRun,
   insertQaBatch,
@@ -30,9 +30,9 @@ import { makeQa, makeScene, newRun, useWorkspaces } from './fixtures.js';
 function finishedRun(store: Store, name: string, sceneId: string, weights: string, config: Record<string, number> = {}): { runId: string; checkpointId: number; blob: string } {
   const run = createRun(store, newRun({ name, config }));
   assignRunScenes(store, run.id, [{ sceneId, split: 'train' }]);
-  createIteration(store, { runId: run.id, index: 0, status: 'completed', stage: 'evaluate' });
+  createRound(store, { runId: run.id, index: 0, status: 'completed', stage: 'evaluate' });
   insertQaBatch(store, [makeQa(run.id, 0, sceneId, 0), makeQa(run.id, 0, sceneId, 1)]);
-  const ckpt = saveCheckpoint(store, { runId: run.id, iteration: 0, config: {}, optimizerStep: 4, content: { bytes: new TextEncoder().encode(weights) } });
+  const ckpt = saveCheckpoint(store, { runId: run.id, round: 0, config: {}, optimizerStep: 4, content: { bytes: new TextEncoder().encode(weights) } });
   updateRunStatus(store, run.id, 'running');
   updateRunStatus(store, run.id, 'completed');
   return { runId: run.id, checkpointId: ckpt.id, blob: join(store.blobs.dir, ckpt.blobHash.slice(0, 2), ckpt.blobHash) };
@@ -54,7 +54,7 @@ describe('deleting a run', () => {
     expect(listRuns(store).map((r) => r.name).sort()).toEqual(['kept', 'twin']);
     expect(queryQa(store, { runId: gone.runId, limit: 10 })).toEqual([]);
     expect(listCheckpoints(store, gone.runId)).toEqual([]);
-    for (const table of ['iterations', 'qa', 'checkpoints', 'run_scenes', 'run_tags']) {
+    for (const table of ['rounds', 'qa', 'checkpoints', 'run_scenes', 'run_tags']) {
       expect(store.db.prepare(`SELECT count(*) FROM ${table} WHERE run_id = ?`).pluck().get(gone.runId), table).toBe(0);
     }
     expect(existsSync(gone.blob)).toBe(true); // rows first; files are the sweep's
@@ -98,7 +98,7 @@ describe('deleting a run', () => {
     // A run that answered with the base checkpoint without naming it in its settings also needs it.
     const answered = finishedRun(store, 'answered', 'synthetic:a', 'answered weights');
     const [qaId] = queryQa(store, { runId: answered.runId, limit: 1 }).map((q) => q.id);
-    insertSolverOutputs(store, [{ qaId: qaId!, iteration: 0, checkpointId: base.checkpointId, prediction: '2', confidence: 0.5, bucket: 'frontier', answerTokenProbs: [0.5] }]);
+    insertSolverOutputs(store, [{ qaId: qaId!, round: 0, checkpointId: base.checkpointId, prediction: '2', confidence: 0.5, bucket: 'frontier', answerTokenProbs: [0.5] }]);
     expect(runsUsingCheckpointsOf(store, base.runId).map((u) => [u.name, u.checkpointIds])).toEqual([
       ['from the base', [base.checkpointId]],
       ['rho', [base.checkpointId]],

@@ -6,7 +6,7 @@ import type { RunSummary } from '../../../shared/api.js';
 import type { JsonValue, RunConfig } from '../../../shared/records.js';
 import { runTiming } from './runProgress.js';
 
-export type RunSortKey = 'name' | 'status' | 'mode' | 'strategy' | 'scenes' | 'iterations' | 'steps' | 'batch' | 'seed' | 'model' | 'heldout' | 'elapsed' | 'created';
+export type RunSortKey = 'name' | 'status' | 'mode' | 'strategy' | 'scenes' | 'rounds' | 'steps' | 'batch' | 'seed' | 'model' | 'heldout' | 'elapsed' | 'created';
 
 export interface RunSort {
   key: RunSortKey;
@@ -21,7 +21,7 @@ export interface RunSettings {
   /** The selection rule: only the closed loop follows one. */
   strategy: string | null;
   scenes: string[];
-  iterations: number | null;
+  rounds: number | null;
   steps: number | null;
   batch: number | null;
   seed: number | null;
@@ -36,7 +36,7 @@ export function runSettings(config: RunConfig): RunSettings {
   return {
     strategy: config.mode === 'closed-loop' ? str(config.strategy) : null,
     scenes,
-    iterations: num(config.iterations),
+    rounds: num(config.rounds),
     steps: num(config.steps),
     batch: num(config.batch),
     seed: num(config.seed),
@@ -58,8 +58,8 @@ function sortValue(run: RunSummary, key: RunSortKey, now: number): string | numb
       return s.strategy;
     case 'scenes':
       return s.scenes.length > 0 ? s.scenes.join(', ') : null;
-    case 'iterations':
-      return s.iterations;
+    case 'rounds':
+      return s.rounds;
     case 'steps':
       return s.steps;
     case 'batch':
@@ -71,7 +71,7 @@ function sortValue(run: RunSummary, key: RunSortKey, now: number): string | numb
     case 'heldout':
       return run.heldoutScore;
     case 'elapsed':
-      return runTiming(run, s.iterations, now).elapsedMs;
+      return runTiming(run, s.rounds, now).elapsedMs;
     case 'created':
       return run.createdAt;
   }

@@ -26,15 +26,15 @@ export interface LiveProgress {
  * stage's own progress, over T rounds. Null when T is unknown.
  */
 export function runFraction(
-  iterationsDone: number,
+  roundsDone: number,
   planned: number | null,
-  current: { iteration: number; stages: Partial<Record<LoopStage, LiveStage>>; progress: LiveProgress | null } | null,
+  current: { round: number; stages: Partial<Record<LoopStage, LiveStage>>; progress: LiveProgress | null } | null,
 ): number | null {
   if (planned === null || planned <= 0) return null;
   let within = 0;
-  let base = iterationsDone;
-  if (current && current.iteration >= iterationsDone) {
-    base = current.iteration;
+  let base = roundsDone;
+  if (current && current.round >= roundsDone) {
+    base = current.round;
     const done = LOOP_STAGES.filter((s) => current.stages[s]?.state === 'done').length;
     let partial = 0;
     const p = current.progress;
@@ -57,7 +57,7 @@ export interface RunTiming {
  * run that is not running or paused has no ETA; nor has one with no completed round yet or no planned count.
  */
 export function runTiming(
-  run: { status: RunStatus; iterationMs: readonly number[]; iterationStartedAt: number | null; iterationsDone: number },
+  run: { status: RunStatus; iterationMs: readonly number[]; iterationStartedAt: number | null; roundsDone: number },
   planned: number | null,
   now: number,
 ): RunTiming {
@@ -68,6 +68,6 @@ export function runTiming(
   const sorted = [...run.iterationMs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const pace = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  const left = Math.max(0, planned - run.iterationsDone);
+  const left = Math.max(0, planned - run.roundsDone);
   return { elapsedMs, etaMs: Math.max(0, pace * left - current) };
 }

@@ -6,7 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunDetail, RunPatch, RunSummary, WorkbenchApi } from '../../../shared/api.js';
-import type { IterationSummary, LoopConfig, LoopConfigInput, LoopEvent } from '../../../shared/loop.js';
+import type { RoundSummary, LoopConfig, LoopConfigInput, LoopEvent } from '../../../shared/loop.js';
 import type { LoopStage, RunStatus } from '../../../shared/records.js';
 import { DEFAULT_RUN_SORT, nextSort, type RunSort, type RunSortKey } from '../lib/runList.js';
 import type { LiveProgress, LiveStage } from '../lib/runProgress.js';
@@ -20,19 +20,19 @@ export interface LogLine {
 export interface LiveRun {
   status: RunStatus | null;
   message: string | null;
-  /** Iteration whose stages are tracked below; −1 while the run sets up (its held-out benchmark). */
-  iteration: number | null;
+  /** Round whose stages are tracked below; −1 while the run sets up (its held-out benchmark). */
+  round: number | null;
   stage: LoopStage | null;
   stages: Partial<Record<LoopStage, LiveStage>>;
   progress: LiveProgress | null;
-  summaries: IterationSummary[];
+  summaries: RoundSummary[];
   logs: LogLine[];
 }
 
 export const EMPTY_LIVE: LiveRun = Object.freeze({
   status: null,
   message: null,
-  iteration: null,
+  round: null,
   stage: null,
   stages: {},
   progress: null,
@@ -98,10 +98,10 @@ export interface RunsDeps {
   onDeleted?: (runId: string) => void;
 }
 
-function upsertSummary(list: IterationSummary[], s: IterationSummary): IterationSummary[] {
-  const out = list.filter((x) => x.iteration !== s.iteration);
+function upsertSummary(list: RoundSummary[], s: RoundSummary): RoundSummary[] {
+  const out = list.filter((x) => x.round !== s.round);
   out.push(s);
-  out.sort((a, b) => a.iteration - b.iteration);
+  out.sort((a, b) => a.round - b.round);
   return out;
 }
 
@@ -347,19 +347,19 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
           }
           case 'stage': {
             const cur = live(runId);
-            const sameIteration = cur.iteration === event.iteration;
-            const stages = sameIteration ? { ...cur.stages } : {};
+            const sameRound = cur.round === event.round;
+            const stages = sameRound ? { ...cur.stages } : {};
             const st: LiveStage = event.phase === 'start' ? { state: 'running' } : { state: 'done' };
             if (event.ms !== undefined) st.ms = event.ms;
             if (event.detail !== undefined) st.detail = event.detail;
             stages[event.stage] = st;
             // A stage that starts has no progress yet; one that ends keeps its last figures on show.
-            const progress = sameIteration && event.phase === 'end' ? cur.progress : null;
-            setLive(runId, { iteration: event.iteration, stage: event.stage, stages, progress });
-            if (event.iteration >= 0) {
+            const progress = sameRound && event.phase === 'end' ? cur.progress : null;
+            setLive(runId, { round: event.round, stage: event.stage, stages, progress });
+            if (event.round >= 0) {
               // The round's clock, for the elapsed time, until the list is read again. A page opened mid-round (no
               // round tracked yet) keeps the start the store has.
-              if (!sameIteration) patchRun(runId, (r) => (cur.iteration !== null || r.iterationStartedAt === null ? { ...r, iterationStartedAt: now() } : r));
+              if (!sameRound) patchRun(runId, (r) => (cur.round !== null || r.iterationStartedAt === null ? { ...r, iterationStartedAt: now() } : r));
               // What the stage committed (counts, loss) is in the store now.
               if (event.phase === 'end' && get().selectedId === runId) void get().reloadDetail();
             }
@@ -369,24 +369,24 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
             const cur = live(runId);
             const p: LiveProgress = { stage: event.stage, done: event.done, total: event.total, unit: event.unit };
             if (event.perSecond !== undefined) p.perSecond = event.perSecond;
-            const stages = cur.iteration === event.iteration ? cur.stages : {};
+            const stages = cur.round === event.round ? cur.stages : {};
             const st = stages[event.stage];
             setLive(runId, {
-              iteration: event.iteration,
+              round: event.round,
               stage: event.stage,
               progress: p,
               stages: st ? stages : { ...stages, [event.stage]: { state: 'running' } },
             });
             break;
           }
-          case 'iteration': {
+          case 'round': {
             const s = event.summary;
             setLive(runId, { summaries: upsertSummary(live(runId).summaries, s) });
             const known = patchRun(runId, (r) => ({
               ...r,
-              iterationsDone: Math.max(r.iterationsDone, s.iteration + 1),
+              roundsDone: Math.max(r.roundsDone, s.round + 1),
               heldoutScore: s.heldout?.overall ?? r.heldoutScore,
-              iterationMs: r.iterationMs.length <= s.iteration ? [...r.iterationMs, s.ms] : r.iterationMs,
+              iterationMs: r.iterationMs.length <= s.round ? [...r.iterationMs, s.ms] : r.iterationMs,
               iterationStartedAt: null,
             }));
             if (!known) queueRefresh();

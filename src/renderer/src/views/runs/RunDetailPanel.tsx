@@ -12,7 +12,7 @@ import { formatCount, formatMs, formatPercent, formatScore, formatTime } from '.
 import { EMPTY_LIVE, type LiveRun } from '../../state/runsStore.js';
 import { StatusBadge } from './RunList.js';
 import { runFraction, runTiming } from '../../lib/runProgress.js';
-import { canDelete, canResume, canStop, iterationRows, plannedIterations, rowStageText, type BucketShares } from './runTable.js';
+import { canDelete, canResume, canStop, roundRows, plannedRounds, rowStageText, type BucketShares } from './runTable.js';
 
 function SharesBar({ shares }: { shares: BucketShares | null }): React.JSX.Element {
   if (!shares) return <span className="muted">—</span>;
@@ -36,10 +36,10 @@ function SharesBar({ shares }: { shares: BucketShares | null }): React.JSX.Eleme
 }
 
 function LiveStages({ live, planned }: { live: LiveRun; planned: number | null }): React.JSX.Element | null {
-  if (live.iteration === null) return null;
+  if (live.round === null) return null;
   const p = live.progress;
   // Before round 0 the run sets up (the held-out benchmark): the loop reports it as round −1, which is no round.
-  if (live.iteration < 0) {
+  if (live.round < 0) {
     const steps = LOOP_STAGES.flatMap((s) => (live.stages[s] ? [live.stages[s]] : []));
     const step = steps.at(-1);
     return (
@@ -57,10 +57,10 @@ function LiveStages({ live, planned }: { live: LiveRun; planned: number | null }
   }
   return (
     <div className="live" data-testid="live-stages">
-      <div className="stage-strip" aria-label={`Round ${live.iteration} stages`}>
+      <div className="stage-strip" aria-label={`Round ${live.round} stages`}>
         <span className="muted">
-          Round {live.iteration}
-          {planned !== null ? ` (${live.iteration + 1} of ${planned})` : ''}
+          Round {live.round}
+          {planned !== null ? ` (${live.round + 1} of ${planned})` : ''}
         </span>
         {LOOP_STAGES.map((s) => {
           const st = live.stages[s];
@@ -224,7 +224,7 @@ function ConfirmDelete({ run, rounds, checkpoints }: { run: RunSummary; rounds: 
   );
 }
 
-/** The selected run: status and actions, live stage progress, per-iteration table, split, settings, log. */
+/** The selected run: status and actions, live stage progress, per-round table, split, settings, log. */
 export function RunDetailPanel(): React.JSX.Element | null {
   const detail = useRuns((s) => s.detail);
   const loading = useRuns((s) => s.detailLoading);
@@ -246,12 +246,12 @@ export function RunDetailPanel(): React.JSX.Element | null {
   if (!run) {
     return <div className="panel">{loading ? <ProgressBar value={null} label="Loading run" /> : <Empty title={`Run ${selectedId} not found`} />}</div>;
   }
-  const planned = plannedIterations(run.config);
-  const rows = iterationRows(detail?.run.id === run.id ? detail : null, live, run.status);
+  const planned = plannedRounds(run.config);
+  const rows = roundRows(detail?.run.id === run.id ? detail : null, live, run.status);
   const timing = runTiming(run, planned, now);
   const withLlm = rows.some((r) => r.llm !== null);
   const active = run.status === 'running' || run.status === 'queued';
-  const frac = runFraction(run.iterationsDone, planned, live.iteration !== null ? { iteration: live.iteration, stages: live.stages, progress: live.progress } : null);
+  const frac = runFraction(run.roundsDone, planned, live.round !== null ? { round: live.round, stages: live.stages, progress: live.progress } : null);
   const train = detail?.split.filter((s) => s.split === 'train').length ?? 0;
   const heldout = detail?.split.filter((s) => s.split === 'heldout').length ?? 0;
 
@@ -305,7 +305,7 @@ export function RunDetailPanel(): React.JSX.Element | null {
           Curves
         </button>
       </div>
-      {confirming && canDelete(run) && <ConfirmDelete run={run} rounds={detail?.iterations.length ?? run.iterationsDone} checkpoints={detail ? detail.checkpoints.length : null} />}
+      {confirming && canDelete(run) && <ConfirmDelete run={run} rounds={detail?.rounds.length ?? run.roundsDone} checkpoints={detail ? detail.checkpoints.length : null} />}
       <RunTags key={`tags-${run.id}`} run={run} disabled={pending || !writable} />
       {run.error && (
         <div className="banner banner-error" role="alert">
@@ -325,7 +325,7 @@ export function RunDetailPanel(): React.JSX.Element | null {
         <dd>{formatScore(run.heldoutScore)}</dd>
         <dt>Rounds</dt>
         <dd>
-          {run.iterationsDone}
+          {run.roundsDone}
           {planned !== null ? ` / ${planned}` : ''}
         </dd>
         <dt title="time in rounds: completed rounds and the one under way (set-up not counted)">Elapsed</dt>
@@ -352,12 +352,12 @@ export function RunDetailPanel(): React.JSX.Element | null {
       <RunNotes key={`notes-${run.id}`} run={run} disabled={pending || !writable} />
       <h3>Rounds</h3>
       {rows.length === 0 ? (
-        <Empty title={loading ? 'Loading…' : 'No rounds yet'} testId="iterations-empty">
+        <Empty title={loading ? 'Loading…' : 'No rounds yet'} testId="rounds-empty">
           {!loading && (active ? 'The first round is under way.' : 'This run has not completed a round.')}
         </Empty>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="iterations-table">
+          <table className="table" data-testid="rounds-table">
             <thead>
               <tr>
                 <th scope="col" className="num">
@@ -395,8 +395,8 @@ export function RunDetailPanel(): React.JSX.Element | null {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.iteration} data-testid="iteration-row" data-status={r.status} data-stage={r.stage ?? undefined}>
-                  <td className="num">{r.iteration}</td>
+                <tr key={r.round} data-testid="round-row" data-status={r.status} data-stage={r.stage ?? undefined}>
+                  <td className="num">{r.round}</td>
                   <td>
                     <StatusBadge status={r.status} />
                     {rowStageText(r) ? <span className="muted small"> {rowStageText(r)}</span> : null}

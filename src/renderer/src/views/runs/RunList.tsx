@@ -8,7 +8,7 @@ import { formatMs, formatScore, formatTime } from '../../lib/format.js';
 import { filterRuns, runSettings, sortRuns, tagCounts, type RunSortKey } from '../../lib/runList.js';
 import { runFraction, runTiming } from '../../lib/runProgress.js';
 import { EMPTY_LIVE } from '../../state/runsStore.js';
-import { canResume, canStop, plannedIterations, seedsSummary } from './runTable.js';
+import { canResume, canStop, plannedRounds, seedsSummary } from './runTable.js';
 
 export function StatusBadge({ status }: { status: string }): React.JSX.Element {
   return <span className={`status status-${status}`}>{status}</span>;
@@ -21,7 +21,7 @@ const COLUMNS: readonly { key: RunSortKey; label: string; num?: boolean; title?:
   { key: 'mode', label: 'Mode' },
   { key: 'strategy', label: 'Strategy', title: 'the selection rule (closed loop only)' },
   { key: 'scenes', label: 'Scenes', title: 'scene sources' },
-  { key: 'iterations', label: 'Rounds', num: true, title: 'completed / planned' },
+  { key: 'rounds', label: 'Rounds', num: true, title: 'completed / planned' },
   { key: 'steps', label: 'Steps', num: true, title: 'optimizer steps per round' },
   { key: 'batch', label: 'Batch', num: true },
   { key: 'seed', label: 'Seed', num: true },
@@ -116,11 +116,11 @@ export function RunList(): React.JSX.Element {
             </thead>
             <tbody>
               {shown.map((r) => {
-                const planned = plannedIterations(r.config);
+                const planned = plannedRounds(r.config);
                 const settings = runSettings(r.config);
                 const l = live[r.id] ?? EMPTY_LIVE;
                 const running = r.status === 'running';
-                const frac = running ? runFraction(r.iterationsDone, planned, l.iteration !== null ? { iteration: l.iteration, stages: l.stages, progress: l.progress } : null) : null;
+                const frac = running ? runFraction(r.roundsDone, planned, l.round !== null ? { round: l.round, stages: l.stages, progress: l.progress } : null) : null;
                 const timing = runTiming(r, planned, now);
                 const scenes = settings.scenes.join(', ');
                 return (
@@ -169,7 +169,7 @@ export function RunList(): React.JSX.Element {
                       {scenes || '—'}
                     </td>
                     <td className="num">
-                      {r.iterationsDone}
+                      {r.roundsDone}
                       {planned !== null ? ` / ${planned}` : ''}
                     </td>
                     <td className="num">{dash(settings.steps)}</td>

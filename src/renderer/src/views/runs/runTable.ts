@@ -1,10 +1,10 @@
 /**
- * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-iteration
+ * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-round
  * rows with bucket shares and held-out scores, and the two-run comparison. A running run's progress is in
  * lib/runProgress.ts, and the runs table's columns and sorting in lib/runList.ts, since the runs store holds them too.
  */
-import type { IterationSummary, ProposerRoundStats } from '../../../../shared/loop.js';
-import type { IterationCounts, IterationStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds, RunStatus } from '../../../../shared/records.js';
+import type { RoundSummary, ProposerRoundStats } from '../../../../shared/loop.js';
+import type { RoundCounts, RoundStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds, RunStatus } from '../../../../shared/records.js';
 import { LOOP_STAGES } from '../../../../shared/records.js';
 import type { LiveStage } from '../../lib/runProgress.js';
 import type { RunDetail, RunSummary } from '../../../../shared/api.js';
@@ -15,14 +15,14 @@ function num(v: JsonValue | undefined): number | null {
 }
 
 /** Planned rounds T from a run's stored config (null when it does not say). */
-export function plannedIterations(config: RunConfig): number | null {
-  return num(config.iterations);
+export function plannedRounds(config: RunConfig): number | null {
+  return num(config.rounds);
 }
 
 /** "T 5 · K 200 · B 64 · synthetic:8 · reference". */
 export function configSummary(config: RunConfig): string {
   const parts: string[] = [];
-  const t = num(config.iterations);
+  const t = num(config.rounds);
   const k = num(config.steps);
   const b = num(config.batch);
   if (t !== null) parts.push(`T ${t}`);
@@ -52,7 +52,7 @@ export interface BucketShares {
   n: number;
 }
 
-export function bucketShares(c: Pick<IterationCounts, 'easy' | 'frontier' | 'hard'>): BucketShares | null {
+export function bucketShares(c: Pick<RoundCounts, 'easy' | 'frontier' | 'hard'>): BucketShares | null {
   const n = c.easy + c.frontier + c.hard;
   if (n <= 0) return null;
   return { easy: c.easy / n, frontier: c.frontier / n, hard: c.hard / n, n };
@@ -65,28 +65,28 @@ function metricRank(m: MetricRecord): number {
   return i < 0 ? OVERALL_METRICS.length : i;
 }
 
-/** Held-out score per iteration and family (null key: overall), preferring the `score` metric. */
-export function scoresByIteration(metrics: readonly MetricRecord[]): Map<number, Map<string | null, number>> {
+/** Held-out score per round and family (null key: overall), preferring the `score` metric. */
+export function scoresByRound(metrics: readonly MetricRecord[]): Map<number, Map<string | null, number>> {
   const best = new Map<string, MetricRecord>();
   for (const m of metrics) {
-    const key = `${m.iteration}\u0000${m.family ?? ''}`;
+    const key = `${m.round}\u0000${m.family ?? ''}`;
     const prev = best.get(key);
     if (!prev || metricRank(m) < metricRank(prev)) best.set(key, m);
   }
   const out = new Map<number, Map<string | null, number>>();
   for (const m of best.values()) {
-    let row = out.get(m.iteration);
-    if (!row) out.set(m.iteration, (row = new Map()));
+    let row = out.get(m.round);
+    if (!row) out.set(m.round, (row = new Map()));
     row.set(m.family, m.value);
   }
   return out;
 }
 
 /** A round's status as the table shows it: `paused` is a round a paused run stopped in (stored as pending). */
-export type RowStatus = IterationStatus | 'paused';
+export type RowStatus = RoundStatus | 'paused';
 
-export interface IterationRow {
-  iteration: number;
+export interface RoundRow {
+  round: number;
   status: RowStatus;
   /** Running: the stage under way (null between two stages). Otherwise: the last stage the round committed. */
   stage: LoopStage | null;
@@ -107,9 +107,9 @@ export interface IterationRow {
 
 /** What the rounds table takes from the live events (the runs store's LiveRun). */
 export interface LiveRounds {
-  summaries: readonly IterationSummary[];
+  summaries: readonly RoundSummary[];
   /** The round whose stages are tracked; −1 during set-up. */
-  iteration: number | null;
+  round: number | null;
   stages: Partial<Record<LoopStage, LiveStage>>;
 }
 
@@ -126,7 +126,7 @@ function stageAfter(stage: LoopStage | null): LoopStage | null {
 }
 
 /** A round the store has as running or pending, while the run itself is in `runStatus`. */
-function settledStatus(stored: IterationStatus, runStatus: RunStatus): RowStatus {
+function settledStatus(stored: RoundStatus, runStatus: RunStatus): RowStatus {
   // As the loop leaves them when it stops (run.ts, markRunning): paused → pending (shown paused), failed → failed.
   if (runStatus === 'paused') return 'paused';
   if (runStatus === 'failed') return 'failed';
@@ -136,25 +136,25 @@ function settledStatus(stored: IterationStatus, runStatus: RunStatus): RowStatus
 
 /**
  * One row per round. The stored records come first, with their samples seen and loss from the host
- * (`iterationFigures`); then live events: a round's `iteration` summary completes it, and while the run runs the
+ * (`iterationFigures`); then live events: a round's `round` summary completes it, and while the run runs the
  * round under way names the stage the live strip shows (a round that started since the detail was read gets its
  * row then). Rounds the store has as running or pending take the run's own status once it stopped, so a stopped
  * run never shows a round running.
  */
-export function iterationRows(detail: RunDetail | null, live: Partial<LiveRounds> = {}, runStatus: RunStatus | null = detail?.run.status ?? null): IterationRow[] {
-  const rows = new Map<number, IterationRow>();
-  const scores = scoresByIteration(detail?.metrics ?? []);
-  const figures = new Map((detail?.iterationFigures ?? []).map((f) => [f.iteration, f]));
-  const bound = (metric: string, k: number): number | undefined => detail?.metrics.find((m) => m.metric === metric && m.family === null && m.iteration === k)?.value;
+export function roundRows(detail: RunDetail | null, live: Partial<LiveRounds> = {}, runStatus: RunStatus | null = detail?.run.status ?? null): RoundRow[] {
+  const rows = new Map<number, RoundRow>();
+  const scores = scoresByRound(detail?.metrics ?? []);
+  const figures = new Map((detail?.iterationFigures ?? []).map((f) => [f.round, f]));
+  const bound = (metric: string, k: number): number | undefined => detail?.metrics.find((m) => m.metric === metric && m.family === null && m.round === k)?.value;
   const intervalAt = (k: number): { lo: number; hi: number } | null => {
     const lo = bound('score_ci_lo', k);
     const hi = bound('score_ci_hi', k);
     return lo !== undefined && hi !== undefined ? { lo, hi } : null;
   };
-  const liveRound = live.iteration !== null && live.iteration !== undefined && live.iteration >= 0 ? live.iteration : null;
+  const liveRound = live.round !== null && live.round !== undefined && live.round >= 0 ? live.round : null;
   const running = runStatus === 'running';
   const underWay = runningStage(live.stages ?? {});
-  for (const it of detail?.iterations ?? []) {
+  for (const it of detail?.rounds ?? []) {
     let status: RowStatus = it.status;
     let stage = it.stage;
     if (it.status === 'running' || it.status === 'pending') {
@@ -172,7 +172,7 @@ export function iterationRows(detail: RunDetail | null, live: Partial<LiveRounds
     }
     const f = figures.get(it.index);
     rows.set(it.index, {
-      iteration: it.index,
+      round: it.index,
       status,
       stage,
       proposed: it.counts.proposed,
@@ -184,12 +184,12 @@ export function iterationRows(detail: RunDetail | null, live: Partial<LiveRounds
       samplesSeen: f?.samplesSeen ?? null,
       meanLoss: f?.meanLoss ?? null,
       ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : null,
-      llm: llmOf(detail?.proposers.find((p) => p.iteration === it.index)?.proposers),
+      llm: llmOf(detail?.proposers.find((p) => p.round === it.index)?.proposers),
     });
   }
   if (running && liveRound !== null && !rows.has(liveRound)) {
     rows.set(liveRound, {
-      iteration: liveRound,
+      round: liveRound,
       status: 'running',
       stage: underWay,
       proposed: null,
@@ -205,9 +205,9 @@ export function iterationRows(detail: RunDetail | null, live: Partial<LiveRounds
     });
   }
   for (const s of live.summaries ?? []) {
-    const prev = rows.get(s.iteration);
-    rows.set(s.iteration, {
-      iteration: s.iteration,
+    const prev = rows.get(s.round);
+    rows.set(s.round, {
+      round: s.round,
       // A summary is sent when its round completed.
       status: 'completed',
       stage: 'evaluate',
@@ -223,11 +223,11 @@ export function iterationRows(detail: RunDetail | null, live: Partial<LiveRounds
       llm: llmOf(s.proposers) ?? prev?.llm ?? null,
     });
   }
-  return [...rows.values()].sort((a, b) => a.iteration - b.iteration);
+  return [...rows.values()].sort((a, b) => a.round - b.round);
 }
 
 /** "running train", "paused after control", "completed": what a row's status cell says after its badge. */
-export function rowStageText(row: Pick<IterationRow, 'status' | 'stage'>): string {
+export function rowStageText(row: Pick<RoundRow, 'status' | 'stage'>): string {
   if (row.stage === null || row.status === 'completed' || row.status === 'pending') return '';
   return row.status === 'running' ? row.stage : `after ${row.stage}`;
 }
@@ -241,13 +241,13 @@ export interface CompareRow {
   delta: number | null;
 }
 
-/** Latest evaluated iteration's scores of a run (overall under null). */
-export function latestScores(detail: RunDetail): { iteration: number | null; scores: Map<string | null, number> } {
-  const byIt = scoresByIteration(detail.metrics);
+/** Latest evaluated round's scores of a run (overall under null). */
+export function latestScores(detail: RunDetail): { round: number | null; scores: Map<string | null, number> } {
+  const byIt = scoresByRound(detail.metrics);
   let latest: number | null = null;
   for (const [it, row] of byIt) if (row.has(null) && (latest === null || it > latest)) latest = it;
   if (latest === null) for (const it of byIt.keys()) if (latest === null || it > latest) latest = it;
-  return { iteration: latest, scores: latest === null ? new Map() : byIt.get(latest)! };
+  return { round: latest, scores: latest === null ? new Map() : byIt.get(latest)! };
 }
 
 /** Side-by-side held-out scores of two runs: overall first, then every family either run has. */
