@@ -96,11 +96,40 @@ export interface RunSummary extends RunRecord {
   heldoutScore: number | null;
   /** Which execution provider trained it and why (e.g. "cpu: CUDA provider library not found"). */
   executionProvider: string | null;
+  /** How long each completed round took (ms, start to finish), in round order: elapsed time and the ETA come from these. */
+  roundMs: number[];
+  /** When the round under way started (ms since the epoch); null when no round is running. */
+  roundStartedAt: number | null;
+}
+
+/** A round's training figures as the store has them, so the rounds table shows them for runs it never saw live. */
+export interface RoundFigures {
+  round: number;
+  /** Training samples seen by the end of the round, over the whole run; null until the round is evaluated. */
+  samplesSeen: number | null;
+  /** Mean loss over the round's training steps; null until it trained (or when it recorded none). */
+  meanLoss: number | null;
+}
+
+/** What `updateRun` may change: the run's display name, its tags (replacing the old ones) and its notes. */
+export interface RunPatch {
+  name?: string;
+  tags?: string[];
+  notes?: string;
+}
+
+/** What deleting a run freed: blob files (checkpoints, replaced scene versions) nothing else referred to. */
+export interface RunDeletion {
+  runId: string;
+  removedBlobs: number;
+  freedBytes: number;
 }
 
 export interface RunDetail {
   run: RunSummary;
   rounds: RoundRecord[];
+  /** Per stored round, in round order. */
+  roundFigures: RoundFigures[];
   split: RunSceneEntry[];
   metrics: MetricRecord[];
   decisions: ControllerDecisionRecord[];
@@ -243,6 +272,15 @@ export interface WorkbenchApi {
    * trained on the waiting round's export, registered before the run goes on.
    */
   resumeRun(runId: string, model?: string): Promise<void>;
+  /** Renames a run, replaces its tags and/or its notes; returns the run as the list shows it. */
+  updateRun(runId: string, patch: RunPatch): Promise<RunSummary>;
+  /**
+   * Deletes a run that is not running, with everything it made, and the blob files nothing else refers to. Refused
+   * while other runs start from one of its checkpoints (they name it in their settings or answered with it).
+   */
+  deleteRun(runId: string): Promise<RunDeletion>;
+  /** A run's settings as a new run would take them (a clone): settings added since it ran read as it ran them. */
+  getRunConfig(runId: string): Promise<LoopConfig>;
   queryQa(query: QaQueryInput): Promise<QaPage>;
   getQa(qaId: number): Promise<QaDetail>;
   /** One call per scene view: the per-object aggregate is computed by the host, not from per-question calls. */

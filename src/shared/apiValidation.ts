@@ -6,7 +6,7 @@
  * knowledge (is this scene source readable, is that strategy known) stay with the engine: loop settings are
  * checked here for shape and type, then by the loop's own `resolveLoopConfig`.
  */
-import type { HeatmapKind, HeatmapMetric, QaQueryInput, WorkbenchApi } from './api.js';
+import type { HeatmapKind, HeatmapMetric, QaQueryInput, RunPatch, WorkbenchApi } from './api.js';
 import { InputError } from './errors.js';
 import type { LoopConfig } from './loop.js';
 import { LOOP_MODES } from './loop.js';
@@ -24,6 +24,9 @@ export const API_METHODS = [
   'startRun',
   'stopRun',
   'resumeRun',
+  'updateRun',
+  'deleteRun',
+  'getRunConfig',
   'queryQa',
   'getQa',
   'sceneObjectConfidence',
@@ -58,6 +61,11 @@ export const MAX_SOURCE_CHARS = 4096;
 /** Most `startRun(config).extraLabels` (the most entries any list in the settings may have). */
 const MAX_EXTRA_LABELS = 10_000;
 const MAX_ID_CHARS = 1000;
+/** A run's name (as `startRun(config).name`), its tags and its notes (`updateRun`). */
+export const MAX_RUN_NAME_CHARS = 200;
+export const MAX_TAGS = 50;
+export const MAX_TAG_CHARS = 50;
+export const MAX_NOTES_CHARS = 20_000;
 const MAX_SEARCH_CHARS = 500;
 
 export const BUCKETS: readonly Bucket[] = ['easy', 'frontier', 'hard'];
@@ -168,9 +176,32 @@ function checkHeatmapQuery(c: Checker, v: unknown): void {
   c.optional(v, 'family', (x) => c.string(`${f}.family`, x));
 }
 
+function checkRunPatch(c: Checker, v: unknown): void {
+  const f = 'updateRun(patch)';
+  if (!c.isObject(f, v)) return;
+  const keys: (keyof RunPatch)[] = ['name', 'tags', 'notes'];
+  c.onlyKeys(f, v, keys);
+  if (keys.every((k) => v[k] === undefined)) c.fail(f, `expected at least one of ${keys.join(', ')}`);
+  // Text made only of spaces would show as a blank name or an invisible tag.
+  const visible = (x: unknown, max: number): boolean => typeof x === 'string' && x.trim() !== '' && x.length <= max;
+  c.optional(v, 'name', (x) => {
+    if (!visible(x, MAX_RUN_NAME_CHARS)) c.fail(`${f}.name`, `expected a name of 1 to ${MAX_RUN_NAME_CHARS} characters, not only spaces, found ${found(x)}`);
+  });
+  c.optional(v, 'tags', (x) => {
+    if (!Array.isArray(x) || x.length > MAX_TAGS) c.fail(`${f}.tags`, `expected a list of at most ${MAX_TAGS} tags, found ${found(x)}`);
+    else
+      x.forEach((t, i) => {
+        if (!visible(t, MAX_TAG_CHARS)) c.fail(`${f}.tags[${i}]`, `expected a tag of 1 to ${MAX_TAG_CHARS} characters, not only spaces, found ${found(t)}`);
+      });
+  });
+  c.optional(v, 'notes', (x) => {
+    if (typeof x !== 'string' || x.length > MAX_NOTES_CHARS) c.fail(`${f}.notes`, `expected text of at most ${MAX_NOTES_CHARS} characters, found ${found(x)}`);
+  });
+}
+
 /** Type checks of the loop settings this build knows; the loop's resolveLoopConfig checks ranges and unknown keys. */
 const CONFIG_FIELDS: { [K in keyof LoopConfig]?: (c: Checker, field: string, v: unknown) => void } = {
-  name: (c, f, v) => c.string(f, v, 200),
+  name: (c, f, v) => c.string(f, v, MAX_RUN_NAME_CHARS),
   mode: (c, f, v) => c.oneOf(f, v, LOOP_MODES),
   scenes: (c, f, v) => {
     if (!Array.isArray(v) || v.length === 0 || v.length > MAX_SOURCES) c.fail(f, `expected a list of 1 to ${MAX_SOURCES} scene sources (e.g. ["synthetic:48"]), found ${found(v)}`);
@@ -266,6 +297,16 @@ const CHECKS: { [M in ApiMethod]: { params: readonly string[]; required: number;
       if (model !== undefined) c.string('resumeRun(model)', model, 500);
     },
   },
+  updateRun: {
+    params: ['runId', 'patch'],
+    required: 2,
+    check: (c, [id, patch]) => {
+      c.string('updateRun(runId)', id);
+      checkRunPatch(c, patch);
+    },
+  },
+  deleteRun: { params: ['runId'], required: 1, check: (c, [id]) => c.string('deleteRun(runId)', id) },
+  getRunConfig: { params: ['runId'], required: 1, check: (c, [id]) => c.string('getRunConfig(runId)', id) },
   queryQa: { params: ['query'], required: 1, check: (c, [q]) => checkQaQuery(c, q) },
   getQa: { params: ['qaId'], required: 1, check: (c, [id]) => c.int('getQa(qaId)', id, 1, Number.MAX_SAFE_INTEGER) },
   sceneObjectConfidence: {

@@ -58,6 +58,10 @@ export interface NewRun {
 }
 
 export interface RunRecord extends Required<NewRun> {
+  /** The researcher's labels for finding and grouping runs (sorted, distinct); none at creation. */
+  tags: string[];
+  /** The researcher's free-text notes on the run; '' when none. */
+  notes: string;
   status: RunStatus;
   /** Why the run failed, when it did. */
   error: string | null;

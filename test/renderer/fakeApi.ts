@@ -15,7 +15,9 @@ import type {
   QaDetail,
   QaPage,
   QaQueryInput,
+  RunDeletion,
   RunDetail,
+  RunPatch,
   RunSummary,
   SceneDetail,
   SceneConfidenceByRound,
@@ -243,13 +245,18 @@ export class FakeApi implements WorkbenchApi {
       error: null,
       createdAt,
       updatedAt: createdAt,
+      tags: [],
+      notes: '',
       roundsDone,
       heldoutScore: roundsDone > 0 ? metrics.filter((m) => m.family === null).at(-1)!.value : null,
       executionProvider: 'cpu',
+      roundMs: rounds.map((it) => it.finishedAt! - it.startedAt!),
+      roundStartedAt: null,
     };
     const detail: RunDetail = {
       run: summary,
       rounds,
+      roundFigures: rounds.map((it) => ({ round: it.round, samplesSeen: (it.round + 1) * 60, meanLoss: 1.5 - 0.25 * it.round })),
       proposers: [],
       split: [
         { sceneId: 'synthetic:s1', split: 'train' },
@@ -419,6 +426,41 @@ export class FakeApi implements WorkbenchApi {
       const r = this.runs.get(runId);
       if (!r) throw new Error(`resumeRun(runId): no run "${runId}"`);
       r.summary.status = 'running';
+    });
+  }
+
+  /** Trims and dedupes tags and refuses a blank name, as the host does. */
+  updateRun(runId: string, patch: RunPatch): Promise<RunSummary> {
+    return this.call('updateRun', [runId, patch], () => {
+      const r = this.runs.get(runId);
+      if (!r) throw new Error(`updateRun(runId): no run "${runId}"`);
+      if (patch.name !== undefined) {
+        if (patch.name.trim() === '') throw new Error('updateRun(patch).name: expected a name of 1 to 200 characters, not only spaces, found " "');
+        r.summary.name = patch.name.trim();
+      }
+      if (patch.tags !== undefined) r.summary.tags = [...new Set(patch.tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
+      if (patch.notes !== undefined) r.summary.notes = patch.notes;
+      return r.summary;
+    });
+  }
+
+  /** Refuses running runs as the host does; removes the run and its QA. */
+  deleteRun(runId: string): Promise<RunDeletion> {
+    return this.call('deleteRun', [runId], () => {
+      const r = this.runs.get(runId);
+      if (!r) throw new Error(`deleteRun(runId): no run "${runId}"`);
+      if (r.summary.status === 'running' || r.summary.status === 'queued') throw new Error(`run "${r.summary.name}" (${runId}) is ${r.summary.status}: stop it before deleting it`);
+      this.runs.delete(runId);
+      for (let i = this.qa.length - 1; i >= 0; i--) if (this.qa[i]!.runId === runId) this.qa.splice(i, 1);
+      return { runId, removedBlobs: r.detail.checkpoints.length, freedBytes: 0 };
+    });
+  }
+
+  getRunConfig(runId: string): Promise<LoopConfig> {
+    return this.call('getRunConfig', [runId], () => {
+      const r = this.runs.get(runId);
+      if (!r) throw new Error(`getRunConfig(runId): no run "${runId}"`);
+      return { ...DEFAULT_CONFIG, ...(r.summary.config as unknown as Partial<LoopConfig>) };
     });
   }
 

@@ -16,7 +16,9 @@ import type {
   QaDetail,
   QaPage,
   QaQueryInput,
+  RunDeletion,
   RunDetail,
+  RunPatch,
   RunSummary,
   SceneDetail,
   SceneConfidenceByRound,
@@ -26,13 +28,16 @@ import type {
   WorkbenchInfo,
 } from '../../shared/api.js';
 import { API_VERSION } from '../../shared/api.js';
-import type { LoopConfigInput, LoopEvent } from '../../shared/loop.js';
+import { InputError } from '../../shared/errors.js';
+import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { SceneSummary } from '../../shared/scene.js';
 import { summarizeScene } from '../../shared/scene.js';
-import { DEFAULT_LOOP_CONFIG } from '../loop/config.js';
+import { DEFAULT_LOOP_CONFIG, storedLoopConfig } from '../loop/config.js';
+import { acquireRunLease, type RunLease } from '../loop/lease.js';
 import { prepareScene } from '../proposer/prepare.js';
 import { getQa } from '../store/qa.js';
-import { getRun, runSceneVersion } from '../store/runs.js';
+import { deleteRun, getRun, runSceneVersion, updateRunInfo } from '../store/runs.js';
+import { sweepBlobs } from '../store/sweep.js';
 import { openStore } from '../store/store.js';
 import { registerNextModel } from '../loop/handoff.js';
 import { HostError } from './errors.js';
@@ -48,7 +53,7 @@ import { samplePoints } from './pointSample.js';
 import { qaDetail, queryQaPage, sceneConfidence, sceneConfidenceRounds } from './qa.js';
 import { ProgramRerunner } from './rerun.js';
 import { RunManager } from './runManager.js';
-import { listRunSummaries, runDetail } from './runs.js';
+import { listRunSummaries, runDetail, runSummary } from './runs.js';
 import { SceneCache } from './sceneCache.js';
 import { RunWatcher } from './watcher.js';
 
@@ -176,6 +181,44 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
         }
       }
       await runs.resume(runId, (id) => getRun(connection.get(), id));
+    },
+
+    async updateRun(runId: string, patch: RunPatch): Promise<RunSummary> {
+      if (readonly) throw new HostError('readonly', `cannot change run ${runId}: the workspace ${workspaceDir} is open read-only`);
+      const store = connection.get();
+      return runSummary(store, updateRunInfo(store, runId, patch));
+    },
+
+    async deleteRun(runId: string): Promise<RunDeletion> {
+      if (readonly) throw new HostError('readonly', `cannot delete run ${runId}: the workspace ${workspaceDir} is open read-only`);
+      const store = connection.get();
+      const run = getRun(store, runId);
+      if (runs.isExecuting(runId)) throw new HostError('busy', `cannot delete run "${run.name}" (${runId}): it is running in this workbench; stop it first`);
+      // Holding the run's lease keeps every driver out while it goes: a CLI resuming it now would be refused.
+      let lease: RunLease;
+      try {
+        lease = acquireRunLease(workspaceDir, runId);
+      } catch (e) {
+        if (e instanceof InputError) throw new HostError('elsewhere', `cannot delete run "${run.name}" (${runId}): ${e.problems[0]?.message ?? e.message}`);
+        throw e;
+      }
+      try {
+        deleteRun(store, runId);
+      } finally {
+        lease.release();
+      }
+      // The rows are gone for good; a sweep that cannot run now (another process holds the lock) leaves the files
+      // to the next one, which every writable open of the workspace starts.
+      try {
+        const swept = sweepBlobs(store);
+        return { runId, removedBlobs: swept.removedBlobs.length, freedBytes: swept.freedBytes };
+      } catch {
+        return { runId, removedBlobs: 0, freedBytes: 0 };
+      }
+    },
+
+    async getRunConfig(runId: string): Promise<LoopConfig> {
+      return storedLoopConfig(getRun(connection.get(), runId).config);
     },
 
     async queryQa(query: QaQueryInput): Promise<QaPage> {

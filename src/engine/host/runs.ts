@@ -1,15 +1,15 @@
 /** Runs as the Runs list and the run dashboard read them. */
 import type { RunDetail, RunSummary } from '../../shared/api.js';
-import type { RunRecord } from '../../shared/records.js';
+import type { RoundRecord, RunRecord } from '../../shared/records.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { listControllerDecisions } from '../store/controller.js';
-import { countCompletedRounds, listRounds } from '../store/rounds.js';
+import { listRounds } from '../store/rounds.js';
 import { listMetrics } from '../store/metrics.js';
 import { getRun, listRunScenes, listRuns } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import { listTrainingStats } from '../store/training.js';
 import { proposerStats } from '../store/qa.js';
-import { heldoutByRound, SCORE_METRIC } from '../loop/metrics.js';
+import { heldoutByRound, roundFigures, SCORE_METRIC } from '../loop/metrics.js';
 
 /**
  * "cpu", "cuda", or "cpu: <why CUDA was not used>", from the provider the loop records on the run
@@ -23,11 +23,19 @@ export function executionProviderOf(provider: string): string | null {
   return note ? `${name}: ${note}` : name!;
 }
 
-export function runSummary(store: Store, run: RunRecord): RunSummary {
-  const done = countCompletedRounds(store, run.id);
+export function runSummary(store: Store, run: RunRecord, rounds: readonly RoundRecord[] = listRounds(store, run.id)): RunSummary {
+  const completed = rounds.filter((it) => it.status === 'completed');
   const scores = listMetrics(store, { runId: run.id, family: null, metric: SCORE_METRIC });
   const heldout = [...heldoutByRound(scores).values()].at(-1);
-  return { ...run, roundsDone: done, heldoutScore: heldout?.overall ?? null, executionProvider: executionProviderOf(run.provider) };
+  const running = run.status === 'running' ? rounds.find((it) => it.status === 'running') : undefined;
+  return {
+    ...run,
+    roundsDone: completed.length,
+    heldoutScore: heldout?.overall ?? null,
+    executionProvider: executionProviderOf(run.provider),
+    roundMs: completed.flatMap((it) => (it.startedAt !== null && it.finishedAt !== null ? [Math.max(0, it.finishedAt - it.startedAt)] : [])),
+    roundStartedAt: running?.startedAt ?? null,
+  };
 }
 
 export function listRunSummaries(store: Store): RunSummary[] {
@@ -38,8 +46,9 @@ export function runDetail(store: Store, runId: string): RunDetail {
   const run = getRun(store, runId);
   const rounds = listRounds(store, runId);
   return {
-    run: runSummary(store, run),
+    run: runSummary(store, run, rounds),
     rounds,
+    roundFigures: roundFigures(store, runId, rounds),
     split: listRunScenes(store, runId),
     metrics: listMetrics(store, { runId }),
     decisions: listControllerDecisions(store, runId),

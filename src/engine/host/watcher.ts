@@ -4,9 +4,14 @@
  * Every tick asks SQLite's `data_version`, which changes exactly when another connection committed; only
  * then are the runs and the running runs' rounds read and compared with the last snapshot. Runs this host
  * executes are tracked silently (their real events are already flowing).
+ *
+ * A round's stored `stage` is the last stage it committed (each stage commits with its results), so a change from
+ * one stored stage to the next means the stages in between ended and, while the round runs, the one after started:
+ * the events say so, as the loop's own do, and a view never shows a finished stage as the one under way.
  */
 import type { LoopEvent } from '../../shared/loop.js';
 import type { RoundRecord, LoopStage } from '../../shared/records.js';
+import { LOOP_STAGES } from '../../shared/records.js';
 import { listRounds } from '../store/rounds.js';
 import { listRunStates, type RunState } from '../store/runs.js';
 import { dataVersion, type Store } from '../store/store.js';
@@ -88,19 +93,22 @@ export class RunWatcher {
   }
 
   private scanRounds(store: Store, runId: string, events: LoopEvent[] | undefined): void {
+    const at = (s: LoopStage | null): number => (s === null ? -1 : LOOP_STAGES.indexOf(s));
     for (const it of listRounds(store, runId)) {
       const key = `${runId}#${it.round}`;
       const prev = this.rounds.get(key);
       this.rounds.set(key, { status: it.status, stage: it.stage });
       if (!events || (prev && prev.status === it.status && prev.stage === it.stage)) continue;
-      if (prev?.stage && prev.stage !== it.stage) {
-        events.push({ type: 'stage', runId, round: it.round, stage: prev.stage, phase: 'end' });
+      const committed = at(it.stage);
+      // Stages committed since the last look ended; on a first look, what came before is not news.
+      if (prev) {
+        for (let i = at(prev.stage) + 1; i <= committed; i++) events.push({ type: 'stage', runId, round: it.round, stage: LOOP_STAGES[i]!, phase: 'end' });
       }
-      if (it.stage && it.stage !== prev?.stage && it.status === 'running') {
-        events.push({ type: 'stage', runId, round: it.round, stage: it.stage, phase: 'start' });
+      const next = LOOP_STAGES[committed + 1];
+      if (it.status === 'running' && next && (!prev || prev.stage !== it.stage || prev.status !== 'running')) {
+        events.push({ type: 'stage', runId, round: it.round, stage: next, phase: 'start' });
       }
       if (it.status === 'completed' && prev?.status !== 'completed') {
-        if (it.stage && prev?.stage === it.stage) events.push({ type: 'stage', runId, round: it.round, stage: it.stage, phase: 'end' });
         events.push({ type: 'round', runId, summary: summarizeRound(store, runId, it) });
       }
     }

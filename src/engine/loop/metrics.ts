@@ -5,10 +5,10 @@
  * `samples_seen` row (family null) counting the training samples seen so far. A run evaluated on more than one
  * benchmark set shows the set that carries the first overall score, so one curve never mixes two sets.
  */
-import type { CurvePoint } from '../../shared/api.js';
+import type { CurvePoint, RoundFigures } from '../../shared/api.js';
 import type { FamilyScoreRow, HeldoutScore, RoundSummary, ProposerRoundStats } from '../../shared/loop.js';
 import type { RoundRecord, MetricRecord } from '../../shared/records.js';
-import { listRounds, listMetrics, meanTrainingLoss, proposerStats, type Store } from '../store/index.js';
+import { listRounds, listMetrics, meanTrainingLoss, meanTrainingLossByRound, proposerStats, type Store } from '../store/index.js';
 
 export const SCORE_METRIC = 'score';
 /** The untrained model's score on the same benchmark, recorded with round 0. */
@@ -96,6 +96,28 @@ export function summarizeRound(store: Store, runId: string, round: RoundRecord):
   const ms = round.startedAt !== null && round.finishedAt !== null ? round.finishedAt - round.startedAt : 0;
   const proposers = proposerStats(store, runId, round.round);
   return { round: round.round, counts: round.counts, trainedSamples: trained, samplesSeen, meanLoss, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
+}
+
+/**
+ * Samples seen and mean loss of every stored round of a run, as `summarizeRound` makes them for the round's
+ * `round` event, from four queries whatever the number of rounds: the rounds table of a run the workbench did not
+ * watch live (or watched before a reload) shows what a live viewer saw. Samples seen is known once a round is
+ * evaluated; the loss once it trained.
+ */
+export function roundFigures(store: Store, runId: string, rounds: readonly RoundRecord[] = listRounds(store, runId)): RoundFigures[] {
+  const metrics = listMetrics(store, { runId, family: null });
+  const seen = overallMetric(metrics, SAMPLES_SEEN_METRIC);
+  const trained = overallMetric(metrics, TRAINED_SAMPLES_METRIC);
+  const losses = meanTrainingLossByRound(store, runId);
+  let acceptedBefore = 0;
+  return [...rounds]
+    .sort((a, b) => a.round - b.round)
+    .map((it) => {
+      // The same fallback as summarizeRound for runs stored before `samples_seen` was recorded.
+      const samplesSeen = seen.get(it.round) ?? (it.status === 'completed' ? acceptedBefore + (trained.get(it.round) ?? it.counts.accepted) : null);
+      acceptedBefore += it.counts.accepted;
+      return { round: it.round, samplesSeen, meanLoss: losses.get(it.round) ?? null };
+    });
 }
 
 /**

@@ -18,7 +18,13 @@ interface RunRow {
   error: string | null;
   created_at: number;
   updated_at: number;
+  notes: string;
+  /** JSON list, from run_tags (see SELECT_RUN). */
+  tags: string;
 }
+
+/** A run's row with its tags as one JSON list, so a list of runs is one query. */
+const SELECT_RUN = `SELECT r.*, (SELECT json_group_array(t.tag) FROM run_tags t WHERE t.run_id = r.id) AS tags FROM runs r`;
 
 function toRecord(r: RunRow): RunRecord {
   return {
@@ -27,6 +33,8 @@ function toRecord(r: RunRow): RunRecord {
     mode: r.mode,
     config: fromJson(r.config, `run ${r.id} config`),
     seeds: fromJson<RunSeeds>(r.seeds, `run ${r.id} seeds`),
+    tags: fromJson<string[]>(r.tags, `run ${r.id} tags`).sort(),
+    notes: r.notes,
     codeVersion: r.code_version,
     status: r.status,
     provider: r.provider,
@@ -51,7 +59,7 @@ export function createRun(store: Store, input: NewRun): RunRecord {
 }
 
 export function findRun(store: Store, id: string): RunRecord | undefined {
-  const row = store.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  const row = store.prepare(`${SELECT_RUN} WHERE r.id = ?`).get(id) as RunRow | undefined;
   return row && toRecord(row);
 }
 
@@ -69,9 +77,9 @@ export interface RunFilter {
 
 /** Newest first. */
 export function listRuns(store: Store, filter: RunFilter = {}): RunRecord[] {
-  const where = whereClause([['status', filter.status]]);
+  const where = whereClause([['r.status', filter.status]]);
   const rows = store
-    .prepare(`SELECT * FROM runs ${where.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
+    .prepare(`${SELECT_RUN} ${where.sql} ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?`)
     .all(...where.params, filter.limit ?? -1, filter.offset ?? 0) as RunRow[];
   return rows.map(toRecord);
 }
@@ -95,6 +103,90 @@ export function updateRunStatus(store: Store, id: string, status: RunStatus, opt
     })
     .immediate();
   return getRun(store, id);
+}
+
+/** What a researcher may change on a run after it started: its display name, tags and notes. */
+export interface RunInfoPatch {
+  name?: string;
+  /** Replace the run's tags; blanks are dropped, the rest trimmed and kept once each. */
+  tags?: readonly string[];
+  notes?: string;
+}
+
+/**
+ * Renames a run and/or replaces its tags or notes, in one transaction. `updated_at` stays: it is when the run last
+ * progressed (the watcher and the runs list read it so), and labelling a run is not progress. The stored settings
+ * keep the name the run started with, as they keep everything else it ran with.
+ */
+export function updateRunInfo(store: Store, id: string, patch: RunInfoPatch): RunRecord {
+  store.assertWritable('update a run');
+  store.db
+    .transaction(() => {
+      getRun(store, id);
+      if (patch.name !== undefined) {
+        const name = patch.name.trim();
+        if (name === '') throw new StoreError('invalid-state', `run ${id}: a run's name cannot be blank`);
+        store.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id);
+      }
+      if (patch.notes !== undefined) store.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(patch.notes, id);
+      if (patch.tags !== undefined) {
+        store.prepare('DELETE FROM run_tags WHERE run_id = ?').run(id);
+        const insert = store.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)');
+        for (const tag of patch.tags.map((t) => t.trim()).filter((t) => t !== '')) insert.run(id, tag);
+      }
+    })
+    .immediate();
+  return getRun(store, id);
+}
+
+/**
+ * Other runs that would lose a checkpoint of `runId` if it were deleted: runs whose settings start from one
+ * (`initCheckpoint`) or use one as the irreducible-loss model (`referenceCheckpoint`), and runs whose stored answers
+ * came from one. Deleting would leave them unreproducible (and their answers' checkpoint unknown).
+ */
+export function runsUsingCheckpointsOf(store: Store, runId: string): { id: string; name: string; checkpointIds: number[] }[] {
+  const rows = store
+    .prepare(
+      `WITH mine AS (SELECT id FROM checkpoints WHERE run_id = @runId),
+       uses AS (
+         SELECT r.id AS run_id, m.id AS checkpoint_id FROM runs r, mine m
+         WHERE r.id <> @runId AND m.id IN (json_extract(r.config, '$.initCheckpoint'), json_extract(r.config, '$.referenceCheckpoint'))
+         UNION
+         SELECT DISTINCT so.run_id, so.checkpoint_id FROM solver_outputs so WHERE so.checkpoint_id IN (SELECT id FROM mine) AND so.run_id <> @runId
+       )
+       SELECT u.run_id AS id, r.name AS name, group_concat(DISTINCT u.checkpoint_id) AS ids FROM uses u JOIN runs r ON r.id = u.run_id
+       GROUP BY u.run_id ORDER BY r.created_at, u.run_id`,
+    )
+    .all({ runId }) as { id: string; name: string; ids: string }[];
+  return rows.map((r) => ({ id: r.id, name: r.name, checkpointIds: r.ids.split(',').map(Number).sort((a, b) => a - b) }));
+}
+
+/**
+ * Deletes a run and everything it made (its rounds, QA, answers, training figures, checkpoints' rows, metrics,
+ * decisions, tags: the schema cascades), in one IMMEDIATE transaction that first checks, holding the write lock,
+ * that nothing is running it and no other run needs its checkpoints. Replaced scene versions that no run uses any
+ * more go too. Blob files are left to `sweepBlobs` (the caller runs it after), which removes what nothing refers to.
+ */
+export function deleteRun(store: Store, id: string): RunRecord {
+  store.assertWritable('delete a run');
+  return store.db
+    .transaction(() => {
+      const run = getRun(store, id);
+      if (run.status === 'running' || run.status === 'queued') {
+        throw new StoreError('invalid-state', `run "${run.name}" (${id}) is ${run.status}: stop it before deleting it (a run left ${run.status} by a crash: resume it, then stop it)`);
+      }
+      const users = runsUsingCheckpointsOf(store, id);
+      if (users.length > 0) {
+        const named = users.map((u) => `"${u.name}" (${u.id}; checkpoint ${u.checkpointIds.join(', ')})`).join(', ');
+        throw new StoreError('invalid-state', `run "${run.name}" (${id}) cannot be deleted: ${users.length === 1 ? 'run' : 'runs'} ${named} ${users.length === 1 ? 'uses' : 'use'} its checkpoints; delete ${users.length === 1 ? 'that run' : 'those runs'} first`);
+      }
+      store.prepare('DELETE FROM runs WHERE id = ?').run(id);
+      store
+        .prepare(`DELETE FROM scene_versions WHERE NOT EXISTS (SELECT 1 FROM run_scenes rs WHERE rs.scene_id = scene_versions.scene_id AND rs.scene_version = scene_versions.version)`)
+        .run();
+      return run;
+    })
+    .immediate();
 }
 
 /**

@@ -43,3 +43,9 @@ export function meanTrainingLoss(store: Store, runId: string, round: number): nu
   const row = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND round = ?').get(runId, round) as { mean: number | null };
   return row.mean;
 }
+
+/** Mean loss over each round's training steps, by round, in one query (rounds that recorded none are absent). */
+export function meanTrainingLossByRound(store: Store, runId: string): Map<number, number> {
+  const rows = store.prepare('SELECT round, avg(loss) AS mean FROM training_stats WHERE run_id = ? GROUP BY round').all(runId) as { round: number; mean: number }[];
+  return new Map(rows.map((r) => [r.round, r.mean]));
+}

@@ -21,10 +21,16 @@ describe('API argument validation', () => {
       ['stopRun', ['r1']],
       ['resumeRun', ['r1']],
       ['resumeRun', ['r1', 'qwen-ouro-r1']],
+      ['updateRun', ['r1', { name: 'renamed' }]],
+      ['updateRun', ['r1', { tags: [], notes: '' }]],
+      ['updateRun', ['r1', { name: 'x', tags: ['ablation', 'seed 7'], notes: 'a'.repeat(20_000) }]],
+      ['deleteRun', ['r1']],
+      ['getRunConfig', ['r1']],
       ['queryQa', [{ runId: 'r1', round: 0, family: 'object_counting', sceneId: 's', bucket: 'hard', verdict: 'accepted', bin: 2, search: '', sort: 'confidence', descending: true, limit: 50, offset: 100 }]],
       ['getQa', [7]],
       ['sceneObjectConfidence', ['synthetic:0']],
       ['sceneObjectConfidence', ['synthetic:0', 'r1']],
+      ['sceneConfidenceByRound', ['synthetic:0', 'r1']],
       ['rerunProgram', [7]],
       ['heatmap', [{ runId: 'r1', kind: 'bin-round', metric: 'accuracy', family: 'object_counting' }]],
       ['curves', [['a', 'b']]],
@@ -44,6 +50,8 @@ describe('API argument validation', () => {
     expect(message('getFrameImage', ['s', -1])).toBe('getFrameImage(frame): expected a whole number from 0 to 1000000, found -1');
     expect(message('getQa', ['7'])).toBe('getQa(qaId): expected a whole number from 1 to 9007199254740991, found "7"');
     expect(message('rerunProgram', [0])).toMatch(/^rerunProgram\(qaId\): expected a whole number from 1/);
+    expect(message('sceneConfidenceByRound', ['synthetic:0'])).toMatch(/^sceneConfidenceByRound/);
+    expect(message('sceneConfidenceByRound', ['synthetic:0', 7])).toMatch(/^sceneConfidenceByRound\(runId\): expected/);
     expect(message('sceneObjectConfidence', [''])).toBe('sceneObjectConfidence(sceneId): expected a non-empty string of at most 1000 characters, found ""');
     expect(message('sceneObjectConfidence', ['s', 3])).toBe('sceneObjectConfidence(runId): expected a non-empty string of at most 1000 characters, found 3');
     expect(message('sceneObjectConfidence', [])).toBe('sceneObjectConfidence(sceneId, runId): expected 1 to 2 arguments, found 0');
@@ -62,6 +70,24 @@ describe('API argument validation', () => {
     expect(message('heatmap', [{ runId: 'r', kind: 'scene-family', metric: 'mean' }])).toBe('heatmap(query).metric: expected one of confidence, accuracy, easy, frontier, hard, count, found "mean"');
     expect(message('getScenePoints', { 0: 's', 1: 2 })).toBe('getScenePoints(sceneId, maxPoints): expected the arguments as a list, found {"0":"s","1":2}');
     expect(message('dropTables', [])).toMatch(/^dropTables: unknown API method; expected one of info, listScenes/);
+  });
+
+  it('checks run changes field by field (issue 14)', () => {
+    expect(message('updateRun', ['r1'])).toBe('updateRun(runId, patch): expected 2 arguments, found 1');
+    expect(message('updateRun', ['r1', {}])).toBe('updateRun(patch): expected at least one of name, tags, notes');
+    expect(message('updateRun', ['r1', { title: 'x' }])).toBe('updateRun(patch).title: unknown field; expected one of name, tags, notes\nupdateRun(patch): expected at least one of name, tags, notes');
+    expect(message('updateRun', ['r1', { name: '   ' }])).toBe('updateRun(patch).name: expected a name of 1 to 200 characters, not only spaces, found "   "');
+    expect(message('updateRun', ['r1', { name: 'x'.repeat(201) }])).toMatch(/^updateRun\(patch\)\.name: expected a name of 1 to 200 characters/);
+    expect(message('updateRun', ['r1', { tags: 'ablation' }])).toBe('updateRun(patch).tags: expected a list of at most 50 tags, found "ablation"');
+    expect(message('updateRun', ['r1', { tags: ['ok', '', 7] }])).toBe(
+      'updateRun(patch).tags[1]: expected a tag of 1 to 50 characters, not only spaces, found ""\nupdateRun(patch).tags[2]: expected a tag of 1 to 50 characters, not only spaces, found 7',
+    );
+    expect(message('updateRun', ['r1', { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }])).toMatch(/^updateRun\(patch\)\.tags: expected a list of at most 50 tags/);
+    expect(message('updateRun', ['r1', { notes: null }])).toBe('updateRun(patch).notes: expected text of at most 20000 characters, found null');
+    expect(message('updateRun', ['', { notes: '' }])).toBe('updateRun(runId): expected a non-empty string of at most 1000 characters, found ""');
+    expect(message('deleteRun', [])).toBe('deleteRun(runId): expected 1 argument, found 0');
+    expect(message('deleteRun', [5])).toBe('deleteRun(runId): expected a non-empty string of at most 1000 characters, found 5');
+    expect(message('getRunConfig', [['r1']])).toBe('getRunConfig(runId): expected a non-empty string of at most 1000 characters, found ["r1"]');
   });
 
   it('lists every problem of a query at once', () => {

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_LOOP_CONFIG } from '../../../src/engine/loop/config.js';
 import { createWorkbenchHost, HostError, type LoopEngine, type WorkbenchHost } from '../../../src/engine/host/index.js';
 import {
   createBenchmarkSet,
@@ -10,6 +13,7 @@ import {
   getRun,
   openStore,
   recordMetrics,
+  saveCheckpoint,
   updateRound,
   updateRunStatus,
   type Store,
@@ -19,6 +23,7 @@ import type { LoopEvent } from '../../../src/shared/loop.js';
 import type { RunRecord } from '../../../src/shared/records.js';
 import { repoRoot } from '../../helpers/shared.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
+import { seedWorkspace } from './fixtures.js';
 
 const TINY = { scenes: ['synthetic:4'], rounds: 1, steps: 2, batch: 4, candidates: 40, benchmarkPerFamily: 2, model: 'tiny' as const };
 
@@ -170,6 +175,17 @@ describe('the run manager', () => {
     expect(events.some((e) => e.type === 'round' && e.summary.round === 0)).toBe(true);
     const [curve] = await h.curves([runId]);
     expect(curve!.points.map((p) => p.round)).toEqual([-1, 0]);
+    // The rounds table's loss and samples seen come from the store as the loop's events carried them (issue 14).
+    const live = events.filter((e): e is Extract<LoopEvent, { type: 'round' }> => e.type === 'round').map((e) => e.summary);
+    const detail = await h.getRun(runId);
+    expect(detail.roundFigures).toEqual(live.map((s) => ({ round: s.round, samplesSeen: s.samplesSeen, meanLoss: s.meanLoss })));
+    expect(detail.roundFigures[0]!.meanLoss).toBeGreaterThan(0);
+    // Its one round's duration, and no round running.
+    expect(detail.run.roundMs).toEqual([detail.rounds[0]!.finishedAt! - detail.rounds[0]!.startedAt!]);
+    expect(detail.run.roundStartedAt).toBeNull();
+    // A clone's settings are the run's own.
+    const config = await h.getRunConfig(runId);
+    expect(config).toMatchObject({ ...TINY, name: 'tiny' });
     await expect(h.resumeRun(runId)).rejects.toThrow(/already completed/);
   });
 });
@@ -188,10 +204,14 @@ describe('a read-only host beside a writing process', () => {
     const run = createRun(w, { name: 'cli', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' });
     await until('the new run', () => events.some((e) => e.type === 'run' && e.status === 'queued'));
     updateRunStatus(w, run.id, 'running');
-    createRound(w, { runId: run.id, round: 0, status: 'running', stage: 'propose', startedAt: 100 });
+    // As the loop writes them: a round starts with no stage committed; each stage commits its own name.
+    createRound(w, { runId: run.id, round: 0, status: 'running', startedAt: 100 });
     await until('the first stage', () => events.some((e) => e.type === 'stage' && e.stage === 'propose' && e.phase === 'start'));
-    updateRound(w, run.id, 0, { stage: 'solve', counts: { proposed: 10, accepted: 7, rejected: 3 } });
+    // Proposals and filters commit together.
+    updateRound(w, run.id, 0, { stage: 'filter', counts: { proposed: 10, accepted: 7, rejected: 3 } });
     await until('the next stage', () => events.some((e) => e.type === 'stage' && e.stage === 'solve' && e.phase === 'start'));
+    updateRound(w, run.id, 0, { stage: 'solve' });
+    await until('the stage after', () => events.some((e) => e.type === 'stage' && e.stage === 'control' && e.phase === 'start'));
     createBenchmarkSet(w, { id: 'b', name: 'b' });
     recordMetrics(w, [
       { runId: run.id, round: 0, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.4, n: 10 },
@@ -203,7 +223,23 @@ describe('a read-only host beside a writing process', () => {
 
     const mine = events.filter((e) => e.runId === run.id);
     const label = (e: LoopEvent): string => (e.type === 'run' ? `run ${e.status}` : e.type === 'stage' ? `${e.stage} ${e.phase}` : e.type);
-    expect(mine.map(label)).toEqual(['run queued', 'run running', 'propose start', 'propose end', 'solve start', 'solve end', 'round', 'run completed']);
+    // A stage is shown under way until it commits, never after (issue 14: rows said "filter" through solve and train).
+    expect(mine.map(label)).toEqual([
+      'run queued',
+      'run running',
+      'propose start',
+      'propose end',
+      'filter end',
+      'solve start',
+      'solve end',
+      'control start',
+      // control, train and evaluate committed between two looks
+      'control end',
+      'train end',
+      'evaluate end',
+      'round',
+      'run completed',
+    ]);
     const round = mine.find((e) => e.type === 'round');
     expect(round).toMatchObject({ summary: { round: 0, samplesSeen: 7, heldout: { overall: 0.4 }, ms: 250, counts: { accepted: 7 } } });
     // What it reports is what the store says.
@@ -231,5 +267,83 @@ describe('a read-only host beside a writing process', () => {
     const [run] = await h.listRuns();
     expect(run).toMatchObject({ name: 'from the cli', status: 'completed', roundsDone: 2 });
     await expect(h.startRun({})).rejects.toThrow(/open read-only/);
+  });
+});
+
+describe('run management through the host (issue 14)', () => {
+  const tmp = useTmpDirs();
+
+  it('reads each round’s samples seen, loss and duration from the store', async () => {
+    const dir = tmp();
+    const { runId } = await seedWorkspace(dir);
+    const { host: h } = host({ workspaceDir: dir });
+    const detail = await h.getRun(runId);
+    // The fixture's training steps: round 0 losses 1.9 and 1.8, round 1 0.9 and 0.8; samples_seen 64 and 128.
+    expect(detail.roundFigures.map((f) => [f.round, f.samplesSeen, f.meanLoss?.toFixed(6)])).toEqual([
+      [0, 64, (1.85).toFixed(6)],
+      [1, 128, (0.85).toFixed(6)],
+    ]);
+    expect(detail.run).toMatchObject({ roundMs: [250, 250], roundStartedAt: null, tags: [], notes: '' });
+    const [listed] = await h.listRuns();
+    expect(listed).toMatchObject({ roundMs: [250, 250], roundStartedAt: null });
+  });
+
+  it('renames, tags and annotates a run; clones its settings as it ran them', async () => {
+    const dir = tmp();
+    const { runId } = await seedWorkspace(dir);
+    const { host: h } = host({ workspaceDir: dir });
+    const summary = await h.updateRun(runId, { name: ' first try ', tags: ['seed 1', 'ablation', 'seed 1'] });
+    expect(summary).toMatchObject({ id: runId, name: 'first try', tags: ['ablation', 'seed 1'], notes: '', roundsDone: 2, heldoutScore: 0.3 });
+    expect(await h.updateRun(runId, { notes: 'diverged after round 1' })).toMatchObject({ name: 'first try', tags: ['ablation', 'seed 1'], notes: 'diverged after round 1' });
+    expect((await h.listRuns())[0]).toMatchObject({ name: 'first try', tags: ['ablation', 'seed 1'], notes: 'diverged after round 1' });
+    await expect(h.updateRun('nope', { notes: '' })).rejects.toThrow(/no run "nope"/);
+    // The seeded run predates the `selection` setting: its clone keeps the behaviour it ran with, not today's default.
+    const config = await h.getRunConfig(runId);
+    expect(config).toMatchObject({ rounds: 2, selection: 'all-but-easy', steps: DEFAULT_LOOP_CONFIG.steps });
+    expect(DEFAULT_LOOP_CONFIG.selection).not.toBe('all-but-easy');
+    await expect(h.getRunConfig('nope')).rejects.toThrow(/no run "nope"/);
+
+    const { host: reader } = host({ workspaceDir: dir, readonly: true });
+    const e = await reader.updateRun(runId, { name: 'x' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(HostError);
+    expect((e as Error).message).toBe(`cannot change run ${runId}: the workspace ${dir} is open read-only`);
+    await expect(reader.deleteRun(runId)).rejects.toThrow(`cannot delete run ${runId}: the workspace ${dir} is open read-only`);
+  });
+
+  it('deletes a run with its checkpoint files, and refuses one that runs here or in another process', async () => {
+    const dir = tmp();
+    const { runId } = await seedWorkspace(dir);
+    const w = writer(dir);
+    const ckpt = saveCheckpoint(w, { runId, round: 1, config: {}, optimizerStep: 4, content: { bytes: new TextEncoder().encode('weights') } });
+    const file = join(dir, 'blobs', ckpt.blobHash.slice(0, 2), ckpt.blobHash);
+    expect(existsSync(file)).toBe(true);
+    const engine = scriptedEngine();
+    const { host: h } = host({ workspaceDir: dir, engine });
+
+    // Running in this workbench.
+    const { runId: mine } = await h.startRun({ name: 'mine' });
+    let e = await h.deleteRun(mine).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(HostError);
+    expect((e as HostError).code).toBe('busy');
+    expect((e as Error).message).toBe(`cannot delete run "mine" (${mine}): it is running in this workbench; stop it first`);
+    await h.stopRun(mine);
+
+    // Paused, but another live process holds its lease (about to resume it): left alone.
+    const lease = join(dir, 'leases', `${runId}.lease`);
+    mkdirSync(join(dir, 'leases'), { recursive: true });
+    writeFileSync(lease, JSON.stringify({ pid: process.ppid, host: hostname(), since: 0 }));
+    e = await h.deleteRun(runId).catch((x: unknown) => x);
+    expect((e as HostError).code).toBe('elsewhere');
+    expect((e as Error).message).toMatch(new RegExp(`^cannot delete run "seeded" \\(${runId}\\): run ${runId} is being executed by process ${process.ppid} `));
+    rmSync(lease);
+
+    expect(await h.deleteRun(runId)).toEqual({ runId, removedBlobs: 1, freedBytes: 7 });
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(lease)).toBe(false);
+    expect((await h.listRuns()).map((r) => r.id)).toEqual([mine]);
+    await expect(h.getRun(runId)).rejects.toThrow(/no run/);
+    // A run marked running by another process is that process's: the store refuses, naming what to do.
+    updateRunStatus(w, mine, 'running');
+    await expect(h.deleteRun(mine)).rejects.toThrow(`run "mine" (${mine}) is running: stop it before deleting it (a run left running by a crash: resume it, then stop it)`);
   });
 });

@@ -30,6 +30,7 @@ import {
   readSchemaVersion,
   saveScene,
   sceneVersion,
+  updateRunInfo,
   workspacePaths,
   type Migration,
 } from '../../../src/engine/store/index.js';
@@ -79,8 +80,8 @@ function seedAt(db: Database.Database, blobs: BlobStore, version: number): void 
   }
   db.prepare(
     `INSERT INTO runs (id, name, mode, config, seeds, code_version, status, provider, error, created_at, updated_at)
-     VALUES ('run-old', 'old run', 'closed-loop', '{"iterations":2}', '{"root":5}', '0.0.1', 'completed', 'mock', NULL, 1, 2)`,
-  ).run();
+     VALUES ('run-old', 'old run', 'closed-loop', ?, '{"root":5}', '0.0.1', 'completed', 'mock', NULL, 1, 2)`,
+  ).run(version >= 12 ? '{"rounds":2}' : '{"iterations":2}');
   db.prepare(`INSERT INTO run_scenes (run_id, scene_id, split) VALUES ('run-old', ?, 'train')`).run(oldScene.id);
   if (version >= 6) {
     // A build with scene versions wrote the version of the content, and pinned the run to it.
@@ -88,11 +89,14 @@ function seedAt(db: Database.Database, blobs: BlobStore, version: number): void 
     db.prepare('UPDATE scenes SET version = ?').run(v);
     db.prepare('UPDATE run_scenes SET scene_version = ?').run(v);
   }
-  db.prepare(`INSERT INTO iterations (run_id, idx, status, stage) VALUES ('run-old', 0, 'completed', 'evaluate'), ('run-old', 1, 'completed', 'evaluate')`).run();
+  // Version 12 renamed iterations (idx) to rounds (round), and every iteration column to round.
+  const rounds = version >= 12 ? 'rounds (run_id, round' : 'iterations (run_id, idx';
+  const round = version >= 12 ? 'round' : 'iteration';
+  db.prepare(`INSERT INTO ${rounds}, status, stage) VALUES ('run-old', 0, 'completed', 'evaluate'), ('run-old', 1, 'completed', 'evaluate')`).run();
   // Before version 11 the named objects, the program's arguments and the frame rode in `extra` JSON.
   const typed = version >= 11;
   const qa = db.prepare(
-    `INSERT INTO qa (id, run_id, iteration, scene_id, proposal_id, proposer, family, difficulty, bin, question, options, answer_type,
+    `INSERT INTO qa (id, run_id, ${round}, scene_id, proposal_id, proposer, family, difficulty, bin, question, options, answer_type,
        answer, program, program_result, verdict, rejected_by, reason, filter_verdicts, ${typed ? 'named, args, frame' : 'extra'}, seed, created_at)
      VALUES (?, 'run-old', 0, ?, 'p', 'programmatic', ?, '{"margin":0.3}', 1, 'How many chairs?', NULL, 'number', 2,
        'return 2;', '2', 'accepted', NULL, NULL, '[{"filter":"executes","passed":true}]', ${typed ? '?, ?, ?' : '?'}, 7, 1)`,
@@ -111,10 +115,10 @@ function seedAt(db: Database.Database, blobs: BlobStore, version: number): void 
   if (typed) bq.run(oldScene.id, '{"proposalId":"p"}', JSON.stringify(bed.named), bed.frame);
   else bq.run(oldScene.id, JSON.stringify({ proposalId: 'p', named: bed.named, frame: bed.frame }));
   db.prepare(
-    `INSERT INTO checkpoints (id, run_id, iteration, blob_hash, config, optimizer_step, created_at) VALUES (1, 'run-old', 0, ?, '{"lr":0.0001}', 50, 1)`,
+    `INSERT INTO checkpoints (id, run_id, ${round}, blob_hash, config, optimizer_step, created_at) VALUES (1, 'run-old', 0, ?, '{"lr":0.0001}', 50, 1)`,
   ).run(ckpt.hash);
   const out = db.prepare(
-    `INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs, created_at)
+    `INSERT INTO solver_outputs (qa_id, run_id, ${round}, checkpoint_id, prediction, confidence, bucket, answer_token_probs, created_at)
      VALUES (1, 'run-old', ?, ?, ?, ?, ?, '[0.5]', 1)`,
   );
   // The later round's answer is inserted first: "latest" is by iteration, not by insertion.
@@ -136,7 +140,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields', '0012_rounds']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields', '0012_rounds', '0013_run notes and tags']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -154,6 +158,7 @@ describe('schema migrations', () => {
       'qa',
       'rounds',
       'run_scenes',
+      'run_tags',
       'runs',
       'scene_frame_images',
       'scene_versions',
@@ -201,7 +206,7 @@ describe('schema migrations', () => {
       expect(listRunScenes(store, 'run-old')).toEqual([{ sceneId: oldScene.id, split: 'train', sceneVersion: version }]);
       expect(saveScene(store, oldScene)).toMatchObject({ change: 'unchanged', version });
       // Version 12 renamed iterations to rounds, in the schema and in a run's stored settings.
-      expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { rounds: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2 });
+      expect(getRun(store, 'run-old')).toMatchObject({ status: 'completed', config: { rounds: 2 }, seeds: { root: 5 }, createdAt: 1, updatedAt: 2, tags: [], notes: '' });
       expect(getRun(store, 'run-old').config).not.toHaveProperty('iterations');
       expect(listRounds(store, 'run-old').map((r) => [r.round, r.status])).toEqual([
         [0, 'completed'],
@@ -262,6 +267,26 @@ describe('schema migrations', () => {
     ]);
     expect(getQa(store, 1)).toMatchObject({ prediction: '7', confidence: 0.6, bucket: 'easy' });
     expect(store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'solver_outputs'`).pluck().all()).toEqual(['solver_outputs_set_qa_latest']);
+  });
+
+  it('give runs notes and tags: a version-11 workspace upgraded keeps its runs, with none, and takes both (0013)', () => {
+    const dir = ws.dir();
+    const db = createAtVersion(dir, 11);
+    seedAt(db, new BlobStore(workspacePaths(dir).blobsDir, true), 11);
+    db.close();
+    const store = ws.open(dir);
+    expect(store.migration.applied).toEqual(['0012_rounds', '0013_run notes and tags']);
+    expect(getRun(store, 'run-old')).toMatchObject({ name: 'old run', tags: [], notes: '', updatedAt: 2 });
+    const updated = updateRunInfo(store, 'run-old', { name: '  renamed  ', tags: ['b', ' a ', 'b', ''], notes: 'seed 5 looked odd' });
+    // Trimmed, blanks dropped, each tag once, sorted; labelling a run is not progress, so updatedAt stays.
+    expect(updated).toMatchObject({ name: 'renamed', tags: ['a', 'b'], notes: 'seed 5 looked odd', updatedAt: 2 });
+    expect(listRuns(store).map((r) => [r.id, r.tags])).toEqual([['run-old', ['a', 'b']]]);
+    expect(updateRunInfo(store, 'run-old', { tags: [] }).tags).toEqual([]);
+    // The tags go with their run.
+    updateRunInfo(store, 'run-old', { tags: ['keep'] });
+    store.db.prepare(`DELETE FROM runs WHERE id = 'run-old'`).run();
+    expect(store.db.prepare('SELECT count(*) FROM run_tags').pluck().get()).toBe(0);
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('refuse a database newer than this build, naming the file and both versions', () => {

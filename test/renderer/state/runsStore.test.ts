@@ -133,4 +133,99 @@ describe('runs store', () => {
     await runs.getState().toggleCompare('run-x');
     expect(runs.getState().compareIds).toEqual(['run-b']);
   });
+
+  it('renames, retags and annotates a run through the host, in the list and the open detail (issue 14)', async () => {
+    const { runs, api, reportError } = setup();
+    await runs.getState().refresh();
+    await runs.getState().select('run-a');
+    expect(await runs.getState().update('run-a', { name: 'renamed', tags: ['b', 'a', 'a'] })).toBe(true);
+    expect(api.callsOf('updateRun')).toEqual([['run-a', { name: 'renamed', tags: ['b', 'a', 'a'] }]]);
+    const listed = runs.getState().runs!.find((r) => r.id === 'run-a')!;
+    expect([listed.name, listed.tags]).toEqual(['renamed', ['a', 'b']]);
+    expect(runs.getState().detail!.run).toMatchObject({ name: 'renamed', tags: ['a', 'b'] });
+    await runs.getState().update('run-a', { notes: 'why' });
+    expect(runs.getState().runs!.find((r) => r.id === 'run-a')!.notes).toBe('why');
+    api.failNext('updateRun', 'updateRun(patch).name: expected a name of 1 to 200 characters, not only spaces, found " "');
+    expect(await runs.getState().update('run-a', { name: ' ' })).toBe(false);
+    expect(reportError).toHaveBeenCalledWith('Changing run run-a', expect.objectContaining({ message: expect.stringContaining('updateRun(patch).name') }));
+    expect(runs.getState().runs!.find((r) => r.id === 'run-a')!.name).toBe('renamed');
+    expect(runs.getState().pending).toEqual({});
+  });
+
+  it('clones a run into a draft for the start form, under a new name', async () => {
+    const { runs, api } = setup();
+    await runs.getState().refresh();
+    await runs.getState().clone('run-b');
+    const draft = runs.getState().draft!;
+    expect(draft).toMatchObject({ fromRunId: 'run-b', config: { mode: 'no-feedback', name: 'no feedback (copy)', steps: 200 } });
+    expect(api.callsOf('getRunConfig')).toEqual([['run-b']]);
+    await runs.getState().clone('run-b');
+    expect(runs.getState().draft!.seq).toBeGreaterThan(draft.seq);
+    runs.getState().clearDraft();
+    expect(runs.getState().draft).toBeNull();
+  });
+
+  it('deletes a run only when asked to, then lets go of it everywhere (issue 14)', async () => {
+    const deleted: string[] = [];
+    const api = new FakeApi();
+    const reportError = vi.fn();
+    const runs = createRunsStore(api, { reportError, onDeleted: (id) => deleted.push(id) });
+    await runs.getState().refresh();
+    await runs.getState().select('run-a');
+    await runs.getState().toggleCompare('run-a');
+    runs.getState().handleEvent({ type: 'log', runId: 'run-a', level: 'info', message: 'x' });
+    runs.getState().askDelete('run-a');
+    expect(runs.getState().confirmDeleteId).toBe('run-a');
+    expect(api.callsOf('deleteRun')).toEqual([]);
+    expect(await runs.getState().remove('run-a')).toBe(true);
+    const s = runs.getState();
+    expect(s.runs!.map((r) => r.id)).toEqual(['run-b']);
+    expect([s.selectedId, s.detail, s.confirmDeleteId, s.compareIds, s.live['run-a']]).toEqual([null, null, null, [], undefined]);
+    expect(deleted).toEqual(['run-a']);
+    // The host's refusal is reported, and the run stays.
+    api.runs.get('run-b')!.summary.status = 'running';
+    expect(await runs.getState().remove('run-b')).toBe(false);
+    expect(reportError).toHaveBeenCalledWith('Deleting run run-b', expect.objectContaining({ message: expect.stringContaining('stop it before deleting it') }));
+    expect(runs.getState().runs!.map((r) => r.id)).toEqual(['run-b']);
+    expect(deleted).toEqual(['run-a']);
+  });
+
+  it('sorts and filters the list by column and tags', () => {
+    const { runs } = setup();
+    expect(runs.getState().sort).toEqual({ key: 'created', descending: true });
+    runs.getState().setSort('steps');
+    expect(runs.getState().sort).toEqual({ key: 'steps', descending: false });
+    runs.getState().setSort('steps');
+    expect(runs.getState().sort).toEqual({ key: 'steps', descending: true });
+    runs.getState().toggleTagFilter('a');
+    runs.getState().toggleTagFilter('b');
+    runs.getState().toggleTagFilter('a');
+    expect(runs.getState().tagFilter).toEqual(['b']);
+  });
+
+  it('reads the selected run again as each stage ends, and leaves no stage running once it stopped (issue 14)', async () => {
+    const { runs, api } = setup();
+    await runs.getState().refresh();
+    await runs.getState().select('run-a');
+    const h = runs.getState().handleEvent;
+    const before = api.callsOf('getRun').length;
+    h({ type: 'run', runId: 'run-a', status: 'running' });
+    h({ type: 'stage', runId: 'run-a', round: -1, stage: 'evaluate', phase: 'start' });
+    h({ type: 'stage', runId: 'run-a', round: -1, stage: 'evaluate', phase: 'end', ms: 5 });
+    h({ type: 'stage', runId: 'run-a', round: 3, stage: 'solve', phase: 'start' });
+    await flush();
+    expect(api.callsOf('getRun').length, 'set-up and stage starts commit nothing to show').toBe(before);
+    expect(runs.getState().runs!.find((r) => r.id === 'run-a')!.roundStartedAt).toBe(42);
+    h({ type: 'stage', runId: 'run-a', round: 3, stage: 'solve', phase: 'end', ms: 5 });
+    h({ type: 'stage', runId: 'run-a', round: 3, stage: 'control', phase: 'start' });
+    await flush();
+    expect(api.callsOf('getRun').length).toBe(before + 1);
+    h({ type: 'run', runId: 'run-a', status: 'paused', message: 'cancelled; resume to continue' });
+    expect(runs.getState().live['run-a']!.stages).toEqual({ solve: { state: 'done', ms: 5 } });
+    expect(runs.getState().runs!.find((r) => r.id === 'run-a')!.roundStartedAt).toBeNull();
+    // A finished round adds its duration, for the ETA.
+    h({ type: 'run', runId: 'run-a', status: 'running' });
+    h({ type: 'round', runId: 'run-a', summary: { round: 3, counts: { proposed: 1, accepted: 1, rejected: 0, easy: 0, frontier: 1, hard: 0 }, trainedSamples: 1, samplesSeen: 10, meanLoss: 1, heldout: null, ms: 77 } });
+    expect(runs.getState().runs!.find((r) => r.id === 'run-a')!.roundMs).toEqual([80, 80, 80, 77]);
+  });
 });

@@ -62,7 +62,8 @@ export function Header(): React.JSX.Element {
             const l = live[r.id] ?? EMPTY_LIVE;
             const planned = plannedRounds(r.config);
             const frac = runFraction(r.roundsDone, planned, l.round !== null ? { round: l.round, stages: l.stages, progress: l.progress } : null);
-            const stage = l.stage ? ` · round ${l.round} ${l.stage}` : '';
+            // Round −1 is how the loop reports its set-up (the held-out benchmark), not a round.
+            const stage = l.round !== null && l.round < 0 ? ' · set-up' : l.stage ? ` · round ${l.round} ${l.stage}` : '';
             return (
               <a key={r.id} href={`#/runs/${encodeURIComponent(r.id)}`} className="header-run">
                 <ProgressBar value={r.status === 'queued' ? null : frac} label={`${r.name}${stage}`} />

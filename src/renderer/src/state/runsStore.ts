@@ -1,12 +1,14 @@
 /**
- * Runs: the list, the selected run's detail, live progress from `subscribe` events, start/stop/resume, and the
- * two-run comparison. Events update the store in place (no reloads); a finished round refreshes the
- * selected run's detail so the rounds table gains its row.
+ * Runs: the list (its sort and tags filter), the selected run's detail, live progress from `subscribe` events,
+ * start/stop/resume, rename / tags / notes, clone (a draft the start form takes up), delete after a confirmation,
+ * and the two-run comparison. Events update the store in place; a stage or round that ends refreshes the selected
+ * run's detail, so its rounds table has the counts and figures the store has just committed.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { RunDetail, RunSummary, WorkbenchApi } from '../../../shared/api.js';
-import type { RoundSummary, LoopConfigInput, LoopEvent } from '../../../shared/loop.js';
+import type { RunDetail, RunPatch, RunSummary, WorkbenchApi } from '../../../shared/api.js';
+import type { RoundSummary, LoopConfig, LoopConfigInput, LoopEvent } from '../../../shared/loop.js';
 import type { LoopStage, RunStatus } from '../../../shared/records.js';
+import { DEFAULT_RUN_SORT, nextSort, type RunSort, type RunSortKey } from '../lib/runList.js';
 import type { LiveProgress, LiveStage } from '../lib/runProgress.js';
 
 export interface LogLine {
@@ -18,7 +20,7 @@ export interface LogLine {
 export interface LiveRun {
   status: RunStatus | null;
   message: string | null;
-  /** Round whose stages are tracked below. */
+  /** Round whose stages are tracked below; −1 while the run sets up (its held-out benchmark). */
   round: number | null;
   stage: LoopStage | null;
   stages: Partial<Record<LoopStage, LiveStage>>;
@@ -40,6 +42,13 @@ export const EMPTY_LIVE: LiveRun = Object.freeze({
 
 const MAX_LOGS = 200;
 
+/** Settings the start form takes up: a clone of `fromRunId`. `seq` tells two clones of the same run apart. */
+export interface RunDraft {
+  config: LoopConfig;
+  fromRunId: string;
+  seq: number;
+}
+
 export interface RunsState {
   runs: RunSummary[] | null;
   loading: boolean;
@@ -51,8 +60,14 @@ export interface RunsState {
   compareIds: string[];
   compareDetails: Record<string, RunDetail>;
   starting: boolean;
-  /** Run ids with a stop/resume request in flight. */
+  /** Run ids with a stop/resume/update/delete request in flight. */
   pending: Record<string, true>;
+  sort: RunSort;
+  /** The list shows the runs carrying every one of these tags. */
+  tagFilter: string[];
+  draft: RunDraft | null;
+  /** The run whose deletion waits for the user's confirmation. */
+  confirmDeleteId: string | null;
   refresh(): Promise<void>;
   select(runId: string | null): Promise<void>;
   reloadDetail(): Promise<void>;
@@ -61,6 +76,16 @@ export interface RunsState {
   /** `model`: the model trained on the export a run awaiting its next model is waiting with (registered first). */
   resume(runId: string, model?: string): Promise<void>;
   toggleCompare(runId: string): Promise<void>;
+  /** Renames, retags or annotates a run; true when the host took it. */
+  update(runId: string, patch: RunPatch): Promise<boolean>;
+  /** Reads the run's settings into `draft` for the start form, named "<name> (copy)". */
+  clone(runId: string): Promise<void>;
+  clearDraft(): void;
+  /** Asks for (or, with null, withdraws) the confirmation `remove` needs. */
+  askDelete(runId: string | null): void;
+  remove(runId: string): Promise<boolean>;
+  setSort(key: RunSortKey): void;
+  toggleTagFilter(tag: string): void;
   handleEvent(event: LoopEvent): void;
 }
 
@@ -69,6 +94,8 @@ export type RunsStore = StoreApi<RunsState>;
 export interface RunsDeps {
   reportError(context: string, e: unknown): void;
   now?: () => number;
+  /** A run was deleted: other stores drop what they held of it. */
+  onDeleted?: (runId: string) => void;
 }
 
 function upsertSummary(list: RoundSummary[], s: RoundSummary): RoundSummary[] {
@@ -82,6 +109,7 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
   const now = deps.now ?? (() => Date.now());
   let detailToken = 0;
   let refreshQueued = false;
+  let draftSeq = 0;
 
   return createStore<RunsState>()((set, get) => {
     const live = (runId: string): LiveRun => get().live[runId] ?? EMPTY_LIVE;
@@ -98,6 +126,15 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
       const detail = get().detail;
       set({ runs: next, ...(detail && detail.run.id === runId ? { detail: { ...detail, run: patch(detail.run) } } : {}) });
       return true;
+    };
+    const withPending = async <T>(runId: string, fn: () => Promise<T>): Promise<T> => {
+      set({ pending: { ...get().pending, [runId]: true } });
+      try {
+        return await fn();
+      } finally {
+        const { [runId]: _, ...rest } = get().pending;
+        set({ pending: rest });
+      }
     };
     const queueRefresh = (): void => {
       if (refreshQueued) return;
@@ -119,6 +156,10 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
       compareDetails: {},
       starting: false,
       pending: {},
+      sort: DEFAULT_RUN_SORT,
+      tagFilter: [],
+      draft: null,
+      confirmDeleteId: null,
 
       async refresh() {
         set({ loading: true });
@@ -215,17 +256,91 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
         }
       },
 
+      async update(runId, patch) {
+        return withPending(runId, async () => {
+          try {
+            const summary = await api.updateRun(runId, patch);
+            patchRun(runId, (r) => ({ ...r, name: summary.name, tags: summary.tags, notes: summary.notes }));
+            const c = get().compareDetails[runId];
+            if (c) set({ compareDetails: { ...get().compareDetails, [runId]: { ...c, run: { ...c.run, name: summary.name, tags: summary.tags, notes: summary.notes } } } });
+            return true;
+          } catch (e) {
+            deps.reportError(`Changing run ${runId}`, e);
+            return false;
+          }
+        });
+      },
+
+      async clone(runId) {
+        try {
+          const config = await api.getRunConfig(runId);
+          const name = get().runs?.find((r) => r.id === runId)?.name ?? config.name;
+          set({ draft: { config: { ...config, name: `${name} (copy)` }, fromRunId: runId, seq: ++draftSeq } });
+        } catch (e) {
+          deps.reportError(`Cloning run ${runId}`, e);
+        }
+      },
+
+      clearDraft() {
+        set({ draft: null });
+      },
+
+      askDelete(runId) {
+        set({ confirmDeleteId: runId });
+      },
+
+      async remove(runId) {
+        return withPending(runId, async () => {
+          try {
+            await api.deleteRun(runId);
+          } catch (e) {
+            deps.reportError(`Deleting run ${runId}`, e);
+            return false;
+          }
+          const { [runId]: _live, ...restLive } = get().live;
+          const { [runId]: _detail, ...restCompare } = get().compareDetails;
+          const selected = get().selectedId === runId;
+          if (selected) detailToken++;
+          set({
+            runs: get().runs?.filter((r) => r.id !== runId) ?? null,
+            live: restLive,
+            compareIds: get().compareIds.filter((x) => x !== runId),
+            compareDetails: restCompare,
+            confirmDeleteId: get().confirmDeleteId === runId ? null : get().confirmDeleteId,
+            ...(selected ? { selectedId: null, detail: null, detailLoading: false } : {}),
+          });
+          deps.onDeleted?.(runId);
+          return true;
+        });
+      },
+
+      setSort(key) {
+        set({ sort: nextSort(get().sort, key) });
+      },
+
+      toggleTagFilter(tag) {
+        const tags = get().tagFilter;
+        set({ tagFilter: tags.includes(tag) ? tags.filter((t) => t !== tag) : [...tags, tag] });
+      },
+
       handleEvent(event) {
         const { runId } = event;
         switch (event.type) {
           case 'run': {
-            const known = patchRun(runId, (r) => ({ ...r, status: event.status, error: event.status === 'failed' ? (event.message ?? r.error) : r.error }));
+            const known = patchRun(runId, (r) => ({
+              ...r,
+              status: event.status,
+              error: event.status === 'failed' ? (event.message ?? r.error) : r.error,
+              ...(event.status === 'running' ? {} : { roundStartedAt: null }),
+            }));
             const cur = live(runId);
             const logs = event.message
               ? [...cur.logs, { level: event.status === 'failed' ? ('error' as const) : ('info' as const), message: `${event.status}: ${event.message}`, at: now() }].slice(-MAX_LOGS)
               : cur.logs;
             const active = event.status === 'running' || event.status === 'queued';
-            setLive(runId, { status: event.status, message: event.message ?? null, logs, ...(active ? {} : { progress: null }) });
+            // A stopped run has no stage under way: the strip must not keep one running.
+            const stages = active ? cur.stages : Object.fromEntries(Object.entries(cur.stages).filter(([, st]) => st.state !== 'running'));
+            setLive(runId, { status: event.status, message: event.message ?? null, logs, ...(active ? {} : { progress: null, stages }) });
             if (!known) queueRefresh();
             if (get().selectedId === runId && !active) void get().reloadDetail();
             break;
@@ -241,6 +356,13 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
             // A stage that starts has no progress yet; one that ends keeps its last figures on show.
             const progress = sameRound && event.phase === 'end' ? cur.progress : null;
             setLive(runId, { round: event.round, stage: event.stage, stages, progress });
+            if (event.round >= 0) {
+              // The round's clock, for the elapsed time, until the list is read again. A page opened mid-round (no
+              // round tracked yet) keeps the start the store has.
+              if (!sameRound) patchRun(runId, (r) => (cur.round !== null || r.roundStartedAt === null ? { ...r, roundStartedAt: now() } : r));
+              // What the stage committed (counts, loss) is in the store now.
+              if (event.phase === 'end' && get().selectedId === runId) void get().reloadDetail();
+            }
             break;
           }
           case 'progress': {
@@ -264,6 +386,8 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
               ...r,
               roundsDone: Math.max(r.roundsDone, s.round + 1),
               heldoutScore: s.heldout?.overall ?? r.heldoutScore,
+              roundMs: r.roundMs.length <= s.round ? [...r.roundMs, s.ms] : r.roundMs,
+              roundStartedAt: null,
             }));
             if (!known) queueRefresh();
             if (get().selectedId === runId) void get().reloadDetail();

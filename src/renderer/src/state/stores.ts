@@ -35,7 +35,21 @@ export interface StoresOptions {
 export function createStores(api: WorkbenchApi, opts: StoresOptions = {}): Stores {
   const app = createAppStore(api, { ...(opts.onNavigate ? { onNavigate: opts.onNavigate } : {}), ...(opts.initialRoute ? { initialRoute: opts.initialRoute } : {}) });
   const reportError = (context: string, e: unknown): void => app.getState().reportError(context, e);
-  const runs = createRunsStore(api, { reportError });
+  const runs = createRunsStore(api, {
+    reportError,
+    // The other views let go of a deleted run: they fall back to the newest run, as on start-up.
+    onDeleted(runId) {
+      const route = app.getState().route;
+      if (route.view === 'runs' && route.runId === runId) app.getState().navigate({ view: 'runs' });
+      const newest = runs.getState().runs?.[0]?.id ?? null;
+      if (qa.getState().filter.runId === runId) qa.getState().setFilter({ runId: newest }, true);
+      if (heatmap.getState().runId === runId) heatmap.getState().setRunId(newest);
+      const c = curves.getState();
+      if (c.runIds.includes(runId)) c.setRunIds(c.runIds.filter((x) => x !== runId));
+      if (c.mixRunId === runId) c.setMixRun(null);
+      if (scene.getState().confidenceRunId === runId) void scene.getState().computeConfidence(newest);
+    },
+  });
   const qa = createQaStore(api, { reportError });
   const sceneDeps: SceneDeps = { reportError };
   if (opts.makeImageUrl) sceneDeps.makeImageUrl = opts.makeImageUrl;

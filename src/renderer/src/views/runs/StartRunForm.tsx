@@ -1,4 +1,5 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { LoopConfig } from '../../../../shared/loop.js';
 import { useApp, useRuns } from '../../context.js';
 import { configToForm, fieldOptions, validateForm, visibleFields, type FieldSpec, type FormErrors, type FormKey, type FormValues } from './configForm.js';
 
@@ -49,19 +50,39 @@ function Field(props: { spec: FieldSpec; value: string; error: string | undefine
   );
 }
 
-/** The start-run form, prefilled from the host's default config and validated before `startRun`. */
+/**
+ * The start-run form, prefilled from the host's default config and validated before `startRun`. A clone (the runs
+ * store's `draft`) refills it with that run's settings; settings the form does not show then come from that run too.
+ */
 export function StartRunForm(): React.JSX.Element {
   const info = useApp((s) => s.info);
   const navigate = useApp((s) => s.navigate);
   const start = useRuns((s) => s.start);
   const starting = useRuns((s) => s.starting);
+  const draft = useRuns((s) => s.draft);
+  const clearDraft = useRuns((s) => s.clearDraft);
+  const runName = useRuns((s) => (s.draft ? (s.runs?.find((r) => r.id === s.draft!.fromRunId)?.name ?? s.draft.fromRunId) : null));
   // null: the host's defaults, untouched.
   const [edited, setValues] = useState<FormValues | null>(null);
   const [errors, setErrors] = useState<FormErrors>({});
   const [submitted, setSubmitted] = useState(false);
   const [touched, setTouched] = useState<Partial<Record<FormKey, boolean>>>({});
+  // What fields the form does not show are taken from: the host's defaults, or the cloned run's settings.
+  const [base, setBase] = useState<LoopConfig | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const defaults = useMemo(() => (info ? configToForm(info.defaultConfig) : null), [info]);
   const values = edited ?? defaults;
+
+  useEffect(() => {
+    if (!draft) return;
+    setValues(configToForm(draft.config));
+    setBase(draft.config);
+    setErrors({});
+    setTouched({});
+    setSubmitted(false);
+    formRef.current?.scrollIntoView?.({ block: 'nearest' });
+    formRef.current?.querySelector<HTMLInputElement>('[name="name"]')?.focus();
+  }, [draft]);
 
   if (!info || !values) {
     return (
@@ -73,7 +94,7 @@ export function StartRunForm(): React.JSX.Element {
   }
 
   const revalidate = (next: FormValues): void => {
-    const r = validateForm(next, info?.defaultConfig);
+    const r = validateForm(next, base ?? info?.defaultConfig);
     setErrors(r.ok ? {} : r.errors);
   };
 
@@ -86,21 +107,24 @@ export function StartRunForm(): React.JSX.Element {
   const onSubmit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     setSubmitted(true);
-    const r = validateForm(values, info.defaultConfig);
+    const r = validateForm(values, base ?? info.defaultConfig);
     if (!r.ok) {
       setErrors(r.errors);
       return;
     }
     setErrors({});
     const runId = await start(r.config);
-    if (runId) navigate({ view: 'runs', runId });
+    if (runId) {
+      if (draft) clearDraft();
+      navigate({ view: 'runs', runId });
+    }
   };
 
   const shown = (key: FormKey): string | undefined => (submitted || touched[key] ? errors[key] : undefined);
   const errorCount = Object.keys(errors).length;
 
   return (
-    <form className="panel start-form" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="start-run-form" aria-label="Start a run">
+    <form ref={formRef} className="panel start-form" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="start-run-form" aria-label="Start a run">
       <div className="panel-head">
         <h2>Start a run</h2>
         <button
@@ -108,14 +132,21 @@ export function StartRunForm(): React.JSX.Element {
           className="link"
           onClick={() => {
             setValues(null);
+            setBase(null);
             setErrors({});
             setTouched({});
             setSubmitted(false);
+            clearDraft();
           }}
         >
           Reset
         </button>
       </div>
+      {draft && (
+        <p className="muted small" data-testid="clone-note">
+          The settings of run &quot;{runName}&quot;: change what the new run should do differently, then start it.
+        </p>
+      )}
       {!info.writable && <p className="warn-text">This workspace is open read-only: runs cannot be started here.</p>}
       <div className="form-grid">
         {visibleFields(values.mode).map((spec) => (

@@ -1,10 +1,12 @@
 /**
  * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-round
  * rows with bucket shares and held-out scores, and the two-run comparison. A running run's progress is in
- * lib/runProgress.ts, since the runs store holds it too.
+ * lib/runProgress.ts, and the runs table's columns and sorting in lib/runList.ts, since the runs store holds them too.
  */
 import type { RoundSummary, ProposerRoundStats } from '../../../../shared/loop.js';
-import type { RoundCounts, RoundStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds } from '../../../../shared/records.js';
+import type { RoundCounts, RoundStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds, RunStatus } from '../../../../shared/records.js';
+import { LOOP_STAGES } from '../../../../shared/records.js';
+import type { LiveStage } from '../../lib/runProgress.js';
 import type { RunDetail, RunSummary } from '../../../../shared/api.js';
 import { sortFamilies } from '../../lib/families.js';
 
@@ -80,13 +82,18 @@ export function scoresByRound(metrics: readonly MetricRecord[]): Map<number, Map
   return out;
 }
 
+/** A round's status as the table shows it: `paused` is a round a paused run stopped in (stored as pending). */
+export type RowStatus = RoundStatus | 'paused';
+
 export interface RoundRow {
   round: number;
-  status: RoundStatus | 'live';
+  status: RowStatus;
+  /** Running: the stage under way (null between two stages). Otherwise: the last stage the round committed. */
   stage: LoopStage | null;
-  proposed: number;
-  accepted: number;
-  rejected: number;
+  /** null: not known yet (a round that started after the run's detail was read). */
+  proposed: number | null;
+  accepted: number | null;
+  rejected: number | null;
   shares: BucketShares | null;
   heldout: number | null;
   /** The held-out score's bootstrap 95% interval over the benchmark's questions. */
@@ -98,41 +105,112 @@ export interface RoundRow {
   llm: ProposerRoundStats | null;
 }
 
+/** What the rounds table takes from the live events (the runs store's LiveRun). */
+export interface LiveRounds {
+  summaries: readonly RoundSummary[];
+  /** The round whose stages are tracked; −1 during set-up. */
+  round: number | null;
+  stages: Partial<Record<LoopStage, LiveStage>>;
+}
+
 const llmOf = (list: readonly ProposerRoundStats[] | undefined): ProposerRoundStats | null => list?.find((p) => p.proposer === 'llm') ?? null;
 
-/** One row per round: stored records first, completed with live summaries that arrived since. */
-export function roundRows(detail: RunDetail | null, live: readonly RoundSummary[] = []): RoundRow[] {
+/** The stage the live strip shows under way, if any: the rounds table names the same one. */
+export function runningStage(stages: Partial<Record<LoopStage, LiveStage>>): LoopStage | null {
+  return [...LOOP_STAGES].reverse().find((s) => stages[s]?.state === 'running') ?? null;
+}
+
+/** The stage after the last one a round committed: what runs while the store says the round is running. */
+function stageAfter(stage: LoopStage | null): LoopStage | null {
+  return LOOP_STAGES[(stage === null ? -1 : LOOP_STAGES.indexOf(stage)) + 1] ?? null;
+}
+
+/** A round the store has as running or pending, while the run itself is in `runStatus`. */
+function settledStatus(stored: RoundStatus, runStatus: RunStatus): RowStatus {
+  // As the loop leaves them when it stops (run.ts, markRunning): paused → pending (shown paused), failed → failed.
+  if (runStatus === 'paused') return 'paused';
+  if (runStatus === 'failed') return 'failed';
+  if (runStatus === 'cancelled') return 'cancelled';
+  return stored === 'running' ? 'pending' : stored;
+}
+
+/**
+ * One row per round. The stored records come first, with their samples seen and loss from the host
+ * (`roundFigures`); then live events: a round's `round` summary completes it, and while the run runs the
+ * round under way names the stage the live strip shows (a round that started since the detail was read gets its
+ * row then). Rounds the store has as running or pending take the run's own status once it stopped, so a stopped
+ * run never shows a round running.
+ */
+export function roundRows(detail: RunDetail | null, live: Partial<LiveRounds> = {}, runStatus: RunStatus | null = detail?.run.status ?? null): RoundRow[] {
   const rows = new Map<number, RoundRow>();
   const scores = scoresByRound(detail?.metrics ?? []);
+  const figures = new Map((detail?.roundFigures ?? []).map((f) => [f.round, f]));
   const bound = (metric: string, k: number): number | undefined => detail?.metrics.find((m) => m.metric === metric && m.family === null && m.round === k)?.value;
   const intervalAt = (k: number): { lo: number; hi: number } | null => {
     const lo = bound('score_ci_lo', k);
     const hi = bound('score_ci_hi', k);
     return lo !== undefined && hi !== undefined ? { lo, hi } : null;
   };
+  const liveRound = live.round !== null && live.round !== undefined && live.round >= 0 ? live.round : null;
+  const running = runStatus === 'running';
+  const underWay = runningStage(live.stages ?? {});
   for (const it of detail?.rounds ?? []) {
+    let status: RowStatus = it.status;
+    let stage = it.stage;
+    if (it.status === 'running' || it.status === 'pending') {
+      if (running && liveRound === it.round) {
+        status = 'running';
+        stage = underWay;
+      } else if (running && liveRound !== null && liveRound > it.round) {
+        // Rounds run in order: one the events have moved past is done, whatever the detail read before said.
+        status = 'completed';
+      } else if (running && it.status === 'running') {
+        stage = stageAfter(it.stage);
+      } else if (runStatus !== null && !running) {
+        status = settledStatus(it.status, runStatus);
+      }
+    }
+    const f = figures.get(it.round);
     rows.set(it.round, {
       round: it.round,
-      status: it.status,
-      stage: it.stage,
+      status,
+      stage,
       proposed: it.counts.proposed,
       accepted: it.counts.accepted,
       rejected: it.counts.rejected,
       shares: bucketShares(it.counts),
       heldout: scores.get(it.round)?.get(null) ?? null,
       interval: intervalAt(it.round),
-      samplesSeen: null,
-      meanLoss: null,
+      samplesSeen: f?.samplesSeen ?? null,
+      meanLoss: f?.meanLoss ?? null,
       ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : null,
       llm: llmOf(detail?.proposers.find((p) => p.round === it.round)?.proposers),
     });
   }
-  for (const s of live) {
+  if (running && liveRound !== null && !rows.has(liveRound)) {
+    rows.set(liveRound, {
+      round: liveRound,
+      status: 'running',
+      stage: underWay,
+      proposed: null,
+      accepted: null,
+      rejected: null,
+      shares: null,
+      heldout: null,
+      interval: null,
+      samplesSeen: null,
+      meanLoss: null,
+      ms: null,
+      llm: null,
+    });
+  }
+  for (const s of live.summaries ?? []) {
     const prev = rows.get(s.round);
     rows.set(s.round, {
       round: s.round,
-      status: prev?.status ?? 'completed',
-      stage: prev?.stage ?? 'evaluate',
+      // A summary is sent when its round completed.
+      status: 'completed',
+      stage: 'evaluate',
       proposed: s.counts.proposed,
       accepted: s.counts.accepted,
       rejected: s.counts.rejected,
@@ -146,6 +224,12 @@ export function roundRows(detail: RunDetail | null, live: readonly RoundSummary[
     });
   }
   return [...rows.values()].sort((a, b) => a.round - b.round);
+}
+
+/** "running train", "paused after control", "completed": what a row's status cell says after its badge. */
+export function rowStageText(row: Pick<RoundRow, 'status' | 'stage'>): string {
+  if (row.stage === null || row.status === 'completed' || row.status === 'pending') return '';
+  return row.status === 'running' ? row.stage : `after ${row.stage}`;
 }
 
 export interface CompareRow {
@@ -199,4 +283,9 @@ export function canStop(run: RunSummary): boolean {
 
 export function canResume(run: RunSummary): boolean {
   return run.status === 'paused';
+}
+
+/** A running or queued run is being written by its loop: it is stopped before it can be deleted. */
+export function canDelete(run: RunSummary): boolean {
+  return !canStop(run);
 }
