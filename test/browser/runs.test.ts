@@ -43,7 +43,7 @@ interface Look {
 
 /** The round a live strip's label names ("Round 1 (2 of 3)"; before issue 14, "Round 1 (round 2 of 3)"). */
 function roundOf(label: string | null): string | undefined {
-  return label ? /^(?:Round|Round) (-?\d+)/.exec(label.trim())?.[1] : undefined;
+  return label ? /^Round (-?\d+)/.exec(label.trim())?.[1] : undefined;
 }
 
 describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs)', () => {

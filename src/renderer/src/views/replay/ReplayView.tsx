@@ -213,7 +213,7 @@ export function ReplayView(): React.JSX.Element {
           />
           <strong data-testid="replay-round">
             Round {round}
-            {replay ? ` of ${replay.frames.length}` : ''}
+            {replay ? ` (${replay.frames.findIndex((f) => f.round === round) + 1} of ${replay.frames.length})` : ''}
           </strong>
           <span className="muted small">←/→ step · space plays</span>
         </div>
