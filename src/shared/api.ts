@@ -19,7 +19,7 @@ import type {
 import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent, ProposerRoundStats } from './loop.js';
 
-export const API_VERSION = 3;
+export const API_VERSION = 4;
 
 export interface WorkbenchInfo {
   apiVersion: number;
@@ -119,6 +119,8 @@ export interface QaQueryInput {
   sceneId?: string;
   bucket?: Bucket;
   verdict?: 'accepted' | 'rejected';
+  /** Only questions the solver has (true) or has not yet (false) answered: what a heatmap's answered metrics count. */
+  answered?: boolean;
   bin?: number;
   /** Case-insensitive substring of the question. */
   search?: string;

@@ -266,11 +266,15 @@ export class FakeApi implements WorkbenchApi {
       const qid = base + k + 1;
       const family = FAMILIES[k % FAMILIES.length]!;
       const sceneId = this.scenes[k % 2]!.summary.id;
-      const iteration = k % Math.max(1, iterationsDone);
+      // Every family in every iteration (k % 3 would tie each family to one iteration, as 3 divides 12).
+      const iteration = Math.floor(k / FAMILIES.length) % Math.max(1, iterationsDone);
       const answered = k % 5 !== 4;
       const confidence = answered ? ((k * 37) % 100) / 100 : null;
       const accepted = k % 7 !== 6;
       const objs = [1 + (k % 4), 2 + (k % 3)];
+      const choice = family.startsWith('object_rel');
+      // Numeric predictions as a solver writes them: raw floats, in the family's unit.
+      const prediction = !answered ? null : choice ? `pred-${qid}` : String((2 + (k % 5)) * 1.0379 + 0.000123456789);
       this.objectIds.set(qid, objs);
       this.qa.push({
         id: qid,
@@ -283,9 +287,9 @@ export class FakeApi implements WorkbenchApi {
         difficulty: { distractors: k % 4, gap: 0.25 },
         bin: k % 3,
         question: `Question ${k} about the ${k % 2 ? 'chair' : 'table, "big"'}?`,
-        options: family.startsWith('object_rel') ? ['A. chair', 'B. table', 'C. sofa'] : null,
-        answerType: family.startsWith('object_rel') ? 'choice' : 'number',
-        answer: family.startsWith('object_rel') ? 'A' : 2 + (k % 5),
+        options: choice ? ['A. chair', 'B. table', 'C. sofa'] : null,
+        answerType: choice ? 'choice' : 'number',
+        answer: choice ? 'A' : 2 + (k % 5),
         program: 'return scene.objects("chair").length;',
         programResult: 2 + (k % 5),
         verdict: accepted ? 'accepted' : 'rejected',
@@ -297,12 +301,13 @@ export class FakeApi implements WorkbenchApi {
         ],
         named: [{ label: 'chair', role: 'every' }],
         args: { label: 'chair' },
-        frame: null,
+        // Camera questions name a frame of their scene's trajectory (s1 has 8, s2 has 5).
+        frame: family === 'camera_object_distance' ? 1 + (k % 4) : null,
         seed: k,
         createdAt: createdAt + k,
         bucket: confidence === null ? null : bucketOf(confidence),
         confidence,
-        prediction: answered ? `pred-${qid}` : null,
+        prediction,
         trainedIteration: accepted && answered ? iteration : null,
       });
       if (answered) {
@@ -312,7 +317,7 @@ export class FakeApi implements WorkbenchApi {
           runId: id,
           iteration,
           checkpointId: null,
-          prediction: `pred-${qid}`,
+          prediction: prediction!,
           confidence: confidence!,
           bucket: bucketOf(confidence!),
           answerTokenProbs: [confidence!],
@@ -431,6 +436,7 @@ export class FakeApi implements WorkbenchApi {
         (q.sceneId === undefined || r.sceneId === q.sceneId) &&
         (q.bucket === undefined || r.bucket === q.bucket) &&
         (q.verdict === undefined || r.verdict === q.verdict) &&
+        (q.answered === undefined || (r.bucket !== null) === q.answered) &&
         (q.bin === undefined || r.bin === q.bin) &&
         (search === undefined || r.question.toLowerCase().includes(search)),
     );
@@ -495,7 +501,8 @@ export class FakeApi implements WorkbenchApi {
 
   heatmap(query: HeatmapQuery): Promise<HeatmapData> {
     return this.call('heatmap', [query], () => {
-      const rows = this.filterQa({ runId: query.runId });
+      // As the host: accepted questions only (rejected ones are never answered).
+      const rows = this.filterQa({ runId: query.runId, verdict: 'accepted' });
       const keyOf = (r: QaRecord): [string, string] =>
         query.kind === 'family-iteration' ? [r.family, String(r.iteration)] : query.kind === 'scene-family' ? [r.sceneId, r.family] : [String(r.bin), String(r.iteration)];
       const groups = new Map<string, QaRecord[]>();

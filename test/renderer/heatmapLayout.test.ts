@@ -53,19 +53,23 @@ describe('heatmap layout', () => {
 
   it('drills into the QA filter a cell stands for', () => {
     const cell = { row: 'object_counting', col: '2', value: 0.3, n: 3 };
-    expect(drillFilter({ runId: 'r', kind: 'family-iteration', metric: 'confidence' }, cell)).toEqual({ family: 'object_counting', iteration: 2 });
-    expect(drillFilter({ runId: 'r', kind: 'family-iteration', metric: 'frontier' }, cell)).toEqual({ family: 'object_counting', iteration: 2, bucket: 'frontier' });
+    expect(drillFilter({ runId: 'r', kind: 'family-iteration', metric: 'confidence' }, cell)).toEqual({ verdict: 'accepted', answered: true, family: 'object_counting', iteration: 2 });
+    expect(drillFilter({ runId: 'r', kind: 'family-iteration', metric: 'frontier' }, cell)).toEqual({ verdict: 'accepted', answered: true, family: 'object_counting', iteration: 2, bucket: 'frontier' });
     expect(drillFilter({ runId: 'r', kind: 'scene-family', metric: 'count' }, { row: 'scannet:x', col: 'object_counting', value: 1, n: 1 })).toEqual({
+      verdict: 'accepted',
       sceneId: 'scannet:x',
       family: 'object_counting',
     });
     expect(drillFilter({ runId: 'r', kind: 'bin-iteration', metric: 'hard', family: 'object_counting' }, { row: '1', col: 'iteration 3', value: 1, n: 1 })).toEqual({
+      verdict: 'accepted',
+      answered: true,
       bin: 1,
       family: 'object_counting',
       iteration: 3,
       bucket: 'hard',
     });
     expect(drillFilter({ runId: 'r', kind: 'bin-iteration', metric: 'count' }, { row: 'object_rel_size/2', col: '0', value: 1, n: 1 })).toEqual({
+      verdict: 'accepted',
       bin: 2,
       family: 'object_rel_size',
       iteration: 0,

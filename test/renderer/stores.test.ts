@@ -88,7 +88,7 @@ describe('store wiring', () => {
     await flush();
     const cell = stores.heatmap.getState().data!.cells.find((c) => c.row === 'object_rel_distance' && c.col === '1')!;
     stores.heatmap.getState().drill(cell);
-    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', family: 'object_rel_distance', iteration: 1 });
+    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', verdict: 'accepted', family: 'object_rel_distance', iteration: 1 });
     expect(stores.app.getState().route).toEqual({ view: 'qa' });
     expect(onNavigate).toHaveBeenLastCalledWith('#/qa');
     await flush();

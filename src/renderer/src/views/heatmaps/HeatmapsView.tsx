@@ -7,6 +7,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { RunPicker } from '../../components/RunPicker.js';
 import { Tooltip } from '../../components/Tooltip.js';
 import { legendStops } from '../../lib/colorScale.js';
+import { drillHint } from '../../lib/heatmapDrill.js';
 import { DEFAULT_LAYOUT, formatLegendValue, HEATMAP_KINDS, HEATMAP_METRICS, heatmapLayout, metricLabel, tooltipLines, type LayoutOptions } from './heatmapLayout.js';
 
 function layoutFor(kind: HeatmapKind, cols: number): LayoutOptions {
@@ -170,7 +171,7 @@ export function HeatmapsView(): React.JSX.Element {
           {tooltipLines(data.query, hover.cell).map((l) => (
             <div key={l}>{l}</div>
           ))}
-          {hover.cell.n > 0 && <div className="muted">click to open these questions</div>}
+          {hover.cell.n > 0 && <div className="muted">{drillHint(data.query, hover.cell)}</div>}
         </Tooltip>
       )}
     </section>

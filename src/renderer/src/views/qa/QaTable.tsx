@@ -29,35 +29,35 @@ function Cells({ row }: { row: QaRecord }): React.JSX.Element {
   const verdict = row.verdict === 'accepted' ? 'accepted' : `rejected: ${row.rejectedBy ?? '?'}`;
   return (
     <>
-      <div role="gridcell" className="num">
+      <div role="gridcell" data-col="id" className="num">
         {row.id}
       </div>
-      <div role="gridcell" className="num">
+      <div role="gridcell" data-col="iteration" className="num">
         {row.iteration}
       </div>
-      <div role="gridcell" className="ellipsis" title={row.family}>
+      <div role="gridcell" data-col="family" className="ellipsis" title={row.family}>
         {row.family}
       </div>
-      <div role="gridcell" className="ellipsis muted" title={JSON.stringify(row.difficulty)}>
+      <div role="gridcell" data-col="difficulty" className="ellipsis muted" title={JSON.stringify(row.difficulty)}>
         {difficultySummary(row)}
       </div>
-      <div role="gridcell" className="ellipsis" title={row.question}>
+      <div role="gridcell" data-col="question" className="ellipsis" title={row.question}>
         {row.question}
       </div>
-      <div role="gridcell" className="ellipsis muted" title={row.options?.join('\n') ?? ''}>
+      <div role="gridcell" data-col="options" className="ellipsis muted" title={row.options?.join('\n') ?? ''}>
         {row.options ? row.options.join(' · ') : '—'}
       </div>
-      <div role="gridcell" className="ellipsis mono">
+      <div role="gridcell" data-col="truth" className="ellipsis mono">
         {row.answer === null ? '—' : String(row.answer)}
       </div>
-      <div role="gridcell" className="ellipsis mono" title={row.prediction ?? ''}>
+      <div role="gridcell" data-col="prediction" className="ellipsis mono" title={row.prediction ?? ''}>
         {row.prediction ?? '—'}
       </div>
-      <div role="gridcell" className="num">
+      <div role="gridcell" data-col="confidence" className="num">
         {formatConfidence(row.confidence)}
       </div>
-      <div role="gridcell">{row.bucket ? <span className={`bucket bucket-${row.bucket}`}>{row.bucket}</span> : <span className="muted">—</span>}</div>
-      <div role="gridcell" className={`ellipsis ${row.verdict === 'accepted' ? 'ok-text' : 'error-text'}`} title={row.reason ?? verdict}>
+      <div role="gridcell" data-col="bucket">{row.bucket ? <span className={`bucket bucket-${row.bucket}`}>{row.bucket}</span> : <span className="muted">—</span>}</div>
+      <div role="gridcell" data-col="verdict" className={`ellipsis ${row.verdict === 'accepted' ? 'ok-text' : 'error-text'}`} title={row.reason ?? verdict}>
         {verdict}
       </div>
     </>
