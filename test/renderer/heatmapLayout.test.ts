@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HeatmapData } from '../../src/shared/api.js';
 import { NO_DATA, rgbCss } from '../../src/renderer/src/lib/colorScale.js';
 import { drillFilter, parseBinLabel } from '../../src/renderer/src/lib/heatmapDrill.js';
-import { formatMetric, heatmapLayout, metricScale, orderLabels, tooltipLines } from '../../src/renderer/src/views/heatmaps/heatmapLayout.js';
+import { formatMetric, gridMoveOf, heatmapLayout, metricScale, moveInGrid, orderLabels, tooltipLines } from '../../src/renderer/src/views/heatmaps/heatmapLayout.js';
 
 const data: HeatmapData = {
   query: { runId: 'r', kind: 'family-iteration', metric: 'confidence' },
@@ -29,6 +29,41 @@ describe('heatmap layout', () => {
     expect(empty.fill).toBe(rgbCss(NO_DATA));
     expect(empty.text).toBe('');
     expect(l.rowLabelX).toBe(92);
+  });
+
+  it('lists cells in the order they are drawn, whatever order the host sent them in (focus order)', () => {
+    const l = heatmapLayout(data);
+    expect(l.cells.map((c) => `${c.row}|${c.col}`)).toEqual(['object_counting|0', 'object_counting|2', 'object_rel_distance|10']);
+    expect(l.cells.map((c) => [c.ri, c.ci])).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 2],
+    ]);
+  });
+
+  it('moves keyboard focus to the nearest cell in the direction pressed, skipping holes', () => {
+    const grid: HeatmapData = {
+      ...data,
+      cells: ['a', 'b', 'c'].flatMap((row) => ['0', '1', '2'].filter((col) => !(row === 'b' && col === '1')).map((col) => ({ row, col, value: 0.5, n: 1 }))),
+    };
+    const l = heatmapLayout(grid);
+    const key = (row: string, col: string): string => `${row}\u0000${col}`;
+    const go = (from: [string, string], ...keys: string[]): string | null => {
+      let at: string | null = key(...from);
+      for (const k of keys) at = moveInGrid(l.cells, at!, gridMoveOf(k, k.startsWith('Ctrl'))!)?.key ?? null;
+      return at === null ? null : at.replace('\u0000', '|');
+    };
+    expect(go(['a', '0'], 'ArrowRight')).toBe('a|1');
+    expect(go(['a', '1'], 'ArrowDown')).toBe('c|1'); // b|1 has no cell
+    expect(go(['b', '0'], 'ArrowRight')).toBe('b|2');
+    expect(go(['c', '2'], 'ArrowUp', 'ArrowUp')).toBe('a|2');
+    expect(go(['a', '0'], 'ArrowLeft')).toBeNull();
+    expect(go(['b', '2'], 'Home')).toBe('b|0');
+    expect(go(['a', '0'], 'End')).toBe('a|2');
+    expect(gridMoveOf('Home', true)).toBe('first');
+    expect(moveInGrid(l.cells, key('b', '2'), 'first')?.key).toBe(key('a', '0'));
+    expect(moveInGrid(l.cells, key('b', '0'), 'last')?.key).toBe(key('c', '2'));
+    expect(gridMoveOf('Enter', false)).toBeNull();
   });
 
   it('keeps non-numeric, non-family labels in the host order', () => {

@@ -8,7 +8,7 @@ import { RunPicker } from '../../components/RunPicker.js';
 import { Tooltip } from '../../components/Tooltip.js';
 import { legendStops } from '../../lib/colorScale.js';
 import { drillHint } from '../../lib/heatmapDrill.js';
-import { DEFAULT_LAYOUT, formatLegendValue, HEATMAP_KINDS, HEATMAP_METRICS, heatmapLayout, metricLabel, tooltipLines, type LayoutOptions } from './heatmapLayout.js';
+import { DEFAULT_LAYOUT, formatLegendValue, gridMoveOf, HEATMAP_KINDS, HEATMAP_METRICS, heatmapLayout, metricLabel, moveInGrid, tooltipLines, type LayoutOptions } from './heatmapLayout.js';
 
 function layoutFor(kind: HeatmapKind, cols: number): LayoutOptions {
   if (kind === 'scene-family') return { cellW: 46, cellH: 20, rowLabelW: 230, colLabelH: 170 };
@@ -148,11 +148,21 @@ export function HeatmapsView(): React.JSX.Element {
                     onMouseMove={(e) => setHover({ x: e.clientX, y: e.clientY, cell: c })}
                     onMouseLeave={() => setHover(null)}
                     onClick={() => st.drill(c)}
+                    data-key={c.key}
                     onKeyDown={(e) => {
                       if (e.key === 'Enter' || e.key === ' ') {
                         e.preventDefault();
                         st.drill(c);
+                        return;
                       }
+                      const move = gridMoveOf(e.key, e.ctrlKey || e.metaKey);
+                      if (!move) return;
+                      e.preventDefault();
+                      const next = moveInGrid(layout.cells, c.key, move);
+                      if (!next) return;
+                      const svg = e.currentTarget.ownerSVGElement;
+                      const target = [...(svg?.querySelectorAll<SVGRectElement>('[data-testid="heatmap-cell"]') ?? [])].find((el) => el.dataset.key === next.key);
+                      target?.focus();
                     }}
                   />
                   {layout.showValues && c.text && (

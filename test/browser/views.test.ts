@@ -1,0 +1,154 @@
+/**
+ * The renderer's views in headless Chromium on the in-memory FakeApi (test/renderer/harness, built with Vite):
+ * behaviour that needs a real layout engine, focus, history and scrolling — heatmap drill-down and keyboard order,
+ * QA deep links and table layout, open in scene, scroll per view, banners, the curves' run choice and colours, and
+ * view state in the URL. No engine host and no run: each page load starts from the fake's fixed data
+ * (runs `run-a`, a closed loop, and the newer `run-b`, a baseline), so these take seconds.
+ *
+ * Every console error or warning and every page error fails the test it happens in (the harness builds React in
+ * development mode, which reports key and hook problems). Skipped, with the reason printed, where
+ * /usr/bin/chromium is missing (`apt-get install -y chromium`).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const HARNESS = join(ROOT, 'test', 'renderer', 'harness');
+const POLL = { timeout: 15_000, interval: 50 };
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`test/browser/views skipped: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
+
+describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
+  let tmp: string;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let problems: string[] = [];
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'ouroboros-views-'));
+    const outDir = join(tmp, 'harness');
+    await build({
+      root: HARNESS,
+      mode: 'development',
+      plugins: [react()],
+      logLevel: 'error',
+      define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+      build: { outDir, emptyOutDir: true, minify: false },
+    });
+    const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+    server = createServer((req, res) => {
+      const path = join(outDir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      const file = path.startsWith(outDir) && existsSync(path) && !path.endsWith('/') ? path : join(outDir, 'index.html');
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    expect(problems, 'console errors / warnings or page errors').toEqual([]);
+  });
+
+  /** A fresh page (its own history) at `hash`, the harness's fake API behind it. */
+  async function open(hash: string, opts: { width?: number; height?: number; query?: string } = {}): Promise<Page> {
+    problems = [];
+    context = await browser.newContext({ viewport: { width: opts.width ?? 1600, height: opts.height ?? 1000 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
+    await page.goto(`${base}${opts.query ?? '?qa=240'}${hash}`);
+    return page;
+  }
+
+  /** Browser-side code goes as text: this project's Node tsconfig has no DOM types. */
+  const js = <T>(page: Page, code: string): Promise<T> => page.evaluate(code) as Promise<T>;
+  const hashOf = (page: Page): Promise<string> => js(page, 'location.hash');
+
+  describe('heatmaps', () => {
+    it('a cell opens exactly the questions it counts: accepted (and answered) ones, not the rejected (issue 14, item 5)', async () => {
+      const page = await open('#/heatmaps');
+      const cell = page.locator('[data-testid="heatmap-cell"][data-row="object_counting"][data-col="1"]');
+      await cell.waitFor();
+      const n = Number(await cell.getAttribute('data-n'));
+      expect(n).toBeGreaterThan(0);
+      await cell.hover();
+      await expect.poll(() => page.getByTestId('tooltip').textContent(), POLL).toContain(`click to open its ${n} answered questions`);
+      await cell.click();
+      await expect.poll(() => hashOf(page), POLL).toMatch(/^#\/qa/);
+      await expect.poll(() => page.getByTestId('qa-total').textContent(), POLL).toMatch(new RegExp(`^${n} questions? in `));
+      const verdicts = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => r.querySelector('[data-col="verdict"]')?.textContent));
+      expect(verdicts.length).toBe(n);
+      expect(new Set(verdicts)).toEqual(new Set(['accepted']));
+    });
+
+    it('arrow keys and Tab move through the cells in the order they are drawn (issue 14, item 11)', async () => {
+      const page = await open('#/heatmaps');
+      await page.getByTestId('heatmap-cell').first().waitFor();
+      // Visual order: rows top to bottom, cells left to right within a row.
+      const cells = await page.getByTestId('heatmap-cell').evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { key: `${e.getAttribute('data-row')}|${e.getAttribute('data-col')}`, x: Math.round(r.left), y: Math.round(r.top) };
+        }),
+      );
+      const visual = [...cells].sort((a, b) => a.y - b.y || a.x - b.x);
+      const focused = (): Promise<string> => js(page, "`${document.activeElement?.getAttribute('data-row')}|${document.activeElement?.getAttribute('data-col')}`");
+      await page.locator(`[data-testid="heatmap-cell"][data-row="${visual[0]!.key.split('|')[0]}"][data-col="${visual[0]!.key.split('|')[1]}"]`).focus();
+      const tabbed = [await focused()];
+      for (let i = 1; i < Math.min(visual.length, 12); i++) {
+        await page.keyboard.press('Tab');
+        tabbed.push(await focused());
+      }
+      expect(tabbed).toEqual(visual.slice(0, tabbed.length).map((c) => c.key));
+
+      // Arrows move in two dimensions: right along the row, down to the cell below.
+      const at = (key: string): { x: number; y: number } => {
+        const c = cells.find((x) => x.key === key)!;
+        return { x: c.x, y: c.y };
+      };
+      const start = visual[0]!;
+      await page.locator(`[data-testid="heatmap-cell"][data-row="${start.key.split('|')[0]}"][data-col="${start.key.split('|')[1]}"]`).focus();
+      await page.keyboard.press('ArrowRight');
+      const right = await focused();
+      expect(at(right).y).toBe(start.y);
+      expect(at(right).x).toBe(visual.filter((c) => c.y === start.y && c.x > start.x).sort((a, b) => a.x - b.x)[0]!.x);
+      await page.keyboard.press('ArrowDown');
+      const down = await focused();
+      expect(at(down).x).toBe(at(right).x);
+      expect(at(down).y).toBeGreaterThan(start.y);
+      await page.keyboard.press('ArrowLeft');
+      expect(at(await focused())).toEqual({ x: start.x, y: at(down).y });
+      await page.keyboard.press('ArrowUp');
+      expect(await focused()).toBe(start.key);
+      await page.keyboard.press('End');
+      const end = await focused();
+      expect(at(end).y).toBe(start.y);
+      expect(at(end).x).toBe(Math.max(...cells.filter((c) => c.y === start.y).map((c) => c.x)));
+    });
+  });
+});
