@@ -89,6 +89,26 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
   const js = <T>(page: Page, code: string): Promise<T> => page.evaluate(code) as Promise<T>;
   const hashOf = (page: Page): Promise<string> => js(page, 'location.hash');
 
+  /** A question of the fake's, chosen in the page (the fake's data is the same on every load). */
+  const question = (page: Page, predicate: string): Promise<{ id: number; runId: string; frame: number | null; sceneId: string; family: string }> =>
+    js(page, `(() => { const q = window.__fake.qa.find(${predicate}); return { id: q.id, runId: q.runId, frame: q.frame, sceneId: q.sceneId, family: q.family }; })()`);
+
+  describe('QA explorer', () => {
+    it("open in scene shows the question's frame (issue 14, item 6)", async () => {
+      const page = await open('#/qa');
+      const q = await question(page, "(q) => q.runId === 'run-b' && q.frame !== null && q.frame > 0");
+      await js(page, `void (location.hash = '#/qa/${q.id}')`);
+      await page.getByTestId('qa-detail').locator('h2', { hasText: `QA ${q.id}` }).waitFor();
+      await page.getByTestId('open-in-scene').click();
+      await expect.poll(() => hashOf(page), POLL).toMatch(/^#\/scene\//);
+      expect(await hashOf(page)).toContain(`frame=${q.frame}`);
+      const scrubber = page.getByTestId('frame-scrubber');
+      await expect.poll(() => scrubber.inputValue(), POLL).toBe(String(q.frame));
+      // The strip counts frames from 1, as the question's text does.
+      expect(await page.getByTestId('frame-panel').textContent()).toContain(`${q.frame! + 1} / `);
+    });
+  });
+
   describe('heatmaps', () => {
     it('a cell opens exactly the questions it counts: accepted (and answered) ones, not the rejected (issue 14, item 5)', async () => {
       const page = await open('#/heatmaps');
