@@ -109,6 +109,23 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
     });
   });
 
+  it("a deep link to a question shows it beside its own run's table (issue 14, item 7)", async () => {
+    // run-b is the newest run, the pickers' default; the question is run-a's.
+    const page = await open('#/qa/7');
+    await page.getByTestId('qa-detail').locator('h2', { hasText: 'QA 7' }).waitFor();
+    await expect.poll(() => page.getByTestId('run-picker').inputValue(), POLL).toBe('run-a');
+    await expect.poll(() => page.getByTestId('qa-total').textContent(), POLL).toMatch(/ in closed loop$/);
+    const runA = new Set(await js<number[]>(page, "window.__fake.qa.filter((q) => q.runId === 'run-a').map((q) => q.id)"));
+    await expect.poll(() => page.locator('[data-testid="qa-row"][data-qa-id="7"]').getAttribute('aria-selected'), POLL).toBe('true');
+    const shown = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-qa-id'))));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((id) => !runA.has(id))).toEqual([]);
+    // Still so once the run list (and with it the pickers' default) has arrived.
+    await page.getByTestId('nav-runs').waitFor();
+    expect(await page.getByTestId('run-picker').inputValue()).toBe('run-a');
+    expect(await page.getByTestId('qa-detail').locator('h2').textContent()).toBe('QA 7');
+  });
+
   describe('heatmaps', () => {
     it('a cell opens exactly the questions it counts: accepted (and answered) ones, not the rejected (issue 14, item 5)', async () => {
       const page = await open('#/heatmaps');

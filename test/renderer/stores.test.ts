@@ -71,6 +71,46 @@ describe('store wiring', () => {
     expect(stores.qa.getState().detail?.qa.id).toBe(5);
   });
 
+  it("opens a deep-linked question beside its own run's table, whichever arrives first: the question or the run list (issue 14, item 7)", async () => {
+    for (const slowRuns of [false, true]) {
+      const api = new FakeApi();
+      if (slowRuns) {
+        // The run list (and with it the pickers' default, run-b) arrives after the question.
+        const list = api.listRuns.bind(api);
+        api.listRuns = async () => {
+          await flush(5);
+          return list();
+        };
+      }
+      const stores = createStores(api, { initialRoute: { view: 'qa', qaId: 7 }, makeImageUrl: () => 'blob:x', revokeImageUrl: () => {} });
+      const stop = startStores(stores);
+      await flush(30);
+      const q = stores.qa.getState();
+      expect(q.selectedId, `slow runs: ${slowRuns}`).toBe(7);
+      expect(q.detail?.qa.runId).toBe('run-a');
+      expect(q.filter).toEqual({ runId: 'run-a' });
+      expect(q.pages[0]!.every((r) => r.runId === 'run-a')).toBe(true);
+      // Filters of another run's table are dropped with it.
+      q.setFilter({ runId: 'run-b', family: 'object_counting' }, true);
+      await q.select(300);
+      expect(stores.qa.getState().filter).toEqual({ runId: 'run-b', family: 'object_counting' });
+      await stores.qa.getState().select(8);
+      expect(stores.qa.getState().filter).toEqual({ runId: 'run-a' });
+      expect(stores.qa.getState().selectedId).toBe(8);
+      stop();
+    }
+  });
+
+  it('falls back to the newest run when a deep-linked question cannot be loaded', async () => {
+    const api = new FakeApi();
+    const stores = createStores(api, { initialRoute: { view: 'qa', qaId: 99_999 }, makeImageUrl: () => 'blob:x', revokeImageUrl: () => {} });
+    const stop = startStores(stores);
+    await flush(30);
+    expect(stores.qa.getState().filter.runId).toBe('run-b');
+    expect(stores.app.getState().errors.at(-1)?.context).toBe('Loading QA 99999');
+    stop();
+  });
+
   it('follows navigation through the app store', async () => {
     const { stores, onNavigate } = setup();
     const stop = startStores(stores);

@@ -116,7 +116,8 @@ export function startStores(stores: Stores): () => void {
     if (defaultsApplied || !list || list.length === 0) return;
     defaultsApplied = true;
     const newest = list[0]!.id;
-    if (!qa.getState().filter.runId) qa.getState().setFilter({ runId: newest });
+    // A question being opened by id brings its own run (qaStore.select).
+    if (!qa.getState().filter.runId && qa.getState().selectedId === null) qa.getState().setFilter({ runId: newest });
     if (!heatmap.getState().runId) heatmap.getState().setRunId(newest);
     if (curves.getState().runIds.length === 0) {
       curves.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
@@ -130,10 +131,16 @@ export function startStores(stores: Stores): () => void {
   const unRuns = runs.subscribe((s, prev) => {
     if (s.runs !== prev.runs) applyDefaults();
   });
+  // A deep link to a question that cannot be loaded brings no run: fall back to the default.
+  const unQa = qa.subscribe((s, prev) => {
+    const newest = runs.getState().runs?.[0]?.id;
+    if (prev.detailLoading && !s.detailLoading && !s.detail && !s.filter.runId && newest) s.setFilter({ runId: newest });
+  });
   return () => {
     unsubscribeEvents();
     unRoute();
     unRuns();
+    unQa();
     scene.getState().dispose();
   };
 }
