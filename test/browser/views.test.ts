@@ -90,8 +90,8 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
   const hashOf = (page: Page): Promise<string> => js(page, 'location.hash');
 
   /** A question of the fake's, chosen in the page (the fake's data is the same on every load). */
-  const question = (page: Page, predicate: string): Promise<{ id: number; runId: string; frame: number | null; sceneId: string; family: string }> =>
-    js(page, `(() => { const q = window.__fake.qa.find(${predicate}); return { id: q.id, runId: q.runId, frame: q.frame, sceneId: q.sceneId, family: q.family }; })()`);
+  const question = (page: Page, predicate: string): Promise<{ id: number; runId: string; frame: number | null; sceneId: string; family: string; prediction: string | null }> =>
+    js(page, `(() => { const q = window.__fake.qa.find(${predicate}); return { id: q.id, runId: q.runId, frame: q.frame, sceneId: q.sceneId, family: q.family, prediction: q.prediction }; })()`);
 
   describe('QA explorer', () => {
     it("open in scene shows the question's frame (issue 14, item 6)", async () => {
@@ -107,6 +107,61 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
       // The strip counts frames from 1, as the question's text does.
       expect(await page.getByTestId('frame-panel').textContent()).toContain(`${q.frame! + 1} / `);
     });
+  });
+
+  it('the QA table fits beside the detail at 1280 px: verdict on screen, nothing wraps, measurements in their unit (issue 14, item 12)', async () => {
+    const page = await open('#/qa', { width: 1280, height: 800 });
+    const q = await question(page, "(q) => q.runId === 'run-b' && q.family === 'object_abs_distance' && q.prediction !== null");
+    await js(page, `void (location.hash = '#/qa/${q.id}')`);
+    await page.getByTestId('qa-detail').locator('h2', { hasText: `QA ${q.id}` }).waitFor();
+    const row = page.locator(`[data-testid="qa-row"][data-qa-id="${q.id}"]`);
+    await row.waitFor();
+    // Every kept column lies inside the scroll box, with nothing to scroll sideways to.
+    const fit = await js<{ scrollW: number; clientW: number; right: number; verdictRight: number; headRight: number; cols: string[] }>(
+      page,
+      `(() => {
+        const box = document.querySelector('[data-testid="qa-scroll"]');
+        const row = document.querySelector('[data-testid="qa-row"][data-qa-id="${q.id}"]');
+        return {
+          scrollW: box.scrollWidth, clientW: box.clientWidth, right: box.getBoundingClientRect().right,
+          verdictRight: row.querySelector('[data-col="verdict"]').getBoundingClientRect().right,
+          headRight: [...document.querySelectorAll('.qa-head [role="columnheader"]')].find((h) => h.textContent.startsWith('Verdict')).getBoundingClientRect().right,
+          cols: [...row.children].map((c) => c.getAttribute('data-col')),
+        };
+      })()`,
+    );
+    expect(fit.cols).toEqual(expect.arrayContaining(['id', 'family', 'question', 'truth', 'prediction', 'verdict']));
+    expect(fit.scrollW, 'no sideways scrolling').toBeLessThanOrEqual(fit.clientW);
+    expect(fit.verdictRight).toBeLessThanOrEqual(fit.right);
+    expect(fit.headRight).toBeLessThanOrEqual(fit.right);
+    expect(await row.locator('[data-col="verdict"]').textContent()).toMatch(/^(accepted|rejected: .+)$/);
+
+    // One line per cell and per id in the detail: nothing breaks mid-word.
+    const lines = await js<{ what: string; lines: number }[]>(
+      page,
+      `[...document.querySelectorAll('[data-testid="qa-row"] [role="gridcell"], .qa-head [role="columnheader"], [data-testid="qa-scene-id"], [data-testid="qa-proposal-id"]')].map((el) => {
+        // Lines of text: the tops of the text's boxes, those within a few pixels of each other being one line.
+        const tops = [];
+        const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          for (const r of range.getClientRects()) if (r.width > 0) tops.push(r.top);
+        }
+        tops.sort((a, b) => a - b);
+        const lines = tops.filter((t, i) => i === 0 || t - tops[i - 1] > 4).length;
+        return { what: (el.getAttribute('data-col') ?? el.getAttribute('data-testid')) + ': ' + el.textContent, lines };
+      })`,
+    );
+    expect(lines.length).toBeGreaterThan(20);
+    expect(lines.filter((l) => l.lines > 1)).toEqual([]);
+
+    // A distance prediction in metres to the centimetre, its raw text in the title.
+    const prediction = row.locator('[data-col="prediction"]');
+    expect(await prediction.textContent()).toMatch(/^\d+\.\d\d m$/);
+    expect(await prediction.getAttribute('title')).toBe(q.prediction);
+    expect(await row.locator('[data-col="truth"]').textContent()).toMatch(/^\d+\.\d\d m$/);
+    expect(await page.getByTestId('qa-detail').locator('dt:text-is("Prediction") + dd').textContent()).toMatch(/^\d+\.\d\d m$/);
   });
 
   it("a deep link to a question shows it beside its own run's table (issue 14, item 7)", async () => {

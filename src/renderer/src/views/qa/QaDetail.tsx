@@ -1,5 +1,6 @@
 import { useApp, useQa, useStores } from '../../context.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
+import { formatAnswer } from '../../lib/answerFormat.js';
 import { formatConfidence, formatMs, formatTime } from '../../lib/format.js';
 import { latestOutput } from '../../lib/qaFilter.js';
 import type { Route } from '../../lib/route.js';
@@ -79,11 +80,15 @@ export function QaDetailPanel(): React.JSX.Element | null {
       )}
       <dl className="facts">
         <dt>Ground truth</dt>
-        <dd className="mono">{q.answer === null ? '—' : String(q.answer)}</dd>
+        <dd className="mono" title={q.answer === null ? undefined : String(q.answer)}>
+          {formatAnswer(q.family, q.answer)}
+        </dd>
         <dt>Program result</dt>
         <dd className="mono">{json(q.programResult)}</dd>
         <dt>Prediction</dt>
-        <dd className="mono">{latest ? latest.prediction : 'not answered yet'}</dd>
+        <dd className="mono" title={latest?.prediction}>
+          {latest ? formatAnswer(q.family, latest.prediction) : 'not answered yet'}
+        </dd>
         <dt title={GROUND_TRUTH_CONFIDENCE}>Ground-truth confidence</dt>
         <dd>
           {formatConfidence(q.confidence)} {q.bucket && <span className={`bucket bucket-${q.bucket}`}>{q.bucket}</span>}
@@ -92,15 +97,17 @@ export function QaDetailPanel(): React.JSX.Element | null {
         <dd>
           {q.family} · bin {q.bin}
         </dd>
-        <dt>Scene</dt>
-        <dd className="mono">{q.sceneId}</dd>
+        <dt className="id-fact">Scene</dt>
+        <dd className="mono id-fact" title={q.sceneId} data-testid="qa-scene-id">
+          {q.sceneId}
+        </dd>
         <dt>Iteration</dt>
         <dd>
           proposed in {q.iteration}
           {q.trainedIteration !== null ? `, trained on in ${q.trainedIteration}` : ', not trained on'}
         </dd>
-        <dt>Proposal</dt>
-        <dd className="mono small">
+        <dt className="id-fact">Proposal</dt>
+        <dd className="mono small id-fact" title={`${q.proposalId} · ${q.proposer} · seed ${q.seed}`} data-testid="qa-proposal-id">
           {q.proposalId} · {q.proposer} · seed {q.seed}
         </dd>
         {q.rejectedBy && (
@@ -183,7 +190,9 @@ export function QaDetailPanel(): React.JSX.Element | null {
               <tr key={o.id}>
                 <td className="num">{o.iteration}</td>
                 <td>{o.checkpointId ?? 'base'}</td>
-                <td className="mono">{o.prediction}</td>
+                <td className="mono" title={o.prediction}>
+                  {formatAnswer(q.family, o.prediction)}
+                </td>
                 <td className="num" title={o.confidenceMethod ? `obtained as ${o.confidenceMethod}` : undefined}>
                   {formatConfidence(o.confidence)}
                 </td>
