@@ -181,6 +181,51 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
     expect(await page.getByTestId('qa-detail').locator('h2').textContent()).toBe('QA 7');
   });
 
+  describe('shell and curves (issue 14, item 13)', () => {
+    it('a view opens at its top, and back returns to where the last one was scrolled', async () => {
+      const page = await open('#/runs', { height: 560 });
+      await page.getByTestId('run-row').first().waitFor();
+      const main = page.locator('.app-main');
+      const scrollTop = (): Promise<number> => main.evaluate((el) => el.scrollTop);
+      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(300);
+      await main.evaluate((el) => el.scrollTo(0, 300));
+      await expect.poll(scrollTop, POLL).toBe(300);
+      await page.getByTestId('nav-curves').click();
+      await page.getByTestId('curves-view').waitFor();
+      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(100);
+      expect(await scrollTop()).toBe(0);
+      await main.evaluate((el) => el.scrollTo(0, 120));
+      await page.goBack();
+      await page.getByTestId('runs-view').waitFor();
+      await expect.poll(scrollTop, POLL).toBe(300);
+      await page.goForward();
+      await page.getByTestId('curves-view').waitFor();
+      await expect.poll(scrollTop, POLL).toBe(120);
+    });
+
+    it('a bad scene id shows one banner, not one per failed request', async () => {
+      const page = await open('#/scene/synthetic%3Anope');
+      await page.getByTestId('error-banner').first().waitFor();
+      // Both the scene and its points are asked for; give the second failure time to arrive.
+      await expect.poll(() => js<number>(page, "window.__fake.calls.filter((c) => c.method === 'getScenePoints').length"), POLL).toBeGreaterThan(0);
+      await page.waitForTimeout(300);
+      expect(await page.getByTestId('error-banner').count()).toBe(1);
+      expect(await page.getByTestId('error-banner').textContent()).toContain('no scene "synthetic:nope"');
+    });
+
+    it('ticks more than two runs in Curves, each one plotted', async () => {
+      const page = await open('#/curves', { query: '?qa=240&runs=3' });
+      const toggles = page.getByTestId('curve-run-toggle');
+      await expect.poll(() => toggles.count(), POLL).toBe(3);
+      for (let i = 0; i < 3; i++) if (await toggles.nth(i).isChecked()) await toggles.nth(i).uncheck();
+      for (let i = 0; i < 3; i++) {
+        await toggles.nth(i).check();
+        await expect.poll(() => page.getByTestId('curves-chart').locator('[data-testid="curve-series"]').count(), POLL).toBe(i + 1);
+      }
+      for (let i = 0; i < 3; i++) expect(await toggles.nth(i).isChecked()).toBe(true);
+    });
+  });
+
   describe('heatmaps', () => {
     it('a cell opens exactly the questions it counts: accepted (and answered) ones, not the rejected (issue 14, item 5)', async () => {
       const page = await open('#/heatmaps');

@@ -145,6 +145,8 @@ export interface FakeOptions {
   qaPerRun?: number;
   /** Start with no runs at all. */
   empty?: boolean;
+  /** How many runs (2, the default: run-a and run-b; 3 adds run-c, a static baseline, the newest). */
+  runs?: number;
 }
 
 export class FakeApi implements WorkbenchApi {
@@ -171,6 +173,7 @@ export class FakeApi implements WorkbenchApi {
     const qaPerRun = opts.qaPerRun ?? 240;
     this.addRun('run-a', 'closed loop', 'closed-loop', 3, 1000, qaPerRun);
     this.addRun('run-b', 'no feedback', 'no-feedback', 2, 2000, qaPerRun);
+    if ((opts.runs ?? 2) >= 3) this.addRun('run-c', 'static', 'static', 2, 3000, qaPerRun);
   }
 
   // ── test controls ──────────────────────────────────────────────────────────────────────────────────────
@@ -348,7 +351,7 @@ export class FakeApi implements WorkbenchApi {
   getScene(sceneId: string): Promise<SceneDetail> {
     return this.call('getScene', [sceneId], () => {
       const s = this.scenes.find((x) => x.summary.id === sceneId);
-      if (!s) throw new Error(`getScene(sceneId): no scene "${sceneId}"`);
+      if (!s) throw new Error(notFound(sceneId));
       return s;
     });
   }
@@ -356,7 +359,7 @@ export class FakeApi implements WorkbenchApi {
   getScenePoints(sceneId: string, maxPoints: number): Promise<PointCloudData> {
     return this.call('getScenePoints', [sceneId, maxPoints], () => {
       const s = this.scenes.find((x) => x.summary.id === sceneId);
-      if (!s) throw new Error(`getScenePoints(sceneId): no scene "${sceneId}"`);
+      if (!s) throw new Error(notFound(sceneId));
       const total = s.summary.pointCount;
       const count = Math.min(total, maxPoints);
       const positions = new Float32Array(count * 3);
@@ -471,7 +474,7 @@ export class FakeApi implements WorkbenchApi {
   sceneObjectConfidence(sceneId: string, runId?: string): Promise<SceneObjectConfidence> {
     return this.call('sceneObjectConfidence', runId === undefined ? [sceneId] : [sceneId, runId], () => {
       const scene = this.scenes.find((x) => x.summary.id === sceneId);
-      if (!scene) throw new Error(`sceneObjectConfidence(sceneId): no scene "${sceneId}"`);
+      if (!scene) throw new Error(notFound(sceneId));
       const inScene = new Set(scene.objects.map((o) => o.id));
       const sums = new Map<number, { sum: number; n: number }>();
       let questions = 0;
@@ -550,6 +553,11 @@ export class FakeApi implements WorkbenchApi {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** The host's message for an unknown scene, the same whichever call asked (a StoreError from its scene cache). */
+function notFound(sceneId: string): string {
+  return `no scene "${sceneId}" in /tmp/ws/workbench.db`;
 }
 
 /** Results are copied so a store can never mutate the fake's data (typed arrays are kept as they are). */

@@ -86,9 +86,9 @@ export function createAppStore(api: WorkbenchApi, opts: AppStoreOptions = {}): A
     },
     reportError(context, e) {
       const message = errorMessage(e);
-      const last = get().errors.at(-1);
-      // The same failure repeating (e.g. a poll) shows once.
-      if (last && last.message === message && last.context === context) return;
+      // One cause, one banner: a failure repeating (a poll) or the same failure of a sibling request (a bad scene id
+      // fails the scene and its points alike) shows once, under the first thing it stopped.
+      if (get().errors.some((b) => b.message === message)) return;
       const banner: Banner = { id: nextId++, context, message, at: now() };
       set({ errors: [...get().errors, banner].slice(-MAX_BANNERS) });
     },

@@ -8,7 +8,7 @@ import { RunPicker } from '../../components/RunPicker.js';
 import { Tooltip } from '../../components/Tooltip.js';
 import { legendStops } from '../../lib/colorScale.js';
 import { drillHint } from '../../lib/heatmapDrill.js';
-import { DEFAULT_LAYOUT, formatLegendValue, gridMoveOf, HEATMAP_KINDS, HEATMAP_METRICS, heatmapLayout, metricLabel, moveInGrid, tooltipLines, type LayoutOptions } from './heatmapLayout.js';
+import { DEFAULT_LAYOUT, formatLegendValue, gridMoveOf, HEATMAP_KINDS, HEATMAP_METRICS, heatmapLayout, metricLabel, moveInGrid, OWN_QUESTIONS_NOTE, tooltipLines, type LayoutOptions } from './heatmapLayout.js';
 
 function layoutFor(kind: HeatmapKind, cols: number): LayoutOptions {
   if (kind === 'scene-family') return { cellW: 46, cellH: 20, rowLabelW: 230, colLabelH: 170 };
@@ -111,6 +111,11 @@ export function HeatmapsView(): React.JSX.Element {
           <p className="muted small">
             {metricLabel(data.query.metric)} per cell; hover for exact numbers, click a cell to open its questions in the QA explorer.
           </p>
+          {data.query.metric === 'accuracy' && (
+            <p className="warn-text small" data-testid="heatmap-own-questions">
+              {OWN_QUESTIONS_NOTE}
+            </p>
+          )}
           <Legend metric={data.query.metric} stops={legendStops(layout.scale, 5)} />
           <div className="heatmap-scroll">
             <svg width={layout.width} height={layout.height} className="heatmap" role="img" aria-label={`${metricLabel(data.query.metric)} heatmap`} data-testid="heatmap">
@@ -148,7 +153,6 @@ export function HeatmapsView(): React.JSX.Element {
                     onMouseMove={(e) => setHover({ x: e.clientX, y: e.clientY, cell: c })}
                     onMouseLeave={() => setHover(null)}
                     onClick={() => st.drill(c)}
-                    data-key={c.key}
                     onKeyDown={(e) => {
                       if (e.key === 'Enter' || e.key === ' ') {
                         e.preventDefault();
@@ -161,7 +165,7 @@ export function HeatmapsView(): React.JSX.Element {
                       const next = moveInGrid(layout.cells, c.key, move);
                       if (!next) return;
                       const svg = e.currentTarget.ownerSVGElement;
-                      const target = [...(svg?.querySelectorAll<SVGRectElement>('[data-testid="heatmap-cell"]') ?? [])].find((el) => el.dataset.key === next.key);
+                      const target = [...(svg?.querySelectorAll<SVGRectElement>('[data-testid="heatmap-cell"]') ?? [])].find((el) => el.dataset.row === next.row && el.dataset.col === next.col);
                       target?.focus();
                     }}
                   />

@@ -15,12 +15,18 @@ export const HEATMAP_KINDS: readonly { kind: HeatmapKind; label: string; rows: s
 
 export const HEATMAP_METRICS: readonly { metric: HeatmapMetric; label: string }[] = [
   { metric: 'confidence', label: 'Mean confidence' },
-  { metric: 'accuracy', label: 'Accuracy' },
+  // Scored on the questions a round proposed for itself, not on held-out scenes: named so, never to be read as the
+  // benchmark's score.
+  { metric: 'accuracy', label: "Accuracy on the round's own questions" },
   { metric: 'easy', label: 'Easy share' },
   { metric: 'frontier', label: 'Frontier share' },
   { metric: 'hard', label: 'Hard share' },
   { metric: 'count', label: 'Count' },
 ];
+
+/** What the accuracy heatmap is not: said under it, with where the held-out scores are. */
+export const OWN_QUESTIONS_NOTE =
+  "Accuracy here scores the solver's latest answers to the questions each round proposed for itself (its training material), not held-out scenes: the held-out score is in Runs and Curves.";
 
 export function metricLabel(metric: HeatmapMetric): string {
   return HEATMAP_METRICS.find((m) => m.metric === metric)?.label ?? metric;
