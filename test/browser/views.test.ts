@@ -226,6 +226,40 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
     });
   });
 
+  describe('curves (issue 14, item 8)', () => {
+    it('plots every run by default, each keeping its colour as runs are ticked, unticked and started; a started run is plotted at once', async () => {
+      const page = await open('#/curves', { query: '?qa=60&runs=5' });
+      const toggles = page.getByTestId('curve-run-toggle');
+      await expect.poll(() => toggles.count(), POLL).toBe(5);
+      const series = page.getByTestId('curves-chart').locator('[data-testid="curve-series"]');
+      await expect.poll(() => series.count(), POLL).toBe(5);
+      for (let i = 0; i < 5; i++) expect(await toggles.nth(i).isChecked()).toBe(true);
+      const colours = (): Promise<Record<string, string>> =>
+        series.evaluateAll((gs) => Object.fromEntries(gs.map((g) => [g.getAttribute('data-run-id'), g.querySelector('path')?.getAttribute('stroke') ?? ''])));
+      const before = await colours();
+      expect(new Set(Object.values(before)).size).toBe(5);
+
+      // Untick the newest and another run: the others keep their colours.
+      const toggleOf = (runId: string) => page.locator(`li:has([data-testid="curve-run-toggle"])`).filter({ hasText: runId === 'run-e' ? 'static e' : 'no feedback' }).getByTestId('curve-run-toggle');
+      await toggleOf('run-e').uncheck();
+      await toggleOf('run-b').uncheck();
+      await expect.poll(() => series.count(), POLL).toBe(3);
+      const after = await colours();
+      for (const [id, colour] of Object.entries(after)) expect(colour, id).toBe(before[id]);
+      await toggleOf('run-b').check();
+      await expect.poll(() => series.count(), POLL).toBe(4);
+      expect((await colours())['run-b']).toBe(before['run-b']);
+
+      // A run started now appears ticked and on the chart; nobody's colour changes.
+      const started = await js<string>(page, "window.__fake.startRun({ name: 'fresh', mode: 'closed-loop' }).then((r) => (window.__fake.emit({ type: 'run', runId: r.runId, status: 'running' }), r.runId))");
+      await expect.poll(() => toggles.count(), POLL).toBe(6);
+      await expect.poll(async () => Object.keys(await colours()), POLL).toContain(started);
+      const withNew = await colours();
+      for (const id of ['run-a', 'run-b', 'run-c', 'run-d']) expect(withNew[id], id).toBe(before[id]);
+      expect(Object.values(withNew).filter((c) => c === withNew[started])).toHaveLength(1);
+    });
+  });
+
   describe('heatmaps', () => {
     it('a cell opens exactly the questions it counts: accepted (and answered) ones, not the rejected (issue 14, item 5)', async () => {
       const page = await open('#/heatmaps');

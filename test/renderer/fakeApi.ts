@@ -145,7 +145,7 @@ export interface FakeOptions {
   qaPerRun?: number;
   /** Start with no runs at all. */
   empty?: boolean;
-  /** How many runs (2, the default: run-a and run-b; 3 adds run-c, a static baseline, the newest). */
+  /** How many runs (2, the default: run-a and run-b; more add static baselines run-c, run-d…, each newer). */
   runs?: number;
 }
 
@@ -173,7 +173,10 @@ export class FakeApi implements WorkbenchApi {
     const qaPerRun = opts.qaPerRun ?? 240;
     this.addRun('run-a', 'closed loop', 'closed-loop', 3, 1000, qaPerRun);
     this.addRun('run-b', 'no feedback', 'no-feedback', 2, 2000, qaPerRun);
-    if ((opts.runs ?? 2) >= 3) this.addRun('run-c', 'static', 'static', 2, 3000, qaPerRun);
+    for (let i = 2; i < (opts.runs ?? 2); i++) {
+      const letter = String.fromCharCode(97 + i);
+      this.addRun(`run-${letter}`, `static ${letter}`, 'static', 2, 1000 * (i + 1), qaPerRun);
+    }
   }
 
   // ── test controls ──────────────────────────────────────────────────────────────────────────────────────

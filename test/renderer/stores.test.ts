@@ -27,6 +27,25 @@ describe('store wiring', () => {
     expect(api.listenerCount).toBe(0);
   });
 
+  it('plots every run by default, and a run that starts without waiting to be ticked (issue 14, item 8)', async () => {
+    const api = new FakeApi({ runs: 6, qaPerRun: 12 });
+    const { stores } = setup(api);
+    const stop = startStores(stores);
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual(['run-f', 'run-e', 'run-d', 'run-c', 'run-b', 'run-a']);
+    stores.curves.getState().setRunIds(['run-a']);
+    const { runId } = await api.startRun({ name: 'fresh' });
+    api.emit({ type: 'run', runId, status: 'running' });
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual([runId, 'run-a']);
+    // A paused run that resumes is plotted again too.
+    api.emit({ type: 'run', runId: 'run-b', status: 'paused' });
+    api.emit({ type: 'run', runId: 'run-b', status: 'running' });
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual(['run-b', runId, 'run-a']);
+    stop();
+  });
+
   it('works with an empty workspace', async () => {
     const { stores } = setup(new FakeApi({ empty: true }));
     const stop = startStores(stores);

@@ -65,6 +65,8 @@ export function dispatchEvent(stores: Stores, event: LoopEvent): void {
   }
 }
 
+const isActive = (status: string | undefined): boolean => status === 'running' || status === 'queued';
+
 /** Loads what the route needs. */
 export function applyRoute(stores: Stores, route: Route): void {
   switch (route.view) {
@@ -120,7 +122,8 @@ export function startStores(stores: Stores): () => void {
     if (!qa.getState().filter.runId && qa.getState().selectedId === null) qa.getState().setFilter({ runId: newest });
     if (!heatmap.getState().runId) heatmap.getState().setRunId(newest);
     if (curves.getState().runIds.length === 0) {
-      curves.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
+      // Every run, newest first: the comparison is the point of the chart.
+      curves.getState().setRunIds(list.map((r) => r.id));
       // The mix is the closed loop's story: show the newest closed-loop run's decisions.
       const closed = list.find((r) => r.mode === 'closed-loop');
       if (closed) curves.getState().setMixRun(closed.id);
@@ -129,7 +132,14 @@ export function startStores(stores: Stores): () => void {
   };
   applyDefaults();
   const unRuns = runs.subscribe((s, prev) => {
-    if (s.runs !== prev.runs) applyDefaults();
+    if (s.runs === prev.runs) return;
+    applyDefaults();
+    // A run that starts (or resumes) is plotted as it goes, without waiting to be ticked.
+    if (prev.runs && s.runs) {
+      const before = new Map(prev.runs.map((r) => [r.id, r.status]));
+      const started = s.runs.filter((r) => isActive(r.status) && !isActive(before.get(r.id)) && !curves.getState().runIds.includes(r.id));
+      if (started.length > 0) curves.getState().setRunIds([...started.map((r) => r.id), ...curves.getState().runIds]);
+    }
   });
   // A deep link to a question that cannot be loaded brings no run: fall back to the default.
   const unQa = qa.subscribe((s, prev) => {
