@@ -9,7 +9,7 @@
  * development mode, which reports key and hook problems). Skipped, with the reason printed, where
  * /usr/bin/chromium is missing (`apt-get install -y chromium`).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,7 +33,7 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
   let server: Server;
   let base: string;
   let browser: Browser;
-  let context: BrowserContext | undefined;
+  const contexts: BrowserContext[] = [];
   let problems: string[] = [];
 
   beforeAll(async () => {
@@ -65,23 +65,31 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  beforeEach(() => {
+    problems = [];
+  });
+
   afterEach(async () => {
-    await context?.close();
-    context = undefined;
+    for (const c of contexts.splice(0)) await c.close();
     expect(problems, 'console errors / warnings or page errors').toEqual([]);
   });
 
   /** A fresh page (its own history) at `hash`, the harness's fake API behind it. */
   async function open(hash: string, opts: { width?: number; height?: number; query?: string } = {}): Promise<Page> {
-    problems = [];
-    context = await browser.newContext({ viewport: { width: opts.width ?? 1600, height: opts.height ?? 1000 }, deviceScaleFactor: 1 });
+    return openUrl(`${base}${opts.query ?? '?qa=240'}${hash}`, opts);
+  }
+
+  /** A fresh page at a whole address, as a colleague opening a copied link gets it. */
+  async function openUrl(url: string, opts: { width?: number; height?: number } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: opts.width ?? 1600, height: opts.height ?? 1000 }, deviceScaleFactor: 1 });
+    contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
-    await page.goto(`${base}${opts.query ?? '?qa=240'}${hash}`);
+    await page.goto(url);
     return page;
   }
 
@@ -257,6 +265,123 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
       const withNew = await colours();
       for (const id of ['run-a', 'run-b', 'run-c', 'run-d']) expect(withNew[id], id).toBe(before[id]);
       expect(Object.values(withNew).filter((c) => c === withNew[started])).toHaveLength(1);
+    });
+  });
+
+  describe('view state in the address (issue 14, shareable state)', () => {
+    const href = (page: Page): Promise<string> => js(page, 'location.href');
+
+    it('a copied QA explorer address reproduces its filters, sort, grouping and selected question', async () => {
+      const page = await open('#/qa');
+      await page.getByTestId('qa-row').first().waitFor();
+      await page.getByTestId('run-picker').selectOption('run-a');
+      await page.getByTestId('filter-family').selectOption('object_abs_distance');
+      await page.getByTestId('filter-verdict').selectOption('accepted');
+      await page.getByTestId('filter-search').fill('chair');
+      await page.getByTestId('sort-confidence').click();
+      await expect.poll(() => hashOf(page), POLL).toContain('q=chair');
+      await page.getByTestId('qa-row').nth(1).click();
+      const selected = await page.getByTestId('qa-row').nth(1).getAttribute('data-qa-id');
+      await page.getByTestId('qa-detail').locator('h2', { hasText: `QA ${selected}` }).waitFor();
+      await expect.poll(() => hashOf(page), POLL).toMatch(new RegExp(`^#/qa/${selected}\\?`));
+      const hash = await hashOf(page);
+      for (const part of ['run=run-a', 'family=object_abs_distance', 'verdict=accepted', 'q=chair', 'sort=confidence', 'desc=1']) expect(hash).toContain(part);
+      const total = await page.getByTestId('qa-total').textContent();
+      const ids = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-qa-id')));
+
+      const copy = await openUrl(await href(page));
+      await copy.getByTestId('qa-detail').locator('h2', { hasText: `QA ${selected}` }).waitFor();
+      expect(await copy.getByTestId('run-picker').inputValue()).toBe('run-a');
+      expect(await copy.getByTestId('filter-family').inputValue()).toBe('object_abs_distance');
+      expect(await copy.getByTestId('filter-verdict').inputValue()).toBe('accepted');
+      expect(await copy.getByTestId('filter-search').inputValue()).toBe('chair');
+      await expect.poll(() => copy.getByTestId('qa-total').textContent(), POLL).toBe(total);
+      await expect.poll(() => copy.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-qa-id'))), POLL).toEqual(ids);
+      expect(await copy.locator('[role="columnheader"][aria-sort="descending"]').getAttribute('data-col')).toBe('confidence');
+      expect(await hashOf(copy)).toBe(hash);
+
+      // Grouping travels too.
+      await copy.getByTestId('group-by-family').check();
+      await expect.poll(() => hashOf(copy), POLL).toContain('group=1');
+      const grouped = await openUrl(await href(copy));
+      await grouped.getByTestId('qa-group').first().waitFor();
+      expect(await grouped.getByTestId('group-by-family').isChecked()).toBe(true);
+    });
+
+    it('a copied heatmap address reproduces its run, table, metric and family', async () => {
+      const page = await open('#/heatmaps');
+      await page.getByTestId('heatmap-cell').first().waitFor();
+      await page.getByTestId('run-picker').selectOption('run-a');
+      await page.getByTestId('heatmap-kind-bin-iteration').click();
+      await page.getByTestId('heatmap-metric').selectOption('frontier');
+      await page.getByTestId('heatmap-family').selectOption('object_counting');
+      await expect.poll(() => hashOf(page), POLL).toBe('#/heatmaps?run=run-a&table=bin-iteration&metric=frontier&family=object_counting');
+      const cells = (p: Page): Promise<string[]> =>
+        p.getByTestId('heatmap-cell').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-row')}|${e.getAttribute('data-col')}|${e.getAttribute('data-value')}|${e.getAttribute('data-n')}`));
+      await expect.poll(async () => (await cells(page)).length, POLL).toBeGreaterThan(0);
+      const shown = await cells(page);
+
+      const copy = await openUrl(await href(page));
+      await expect.poll(() => cells(copy), POLL).toEqual(shown);
+      expect(await copy.getByTestId('run-picker').inputValue()).toBe('run-a');
+      expect(await copy.getByTestId('heatmap-kind-bin-iteration').getAttribute('aria-checked')).toBe('true');
+      expect(await copy.getByTestId('heatmap-metric').inputValue()).toBe('frontier');
+      expect(await copy.getByTestId('heatmap-family').inputValue()).toBe('object_counting');
+    });
+
+    it('a copied curves address reproduces the ticked runs and the mix run; no run ticked stays so', async () => {
+      const page = await open('#/curves', { query: '?qa=60&runs=3' });
+      const toggles = page.getByTestId('curve-run-toggle');
+      await expect.poll(() => toggles.count(), POLL).toBe(3);
+      await toggles.nth(1).uncheck();
+      await page.locator('.curves-view [data-testid="run-picker"]').selectOption('run-b');
+      await expect.poll(() => hashOf(page), POLL).toBe('#/curves?runs=run-c,run-a&mix=run-b');
+      const copy = await openUrl(await href(page));
+      const series = copy.getByTestId('curves-chart').locator('[data-testid="curve-series"]');
+      await expect.poll(() => series.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-run-id'))), POLL).toEqual(['run-c', 'run-a']);
+      expect(await copy.getByTestId('curve-run-toggle').evaluateAll((els) => els.map((e) => (e as unknown as { checked: boolean }).checked))).toEqual([true, false, true]);
+      expect(await copy.locator('.curves-view [data-testid="run-picker"]').inputValue()).toBe('run-b');
+
+      const none = await openUrl(`${base}?qa=60&runs=3#/curves?runs=`);
+      await none.getByTestId('curves-view').waitFor();
+      await expect.poll(() => none.getByTestId('curve-run-toggle').count(), POLL).toBe(3);
+      expect(await none.getByTestId('curve-run-toggle').evaluateAll((els) => els.map((e) => (e as unknown as { checked: boolean }).checked))).toEqual([false, false, false]);
+    });
+
+    it("a copied scene address keeps the scene's colouring", async () => {
+      const page = await open('#/scene/synthetic%3As1');
+      await page.getByTestId('color-height').click();
+      await expect.poll(() => hashOf(page), POLL).toBe('#/scene/synthetic%3As1?color=height');
+      await page.getByTestId('color-confidence').click();
+      await expect.poll(() => hashOf(page), POLL).toBe('#/scene/synthetic%3As1?color=confidence&run=run-b');
+      const copy = await openUrl(await href(page));
+      await expect.poll(() => copy.getByTestId('color-confidence').getAttribute('aria-checked'), POLL).toBe('true');
+      await copy.getByTestId('confidence-questions').waitFor();
+    });
+
+    it('Back and Forward restore each view as it was left', async () => {
+      const page = await open('#/qa');
+      await page.getByTestId('qa-row').first().waitFor();
+      await page.getByTestId('filter-family').selectOption('object_counting');
+      await expect.poll(() => hashOf(page), POLL).toContain('family=object_counting');
+      await page.getByTestId('nav-heatmaps').click();
+      await page.getByTestId('heatmap-cell').first().waitFor();
+      await page.getByTestId('heatmap-metric').selectOption('hard');
+      await expect.poll(() => hashOf(page), POLL).toContain('metric=hard');
+      // Drill into a cell: a third entry, with the cell's filter.
+      await page.locator('[data-testid="heatmap-cell"]:not([data-n="0"])').first().click();
+      await expect.poll(() => hashOf(page), POLL).toContain('bucket=hard');
+      expect(await page.getByTestId('filter-bucket').inputValue()).toBe('hard');
+
+      await page.goBack();
+      await expect.poll(() => page.getByTestId('heatmap-metric').inputValue(), POLL).toBe('hard');
+      await page.goBack();
+      await expect.poll(() => page.getByTestId('filter-family').inputValue(), POLL).toBe('object_counting');
+      expect(await page.getByTestId('filter-bucket').inputValue()).toBe('');
+      await page.goForward();
+      await expect.poll(() => page.getByTestId('heatmap-metric').inputValue(), POLL).toBe('hard');
+      await page.goForward();
+      await expect.poll(() => page.getByTestId('filter-bucket').inputValue(), POLL).toBe('hard');
     });
   });
 

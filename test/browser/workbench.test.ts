@@ -399,7 +399,8 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     await shot('heatmaps', { hover: true });
 
     await cell.click();
-    await until(`location.hash === '#/qa'`);
+    // The QA explorer's address carries the cell's filter (and the run).
+    await until(`location.hash.startsWith('#/qa?run=')`);
     await page.getByRole('button', { name: `Remove filter ${family}` }).waitFor();
     await page.getByTestId('qa-row').first().waitFor();
     const iteration = /(\d+)/.exec(column)?.[1];

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { parseHash } from '../../src/renderer/src/lib/route.js';
 import { applyRoute, createStores, dispatchEvent, startStores } from '../../src/renderer/src/state/stores.js';
 import { FakeApi, flush } from './fakeApi.js';
 
@@ -127,6 +128,61 @@ describe('store wiring', () => {
     await flush(30);
     expect(stores.qa.getState().filter.runId).toBe('run-b');
     expect(stores.app.getState().errors.at(-1)?.context).toBe('Loading QA 99999');
+    stop();
+  });
+
+  it('applies the view state an address carries, and writes the state back in place as it changes (issue 14, shareable state)', async () => {
+    const api = new FakeApi();
+    const onNavigate = vi.fn();
+    const onReplace = vi.fn();
+    const stores = createStores(api, {
+      onNavigate,
+      onReplace,
+      initialRoute: parseHash('#/heatmaps?run=run-a&table=bin-iteration&metric=frontier&family=object_counting'),
+      makeImageUrl: () => 'blob:x',
+      revokeImageUrl: () => {},
+    });
+    const stop = startStores(stores);
+    await flush();
+    const h = stores.heatmap.getState();
+    expect([h.runId, h.kind, h.metric, h.family]).toEqual(['run-a', 'bin-iteration', 'frontier', 'object_counting']);
+    // One load for the whole state, not one per field; the default run did not override the address's.
+    expect(api.callsOf('heatmap')).toEqual([[{ runId: 'run-a', kind: 'bin-iteration', metric: 'frontier', family: 'object_counting' }]]);
+    h.setMetric('hard');
+    expect(onReplace).toHaveBeenLastCalledWith('#/heatmaps?run=run-a&table=bin-iteration&metric=hard&family=object_counting');
+    expect(onNavigate).not.toHaveBeenCalled();
+
+    // A nav link (no state) keeps the view as it was and fills the address in.
+    stores.app.getState().navigate({ view: 'qa' });
+    expect(onNavigate).toHaveBeenLastCalledWith('#/qa');
+    await flush();
+    expect(onReplace).toHaveBeenLastCalledWith('#/qa?run=run-b');
+    stores.qa.getState().setFilter({ family: 'object_counting' });
+    await stores.qa.getState().select(250);
+    expect(onReplace).toHaveBeenLastCalledWith('#/qa/250?run=run-b&family=object_counting');
+
+    // Back to an address without a question: the one selected closes, the filters are the address's.
+    stores.app.getState().setRoute(parseHash('#/qa?run=run-a&verdict=rejected'));
+    await flush();
+    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', verdict: 'rejected' });
+    expect(stores.qa.getState().selectedId).toBeNull();
+    expect(stores.qa.getState().total).toBe(api.filterQa({ runId: 'run-a', verdict: 'rejected' }).length);
+
+    // Curves: the address's choice of runs, even none, is kept over the default (all runs).
+    stores.app.getState().setRoute(parseHash('#/curves?runs=run-a&mix=run-b'));
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual(['run-a']);
+    expect(stores.curves.getState().mixRunId).toBe('run-b');
+    stop();
+  });
+
+  it('keeps an address that ticks no curves run as it is', async () => {
+    const api = new FakeApi();
+    const stores = createStores(api, { initialRoute: parseHash('#/curves?runs='), makeImageUrl: () => 'blob:x', revokeImageUrl: () => {} });
+    const stop = startStores(stores);
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual([]);
+    expect(stores.qa.getState().filter.runId).toBe('run-b');
     stop();
   });
 

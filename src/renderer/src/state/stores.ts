@@ -5,7 +5,7 @@
  */
 import type { WorkbenchApi } from '../../../shared/api.js';
 import type { LoopEvent } from '../../../shared/loop.js';
-import type { Route } from '../lib/route.js';
+import { formatRoute, type Route } from '../lib/route.js';
 import { createAppStore, type AppStore } from './appStore.js';
 import { createCurvesStore, type CurvesStore } from './curvesStore.js';
 import { createHeatmapStore, type HeatmapStore } from './heatmapStore.js';
@@ -25,13 +25,18 @@ export interface Stores {
 
 export interface StoresOptions {
   onNavigate?: (hash: string) => void;
+  onReplace?: (hash: string) => void;
   initialRoute?: Route;
   makeImageUrl?: SceneDeps['makeImageUrl'];
   revokeImageUrl?: SceneDeps['revokeImageUrl'];
 }
 
 export function createStores(api: WorkbenchApi, opts: StoresOptions = {}): Stores {
-  const app = createAppStore(api, { ...(opts.onNavigate ? { onNavigate: opts.onNavigate } : {}), ...(opts.initialRoute ? { initialRoute: opts.initialRoute } : {}) });
+  const app = createAppStore(api, {
+    ...(opts.onNavigate ? { onNavigate: opts.onNavigate } : {}),
+    ...(opts.onReplace ? { onReplace: opts.onReplace } : {}),
+    ...(opts.initialRoute ? { initialRoute: opts.initialRoute } : {}),
+  });
   const reportError = (context: string, e: unknown): void => app.getState().reportError(context, e);
   const runs = createRunsStore(api, { reportError });
   const qa = createQaStore(api, { reportError });
@@ -82,13 +87,57 @@ export function applyRoute(stores: Stores, route: Route): void {
         if (route.frame !== undefined) o.frame = route.frame;
         void s.open(route.sceneId, o);
       }
+      if (route.coloring) {
+        if (route.coloring.runId && route.coloring.runId !== s.confidenceRunId) void s.setConfidenceRun(route.coloring.runId);
+        if (route.coloring.color !== s.colorMode) s.setColorMode(route.coloring.color);
+      }
       break;
     }
-    case 'qa':
-      if (route.qaId !== undefined && route.qaId !== stores.qa.getState().selectedId) void stores.qa.getState().select(route.qaId);
+    case 'qa': {
+      const q = stores.qa.getState();
+      // An address with the view's state describes it whole: no question in it means none selected.
+      if (route.state) q.applyView(route.state);
+      const qaId = route.qaId ?? (route.state ? null : undefined);
+      if (qaId !== undefined && qaId !== stores.qa.getState().selectedId) void stores.qa.getState().select(qaId);
+      break;
+    }
+    case 'heatmaps':
+      if (route.state) stores.heatmap.getState().applyView(route.state);
+      break;
+    case 'curves':
+      if (route.state) stores.curves.getState().applyView(route.state);
       break;
     default:
       break;
+  }
+}
+
+/** The route with the view's current state in it: what the address should say. Other views' routes are as given. */
+export function routeWithState(stores: Stores, route: Route): Route {
+  switch (route.view) {
+    case 'qa': {
+      const q = stores.qa.getState();
+      const next: Route = { view: 'qa', state: { filter: q.filter, sort: q.sort, grouping: q.grouping } };
+      if (q.selectedId !== null) next.qaId = q.selectedId;
+      return next;
+    }
+    case 'heatmaps': {
+      const { runId, kind, metric, family } = stores.heatmap.getState();
+      return { view: 'heatmaps', state: { runId, kind, metric, family } };
+    }
+    case 'curves': {
+      const { runIds, mixRunId } = stores.curves.getState();
+      return { view: 'curves', state: { runIds, mixRunId } };
+    }
+    case 'scene': {
+      // Only the colouring follows the store: the frame changes many times a second while playing.
+      const { colorMode, confidenceRunId } = stores.scene.getState();
+      const { coloring: _old, ...rest } = route;
+      if (colorMode === 'rgb') return rest;
+      return { ...rest, coloring: colorMode === 'confidence' && confidenceRunId ? { color: colorMode, runId: confidenceRunId } : { color: colorMode } };
+    }
+    default:
+      return route;
   }
 }
 
@@ -106,10 +155,31 @@ export function startStores(stores: Stores): () => void {
   } catch (e) {
     app.getState().reportError('Subscribing to live progress', e);
   }
+  // The address follows the shown view's state (filters, colouring, curve selection) in place, so a copied address
+  // reproduces the view and Back/Forward restore it. `replacing`: the route changes because of that, not the user.
+  let replacing = false;
+  // An address that chose the curves' runs (even none) is not overridden by the default (below).
+  const initial = app.getState().route;
+  const curvesChosen = initial.view === 'curves' && initial.state !== undefined;
+  const syncAddress = (): void => {
+    const route = app.getState().route;
+    const next = routeWithState(stores, route);
+    if (replacing || formatRoute(next) === formatRoute(route)) return;
+    replacing = true;
+    try {
+      app.getState().replaceRoute(next);
+    } finally {
+      replacing = false;
+    }
+  };
   applyRoute(stores, app.getState().route);
+  syncAddress();
   const unRoute = app.subscribe((s, prev) => {
-    if (s.route !== prev.route) applyRoute(stores, s.route);
+    if (s.route === prev.route || replacing) return;
+    applyRoute(stores, s.route);
+    syncAddress();
   });
+  const unSync = [qa.subscribe(syncAddress), heatmap.subscribe(syncAddress), curves.subscribe(syncAddress), scene.subscribe(syncAddress)];
   // Defaults: the newest run for the run pickers, once a list exists.
   // Applied once: a user who later clears a picker keeps it cleared.
   let defaultsApplied = false;
@@ -121,7 +191,7 @@ export function startStores(stores: Stores): () => void {
     // A question being opened by id brings its own run (qaStore.select).
     if (!qa.getState().filter.runId && qa.getState().selectedId === null) qa.getState().setFilter({ runId: newest });
     if (!heatmap.getState().runId) heatmap.getState().setRunId(newest);
-    if (curves.getState().runIds.length === 0) {
+    if (curves.getState().runIds.length === 0 && !curvesChosen) {
       // Every run, newest first: the comparison is the point of the chart.
       curves.getState().setRunIds(list.map((r) => r.id));
       // The mix is the closed loop's story: show the newest closed-loop run's decisions.
@@ -151,6 +221,7 @@ export function startStores(stores: Stores): () => void {
     unRoute();
     unRuns();
     unQa();
+    for (const un of unSync) un();
     scene.getState().dispose();
   };
 }

@@ -83,7 +83,7 @@ export function HeatmapsView(): React.JSX.Element {
         {kind === 'bin-iteration' && (
           <label className="field-inline" htmlFor={ids.family}>
             <span>Family</span>
-            <select id={ids.family} value={family ?? ''} onChange={(e) => st.setFamily(e.target.value || null)}>
+            <select id={ids.family} value={family ?? ''} onChange={(e) => st.setFamily(e.target.value || null)} data-testid="heatmap-family">
               <option value="">all families</option>
               {FAMILIES.map((f) => (
                 <option key={f} value={f}>
