@@ -392,10 +392,12 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     const cell = cells.first();
     const family = (await cell.getAttribute('data-row'))!;
     const column = (await cell.getAttribute('data-col'))!;
+    const n = Number(await cell.getAttribute('data-n'));
     await cell.hover();
     const tooltip = page.getByTestId('tooltip');
     await tooltip.waitFor();
-    expect(await tooltip.textContent()).toMatch(/click to open its \d+ /);
+    // Mean confidence (the default metric) counts the answered accepted questions; a click opens exactly those.
+    expect(await tooltip.textContent()).toContain(`click to open its ${n} answered question`);
     await shot('heatmaps', { hover: true });
 
     await cell.click();
@@ -403,6 +405,7 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     await until(`location.hash.startsWith('#/qa?run=')`);
     await page.getByRole('button', { name: `Remove filter ${family}` }).waitFor();
     await page.getByTestId('qa-row').first().waitFor();
+    await expect.poll(() => page.getByTestId('qa-total').textContent(), POLL).toMatch(new RegExp(`^${n} questions? in `));
     const iteration = /(\d+)/.exec(column)?.[1];
     const rows = await page.getByTestId('qa-row').evaluateAll((els) => els.map((r) => ({ iteration: r.querySelector('[data-col="iteration"]')?.textContent, family: r.querySelector('[data-col="family"]')?.textContent })));
     expect(rows.length).toBeGreaterThan(0);

@@ -210,6 +210,16 @@ describe('store wiring', () => {
     expect(stores.qa.getState().total).toBe(cell.n);
   });
 
+  it('a drill-down closes the question open in the QA explorer, even one of the same run', async () => {
+    const { stores } = setup();
+    stores.qa.getState().setFilter({ runId: 'run-a' });
+    await stores.qa.getState().select(3);
+    stores.heatmap.getState().setRunId('run-a');
+    await flush();
+    stores.heatmap.getState().drill(stores.heatmap.getState().data!.cells.find((c) => c.n > 0)!);
+    expect(stores.qa.getState().selectedId).toBeNull();
+  });
+
   it('drills with the bucket of a share metric; empty cells do nothing', async () => {
     const { stores } = setup();
     stores.heatmap.getState().setRunId('run-a');

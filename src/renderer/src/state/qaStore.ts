@@ -152,10 +152,8 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
           return;
         }
         const runChanged = next.runId !== get().filter.runId;
-        // A new run, or a whole new filter (a drill-down), starts without the previous selection, unless the
-        // selected question is that run's (a deep link's run arriving with or after its question).
-        const keep = get().detail?.qa.runId === next.runId && get().detail?.qa.id === get().selectedId;
-        const clearSelection = (runChanged || replace) && !keep ? { selectedId: null, detail: null, rerunResult: null } : {};
+        // A new run, or a whole new filter (a drill-down), starts without the previous selection.
+        const clearSelection = runChanged || replace ? { selectedId: null, detail: null, rerunResult: null } : {};
         resetRows({ filter: next, ...clearSelection, ...(runChanged ? { collapsed: {} } : {}) });
       },
 
@@ -255,7 +253,7 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
           set({ detail, detailLoading: false });
           // A question opened by id (a deep link) is shown beside its own run's table, not another run's; the
           // other run's filters mean nothing there.
-          if (detail.qa.runId !== get().filter.runId) get().setFilter({ runId: detail.qa.runId }, true);
+          if (detail.qa.runId !== get().filter.runId) resetRows({ filter: { runId: detail.qa.runId }, collapsed: {} });
         } catch (e) {
           if (token !== detailToken) return;
           set({ detailLoading: false });
