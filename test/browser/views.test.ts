@@ -312,10 +312,10 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
       const page = await open('#/heatmaps');
       await page.getByTestId('heatmap-cell').first().waitFor();
       await page.getByTestId('run-picker').selectOption('run-a');
-      await page.getByTestId('heatmap-kind-bin-iteration').click();
+      await page.getByTestId('heatmap-kind-bin-round').click();
       await page.getByTestId('heatmap-metric').selectOption('frontier');
       await page.getByTestId('heatmap-family').selectOption('object_counting');
-      await expect.poll(() => hashOf(page), POLL).toBe('#/heatmaps?run=run-a&table=bin-iteration&metric=frontier&family=object_counting');
+      await expect.poll(() => hashOf(page), POLL).toBe('#/heatmaps?run=run-a&table=bin-round&metric=frontier&family=object_counting');
       const cells = (p: Page): Promise<string[]> =>
         p.getByTestId('heatmap-cell').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-row')}|${e.getAttribute('data-col')}|${e.getAttribute('data-value')}|${e.getAttribute('data-n')}`));
       await expect.poll(async () => (await cells(page)).length, POLL).toBeGreaterThan(0);
@@ -324,7 +324,7 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
       const copy = await openUrl(await href(page));
       await expect.poll(() => cells(copy), POLL).toEqual(shown);
       expect(await copy.getByTestId('run-picker').inputValue()).toBe('run-a');
-      expect(await copy.getByTestId('heatmap-kind-bin-iteration').getAttribute('aria-checked')).toBe('true');
+      expect(await copy.getByTestId('heatmap-kind-bin-round').getAttribute('aria-checked')).toBe('true');
       expect(await copy.getByTestId('heatmap-metric').inputValue()).toBe('frontier');
       expect(await copy.getByTestId('heatmap-family').inputValue()).toBe('object_counting');
     });

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const store = openStore({ workspaceDir: dir });
   try {
     const copies = seeded.accepted.slice(0, 5).map((id) => {
-      const { id: _id, createdAt: _at, bucket: _b, confidence: _c, prediction: _p, trainedIteration: _t, ...row } = getQa(store, id);
+      const { id: _id, createdAt: _at, bucket: _b, confidence: _c, prediction: _p, trainedRound: _t, ...row } = getQa(store, id);
       return { ...row, seed: row.seed + 100_000 };
     });
     unanswered = insertQaBatch(store, copies).length;
@@ -42,7 +42,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const KINDS: HeatmapKind[] = ['family-iteration', 'scene-family', 'bin-iteration'];
+const KINDS: HeatmapKind[] = ['family-round', 'scene-family', 'bin-round'];
 const METRICS: HeatmapMetric[] = ['count', 'confidence', 'accuracy', 'easy', 'frontier', 'hard'];
 
 describe('heatmap drill-down', () => {
@@ -56,7 +56,7 @@ describe('heatmap drill-down', () => {
   for (const kind of KINDS) {
     for (const metric of METRICS) {
       it(`${kind} × ${metric}: each cell opens the questions it counts`, async () => {
-        const families = kind === 'bin-iteration' ? [undefined, 'object_counting'] : [undefined];
+        const families = kind === 'bin-round' ? [undefined, 'object_counting'] : [undefined];
         for (const family of families) {
           const data = await host.heatmap({ runId: seeded.runId, kind, metric, ...(family ? { family } : {}) });
           expect(data.cells.length).toBeGreaterThan(0);
@@ -72,7 +72,7 @@ describe('heatmap drill-down', () => {
   }
 
   it('counts the questions of a bucket share as the share times the answered questions', () => {
-    const query = { runId: 'r', kind: 'family-iteration', metric: 'frontier' } as const;
+    const query = { runId: 'r', kind: 'family-round', metric: 'frontier' } as const;
     expect(cellQuestionCount(query, { row: 'object_counting', col: '0', value: 0.25, n: 8 })).toBe(2);
     expect(cellQuestionCount({ ...query, metric: 'count' }, { row: 'object_counting', col: '0', value: 8, n: 8 })).toBe(8);
     expect(cellQuestionCount(query, { row: 'object_counting', col: '0', value: null, n: 0 })).toBe(0);

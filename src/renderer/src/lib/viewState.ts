@@ -24,7 +24,7 @@ export interface HeatmapViewState {
   runId: string | null;
   kind: HeatmapKind;
   metric: HeatmapMetric;
-  /** bin-iteration only: the family whose bins are the rows (null: all). */
+  /** bin-round only: the family whose bins are the rows (null: all). */
   family: string | null;
 }
 
@@ -41,7 +41,7 @@ export interface SceneColoring {
 }
 
 export const DEFAULT_QA_SORT: QaSort = { key: 'id', descending: false };
-export const DEFAULT_HEATMAP: Omit<HeatmapViewState, 'runId'> = { kind: 'family-iteration', metric: 'confidence', family: null };
+export const DEFAULT_HEATMAP: Omit<HeatmapViewState, 'runId'> = { kind: 'family-round', metric: 'confidence', family: null };
 
 /** A query parameter: a text value, or a list (its items encoded one by one, joined by commas). */
 export type Param = string | string[];
@@ -96,16 +96,16 @@ function oneOf<T extends string>(s: string | undefined, values: readonly T[]): T
 }
 
 // ── QA explorer ──────────────────────────────────────────────────────────────────────────────────────────────
-// `round` is the iteration: the name the UI uses for it.
+// `round` is the round: the name the UI uses for it.
 
 const QA_KEYS = ['run', 'round', 'family', 'scene', 'bucket', 'verdict', 'answered', 'bin', 'q', 'sort', 'desc', 'group'] as const;
-const SORT_PARAM: Record<QaSortKey, string> = { id: 'id', confidence: 'confidence', family: 'family', iteration: 'round' };
+const SORT_PARAM: Record<QaSortKey, string> = { id: 'id', confidence: 'confidence', family: 'family', round: 'round' };
 
 export function qaParams(state: QaViewState): Params {
   const f = state.filter;
   const out: Params = [];
   if (f.runId) out.push(['run', f.runId]);
-  if (f.iteration !== undefined) out.push(['round', String(f.iteration)]);
+  if (f.round !== undefined) out.push(['round', String(f.round)]);
   if (f.family) out.push(['family', f.family]);
   if (f.sceneId) out.push(['scene', f.sceneId]);
   if (f.bucket) out.push(['bucket', f.bucket]);
@@ -123,8 +123,8 @@ export function qaParams(state: QaViewState): Params {
 export function parseQaParams(raw: RawParams): QaViewState | undefined {
   if (!QA_KEYS.some((k) => raw.has(k))) return undefined;
   const filter: QaFilter = { runId: text(raw, 'run') || null };
-  const iteration = nonNegInt(text(raw, 'round'));
-  if (iteration !== undefined) filter.iteration = iteration;
+  const round = nonNegInt(text(raw, 'round'));
+  if (round !== undefined) filter.round = round;
   const family = text(raw, 'family');
   if (family) filter.family = family;
   const scene = text(raw, 'scene');
@@ -155,7 +155,7 @@ export function heatmapParams(state: HeatmapViewState): Params {
   if (state.kind !== DEFAULT_HEATMAP.kind) out.push(['table', state.kind]);
   if (state.metric !== DEFAULT_HEATMAP.metric) out.push(['metric', state.metric]);
   // The family picks rows only in the bin table; elsewhere it is not part of what is shown.
-  if (state.kind === 'bin-iteration' && state.family) out.push(['family', state.family]);
+  if (state.kind === 'bin-round' && state.family) out.push(['family', state.family]);
   return out;
 }
 
@@ -166,7 +166,7 @@ export function parseHeatmapParams(raw: RawParams): HeatmapViewState | undefined
     runId: text(raw, 'run') || null,
     kind,
     metric: oneOf(text(raw, 'metric'), HEATMAP_METRICS) ?? DEFAULT_HEATMAP.metric,
-    family: kind === 'bin-iteration' ? text(raw, 'family') || null : null,
+    family: kind === 'bin-round' ? text(raw, 'family') || null : null,
   };
 }
 

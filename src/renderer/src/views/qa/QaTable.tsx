@@ -20,10 +20,10 @@ function cell(row: QaRecord, key: QaColumnKey): React.JSX.Element {
           {row.id}
         </div>
       );
-    case 'iteration':
+    case 'round':
       return (
         <div key={key} role="gridcell" data-col={key} className="num">
-          {row.iteration}
+          {row.round}
         </div>
       );
     case 'family':

@@ -6,7 +6,7 @@
  */
 import type { QaSortKey } from '../../../../shared/api.js';
 
-export type QaColumnKey = 'id' | 'iteration' | 'family' | 'difficulty' | 'question' | 'options' | 'truth' | 'prediction' | 'confidence' | 'bucket' | 'verdict';
+export type QaColumnKey = 'id' | 'round' | 'family' | 'difficulty' | 'question' | 'options' | 'truth' | 'prediction' | 'confidence' | 'bucket' | 'verdict';
 
 export interface QaColumn {
   key: QaColumnKey;
@@ -25,7 +25,7 @@ export interface QaColumn {
 
 export const QA_COLUMNS: readonly QaColumn[] = [
   { key: 'id', label: 'ID', title: 'question id', sort: 'id', className: 'num', min: 64, grow: 0, priority: 0 },
-  { key: 'iteration', label: 'It', title: 'round the question was proposed in', sort: 'iteration', className: 'num', min: 30, grow: 0, priority: 1 },
+  { key: 'round', label: 'It', title: 'round the question was proposed in', sort: 'round', className: 'num', min: 30, grow: 0, priority: 1 },
   { key: 'family', label: 'Family', title: 'family', sort: 'family', min: 110, grow: 1.3, priority: 0 },
   { key: 'difficulty', label: 'Difficulty', title: 'difficulty bin and knobs', min: 80, grow: 1, priority: 4 },
   { key: 'question', label: 'Question', title: 'question', min: 160, grow: 3, priority: 0 },
