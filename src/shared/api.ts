@@ -148,6 +148,8 @@ export interface QaQueryInput {
   sceneId?: string;
   bucket?: Bucket;
   verdict?: 'accepted' | 'rejected';
+  /** Only questions the solver has (true) or has not yet (false) answered: what a heatmap's answered metrics count. */
+  answered?: boolean;
   bin?: number;
   /** Case-insensitive substring of the question. */
   search?: string;

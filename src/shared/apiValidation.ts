@@ -148,7 +148,7 @@ function checkSceneQuery(c: Checker, v: unknown): void {
 function checkQaQuery(c: Checker, v: unknown): void {
   const f = 'queryQa(query)';
   if (!c.isObject(f, v)) return;
-  const keys: (keyof QaQueryInput)[] = ['runId', 'round', 'family', 'sceneId', 'bucket', 'verdict', 'bin', 'search', 'sort', 'descending', 'limit', 'offset'];
+  const keys: (keyof QaQueryInput)[] = ['runId', 'round', 'family', 'sceneId', 'bucket', 'verdict', 'answered', 'bin', 'search', 'sort', 'descending', 'limit', 'offset'];
   c.onlyKeys(f, v, keys);
   c.string(`${f}.runId`, v.runId);
   c.optional(v, 'round', (x) => c.int(`${f}.round`, x, 0, 1_000_000));
@@ -156,6 +156,7 @@ function checkQaQuery(c: Checker, v: unknown): void {
   c.optional(v, 'sceneId', (x) => c.string(`${f}.sceneId`, x));
   c.optional(v, 'bucket', (x) => c.oneOf(`${f}.bucket`, x, BUCKETS));
   c.optional(v, 'verdict', (x) => c.oneOf(`${f}.verdict`, x, VERDICTS));
+  c.optional(v, 'answered', (x) => c.boolean(`${f}.answered`, x));
   c.optional(v, 'bin', (x) => c.int(`${f}.bin`, x, 0, 1000));
   c.optional(v, 'search', (x) => {
     if (typeof x !== 'string' || x.length > MAX_SEARCH_CHARS) c.fail(`${f}.search`, `expected text of at most ${MAX_SEARCH_CHARS} characters, found ${found(x)}`);

@@ -22,6 +22,26 @@ export type Family = (typeof FAMILIES)[number];
 
 export type AnswerType = 'number' | 'choice';
 
+/** Units of numeric answers: metres, centimetres, square metres. */
+export type NumericUnit = 'm' | 'cm' | 'm2';
+export type AnswerUnit = 'choice' | 'count' | NumericUnit;
+
+/** What each family answers with: an option letter, a count, or a measurement in its unit (as VSI-Bench asks it). */
+export const FAMILY_UNIT: Readonly<Record<Family, AnswerUnit>> = {
+  object_counting: 'count',
+  object_abs_distance: 'm',
+  object_size_estimation: 'cm',
+  room_size_estimation: 'm2',
+  object_rel_distance: 'choice',
+  object_rel_direction_easy: 'choice',
+  object_rel_direction_medium: 'choice',
+  object_rel_direction_hard: 'choice',
+  obj_appearance_order: 'choice',
+  object_height_comparison: 'choice',
+  object_rel_size: 'choice',
+  camera_object_distance: 'm',
+};
+
 /**
  * How a question names an object: 'unique' — exactly one instance, which must be seen; 'every' — a category
  * whose every instance must be seen (counting); 'any' — a category of which at least one instance is seen

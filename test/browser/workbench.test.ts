@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createWorkbenchHost, type WorkbenchHost } from '../../src/engine/host/index.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
+import { formatAnswer } from '../../src/renderer/src/lib/answerFormat.js';
 import { LOOP_STAGES } from '../../src/shared/records.js';
 import { decodePng, pixelStats, type PixelStats } from './png.js';
 
@@ -317,16 +318,20 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     await expect.poll(() => page.getByTestId('qa-total').textContent(), POLL).toContain(`${expected} question`);
     await expect
       .poll(async () => {
-        const shown = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => `${r.children[2]?.textContent} ${r.children[10]?.textContent}`));
+        const shown = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => `${r.querySelector('[data-col="family"]')?.textContent} ${r.querySelector('[data-col="verdict"]')?.textContent}`));
         return shown.length > 0 && shown.every((t) => t === `${family} accepted`);
       }, POLL)
       .toBe(true);
     const ids = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-qa-id'))));
-    // Each row's prediction column is the latest prediction the list query returned with it; no row asked for its own.
+    // Each row's prediction column is the latest prediction the list query returned with it (in the family's unit,
+    // the exact text its title); no row asked for its own.
     const listed = new Map((await host.queryQa({ runId: theRun(), family: family!, verdict: 'accepted', limit: 10_000 })).rows.map((r) => [r.id, r]));
-    const shownPredictions = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => ({ id: Number(r.getAttribute('data-qa-id')), text: r.children[7]?.textContent ?? '' })));
+    const shownPredictions = await page.getByTestId('qa-row').evaluateAll((rows) => rows.map((r) => ({ id: Number(r.getAttribute('data-qa-id')), text: r.querySelector('[data-col="prediction"]')?.textContent ?? '', title: r.querySelector('[data-col="prediction"]')?.getAttribute('title') ?? null })));
     expect(shownPredictions.filter(({ id }) => (listed.get(id)?.prediction ?? null) !== null).length, 'answered rows on screen').toBeGreaterThan(0);
-    for (const { id, text } of shownPredictions) expect(text, `prediction of QA ${id}`).toBe(listed.get(id)?.prediction ?? '—');
+    for (const { id, text, title } of shownPredictions) {
+      expect(text, `prediction of QA ${id}`).toBe(formatAnswer(family!, listed.get(id)?.prediction ?? null));
+      expect(title, `prediction of QA ${id}`).toBe(listed.get(id)?.prediction ?? null);
+    }
     expect(requests.slice(before).filter((p) => p === '/api/getQa')).toEqual([]);
     let qaId: number | undefined;
     let objectIds: number[] = [];
@@ -387,18 +392,22 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     const cell = cells.first();
     const family = (await cell.getAttribute('data-row'))!;
     const column = (await cell.getAttribute('data-col'))!;
+    const n = Number(await cell.getAttribute('data-n'));
     await cell.hover();
     const tooltip = page.getByTestId('tooltip');
     await tooltip.waitFor();
-    expect(await tooltip.textContent()).toContain('click to open these questions');
+    // Mean confidence (the default metric) counts the answered accepted questions; a click opens exactly those.
+    expect(await tooltip.textContent()).toContain(`click to open its ${n} answered question`);
     await shot('heatmaps', { hover: true });
 
     await cell.click();
-    await until(`location.hash === '#/qa'`);
+    // The QA explorer's address carries the cell's filter (and the run).
+    await until(`location.hash.startsWith('#/qa?run=')`);
     await page.getByRole('button', { name: `Remove filter ${family}` }).waitFor();
     await page.getByTestId('qa-row').first().waitFor();
+    await expect.poll(() => page.getByTestId('qa-total').textContent(), POLL).toMatch(new RegExp(`^${n} questions? in `));
     const round = /(\d+)/.exec(column)?.[1];
-    const rows = await page.getByTestId('qa-row').evaluateAll((els) => els.map((r) => ({ round: r.children[1]?.textContent, family: r.children[2]?.textContent })));
+    const rows = await page.getByTestId('qa-row').evaluateAll((els) => els.map((r) => ({ round: r.querySelector('[data-col="round"]')?.textContent, family: r.querySelector('[data-col="family"]')?.textContent })));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.family === family), JSON.stringify(rows.slice(0, 5))).toBe(true);
     if (round !== undefined) expect(rows.every((r) => r.round === round), `column ${column}: ${JSON.stringify(rows.slice(0, 5))}`).toBe(true);

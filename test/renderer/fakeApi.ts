@@ -148,6 +148,8 @@ export interface FakeOptions {
   qaPerRun?: number;
   /** Start with no runs at all. */
   empty?: boolean;
+  /** How many runs (2, the default: run-a and run-b; more add static baselines run-c, run-d…, each newer). */
+  runs?: number;
 }
 
 export class FakeApi implements WorkbenchApi {
@@ -174,6 +176,10 @@ export class FakeApi implements WorkbenchApi {
     const qaPerRun = opts.qaPerRun ?? 240;
     this.addRun('run-a', 'closed loop', 'closed-loop', 3, 1000, qaPerRun);
     this.addRun('run-b', 'no feedback', 'no-feedback', 2, 2000, qaPerRun);
+    for (let i = 2; i < (opts.runs ?? 2); i++) {
+      const letter = String.fromCharCode(97 + i);
+      this.addRun(`run-${letter}`, `static ${letter}`, 'static', 2, 1000 * (i + 1), qaPerRun);
+    }
   }
 
   // ── test controls ──────────────────────────────────────────────────────────────────────────────────────
@@ -274,11 +280,15 @@ export class FakeApi implements WorkbenchApi {
       const qid = base + k + 1;
       const family = FAMILIES[k % FAMILIES.length]!;
       const sceneId = this.scenes[k % 2]!.summary.id;
-      const round = k % Math.max(1, roundsDone);
+      // Every family in every round (k % 3 would tie each family to one round, as 3 divides 12).
+      const round = Math.floor(k / FAMILIES.length) % Math.max(1, roundsDone);
       const answered = k % 5 !== 4;
       const confidence = answered ? ((k * 37) % 100) / 100 : null;
       const accepted = k % 7 !== 6;
       const objs = [1 + (k % 4), 2 + (k % 3)];
+      const choice = family.startsWith('object_rel');
+      // Numeric predictions as a solver writes them: raw floats, in the family's unit.
+      const prediction = !answered ? null : choice ? `pred-${qid}` : String((2 + (k % 5)) * 1.0379 + 0.000123456789);
       this.objectIds.set(qid, objs);
       this.qa.push({
         id: qid,
@@ -291,9 +301,9 @@ export class FakeApi implements WorkbenchApi {
         difficulty: { distractors: k % 4, gap: 0.25 },
         bin: k % 3,
         question: `Question ${k} about the ${k % 2 ? 'chair' : 'table, "big"'}?`,
-        options: family.startsWith('object_rel') ? ['A. chair', 'B. table', 'C. sofa'] : null,
-        answerType: family.startsWith('object_rel') ? 'choice' : 'number',
-        answer: family.startsWith('object_rel') ? 'A' : 2 + (k % 5),
+        options: choice ? ['A. chair', 'B. table', 'C. sofa'] : null,
+        answerType: choice ? 'choice' : 'number',
+        answer: choice ? 'A' : 2 + (k % 5),
         program: 'return scene.objects("chair").length;',
         programResult: 2 + (k % 5),
         verdict: accepted ? 'accepted' : 'rejected',
@@ -305,12 +315,13 @@ export class FakeApi implements WorkbenchApi {
         ],
         named: [{ label: 'chair', role: 'every' }],
         args: { label: 'chair' },
-        frame: null,
+        // Camera questions name a frame of their scene's trajectory (s1 has 8, s2 has 5).
+        frame: family === 'camera_object_distance' ? 1 + (k % 4) : null,
         seed: k,
         createdAt: createdAt + k,
         bucket: confidence === null ? null : bucketOf(confidence),
         confidence,
-        prediction: answered ? `pred-${qid}` : null,
+        prediction,
         trainedRound: accepted && answered ? round : null,
       });
       if (answered) {
@@ -320,7 +331,7 @@ export class FakeApi implements WorkbenchApi {
           runId: id,
           round,
           checkpointId: null,
-          prediction: `pred-${qid}`,
+          prediction: prediction!,
           confidence: confidence!,
           bucket: bucketOf(confidence!),
           answerTokenProbs: [confidence!],
@@ -351,7 +362,7 @@ export class FakeApi implements WorkbenchApi {
   getScene(sceneId: string): Promise<SceneDetail> {
     return this.call('getScene', [sceneId], () => {
       const s = this.scenes.find((x) => x.summary.id === sceneId);
-      if (!s) throw new Error(`getScene(sceneId): no scene "${sceneId}"`);
+      if (!s) throw new Error(notFound(sceneId));
       return s;
     });
   }
@@ -359,7 +370,7 @@ export class FakeApi implements WorkbenchApi {
   getScenePoints(sceneId: string, maxPoints: number): Promise<PointCloudData> {
     return this.call('getScenePoints', [sceneId, maxPoints], () => {
       const s = this.scenes.find((x) => x.summary.id === sceneId);
-      if (!s) throw new Error(`getScenePoints(sceneId): no scene "${sceneId}"`);
+      if (!s) throw new Error(notFound(sceneId));
       const total = s.summary.pointCount;
       const count = Math.min(total, maxPoints);
       const positions = new Float32Array(count * 3);
@@ -474,6 +485,7 @@ export class FakeApi implements WorkbenchApi {
         (q.sceneId === undefined || r.sceneId === q.sceneId) &&
         (q.bucket === undefined || r.bucket === q.bucket) &&
         (q.verdict === undefined || r.verdict === q.verdict) &&
+        (q.answered === undefined || (r.bucket !== null) === q.answered) &&
         (q.bin === undefined || r.bin === q.bin) &&
         (search === undefined || r.question.toLowerCase().includes(search)),
     );
@@ -508,7 +520,7 @@ export class FakeApi implements WorkbenchApi {
   sceneObjectConfidence(sceneId: string, runId?: string): Promise<SceneObjectConfidence> {
     return this.call('sceneObjectConfidence', runId === undefined ? [sceneId] : [sceneId, runId], () => {
       const scene = this.scenes.find((x) => x.summary.id === sceneId);
-      if (!scene) throw new Error(`sceneObjectConfidence(sceneId): no scene "${sceneId}"`);
+      if (!scene) throw new Error(notFound(sceneId));
       const inScene = new Set(scene.objects.map((o) => o.id));
       const sums = new Map<number, { sum: number; n: number }>();
       let questions = 0;
@@ -569,7 +581,8 @@ export class FakeApi implements WorkbenchApi {
 
   heatmap(query: HeatmapQuery): Promise<HeatmapData> {
     return this.call('heatmap', [query], () => {
-      const rows = this.filterQa({ runId: query.runId });
+      // As the host: accepted questions only (rejected ones are never answered).
+      const rows = this.filterQa({ runId: query.runId, verdict: 'accepted' });
       const keyOf = (r: QaRecord): [string, string] =>
         query.kind === 'family-round' ? [r.family, String(r.round)] : query.kind === 'scene-family' ? [r.sceneId, r.family] : [String(r.bin), String(r.round)];
       const groups = new Map<string, QaRecord[]>();
@@ -617,6 +630,11 @@ export class FakeApi implements WorkbenchApi {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** The host's message for an unknown scene, the same whichever call asked (a StoreError from its scene cache). */
+function notFound(sceneId: string): string {
+  return `no scene "${sceneId}" in /tmp/ws/workbench.db`;
 }
 
 /** Results are copied so a store can never mutate the fake's data (typed arrays are kept as they are). */

@@ -14,14 +14,14 @@
  * √P(bin). Counting a measurement as one token would make every near miss look hopeless: P(exact bin) is small
  * even for a good estimate, and the controller would starve the numeric families as "hard".
  */
-import type { AnswerType, Family } from '../../shared/proposer.js';
+import { FAMILY_UNIT, type AnswerType, type AnswerUnit, type Family, type NumericUnit } from '../../shared/proposer.js';
 import { MASK_BIAS } from './onnx/layers.js';
 
 export const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
 export type Letter = (typeof LETTERS)[number];
 
-export type NumericUnit = 'm' | 'cm' | 'm2';
-export type AnswerUnit = 'choice' | 'count' | NumericUnit;
+// Each family's unit is shared with the UI, which prints answers in it.
+export { FAMILY_UNIT, type AnswerUnit, type NumericUnit } from '../../shared/proposer.js';
 
 /** Largest count with a token of its own; anything above answers with it. */
 export const COUNT_MAX = 20;
@@ -41,21 +41,6 @@ export const NUMERIC_BINS: Readonly<Record<NumericUnit, LogBins>> = {
   m: { lo: 0.05, hi: 25, bins: 48 },
   cm: { lo: 2, hi: 600, bins: 48 },
   m2: { lo: 2, hi: 400, bins: 48 },
-};
-
-export const FAMILY_UNIT: Readonly<Record<Family, AnswerUnit>> = {
-  object_counting: 'count',
-  object_abs_distance: 'm',
-  object_size_estimation: 'cm',
-  room_size_estimation: 'm2',
-  object_rel_distance: 'choice',
-  object_rel_direction_easy: 'choice',
-  object_rel_direction_medium: 'choice',
-  object_rel_direction_hard: 'choice',
-  obj_appearance_order: 'choice',
-  object_height_comparison: 'choice',
-  object_rel_size: 'choice',
-  camera_object_distance: 'm',
 };
 
 interface Range {

@@ -132,6 +132,8 @@ export interface QaFilter {
   /** The bucket of the question's latest solver output. */
   bucket?: Bucket;
   verdict?: QaVerdict;
+  /** Whether the solver has answered it (its latest answer's bucket is set by migration 0003's trigger). */
+  answered?: boolean;
   sceneId?: string;
   bin?: number;
   /** Case-insensitive substring of the question; `%` and `_` in it are literal. */
@@ -168,10 +170,17 @@ function where(f: QaFilter): { sql: string; params: unknown[] } {
     ['scene_id', f.sceneId],
     ['bin', f.bin],
   ]);
+  const extra: string[] = [];
+  const params = [...w.params];
+  if (f.answered !== undefined) extra.push(f.answered ? 'bucket IS NOT NULL' : 'bucket IS NULL');
   const search = f.search?.trim();
-  if (!search) return w;
-  // LIKE is case-insensitive for ASCII, which covers the generated questions' vocabulary.
-  return { sql: `${w.sql === '' ? 'WHERE' : `${w.sql} AND`} question LIKE ? ESCAPE '\\'`, params: [...w.params, likePattern(search)] };
+  if (search) {
+    // LIKE is case-insensitive for ASCII, which covers the generated questions' vocabulary.
+    extra.push(`question LIKE ? ESCAPE '\\'`);
+    params.push(likePattern(search));
+  }
+  if (extra.length === 0) return w;
+  return { sql: `${w.sql === '' ? 'WHERE' : `${w.sql} AND`} ${extra.join(' AND ')}`, params };
 }
 
 /** One page of questions, each with its latest bucket, confidence and prediction. */

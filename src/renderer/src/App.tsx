@@ -1,7 +1,8 @@
 /** App shell: header with host info and navigation, error banners, and the view the route names. */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useRef } from 'react';
 import { ErrorBanners } from './components/ErrorBanners.js';
 import { Header } from './components/Header.js';
+import { useScrollMemory } from './components/useScrollMemory.js';
 import { useApp } from './context.js';
 import { CurvesView } from './views/curves/CurvesView.js';
 import { HeatmapsView } from './views/heatmaps/HeatmapsView.js';
@@ -15,6 +16,8 @@ const ViewerBench = lazy(() => import('./views/bench/ViewerBench.js').then((m) =
 
 export function App(): React.JSX.Element {
   const route = useApp((s) => s.route);
+  const main = useRef<HTMLElement>(null);
+  useScrollMemory(main, route.view);
   let view: React.JSX.Element;
   switch (route.view) {
     case 'runs':
@@ -43,7 +46,7 @@ export function App(): React.JSX.Element {
     <div className="app">
       <Header />
       <ErrorBanners />
-      <main className="app-main">
+      <main className="app-main" ref={main}>
         <Suspense fallback={<div className="loading">Loading view…</div>}>{view}</Suspense>
       </main>
     </div>

@@ -23,6 +23,10 @@ export function mountApp(api: WorkbenchApi, element: HTMLElement): MountedApp {
     onNavigate(hash) {
       if (window.location.hash !== hash) window.location.hash = hash;
     },
+    onReplace(hash) {
+      // Keeps the entry's state (its scroll-memory key); fires no hashchange.
+      if (window.location.hash !== hash) history.replaceState(history.state, '', hash);
+    },
   });
   const onHash = (): void => {
     const route = parseHash(window.location.hash);

@@ -26,7 +26,7 @@ describe('API argument validation', () => {
       ['updateRun', ['r1', { name: 'x', tags: ['ablation', 'seed 7'], notes: 'a'.repeat(20_000) }]],
       ['deleteRun', ['r1']],
       ['getRunConfig', ['r1']],
-      ['queryQa', [{ runId: 'r1', round: 0, family: 'object_counting', sceneId: 's', bucket: 'hard', verdict: 'accepted', bin: 2, search: '', sort: 'confidence', descending: true, limit: 50, offset: 100 }]],
+      ['queryQa', [{ runId: 'r1', round: 0, family: 'object_counting', sceneId: 's', bucket: 'hard', verdict: 'accepted', answered: true, bin: 2, search: '', sort: 'confidence', descending: true, limit: 50, offset: 100 }]],
       ['getQa', [7]],
       ['sceneObjectConfidence', ['synthetic:0']],
       ['sceneObjectConfidence', ['synthetic:0', 'r1']],
@@ -91,10 +91,11 @@ describe('API argument validation', () => {
   });
 
   it('lists every problem of a query at once', () => {
-    const e = inputError(() => validateApiArgs('queryQa', [{ runId: '', bucket: 'medium', sort: 'random', descending: 'yes', limit: 10_001, search: 'x'.repeat(501) }]));
+    const e = inputError(() => validateApiArgs('queryQa', [{ runId: '', bucket: 'medium', answered: 'yes', sort: 'random', descending: 'yes', limit: 10_001, search: 'x'.repeat(501) }]));
     expect(e.problems.map((p) => p.field)).toEqual([
       'queryQa(query).runId',
       'queryQa(query).bucket',
+      'queryQa(query).answered',
       'queryQa(query).search',
       'queryQa(query).sort',
       'queryQa(query).descending',

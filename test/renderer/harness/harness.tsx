@@ -12,6 +12,6 @@ declare global {
 }
 
 const params = new URLSearchParams(window.location.search);
-const api = new FakeApi({ qaPerRun: Number(params.get('qa') ?? 3000), empty: params.has('empty') });
+const api = new FakeApi({ qaPerRun: Number(params.get('qa') ?? 3000), empty: params.has('empty'), runs: Number(params.get('runs') ?? 2) });
 window.__fake = api;
 mountApp(api, document.getElementById('root')!);

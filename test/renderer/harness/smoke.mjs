@@ -115,7 +115,7 @@ await step('drill-down', async () => {
   await page.getByTestId('heatmap-kind-scene-family').click();
   await visible('heatmap-cell');
   await page.getByTestId('heatmap-cell').nth(2).click();
-  await page.waitForFunction(() => location.hash === '#/qa', null, { timeout: 5000 });
+  await page.waitForFunction(() => location.hash.startsWith('#/qa?'), null, { timeout: 5000 });
   await visible('qa-row');
 });
 await step('curves', async () => {

@@ -36,6 +36,18 @@ describe('app store', () => {
     expect(app.getState().errors).toEqual([]);
   });
 
+  it('shows one banner for one cause: the same message from a sibling request does not add another (issue 14, item 13)', () => {
+    const app = createAppStore(new FakeApi());
+    const s = app.getState();
+    s.reportError('Loading scene x', new Error('no scene "x" in /ws/workbench.db'));
+    s.reportError('Loading the point cloud of x', new Error('no scene "x" in /ws/workbench.db'));
+    expect(app.getState().errors).toMatchObject([{ context: 'Loading scene x', message: 'no scene "x" in /ws/workbench.db' }]);
+    // Once dismissed, the failure may show again.
+    s.dismissError(app.getState().errors[0]!.id);
+    s.reportError('Loading scene x', new Error('no scene "x" in /ws/workbench.db'));
+    expect(app.getState().errors).toHaveLength(1);
+  });
+
   it('navigates by setting the route and asking the shell to write the hash', () => {
     const onNavigate = vi.fn();
     const app = createAppStore(new FakeApi(), { onNavigate });

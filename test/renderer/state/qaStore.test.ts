@@ -166,7 +166,8 @@ describe('QA store', () => {
     const records = file!.content.trim().split('\n').map((l) => JSON.parse(l) as { id: number; confidence: number | null; prediction: string | null });
     expect(records.length).toBe(qa.getState().total);
     expect(records.some((r) => r.confidence !== null)).toBe(true);
-    for (const r of records) expect(r.prediction).toBe(r.confidence === null ? null : `pred-${r.id}`);
+    for (const r of records) expect(r.prediction).toBe(api.outputs.find((o) => o.qaId === r.id)?.prediction ?? null);
+    expect(records.some((r) => r.prediction !== null)).toBe(true);
     expect(api.callsOf('getQa')).toHaveLength(0);
     expect(file!.mime).toMatch(/ndjson/);
   });

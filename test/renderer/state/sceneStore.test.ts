@@ -90,7 +90,7 @@ describe('scene store', () => {
     await scene.getState().open('nope');
     expect(scene.getState().detail).toBeNull();
     expect(scene.getState().detailLoading).toBe(false);
-    expect(reportError).toHaveBeenCalledWith('Loading scene nope', expect.objectContaining({ message: 'getScene(sceneId): no scene "nope"' }));
+    expect(reportError).toHaveBeenCalledWith('Loading scene nope', expect.objectContaining({ message: 'no scene "nope" in /tmp/ws/workbench.db' }));
   });
 
   it('keeps only the last of overlapping opens', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { parseHash } from '../../../src/renderer/src/lib/route.js';
 import { applyRoute, createStores, dispatchEvent, startStores } from '../../../src/renderer/src/state/stores.js';
 import { FakeApi, flush } from '../fakeApi.js';
 
@@ -25,6 +26,25 @@ describe('store wiring', () => {
     expect(stores.curves.getState().runIds).toEqual([]);
     stop();
     expect(api.listenerCount).toBe(0);
+  });
+
+  it('plots every run by default, and a run that starts without waiting to be ticked (issue 14, item 8)', async () => {
+    const api = new FakeApi({ runs: 6, qaPerRun: 12 });
+    const { stores } = setup(api);
+    const stop = startStores(stores);
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual(['run-f', 'run-e', 'run-d', 'run-c', 'run-b', 'run-a']);
+    stores.curves.getState().setRunIds(['run-a']);
+    const { runId } = await api.startRun({ name: 'fresh' });
+    api.emit({ type: 'run', runId, status: 'running' });
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual([runId, 'run-a']);
+    // A paused run that resumes is plotted again too.
+    api.emit({ type: 'run', runId: 'run-b', status: 'paused' });
+    api.emit({ type: 'run', runId: 'run-b', status: 'running' });
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual(['run-b', runId, 'run-a']);
+    stop();
   });
 
   it('works with an empty workspace', async () => {
@@ -71,6 +91,101 @@ describe('store wiring', () => {
     expect(stores.qa.getState().detail?.qa.id).toBe(5);
   });
 
+  it("opens a deep-linked question beside its own run's table, whichever arrives first: the question or the run list (issue 14, item 7)", async () => {
+    for (const slowRuns of [false, true]) {
+      const api = new FakeApi();
+      if (slowRuns) {
+        // The run list (and with it the pickers' default, run-b) arrives after the question.
+        const list = api.listRuns.bind(api);
+        api.listRuns = async () => {
+          await flush(5);
+          return list();
+        };
+      }
+      const stores = createStores(api, { initialRoute: { view: 'qa', qaId: 7 }, makeImageUrl: () => 'blob:x', revokeImageUrl: () => {} });
+      const stop = startStores(stores);
+      await flush(30);
+      const q = stores.qa.getState();
+      expect(q.selectedId, `slow runs: ${slowRuns}`).toBe(7);
+      expect(q.detail?.qa.runId).toBe('run-a');
+      expect(q.filter).toEqual({ runId: 'run-a' });
+      expect(q.pages[0]!.every((r) => r.runId === 'run-a')).toBe(true);
+      // Filters of another run's table are dropped with it.
+      q.setFilter({ runId: 'run-b', family: 'object_counting' }, true);
+      await q.select(300);
+      expect(stores.qa.getState().filter).toEqual({ runId: 'run-b', family: 'object_counting' });
+      await stores.qa.getState().select(8);
+      expect(stores.qa.getState().filter).toEqual({ runId: 'run-a' });
+      expect(stores.qa.getState().selectedId).toBe(8);
+      stop();
+    }
+  });
+
+  it('falls back to the newest run when a deep-linked question cannot be loaded', async () => {
+    const api = new FakeApi();
+    const stores = createStores(api, { initialRoute: { view: 'qa', qaId: 99_999 }, makeImageUrl: () => 'blob:x', revokeImageUrl: () => {} });
+    const stop = startStores(stores);
+    await flush(30);
+    expect(stores.qa.getState().filter.runId).toBe('run-b');
+    expect(stores.app.getState().errors.at(-1)?.context).toBe('Loading QA 99999');
+    stop();
+  });
+
+  it('applies the view state an address carries, and writes the state back in place as it changes (issue 14, shareable state)', async () => {
+    const api = new FakeApi();
+    const onNavigate = vi.fn();
+    const onReplace = vi.fn();
+    const stores = createStores(api, {
+      onNavigate,
+      onReplace,
+      initialRoute: parseHash('#/heatmaps?run=run-a&table=bin-round&metric=frontier&family=object_counting'),
+      makeImageUrl: () => 'blob:x',
+      revokeImageUrl: () => {},
+    });
+    const stop = startStores(stores);
+    await flush();
+    const h = stores.heatmap.getState();
+    expect([h.runId, h.kind, h.metric, h.family]).toEqual(['run-a', 'bin-round', 'frontier', 'object_counting']);
+    // One load for the whole state, not one per field; the default run did not override the address's.
+    expect(api.callsOf('heatmap')).toEqual([[{ runId: 'run-a', kind: 'bin-round', metric: 'frontier', family: 'object_counting' }]]);
+    h.setMetric('hard');
+    expect(onReplace).toHaveBeenLastCalledWith('#/heatmaps?run=run-a&table=bin-round&metric=hard&family=object_counting');
+    expect(onNavigate).not.toHaveBeenCalled();
+
+    // A nav link (no state) keeps the view as it was and fills the address in.
+    stores.app.getState().navigate({ view: 'qa' });
+    expect(onNavigate).toHaveBeenLastCalledWith('#/qa');
+    await flush();
+    expect(onReplace).toHaveBeenLastCalledWith('#/qa?run=run-b');
+    stores.qa.getState().setFilter({ family: 'object_counting' });
+    await stores.qa.getState().select(250);
+    expect(onReplace).toHaveBeenLastCalledWith('#/qa/250?run=run-b&family=object_counting');
+
+    // Back to an address without a question: the one selected closes, the filters are the address's.
+    stores.app.getState().setRoute(parseHash('#/qa?run=run-a&verdict=rejected'));
+    await flush();
+    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', verdict: 'rejected' });
+    expect(stores.qa.getState().selectedId).toBeNull();
+    expect(stores.qa.getState().total).toBe(api.filterQa({ runId: 'run-a', verdict: 'rejected' }).length);
+
+    // Curves: the address's choice of runs, even none, is kept over the default (all runs).
+    stores.app.getState().setRoute(parseHash('#/curves?runs=run-a&mix=run-b'));
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual(['run-a']);
+    expect(stores.curves.getState().mixRunId).toBe('run-b');
+    stop();
+  });
+
+  it('keeps an address that ticks no curves run as it is', async () => {
+    const api = new FakeApi();
+    const stores = createStores(api, { initialRoute: parseHash('#/curves?runs='), makeImageUrl: () => 'blob:x', revokeImageUrl: () => {} });
+    const stop = startStores(stores);
+    await flush();
+    expect(stores.curves.getState().runIds).toEqual([]);
+    expect(stores.qa.getState().filter.runId).toBe('run-b');
+    stop();
+  });
+
   it('follows navigation through the app store', async () => {
     const { stores, onNavigate } = setup();
     const stop = startStores(stores);
@@ -88,11 +203,21 @@ describe('store wiring', () => {
     await flush();
     const cell = stores.heatmap.getState().data!.cells.find((c) => c.row === 'object_rel_distance' && c.col === '1')!;
     stores.heatmap.getState().drill(cell);
-    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', family: 'object_rel_distance', round: 1 });
+    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', verdict: 'accepted', family: 'object_rel_distance', round: 1 });
     expect(stores.app.getState().route).toEqual({ view: 'qa' });
     expect(onNavigate).toHaveBeenLastCalledWith('#/qa');
     await flush();
     expect(stores.qa.getState().total).toBe(cell.n);
+  });
+
+  it('a drill-down closes the question open in the QA explorer, even one of the same run', async () => {
+    const { stores } = setup();
+    stores.qa.getState().setFilter({ runId: 'run-a' });
+    await stores.qa.getState().select(3);
+    stores.heatmap.getState().setRunId('run-a');
+    await flush();
+    stores.heatmap.getState().drill(stores.heatmap.getState().data!.cells.find((c) => c.n > 0)!);
+    expect(stores.qa.getState().selectedId).toBeNull();
   });
 
   it('drills with the bucket of a share metric; empty cells do nothing', async () => {

@@ -137,9 +137,25 @@ describe('views render their data', () => {
         const html = render(stores);
         const shown = elements(html, 'heatmap-cell').map((c) => `${c['data-row']}|${c['data-col']}|${c['data-value']}|${c['data-n']}`);
         expect(shown.sort(), `${kind} ${metric}`).toEqual(data.cells.map((c) => `${c.row}|${c.col}|${c.value ?? ''}|${c.n}`).sort());
-        expect(elements(html, 'heatmap-legend').map((l) => l['aria-label'])).toEqual([`Colour scale for ${label}`]);
+        expect(elements(html, 'heatmap-legend').map((l) => l['aria-label'])).toEqual([`Colour scale for ${label.replace(/'/g, '&#x27;')}`]);
       }
     }
+    stop();
+  });
+
+  it("heatmaps: accuracy says it is scored on the round's own questions, not held-out ones (issue 14, item 13)", async () => {
+    const { stores, stop } = await started();
+    await at(stores, { view: 'heatmaps' });
+    stores.heatmap.getState().setMetric('accuracy');
+    await flush(10);
+    const html = render(stores);
+    expect(html).toContain('data-testid="heatmap-own-questions"');
+    expect(html).toContain('not held-out scenes');
+    expect(elements(html, 'heatmap-legend').map((l) => l['aria-label'])).toEqual(["Colour scale for Accuracy on the round&#x27;s own questions"]);
+    expect(html).toMatch(/<option value="accuracy"[^>]*>Accuracy on the round&#x27;s own questions<\/option>/);
+    stores.heatmap.getState().setMetric('confidence');
+    await flush(10);
+    expect(render(stores)).not.toContain('heatmap-own-questions');
     stop();
   });
 

@@ -7,6 +7,10 @@ import type { Bucket } from '../../../shared/proposer.js';
 
 /** Filter the QA explorer applies when a cell is clicked. */
 export interface DrillFilter {
+  /** Always 'accepted': the heatmaps count accepted questions only (rejected ones are never answered). */
+  verdict: 'accepted';
+  /** true for every metric but count: those cells count only the questions the solver has answered. */
+  answered?: boolean;
   family?: string;
   round?: number;
   sceneId?: string;
@@ -30,7 +34,8 @@ export function parseBinLabel(s: string): { family?: string; bin?: number } {
 }
 
 export function drillFilter(query: HeatmapQuery, cell: HeatmapCell): DrillFilter {
-  const out: DrillFilter = {};
+  const out: DrillFilter = { verdict: 'accepted' };
+  if (query.metric !== 'count') out.answered = true;
   switch (query.kind) {
     case 'family-round': {
       out.family = cell.row;
@@ -54,4 +59,21 @@ export function drillFilter(query: HeatmapQuery, cell: HeatmapCell): DrillFilter
   }
   if (query.metric === 'easy' || query.metric === 'frontier' || query.metric === 'hard') out.bucket = query.metric;
   return out;
+}
+
+/**
+ * How many questions a cell's drill-down opens: its n, except for a bucket share, whose n is the answered questions
+ * the share is taken of: there the drill-down opens the bucket's own questions, value × n of them.
+ */
+export function cellQuestionCount(query: HeatmapQuery, cell: HeatmapCell): number {
+  if (cell.value === null) return cell.n;
+  if (query.metric === 'easy' || query.metric === 'frontier' || query.metric === 'hard') return Math.round(cell.value * cell.n);
+  return cell.n;
+}
+
+/** The tooltip's promise of what a click opens, with the number it will open. */
+export function drillHint(query: HeatmapQuery, cell: HeatmapCell): string {
+  const k = cellQuestionCount(query, cell);
+  const kind = query.metric === 'count' ? 'accepted' : query.metric === 'easy' || query.metric === 'frontier' || query.metric === 'hard' ? query.metric : 'answered';
+  return `click to open its ${k} ${kind} question${k === 1 ? '' : 's'}`;
 }

@@ -10,6 +10,8 @@ export interface QaFilter {
   sceneId?: string;
   bucket?: Bucket;
   verdict?: QaVerdict;
+  /** Only questions the solver has (true) or has not (false) answered. */
+  answered?: boolean;
   bin?: number;
   search?: string;
 }
@@ -30,6 +32,7 @@ export function toQuery(filter: QaFilter, sort: QaSort, offset: number, limit: n
   if (filter.sceneId) q.sceneId = filter.sceneId;
   if (filter.bucket) q.bucket = filter.bucket;
   if (filter.verdict) q.verdict = filter.verdict;
+  if (filter.answered !== undefined) q.answered = filter.answered;
   if (filter.bin !== undefined) q.bin = filter.bin;
   const search = filter.search?.trim();
   if (search) q.search = search;
@@ -44,6 +47,7 @@ export function filterChips(filter: QaFilter): { key: keyof QaFilter; label: str
   if (filter.sceneId) chips.push({ key: 'sceneId', label: `scene ${filter.sceneId}` });
   if (filter.bucket) chips.push({ key: 'bucket', label: filter.bucket });
   if (filter.verdict) chips.push({ key: 'verdict', label: filter.verdict });
+  if (filter.answered !== undefined) chips.push({ key: 'answered', label: filter.answered ? 'answered' : 'not answered' });
   if (filter.bin !== undefined) chips.push({ key: 'bin', label: `bin ${filter.bin}` });
   if (filter.search?.trim()) chips.push({ key: 'search', label: `“${filter.search.trim()}”` });
   return chips;

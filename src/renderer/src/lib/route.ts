@@ -1,14 +1,36 @@
 /**
- * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?objects=1,2&frame=3`, `#/qa`, `#/qa/<qaId>`, `#/heatmaps`,
- * `#/curves`, `#/replay/<runId>?scene=<id>&round=2`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. Pure: parsing and formatting only; the shell
- * listens to `hashchange` and writes `location.hash`.
+ * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?objects=1,2&frame=3&color=confidence&run=<id>`,
+ * `#/qa[/<qaId>]?run=…&family=…`, `#/heatmaps?run=…&table=…&metric=…`, `#/curves?runs=a,b&mix=a`,
+ * `#/replay/<runId>?scene=<id>&round=2`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
+ * reproduces what it shows. Pure: parsing and formatting only; the shell listens to `hashchange` and writes
+ * `location.hash` (a new view) or replaces the entry (the same view's state changing).
  */
+import {
+  curvesParams,
+  formatQuery,
+  heatmapParams,
+  parseCurvesParams,
+  parseHeatmapParams,
+  parseQaParams,
+  parseQuery,
+  parseSceneColoring,
+  qaParams,
+  safeDecode,
+  sceneColoringParams,
+  type CurvesViewState,
+  type HeatmapViewState,
+  type Params,
+  type QaViewState,
+  type SceneColoring,
+} from './viewState.js';
+
 export type Route =
   | { view: 'runs'; runId?: string }
-  | { view: 'scene'; sceneId?: string; objects?: number[]; frame?: number }
-  | { view: 'qa'; qaId?: number }
-  | { view: 'heatmaps' }
-  | { view: 'curves' }
+  | { view: 'scene'; sceneId?: string; objects?: number[]; frame?: number; coloring?: SceneColoring }
+  /** `state` absent: the view as it was (a nav link); present: the view the address describes. */
+  | { view: 'qa'; qaId?: number; state?: QaViewState }
+  | { view: 'heatmaps'; state?: HeatmapViewState }
+  | { view: 'curves'; state?: CurvesViewState }
   | { view: 'replay'; runId?: string; sceneId?: string; round?: number }
   | { view: 'bench'; params: Record<string, string> };
 
@@ -23,25 +45,6 @@ export const NAV_ITEMS: readonly { view: ViewName; label: string; hash: string }
   { view: 'replay', label: 'Replay', hash: '#/replay' },
   { view: 'bench', label: 'Viewer bench', hash: '#/bench/viewer' },
 ];
-
-function parseParams(query: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of query.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const key = safeDecode(eq < 0 ? part : part.slice(0, eq));
-    out[key] = eq < 0 ? '' : safeDecode(part.slice(eq + 1));
-  }
-  return out;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
 
 function parseIntList(s: string | undefined): number[] | undefined {
   if (s === undefined || s === '') return undefined;
@@ -62,49 +65,58 @@ export function parseHash(hash: string): Route {
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
-  const params = parseParams(q < 0 ? '' : raw.slice(q + 1));
+  const rawParams = parseQuery(q < 0 ? '' : raw.slice(q + 1));
+  const param = (key: string): string | undefined => {
+    const v = rawParams.get(key);
+    return v === undefined ? undefined : safeDecode(v);
+  };
   const parts = path.split('/').filter((p) => p !== '');
   const [head, second] = parts;
   switch (head) {
     case 'scene': {
       const route: Route = { view: 'scene' };
       if (second !== undefined) route.sceneId = safeDecode(parts.slice(1).join('/'));
-      const objects = parseIntList(params.objects);
+      const objects = parseIntList(param('objects'));
       if (objects) route.objects = objects;
-      const frame = nonNegInt(params.frame);
+      const frame = nonNegInt(param('frame'));
       if (frame !== undefined) route.frame = frame;
+      const coloring = parseSceneColoring(rawParams);
+      if (coloring) route.coloring = coloring;
       return route;
     }
     case 'qa': {
       const id = nonNegInt(second);
-      return id === undefined ? { view: 'qa' } : { view: 'qa', qaId: id };
+      const route: Route = id === undefined ? { view: 'qa' } : { view: 'qa', qaId: id };
+      const state = parseQaParams(rawParams);
+      if (state) route.state = state;
+      return route;
     }
-    case 'heatmaps':
-      return { view: 'heatmaps' };
-    case 'curves':
-      return { view: 'curves' };
+    case 'heatmaps': {
+      const state = parseHeatmapParams(rawParams);
+      return state ? { view: 'heatmaps', state } : { view: 'heatmaps' };
+    }
+    case 'curves': {
+      const state = parseCurvesParams(rawParams);
+      return state ? { view: 'curves', state } : { view: 'curves' };
+    }
     case 'replay': {
       const route: Route = { view: 'replay' };
       if (second !== undefined) route.runId = safeDecode(second);
-      if (params.scene) route.sceneId = params.scene;
-      const round = nonNegInt(params.round);
+      const scene = param('scene');
+      if (scene) route.sceneId = scene;
+      const round = nonNegInt(param('round'));
       if (round !== undefined) route.round = round;
       return route;
     }
     case 'bench':
-      return { view: 'bench', params };
+      return { view: 'bench', params: Object.fromEntries([...rawParams].map(([k, v]) => [k, safeDecode(v)])) };
     case 'runs':
     default:
       return second !== undefined && head === 'runs' ? { view: 'runs', runId: safeDecode(second) } : { view: 'runs' };
   }
 }
 
-function query(params: Record<string, string | undefined>): string {
-  const parts = Object.entries(params)
-    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%2C/g, ',')}`);
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
-}
+const defined = (params: Record<string, string | undefined>): Params => Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
 
 export function formatRoute(route: Route): string {
   switch (route.view) {
@@ -112,17 +124,17 @@ export function formatRoute(route: Route): string {
       return route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : '#/runs';
     case 'scene': {
       const base = route.sceneId ? `#/scene/${encodeURIComponent(route.sceneId)}` : '#/scene';
-      return base + query({ objects: route.objects?.join(','), frame: route.frame?.toString() });
+      return base + formatQuery([...defined({ objects: route.objects?.join(','), frame: route.frame?.toString() }), ...sceneColoringParams(route.coloring)]);
     }
     case 'qa':
-      return route.qaId !== undefined ? `#/qa/${route.qaId}` : '#/qa';
+      return (route.qaId !== undefined ? `#/qa/${route.qaId}` : '#/qa') + (route.state ? formatQuery(qaParams(route.state)) : '');
     case 'heatmaps':
-      return '#/heatmaps';
+      return '#/heatmaps' + (route.state ? formatQuery(heatmapParams(route.state)) : '');
     case 'curves':
-      return '#/curves';
+      return '#/curves' + (route.state ? formatQuery(curvesParams(route.state)) : '');
     case 'replay':
-      return (route.runId ? `#/replay/${encodeURIComponent(route.runId)}` : '#/replay') + query({ scene: route.sceneId, round: route.round?.toString() });
+      return (route.runId ? `#/replay/${encodeURIComponent(route.runId)}` : '#/replay') + formatQuery(defined({ scene: route.sceneId, round: route.round?.toString() }));
     case 'bench':
-      return '#/bench/viewer' + query(route.params);
+      return '#/bench/viewer' + formatQuery(defined(route.params));
   }
 }

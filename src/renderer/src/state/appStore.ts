@@ -36,6 +36,11 @@ export interface AppState {
   navigate(route: Route): void;
   /** Sets the route from the address (hashchange), without writing it back. */
   setRoute(route: Route): void;
+  /**
+   * The same view's state changed (a filter, a selection): the address follows in place, replacing the history
+   * entry, so Back leaves the view rather than undoing each keystroke.
+   */
+  replaceRoute(route: Route): void;
   reportError(context: string, e: unknown): void;
   dismissError(id: number): void;
   clearErrors(): void;
@@ -49,6 +54,8 @@ export type AppStore = StoreApi<AppState>;
 export interface AppStoreOptions {
   /** Called with the new hash on navigate (the shell sets location.hash). */
   onNavigate?: (hash: string) => void;
+  /** Called with the new hash on replaceRoute (the shell replaces the history entry's address). */
+  onReplace?: (hash: string) => void;
   initialRoute?: Route;
   now?: () => number;
 }
@@ -78,17 +85,23 @@ export function createAppStore(api: WorkbenchApi, opts: AppStoreOptions = {}): A
       }
     },
     navigate(route) {
-      set({ route });
+      // The new history entry first: what the route change sets off (the address following the view's state)
+      // then lands on it, not on the entry being left.
       opts.onNavigate?.(formatRoute(route));
+      set({ route });
     },
     setRoute(route) {
       set({ route });
     },
+    replaceRoute(route) {
+      set({ route });
+      opts.onReplace?.(formatRoute(route));
+    },
     reportError(context, e) {
       const message = errorMessage(e);
-      const last = get().errors.at(-1);
-      // The same failure repeating (e.g. a poll) shows once.
-      if (last && last.message === message && last.context === context) return;
+      // One cause, one banner: a failure repeating (a poll) or the same failure of a sibling request (a bad scene id
+      // fails the scene and its points alike) shows once, under the first thing it stopped.
+      if (get().errors.some((b) => b.message === message)) return;
       const banner: Banner = { id: nextId++, context, message, at: now() };
       set({ errors: [...get().errors, banner].slice(-MAX_BANNERS) });
     },

@@ -2,6 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CurveSeries, WorkbenchApi } from '../../../shared/api.js';
 import { mixOverRounds, type MixOverRounds } from '../lib/generationMix.js';
+import type { CurvesViewState } from '../lib/viewState.js';
 
 export interface CurvesState {
   runIds: string[];
@@ -14,6 +15,8 @@ export interface CurvesState {
   toggleRun(runId: string): void;
   setRunIds(runIds: string[]): void;
   setMixRun(runId: string | null): void;
+  /** The runs and the mix run at once, as an address describes them (mix undefined: as setRunIds picks it). */
+  applyView(view: CurvesViewState): void;
   load(): Promise<void>;
   loadMix(): Promise<void>;
 }
@@ -46,6 +49,16 @@ export function createCurvesStore(api: WorkbenchApi, deps: CurvesDeps): CurvesSt
     setMixRun(mixRunId) {
       set({ mixRunId, mix: null });
       void get().loadMix();
+    },
+    applyView({ runIds, mixRunId }) {
+      const s = get();
+      const sameRuns = s.runIds.length === runIds.length && s.runIds.every((id, i) => id === runIds[i]);
+      const mix = mixRunId !== undefined ? mixRunId : s.mixRunId !== null && runIds.includes(s.mixRunId) ? s.mixRunId : (runIds[0] ?? null);
+      if (!sameRuns) {
+        set({ runIds: [...runIds] });
+        void get().load();
+      }
+      if (mix !== s.mixRunId) get().setMixRun(mix);
     },
     async load() {
       const ids = get().runIds;

@@ -2,6 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HeatmapCell, HeatmapData, HeatmapKind, HeatmapMetric, HeatmapQuery, WorkbenchApi } from '../../../shared/api.js';
 import { drillFilter, type DrillFilter } from '../lib/heatmapDrill.js';
+import type { HeatmapViewState } from '../lib/viewState.js';
 
 export interface HeatmapState {
   runId: string | null;
@@ -15,6 +16,8 @@ export interface HeatmapState {
   setKind(kind: HeatmapKind): void;
   setMetric(metric: HeatmapMetric): void;
   setFamily(family: string | null): void;
+  /** Run, table, metric and family at once, as an address describes them (one load). */
+  applyView(view: HeatmapViewState): void;
   load(): Promise<void>;
   /** Applies the cell's filter to the QA explorer and opens it. */
   drill(cell: HeatmapCell): void;
@@ -61,6 +64,12 @@ export function createHeatmapStore(api: WorkbenchApi, deps: HeatmapDeps): Heatma
     setFamily(family) {
       if (family === get().family) return;
       set({ family });
+      void get().load();
+    },
+    applyView({ runId, kind, metric, family }) {
+      const s = get();
+      if (s.runId === runId && s.kind === kind && s.metric === metric && s.family === family) return;
+      set({ runId, kind, metric, family, ...(runId !== s.runId ? { data: null } : {}) });
       void get().load();
     },
     async load() {

@@ -10,6 +10,7 @@ import type { QaRecord } from '../../../shared/records.js';
 import { exportFilename, exportMime, qaCsvHeader, qaCsvRow, qaJsonlLine, type ExportFormat } from '../lib/qaExport.js';
 import { toQuery, type QaFilter, type QaSort } from '../lib/qaFilter.js';
 import { orderCounts } from '../lib/qaGroups.js';
+import type { QaViewState } from '../lib/viewState.js';
 import { pagesFor } from '../lib/windowing.js';
 
 export const QA_PAGE_SIZE = 100;
@@ -52,6 +53,8 @@ export interface QaState {
   /** Merges into the filter (replace: sets it outright, as a heatmap drill does). */
   setFilter(patch: Partial<QaFilter>, replace?: boolean): void;
   setSort(key: QaSortKey, descending?: boolean): void;
+  /** Filter, sort and grouping at once, as an address describes them (one reload). */
+  applyView(view: QaViewState): void;
   setGrouping(on: boolean): void;
   toggleGroup(family: string): void;
   reload(): Promise<void>;
@@ -161,6 +164,24 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
         resetRows({ sort: { key, descending: desc } });
       },
 
+      applyView({ filter, sort, grouping }) {
+        const s = get();
+        const next = clean(filter);
+        if (sameFilter(next, s.filter) && s.sort.key === sort.key && s.sort.descending === sort.descending && s.grouping === grouping) {
+          if (s.total === null && !s.loading) void s.reload();
+          return;
+        }
+        const runChanged = next.runId !== s.filter.runId;
+        const keep = s.detail?.qa.runId === next.runId && s.detail?.qa.id === s.selectedId;
+        resetRows({
+          filter: next,
+          sort: { ...sort },
+          grouping,
+          ...(runChanged && !keep ? { selectedId: null, detail: null, rerunResult: null } : {}),
+          ...(runChanged ? { collapsed: {} } : {}),
+        });
+      },
+
       setGrouping(on) {
         if (on === get().grouping) return;
         resetRows({ grouping: on });
@@ -230,6 +251,9 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
           const detail = await api.getQa(qaId);
           if (token !== detailToken) return;
           set({ detail, detailLoading: false });
+          // A question opened by id (a deep link) is shown beside its own run's table, not another run's; the
+          // other run's filters mean nothing there.
+          if (detail.qa.runId !== get().filter.runId) resetRows({ filter: { runId: detail.qa.runId }, collapsed: {} });
         } catch (e) {
           if (token !== detailToken) return;
           set({ detailLoading: false });

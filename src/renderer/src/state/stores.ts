@@ -5,7 +5,7 @@
  */
 import type { WorkbenchApi } from '../../../shared/api.js';
 import type { LoopEvent } from '../../../shared/loop.js';
-import type { Route } from '../lib/route.js';
+import { formatRoute, type Route } from '../lib/route.js';
 import { createAppStore, type AppStore } from './appStore.js';
 import { createCurvesStore, type CurvesStore } from './curvesStore.js';
 import { createHeatmapStore, type HeatmapStore } from './heatmapStore.js';
@@ -27,13 +27,18 @@ export interface Stores {
 
 export interface StoresOptions {
   onNavigate?: (hash: string) => void;
+  onReplace?: (hash: string) => void;
   initialRoute?: Route;
   makeImageUrl?: SceneDeps['makeImageUrl'];
   revokeImageUrl?: SceneDeps['revokeImageUrl'];
 }
 
 export function createStores(api: WorkbenchApi, opts: StoresOptions = {}): Stores {
-  const app = createAppStore(api, { ...(opts.onNavigate ? { onNavigate: opts.onNavigate } : {}), ...(opts.initialRoute ? { initialRoute: opts.initialRoute } : {}) });
+  const app = createAppStore(api, {
+    ...(opts.onNavigate ? { onNavigate: opts.onNavigate } : {}),
+    ...(opts.onReplace ? { onReplace: opts.onReplace } : {}),
+    ...(opts.initialRoute ? { initialRoute: opts.initialRoute } : {}),
+  });
   const reportError = (context: string, e: unknown): void => app.getState().reportError(context, e);
   const runs = createRunsStore(api, {
     reportError,
@@ -82,6 +87,8 @@ export function dispatchEvent(stores: Stores, event: LoopEvent): void {
   }
 }
 
+const isActive = (status: string | undefined): boolean => status === 'running' || status === 'queued';
+
 /** Loads what the route needs. */
 export function applyRoute(stores: Stores, route: Route): void {
   switch (route.view) {
@@ -97,10 +104,25 @@ export function applyRoute(stores: Stores, route: Route): void {
         if (route.frame !== undefined) o.frame = route.frame;
         void s.open(route.sceneId, o);
       }
+      if (route.coloring) {
+        if (route.coloring.runId && route.coloring.runId !== s.confidenceRunId) void s.setConfidenceRun(route.coloring.runId);
+        if (route.coloring.color !== s.colorMode) s.setColorMode(route.coloring.color);
+      }
       break;
     }
-    case 'qa':
-      if (route.qaId !== undefined && route.qaId !== stores.qa.getState().selectedId) void stores.qa.getState().select(route.qaId);
+    case 'qa': {
+      const q = stores.qa.getState();
+      // An address with the view's state describes it whole: no question in it means none selected.
+      if (route.state) q.applyView(route.state);
+      const qaId = route.qaId ?? (route.state ? null : undefined);
+      if (qaId !== undefined && qaId !== stores.qa.getState().selectedId) void stores.qa.getState().select(qaId);
+      break;
+    }
+    case 'heatmaps':
+      if (route.state) stores.heatmap.getState().applyView(route.state);
+      break;
+    case 'curves':
+      if (route.state) stores.curves.getState().applyView(route.state);
       break;
     case 'replay':
       openReplay(stores, route);
@@ -122,6 +144,35 @@ function openReplay(stores: Stores, route: Extract<Route, { view: 'replay' }>): 
   else atRound();
 }
 
+/** The route with the view's current state in it: what the address should say. Other views' routes are as given. */
+export function routeWithState(stores: Stores, route: Route): Route {
+  switch (route.view) {
+    case 'qa': {
+      const q = stores.qa.getState();
+      const next: Route = { view: 'qa', state: { filter: q.filter, sort: q.sort, grouping: q.grouping } };
+      if (q.selectedId !== null) next.qaId = q.selectedId;
+      return next;
+    }
+    case 'heatmaps': {
+      const { runId, kind, metric, family } = stores.heatmap.getState();
+      return { view: 'heatmaps', state: { runId, kind, metric, family } };
+    }
+    case 'curves': {
+      const { runIds, mixRunId } = stores.curves.getState();
+      return { view: 'curves', state: { runIds, mixRunId } };
+    }
+    case 'scene': {
+      // Only the colouring follows the store: the frame changes many times a second while playing.
+      const { colorMode, confidenceRunId } = stores.scene.getState();
+      const { coloring: _old, ...rest } = route;
+      if (colorMode === 'rgb') return rest;
+      return { ...rest, coloring: colorMode === 'confidence' && confidenceRunId ? { color: colorMode, runId: confidenceRunId } : { color: colorMode } };
+    }
+    default:
+      return route;
+  }
+}
+
 /**
  * Starts the app's data flow: host info, the runs list, live events, route effects and run-picker defaults.
  * Returns a function that stops it all.
@@ -136,10 +187,31 @@ export function startStores(stores: Stores): () => void {
   } catch (e) {
     app.getState().reportError('Subscribing to live progress', e);
   }
+  // The address follows the shown view's state (filters, colouring, curve selection) in place, so a copied address
+  // reproduces the view and Back/Forward restore it. `replacing`: the route changes because of that, not the user.
+  let replacing = false;
+  // An address that chose the curves' runs (even none) is not overridden by the default (below).
+  const initial = app.getState().route;
+  const curvesChosen = initial.view === 'curves' && initial.state !== undefined;
+  const syncAddress = (): void => {
+    const route = app.getState().route;
+    const next = routeWithState(stores, route);
+    if (replacing || formatRoute(next) === formatRoute(route)) return;
+    replacing = true;
+    try {
+      app.getState().replaceRoute(next);
+    } finally {
+      replacing = false;
+    }
+  };
   applyRoute(stores, app.getState().route);
+  syncAddress();
   const unRoute = app.subscribe((s, prev) => {
-    if (s.route !== prev.route) applyRoute(stores, s.route);
+    if (s.route === prev.route || replacing) return;
+    applyRoute(stores, s.route);
+    syncAddress();
   });
+  const unSync = [qa.subscribe(syncAddress), heatmap.subscribe(syncAddress), curves.subscribe(syncAddress), scene.subscribe(syncAddress)];
   // Defaults: the newest run for the run pickers, once a list exists.
   // Applied once: a user who later clears a picker keeps it cleared.
   let defaultsApplied = false;
@@ -148,10 +220,12 @@ export function startStores(stores: Stores): () => void {
     if (defaultsApplied || !list || list.length === 0) return;
     defaultsApplied = true;
     const newest = list[0]!.id;
-    if (!qa.getState().filter.runId) qa.getState().setFilter({ runId: newest });
+    // A question being opened by id brings its own run (qaStore.select).
+    if (!qa.getState().filter.runId && qa.getState().selectedId === null) qa.getState().setFilter({ runId: newest });
     if (!heatmap.getState().runId) heatmap.getState().setRunId(newest);
-    if (curves.getState().runIds.length === 0) {
-      curves.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
+    if (curves.getState().runIds.length === 0 && !curvesChosen) {
+      // Every run, newest first: the comparison is the point of the chart.
+      curves.getState().setRunIds(list.map((r) => r.id));
       // The mix is the closed loop's story: show the newest closed-loop run's decisions.
       const closed = list.find((r) => r.mode === 'closed-loop');
       if (closed) curves.getState().setMixRun(closed.id);
@@ -162,12 +236,26 @@ export function startStores(stores: Stores): () => void {
   };
   applyDefaults();
   const unRuns = runs.subscribe((s, prev) => {
-    if (s.runs !== prev.runs) applyDefaults();
+    if (s.runs === prev.runs) return;
+    applyDefaults();
+    // A run that starts (or resumes) is plotted as it goes, without waiting to be ticked.
+    if (prev.runs && s.runs) {
+      const before = new Map(prev.runs.map((r) => [r.id, r.status]));
+      const started = s.runs.filter((r) => isActive(r.status) && !isActive(before.get(r.id)) && !curves.getState().runIds.includes(r.id));
+      if (started.length > 0) curves.getState().setRunIds([...started.map((r) => r.id), ...curves.getState().runIds]);
+    }
+  });
+  // A deep link to a question that cannot be loaded brings no run: fall back to the default.
+  const unQa = qa.subscribe((s, prev) => {
+    const newest = runs.getState().runs?.[0]?.id;
+    if (prev.detailLoading && !s.detailLoading && !s.detail && !s.filter.runId && newest) s.setFilter({ runId: newest });
   });
   return () => {
     unsubscribeEvents();
     unRoute();
     unRuns();
+    unQa();
+    for (const un of unSync) un();
     scene.getState().dispose();
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CurveSeries } from '../../../../src/shared/api.js';
-import { buildChart, curveFamilies, formatSamples, nearestPoint, seriesDash } from '../../../../src/renderer/src/views/curves/curves.js';
+import { buildChart, curveFamilies, formatSamples, nearestPoint, runColorIndex, seriesColor, seriesDash } from '../../../../src/renderer/src/views/curves/curves.js';
 
 const series: CurveSeries[] = [
   {
@@ -55,6 +55,24 @@ describe('learning curves', () => {
     const hit = nearestPoint(chart, p.x + 3, p.y - 2);
     expect(hit?.line.runId).toBe('b');
     expect(nearestPoint(chart, 0, 0)).toBeNull();
+  });
+
+  it("gives each run the colour of its place in creation order, whatever is ticked (issue 14, item 8)", () => {
+    const runs = [
+      { id: 'new', createdAt: 30 },
+      { id: 'mid', createdAt: 20 },
+      { id: 'old', createdAt: 10 },
+    ];
+    const index = runColorIndex(runs);
+    expect(['old', 'mid', 'new'].map(index)).toEqual([0, 1, 2]);
+    // A newer run takes the next colour; nobody else's changes.
+    const more = runColorIndex([{ id: 'newest', createdAt: 40 }, ...runs]);
+    expect(['old', 'mid', 'new', 'newest'].map(more)).toEqual([0, 1, 2, 3]);
+    // The chart colours by it, not by its position among the series drawn.
+    const onlyB = buildChart([series[1]!], box, (p) => p.overall, runColorIndex([{ id: 'a', createdAt: 1 }, { id: 'b', createdAt: 2 }]));
+    expect(onlyB.lines[0]!.color).toBe(seriesColor(1));
+    // A run the list does not know yet still gets a fixed colour.
+    expect(runColorIndex(null)('x')).toBe(runColorIndex(null)('x'));
   });
 
   it('formats sample counts', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HeatmapData } from '../../../../src/shared/api.js';
 import { NO_DATA, rgbCss } from '../../../../src/renderer/src/lib/colorScale.js';
 import { drillFilter, parseBinLabel } from '../../../../src/renderer/src/lib/heatmapDrill.js';
-import { formatMetric, heatmapLayout, metricScale, orderLabels, tooltipLines } from '../../../../src/renderer/src/views/heatmaps/heatmapLayout.js';
+import { formatMetric, gridMoveOf, heatmapLayout, metricScale, moveInGrid, orderLabels, tooltipLines } from '../../../../src/renderer/src/views/heatmaps/heatmapLayout.js';
 
 const data: HeatmapData = {
   query: { runId: 'r', kind: 'family-round', metric: 'confidence' },
@@ -31,6 +31,41 @@ describe('heatmap layout', () => {
     expect(l.rowLabelX).toBe(92);
   });
 
+  it('lists cells in the order they are drawn, whatever order the host sent them in (focus order)', () => {
+    const l = heatmapLayout(data);
+    expect(l.cells.map((c) => `${c.row}|${c.col}`)).toEqual(['object_counting|0', 'object_counting|2', 'object_rel_distance|10']);
+    expect(l.cells.map((c) => [c.ri, c.ci])).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 2],
+    ]);
+  });
+
+  it('moves keyboard focus to the nearest cell in the direction pressed, skipping holes', () => {
+    const grid: HeatmapData = {
+      ...data,
+      cells: ['a', 'b', 'c'].flatMap((row) => ['0', '1', '2'].filter((col) => !(row === 'b' && col === '1')).map((col) => ({ row, col, value: 0.5, n: 1 }))),
+    };
+    const l = heatmapLayout(grid);
+    const key = (row: string, col: string): string => `${row}\u0000${col}`;
+    const go = (from: [string, string], ...keys: string[]): string | null => {
+      let at: string | null = key(...from);
+      for (const k of keys) at = moveInGrid(l.cells, at!, gridMoveOf(k, k.startsWith('Ctrl'))!)?.key ?? null;
+      return at === null ? null : at.replace('\u0000', '|');
+    };
+    expect(go(['a', '0'], 'ArrowRight')).toBe('a|1');
+    expect(go(['a', '1'], 'ArrowDown')).toBe('c|1'); // b|1 has no cell
+    expect(go(['b', '0'], 'ArrowRight')).toBe('b|2');
+    expect(go(['c', '2'], 'ArrowUp', 'ArrowUp')).toBe('a|2');
+    expect(go(['a', '0'], 'ArrowLeft')).toBeNull();
+    expect(go(['b', '2'], 'Home')).toBe('b|0');
+    expect(go(['a', '0'], 'End')).toBe('a|2');
+    expect(gridMoveOf('Home', true)).toBe('first');
+    expect(moveInGrid(l.cells, key('b', '2'), 'first')?.key).toBe(key('a', '0'));
+    expect(moveInGrid(l.cells, key('b', '0'), 'last')?.key).toBe(key('c', '2'));
+    expect(gridMoveOf('Enter', false)).toBeNull();
+  });
+
   it('keeps non-numeric, non-family labels in the host order', () => {
     expect(orderLabels(['scene-b', 'scene-a'], 'other')).toEqual(['scene-b', 'scene-a']);
     expect(orderLabels(['x', 'object_counting'], 'family')).toEqual(['object_counting', 'x']);
@@ -53,19 +88,23 @@ describe('heatmap layout', () => {
 
   it('drills into the QA filter a cell stands for', () => {
     const cell = { row: 'object_counting', col: '2', value: 0.3, n: 3 };
-    expect(drillFilter({ runId: 'r', kind: 'family-round', metric: 'confidence' }, cell)).toEqual({ family: 'object_counting', round: 2 });
-    expect(drillFilter({ runId: 'r', kind: 'family-round', metric: 'frontier' }, cell)).toEqual({ family: 'object_counting', round: 2, bucket: 'frontier' });
+    expect(drillFilter({ runId: 'r', kind: 'family-round', metric: 'confidence' }, cell)).toEqual({ verdict: 'accepted', answered: true, family: 'object_counting', round: 2 });
+    expect(drillFilter({ runId: 'r', kind: 'family-round', metric: 'frontier' }, cell)).toEqual({ verdict: 'accepted', answered: true, family: 'object_counting', round: 2, bucket: 'frontier' });
     expect(drillFilter({ runId: 'r', kind: 'scene-family', metric: 'count' }, { row: 'scannet:x', col: 'object_counting', value: 1, n: 1 })).toEqual({
+      verdict: 'accepted',
       sceneId: 'scannet:x',
       family: 'object_counting',
     });
     expect(drillFilter({ runId: 'r', kind: 'bin-round', metric: 'hard', family: 'object_counting' }, { row: '1', col: 'round 3', value: 1, n: 1 })).toEqual({
+      verdict: 'accepted',
+      answered: true,
       bin: 1,
       family: 'object_counting',
       round: 3,
       bucket: 'hard',
     });
     expect(drillFilter({ runId: 'r', kind: 'bin-round', metric: 'count' }, { row: 'object_rel_size/2', col: '0', value: 1, n: 1 })).toEqual({
+      verdict: 'accepted',
       bin: 2,
       family: 'object_rel_size',
       round: 0,

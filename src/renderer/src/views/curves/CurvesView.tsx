@@ -1,10 +1,10 @@
-import { useCallback } from 'react';
+import { useMemo } from 'react';
 import type { CurvePoint } from '../../../../shared/api.js';
 import { useCurves, useRuns, useStores } from '../../context.js';
 import { Empty } from '../../components/Empty.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { RunPicker } from '../../components/RunPicker.js';
-import { curveFamilies, seriesColor, seriesDash, type ChartBox } from './curves.js';
+import { curveFamilies, runColorIndex, seriesColor, seriesDash, type ChartBox } from './curves.js';
 import { LineChart } from './LineChart.js';
 import { MixChart } from './MixChart.js';
 
@@ -23,7 +23,8 @@ export function CurvesView(): React.JSX.Element {
   const mixRunId = useCurves((s) => s.mixRunId);
   const mix = useCurves((s) => s.mix);
   const mixLoading = useCurves((s) => s.mixLoading);
-  const colorIndex = useCallback((runId: string) => Math.max(0, runIds.indexOf(runId)), [runIds]);
+  // From the run list, not the selection: ticking or unticking a run never recolours the others.
+  const colorIndex = useMemo(() => runColorIndex(runs), [runs]);
   const families = curveFamilies(series);
 
   return (

@@ -2,7 +2,7 @@
  * Learning curves: held-out score against training samples seen, one series per run, on shared axes; closed
  * loop drawn solid and baselines dashed/dotted so the comparison reads without a legend lookup.
  */
-import type { CurvePoint, CurveSeries } from '../../../../shared/api.js';
+import type { CurvePoint, CurveSeries, RunSummary } from '../../../../shared/api.js';
 import { niceTicks } from '../../../../shared/ticks.js';
 import { categoryColor, rgbCss } from '../../lib/colorScale.js';
 import { sortFamilies } from '../../lib/families.js';
@@ -49,6 +49,23 @@ export function seriesDash(mode: string): string {
 
 export function seriesColor(index: number): string {
   return rgbCss(categoryColor(index));
+}
+
+/**
+ * Each run's colour index: its place in creation order (oldest 0), so a run keeps its colour whichever runs are
+ * ticked, and a new run takes the next colour without shifting anyone's. A run not in the list (yet) gets one from
+ * a hash of its id, past the listed ones.
+ */
+export function runColorIndex(runs: readonly Pick<RunSummary, 'id' | 'createdAt'>[] | null): (runId: string) => number {
+  const order = [...(runs ?? [])].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const index = new Map(order.map((r, i) => [r.id, i]));
+  return (runId) => {
+    const i = index.get(runId);
+    if (i !== undefined) return i;
+    let h = 0;
+    for (const ch of runId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+    return order.length + (h % 64);
+  };
 }
 
 export function formatSamples(n: number): string {

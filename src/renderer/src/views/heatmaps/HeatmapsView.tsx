@@ -7,7 +7,8 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { RunPicker } from '../../components/RunPicker.js';
 import { Tooltip } from '../../components/Tooltip.js';
 import { legendStops } from '../../lib/colorScale.js';
-import { DEFAULT_LAYOUT, formatLegendValue, HEATMAP_KINDS, HEATMAP_METRICS, heatmapLayout, metricLabel, tooltipLines, type LayoutOptions } from './heatmapLayout.js';
+import { drillHint } from '../../lib/heatmapDrill.js';
+import { DEFAULT_LAYOUT, formatLegendValue, gridMoveOf, HEATMAP_KINDS, HEATMAP_METRICS, heatmapLayout, metricLabel, moveInGrid, OWN_QUESTIONS_NOTE, tooltipLines, type LayoutOptions } from './heatmapLayout.js';
 
 function layoutFor(kind: HeatmapKind, cols: number): LayoutOptions {
   if (kind === 'scene-family') return { cellW: 46, cellH: 20, rowLabelW: 230, colLabelH: 170 };
@@ -82,7 +83,7 @@ export function HeatmapsView(): React.JSX.Element {
         {kind === 'bin-round' && (
           <label className="field-inline" htmlFor={ids.family}>
             <span>Family</span>
-            <select id={ids.family} value={family ?? ''} onChange={(e) => st.setFamily(e.target.value || null)}>
+            <select id={ids.family} value={family ?? ''} onChange={(e) => st.setFamily(e.target.value || null)} data-testid="heatmap-family">
               <option value="">all families</option>
               {FAMILIES.map((f) => (
                 <option key={f} value={f}>
@@ -110,6 +111,11 @@ export function HeatmapsView(): React.JSX.Element {
           <p className="muted small">
             {metricLabel(data.query.metric)} per cell; hover for exact numbers, click a cell to open its questions in the QA explorer.
           </p>
+          {data.query.metric === 'accuracy' && (
+            <p className="warn-text small" data-testid="heatmap-own-questions">
+              {OWN_QUESTIONS_NOTE}
+            </p>
+          )}
           <Legend metric={data.query.metric} stops={legendStops(layout.scale, 5)} />
           <div className="heatmap-scroll">
             <svg width={layout.width} height={layout.height} className="heatmap" role="img" aria-label={`${metricLabel(data.query.metric)} heatmap`} data-testid="heatmap">
@@ -151,7 +157,16 @@ export function HeatmapsView(): React.JSX.Element {
                       if (e.key === 'Enter' || e.key === ' ') {
                         e.preventDefault();
                         st.drill(c);
+                        return;
                       }
+                      const move = gridMoveOf(e.key, e.ctrlKey || e.metaKey);
+                      if (!move) return;
+                      e.preventDefault();
+                      const next = moveInGrid(layout.cells, c.key, move);
+                      if (!next) return;
+                      const svg = e.currentTarget.ownerSVGElement;
+                      const target = [...(svg?.querySelectorAll<SVGRectElement>('[data-testid="heatmap-cell"]') ?? [])].find((el) => el.dataset.row === next.row && el.dataset.col === next.col);
+                      target?.focus();
                     }}
                   />
                   {layout.showValues && c.text && (
@@ -170,7 +185,7 @@ export function HeatmapsView(): React.JSX.Element {
           {tooltipLines(data.query, hover.cell).map((l) => (
             <div key={l}>{l}</div>
           ))}
-          {hover.cell.n > 0 && <div className="muted">click to open these questions</div>}
+          {hover.cell.n > 0 && <div className="muted">{drillHint(data.query, hover.cell)}</div>}
         </Tooltip>
       )}
     </section>

@@ -15,12 +15,18 @@ export const HEATMAP_KINDS: readonly { kind: HeatmapKind; label: string; rows: s
 
 export const HEATMAP_METRICS: readonly { metric: HeatmapMetric; label: string }[] = [
   { metric: 'confidence', label: 'Mean confidence' },
-  { metric: 'accuracy', label: 'Accuracy' },
+  // Scored on the questions a round proposed for itself, not on held-out scenes: named so, never to be read as the
+  // benchmark's score.
+  { metric: 'accuracy', label: "Accuracy on the round's own questions" },
   { metric: 'easy', label: 'Easy share' },
   { metric: 'frontier', label: 'Frontier share' },
   { metric: 'hard', label: 'Hard share' },
   { metric: 'count', label: 'Count' },
 ];
+
+/** What the accuracy heatmap is not: said under it, with where the held-out scores are. */
+export const OWN_QUESTIONS_NOTE =
+  "Accuracy here scores the solver's latest answers to the questions each round proposed for itself (its training material), not held-out scenes: the held-out score is in Runs and Curves.";
 
 export function metricLabel(metric: HeatmapMetric): string {
   return HEATMAP_METRICS.find((m) => m.metric === metric)?.label ?? metric;
@@ -67,6 +73,9 @@ export function orderLabels(labels: readonly string[], axis: 'family' | 'other')
 
 export interface LayoutCell extends HeatmapCell {
   key: string;
+  /** Grid position: row and column index in display order. */
+  ri: number;
+  ci: number;
   x: number;
   y: number;
   w: number;
@@ -118,6 +127,8 @@ export function heatmapLayout(data: HeatmapData, opts: LayoutOptions = DEFAULT_L
     cells.push({
       ...c,
       key: `${c.row}\u0000${c.col}`,
+      ri,
+      ci,
       x: opts.rowLabelW + ci * opts.cellW,
       y: opts.colLabelH + ri * opts.cellH,
       w: opts.cellW - 1,
@@ -127,6 +138,8 @@ export function heatmapLayout(data: HeatmapData, opts: LayoutOptions = DEFAULT_L
       text: c.value === null ? '' : metric === 'count' ? String(Math.round(c.value)) : metric === 'confidence' ? c.value.toFixed(2) : `${Math.round(c.value * 100)}`,
     });
   }
+  // Document order is focus (Tab) order: rows top to bottom, left to right, as drawn, not as the host listed them.
+  cells.sort((a, b) => a.ri - b.ri || a.ci - b.ci);
   return {
     width: opts.rowLabelW + colLabels.length * opts.cellW,
     height: opts.colLabelH + rowLabels.length * opts.cellH,
@@ -148,4 +161,68 @@ export function tooltipLines(query: HeatmapQuery, cell: HeatmapCell): string[] {
     `${metricLabel(query.metric)}: ${formatMetric(query.metric, cell.value)}${cell.value !== null && query.metric !== 'count' && query.metric !== 'confidence' ? ` (${cell.value.toFixed(4)})` : ''}`,
     `n = ${cell.n}`,
   ];
+}
+
+export type GridMove = 'left' | 'right' | 'up' | 'down' | 'home' | 'end' | 'first' | 'last';
+
+/**
+ * The cell keyboard focus moves to from `key` (a grid's arrow keys, Home/End within the row, Ctrl+Home/End to the
+ * first and last cell): the nearest cell in that direction, skipping positions without one; null at an edge.
+ */
+export function moveInGrid(cells: readonly LayoutCell[], key: string, move: GridMove): LayoutCell | null {
+  const from = cells.find((c) => c.key === key);
+  if (!from) return null;
+  // Lower is nearer; null: not in that direction.
+  const score = (c: LayoutCell): number | null => {
+    const sameRow = c.ri === from.ri;
+    const sameCol = c.ci === from.ci;
+    switch (move) {
+      case 'right':
+        return sameRow && c.ci > from.ci ? c.ci : null;
+      case 'left':
+        return sameRow && c.ci < from.ci ? -c.ci : null;
+      case 'down':
+        return sameCol && c.ri > from.ri ? c.ri : null;
+      case 'up':
+        return sameCol && c.ri < from.ri ? -c.ri : null;
+      case 'home':
+        return sameRow && c.ci < from.ci ? c.ci : null;
+      case 'end':
+        return sameRow && c.ci > from.ci ? -c.ci : null;
+      case 'first':
+        return c.ri < from.ri || (sameRow && c.ci < from.ci) ? c.ri * 1e6 + c.ci : null;
+      case 'last':
+        return c.ri > from.ri || (sameRow && c.ci > from.ci) ? -(c.ri * 1e6 + c.ci) : null;
+    }
+  };
+  let best: LayoutCell | null = null;
+  let bestScore = Infinity;
+  for (const c of cells) {
+    const sc = score(c);
+    if (sc !== null && sc < bestScore) {
+      best = c;
+      bestScore = sc;
+    }
+  }
+  return best;
+}
+
+/** The grid move a key press asks for, or null for keys the grid leaves alone. */
+export function gridMoveOf(key: string, ctrl: boolean): GridMove | null {
+  switch (key) {
+    case 'ArrowRight':
+      return 'right';
+    case 'ArrowLeft':
+      return 'left';
+    case 'ArrowDown':
+      return 'down';
+    case 'ArrowUp':
+      return 'up';
+    case 'Home':
+      return ctrl ? 'first' : 'home';
+    case 'End':
+      return ctrl ? 'last' : 'end';
+    default:
+      return null;
+  }
 }

@@ -1,7 +1,10 @@
 import { useApp, useQa, useStores } from '../../context.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
+import { formatAnswer } from '../../lib/answerFormat.js';
 import { formatConfidence, formatMs, formatTime } from '../../lib/format.js';
 import { latestOutput } from '../../lib/qaFilter.js';
+import type { Route } from '../../lib/route.js';
+import type { QaDetail } from '../../../../shared/api.js';
 
 /** What the stored confidence is, told apart from the probability of the solver's own answer. */
 const GROUND_TRUTH_CONFIDENCE = "the solver's probability of the ground-truth answer (buckets are cut from it); not its confidence in its own prediction";
@@ -12,6 +15,12 @@ function json(v: unknown): string {
   } catch {
     return String(v);
   }
+}
+
+/** Where "Open in scene" goes: the question's scene, its objects highlighted, at the frame it asks about (0-based, as routes are). */
+export function sceneRouteOf(detail: QaDetail): Route {
+  const q = detail.qa;
+  return { view: 'scene', sceneId: q.sceneId, ...(detail.objectIds.length > 0 ? { objects: detail.objectIds } : {}), ...(q.frame !== null ? { frame: q.frame } : {}) };
 }
 
 /** The selected QA: question, answer, program and args, re-run, filter verdicts, solver outputs, scene link. */
@@ -42,9 +51,9 @@ export function QaDetailPanel(): React.JSX.Element | null {
         <span className="spacer" />
         <button
           type="button"
-          onClick={() => navigate({ view: 'scene', sceneId: q.sceneId, ...(detail.objectIds.length > 0 ? { objects: detail.objectIds } : {}) })}
+          onClick={() => navigate(sceneRouteOf(detail))}
           data-testid="open-in-scene"
-          title={detail.objectIds.length > 0 ? `highlights objects ${detail.objectIds.join(', ')}` : 'the question names no single object'}
+          title={[detail.objectIds.length > 0 ? `highlights objects ${detail.objectIds.join(', ')}` : 'the question names no single object', ...(q.frame !== null ? [`at frame ${q.frame + 1}`] : [])].join(', ')}
         >
           Open in scene
         </button>
@@ -71,11 +80,15 @@ export function QaDetailPanel(): React.JSX.Element | null {
       )}
       <dl className="facts">
         <dt>Ground truth</dt>
-        <dd className="mono">{q.answer === null ? '—' : String(q.answer)}</dd>
+        <dd className="mono" title={q.answer === null ? undefined : String(q.answer)}>
+          {formatAnswer(q.family, q.answer)}
+        </dd>
         <dt>Program result</dt>
         <dd className="mono">{json(q.programResult)}</dd>
         <dt>Prediction</dt>
-        <dd className="mono">{latest ? latest.prediction : 'not answered yet'}</dd>
+        <dd className="mono" title={latest?.prediction}>
+          {latest ? formatAnswer(q.family, latest.prediction) : 'not answered yet'}
+        </dd>
         <dt title={GROUND_TRUTH_CONFIDENCE}>Ground-truth confidence</dt>
         <dd>
           {formatConfidence(q.confidence)} {q.bucket && <span className={`bucket bucket-${q.bucket}`}>{q.bucket}</span>}
@@ -84,15 +97,17 @@ export function QaDetailPanel(): React.JSX.Element | null {
         <dd>
           {q.family} · bin {q.bin}
         </dd>
-        <dt>Scene</dt>
-        <dd className="mono">{q.sceneId}</dd>
+        <dt className="id-fact">Scene</dt>
+        <dd className="mono id-fact" title={q.sceneId} data-testid="qa-scene-id">
+          {q.sceneId}
+        </dd>
         <dt>Round</dt>
         <dd>
           proposed in {q.round}
           {q.trainedRound !== null ? `, trained on in ${q.trainedRound}` : ', not trained on'}
         </dd>
-        <dt>Proposal</dt>
-        <dd className="mono small">
+        <dt className="id-fact">Proposal</dt>
+        <dd className="mono small id-fact" title={`${q.proposalId} · ${q.proposer} · seed ${q.seed}`} data-testid="qa-proposal-id">
           {q.proposalId} · {q.proposer} · seed {q.seed}
         </dd>
         {q.rejectedBy && (
@@ -175,7 +190,9 @@ export function QaDetailPanel(): React.JSX.Element | null {
               <tr key={o.id}>
                 <td className="num">{o.round}</td>
                 <td>{o.checkpointId ?? 'base'}</td>
-                <td className="mono">{o.prediction}</td>
+                <td className="mono" title={o.prediction}>
+                  {formatAnswer(q.family, o.prediction)}
+                </td>
                 <td className="num" title={o.confidenceMethod ? `obtained as ${o.confidenceMethod}` : undefined}>
                   {formatConfidence(o.confidence)}
                 </td>

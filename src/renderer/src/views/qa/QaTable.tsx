@@ -1,67 +1,88 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { QaSortKey } from '../../../../shared/api.js';
 import type { QaRecord } from '../../../../shared/records.js';
 import { useQa, useStores } from '../../context.js';
 import { Empty } from '../../components/Empty.js';
+import { formatAnswer } from '../../lib/answerFormat.js';
 import { formatConfidence } from '../../lib/format.js';
 import { difficultySummary } from '../../lib/qaFilter.js';
 import { flatLayout, groupLayout, offsetsIn, type GroupLayout } from '../../lib/qaGroups.js';
 import { visibleRange } from '../../lib/windowing.js';
 import { effectiveSort, rowAt } from '../../state/qaStore.js';
+import { fitColumns, type QaColumnKey } from './qaColumns.js';
 
 export const ROW_HEIGHT = 30;
 
-const COLUMNS: { key: string; label: string; sort?: QaSortKey; className?: string }[] = [
-  { key: 'id', label: 'ID', sort: 'id', className: 'num' },
-  { key: 'round', label: 'Round', sort: 'round', className: 'num' },
-  { key: 'family', label: 'Family', sort: 'family' },
-  { key: 'difficulty', label: 'Difficulty' },
-  { key: 'question', label: 'Question' },
-  { key: 'options', label: 'Options' },
-  { key: 'truth', label: 'Truth' },
-  { key: 'prediction', label: 'Prediction' },
-  { key: 'confidence', label: 'Conf.', sort: 'confidence', className: 'num' },
-  { key: 'bucket', label: 'Bucket' },
-  { key: 'verdict', label: 'Verdict' },
-];
-
-function Cells({ row }: { row: QaRecord }): React.JSX.Element {
-  const verdict = row.verdict === 'accepted' ? 'accepted' : `rejected: ${row.rejectedBy ?? '?'}`;
-  return (
-    <>
-      <div role="gridcell" className="num">
-        {row.id}
-      </div>
-      <div role="gridcell" className="num">
-        {row.round}
-      </div>
-      <div role="gridcell" className="ellipsis" title={row.family}>
-        {row.family}
-      </div>
-      <div role="gridcell" className="ellipsis muted" title={JSON.stringify(row.difficulty)}>
-        {difficultySummary(row)}
-      </div>
-      <div role="gridcell" className="ellipsis" title={row.question}>
-        {row.question}
-      </div>
-      <div role="gridcell" className="ellipsis muted" title={row.options?.join('\n') ?? ''}>
-        {row.options ? row.options.join(' · ') : '—'}
-      </div>
-      <div role="gridcell" className="ellipsis mono">
-        {row.answer === null ? '—' : String(row.answer)}
-      </div>
-      <div role="gridcell" className="ellipsis mono" title={row.prediction ?? ''}>
-        {row.prediction ?? '—'}
-      </div>
-      <div role="gridcell" className="num">
-        {formatConfidence(row.confidence)}
-      </div>
-      <div role="gridcell">{row.bucket ? <span className={`bucket bucket-${row.bucket}`}>{row.bucket}</span> : <span className="muted">—</span>}</div>
-      <div role="gridcell" className={`ellipsis ${row.verdict === 'accepted' ? 'ok-text' : 'error-text'}`} title={row.reason ?? verdict}>
-        {verdict}
-      </div>
-    </>
-  );
+function cell(row: QaRecord, key: QaColumnKey): React.JSX.Element {
+  switch (key) {
+    case 'id':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="num">
+          {row.id}
+        </div>
+      );
+    case 'round':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="num">
+          {row.round}
+        </div>
+      );
+    case 'family':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="ellipsis" title={row.family}>
+          {row.family}
+        </div>
+      );
+    case 'difficulty':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="ellipsis muted" title={JSON.stringify(row.difficulty)}>
+          {difficultySummary(row)}
+        </div>
+      );
+    case 'question':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="ellipsis" title={row.question}>
+          {row.question}
+        </div>
+      );
+    case 'options':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="ellipsis muted" title={row.options?.join('\n') ?? ''}>
+          {row.options ? row.options.join(' · ') : '—'}
+        </div>
+      );
+    case 'truth':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="ellipsis mono" title={row.answer === null ? undefined : String(row.answer)}>
+          {formatAnswer(row.family, row.answer)}
+        </div>
+      );
+    case 'prediction':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="ellipsis mono" title={row.prediction ?? undefined}>
+          {formatAnswer(row.family, row.prediction)}
+        </div>
+      );
+    case 'confidence':
+      return (
+        <div key={key} role="gridcell" data-col={key} className="num">
+          {formatConfidence(row.confidence)}
+        </div>
+      );
+    case 'bucket':
+      return (
+        <div key={key} role="gridcell" data-col={key}>
+          {row.bucket ? <span className={`bucket bucket-${row.bucket}`}>{row.bucket}</span> : <span className="muted">—</span>}
+        </div>
+      );
+    case 'verdict': {
+      const verdict = row.verdict === 'accepted' ? 'accepted' : `rejected: ${row.rejectedBy ?? '?'}`;
+      return (
+        <div key={key} role="gridcell" data-col={key} className={`ellipsis ${row.verdict === 'accepted' ? 'ok-text' : 'error-text'}`} title={row.reason ?? verdict}>
+          {verdict}
+        </div>
+      );
+    }
+  }
 }
 
 /** The virtualised QA table: fixed row height, only visible rows rendered, pages fetched as they come into view. */
@@ -81,15 +102,23 @@ export function QaTable(): React.JSX.Element {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
+  // Before the first measurement (and in server renders): wide enough for every column.
+  const [tableWidth, setTableWidth] = useState(Number.POSITIVE_INFINITY);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    setViewport(el.clientHeight);
-    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
+    const measure = (): void => {
+      setViewport(el.clientHeight);
+      setTableWidth(el.clientWidth);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
   }, [total]);
+  const fitted = useMemo(() => fitColumns(tableWidth), [tableWidth]);
+  const rowStyle = { gridTemplateColumns: fitted.template, minWidth: fitted.minWidth };
 
   // A new result starts at the top.
   useEffect(() => {
@@ -163,7 +192,7 @@ export function QaTable(): React.JSX.Element {
     const top = i * ROW_HEIGHT;
     if (v.kind === 'group') {
       rows.push(
-        <div key={`g:${v.family}`} role="row" className="qa-row qa-group" style={{ top }} data-testid="qa-group">
+        <div key={`g:${v.family}`} role="row" className="qa-row qa-group" style={{ top, minWidth: fitted.minWidth }} data-testid="qa-group">
           <button type="button" className="link" onClick={() => qa.getState().toggleGroup(v.family)} aria-expanded={!v.collapsed}>
             {v.collapsed ? '▸' : '▾'} {v.family}
           </button>
@@ -175,7 +204,7 @@ export function QaTable(): React.JSX.Element {
     const row = rowAt({ pages }, v.offset);
     if (!row) {
       rows.push(
-        <div key={`o:${v.offset}`} role="row" className="qa-row qa-placeholder" style={{ top }}>
+        <div key={`o:${v.offset}`} role="row" className="qa-row qa-placeholder" style={{ top, minWidth: fitted.minWidth }}>
           <div role="gridcell" className="muted">
             …
           </div>
@@ -189,12 +218,12 @@ export function QaTable(): React.JSX.Element {
         role="row"
         aria-selected={row.id === selectedId}
         className={`qa-row${row.id === selectedId ? ' selected' : ''}`}
-        style={{ top }}
+        style={{ ...rowStyle, top }}
         onClick={() => select(row.id)}
         data-testid="qa-row"
         data-qa-id={row.id}
       >
-        <Cells row={row} />
+        {fitted.columns.map((c) => cell(row, c.key))}
       </div>,
     );
   }
@@ -204,11 +233,11 @@ export function QaTable(): React.JSX.Element {
       {grouping && groupMismatch && <p className="warn-text small">Family counts do not add up to the total (families this build does not know): showing the rows ungrouped.</p>}
       <div role="grid" aria-rowcount={layout.length} aria-label="Questions" className="qa-grid" tabIndex={0} onKeyDown={onKeyDown}>
         <div className="qa-scroll" ref={scrollRef} onScroll={onScroll} data-testid="qa-scroll">
-          <div role="row" className="qa-row qa-head">
-            {COLUMNS.map((c) => {
+          <div role="row" className="qa-row qa-head" style={rowStyle} title={fitted.hidden.length > 0 ? `Not shown at this width (see the question's detail): ${fitted.hidden.map((c) => c.title).join(', ')}` : undefined}>
+            {fitted.columns.map((c) => {
               const active = c.sort !== undefined && sortKey === c.sort;
               return (
-                <div key={c.key} role="columnheader" className={c.className} aria-sort={active ? (sortDesc ? 'descending' : 'ascending') : undefined}>
+                <div key={c.key} role="columnheader" data-col={c.key} className={c.className ? `${c.className} ellipsis` : 'ellipsis'} title={c.title} aria-sort={active ? (sortDesc ? 'descending' : 'ascending') : undefined}>
                   {c.sort && !grouping ? (
                     <button type="button" className="link" onClick={() => qa.getState().setSort(c.sort!)} data-testid={`sort-${c.key}`}>
                       {c.label}
@@ -221,7 +250,7 @@ export function QaTable(): React.JSX.Element {
               );
             })}
           </div>
-          <div className="qa-spacer" style={{ height: range.totalHeight }}>
+          <div className="qa-spacer" style={{ height: range.totalHeight, minWidth: fitted.minWidth }}>
             {rows}
           </div>
         </div>
