@@ -129,6 +129,15 @@ describe('runs store', () => {
     expect(Object.keys(runs.getState().compareDetails).sort()).toEqual(['run-a', 'run-b']);
     await runs.getState().toggleCompare('run-a');
     expect(runs.getState().compareIds).toEqual(['run-b']);
+    expect(runs.getState().compareReplaced).toBeNull();
+    // A third tick keeps the latest two and names the one it let go of (issue 14: not silently).
+    api.addRun('run-c', 'third', 'static', 1, 3000, 0);
+    await runs.getState().toggleCompare('run-a');
+    await runs.getState().toggleCompare('run-c');
+    expect(runs.getState().compareIds).toEqual(['run-a', 'run-c']);
+    expect(runs.getState().compareReplaced).toBe('run-b');
+    await runs.getState().toggleCompare('run-c');
+    expect(runs.getState().compareReplaced).toBeNull();
     api.failNext('getRun', 'gone');
     await runs.getState().toggleCompare('run-x');
     expect(runs.getState().compareIds).toEqual(['run-b']);

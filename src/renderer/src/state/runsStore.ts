@@ -59,6 +59,8 @@ export interface RunsState {
   /** Up to two run ids chosen for comparison, and their details. */
   compareIds: string[];
   compareDetails: Record<string, RunDetail>;
+  /** The run a third tick let go of (the side-by-side shows two): said on screen, never silent. */
+  compareReplaced: string | null;
   starting: boolean;
   /** Run ids with a stop/resume/update/delete request in flight. */
   pending: Record<string, true>;
@@ -153,6 +155,7 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
       detailLoading: false,
       live: {},
       compareIds: [],
+      compareReplaced: null,
       compareDetails: {},
       starting: false,
       pending: {},
@@ -241,12 +244,12 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
       async toggleCompare(runId) {
         const ids = get().compareIds;
         if (ids.includes(runId)) {
-          set({ compareIds: ids.filter((x) => x !== runId) });
+          set({ compareIds: ids.filter((x) => x !== runId), compareReplaced: null });
           return;
         }
-        // Keep the latest two choices.
+        // Keep the latest two choices, and say which one a third tick let go of.
         const next = [...ids, runId].slice(-2);
-        set({ compareIds: next });
+        set({ compareIds: next, compareReplaced: ids.length >= 2 ? ids[0]! : null });
         try {
           const detail = await api.getRun(runId);
           set({ compareDetails: { ...get().compareDetails, [runId]: detail } });

@@ -7,6 +7,8 @@ export function CompareRuns(): React.JSX.Element | null {
   const ids = useRuns((s) => s.compareIds);
   const details = useRuns((s) => s.compareDetails);
   const toggle = useRuns((s) => s.toggleCompare);
+  const replaced = useRuns((s) => s.compareReplaced);
+  const runs = useRuns((s) => s.runs);
   if (ids.length === 0) return null;
   if (ids.length === 1) {
     return (
@@ -35,6 +37,11 @@ export function CompareRuns(): React.JSX.Element | null {
         <button type="button" className="link" onClick={() => ids.forEach((id) => void toggle(id))}>
           Clear
         </button>
+        {replaced && (
+          <span className="muted small" data-testid="compare-replaced">
+            Side by side shows two runs: the third tick let go of “{runs?.find((r) => r.id === replaced)?.name ?? replaced}”. Groups of runs across seeds are compared in Compare.
+          </span>
+        )}
       </div>
       <div className="compare-grid">
         <table className="table" data-testid="compare-table">
