@@ -140,7 +140,7 @@ describe('runs store', () => {
     expect(runs.getState().compareReplaced).toBeNull();
     api.failNext('getRun', 'gone');
     await runs.getState().toggleCompare('run-x');
-    expect(runs.getState().compareIds).toEqual(['run-b']);
+    expect(runs.getState().compareIds).toEqual(['run-a']);
   });
 
   it('renames, retags and annotates a run through the host, in the list and the open detail (issue 14)', async () => {
