@@ -1,11 +1,12 @@
 /**
  * A point cloud drawn as one THREE.Points: the caller's typed arrays become the GPU buffers as they are (no
- * copies), colours are RGB bytes normalised in the shader. The caller rewrites `colors` in place and bumps
+ * copies), colours are sRGB bytes normalised and decoded in the shader (pointsMaterial.ts). The caller rewrites `colors` in place and bumps
  * `colorsVersion` to re-upload them. Shared by the scene viewer and the viewer benchmark.
  */
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
-import { BufferAttribute, BufferGeometry, PointsMaterial } from 'three';
+import { BufferAttribute, BufferGeometry } from 'three';
+import { createPointsMaterial } from './pointsMaterial.js';
 import './threeConsole.js';
 
 export interface PointCloudProps {
@@ -26,7 +27,7 @@ export function PointCloud({ positions, colors, count, colorsVersion = 0, size =
     g.setDrawRange(0, count);
     return g;
   }, [positions, colors, count]);
-  const material = useMemo(() => new PointsMaterial({ vertexColors: true, size: 0.015, sizeAttenuation: true }), []);
+  const material = useMemo(() => createPointsMaterial(), []);
 
   useEffect(() => () => geometry.dispose(), [geometry]);
   useEffect(() => () => material.dispose(), [material]);

@@ -6,7 +6,7 @@
 import { OrbitControls } from '@react-three/drei';
 import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { BoxGeometry, BufferAttribute, BufferGeometry, Color, InstancedMesh, LineBasicMaterial, Mesh, MeshBasicMaterial, Vector3, type PerspectiveCamera } from 'three';
+import { BoxGeometry, BufferAttribute, BufferGeometry, Color, InstancedMesh, LineBasicMaterial, Mesh, MeshBasicMaterial, SRGBColorSpace, Vector3, type PerspectiveCamera } from 'three';
 import type { ObjectConfidence, PointCloudData, SceneDetail } from '../../../../shared/api.js';
 import type { CameraFrame } from '../../../../shared/scene.js';
 import type { ColorMode } from '../../lib/colorMode.js';
@@ -138,7 +138,8 @@ function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; select
       else {
         const [r, g, b] = idColor(o.id);
         const k = any ? 0.35 : 0.85;
-        c.setRGB((r / 255) * k, (g / 255) * k, (b / 255) * k);
+        // idColor is sRGB, as the object colouring of the points: the same bytes must give the same colour.
+        c.setRGB((r / 255) * k, (g / 255) * k, (b / 255) * k, SRGBColorSpace);
       }
       mesh?.setColorAt(i, c);
       for (let v = 0; v < BOX_EDGES.length * 2; v++) {
@@ -310,8 +311,11 @@ export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
   const labelRefs = useRef<(HTMLDivElement | null)[]>([]);
   return (
     <div className="scene-canvas" data-testid="scene-canvas">
+      {/* flat: no tone mapping. Everything here is unlit and its colours are data or the UI's own (highlight
+          colours shared with the frame overlay), which ACES would shift. */}
       <Canvas
         frameloop="demand"
+        flat
         dpr={[1, 2]}
         gl={{ antialias: true, powerPreference: 'high-performance' }}
         camera={{ up: [0, 0, 1], fov: 50, near: view.near, far: view.far, position: view.position }}
