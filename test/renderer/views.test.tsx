@@ -181,6 +181,22 @@ describe('views render their data', () => {
     stop();
   });
 
+  it('scene: a held-out scene in confidence mode says why nothing is coloured and what to do (issue 14)', async () => {
+    const { stores, stop } = await started();
+    await at(stores, { view: 'scene', sceneId: 'synthetic:s3' });
+    await stores.scene.getState().setConfidenceRun('run-a');
+    stores.scene.getState().setColorMode('confidence');
+    await flush(30);
+    const html = render(stores, <SceneView />);
+    expect(html).not.toContain('0 answered questions');
+    expect(elements(html, 'confidence-empty')).toEqual([expect.objectContaining({ 'data-reason': 'heldout' })]);
+    expect(html).toContain('This scene is held out in run “closed loop”.');
+    expect(html).toContain('benchmark questions, scored each round in');
+    expect(html).toContain('Pick a training scene or another run.');
+    expect(elements(html, 'confidence-train-scene')).toHaveLength(2);
+    stop();
+  });
+
   it('scene: empty state before a scene is chosen; bench page', async () => {
     const { stores, stop } = await started();
     await at(stores, { view: 'scene' });

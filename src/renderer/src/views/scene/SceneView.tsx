@@ -5,6 +5,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { RunPicker } from '../../components/RunPicker.js';
 import { COLOR_MODES } from '../../lib/colorMode.js';
 import { legendStops, linearScale } from '../../lib/colorScale.js';
+import type { NoConfidence } from '../../lib/confidenceEmpty.js';
 import { formatCount, formatMs } from '../../lib/format.js';
 import { FramePanel } from './FramePanel.js';
 import { BUDGET_PRESETS, budgetToSlider, sliderToBudget, suggestedPointSize } from './lod.js';
@@ -76,9 +77,52 @@ function BudgetControl(): React.JSX.Element {
   );
 }
 
+/** Why no point has a confidence colour, and where to look instead. */
+function NoConfidenceNote({ why }: { why: NoConfidence }): React.JSX.Element {
+  const { curves } = useStores();
+  const navigate = useApp((s) => s.navigate);
+  const run = `“${why.runName}”`;
+  const toCurves = (): void => {
+    if (!curves.getState().runIds.includes(why.runId)) curves.getState().toggleRun(why.runId);
+    navigate({ view: 'curves' });
+  };
+  return (
+    <div className="small note" data-testid="confidence-empty" data-reason={why.reason}>
+      {why.reason === 'heldout' ? (
+        <p>
+          <strong>{`This scene is held out in run ${run}.`}</strong> Its questions are the run’s benchmark questions, scored each round in{' '}
+          <button type="button" className="link" onClick={toCurves}>
+            Curves
+          </button>
+          , not answered by the loop, so nothing colours its objects. Pick a training scene or another run.
+        </p>
+      ) : why.reason === 'not-in-run' ? (
+        <p>
+          <strong>{`Run ${run} does not use this scene`}</strong>, so none of its questions are about it. Pick one of the run’s training scenes or another run.
+        </p>
+      ) : (
+        <p>
+          <strong>{`Run ${run} trains on this scene but has answered no question naming its objects yet.`}</strong> Confidences appear once its questions are
+          answered; or pick another run.
+        </p>
+      )}
+      {why.reason !== 'none-answered' && why.trainScenes.length > 0 && (
+        <div className="presets">
+          {why.trainScenes.map((id) => (
+            <button key={id} type="button" className="chip chip-button" onClick={() => navigate({ view: 'scene', sceneId: id })} data-testid="confidence-train-scene">
+              {id}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
 function ConfidenceLegend(): React.JSX.Element {
   const questions = useScene((s) => s.confidenceQuestions);
   const loading = useScene((s) => s.confidenceLoading);
+  const noConfidence = useScene((s) => s.noConfidence);
   const stops = legendStops(linearScale([0, 1], 'confidence'), 5);
   return (
     <div className="confidence-legend">
@@ -92,9 +136,13 @@ function ConfidenceLegend(): React.JSX.Element {
             <span>frontier</span>
             <span>easy 1</span>
           </div>
-          <div className="small muted" data-testid="confidence-questions">
-            {questions} answered questions name objects; grey: none.
-          </div>
+          {noConfidence ? (
+            <NoConfidenceNote why={noConfidence} />
+          ) : (
+            <div className="small muted" data-testid="confidence-questions">
+              {questions} answered questions name objects; grey: none.
+            </div>
+          )}
         </>
       )}
     </div>
