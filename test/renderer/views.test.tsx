@@ -181,6 +181,20 @@ describe('views render their data', () => {
     stop();
   });
 
+  it('scene: frame labels that would cover one another are left out, the highlighted one kept (issue 14)', async () => {
+    const { stores, stop } = await started();
+    await at(stores, { view: 'scene', sceneId: 'synthetic:s1', objects: [3] });
+    const frame = stores.scene.getState().frameImage!;
+    const boxes = [1, 2, 3, 4].map((id) => ({ objectId: id, label: 'chair', box: [10 + id, 10, 50, 50] as [number, number, number, number], visibleFraction: 1 }));
+    stores.scene.setState({ frameImage: { ...frame, boxes } });
+    const html = render(stores, <SceneView />);
+    // Four boxes drawn; of four labels on one corner three fit (at it, above, below), the highlighted one at it.
+    expect(html.match(/<rect /g)).toHaveLength(4);
+    expect(elements(html, 'frame-label')).toHaveLength(3);
+    expect(html).toContain('<text x="15" y="16" fill="#ff9f1c"');
+    stop();
+  });
+
   it('scene: a held-out scene in confidence mode says why nothing is coloured and what to do (issue 14)', async () => {
     const { stores, stop } = await started();
     await at(stores, { view: 'scene', sceneId: 'synthetic:s3' });

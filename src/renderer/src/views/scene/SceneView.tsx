@@ -8,7 +8,7 @@ import { legendStops, linearScale } from '../../lib/colorScale.js';
 import type { NoConfidence } from '../../lib/confidenceEmpty.js';
 import { formatCount, formatMs } from '../../lib/format.js';
 import { FramePanel } from './FramePanel.js';
-import { BUDGET_PRESETS, budgetToSlider, sliderToBudget, suggestedPointSize } from './lod.js';
+import { BUDGET_PRESETS, budgetToSlider, MOVING_POINT_BUDGET, sliderToBudget, suggestedPointSize } from './lod.js';
 import { ObjectList } from './ObjectList.js';
 import { SceneCanvas } from './SceneCanvas.js';
 
@@ -167,6 +167,9 @@ export function SceneView(): React.JSX.Element {
   const [showBoxes, setShowBoxes] = useState(true);
   const [showLabels, setShowLabels] = useState(true);
   const [showTrajectory, setShowTrajectory] = useState(true);
+  const [showGrid, setShowGrid] = useState(true);
+  const [showAxes, setShowAxes] = useState(true);
+  const [reduceWhileMoving, setReduceWhileMoving] = useState(true);
   const [sizeScale, setSizeScale] = useState(1);
   const st = scene.getState();
   const autoSize = suggestedPointSize(points?.count ?? 0, detail?.room.area ?? 20);
@@ -211,6 +214,15 @@ export function SceneView(): React.JSX.Element {
               <label className="check">
                 <input type="checkbox" checked={showTrajectory} onChange={(e) => setShowTrajectory(e.target.checked)} /> trajectory
               </label>
+              <label className="check">
+                <input type="checkbox" checked={showGrid} onChange={(e) => setShowGrid(e.target.checked)} /> grid
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={showAxes} onChange={(e) => setShowAxes(e.target.checked)} /> axes
+              </label>
+              <label className="check" title={`While the camera moves, draw ${formatCount(MOVING_POINT_BUDGET)} of the points so large clouds stay interactive; full detail once it stops`}>
+                <input type="checkbox" checked={reduceWhileMoving} onChange={(e) => setReduceWhileMoving(e.target.checked)} /> reduce detail while moving
+              </label>
             </div>
             <ObjectList detail={detail} />
           </>
@@ -249,6 +261,9 @@ export function SceneView(): React.JSX.Element {
               showBoxes={showBoxes}
               showLabels={showLabels}
               showTrajectory={showTrajectory}
+              showGrid={showGrid}
+              showAxes={showAxes}
+              reduceWhileMoving={reduceWhileMoving}
               maxLabels={24}
               onSelectObject={(id) => st.selectObject(id)}
             />
