@@ -350,4 +350,56 @@ describe.skipIf(!haveChromium)('the scene viewer in a browser (fake API)', () =>
     expect(changed(withGrid, withoutGrid, 2)).toBeGreaterThan(0.002);
     expectClean();
   }, 120_000);
+
+  interface BenchState {
+    status: string;
+    results: unknown[];
+    current: number | null;
+    error: string | null;
+  }
+  const benchState = (): Promise<BenchState | null> => js<BenchState | null>('window.__viewerBench ?? null');
+
+  /** Opens the viewer benchmark on two large clouds and waits until it draws the first of them. */
+  async function benchUnderWay(): Promise<number> {
+    // A new query each time: going to the same URL with a hash would not load the page again.
+    await page.goto(`${harness.url}?visit=${Date.now()}#/bench/viewer?sizes=2000000,2000000&frames=300&auto=1`);
+    await expect.poll(async () => (await benchState())?.status, { timeout: 30_000 }).toBe('running');
+    await expect.poll(async () => (await pointsDrawnSince(0)).includes(2_000_000), { timeout: 60_000 }).toBe(true);
+    return framesDrawn();
+  }
+
+  it('viewer benchmark: Cancel stops it between frames and puts its preview scene back (issue 14, item 9)', async () => {
+    await benchUnderWay();
+    const t0 = Date.now();
+    await page.getByTestId('bench-cancel').click();
+    await expect.poll(async () => (await benchState())?.status, { timeout: 15_000 }).toBe('cancelled');
+    const cancelMs = Date.now() - t0;
+    expect((await benchState())?.results).toEqual([]);
+    await page.getByTestId('bench-cancelled').waitFor();
+    await page.getByTestId('bench-run').waitFor();
+    // Not a blank canvas: the preview cloud, drawn again.
+    await expect.poll(pointsDrawn, { timeout: 30_000 }).toBe(250_000);
+    const fg = dominantForeground(await canvasPixels());
+    expect(fg.pixels, 'non-background pixels on the canvas').toBeGreaterThan(20_000);
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+    console.log(`viewer bench cancelled ${cancelMs} ms after the click`);
+    expectClean();
+  }, 180_000);
+
+  it('viewer benchmark: leaving the page cancels it, and the scene view draws at once (issue 14, item 9)', async () => {
+    const mark = await benchUnderWay();
+    const t0 = Date.now();
+    await js(`void (location.hash = '#/scene/synthetic%3As1')`);
+    await expect.poll(async () => (await benchState())?.status, { timeout: 15_000 }).toBe('cancelled');
+    // The scene's 1000 points are drawn…
+    await expect.poll(async () => (await pointsDrawnSince(mark)).includes(1000), { timeout: 60_000 }).toBe(true);
+    const sceneMs = Date.now() - t0;
+    await page.waitForTimeout(1500);
+    // …and from then on the benchmark draws nothing more (a frame it had under way may come before).
+    const draws = await pointsDrawnSince(mark);
+    expect(draws.slice(draws.indexOf(1000)).filter((n) => n >= 2_000_000), draws.join(' ')).toEqual([]);
+    await page.locator('.scene-head', { hasText: ' points (' }).waitFor();
+    console.log(`scene view drawn ${sceneMs} ms after leaving the running benchmark`);
+    expectClean();
+  }, 180_000);
 });
