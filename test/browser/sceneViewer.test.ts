@@ -17,6 +17,8 @@ import { MOVING_POINT_BUDGET } from '../../src/renderer/src/views/scene/lod.js';
 import { decodePng, type Pixels } from './png.js';
 
 const VIEWPORT = { width: 1600, height: 1000 };
+/** expect.poll waits 1 s by default: too short for a software-rendered frame while the suite shares two cores. */
+const POLL = { timeout: 15_000, interval: 100 };
 const ARTEFACTS = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'test-results', 'browser');
 const BACKGROUND = [0x0f, 0x11, 0x15] as const;
 const CHROMIUM_NOTICES: readonly RegExp[] = [/^\[\.WebGL-[0-9a-fx]+\]GL Driver Message/, /^Automatic fallback to software WebGL has been deprecated/];
@@ -257,9 +259,9 @@ describe.skipIf(!haveChromium)('the scene viewer in a browser (fake API)', () =>
     const box = await canvasBox();
     // Two spots on the cloud (the room fills the middle of the view).
     await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.6);
-    await expect.poll(() => readout.getAttribute('data-picks')).toBe('1');
+    await expect.poll(() => readout.getAttribute('data-picks'), POLL).toBe('1');
     await page.mouse.click(box.x + box.width * 0.65, box.y + box.height * 0.45);
-    await expect.poll(() => readout.getAttribute('data-picks')).toBe('2');
+    await expect.poll(() => readout.getAttribute('data-picks'), POLL).toBe('2');
     const a = JSON.parse((await readout.getAttribute('data-a'))!) as number[];
     const b = JSON.parse((await readout.getAttribute('data-b'))!) as number[];
     // Both are points of the cloud the fake served (syntheticCloud(count, 7)).
@@ -277,12 +279,12 @@ describe.skipIf(!haveChromium)('the scene viewer in a browser (fake API)', () =>
     const text = (await readout.textContent())!;
     expect(text.startsWith(`${+d.toPrecision(3)} m (Δx `), text).toBe(true);
     // The same distance labels the segment in the view.
-    await expect.poll(() => page.locator('[data-label="measure"]').evaluate((el) => (el as unknown as { style: { visibility: string } }).style.visibility)).toBe('visible');
+    await expect.poll(() => page.locator('[data-label="measure"]').evaluate((el) => (el as unknown as { style: { visibility: string } }).style.visibility), POLL).toBe('visible');
     expect(await page.locator('[data-label="measure"]').textContent()).toBe(`${+d.toPrecision(3)} m`);
     await shot('scene-measure');
     // A third click starts over; leaving the tool clears it.
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
-    await expect.poll(() => readout.getAttribute('data-picks')).toBe('1');
+    await expect.poll(() => readout.getAttribute('data-picks'), POLL).toBe('1');
     await page.getByTestId('measure').click();
     expect(await page.locator('[data-label="measure"]').count()).toBe(0);
     expectClean();

@@ -10,7 +10,7 @@ import { AxesHelper, BufferAttribute, BufferGeometry, GridHelper, LineBasicMater
 import type { Vec3 } from '../../../../shared/scene.js';
 import type { Bounds } from './geometry.js';
 import { pickPoint } from './measure.js';
-import { pixelsPerMetre, scaleBar } from './scaleBar.js';
+import { formatMetres, pixelsPerMetre, scaleBarMetres } from './scaleBar.js';
 
 export const MEASURE_COLOR = '#ff4fd8';
 /** How far (screen pixels) from a point a click may land and still pick it. */
@@ -52,20 +52,21 @@ export function WorldAxes(): React.JSX.Element {
  */
 export function ScaleBarUpdater({ bar, text }: { bar: React.RefObject<HTMLDivElement | null>; text: React.RefObject<HTMLSpanElement | null> }): null {
   const controls = useThree((s) => s.controls) as unknown as { target: Vector3 } | null;
-  const last = useMemo(() => ({ px: -1, label: '' }), []);
+  const last = useMemo(() => ({ px: -1, metres: NaN }), []);
   useFrame(({ camera, size }) => {
     const cam = camera as PerspectiveCamera;
     if (!controls || !bar.current || !text.current) return;
-    const s = scaleBar(pixelsPerMetre(size.height, cam.fov, cam.position.distanceTo(controls.target)));
-    if (!s) return;
-    const px = Math.round(s.px);
+    const ppm = pixelsPerMetre(size.height, cam.fov, cam.position.distanceTo(controls.target));
+    const metres = scaleBarMetres(ppm);
+    if (Number.isNaN(metres)) return;
+    const px = Math.round(metres * ppm);
     if (px !== last.px) {
       bar.current.style.width = `${px}px`;
       last.px = px;
     }
-    if (s.label !== last.label) {
-      text.current.textContent = s.label;
-      last.label = s.label;
+    if (metres !== last.metres) {
+      text.current.textContent = formatMetres(metres);
+      last.metres = metres;
     }
   });
   return null;

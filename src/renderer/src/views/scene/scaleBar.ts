@@ -8,12 +8,17 @@ export interface ScaleBar {
 
 /** `pxPerMetre`: screen pixels one metre spans at the depth the bar describes. */
 export function scaleBar(pxPerMetre: number, wantPx = 120): ScaleBar | null {
-  if (!Number.isFinite(pxPerMetre) || pxPerMetre <= 0) return null;
+  const metres = scaleBarMetres(pxPerMetre, wantPx);
+  return Number.isNaN(metres) ? null : { metres, px: metres * pxPerMetre, label: formatMetres(metres) };
+}
+
+/** The bar's length alone (NaN when there is no scale): a number, so a per-frame caller allocates nothing. */
+export function scaleBarMetres(pxPerMetre: number, wantPx = 120): number {
+  if (!Number.isFinite(pxPerMetre) || pxPerMetre <= 0) return NaN;
   const raw = wantPx / pxPerMetre;
   const mag = Math.pow(10, Math.floor(Math.log10(raw)));
   const f = raw / mag;
-  const metres = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
-  return { metres, px: metres * pxPerMetre, label: formatMetres(metres) };
+  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
 /** Lengths as a researcher reads them: cm below a metre, km from a kilometre, no float noise. */
