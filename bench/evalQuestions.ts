@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { vsiSceneName } from '../src/engine/exchange/sceneNames.js';
 import { Solver } from '../src/engine/solver/solver.js';
 import { generateSyntheticScenes } from '../src/engine/sources/synthetic.js';
-import { createIteration, createRun, openStore, saveCheckpoint, saveScenes } from '../src/engine/store/index.js';
+import { createRound, createRun, openStore, saveCheckpoint, saveScenes } from '../src/engine/store/index.js';
 import { createRng } from '../src/shared/random.js';
 import type { Scene } from '../src/shared/scene.js';
 import type { BenchModule } from './harness.js';
@@ -69,11 +69,11 @@ export const evalQuestionsBench: BenchModule = {
     try {
       saveScenes(store, scenes);
       createRun(store, { id: 'bench', name: 'bench', mode: 'closed-loop', config: { frames: 32 }, seeds: { root: 1 }, codeVersion: 'bench', provider: 'mock' });
-      createIteration(store, { runId: 'bench', index: 0, status: 'completed', stage: 'evaluate' });
+      createRound(store, { runId: 'bench', index: 0, status: 'completed', stage: 'evaluate' });
       const solver = await Solver.create({}, 1, { threads: 1, log: () => undefined });
       const bytes = solver.checkpoint();
       await solver.dispose();
-      checkpointId = saveCheckpoint(store, { runId: 'bench', iteration: 0, config: {}, optimizerStep: 0, content: { bytes } }).id;
+      checkpointId = saveCheckpoint(store, { runId: 'bench', round: 0, config: {}, optimizerStep: 0, content: { bytes } }).id;
     } finally {
       store.close();
     }

@@ -37,7 +37,7 @@ async function measure(ctx: BenchContext, label: string, engine: LoopEngine): Pr
     await call('info');
     delay.enable();
     const t0 = performance.now();
-    const { runId } = (await call('startRun', [{ name: `bench ${label}`, iterations: 1, batch: 32, benchmarkPerFamily: 20, model: 'default', ...size }])) as { runId: string };
+    const { runId } = (await call('startRun', [{ name: `bench ${label}`, rounds: 1, batch: 32, benchmarkPerFamily: 20, model: 'default', ...size }])) as { runId: string };
     const budgetMs = ctx.quick ? 15_000 : 90_000;
     for (;;) {
       const s = performance.now();

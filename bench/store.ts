@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   countQa,
-  createIteration,
+  createRound,
   createRun,
   insertQaBatch,
   insertSolverOutputs,
@@ -34,7 +34,7 @@ function qaRow(rng: Rng, runId: string, sceneId: string, i: number): NewQa {
   const accepted = rng.chance(0.8);
   return {
     runId,
-    iteration: 0,
+    round: 0,
     sceneId,
     proposalId: `${sceneId}/${family}/${i}`,
     proposer: 'programmatic',
@@ -117,7 +117,7 @@ export const storeBench: BenchModule = {
       const batchSize = 10_000;
       saveScene(store, bigScene('synthetic:qa', 0, rng));
       const run = createRun(store, { name: 'bench', mode: 'closed-loop', config: {}, seeds: { root: 1 }, codeVersion: 'bench', provider: 'mock' });
-      createIteration(store, { runId: run.id, index: 0, status: 'running', stage: 'propose' });
+      createRound(store, { runId: run.id, index: 0, status: 'running', stage: 'propose' });
 
       ctx.log(`inserting ${total} QA rows`);
       let insertMs = 0;
@@ -138,14 +138,14 @@ export const storeBench: BenchModule = {
         store,
         answers.map((qaId) => {
           const confidence = rng.next();
-          return { qaId, iteration: 0, checkpointId: null, prediction: 'B', confidence, bucket: confidence > 0.9 ? 'easy' : confidence < 0.1 ? 'hard' : 'frontier', answerTokenProbs: [confidence] };
+          return { qaId, round: 0, checkpointId: null, prediction: 'B', confidence, bucket: confidence > 0.9 ? 'easy' : confidence < 0.1 ? 'hard' : 'frontier', answerTokenProbs: [confidence] };
         }),
       );
       out.push({ name: `solver output insert, ${answers.length} rows (updates each QA's bucket)`, value: answers.length / ((performance.now() - t0) / 1000), unit: 'rows/s' });
 
-      const filter = { runId: run.id, iteration: 0, family: 'object_rel_distance', bucket: 'frontier' as const };
-      out.push({ name: 'QA page query (run, iteration, family, bucket; 100 rows)', value: await timeIt(() => queryQa(store, { ...filter, limit: 100, offset: 200 }), 5), unit: 'ms' });
-      out.push({ name: 'QA count (run, iteration, family, bucket)', value: await timeIt(() => countQa(store, filter), 5), unit: 'ms' });
+      const filter = { runId: run.id, round: 0, family: 'object_rel_distance', bucket: 'frontier' as const };
+      out.push({ name: 'QA page query (run, round, family, bucket; 100 rows)', value: await timeIt(() => queryQa(store, { ...filter, limit: 100, offset: 200 }), 5), unit: 'ms' });
+      out.push({ name: 'QA count (run, round, family, bucket)', value: await timeIt(() => countQa(store, filter), 5), unit: 'ms' });
       store.db.pragma('wal_checkpoint(TRUNCATE)');
       out.push({ name: 'database size per QA row (with indexes)', value: statSync(store.dbPath).size / total, unit: 'bytes' });
 

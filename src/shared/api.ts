@@ -8,7 +8,7 @@ import type { Bucket } from './proposer.js';
 import type {
   CheckpointRef,
   ControllerDecisionRecord,
-  IterationRecord,
+  RoundRecord,
   MetricRecord,
   QaRecord,
   RunRecord,
@@ -91,7 +91,7 @@ export interface FrameImage {
 
 /** A run as the Runs list shows it. */
 export interface RunSummary extends RunRecord {
-  iterationsDone: number;
+  roundsDone: number;
   /** Latest held-out overall score, or null before the first evaluation. */
   heldoutScore: number | null;
   /** Which execution provider trained it and why (e.g. "cpu: CUDA provider library not found"). */
@@ -100,21 +100,21 @@ export interface RunSummary extends RunRecord {
 
 export interface RunDetail {
   run: RunSummary;
-  iterations: IterationRecord[];
+  rounds: RoundRecord[];
   split: RunSceneEntry[];
   metrics: MetricRecord[];
   decisions: ControllerDecisionRecord[];
   checkpoints: CheckpointRef[];
   training: TrainingStatRecord[];
   /** Per round, each proposer's drafts, acceptances and rejection reasons (programmatic, and the LLM's when used). */
-  proposers: { iteration: number; proposers: ProposerRoundStats[] }[];
+  proposers: { round: number; proposers: ProposerRoundStats[] }[];
 }
 
-export type QaSortKey = 'id' | 'confidence' | 'family' | 'iteration';
+export type QaSortKey = 'id' | 'confidence' | 'family' | 'round';
 
 export interface QaQueryInput {
   runId: string;
-  iteration?: number;
+  round?: number;
   family?: string;
   sceneId?: string;
   bucket?: Bucket;
@@ -172,14 +172,14 @@ export interface ProgramRerun {
   ms: number;
 }
 
-export type HeatmapKind = 'family-iteration' | 'scene-family' | 'bin-iteration';
+export type HeatmapKind = 'family-round' | 'scene-family' | 'bin-round';
 export type HeatmapMetric = 'confidence' | 'accuracy' | 'easy' | 'frontier' | 'hard' | 'count';
 
 export interface HeatmapQuery {
   runId: string;
   kind: HeatmapKind;
   metric: HeatmapMetric;
-  /** For `bin-iteration`: the family whose bins form the rows (all families' bins when absent). */
+  /** For `bin-round`: the family whose bins form the rows (all families' bins when absent). */
   family?: string;
 }
 
@@ -200,7 +200,7 @@ export interface HeatmapData {
 
 export interface CurvePoint {
   samplesSeen: number;
-  iteration: number;
+  round: number;
   overall: number;
   families: Record<string, number>;
 }

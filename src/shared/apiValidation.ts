@@ -60,9 +60,9 @@ const MAX_ID_CHARS = 1000;
 const MAX_SEARCH_CHARS = 500;
 
 export const BUCKETS: readonly Bucket[] = ['easy', 'frontier', 'hard'];
-export const HEATMAP_KINDS: readonly HeatmapKind[] = ['family-iteration', 'scene-family', 'bin-iteration'];
+export const HEATMAP_KINDS: readonly HeatmapKind[] = ['family-round', 'scene-family', 'bin-round'];
 export const HEATMAP_METRICS: readonly HeatmapMetric[] = ['confidence', 'accuracy', 'easy', 'frontier', 'hard', 'count'];
-const QA_SORTS: readonly NonNullable<QaQueryInput['sort']>[] = ['id', 'confidence', 'family', 'iteration'];
+const QA_SORTS: readonly NonNullable<QaQueryInput['sort']>[] = ['id', 'confidence', 'family', 'round'];
 const VERDICTS: readonly NonNullable<QaQueryInput['verdict']>[] = ['accepted', 'rejected'];
 
 function found(v: unknown): string {
@@ -139,10 +139,10 @@ function checkSceneQuery(c: Checker, v: unknown): void {
 function checkQaQuery(c: Checker, v: unknown): void {
   const f = 'queryQa(query)';
   if (!c.isObject(f, v)) return;
-  const keys: (keyof QaQueryInput)[] = ['runId', 'iteration', 'family', 'sceneId', 'bucket', 'verdict', 'bin', 'search', 'sort', 'descending', 'limit', 'offset'];
+  const keys: (keyof QaQueryInput)[] = ['runId', 'round', 'family', 'sceneId', 'bucket', 'verdict', 'bin', 'search', 'sort', 'descending', 'limit', 'offset'];
   c.onlyKeys(f, v, keys);
   c.string(`${f}.runId`, v.runId);
-  c.optional(v, 'iteration', (x) => c.int(`${f}.iteration`, x, 0, 1_000_000));
+  c.optional(v, 'round', (x) => c.int(`${f}.round`, x, 0, 1_000_000));
   c.optional(v, 'family', (x) => c.string(`${f}.family`, x));
   c.optional(v, 'sceneId', (x) => c.string(`${f}.sceneId`, x));
   c.optional(v, 'bucket', (x) => c.oneOf(`${f}.bucket`, x, BUCKETS));
@@ -184,7 +184,7 @@ const CONFIG_FIELDS: { [K in keyof LoopConfig]?: (c: Checker, field: string, v: 
     else v.forEach((s, i) => c.string(`${f}[${i}]`, s, 100));
   },
   heldoutFraction: (c, f, v) => c.number(f, v),
-  iterations: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
+  rounds: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   steps: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   batch: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),
   lr: (c, f, v) => c.number(f, v),

@@ -3,7 +3,7 @@
  * Plain JSON: a run stores its resolved LoopConfig verbatim, and events travel over IPC and WebSocket.
  */
 import type { BucketThresholds, Family } from './proposer.js';
-import type { IterationCounts, LoopStage, RunStatus } from './records.js';
+import type { RoundCounts, LoopStage, RunStatus } from './records.js';
 
 /**
  * `closed-loop`: the controller steers the mix from the solver's confidences (the reference policy).
@@ -33,7 +33,7 @@ export interface LoopConfig {
   /** Share of scenes held out for evaluation when `heldoutScenes` is empty (the split is recorded). */
   heldoutFraction: number;
   /** Rounds T. */
-  iterations: number;
+  rounds: number;
   /** Optimizer steps per round K. */
   steps: number;
   /** Batch size B. */
@@ -226,10 +226,10 @@ export interface HeldoutScore {
   interval?: { lo: number; hi: number };
 }
 
-/** A round's outcome as the per-iteration table shows it. */
-export interface IterationSummary {
-  iteration: number;
-  counts: IterationCounts;
+/** A round's outcome as the per-round table shows it. */
+export interface RoundSummary {
+  round: number;
+  counts: RoundCounts;
   /** Accepted samples trained on in this round, and in the run so far. */
   trainedSamples: number;
   samplesSeen: number;
@@ -253,7 +253,7 @@ export interface ProposerRoundStats {
 
 export type LoopEvent =
   | { type: 'run'; runId: string; status: RunStatus; message?: string }
-  | { type: 'stage'; runId: string; iteration: number; stage: LoopStage; phase: 'start' | 'end'; ms?: number; detail?: string }
-  | { type: 'progress'; runId: string; iteration: number; stage: LoopStage; done: number; total: number; unit: string; perSecond?: number }
-  | { type: 'iteration'; runId: string; summary: IterationSummary }
+  | { type: 'stage'; runId: string; round: number; stage: LoopStage; phase: 'start' | 'end'; ms?: number; detail?: string }
+  | { type: 'progress'; runId: string; round: number; stage: LoopStage; done: number; total: number; unit: string; perSecond?: number }
+  | { type: 'round'; runId: string; summary: RoundSummary }
   | { type: 'log'; runId: string; level: 'info' | 'warn' | 'error'; message: string };

@@ -78,16 +78,16 @@ export interface RunSceneEntry {
   sceneVersion?: string;
 }
 
-// ── Iterations ───────────────────────────────────────────────────────────────────────────────────────────────
+// ── Rounds ───────────────────────────────────────────────────────────────────────────────────────────────
 
-export type IterationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type RoundStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 /** The stages of one round, in order. */
 export type LoopStage = 'propose' | 'filter' | 'solve' | 'control' | 'train' | 'evaluate';
 
 export const LOOP_STAGES: readonly LoopStage[] = ['propose', 'filter', 'solve', 'control', 'train', 'evaluate'];
 
-export interface IterationCounts {
+export interface RoundCounts {
   proposed: number;
   accepted: number;
   rejected: number;
@@ -96,16 +96,16 @@ export interface IterationCounts {
   hard: number;
 }
 
-export interface IterationRecord {
+export interface RoundRecord {
   runId: string;
-  /** 0-based; iteration 0 is the round that starts from the base model. */
+  /** 0-based; round 0 is the round that starts from the base model. */
   index: number;
-  status: IterationStatus;
+  status: RoundStatus;
   /** The stage running now, or the last one reached. */
   stage: LoopStage | null;
   startedAt: number | null;
   finishedAt: number | null;
-  counts: IterationCounts;
+  counts: RoundCounts;
 }
 
 // ── Proposals (QA) ───────────────────────────────────────────────────────────────────────────────────────────
@@ -127,7 +127,7 @@ export interface FilterVerdict {
  */
 export interface NewQa {
   runId: string;
-  iteration: number;
+  round: number;
   sceneId: string;
   /** The proposal's deterministic id (`<sceneId>/<family>/<seed>`), so a question can be traced to its draft. */
   proposalId: string;
@@ -169,12 +169,12 @@ export interface NewQa {
 export interface QaRecord extends NewQa {
   id: number;
   createdAt: number;
-  /** Bucket, confidence and prediction of the latest solver output for this question (by iteration); null until answered. */
+  /** Bucket, confidence and prediction of the latest solver output for this question (by round); null until answered. */
   bucket: Bucket | null;
   confidence: number | null;
   prediction: string | null;
   /** The round that trained on this question, or null when none did (yet). */
-  trainedIteration: number | null;
+  trainedRound: number | null;
 }
 
 // ── Solver ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -190,8 +190,8 @@ export type ConfidenceMethod = 'teacher-forced' | 'ground-truth-logprob' | 'answ
 
 export interface NewSolverOutput {
   qaId: number;
-  /** The iteration in which the solver answered (may be later than the question's own iteration). */
-  iteration: number;
+  /** The round in which the solver answered (may be later than the question's own round). */
+  round: number;
   /** Checkpoint that answered; null for the base model. */
   checkpointId: number | null;
   prediction: string;
@@ -226,13 +226,13 @@ export interface SolverOutputRecord extends Required<NewSolverOutput> {
 
 export interface TrainingStatRecord {
   runId: string;
-  iteration: number;
+  round: number;
   /** Optimizer step, counted over the whole run. */
   step: number;
   loss: number;
   lr: number;
   gradNorm: number | null;
-  /** Milliseconds since the iteration's training stage started. */
+  /** Milliseconds since the round's training stage started. */
   elapsedMs: number;
 }
 
@@ -265,7 +265,7 @@ export interface BenchmarkQuestionRecord extends NewBenchmarkQuestion {
 
 export interface MetricRecord {
   runId: string;
-  iteration: number;
+  round: number;
   benchmarkSetId: string;
   /** Question family; null for the figure over all families. */
   family: string | null;
@@ -278,10 +278,10 @@ export interface MetricRecord {
 
 export interface ControllerDecisionRecord {
   runId: string;
-  /** The iteration whose outcomes were read; the weights apply to the next one. */
-  iteration: number;
+  /** The round whose outcomes were read; the weights apply to the next one. */
+  round: number;
   strategy: string;
-  /** The mix the iteration was generated with, and the one set for the next. */
+  /** The mix the round was generated with, and the one set for the next. */
   weightsBefore: Mix;
   weightsAfter: Mix;
   /** The statistics the decision was made from (bucket rates per family, …). */
@@ -294,7 +294,7 @@ export interface ControllerDecisionRecord {
 export interface CheckpointRef {
   id: number;
   runId: string;
-  iteration: number;
+  round: number;
   /** SHA-256 (hex) of the checkpoint file in the workspace's blob folder. */
   blobHash: string;
   sizeBytes: number;

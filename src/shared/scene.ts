@@ -30,7 +30,7 @@ export interface OrientedBox {
 }
 
 export interface SceneObject {
-  /** Stable within the scene: derived deterministically from the source, never from iteration order of a hash. */
+  /** Stable within the scene: derived deterministically from the source, never from round order of a hash. */
   id: number;
   /** Normalised vocabulary label (see `normalizeLabel`). */
   label: string;

@@ -2,7 +2,7 @@
  * The real workbench in browser mode, end to end: the renderer built by electron-vite, the engine host over a
  * fresh workspace behind `startWorkbenchServer`, and headless Chromium (Debian's /usr/bin/chromium, software
  * WebGL through SwiftShader) driving it. A small real run is started through the form and then every view is
- * checked against it: runs (live progress, iterations, held-out score), scene (WebGL pixels, frame image), QA
+ * checked against it: runs (live progress, rounds, held-out score), scene (WebGL pixels, frame image), QA
  * explorer (program, re-run, open in scene), heatmaps (tooltip, drill-down), curves, and the viewer benchmark.
  *
  * Console rule: every console error, every page error, every failed request (bar ones the page cancels) and
@@ -48,7 +48,7 @@ const FORM: Record<string, string> = {
   name: 'browser e2e',
   scenes: 'synthetic:6',
   heldoutFraction: '0.34',
-  iterations: '2',
+  rounds: '2',
   steps: '4',
   batch: '8',
   warmupSteps: '2',
@@ -213,16 +213,16 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     expect(await live.locator('.stage').allTextContents()).toEqual(expect.arrayContaining(LOOP_STAGES.map((s) => expect.stringContaining(s))));
     expect(await live.locator('.stage-running, .stage-done').count()).toBeGreaterThan(0);
 
-    // Then it completes: two iteration rows and a held-out score, as the host has them.
+    // Then it completes: two round rows and a held-out score, as the host has them.
     await detail.locator('.panel-head .status-completed').waitFor({ timeout: 120_000 });
-    await expect.poll(() => page.getByTestId('iteration-row').count(), POLL).toBe(2);
+    await expect.poll(() => page.getByTestId('round-row').count(), POLL).toBe(2);
     const run = (await host.listRuns()).find((r) => r.id === runId);
     expect(run?.status).toBe('completed');
-    expect(run?.iterationsDone).toBe(2);
+    expect(run?.roundsDone).toBe(2);
     expect(Number.isFinite(run?.heldoutScore)).toBe(true);
     const heldout = (run!.heldoutScore! * 100).toFixed(1);
     await expect.poll(() => detail.locator('dl.facts dt:text-is("Held-out") + dd').textContent(), POLL).toBe(heldout);
-    const rowScores = await page.getByTestId('iteration-row').evaluateAll((rows) => rows.map((r) => r.children[6]?.textContent ?? ''));
+    const rowScores = await page.getByTestId('round-row').evaluateAll((rows) => rows.map((r) => r.children[6]?.textContent ?? ''));
     // The score, then its bootstrap 95% interval over the benchmark's questions around it.
     const cells = rowScores.map((s) => /^(\d+\.\d) \[(\d+\.\d)–(\d+\.\d)\]$/.exec(s));
     expect(cells.every((m) => m !== null && Number(m[2]) <= Number(m[1]) && Number(m[1]) <= Number(m[3])), `held-out column: ${rowScores.join(', ')}`).toBe(true);
@@ -397,11 +397,11 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     await until(`location.hash === '#/qa'`);
     await page.getByRole('button', { name: `Remove filter ${family}` }).waitFor();
     await page.getByTestId('qa-row').first().waitFor();
-    const iteration = /(\d+)/.exec(column)?.[1];
-    const rows = await page.getByTestId('qa-row').evaluateAll((els) => els.map((r) => ({ iteration: r.children[1]?.textContent, family: r.children[2]?.textContent })));
+    const round = /(\d+)/.exec(column)?.[1];
+    const rows = await page.getByTestId('qa-row').evaluateAll((els) => els.map((r) => ({ round: r.children[1]?.textContent, family: r.children[2]?.textContent })));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.family === family), JSON.stringify(rows.slice(0, 5))).toBe(true);
-    if (iteration !== undefined) expect(rows.every((r) => r.iteration === iteration), `column ${column}: ${JSON.stringify(rows.slice(0, 5))}`).toBe(true);
+    if (round !== undefined) expect(rows.every((r) => r.round === round), `column ${column}: ${JSON.stringify(rows.slice(0, 5))}`).toBe(true);
     await expectClean();
   }, 60_000);
 

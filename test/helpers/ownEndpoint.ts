@@ -28,7 +28,7 @@ export async function startOwnEndpoint(prefix: string): Promise<OwnEndpoint> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const ws = join(dir, 'ws');
   const store = openStore({ workspaceDir: ws });
-  const run = await (await startLoop(store, { ...SMALL_LOOP, iterations: 1, name: 'the model' })).done;
+  const run = await (await startLoop(store, { ...SMALL_LOOP, rounds: 1, name: 'the model' })).done;
   const checkpointId = listCheckpoints(store, run.id).at(-1)!.id;
   const host = createWorkbenchHost({ workspaceDir: ws, transport: 'http', readonly: true, watchIntervalMs: 0 });
   const chat = new ChatCompletionsService(() => store);

@@ -17,16 +17,16 @@ describe('API argument validation', () => {
       ['listRuns', []],
       ['getRun', ['r1']],
       ['startRun', [{}]],
-      ['startRun', [{ scenes: ['synthetic:4'], iterations: 1, thresholds: { easy: 0.8 }, mode: 'static', model: 'tiny', dataSeed: 3 }]],
+      ['startRun', [{ scenes: ['synthetic:4'], rounds: 1, thresholds: { easy: 0.8 }, mode: 'static', model: 'tiny', dataSeed: 3 }]],
       ['stopRun', ['r1']],
       ['resumeRun', ['r1']],
       ['resumeRun', ['r1', 'qwen-ouro-r1']],
-      ['queryQa', [{ runId: 'r1', iteration: 0, family: 'object_counting', sceneId: 's', bucket: 'hard', verdict: 'accepted', bin: 2, search: '', sort: 'confidence', descending: true, limit: 50, offset: 100 }]],
+      ['queryQa', [{ runId: 'r1', round: 0, family: 'object_counting', sceneId: 's', bucket: 'hard', verdict: 'accepted', bin: 2, search: '', sort: 'confidence', descending: true, limit: 50, offset: 100 }]],
       ['getQa', [7]],
       ['sceneObjectConfidence', ['synthetic:0']],
       ['sceneObjectConfidence', ['synthetic:0', 'r1']],
       ['rerunProgram', [7]],
-      ['heatmap', [{ runId: 'r1', kind: 'bin-iteration', metric: 'accuracy', family: 'object_counting' }]],
+      ['heatmap', [{ runId: 'r1', kind: 'bin-round', metric: 'accuracy', family: 'object_counting' }]],
       ['curves', [['a', 'b']]],
       ['curves', [[]]],
     ];
@@ -58,7 +58,7 @@ describe('API argument validation', () => {
     expect(message('curves', ['a'])).toBe('curves(runIds): expected a list of at most 100 run ids, found "a"');
     expect(message('curves', [['a', 3]])).toBe('curves(runIds)[1]: expected a non-empty string of at most 1000 characters, found 3');
     expect(message('curves', [Array.from({ length: 101 }, (_, i) => `r${i}`)])).toMatch(/^curves\(runIds\): expected a list of at most 100 run ids/);
-    expect(message('heatmap', [{ runId: 'r', kind: 'rows', metric: 'count' }])).toBe('heatmap(query).kind: expected one of family-iteration, scene-family, bin-iteration, found "rows"');
+    expect(message('heatmap', [{ runId: 'r', kind: 'rows', metric: 'count' }])).toBe('heatmap(query).kind: expected one of family-round, scene-family, bin-round, found "rows"');
     expect(message('heatmap', [{ runId: 'r', kind: 'scene-family', metric: 'mean' }])).toBe('heatmap(query).metric: expected one of confidence, accuracy, easy, frontier, hard, count, found "mean"');
     expect(message('getScenePoints', { 0: 's', 1: 2 })).toBe('getScenePoints(sceneId, maxPoints): expected the arguments as a list, found {"0":"s","1":2}');
     expect(message('dropTables', [])).toMatch(/^dropTables: unknown API method; expected one of info, listScenes/);
@@ -79,7 +79,7 @@ describe('API argument validation', () => {
 
   it('checks loop settings for type and shape, leaving ranges and unknown settings to the loop', () => {
     expect(message('startRun', [[]])).toBe('startRun(config): expected an object, found []');
-    expect(message('startRun', [{ iterations: 'four' }])).toBe('startRun(config).iterations: expected a whole number from 0 to 9007199254740991, found "four"');
+    expect(message('startRun', [{ rounds: 'four' }])).toBe('startRun(config).rounds: expected a whole number from 0 to 9007199254740991, found "four"');
     expect(message('startRun', [{ scenes: 'synthetic:4' }])).toMatch(/^startRun\(config\)\.scenes: expected a list of 1 to 1000 scene sources/);
     expect(message('startRun', [{ scenes: ['synthetic:4', 7] }])).toMatch(/^startRun\(config\)\.scenes\[1\]: expected a non-empty string/);
     expect(message('startRun', [{ mode: 'fixed-mix' }])).toBe('startRun(config).mode: expected one of closed-loop, no-feedback, static, found "fixed-mix"');

@@ -16,7 +16,7 @@ import { generateSyntheticScenes } from '../../src/engine/sources/synthetic.js';
 import {
   assignRunScenes,
   createBenchmarkSet,
-  createIteration,
+  createRound,
   createRun,
   insertQaBatch,
   insertSolverOutputs,
@@ -25,7 +25,7 @@ import {
   recordMetrics,
   saveScenes,
   setRunProvider,
-  updateIteration,
+  updateRound,
   updateRunStatus,
   type Store,
 } from '../../src/engine/store/index.js';
@@ -58,14 +58,14 @@ async function seedRun(store: Store, scenes: Scene[]): Promise<SeededRun> {
   const run = createRun(store, {
     name: 'seeded',
     mode: 'closed-loop',
-    config: { iterations: 2 },
+    config: { rounds: 2 },
     seeds: { seed: 1 },
     codeVersion: 'test',
     provider: 'onnxruntime/cpu (requested)',
   });
   updateRunStatus(store, run.id, 'running');
   assignRunScenes(store, run.id, scenes.map((s, i) => ({ sceneId: s.id, split: i === 0 ? 'train' : 'heldout' })));
-  for (const k of [0, 1]) createIteration(store, { runId: run.id, index: k, status: 'running', stage: 'propose', startedAt: 1000 * k });
+  for (const k of [0, 1]) createRound(store, { runId: run.id, index: k, status: 'running', stage: 'propose', startedAt: 1000 * k });
 
   const runner = await createSandboxRunner();
   let round;
@@ -85,25 +85,25 @@ async function seedRun(store: Store, scenes: Scene[]): Promise<SeededRun> {
     if (right) correct.add(id);
     const prediction = right ? String(row.answer) : row.answerType === 'choice' ? 'Z' : String(Number(row.answer) * 100);
     const confidence = [0.95, 0.5, 0.05][j % 3]!;
-    outputs.push({ qaId: id, iteration: row.iteration, checkpointId: null, prediction, confidence, bucket: bucketOf(confidence), answerTokenProbs: [confidence] });
+    outputs.push({ qaId: id, round: row.round, checkpointId: null, prediction, confidence, bucket: bucketOf(confidence), answerTokenProbs: [confidence] });
   });
   insertSolverOutputs(store, outputs);
-  insertTrainingStats(store, [0, 1].flatMap((k) => [1, 2].map((s) => ({ runId: run.id, iteration: k, step: 2 * k + s, loss: 2 - k - s / 10, lr: 1e-3, gradNorm: null, elapsedMs: s }))));
+  insertTrainingStats(store, [0, 1].flatMap((k) => [1, 2].map((s) => ({ runId: run.id, round: k, step: 2 * k + s, loss: 2 - k - s / 10, lr: 1e-3, gradNorm: null, elapsedMs: s }))));
 
   createBenchmarkSet(store, { id: 'bench-a', name: 'held-out' });
   const families: Family[] = ['object_counting', 'room_size_estimation'];
   const score = (k: number, metric: string, base: number) => [
-    { runId: run.id, iteration: k, benchmarkSetId: 'bench-a', family: null, metric, value: base, n: 4 },
-    ...families.map((f, i) => ({ runId: run.id, iteration: k, benchmarkSetId: 'bench-a', family: f, metric, value: base + i / 10, n: 2 })),
+    { runId: run.id, round: k, benchmarkSetId: 'bench-a', family: null, metric, value: base, n: 4 },
+    ...families.map((f, i) => ({ runId: run.id, round: k, benchmarkSetId: 'bench-a', family: f, metric, value: base + i / 10, n: 2 })),
   ];
   recordMetrics(store, [
     ...score(0, 'base_score', 0.1),
     ...score(0, 'score', 0.2),
     ...score(1, 'score', 0.3),
-    { runId: run.id, iteration: 0, benchmarkSetId: 'bench-a', family: null, metric: 'samples_seen', value: 64, n: 64 },
-    { runId: run.id, iteration: 1, benchmarkSetId: 'bench-a', family: null, metric: 'samples_seen', value: 128, n: 128 },
+    { runId: run.id, round: 0, benchmarkSetId: 'bench-a', family: null, metric: 'samples_seen', value: 64, n: 64 },
+    { runId: run.id, round: 1, benchmarkSetId: 'bench-a', family: null, metric: 'samples_seen', value: 128, n: 128 },
   ]);
-  for (const k of [0, 1]) updateIteration(store, run.id, k, { status: 'completed', stage: 'evaluate', finishedAt: 1000 * k + 250, counts: { proposed: 10, accepted: 8, rejected: 2 } });
+  for (const k of [0, 1]) updateRound(store, run.id, k, { status: 'completed', stage: 'evaluate', finishedAt: 1000 * k + 250, counts: { proposed: 10, accepted: 8, rejected: 2 } });
   setRunProvider(store, run.id, 'onnxruntime/cpu (CUDA provider library not found)');
   updateRunStatus(store, run.id, 'completed');
   return { runId: run.id, scenes, qaIds, accepted, correct };

@@ -35,7 +35,7 @@ describe('runs in a child process', () => {
     const run = await handle.done;
     expect(run.status).toBe('completed');
     expect(runDigest(store, run.id)).toEqual(runDigest(ref, refRun.id));
-    expect(events.filter((e) => e.type === 'iteration')).toHaveLength(SMALL_LOOP.iterations!);
+    expect(events.filter((e) => e.type === 'round')).toHaveLength(SMALL_LOOP.rounds!);
     expect(events.at(-1)).toMatchObject({ type: 'run', status: 'completed' });
     // The child exits right after reporting the end.
     for (let i = 0; i < 100 && loopChildren().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -79,9 +79,9 @@ describe('runs in a child process', () => {
 
   it('refuse bad settings with the InputError the loop threw, naming the field', async () => {
     const store = openStore({ workspaceDir: tmp() });
-    const e = await processLoopEngine.startLoop(store, { ...SMALL_LOOP, iterations: 0 }, {}).catch((x: unknown) => x);
+    const e = await processLoopEngine.startLoop(store, { ...SMALL_LOOP, rounds: 0 }, {}).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InputError);
-    expect((e as InputError).problems).toEqual([{ field: 'config.iterations', message: 'expected a whole number in [1, 1000], found 0' }]);
+    expect((e as InputError).problems).toEqual([{ field: 'config.rounds', message: 'expected a whole number in [1, 1000], found 0' }]);
     await expect(processLoopEngine.resumeLoop(store, 'no-such-run', {})).rejects.toThrow(/no run "no-such-run"/);
     store.close();
   });

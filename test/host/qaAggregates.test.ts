@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createWorkbenchHost, type WorkbenchHost } from '../../src/engine/host/index.js';
 import {
   assignRunScenes,
-  createIteration,
+  createRound,
   createRun,
   getQa,
   insertQaBatch,
@@ -31,9 +31,9 @@ let seeded: SeededRun;
 let second: string;
 let host: WorkbenchHost;
 
-const answer = (qaId: number, iteration: number, prediction: string, confidence: number): NewSolverOutput => ({
+const answer = (qaId: number, round: number, prediction: string, confidence: number): NewSolverOutput => ({
   qaId,
-  iteration,
+  round,
   checkpointId: null,
   prediction,
   confidence,
@@ -45,8 +45,8 @@ const answer = (qaId: number, iteration: number, prediction: string, confidence:
 function addSecondRun(store: Store, from: readonly QaRecord[]): string {
   const run = createRun(store, { name: 'second', mode: 'no-feedback', config: {}, seeds: { seed: 2 }, codeVersion: 'test', provider: 'mock' });
   assignRunScenes(store, run.id, seeded.scenes.map((s) => ({ sceneId: s.id, split: 'train' as const })));
-  createIteration(store, { runId: run.id, index: 0, status: 'completed', stage: 'evaluate', startedAt: 1 });
-  const rows: NewQa[] = from.map(({ id: _id, createdAt: _c, bucket: _b, confidence: _f, prediction: _p, trainedIteration: _t, ...q }) => ({ ...q, runId: run.id, iteration: 0 }));
+  createRound(store, { runId: run.id, index: 0, status: 'completed', stage: 'evaluate', startedAt: 1 });
+  const rows: NewQa[] = from.map(({ id: _id, createdAt: _c, bucket: _b, confidence: _f, prediction: _p, trainedRound: _t, ...q }) => ({ ...q, runId: run.id, round: 0 }));
   const ids = insertQaBatch(store, rows);
   insertSolverOutputs(store, ids.map((id, i) => answer(id, 0, `second-${i}`, [0.15, 0.55, 0.85][i % 3]!)));
   return run.id;
@@ -62,7 +62,7 @@ beforeAll(async () => {
     const accepted = seeded.accepted.map((id) => getQa(store, id));
     const again = accepted.filter((_, i) => i % 3 === 0);
     insertSolverOutputs(store, again.map((q, i) => answer(q.id, 1, `again-${q.id}`, [0.02, 0.4, 0.97][i % 3]!)));
-    const late = accepted.filter((q, i) => i % 3 === 1 && q.iteration === 1);
+    const late = accepted.filter((q, i) => i % 3 === 1 && q.round === 1);
     expect(late.length).toBeGreaterThan(0);
     insertSolverOutputs(store, late.map((q) => answer(q.id, 0, `stale-${q.id}`, 0.33)));
     second = addSecondRun(store, accepted.slice(0, 12));
@@ -88,7 +88,7 @@ function storedRows(runId: string): QaRecord[] {
 }
 
 describe('the QA list', () => {
-  it("carries each row's latest prediction: the highest iteration's answer, the newest of that iteration", async () => {
+  it("carries each row's latest prediction: the highest round's answer, the newest of that round", async () => {
     const store = openStore({ workspaceDir: dir, readonly: true });
     const outputs = listSolverOutputs(store, { runId: seeded.runId });
     store.close();
@@ -98,7 +98,7 @@ describe('the QA list', () => {
     for (const row of page.rows) {
       const mine = outputs.filter((o) => o.qaId === row.id);
       if (mine.length > 1) answeredTwice++;
-      const latest = mine.reduce<(typeof mine)[number] | null>((best, o) => (!best || o.iteration > best.iteration || (o.iteration === best.iteration && o.id > best.id) ? o : best), null);
+      const latest = mine.reduce<(typeof mine)[number] | null>((best, o) => (!best || o.round > best.round || (o.round === best.round && o.id > best.id) ? o : best), null);
       expect([row.id, row.prediction, row.confidence, row.bucket]).toEqual([row.id, latest?.prediction ?? null, latest?.confidence ?? null, latest?.bucket ?? null]);
     }
     expect(answeredTwice).toBeGreaterThan(4);

@@ -133,17 +133,17 @@ describe('scenes', () => {
 describe('runs', () => {
   it('lists runs with progress, latest held-out score and the provider that trained them', async () => {
     const [run] = await open().listRuns();
-    expect(run).toMatchObject({ id: seeded.runId, name: 'seeded', status: 'completed', iterationsDone: 2, heldoutScore: 0.3, executionProvider: 'cpu: CUDA provider library not found' });
+    expect(run).toMatchObject({ id: seeded.runId, name: 'seeded', status: 'completed', roundsDone: 2, heldoutScore: 0.3, executionProvider: 'cpu: CUDA provider library not found' });
   });
 
   it('gives a run in full', async () => {
     const detail = await open().getRun(seeded.runId);
-    expect(detail.iterations.map((i) => i.status)).toEqual(['completed', 'completed']);
+    expect(detail.rounds.map((i) => i.status)).toEqual(['completed', 'completed']);
     expect(detail.split).toHaveLength(2);
     expect(detail.training).toHaveLength(4);
     expect(detail.metrics.length).toBeGreaterThan(6);
     // Every round's drafts by proposer (only the programmatic one here).
-    expect(detail.proposers.map((p) => [p.iteration, p.proposers.map((x) => x.proposer)])).toEqual([
+    expect(detail.proposers.map((p) => [p.round, p.proposers.map((x) => x.proposer)])).toEqual([
       [0, ['programmatic']],
       [1, ['programmatic']],
     ]);
@@ -153,7 +153,7 @@ describe('runs', () => {
   it('draws curves against samples seen, starting from the untrained model', async () => {
     const [series] = await open().curves([seeded.runId, seeded.runId]);
     expect(series).toMatchObject({ runId: seeded.runId, name: 'seeded', mode: 'closed-loop' });
-    expect(series!.points.map((p) => [p.iteration, p.samplesSeen, p.overall])).toEqual([
+    expect(series!.points.map((p) => [p.round, p.samplesSeen, p.overall])).toEqual([
       [-1, 0, 0.1],
       [0, 64, 0.2],
       [1, 128, 0.3],
@@ -175,9 +175,9 @@ describe('questions', () => {
 
     const accepted = await host.queryQa({ runId: seeded.runId, verdict: 'accepted', limit: 10_000 });
     expect(accepted.rows.map((r) => r.id)).toEqual(seeded.accepted);
-    const hard = await host.queryQa({ runId: seeded.runId, bucket: 'hard', iteration: 0 });
+    const hard = await host.queryQa({ runId: seeded.runId, bucket: 'hard', round: 0 });
     expect(hard.rows.length).toBeGreaterThan(0);
-    expect(hard.rows.every((r) => r.bucket === 'hard' && r.iteration === 0)).toBe(true);
+    expect(hard.rows.every((r) => r.bucket === 'hard' && r.round === 0)).toBe(true);
     const bin1 = await host.queryQa({ runId: seeded.runId, bin: 1, family: 'object_counting' });
     expect(bin1.rows.length).toBeGreaterThan(0);
     expect(bin1.rows.every((r) => r.bin === 1 && r.family === 'object_counting')).toBe(true);
@@ -311,8 +311,8 @@ describe('questions', () => {
 });
 
 describe('heatmaps', () => {
-  it('count accepted questions per family and iteration', async () => {
-    const map = await open().heatmap({ runId: seeded.runId, kind: 'family-iteration', metric: 'count' });
+  it('count accepted questions per family and round', async () => {
+    const map = await open().heatmap({ runId: seeded.runId, kind: 'family-round', metric: 'count' });
     expect(map.cols).toEqual(['0', '1']);
     expect(map.cells.reduce((n, c) => n + c.n, 0)).toBe(seeded.accepted.length);
     // Rows follow the proposer's family order.
@@ -337,12 +337,12 @@ describe('heatmaps', () => {
 
   it('give bucket shares and mean confidence per difficulty bin of one family', async () => {
     const host = open();
-    const easy = await host.heatmap({ runId: seeded.runId, kind: 'bin-iteration', metric: 'easy', family: 'object_counting' });
-    const conf = await host.heatmap({ runId: seeded.runId, kind: 'bin-iteration', metric: 'confidence', family: 'object_counting' });
+    const easy = await host.heatmap({ runId: seeded.runId, kind: 'bin-round', metric: 'easy', family: 'object_counting' });
+    const conf = await host.heatmap({ runId: seeded.runId, kind: 'bin-round', metric: 'confidence', family: 'object_counting' });
     expect(easy.rows.every((r) => /^\d+$/.test(r))).toBe(true);
     for (const c of [...easy.cells, ...conf.cells]) if (c.value !== null) expect(c.value).toBeGreaterThanOrEqual(0);
     for (const c of easy.cells) if (c.value !== null) expect(c.value).toBeLessThanOrEqual(1);
-    const counted = await host.heatmap({ runId: seeded.runId, kind: 'bin-iteration', metric: 'count', family: 'object_counting' });
+    const counted = await host.heatmap({ runId: seeded.runId, kind: 'bin-round', metric: 'count', family: 'object_counting' });
     const qa = await host.queryQa({ runId: seeded.runId, verdict: 'accepted', family: 'object_counting', limit: 10_000 });
     expect(counted.cells.reduce((n, c) => n + c.n, 0)).toBe(qa.total);
   });

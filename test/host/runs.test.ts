@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { createWorkbenchHost, HostError, type LoopEngine, type WorkbenchHost } from '../../src/engine/host/index.js';
 import {
   createBenchmarkSet,
-  createIteration,
+  createRound,
   createRun,
   diskFullError,
   getRun,
   openStore,
   recordMetrics,
-  updateIteration,
+  updateRound,
   updateRunStatus,
   type Store,
 } from '../../src/engine/store/index.js';
@@ -20,7 +20,7 @@ import type { RunRecord } from '../../src/shared/records.js';
 import { repoRoot } from '../helpers/shared.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
-const TINY = { scenes: ['synthetic:4'], iterations: 1, steps: 2, batch: 4, candidates: 40, benchmarkPerFamily: 2, model: 'tiny' as const };
+const TINY = { scenes: ['synthetic:4'], rounds: 1, steps: 2, batch: 4, candidates: 40, benchmarkPerFamily: 2, model: 'tiny' as const };
 
 const hosts: WorkbenchHost[] = [];
 const stores: Store[] = [];
@@ -165,11 +165,11 @@ describe('the run manager', () => {
     await h.resumeRun(runId);
     await until('the resumed run to finish', () => events.some((e) => e.type === 'run' && e.runId === runId && e.status === 'completed'), 60_000);
     const [summary] = await h.listRuns();
-    expect(summary).toMatchObject({ id: runId, name: 'tiny', status: 'completed', iterationsDone: 1, executionProvider: 'cpu' });
+    expect(summary).toMatchObject({ id: runId, name: 'tiny', status: 'completed', roundsDone: 1, executionProvider: 'cpu' });
     expect(summary!.heldoutScore).not.toBeNull();
-    expect(events.some((e) => e.type === 'iteration' && e.summary.iteration === 0)).toBe(true);
+    expect(events.some((e) => e.type === 'round' && e.summary.round === 0)).toBe(true);
     const [curve] = await h.curves([runId]);
-    expect(curve!.points.map((p) => p.iteration)).toEqual([-1, 0]);
+    expect(curve!.points.map((p) => p.round)).toEqual([-1, 0]);
     await expect(h.resumeRun(runId)).rejects.toThrow(/already completed/);
   });
 });
@@ -188,24 +188,24 @@ describe('a read-only host beside a writing process', () => {
     const run = createRun(w, { name: 'cli', mode: 'closed-loop', config: {}, seeds: {}, codeVersion: 'x', provider: 'mock' });
     await until('the new run', () => events.some((e) => e.type === 'run' && e.status === 'queued'));
     updateRunStatus(w, run.id, 'running');
-    createIteration(w, { runId: run.id, index: 0, status: 'running', stage: 'propose', startedAt: 100 });
+    createRound(w, { runId: run.id, index: 0, status: 'running', stage: 'propose', startedAt: 100 });
     await until('the first stage', () => events.some((e) => e.type === 'stage' && e.stage === 'propose' && e.phase === 'start'));
-    updateIteration(w, run.id, 0, { stage: 'solve', counts: { proposed: 10, accepted: 7, rejected: 3 } });
+    updateRound(w, run.id, 0, { stage: 'solve', counts: { proposed: 10, accepted: 7, rejected: 3 } });
     await until('the next stage', () => events.some((e) => e.type === 'stage' && e.stage === 'solve' && e.phase === 'start'));
     createBenchmarkSet(w, { id: 'b', name: 'b' });
     recordMetrics(w, [
-      { runId: run.id, iteration: 0, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.4, n: 10 },
-      { runId: run.id, iteration: 0, benchmarkSetId: 'b', family: null, metric: 'samples_seen', value: 7, n: 7 },
+      { runId: run.id, round: 0, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.4, n: 10 },
+      { runId: run.id, round: 0, benchmarkSetId: 'b', family: null, metric: 'samples_seen', value: 7, n: 7 },
     ]);
-    updateIteration(w, run.id, 0, { stage: 'evaluate', status: 'completed', finishedAt: 350 });
+    updateRound(w, run.id, 0, { stage: 'evaluate', status: 'completed', finishedAt: 350 });
     updateRunStatus(w, run.id, 'completed');
     await until('completion', () => events.some((e) => e.type === 'run' && e.status === 'completed'));
 
     const mine = events.filter((e) => e.runId === run.id);
     const label = (e: LoopEvent): string => (e.type === 'run' ? `run ${e.status}` : e.type === 'stage' ? `${e.stage} ${e.phase}` : e.type);
-    expect(mine.map(label)).toEqual(['run queued', 'run running', 'propose start', 'propose end', 'solve start', 'solve end', 'iteration', 'run completed']);
-    const iteration = mine.find((e) => e.type === 'iteration');
-    expect(iteration).toMatchObject({ summary: { iteration: 0, samplesSeen: 7, heldout: { overall: 0.4 }, ms: 250, counts: { accepted: 7 } } });
+    expect(mine.map(label)).toEqual(['run queued', 'run running', 'propose start', 'propose end', 'solve start', 'solve end', 'round', 'run completed']);
+    const round = mine.find((e) => e.type === 'round');
+    expect(round).toMatchObject({ summary: { round: 0, samplesSeen: 7, heldout: { overall: 0.4 }, ms: 250, counts: { accepted: 7 } } });
     // What it reports is what the store says.
     expect(getRun(w, run.id).status).toBe('completed');
   });
@@ -215,7 +215,7 @@ describe('a read-only host beside a writing process', () => {
     openStore({ workspaceDir: dir }).close(); // the database exists before the watcher's first (silent) look
     const { host: h, events } = host({ workspaceDir: dir, readonly: true, watchIntervalMs: 50 });
     await h.listRuns();
-    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--iterations', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
+    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--rounds', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
     args.push('--benchmark-per-family', '2', '--model', 'tiny', '--name', 'from the cli', '--workspace', dir, '--quiet');
     const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -224,12 +224,12 @@ describe('a read-only host beside a writing process', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, output).toBe(0);
     await until('the completed run', () => events.some((e) => e.type === 'run' && e.status === 'completed'));
-    const iterations = events.filter((e): e is Extract<LoopEvent, { type: 'iteration' }> => e.type === 'iteration');
-    expect(iterations.map((e) => e.summary.iteration)).toEqual([0, 1]);
-    expect(iterations.every((e) => e.summary.heldout !== null && e.summary.samplesSeen > 0)).toBe(true);
+    const rounds = events.filter((e): e is Extract<LoopEvent, { type: 'round' }> => e.type === 'round');
+    expect(rounds.map((e) => e.summary.round)).toEqual([0, 1]);
+    expect(rounds.every((e) => e.summary.heldout !== null && e.summary.samplesSeen > 0)).toBe(true);
     expect(events.filter((e) => e.type === 'run').map((e) => (e as { status: string }).status).at(-1)).toBe('completed');
     const [run] = await h.listRuns();
-    expect(run).toMatchObject({ name: 'from the cli', status: 'completed', iterationsDone: 2 });
+    expect(run).toMatchObject({ name: 'from the cli', status: 'completed', roundsDone: 2 });
     await expect(h.startRun({})).rejects.toThrow(/open read-only/);
   });
 });

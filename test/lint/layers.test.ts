@@ -132,7 +132,7 @@ describe('renderer stores sit below the views', () => {
     {
       name: 'a store importing lib/ is allowed',
       path: 'src/renderer/src/state/probe.ts',
-      code: "import { mixOverIterations } from '../lib/generationMix.js';\nexport const f = mixOverIterations;\n",
+      code: "import { mixOverRounds } from '../lib/generationMix.js';\nexport const f = mixOverRounds;\n",
       error: null,
     },
     {

@@ -12,13 +12,13 @@ describe('start-run form', () => {
 
   it('keeps settings the form does not show from the host defaults', () => {
     const base = { ...DEFAULT_CONFIG, futureKnob: 3 } as typeof DEFAULT_CONFIG;
-    const r = validateForm(form({ iterations: '9' }), base);
+    const r = validateForm(form({ rounds: '9' }), base);
     expect(r.ok && (r.config as unknown as Record<string, unknown>).futureKnob).toBe(3);
-    expect(r.ok && r.config.iterations).toBe(9);
+    expect(r.ok && r.config.rounds).toBe(9);
   });
 
   it('requires integers ≥ 1 where counts are asked for', () => {
-    for (const key of ['iterations', 'steps', 'batch', 'candidates', 'frames', 'benchmarkPerFamily', 'staticSamples'] as const) {
+    for (const key of ['rounds', 'steps', 'batch', 'candidates', 'frames', 'benchmarkPerFamily', 'staticSamples'] as const) {
       for (const bad of ['0', '-2', '1.5', 'abc', '']) {
         const r = validateForm(form({ [key]: bad }));
         expect(r.ok, `${key}=${bad}`).toBe(false);

@@ -34,7 +34,7 @@ describe('QA export as CSV and JSONL', () => {
   });
 
   it('names export files after the filter', () => {
-    expect(exportFilename({ runId: 'run-a', family: 'object_counting', iteration: 2, bucket: 'hard' }, 'csv')).toBe('qa-run-a-it2-object_counting-hard.csv');
+    expect(exportFilename({ runId: 'run-a', family: 'object_counting', round: 2, bucket: 'hard' }, 'csv')).toBe('qa-run-a-it2-object_counting-hard.csv');
     expect(exportFilename({ runId: 'r', sceneId: 'scannet:scene0000_00' }, 'jsonl')).toBe('qa-r-scannet_scene0000_00.jsonl');
   });
 });

@@ -8,11 +8,11 @@ const series: CurveSeries[] = [
     name: 'closed',
     mode: 'closed-loop',
     points: [
-      { samplesSeen: 2000, iteration: 1, overall: 0.5, families: { object_rel_size: 0.4, object_counting: 0.6 } },
-      { samplesSeen: 1000, iteration: 0, overall: 0.25, families: { object_counting: 0.3 } },
+      { samplesSeen: 2000, round: 1, overall: 0.5, families: { object_rel_size: 0.4, object_counting: 0.6 } },
+      { samplesSeen: 1000, round: 0, overall: 0.25, families: { object_counting: 0.3 } },
     ],
   },
-  { runId: 'b', name: 'baseline', mode: 'no-feedback', points: [{ samplesSeen: 4000, iteration: 1, overall: 0.375, families: {} }] },
+  { runId: 'b', name: 'baseline', mode: 'no-feedback', points: [{ samplesSeen: 4000, round: 1, overall: 0.375, families: {} }] },
   { runId: 'c', name: 'empty', mode: 'static', points: [] },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * An in-memory WorkbenchApi for renderer tests: a few scenes, two runs (closed loop and a no-feedback baseline)
- * with iterations, metrics and controller decisions, and QA with solver outputs. queryQa filters, sorts and
+ * with rounds, metrics and controller decisions, and QA with solver outputs. queryQa filters, sorts and
  * pages like the host does (family order is binary string order, ties by id). Every call is recorded; a
  * method can be made to reject its next calls; events are pushed with `emit`.
  */
@@ -26,7 +26,7 @@ import type {
 import { API_VERSION } from '../../src/shared/api.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../src/shared/loop.js';
 import { FAMILIES, bucketOf, type Mix } from '../../src/shared/proposer.js';
-import type { ControllerDecisionRecord, IterationRecord, MetricRecord, QaRecord, SolverOutputRecord } from '../../src/shared/records.js';
+import type { ControllerDecisionRecord, RoundRecord, MetricRecord, QaRecord, SolverOutputRecord } from '../../src/shared/records.js';
 import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
 import { syntheticCloud } from '../../src/renderer/src/views/bench/benchData.js';
 
@@ -40,7 +40,7 @@ export const DEFAULT_CONFIG: LoopConfig = {
   scenes: ['synthetic:8'],
   heldoutScenes: [],
   heldoutFraction: 0.25,
-  iterations: 4,
+  rounds: 4,
   steps: 200,
   batch: 64,
   lr: 0.001,
@@ -142,7 +142,7 @@ interface RunState {
 }
 
 export interface FakeOptions {
-  /** QA rows per run (spread over families, scenes, iterations). */
+  /** QA rows per run (spread over families, scenes, rounds). */
   qaPerRun?: number;
   /** Start with no runs at all. */
   empty?: boolean;
@@ -207,8 +207,8 @@ export class FakeApi implements WorkbenchApi {
     return structuredCloneSafe(fn());
   }
 
-  addRun(id: string, name: string, mode: RunSummary['mode'], iterationsDone: number, createdAt: number, qaCount: number): void {
-    const iterations: IterationRecord[] = Array.from({ length: iterationsDone }, (_, i) => ({
+  addRun(id: string, name: string, mode: RunSummary['mode'], roundsDone: number, createdAt: number, qaCount: number): void {
+    const rounds: RoundRecord[] = Array.from({ length: roundsDone }, (_, i) => ({
       runId: id,
       index: i,
       status: 'completed',
@@ -218,16 +218,16 @@ export class FakeApi implements WorkbenchApi {
       counts: { proposed: 100, accepted: 60, rejected: 40, easy: 10 + i * 10, frontier: 30, hard: 20 - i * 5 },
     }));
     const metrics: MetricRecord[] = [];
-    for (let i = 0; i < iterationsDone; i++) {
-      metrics.push({ runId: id, iteration: i, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.3 + 0.1 * i + (mode === 'closed-loop' ? 0.05 : 0), n: 240 });
-      metrics.push({ runId: id, iteration: i, benchmarkSetId: 'b', family: 'object_counting', metric: 'score', value: 0.2 + 0.1 * i, n: 20 });
-      metrics.push({ runId: id, iteration: i, benchmarkSetId: 'b', family: 'object_rel_direction_easy', metric: 'accuracy', value: 0.5 + 0.05 * i, n: 20 });
+    for (let i = 0; i < roundsDone; i++) {
+      metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.3 + 0.1 * i + (mode === 'closed-loop' ? 0.05 : 0), n: 240 });
+      metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: 'object_counting', metric: 'score', value: 0.2 + 0.1 * i, n: 20 });
+      metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: 'object_rel_direction_easy', metric: 'accuracy', value: 0.5 + 0.05 * i, n: 20 });
     }
     const decisions: ControllerDecisionRecord[] =
       mode === 'closed-loop'
-        ? Array.from({ length: iterationsDone }, (_, i) => ({
+        ? Array.from({ length: roundsDone }, (_, i) => ({
             runId: id,
-            iteration: i,
+            round: i,
             strategy: 'reference',
             weightsBefore: mix(i === 0 ? { object_counting: 0.5, object_abs_distance: 0.5 } : { object_counting: 0.4, object_abs_distance: 0.6 }),
             weightsAfter: mix({ object_counting: 0.4 - i * 0.1, object_abs_distance: 0.6 + i * 0.1 }),
@@ -248,13 +248,13 @@ export class FakeApi implements WorkbenchApi {
       error: null,
       createdAt,
       updatedAt: createdAt,
-      iterationsDone,
-      heldoutScore: iterationsDone > 0 ? metrics.filter((m) => m.family === null).at(-1)!.value : null,
+      roundsDone,
+      heldoutScore: roundsDone > 0 ? metrics.filter((m) => m.family === null).at(-1)!.value : null,
       executionProvider: 'cpu',
     };
     const detail: RunDetail = {
       run: summary,
-      iterations,
+      rounds,
       proposers: [],
       split: [
         { sceneId: 'synthetic:s1', split: 'train' },
@@ -272,7 +272,7 @@ export class FakeApi implements WorkbenchApi {
       const qid = base + k + 1;
       const family = FAMILIES[k % FAMILIES.length]!;
       const sceneId = this.scenes[k % 2]!.summary.id;
-      const iteration = k % Math.max(1, iterationsDone);
+      const round = k % Math.max(1, roundsDone);
       const answered = k % 5 !== 4;
       const confidence = answered ? ((k * 37) % 100) / 100 : null;
       const accepted = k % 7 !== 6;
@@ -281,7 +281,7 @@ export class FakeApi implements WorkbenchApi {
       this.qa.push({
         id: qid,
         runId: id,
-        iteration,
+        round,
         sceneId,
         proposalId: `${sceneId}/${family}/${k}`,
         proposer: 'programmatic',
@@ -309,14 +309,14 @@ export class FakeApi implements WorkbenchApi {
         bucket: confidence === null ? null : bucketOf(confidence),
         confidence,
         prediction: answered ? `pred-${qid}` : null,
-        trainedIteration: accepted && answered ? iteration : null,
+        trainedRound: accepted && answered ? round : null,
       });
       if (answered) {
         this.outputs.push({
           id: this.outputs.length + 1,
           qaId: qid,
           runId: id,
-          iteration,
+          round,
           checkpointId: null,
           prediction: `pred-${qid}`,
           confidence: confidence!,
@@ -438,7 +438,7 @@ export class FakeApi implements WorkbenchApi {
     return this.qa.filter(
       (r) =>
         r.runId === q.runId &&
-        (q.iteration === undefined || r.iteration === q.iteration) &&
+        (q.round === undefined || r.round === q.round) &&
         (q.family === undefined || r.family === q.family) &&
         (q.sceneId === undefined || r.sceneId === q.sceneId) &&
         (q.bucket === undefined || r.bucket === q.bucket) &&
@@ -457,7 +457,7 @@ export class FakeApi implements WorkbenchApi {
         let c = 0;
         if (key === 'family') c = a.family < b.family ? -1 : a.family > b.family ? 1 : 0;
         else if (key === 'confidence') c = (a.confidence ?? -1) - (b.confidence ?? -1);
-        else if (key === 'iteration') c = a.iteration - b.iteration;
+        else if (key === 'round') c = a.round - b.round;
         return c !== 0 ? c * dir : a.id - b.id;
       });
       const offset = q.offset ?? 0;
@@ -509,10 +509,10 @@ export class FakeApi implements WorkbenchApi {
     return this.call('heatmap', [query], () => {
       const rows = this.filterQa({ runId: query.runId });
       const keyOf = (r: QaRecord): [string, string] =>
-        query.kind === 'family-iteration' ? [r.family, String(r.iteration)] : query.kind === 'scene-family' ? [r.sceneId, r.family] : [String(r.bin), String(r.iteration)];
+        query.kind === 'family-round' ? [r.family, String(r.round)] : query.kind === 'scene-family' ? [r.sceneId, r.family] : [String(r.bin), String(r.round)];
       const groups = new Map<string, QaRecord[]>();
       for (const r of rows) {
-        if (query.kind === 'bin-iteration' && query.family && r.family !== query.family) continue;
+        if (query.kind === 'bin-round' && query.family && r.family !== query.family) continue;
         const k = keyOf(r).join('\u0000');
         groups.set(k, [...(groups.get(k) ?? []), r]);
       }
@@ -541,10 +541,10 @@ export class FakeApi implements WorkbenchApi {
         const points = r.detail.metrics
           .filter((m) => m.family === null)
           .map((m) => ({
-            samplesSeen: (m.iteration + 1) * 1000,
-            iteration: m.iteration,
+            samplesSeen: (m.round + 1) * 1000,
+            round: m.round,
             overall: m.value,
-            families: Object.fromEntries(r.detail.metrics.filter((x) => x.iteration === m.iteration && x.family !== null).map((x) => [x.family!, x.value])),
+            families: Object.fromEntries(r.detail.metrics.filter((x) => x.round === m.round && x.family !== null).map((x) => [x.family!, x.value])),
           }));
         return [{ runId: id, name: r.summary.name, mode: r.summary.mode, points }];
       }),

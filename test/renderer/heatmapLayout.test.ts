@@ -5,7 +5,7 @@ import { drillFilter, parseBinLabel } from '../../src/renderer/src/lib/heatmapDr
 import { formatMetric, heatmapLayout, metricScale, orderLabels, tooltipLines } from '../../src/renderer/src/views/heatmaps/heatmapLayout.js';
 
 const data: HeatmapData = {
-  query: { runId: 'r', kind: 'family-iteration', metric: 'confidence' },
+  query: { runId: 'r', kind: 'family-round', metric: 'confidence' },
   rows: ['object_rel_distance', 'object_counting'],
   cols: ['10', '2', '0'],
   cells: [
@@ -16,7 +16,7 @@ const data: HeatmapData = {
 };
 
 describe('heatmap layout', () => {
-  it('orders families by vocabulary and iterations numerically', () => {
+  it('orders families by vocabulary and rounds numerically', () => {
     const l = heatmapLayout(data, { cellW: 50, cellH: 20, rowLabelW: 100, colLabelH: 30 });
     expect(l.rows.map((r) => r.label)).toEqual(['object_counting', 'object_rel_distance']);
     expect(l.cols.map((c) => c.label)).toEqual(['0', '2', '10']);
@@ -53,22 +53,22 @@ describe('heatmap layout', () => {
 
   it('drills into the QA filter a cell stands for', () => {
     const cell = { row: 'object_counting', col: '2', value: 0.3, n: 3 };
-    expect(drillFilter({ runId: 'r', kind: 'family-iteration', metric: 'confidence' }, cell)).toEqual({ family: 'object_counting', iteration: 2 });
-    expect(drillFilter({ runId: 'r', kind: 'family-iteration', metric: 'frontier' }, cell)).toEqual({ family: 'object_counting', iteration: 2, bucket: 'frontier' });
+    expect(drillFilter({ runId: 'r', kind: 'family-round', metric: 'confidence' }, cell)).toEqual({ family: 'object_counting', round: 2 });
+    expect(drillFilter({ runId: 'r', kind: 'family-round', metric: 'frontier' }, cell)).toEqual({ family: 'object_counting', round: 2, bucket: 'frontier' });
     expect(drillFilter({ runId: 'r', kind: 'scene-family', metric: 'count' }, { row: 'scannet:x', col: 'object_counting', value: 1, n: 1 })).toEqual({
       sceneId: 'scannet:x',
       family: 'object_counting',
     });
-    expect(drillFilter({ runId: 'r', kind: 'bin-iteration', metric: 'hard', family: 'object_counting' }, { row: '1', col: 'iteration 3', value: 1, n: 1 })).toEqual({
+    expect(drillFilter({ runId: 'r', kind: 'bin-round', metric: 'hard', family: 'object_counting' }, { row: '1', col: 'round 3', value: 1, n: 1 })).toEqual({
       bin: 1,
       family: 'object_counting',
-      iteration: 3,
+      round: 3,
       bucket: 'hard',
     });
-    expect(drillFilter({ runId: 'r', kind: 'bin-iteration', metric: 'count' }, { row: 'object_rel_size/2', col: '0', value: 1, n: 1 })).toEqual({
+    expect(drillFilter({ runId: 'r', kind: 'bin-round', metric: 'count' }, { row: 'object_rel_size/2', col: '0', value: 1, n: 1 })).toEqual({
       bin: 2,
       family: 'object_rel_size',
-      iteration: 0,
+      round: 0,
     });
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mixByFamily, mixOverIterations } from '../../src/renderer/src/lib/generationMix.js';
+import { mixByFamily, mixOverRounds } from '../../src/renderer/src/lib/generationMix.js';
 import { stackLayout } from '../../src/renderer/src/views/curves/mix.js';
 import { FakeApi } from './fakeApi.js';
 
-describe('generation mix over iterations', () => {
+describe('generation mix over rounds', () => {
   it('sums weights per family and normalises', () => {
     const m = mixByFamily({
       entries: [
@@ -19,27 +19,27 @@ describe('generation mix over iterations', () => {
     expect(mixByFamily({ entries: [] })).toEqual({});
   });
 
-  it('puts each decision at the iteration its weights generate, with the starting mix first', async () => {
+  it('puts each decision at the round its weights generate, with the starting mix first', async () => {
     const api = new FakeApi();
     const { decisions } = await api.getRun('run-a');
-    const mix = mixOverIterations([...decisions].reverse());
-    expect(mix.columns.map((c) => c.iteration)).toEqual([0, 1, 2, 3]);
+    const mix = mixOverRounds([...decisions].reverse());
+    expect(mix.columns.map((c) => c.round)).toEqual([0, 1, 2, 3]);
     expect(mix.columns[0]!.reason).toMatch(/starting mix/);
     expect(mix.columns[0]!.shares.object_counting).toBeCloseTo(0.5);
     expect(mix.columns[1]!.shares.object_counting).toBeCloseTo(0.4);
     expect(mix.columns[3]!.shares.object_abs_distance).toBeCloseTo(0.8);
     expect(mix.columns[2]!.reason).toBe('round 1: more frontier-like distance questions');
     expect(mix.families).toEqual(['object_counting', 'object_abs_distance']);
-    expect(mixOverIterations([])).toEqual({ families: [], columns: [] });
+    expect(mixOverRounds([])).toEqual({ families: [], columns: [] });
   });
 
   it('stacks families bottom-up filling each column', async () => {
     const api = new FakeApi();
-    const mix = mixOverIterations((await api.getRun('run-a')).decisions);
+    const mix = mixOverRounds((await api.getRun('run-a')).decisions);
     const { rects, colW } = stackLayout(mix, 400, 200, 0);
     expect(colW).toBe(100);
     for (const c of mix.columns) {
-      const col = rects.filter((r) => r.iteration === c.iteration);
+      const col = rects.filter((r) => r.round === c.round);
       expect(col.reduce((a, r) => a + r.h, 0)).toBeCloseTo(200);
       expect(Math.min(...col.map((r) => r.y))).toBeCloseTo(0);
       // The first family sits at the bottom.

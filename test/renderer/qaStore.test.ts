@@ -61,8 +61,8 @@ describe('QA store', () => {
   it('replaces the whole filter for a drill-down, keeping the run', async () => {
     const { qa } = setup();
     qa.getState().setFilter({ runId: 'run-a', search: 'chair' });
-    qa.getState().setFilter({ iteration: 1, family: 'object_rel_size' }, true);
-    expect(qa.getState().filter).toEqual({ runId: 'run-a', iteration: 1, family: 'object_rel_size' });
+    qa.getState().setFilter({ round: 1, family: 'object_rel_size' }, true);
+    expect(qa.getState().filter).toEqual({ runId: 'run-a', round: 1, family: 'object_rel_size' });
     await flush();
   });
 

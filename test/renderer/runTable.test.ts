@@ -8,17 +8,17 @@ import {
   compareRows,
   configDiff,
   configSummary,
-  iterationRows,
+  roundRows,
   latestScores,
-  scoresByIteration,
+  scoresByRound,
   seedsSummary,
 } from '../../src/renderer/src/views/runs/runTable.js';
 import { runFraction } from '../../src/renderer/src/lib/runProgress.js';
 import { FakeApi } from './fakeApi.js';
 
-const metric = (iteration: number, family: string | null, name: string, value: number): MetricRecord => ({
+const metric = (round: number, family: string | null, name: string, value: number): MetricRecord => ({
   runId: 'r',
-  iteration,
+  round,
   benchmarkSetId: 'b',
   family,
   metric: name,
@@ -42,24 +42,24 @@ describe('runs table logic', () => {
     expect(bucketShares({ easy: 0, frontier: 0, hard: 0 })).toBeNull();
   });
 
-  it('prefers the score metric per iteration and family', () => {
-    const s = scoresByIteration([metric(0, null, 'accuracy', 0.1), metric(0, null, 'score', 0.4), metric(1, 'x', 'mra', 0.7), metric(1, null, 'overall', 0.5)]);
+  it('prefers the score metric per round and family', () => {
+    const s = scoresByRound([metric(0, null, 'accuracy', 0.1), metric(0, null, 'score', 0.4), metric(1, 'x', 'mra', 0.7), metric(1, null, 'overall', 0.5)]);
     expect(s.get(0)!.get(null)).toBe(0.4);
     expect(s.get(1)!.get(null)).toBe(0.5);
     expect(s.get(1)!.get('x')).toBe(0.7);
   });
 
-  it('builds iteration rows from records and merges live summaries', async () => {
+  it('builds round rows from records and merges live summaries', async () => {
     const api = new FakeApi();
     const detail = await api.getRun('run-a');
-    const rows = iterationRows(detail);
-    expect(rows.map((r) => r.iteration)).toEqual([0, 1, 2]);
+    const rows = roundRows(detail);
+    expect(rows.map((r) => r.round)).toEqual([0, 1, 2]);
     expect(rows[0]!.heldout).toBeCloseTo(0.35);
     expect(rows[0]!.shares!.frontier).toBeCloseTo(30 / 60);
     expect(rows[0]!.ms).toBe(80);
-    const live = iterationRows(detail, [
+    const live = roundRows(detail, [
       {
-        iteration: 3,
+        round: 3,
         counts: { proposed: 10, accepted: 5, rejected: 5, easy: 1, frontier: 3, hard: 1 },
         trainedSamples: 5,
         samplesSeen: 4005,
@@ -68,17 +68,17 @@ describe('runs table logic', () => {
         ms: 1234,
       },
     ]);
-    expect(live.map((r) => r.iteration)).toEqual([0, 1, 2, 3]);
+    expect(live.map((r) => r.round)).toEqual([0, 1, 2, 3]);
     expect(live[3]).toMatchObject({ heldout: 0.9, interval: { lo: 0.88, hi: 0.92 }, samplesSeen: 4005, meanLoss: 1.25, ms: 1234 });
     expect(rows[0]!.interval).toBeNull();
     // Stored bounds are read back with the score.
-    const withCi = iterationRows({ ...detail!, metrics: [...detail!.metrics, metric(0, null, 'score_ci_lo', 0.33), metric(0, null, 'score_ci_hi', 0.37)] });
+    const withCi = roundRows({ ...detail!, metrics: [...detail!.metrics, metric(0, null, 'score_ci_lo', 0.33), metric(0, null, 'score_ci_hi', 0.37)] });
     expect(withCi[0]!.interval).toEqual({ lo: 0.33, hi: 0.37 });
     expect(withCi[0]!.heldout).toBeCloseTo(0.35);
-    expect(iterationRows(null)).toEqual([]);
+    expect(roundRows(null)).toEqual([]);
     // The LLM proposer's drafts per round, stored and live; rounds without it have none.
     const llm = { proposer: 'llm', proposed: 120, accepted: 16, rejectedBy: { response: 50, duplicate: 40 }, reasons: [] };
-    const withLlm = iterationRows({ ...detail!, proposers: [{ iteration: 1, proposers: [{ proposer: 'programmatic', proposed: 200, accepted: 170, rejectedBy: {}, reasons: [] }, llm] }] });
+    const withLlm = roundRows({ ...detail!, proposers: [{ round: 1, proposers: [{ proposer: 'programmatic', proposed: 200, accepted: 170, rejectedBy: {}, reasons: [] }, llm] }] });
     expect(withLlm.map((r) => r.llm)).toEqual([null, llm, null]);
     expect(rows.every((r) => r.llm === null)).toBe(true);
   });
@@ -88,7 +88,7 @@ describe('runs table logic', () => {
     expect(runFraction(2, 4, null)).toBe(0.5);
     // Round 2 of 4, three of six stages done, the fourth half way.
     const f = runFraction(2, 4, {
-      iteration: 2,
+      round: 2,
       stages: { propose: { state: 'done' }, filter: { state: 'done' }, solve: { state: 'done' }, control: { state: 'running' } },
       progress: { stage: 'control', done: 5, total: 10, unit: 'cells' },
     });
@@ -96,7 +96,7 @@ describe('runs table logic', () => {
     expect(runFraction(9, 4, null)).toBe(1);
   });
 
-  it('compares two runs at their latest evaluated iteration', async () => {
+  it('compares two runs at their latest evaluated round', async () => {
     const api = new FakeApi();
     const a = await api.getRun('run-a');
     const b = await api.getRun('run-b');
@@ -106,7 +106,7 @@ describe('runs table logic', () => {
     expect(rows[0]!.b).toBeCloseTo(0.4);
     expect(rows[0]!.delta).toBeCloseTo(-0.15);
     expect(rows.map((r) => r.label)).toEqual(['overall', 'object_counting', 'object_rel_direction_easy']);
-    expect(latestScores(a).iteration).toBe(2);
+    expect(latestScores(a).round).toBe(2);
     const empty: RunDetail = { ...a, metrics: [] };
     expect(compareRows(empty, b)[0]).toMatchObject({ a: null, delta: null });
   });

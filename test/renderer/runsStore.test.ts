@@ -25,7 +25,7 @@ describe('runs store', () => {
   it('selects a run and loads its detail', async () => {
     const { runs, api } = setup();
     await runs.getState().select('run-a');
-    expect(runs.getState().detail?.iterations).toHaveLength(3);
+    expect(runs.getState().detail?.rounds).toHaveLength(3);
     await runs.getState().select('run-a');
     expect(api.callsOf('getRun')).toHaveLength(1);
   });
@@ -67,35 +67,35 @@ describe('runs store', () => {
     const h = runs.getState().handleEvent;
     h({ type: 'run', runId: 'run-a', status: 'running' });
     expect(runs.getState().runs!.find((r) => r.id === 'run-a')!.status).toBe('running');
-    h({ type: 'stage', runId: 'run-a', iteration: 3, stage: 'propose', phase: 'start' });
-    h({ type: 'progress', runId: 'run-a', iteration: 3, stage: 'propose', done: 50, total: 200, unit: 'QA', perSecond: 1000 });
+    h({ type: 'stage', runId: 'run-a', round: 3, stage: 'propose', phase: 'start' });
+    h({ type: 'progress', runId: 'run-a', round: 3, stage: 'propose', done: 50, total: 200, unit: 'QA', perSecond: 1000 });
     let live = runs.getState().live['run-a']!;
-    expect(live.iteration).toBe(3);
+    expect(live.round).toBe(3);
     expect(live.stage).toBe('propose');
     expect(live.stages.propose).toEqual({ state: 'running' });
     expect(live.progress).toEqual({ stage: 'propose', done: 50, total: 200, unit: 'QA', perSecond: 1000 });
-    h({ type: 'stage', runId: 'run-a', iteration: 3, stage: 'propose', phase: 'end', ms: 120 });
-    h({ type: 'stage', runId: 'run-a', iteration: 3, stage: 'filter', phase: 'start' });
+    h({ type: 'stage', runId: 'run-a', round: 3, stage: 'propose', phase: 'end', ms: 120 });
+    h({ type: 'stage', runId: 'run-a', round: 3, stage: 'filter', phase: 'start' });
     live = runs.getState().live['run-a']!;
     expect(live.stages.propose).toEqual({ state: 'done', ms: 120 });
     expect(live.progress).toBeNull();
-    // A new iteration starts with a clean stage strip.
-    h({ type: 'stage', runId: 'run-a', iteration: 4, stage: 'propose', phase: 'start' });
+    // A new round starts with a clean stage strip.
+    h({ type: 'stage', runId: 'run-a', round: 4, stage: 'propose', phase: 'start' });
     expect(Object.keys(runs.getState().live['run-a']!.stages)).toEqual(['propose']);
     h({ type: 'log', runId: 'run-a', level: 'warn', message: 'CUDA not found, using CPU' });
     expect(runs.getState().live['run-a']!.logs.at(-1)).toEqual({ level: 'warn', message: 'CUDA not found, using CPU', at: 42 });
   });
 
-  it('updates the list and the selected run when an iteration finishes', async () => {
+  it('updates the list and the selected run when an round finishes', async () => {
     const { runs, api } = setup();
     await runs.getState().refresh();
     await runs.getState().select('run-a');
     const before = api.callsOf('getRun').length;
     runs.getState().handleEvent({
-      type: 'iteration',
+      type: 'round',
       runId: 'run-a',
       summary: {
-        iteration: 3,
+        round: 3,
         counts: { proposed: 1, accepted: 1, rejected: 0, easy: 0, frontier: 1, hard: 0 },
         trainedSamples: 1,
         samplesSeen: 10,
@@ -105,7 +105,7 @@ describe('runs store', () => {
       },
     });
     const r = runs.getState().runs!.find((x) => x.id === 'run-a')!;
-    expect(r.iterationsDone).toBe(4);
+    expect(r.roundsDone).toBe(4);
     expect(r.heldoutScore).toBe(0.77);
     expect(runs.getState().live['run-a']!.summaries).toHaveLength(1);
     await flush();

@@ -41,19 +41,19 @@ describe('store wiring', () => {
     const { api, stores } = setup();
     const stop = startStores(stores);
     await flush();
-    api.emit({ type: 'progress', runId: 'run-a', iteration: 3, stage: 'train', done: 10, total: 100, unit: 'steps' });
+    api.emit({ type: 'progress', runId: 'run-a', round: 3, stage: 'train', done: 10, total: 100, unit: 'steps' });
     expect(stores.runs.getState().live['run-a']!.progress?.done).toBe(10);
     const curveCalls = api.callsOf('curves').length;
     const heatCalls = api.callsOf('heatmap').length;
     api.emit({
-      type: 'iteration',
+      type: 'round',
       runId: 'run-b',
-      summary: { iteration: 2, counts: { proposed: 1, accepted: 1, rejected: 0, easy: 1, frontier: 0, hard: 0 }, trainedSamples: 1, samplesSeen: 1, meanLoss: null, heldout: null, ms: 1 },
+      summary: { round: 2, counts: { proposed: 1, accepted: 1, rejected: 0, easy: 1, frontier: 0, hard: 0 }, trainedSamples: 1, samplesSeen: 1, meanLoss: null, heldout: null, ms: 1 },
     });
     await flush();
     expect(api.callsOf('curves').length).toBe(curveCalls + 1);
     expect(api.callsOf('heatmap').length).toBe(heatCalls + 1);
-    expect(stores.runs.getState().runs!.find((r) => r.id === 'run-b')!.iterationsDone).toBe(3);
+    expect(stores.runs.getState().runs!.find((r) => r.id === 'run-b')!.roundsDone).toBe(3);
     stop();
   });
 
@@ -88,7 +88,7 @@ describe('store wiring', () => {
     await flush();
     const cell = stores.heatmap.getState().data!.cells.find((c) => c.row === 'object_rel_distance' && c.col === '1')!;
     stores.heatmap.getState().drill(cell);
-    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', family: 'object_rel_distance', iteration: 1 });
+    expect(stores.qa.getState().filter).toEqual({ runId: 'run-a', family: 'object_rel_distance', round: 1 });
     expect(stores.app.getState().route).toEqual({ view: 'qa' });
     expect(onNavigate).toHaveBeenLastCalledWith('#/qa');
     await flush();
@@ -115,7 +115,7 @@ describe('store wiring', () => {
     const c = stores.curves.getState();
     expect(c.series.map((s) => s.runId)).toEqual(['run-a', 'run-b']);
     expect(c.mixRunId).toBe('run-a');
-    expect(c.mix!.columns.map((x) => x.iteration)).toEqual([0, 1, 2, 3]);
+    expect(c.mix!.columns.map((x) => x.round)).toEqual([0, 1, 2, 3]);
     stores.curves.getState().setMixRun('run-b');
     await flush();
     expect(stores.curves.getState().mix!.columns).toEqual([]);

@@ -65,19 +65,19 @@ async function at(stores: Stores, route: Route): Promise<void> {
 }
 
 describe('views render their data', () => {
-  it('runs: list, start form, selected run with iterations, comparison', async () => {
+  it('runs: list, start form, selected run with rounds, comparison', async () => {
     const { stores, stop } = await started();
     await at(stores, { view: 'runs', runId: 'run-a' });
     await stores.runs.getState().toggleCompare('run-a');
     await stores.runs.getState().toggleCompare('run-b');
     stores.runs.getState().handleEvent({ type: 'run', runId: 'run-a', status: 'running' });
-    stores.runs.getState().handleEvent({ type: 'progress', runId: 'run-a', iteration: 3, stage: 'solve', done: 3, total: 9, unit: 'QA' });
+    stores.runs.getState().handleEvent({ type: 'progress', runId: 'run-a', round: 3, stage: 'solve', done: 3, total: 9, unit: 'QA' });
     const html = render(stores);
     expect(html).toContain('data-testid="runs-view"');
     expect(html.match(/data-testid="run-row"/g)).toHaveLength(2);
     expect(html).toContain('data-testid="start-run"');
-    expect(html).toContain('data-testid="iterations-table"');
-    expect(html.match(/data-testid="iteration-row"/g)).toHaveLength(3);
+    expect(html).toContain('data-testid="rounds-table"');
+    expect(html.match(/data-testid="round-row"/g)).toHaveLength(3);
     expect(html).toContain('data-testid="compare-table"');
     expect(html).toContain('data-testid="progress"');
     expect(html).toContain('data-testid="live-stages"');
@@ -85,7 +85,7 @@ describe('views render their data', () => {
     stop();
   });
 
-  it('runs: empty workspace and a run without iterations', async () => {
+  it('runs: empty workspace and a run without rounds', async () => {
     const api = new FakeApi({ empty: true });
     const { stores, stop } = await started(api);
     let html = render(stores);
@@ -94,7 +94,7 @@ describe('views render their data', () => {
     await stores.runs.getState().refresh();
     await at(stores, { view: 'runs', runId: 'fresh' });
     html = render(stores);
-    expect(html).toContain('data-testid="iterations-empty"');
+    expect(html).toContain('data-testid="rounds-empty"');
     await at(stores, { view: 'qa' });
     expect(render(stores)).toContain('data-testid="qa-empty"');
     await at(stores, { view: 'heatmaps' });
@@ -155,14 +155,14 @@ describe('views render their data', () => {
     expect(elements(main, 'curve-series').map((g) => g['data-run-id'])).toEqual(runIds);
     expect(series.map((s) => s.runId)).toEqual(runIds);
     expect(html).toContain('data-testid="curves-families"');
-    // Each iteration's stacked bar is the whole mix: its segments' shares (in their titles) add up to 100%.
-    const segments = [...html.matchAll(/data-testid="mix-segment"[^>]*><title>iteration (\d+) · \S+ ([\d.]+)%/g)].map((m) => ({ iteration: Number(m[1]), share: Number(m[2]) }));
+    // Each round's stacked bar is the whole mix: its segments' shares (in their titles) add up to 100%.
+    const segments = [...html.matchAll(/data-testid="mix-segment"[^>]*><title>round (\d+) · \S+ ([\d.]+)%/g)].map((m) => ({ round: Number(m[1]), share: Number(m[2]) }));
     expect(segments.length).toBe(elements(html, 'mix-segment').length);
-    expect([...new Set(segments.map((s) => s.iteration))]).toEqual(mix!.columns.map((c) => c.iteration));
+    expect([...new Set(segments.map((s) => s.round))]).toEqual(mix!.columns.map((c) => c.round));
     for (const c of mix!.columns) {
-      const shares = segments.filter((s) => s.iteration === c.iteration);
+      const shares = segments.filter((s) => s.round === c.round);
       // Titles round each share to 0.1%.
-      expect(Math.abs(shares.reduce((a, s) => a + s.share, 0) - 100), `iteration ${c.iteration}`).toBeLessThanOrEqual(0.05 * shares.length + 1e-9);
+      expect(Math.abs(shares.reduce((a, s) => a + s.share, 0) - 100), `round ${c.round}`).toBeLessThanOrEqual(0.05 * shares.length + 1e-9);
     }
     stop();
   });

@@ -32,13 +32,13 @@ describe('npm run serve, as a process', () => {
         if (!r.ok) throw new Error(`${method}: ${body.error?.message ?? r.status}`);
         return body.result;
       };
-      const { runId } = (await call('startRun', [{ ...SMALL_LOOP, iterations: 3, steps: 30 }])) as { runId: string };
+      const { runId } = (await call('startRun', [{ ...SMALL_LOOP, rounds: 3, steps: 30 }])) as { runId: string };
       // Wait until the run is into its work, asking the server all along.
       let status = '';
       for (let i = 0; i < 600; i++) {
-        const run = (await call('getRun', [runId])) as { run: { status: string }; iterations: unknown[] };
+        const run = (await call('getRun', [runId])) as { run: { status: string }; rounds: unknown[] };
         status = run.run.status;
-        if (run.iterations.length > 0) break;
+        if (run.rounds.length > 0) break;
         await sleep(50);
       }
       expect(status).toBe('running');

@@ -38,9 +38,9 @@ const HAMMER_WORKERS = 6;
 const CHILD_TIMEOUT_MS = 60_000;
 
 /** The tiny run, as CLI flags and as the same settings for startRun (the CLI builds on MAIN_JOB). */
-const LOOP = { scenes: 'synthetic:6', heldoutFraction: 0.34, iterations: 2, steps: 4, batch: 8, candidates: 240, benchmarkPerFamily: 3, model: 'tiny', threads: 1, seed: 7 } as const;
+const LOOP = { scenes: 'synthetic:6', heldoutFraction: 0.34, rounds: 2, steps: 4, batch: 8, candidates: 240, benchmarkPerFamily: 3, model: 'tiny', threads: 1, seed: 7 } as const;
 const cliArgs = (name: string, workspaceDir: string): string[] => [
-  ...['--scenes', LOOP.scenes, '--heldout-fraction', String(LOOP.heldoutFraction), '--iterations', String(LOOP.iterations)],
+  ...['--scenes', LOOP.scenes, '--heldout-fraction', String(LOOP.heldoutFraction), '--rounds', String(LOOP.rounds)],
   ...['--steps', String(LOOP.steps), '--batch', String(LOOP.batch), '--candidates', String(LOOP.candidates)],
   ...['--benchmark-per-family', String(LOOP.benchmarkPerFamily), '--model', LOOP.model, '--threads', String(LOOP.threads), '--seed', String(LOOP.seed)],
   ...['--base', 'none', '--name', name, '--workspace', workspaceDir],
@@ -51,7 +51,7 @@ const apiConfig = (name: string): LoopConfigInput => ({
   scenes: [LOOP.scenes],
   heldoutScenes: [],
   heldoutFraction: LOOP.heldoutFraction,
-  iterations: LOOP.iterations,
+  rounds: LOOP.rounds,
   steps: LOOP.steps,
   batch: LOOP.batch,
   candidates: LOOP.candidates,
@@ -186,16 +186,16 @@ const checks = {
   listRuns: (known: Known) => (r: unknown) => {
     if (!isArr(r)) return 'listRuns: not a list';
     for (const run of r) {
-      if (!isObj(run) || typeof run.id !== 'string' || !RUN_STATUSES.includes(run.status as never) || typeof run.iterationsDone !== 'number') return `listRuns: bad row ${JSON.stringify(run).slice(0, 200)}`;
+      if (!isObj(run) || typeof run.id !== 'string' || !RUN_STATUSES.includes(run.status as never) || typeof run.roundsDone !== 'number') return `listRuns: bad row ${JSON.stringify(run).slice(0, 200)}`;
       if (!known.runIds.includes(run.id)) known.runIds.push(run.id);
     }
     return undefined;
   },
   getRun: (id: string) => (r: unknown) => {
     if (!isObj(r) || !isObj(r.run) || r.run.id !== id) return 'getRun: wrong run';
-    for (const k of ['iterations', 'split', 'metrics', 'decisions', 'checkpoints', 'training']) if (!isArr(r[k])) return `getRun: ${k} is not a list`;
-    const its = r.iterations as unknown[];
-    if (its.some((i) => !isObj(i) || typeof i.index !== 'number')) return 'getRun: bad iteration';
+    for (const k of ['rounds', 'split', 'metrics', 'decisions', 'checkpoints', 'training']) if (!isArr(r[k])) return `getRun: ${k} is not a list`;
+    const its = r.rounds as unknown[];
+    if (its.some((i) => !isObj(i) || typeof i.index !== 'number')) return 'getRun: bad round';
     return undefined;
   },
   listScenes: (known: Known) => (r: unknown) => {
@@ -251,17 +251,17 @@ function nextCall(rng: Rng, known: Known): Call {
   if (roll < 52 && run) {
     const limit = 1 + rng.int(50);
     const query: Record<string, unknown> = { runId: run, limit, offset: rng.int(40) };
-    if (rng.chance(0.3)) query.iteration = rng.int(2);
+    if (rng.chance(0.3)) query.round = rng.int(2);
     if (rng.chance(0.3)) query.verdict = rng.pick(['accepted', 'rejected']);
     if (rng.chance(0.3)) query.bucket = rng.pick(['easy', 'frontier', 'hard']);
-    if (rng.chance(0.3)) query.sort = rng.pick(['id', 'confidence', 'family', 'iteration']);
+    if (rng.chance(0.3)) query.sort = rng.pick(['id', 'confidence', 'family', 'round']);
     if (rng.chance(0.2)) query.search = rng.pick(['how', 'the', 'chair', 'metres']);
     return apiCall('queryQa', 'queryQa', [query], [200], checks.queryQa(known, limit));
   }
   if (roll < 60 && qa) return apiCall('getQa', 'getQa', [qa], [200], checks.getQa(qa));
   if (roll < 62 && qa) return apiCall('rerunProgram', 'rerunProgram', [qa], [200], checks.rerunProgram);
   if (roll < 68 && run) {
-    const kind = rng.pick(['family-iteration', 'scene-family', 'bin-iteration'] as const);
+    const kind = rng.pick(['family-round', 'scene-family', 'bin-round'] as const);
     return apiCall('heatmap', 'heatmap', [{ runId: run, kind, metric: rng.pick(['confidence', 'accuracy', 'easy', 'frontier', 'hard', 'count']) }], [200], checks.heatmap);
   }
   if (roll < 72) return apiCall('curves', 'curves', [known.runIds.slice(0, 1 + rng.int(5))], [200], checks.curves);
@@ -374,7 +374,7 @@ function collectEvents(socket: TestWebSocket): { log: EventLog; poll: () => void
       if (f.opcode !== 1) continue;
       try {
         const e = JSON.parse(f.payload.toString('utf8')) as unknown;
-        if (!isObj(e) || typeof e.type !== 'string' || !['run', 'stage', 'progress', 'iteration', 'log'].includes(e.type) || typeof e.runId !== 'string') {
+        if (!isObj(e) || typeof e.type !== 'string' || !['run', 'stage', 'progress', 'round', 'log'].includes(e.type) || typeof e.runId !== 'string') {
           log.problems.push(`malformed event ${f.payload.toString('utf8').slice(0, 200)}`);
         } else log.events.push(e);
       } catch {
@@ -513,12 +513,12 @@ describe('soak: loops crash and resume under a hammered browser-mode server', ()
       // Every run completed, through the API and in the store, with exactly the rows of the uninterrupted run.
       const ids = ['A', 'B', 'C', 'D', 'E'].map((n) => runOf[n]!);
       expect(ids.every((id) => typeof id === 'string')).toBe(true);
-      const listed = await api<{ id: string; status: string; iterationsDone: number }[]>('listRuns', []);
+      const listed = await api<{ id: string; status: string; roundsDone: number }[]>('listRuns', []);
       expect(listed.map((r) => r.id).sort()).toEqual([...ids].sort());
-      for (const r of listed) expect([r.id, r.status, r.iterationsDone]).toEqual([r.id, 'completed', LOOP.iterations]);
+      for (const r of listed) expect([r.id, r.status, r.roundsDone]).toEqual([r.id, 'completed', LOOP.rounds]);
       for (const id of ids) {
-        const detail = await api<{ iterations: { index: number; status: string }[] }>('getRun', [id]);
-        expect(detail.iterations.map((i) => [i.index, i.status])).toEqual([
+        const detail = await api<{ rounds: { index: number; status: string }[] }>('getRun', [id]);
+        expect(detail.rounds.map((i) => [i.index, i.status])).toEqual([
           [0, 'completed'],
           [1, 'completed'],
         ]);

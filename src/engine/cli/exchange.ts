@@ -15,14 +15,14 @@ import { runCli } from './main.js';
 import { printableText } from './terminalText.js';
 
 const USAGE = `usage:
-  npm run exchange -- export --run <id> --out <dir> [--iteration K] [--trained] [--format jsonl|conversation|both|llama-factory] [--frames 8] [--overwrite] [--workspace DIR]
+  npm run exchange -- export --run <id> --out <dir> [--round K] [--trained] [--format jsonl|conversation|both|llama-factory] [--frames 8] [--overwrite] [--workspace DIR]
   npm run exchange -- export-benchmark --run <id> --out <dir> [--format lmms-eval] [--task NAME] [--frames 8] [--overwrite] [--workspace DIR]
   npm run exchange -- eval-questions --questions <file> (--checkpoint <id> | --endpoint <url> --endpoint-model <name> [--endpoint-key-env VAR] [--endpoint-frames N])
                      --out <predictions.jsonl> [--frames N] [--seed N] [--provider cpu|cuda] [--overwrite] [--workspace DIR]`;
 
 const COMMON: FlagSpec = { overwrite: 'boolean', workspace: 'string', debug: 'boolean' };
 const COMMANDS: Record<string, FlagSpec> = {
-  export: { run: 'string', iteration: 'string', trained: 'boolean', out: 'string', frames: 'string', format: 'string', ...COMMON },
+  export: { run: 'string', round: 'string', trained: 'boolean', out: 'string', frames: 'string', format: 'string', ...COMMON },
   'export-benchmark': { run: 'string', out: 'string', format: 'string', task: 'string', frames: 'string', ...COMMON },
   'eval-questions': {
     questions: 'string',
@@ -55,7 +55,7 @@ runCli(async () => {
   if (command === 'export') {
     const format = flag(args, 'format') ?? 'both';
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new InputError({ field: '--format', message: `expected one of ${EXPORT_FORMATS.join(', ')}, found "${format}"` });
-    const iteration = flag(args, 'iteration') !== undefined ? intFlag(args, 'iteration', 0) : undefined;
+    const round = flag(args, 'round') !== undefined ? intFlag(args, 'round', 0) : undefined;
     const report = await exportCommand(workspaceDir, {
       runId: required(args, 'run'),
       outDir: required(args, 'out'),
@@ -63,7 +63,7 @@ runCli(async () => {
       trained: flag(args, 'trained') === 'true',
       frames: intFlag(args, 'frames', 8, 1),
       overwrite,
-      ...(iteration !== undefined ? { iteration } : {}),
+      ...(round !== undefined ? { round } : {}),
     });
     // Reports name runs, scenes and files that came from elsewhere (terminalText.ts).
     process.stdout.write(printableText(report, Number.POSITIVE_INFINITY));

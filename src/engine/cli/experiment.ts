@@ -71,7 +71,7 @@ runCli(async () => {
       signal: controller.signal,
       onEvent: (what, e) => {
         if (e.type === 'progress' || e.type === 'log') view.event(e);
-        if (e.type === 'stage' && e.phase === 'start' && e.stage === 'propose' && e.iteration === 0) view.note(`${what}: started`);
+        if (e.type === 'stage' && e.phase === 'start' && e.stage === 'propose' && e.round === 0) view.note(`${what}: started`);
       },
       onModel: (what, m) =>
         view.note(`${what === 'base' ? 'base model' : 'irreducible-loss model'}${m.reused ? ' (reused)' : ''}: run ${m.runId}, checkpoint ${m.checkpointId}, ${(m.wallMs / 1000).toFixed(0)} s`),

@@ -1,12 +1,12 @@
 /**
  * `npm run loop -- [options]`: the main job without a window. Runs the closed loop (or a baseline) end to end,
- * shows progress with rates and an ETA, prints the per-iteration table and where the run is stored. Ctrl-C
+ * shows progress with rates and an ETA, prints the per-round table and where the run is stored. Ctrl-C
  * stops at a safe point and prints the command that resumes the run.
  */
 import { InputError } from '../../shared/errors.js';
-import type { IterationSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
+import type { RoundSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
 import { LOOP_MODES } from '../../shared/loop.js';
-import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByIteration, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
+import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByRound, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
@@ -19,7 +19,7 @@ import { printableText } from './terminalText.js';
 // ── LLM proposer flags (proposerFlags.ts) ──
 import { PROPOSER_FLAGS, PROPOSER_USAGE, applyProposerFlags, proposerRoundNote } from './proposerFlags.js';
 
-const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--iterations T]
+const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--rounds T]
                      [--steps K] [--batch B] [--lr X] [--candidates N] [--static-samples N] [--strategy RULE]
                      [--selection frontier-first|all-but-easy|top-score] [--balance none|family] [--reference-checkpoint ID]
                      [--base synthetic|none] [--model default|large|tiny] [--provider cpu|cuda] [--threads N]
@@ -33,13 +33,13 @@ ${PROPOSER_USAGE}
           any of them cut by scene with ?part=train|reference|heldout
   RULE:   ${STRATEGY_NAMES.join(' | ')}
   default (the main job): ${MAIN_JOB.scenes!.join(' ')}, held out ${MAIN_JOB.heldoutScenes!.join(' ')},
-          ${MAIN_JOB.iterations} rounds × ${MAIN_JOB.steps} steps × batch ${MAIN_JOB.batch} from the base model (--base synthetic: pretrained once
+          ${MAIN_JOB.rounds} rounds × ${MAIN_JOB.steps} steps × batch ${MAIN_JOB.batch} from the base model (--base synthetic: pretrained once
           on ${BASE_PROTOCOL.scenes!.join(' ')} and reused), rule ${MAIN_JOB.strategy}`;
 
 const SWITCHES = new Set(['quiet', 'debug', 'await-model']);
 const FLAGS: FlagSpec = Object.fromEntries(
   [
-    'scenes', 'heldout-scenes', 'mode', 'iterations', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
+    'scenes', 'heldout-scenes', 'mode', 'rounds', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
     'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
     'reference-checkpoint', 'base', 'balance', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model',
     // ── LLM proposer flags (proposerFlags.ts) ──
@@ -72,7 +72,7 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
   const mode = flag(args, 'mode');
   if (mode !== undefined) c.mode = mode as LoopMode;
   const ints: [string, keyof LoopConfigInput][] = [
-    ['iterations', 'iterations'],
+    ['rounds', 'rounds'],
     ['steps', 'steps'],
     ['batch', 'batch'],
     ['candidates', 'candidates'],
@@ -153,7 +153,7 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
   const out: LoopConfigInput = { ...c };
   const onEvent = (what: string) => (e: LoopEvent) => {
     if (e.type === 'progress' || e.type === 'log') view.event(e);
-    else if (e.type === 'stage' && e.phase === 'end' && e.stage === 'evaluate' && e.iteration >= 0) view.note(`${what}: round ${e.iteration} ${e.detail ?? ''}`);
+    else if (e.type === 'stage' && e.phase === 'end' && e.stage === 'evaluate' && e.round >= 0) view.note(`${what}: round ${e.round} ${e.detail ?? ''}`);
   };
   // An endpoint's model is the researcher's own: there is no built-in base model to make.
   if (base === 'synthetic' && config.initCheckpoint === 0 && config.endpoint === null) {
@@ -179,13 +179,13 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
 }
 
 
-export function iterationTable(rows: readonly IterationSummary[]): string {
+export function roundTable(rows: readonly RoundSummary[]): string {
   const head = ['round', 'proposed', 'accepted', 'easy', 'frontier', 'hard', 'trained', 'seen', 'loss', 'held-out', '95% CI', 'time'];
   const body = rows.map((r) => {
     const answered = r.counts.easy + r.counts.frontier + r.counts.hard;
     const share = (n: number) => (answered > 0 ? `${((100 * n) / answered).toFixed(0)}%` : '—');
     return [
-      String(r.iteration),
+      String(r.round),
       String(r.counts.proposed),
       String(r.counts.accepted),
       share(r.counts.easy),
@@ -204,10 +204,10 @@ export function iterationTable(rows: readonly IterationSummary[]): string {
   return [line(head), line(widths.map((w) => '─'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-function familyTable(last: IterationSummary | undefined): string {
+function familyTable(last: RoundSummary | undefined): string {
   if (!last?.heldout) return '';
   const rows = familyRows(last.heldout);
-  return `held-out score per family after round ${last.iteration} (accuracy % for choice, MRA % for numeric):\n${rows.join('\n')}\n  ${'overall (VSI-Bench style)'.padEnd(30)} ${pct(last.heldout.overall).padStart(6)}\n`;
+  return `held-out score per family after round ${last.round} (accuracy % for choice, MRA % for numeric):\n${rows.join('\n')}\n  ${'overall (VSI-Bench style)'.padEnd(30)} ${pct(last.heldout.overall).padStart(6)}\n`;
 }
 
 /** A path as one shell word, quoted only when it needs to be, so the printed resume command can be pasted. */
@@ -221,7 +221,7 @@ runCli(async () => {
   const store = openStore({ workspaceDir });
   const quiet = flag(args, 'quiet') === 'true';
   const view = new ProgressView(process.stderr, quiet);
-  const summaries: IterationSummary[] = [];
+  const summaries: RoundSummary[] = [];
   const controller = new AbortController();
   let interrupted = 0;
   const onSigint = (): void => {
@@ -233,9 +233,9 @@ runCli(async () => {
   process.on('SIGINT', onSigint);
   const onEvent = (e: LoopEvent): void => {
     view.event(e);
-    if (e.type === 'iteration') {
+    if (e.type === 'round') {
       summaries.push(e.summary);
-      if (!quiet) view.note(`round ${e.summary.iteration}: held-out ${pct(e.summary.heldout?.overall)} (95% CI ${intervalText(e.summary.heldout)}), ${e.summary.trainedSamples} samples trained`);
+      if (!quiet) view.note(`round ${e.summary.round}: held-out ${pct(e.summary.heldout?.overall)} (95% CI ${intervalText(e.summary.heldout)}), ${e.summary.trainedSamples} samples trained`);
       // ── LLM proposer (proposerFlags.ts): its acceptance and rejection reasons per round ──
       const llmNote = proposerRoundNote(e.summary);
       if (llmNote !== '') view.note(llmNote);
@@ -270,9 +270,9 @@ runCli(async () => {
       return;
     }
     view.finish();
-    const start = [...heldoutByIteration(listMetrics(store, { runId: run.id }), BASE_SCORE_METRIC).values()][0];
+    const start = [...heldoutByRound(listMetrics(store, { runId: run.id }), BASE_SCORE_METRIC).values()][0];
     const from = storedLoopConfig(run.config).initCheckpoint > 0 ? 'starting model' : 'untrained model';
-    process.stdout.write(`\n${iterationTable(summaries)}\n${start ? `(${from}: held-out ${pct(start.overall)}, 95% CI ${intervalText(start)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
+    process.stdout.write(`\n${roundTable(summaries)}\n${start ? `(${from}: held-out ${pct(start.overall)}, 95% CI ${intervalText(start)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
     process.stdout.write(`\nrun ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}\nprovider: ${run.provider}\nstored in ${store.dbPath}\n`);
     if (run.status === 'paused') process.stdout.write(`resume with: ${resumeCommand(run.id)}\n`);
     // Paused by a full disk (error recorded) is a stop the user did not ask for: non-zero, like a failure.

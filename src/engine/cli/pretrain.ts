@@ -7,7 +7,7 @@
  */
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig } from '../../shared/loop.js';
-import { BASE_PROTOCOL, BUILTIN_TARGET, baseConfig, ensureModel, heldoutByIteration } from '../loop/index.js';
+import { BASE_PROTOCOL, BUILTIN_TARGET, baseConfig, ensureModel, heldoutByRound } from '../loop/index.js';
 import { listMetrics, openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs } from './args.js';
@@ -29,10 +29,10 @@ runCli(async () => {
       ...(flag(args, 'model') ? { model: flag(args, 'model') as LoopConfig['model'] } : {}),
       ...(flag(args, 'provider') ? { executionProvider: flag(args, 'provider') as LoopConfig['executionProvider'] } : {}),
     });
-    process.stdout.write(`base model: ${BASE_PROTOCOL.scenes!.join(' ')}, ${BASE_PROTOCOL.iterations} × ${BASE_PROTOCOL.steps} steps × ${BASE_PROTOCOL.batch}, no feedback; vocabulary knows ${config.extraLabels!.length} target labels\n`);
+    process.stdout.write(`base model: ${BASE_PROTOCOL.scenes!.join(' ')}, ${BASE_PROTOCOL.rounds} × ${BASE_PROTOCOL.steps} steps × ${BASE_PROTOCOL.batch}, no feedback; vocabulary knows ${config.extraLabels!.length} target labels\n`);
     const model = await ensureModel(store, config, { onEvent: (e) => view.event(e), signal: controller.signal });
     view.finish();
-    const scores = [...heldoutByIteration(listMetrics(store, { runId: model.run.id })).values()];
+    const scores = [...heldoutByRound(listMetrics(store, { runId: model.run.id })).values()];
     const last = scores[scores.length - 1];
     if (last) {
       process.stdout.write(`held-out (synthetic rooms the base never trained on), per family:\n`);

@@ -21,7 +21,7 @@ export function progressLine(e: Extract<LoopEvent, { type: 'progress' }>, width 
   const frac = e.total > 0 ? Math.min(1, e.done / e.total) : 1;
   const filled = Math.round(frac * width);
   const rate = e.perSecond ? ` ${e.perSecond >= 100 ? e.perSecond.toFixed(0) : e.perSecond.toFixed(1)} ${e.unit}/s` : '';
-  return `round ${e.iteration} ${e.stage.padEnd(8)} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${e.done}/${e.total} ${e.unit}${rate}${eta(e.done, e.total, e.perSecond)}`;
+  return `round ${e.round} ${e.stage.padEnd(8)} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${e.done}/${e.total} ${e.unit}${rate}${eta(e.done, e.total, e.perSecond)}`;
 }
 
 export class ProgressView {
@@ -55,7 +55,7 @@ export class ProgressView {
       this.out.write(`\r\x1b[2K${line.slice(0, (this.out.columns ?? 120) - 1)}`);
       this.live = true;
     } else if (e.type === 'stage' && e.phase === 'end') {
-      const where = e.iteration < 0 ? 'setup' : `round ${e.iteration}`;
+      const where = e.round < 0 ? 'setup' : `round ${e.round}`;
       this.note(printableText(`${where} ${e.stage.padEnd(8)} ${((e.ms ?? 0) / 1000).toFixed(1).padStart(6)} s  ${e.detail ?? ''}`));
     } else if (e.type === 'run' && e.message) {
       this.note(printableText(`run ${e.status}: ${e.message}`));

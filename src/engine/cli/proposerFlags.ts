@@ -3,7 +3,7 @@
  * needs only three hooks: the flag names, `applyProposerFlags` in configFromArgs, and the per-round line.
  */
 import { InputError } from '../../shared/errors.js';
-import type { IterationSummary, LoopConfigInput } from '../../shared/loop.js';
+import type { RoundSummary, LoopConfigInput } from '../../shared/loop.js';
 import { proposerSummaryText } from '../loop/metrics.js';
 import { flag, type ParsedArgs } from './args.js';
 
@@ -37,7 +37,7 @@ export function applyProposerFlags(args: ParsedArgs, c: LoopConfigInput): void {
 }
 
 /** The per-round line about the LLM proposer's acceptance ('' without one). */
-export function proposerRoundNote(summary: IterationSummary): string {
+export function proposerRoundNote(summary: RoundSummary): string {
   const text = proposerSummaryText(summary.proposers);
-  return text === '' ? '' : text.split('\n').map((l) => `round ${summary.iteration}: ${l}`).join('\n');
+  return text === '' ? '' : text.split('\n').map((l) => `round ${summary.round}: ${l}`).join('\n');
 }

@@ -61,8 +61,8 @@ export function exportCommand(workspaceDir: string, options: ExportQaOptions): P
     const t0 = performance.now();
     const summary = exportQa(store, options);
     const table = formatTable(
-      [{ header: 'iteration' }, { header: 'questions' }, { header: 'files' }],
-      summary.iterations.map((i) => [i.iteration, i.questions, i.files.join(', ')]),
+      [{ header: 'round' }, { header: 'questions' }, { header: 'files' }],
+      summary.rounds.map((i) => [i.round, i.questions, i.files.join(', ')]),
     );
     const lines = [
       table,
@@ -79,7 +79,7 @@ export function exportCommand(workspaceDir: string, options: ExportQaOptions): P
         `train with LLaMA-Factory (not part of the workbench): llamafactory-cli train <your config.yaml> dataset_dir=${summary.outDir} dataset=${info.names.join(',')}`,
       );
     }
-    const untrained = summary.trained ? summary.iterations.filter((i) => i.questions === 0).map((i) => i.iteration) : [];
+    const untrained = summary.trained ? summary.rounds.filter((i) => i.questions === 0).map((i) => i.round) : [];
     if (untrained.length > 0) lines.push(`no trained questions for round${untrained.length === 1 ? '' : 's'} ${untrained.join(', ')} (not trained yet, or nothing was selected)`);
     if (summary.withoutAnswer.length > 0) lines.push(`left out ${summary.withoutAnswer.length} accepted questions without a ground truth (ids ${summary.withoutAnswer.slice(0, 10).join(', ')})`);
     return `${lines.join('\n')}\n`;
@@ -208,7 +208,7 @@ export function evalQuestionsCommand(workspaceDir: string, options: EvalQuestion
       frames ??= typeof runFrames === 'number' && Number.isInteger(runFrames) && runFrames >= 1 ? runFrames : undefined;
       const local = await Solver.fromCheckpoint(readCheckpoint(store, ref.id), options.runtime ?? {});
       solver = local;
-      who = `checkpoint ${ref.id} (run ${ref.runId}, iteration ${ref.iteration})`;
+      who = `checkpoint ${ref.id} (run ${ref.runId}, round ${ref.round})`;
     }
     const answering = phase<AnswerProgress>((p, rate) => {
       const r = rate(p.answered, p.total);

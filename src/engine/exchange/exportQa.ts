@@ -1,17 +1,17 @@
 /**
- * Exports a run's accepted QA for use outside the workbench: one file per iteration, in VSI-Bench's record
+ * Exports a run's accepted QA for use outside the workbench: one file per round, in VSI-Bench's record
  * shape (`qa-iter<k>.jsonl`, qaExportRecord.ts), as LLaVA-NeXT multi-image conversations
  * (`llava-iter<k>.json`, llavaConversation.ts) or as a LLaMA-Factory ShareGPT dataset (`sharegpt-iter<k>.json`
  * plus its entry in `dataset_info.json`, llamaFactory.ts), over rendered frames (`frames/<scene>/<frame>.png`,
  * sceneFrames.ts). With `trained`, round k's file holds the questions round k trained on instead (the loop's
- * training selection, recorded as `trained_iteration`), named `…-trained-iter<k>…`. `export.json`, written
+ * training selection, recorded as `trained_round`), named `…-trained-iter<k>…`. `export.json`, written
  * last, lists what the export holds; an export without it did not finish. Output is deterministic: the same
  * store and options give byte-identical files.
  */
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import type { QaRecord, RunRecord } from '../../shared/records.js';
-import { listIterations } from '../store/iterations.js';
+import { listRounds } from '../store/rounds.js';
 import { queryQa } from '../store/qa.js';
 import { findRun, listRunScenes, listRuns } from '../store/runs.js';
 import { listScenes, loadScene } from '../store/scenes.js';
@@ -29,12 +29,12 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportQaOptions {
   runId: string;
-  /** Only this iteration; default: every iteration of the run. */
-  iteration?: number;
+  /** Only this round; default: every round of the run. */
+  round?: number;
   outDir: string;
   /** Default 'both'. */
   format?: ExportFormat;
-  /** Round k's file holds the questions round k trained on, not the accepted questions iteration k proposed. */
+  /** Round k's file holds the questions round k trained on, not the accepted questions round k proposed. */
   trained?: boolean;
   /** Frames per scene for conversations (default 8). */
   frames?: number;
@@ -45,10 +45,10 @@ export interface ExportQaOptions {
   overwrite?: boolean;
 }
 
-export interface ExportedIteration {
-  iteration: number;
+export interface ExportedRound {
+  round: number;
   questions: number;
-  /** Relative paths of the files written for this iteration. */
+  /** Relative paths of the files written for this round. */
   files: string[];
 }
 
@@ -56,7 +56,7 @@ export interface ExportSummary {
   runId: string;
   outDir: string;
   format: ExportFormat;
-  iterations: ExportedIteration[];
+  rounds: ExportedRound[];
   questions: number;
   scenes: number;
   frameFiles: number;
@@ -76,19 +76,19 @@ function positiveInt(v: number | undefined, fallback: number, field: string, max
   return v;
 }
 
-function acceptedQa(store: Store, runId: string, iteration: number): QaRecord[] {
+function acceptedQa(store: Store, runId: string, round: number): QaRecord[] {
   const out: QaRecord[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = queryQa(store, { runId, iteration, verdict: 'accepted', limit: PAGE, offset });
+    const page = queryQa(store, { runId, round, verdict: 'accepted', limit: PAGE, offset });
     out.push(...page);
     if (page.length < PAGE) return out;
   }
 }
 
 /**
- * The questions each round trained on, by round, in id order. Read from `trained_iteration` (markTrained), which
+ * The questions each round trained on, by round, in id order. Read from `trained_round` (markTrained), which
  * the train stage writes in the same transaction as the round's checkpoint, so it is exactly what the model saw.
- * A static run's rounds train on round 0's questions, so every iteration's questions are read, page by page,
+ * A static run's rounds train on round 0's questions, so every round's questions are read, page by page,
  * keeping only the trained ones.
  */
 function trainedQa(store: Store, runId: string): Map<number, QaRecord[]> {
@@ -96,10 +96,10 @@ function trainedQa(store: Store, runId: string): Map<number, QaRecord[]> {
   for (let offset = 0; ; offset += PAGE) {
     const page = queryQa(store, { runId, limit: PAGE, offset });
     for (const qa of page) {
-      if (qa.trainedIteration === null) continue;
-      const list = byRound.get(qa.trainedIteration) ?? [];
+      if (qa.trainedRound === null) continue;
+      const list = byRound.get(qa.trainedRound) ?? [];
       list.push(qa);
-      byRound.set(qa.trainedIteration, list);
+      byRound.set(qa.trainedRound, list);
     }
     if (page.length < PAGE) return byRound;
   }
@@ -153,11 +153,11 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
   const frameOptions = frameOptionsOf(options);
   const run = requireRun(store, options.runId);
   const trained = options.trained ?? false;
-  const all = listIterations(store, run.id).map((i) => i.index);
-  if (options.iteration !== undefined && !all.includes(options.iteration)) {
-    throw new InputError({ field: 'iteration', message: `run ${run.id} has no iteration ${options.iteration}; it has ${all.length ? all.join(', ') : 'none yet'}` });
+  const all = listRounds(store, run.id).map((i) => i.index);
+  if (options.round !== undefined && !all.includes(options.round)) {
+    throw new InputError({ field: 'round', message: `run ${run.id} has no round ${options.round}; it has ${all.length ? all.join(', ') : 'none yet'}` });
   }
-  const iterations = options.iteration !== undefined ? [options.iteration] : all;
+  const rounds = options.round !== undefined ? [options.round] : all;
   prepareOutputDir(options.outDir, options.overwrite ?? false);
 
   const sceneDatasets = new Map(listScenes(store).map((s) => [s.id, s.dataset]));
@@ -167,11 +167,11 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
   const frames = runSceneFrames(store, run, options.outDir, frameOptions);
   const scenes = new Set<string>();
   const withoutAnswer: number[] = [];
-  const exported: ExportedIteration[] = [];
+  const exported: ExportedRound[] = [];
   const datasets: Record<string, LlamaFactoryDatasetEntry> = {};
   const byRound = trained ? trainedQa(store, run.id) : undefined;
   const stem = (kind: string, k: number): string => `${kind}-${trained ? 'trained-' : ''}iter${k}`;
-  for (const k of iterations) {
+  for (const k of rounds) {
     const records: ExportedQaRecord[] = [];
     const conversations: LlavaSample[] = [];
     const sharegpt: LlamaFactorySample[] = [];
@@ -201,7 +201,7 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
       writeFileAtomic(join(options.outDir, file), `${JSON.stringify(sharegpt, null, 1)}\n`);
       datasets[llamaFactoryDatasetName(run.id, k, trained)] = llamaFactoryEntry(file);
     }
-    exported.push({ iteration: k, questions: records.length, files });
+    exported.push({ round: k, questions: records.length, files });
   }
   // After the data files: an entry never names a file that is not there yet.
   const datasetInfo = withLlamaFactory ? { ...mergeDatasetInfo(options.outDir, datasets), names: Object.keys(datasets) } : undefined;
@@ -210,7 +210,7 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
     runId: run.id,
     outDir: options.outDir,
     format,
-    iterations: exported,
+    rounds: exported,
     questions: exported.reduce((n, e) => n + e.questions, 0),
     scenes: scenes.size,
     frameFiles: frames.fileCount,
@@ -229,10 +229,10 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
     format: 'ouroboros-qa-export',
     version: 1,
     run: { id: run.id, name: run.name, mode: run.mode, codeVersion: run.codeVersion },
-    selection: trained ? 'the questions each round trained on (trained_iteration = k)' : 'the accepted questions each iteration proposed',
-    iterations: exported,
+    selection: trained ? 'the questions each round trained on (trained_round = k)' : 'the accepted questions each round proposed',
+    rounds: exported,
     questions: summary.questions,
-    records: withJsonl ? 'VSI-Bench record (id, dataset, scene_name, question_type, question, options, ground_truth) + iteration, program, args, difficulty, bin, confidence, bucket, scene_id, proposal_id; one JSON object per line' : null,
+    records: withJsonl ? 'VSI-Bench record (id, dataset, scene_name, question_type, question, options, ground_truth) + round, program, args, difficulty, bin, confidence, bucket, scene_id, proposal_id; one JSON object per line' : null,
     conversations: withConversation
       ? {
           format: 'LLaVA-NeXT training JSON, multi-image: {id, image: [paths relative to this folder], conversations: [human with one <image> per frame, gpt]}',

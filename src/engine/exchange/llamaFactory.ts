@@ -67,9 +67,9 @@ export function llamaFactoryEntry(fileName: string): LlamaFactoryDatasetEntry {
  * A dataset name LLaMA-Factory's `dataset=a,b` accepts (no commas or spaces), and that reads as where it came
  * from: `ouroboros_<run>_iter<k>`, or `ouroboros_<run>_trained_iter<k>` for the samples round k trained on.
  */
-export function llamaFactoryDatasetName(runId: string, iteration: number, trained: boolean): string {
+export function llamaFactoryDatasetName(runId: string, round: number, trained: boolean): string {
   const run = runId.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return `ouroboros_${run}_${trained ? 'trained_' : ''}iter${iteration}`;
+  return `ouroboros_${run}_${trained ? 'trained_' : ''}iter${round}`;
 }
 
 export interface DatasetInfoMerge {

@@ -1,5 +1,5 @@
 /**
- * An accepted QA as a VSI-Bench record, plus what makes it traceable and steerable: the iteration that
+ * An accepted QA as a VSI-Bench record, plus what makes it traceable and steerable: the round that
  * proposed it, its program and arguments (re-runnable against the scene), its difficulty knobs and bin, and
  * the solver's latest confidence and bucket for it.
  */
@@ -11,7 +11,7 @@ import { groundTruthText, type VsiRecord } from './vsiRecord.js';
 export interface ExportedQaRecord extends VsiRecord {
   /** The store's question id (VSI-Bench ids are integers too). */
   id: number;
-  iteration: number;
+  round: number;
   /** Body of `function (scene, args) { … }` that computes the ground truth (README › The proposer). */
   program: string;
   /** The program's arguments (labels, frame, …); null for a self-contained program. */
@@ -37,7 +37,7 @@ export function exportRecordOf(qa: QaRecord, dataset: string): ExportedQaRecord 
     question: qa.question,
     options: qa.options,
     ground_truth: groundTruthText(qa.answer),
-    iteration: qa.iteration,
+    round: qa.round,
     program: qa.program,
     args: qa.args,
     difficulty: qa.difficulty,

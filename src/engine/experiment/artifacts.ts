@@ -179,10 +179,10 @@ export function writeExperiment(outDir: string, result: ExperimentResult): Exper
   const markdown = [
     `## Data-efficiency experiment (${protocol.preset} preset)`,
     '',
-    `Protocol: base model pretrained on \`${(protocol.base.scenes ?? []).join(' ')}\` (${result.scenes.base} scenes; no feedback, ${protocol.base.iterations} × ${protocol.base.steps} steps × ${protocol.base.batch}); ` +
+    `Protocol: base model pretrained on \`${(protocol.base.scenes ?? []).join(' ')}\` (${result.scenes.base} scenes; no feedback, ${protocol.base.rounds} × ${protocol.base.steps} steps × ${protocol.base.batch}); ` +
       `target training scenes \`${(t.scenes ?? []).join(' ')}\` (${result.scenes.train}), held-out \`${(t.heldoutScenes ?? []).join(' ')}\` (${result.scenes.heldout})` +
       (result.reference ? `, irreducible-loss model on \`${(protocol.reference.scenes ?? []).join(' ')}\` (${result.scenes.reference})` : '') +
-      `; all four sets disjoint (asserted). Every arm starts from the base: T = ${t.iterations}, K = ${t.steps}, B = ${t.batch}, ${t.candidates} candidates a round, lr ${t.lr}; seeds ${protocol.seeds.join(', ')}.`,
+      `; all four sets disjoint (asserted). Every arm starts from the base: T = ${t.rounds}, K = ${t.steps}, B = ${t.batch}, ${t.candidates} candidates a round, lr ${t.lr}; seeds ${protocol.seeds.join(', ')}.`,
     '',
     base ? `Base model on the held-out benchmark: **${pct(base.overall)}**.` : '',
     '',

@@ -8,7 +8,7 @@
  */
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { RunRecord } from '../../shared/records.js';
-import { curvePoints, ensureModel, ensureRun, heldoutByIteration, referenceModelSettings, resolveLoopConfig, runSceneIds, targetLabels } from '../loop/index.js';
+import { curvePoints, ensureModel, ensureRun, heldoutByRound, referenceModelSettings, resolveLoopConfig, runSceneIds, targetLabels } from '../loop/index.js';
 import { BASE_PROTOCOL, BENCHMARK_PER_FAMILY, BUILTIN_TARGET } from '../loop/base.js';
 import type { Store } from '../store/index.js';
 import { countTrainedByFamily, getControllerDecision, listMetrics } from '../store/index.js';
@@ -40,9 +40,9 @@ export interface ExperimentProtocol {
 
 const TARGET_SIZES = {
   /** N = 4 × 25 × 32 = 3,200 samples per arm; the experiment fits a 2-core CPU hour. */
-  quick: { iterations: 4, steps: 25, batch: 32, candidates: 3_000 },
+  quick: { rounds: 4, steps: 25, batch: 32, candidates: 3_000 },
   /** The reference system's T = 4, K = 100, B = 64: N = 25,600 samples per arm. */
-  reference: { iterations: 4, steps: 100, batch: 64, candidates: 12_000 },
+  reference: { rounds: 4, steps: 100, batch: 64, candidates: 12_000 },
 } as const;
 
 export type PresetName = keyof typeof TARGET_SIZES;
@@ -51,7 +51,7 @@ export const PRESET_NAMES = Object.keys(TARGET_SIZES) as PresetName[];
 /** The arms for target settings: static arms get T×K×B (×10) samples; the ×10 and equal-compute arms ten times the steps. */
 export function protocolArms(target: LoopConfigInput): { standard: ExperimentArm[]; equalCompute: ExperimentArm[]; exploratory: ExperimentArm[] } {
   const c = resolveLoopConfig(target);
-  const budget = c.iterations * c.steps * c.batch;
+  const budget = c.rounds * c.steps * c.batch;
   const perRound = c.steps * c.batch;
   const tenfold = { steps: 10 * c.steps, acceptPerRound: perRound };
   return {
@@ -175,10 +175,10 @@ function armRun(store: Store, arm: string, seed: number, run: RunRecord, reused:
   const metrics = listMetrics(store, { runId: run.id });
   const curve = curvePoints(metrics).map(({ samplesSeen, overall, families }) => ({ samplesSeen, overall, families }));
   const last = curve[curve.length - 1];
-  const scores = [...heldoutByIteration(metrics).values()];
+  const scores = [...heldoutByRound(metrics).values()];
   const config = run.config as unknown as LoopConfig;
   const mix: Record<string, number>[] = [];
-  for (let k = 0; k < config.iterations; k++) {
+  for (let k = 0; k < config.rounds; k++) {
     // Round k was generated with the decision taken after round k − 1 (round 0: uniform, which is what round 0's decision's "before" holds).
     const d = getControllerDecision(store, run.id, Math.max(0, k - 1));
     if (d) mix.push(familyShares(k === 0 ? d.weightsBefore.entries : d.weightsAfter.entries));
@@ -230,7 +230,7 @@ export function assertDisjoint(sets: Record<string, readonly string[]>): void {
 }
 
 function modelSummary(store: Store, ref: { run: RunRecord; checkpointId: number; reused: boolean }, wallMs: number): ModelSummary {
-  const scores = [...heldoutByIteration(listMetrics(store, { runId: ref.run.id })).values()];
+  const scores = [...heldoutByRound(listMetrics(store, { runId: ref.run.id })).values()];
   const last = scores[scores.length - 1];
   return {
     runId: ref.run.id,

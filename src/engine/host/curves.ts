@@ -1,6 +1,6 @@
 /**
  * Learning curves for comparing runs: held-out score against training samples seen, one series per run (points
- * from loop/metrics.ts). The x axis is samples, not iterations, because closed-loop, no-feedback and static runs
+ * from loop/metrics.ts). The x axis is samples, not rounds, because closed-loop, no-feedback and static runs
  * train on different amounts per round; every curve starts at the untrained model's score.
  */
 import type { CurveSeries } from '../../shared/api.js';

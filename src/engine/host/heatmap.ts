@@ -1,5 +1,5 @@
 /**
- * Heatmaps over a run's accepted questions: rows × columns of (family | scene | difficulty bin) × (iteration |
+ * Heatmaps over a run's accepted questions: rows × columns of (family | scene | difficulty bin) × (round |
  * family), each cell the mean solver confidence, the accuracy of the latest answer, the share of answered
  * questions in a bucket, or the number of questions. Rejected questions are never answered, so they are left
  * out. Accuracy is VSI-Bench's per-question score (exact letter for choices, mean relative accuracy for
@@ -13,9 +13,9 @@ import { getRun } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 
 const AXES: Record<HeatmapQuery['kind'], { row: QaAxis; col: QaAxis; rowKind: AxisKind; colKind: AxisKind }> = {
-  'family-iteration': { row: 'family', col: 'iteration', rowKind: 'family', colKind: 'number' },
+  'family-round': { row: 'family', col: 'round', rowKind: 'family', colKind: 'number' },
   'scene-family': { row: 'scene', col: 'family', rowKind: 'text', colKind: 'family' },
-  'bin-iteration': { row: 'bin', col: 'iteration', rowKind: 'number', colKind: 'number' },
+  'bin-round': { row: 'bin', col: 'round', rowKind: 'number', colKind: 'number' },
 };
 
 type AxisKind = 'family' | 'number' | 'text';
@@ -41,7 +41,7 @@ export function buildHeatmap(store: Store, query: HeatmapQuery): HeatmapData {
     runId: query.runId,
     row: axes.row,
     col: axes.col,
-    ...(query.kind === 'bin-iteration' && query.family !== undefined ? { family: query.family } : {}),
+    ...(query.kind === 'bin-round' && query.family !== undefined ? { family: query.family } : {}),
   };
   const groups = countQaCells(store, cellQuery);
   const accuracy = query.metric === 'accuracy' ? accuracyByCell(store, cellQuery) : undefined;

@@ -3,13 +3,13 @@ import type { RunDetail, RunSummary } from '../../shared/api.js';
 import type { RunRecord } from '../../shared/records.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { listControllerDecisions } from '../store/controller.js';
-import { countCompletedIterations, listIterations } from '../store/iterations.js';
+import { countCompletedRounds, listRounds } from '../store/rounds.js';
 import { listMetrics } from '../store/metrics.js';
 import { getRun, listRunScenes, listRuns } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import { listTrainingStats } from '../store/training.js';
 import { proposerStats } from '../store/qa.js';
-import { heldoutByIteration, SCORE_METRIC } from '../loop/metrics.js';
+import { heldoutByRound, SCORE_METRIC } from '../loop/metrics.js';
 
 /**
  * "cpu", "cuda", or "cpu: <why CUDA was not used>", from the provider the loop records on the run
@@ -24,10 +24,10 @@ export function executionProviderOf(provider: string): string | null {
 }
 
 export function runSummary(store: Store, run: RunRecord): RunSummary {
-  const done = countCompletedIterations(store, run.id);
+  const done = countCompletedRounds(store, run.id);
   const scores = listMetrics(store, { runId: run.id, family: null, metric: SCORE_METRIC });
-  const heldout = [...heldoutByIteration(scores).values()].at(-1);
-  return { ...run, iterationsDone: done, heldoutScore: heldout?.overall ?? null, executionProvider: executionProviderOf(run.provider) };
+  const heldout = [...heldoutByRound(scores).values()].at(-1);
+  return { ...run, roundsDone: done, heldoutScore: heldout?.overall ?? null, executionProvider: executionProviderOf(run.provider) };
 }
 
 export function listRunSummaries(store: Store): RunSummary[] {
@@ -36,15 +36,15 @@ export function listRunSummaries(store: Store): RunSummary[] {
 
 export function runDetail(store: Store, runId: string): RunDetail {
   const run = getRun(store, runId);
-  const iterations = listIterations(store, runId);
+  const rounds = listRounds(store, runId);
   return {
     run: runSummary(store, run),
-    iterations,
+    rounds,
     split: listRunScenes(store, runId),
     metrics: listMetrics(store, { runId }),
     decisions: listControllerDecisions(store, runId),
     checkpoints: listCheckpoints(store, runId),
     training: listTrainingStats(store, runId),
-    proposers: iterations.map((it) => ({ iteration: it.index, proposers: proposerStats(store, runId, it.index) })),
+    proposers: rounds.map((it) => ({ round: it.index, proposers: proposerStats(store, runId, it.index) })),
   };
 }

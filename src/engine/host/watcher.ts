@@ -2,15 +2,15 @@
  * Live updates for runs other processes write (a CLI run, a second workbench), and for every run when this host
  * is read-only: the loop's events never reach this process then, so they are synthesised from the store.
  * Every tick asks SQLite's `data_version`, which changes exactly when another connection committed; only
- * then are the runs and the running runs' iterations read and compared with the last snapshot. Runs this host
+ * then are the runs and the running runs' rounds read and compared with the last snapshot. Runs this host
  * executes are tracked silently (their real events are already flowing).
  */
 import type { LoopEvent } from '../../shared/loop.js';
-import type { IterationRecord, LoopStage } from '../../shared/records.js';
-import { listIterations } from '../store/iterations.js';
+import type { RoundRecord, LoopStage } from '../../shared/records.js';
+import { listRounds } from '../store/rounds.js';
 import { listRunStates, type RunState } from '../store/runs.js';
 import { dataVersion, type Store } from '../store/store.js';
-import { summarizeIteration } from '../loop/metrics.js';
+import { summarizeRound } from '../loop/metrics.js';
 
 export const WATCH_INTERVAL_MS = 1000;
 
@@ -21,8 +21,8 @@ export interface RunWatcherOptions {
   intervalMs?: number;
 }
 
-interface IterationState {
-  status: IterationRecord['status'];
+interface RoundState {
+  status: RoundRecord['status'];
   stage: LoopStage | null;
 }
 
@@ -30,7 +30,7 @@ export class RunWatcher {
   private timer: ReturnType<typeof setInterval> | undefined;
   private dataVersion: number | undefined;
   private runs = new Map<string, Pick<RunState, 'status' | 'updatedAt'>>();
-  private iterations = new Map<string, IterationState>();
+  private rounds = new Map<string, RoundState>();
   private primed = false;
 
   constructor(private readonly options: RunWatcherOptions) {}
@@ -80,28 +80,28 @@ export class RunWatcher {
       // In the order the loop itself emits: "running" before the rounds' stages, an ending after the last round.
       const starting = r.status === 'queued' || r.status === 'running';
       if (statusEvent && starting) events.push(statusEvent);
-      this.scanIterations(store, r.id, local || silent ? undefined : events);
+      this.scanRounds(store, r.id, local || silent ? undefined : events);
       if (statusEvent && !starting) events.push(statusEvent);
     }
     this.runs = next;
     for (const e of events) this.options.emit(e);
   }
 
-  private scanIterations(store: Store, runId: string, events: LoopEvent[] | undefined): void {
-    for (const it of listIterations(store, runId)) {
+  private scanRounds(store: Store, runId: string, events: LoopEvent[] | undefined): void {
+    for (const it of listRounds(store, runId)) {
       const key = `${runId}#${it.index}`;
-      const prev = this.iterations.get(key);
-      this.iterations.set(key, { status: it.status, stage: it.stage });
+      const prev = this.rounds.get(key);
+      this.rounds.set(key, { status: it.status, stage: it.stage });
       if (!events || (prev && prev.status === it.status && prev.stage === it.stage)) continue;
       if (prev?.stage && prev.stage !== it.stage) {
-        events.push({ type: 'stage', runId, iteration: it.index, stage: prev.stage, phase: 'end' });
+        events.push({ type: 'stage', runId, round: it.index, stage: prev.stage, phase: 'end' });
       }
       if (it.stage && it.stage !== prev?.stage && it.status === 'running') {
-        events.push({ type: 'stage', runId, iteration: it.index, stage: it.stage, phase: 'start' });
+        events.push({ type: 'stage', runId, round: it.index, stage: it.stage, phase: 'start' });
       }
       if (it.status === 'completed' && prev?.status !== 'completed') {
-        if (it.stage && prev?.stage === it.stage) events.push({ type: 'stage', runId, iteration: it.index, stage: it.stage, phase: 'end' });
-        events.push({ type: 'iteration', runId, summary: summarizeIteration(store, runId, it) });
+        if (it.stage && prev?.stage === it.stage) events.push({ type: 'stage', runId, round: it.index, stage: it.stage, phase: 'end' });
+        events.push({ type: 'round', runId, summary: summarizeRound(store, runId, it) });
       }
     }
   }

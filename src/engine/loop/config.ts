@@ -19,7 +19,7 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   scenes: ['synthetic:48'],
   heldoutScenes: [],
   heldoutFraction: 0.25,
-  iterations: 4,
+  rounds: 4,
   steps: 100,
   batch: 64,
   lr: 1e-3,
@@ -103,7 +103,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (typeof c.heldoutFraction !== 'number' || !(c.heldoutFraction > 0 && c.heldoutFraction < 1)) {
     throw problem('heldoutFraction', `expected a fraction strictly between 0 and 1, found ${JSON.stringify(c.heldoutFraction)}`);
   }
-  int(c, 'iterations', 1, 1000);
+  int(c, 'rounds', 1, 1000);
   int(c, 'steps', 1, 1_000_000);
   int(c, 'batch', 1, 4096);
   int(c, 'warmupSteps', 0, 1_000_000);

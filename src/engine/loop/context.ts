@@ -57,18 +57,18 @@ export interface LoopContext {
   checkCancelled(where: string): void;
   /** Prepared training scenes (visibility, program data), made on first use: static rounds after 0 need none. */
   trainPrepared(): PreparedScene[];
-  /** The solver holding the state after round `iteration` was trained (−1: freshly initialised). */
-  solverAfter(iteration: number): Promise<Solver>;
+  /** The solver holding the state after round `round` was trained (−1: freshly initialised). */
+  solverAfter(round: number): Promise<Solver>;
   /**
-   * What answers questions after round `iteration` was trained: the built-in solver (`solverAfter`), or the
+   * What answers questions after round `round` was trained: the built-in solver (`solverAfter`), or the
    * endpoint's model (config.endpoint) as the trainer left it.
    */
-  answererAfter(iteration: number): Promise<Answerer>;
+  answererAfter(round: number): Promise<Answerer>;
   /** The irreducible-loss model (config.referenceCheckpoint), loaded once: what RHO-LOSS compares the solver's loss with. */
   referenceSolver(): Promise<Solver>;
-  /** The solver's state came from training round `iteration` in this process (so no reload is needed). */
-  solverTrained(iteration: number): void;
-  checkpointIdAfter(iteration: number): number | null;
+  /** The solver's state came from training round `round` in this process (so no reload is needed). */
+  solverTrained(round: number): void;
+  checkpointIdAfter(round: number): number | null;
   dispose(): Promise<void>;
 }
 
@@ -101,7 +101,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
 
   let prepared: PreparedScene[] | undefined;
   let solver: Solver | undefined;
-  let solverIteration = Number.NaN;
+  let solverRound = Number.NaN;
   const providerNotes: string[] = [];
   const labels = [...new Set([...[...scenes.values()].flatMap((s) => s.objects.map((o) => o.label)), ...config.extraLabels])].sort();
   let reference: Solver | undefined;
@@ -135,28 +135,28 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
       prepared ??= trainIds.map((id) => prepareScene(scenes.get(id)!));
       return prepared;
     },
-    async solverAfter(iteration) {
-      if (solver && solverIteration === iteration) return solver;
+    async solverAfter(round) {
+      if (solver && solverRound === round) return solver;
       await solver?.dispose();
       solver = undefined;
-      if (iteration < 0 && config.initCheckpoint > 0) {
+      if (round < 0 && config.initCheckpoint > 0) {
         solver = await Solver.fromCheckpoint(readCheckpoint(store, config.initCheckpoint), runtime);
-      } else if (iteration < 0) {
+      } else if (round < 0) {
         solver = await Solver.create({ model: MODEL_PRESETS[config.model], extraLabels: labels }, config.seed, runtime);
       } else {
-        const id = ctx.checkpointIdAfter(iteration);
-        if (id === null) throw new Error(`run ${run.id}: no checkpoint after round ${iteration} to continue from`);
+        const id = ctx.checkpointIdAfter(round);
+        if (id === null) throw new Error(`run ${run.id}: no checkpoint after round ${round} to continue from`);
         solver = await Solver.fromCheckpoint(readCheckpoint(store, id), runtime);
       }
-      solverIteration = iteration;
+      solverRound = round;
       const why = providerNotes.length > 0 ? ` (${providerNotes[providerNotes.length - 1]})` : '';
       setRunProvider(store, run.id, `onnxruntime/${solver.provider}${why}`);
       return solver;
     },
-    async answererAfter(iteration) {
+    async answererAfter(round) {
       const endpoint = config.endpoint;
       if (endpoint) {
-        const roundsTrained = config.trainerCommand !== null || config.awaitModel ? iteration + 1 : 0;
+        const roundsTrained = config.trainerCommand !== null || config.awaitModel ? round + 1 : 0;
         // A model registered by hand for this point (awaitModel) wins over the configured name.
         const registered = roundsTrained > 0 ? registeredEndpointModel(store, run.id, roundsTrained) : undefined;
         const a = endpointAnswerer(registered !== undefined ? { ...endpoint, model: registered } : endpoint, roundsTrained, {
@@ -168,7 +168,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
         setRunProvider(store, run.id, a.provider);
         return a;
       }
-      const s = await ctx.solverAfter(iteration);
+      const s = await ctx.solverAfter(round);
       return {
         provider: s.provider,
         answer: async (samples) => (await s.answer(samples)).map((a) => ({ ...a, confidenceMethod: 'teacher-forced' as const })),
@@ -180,11 +180,11 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
       reference ??= await Solver.fromCheckpoint(readCheckpoint(store, config.referenceCheckpoint), runtime);
       return reference;
     },
-    solverTrained(iteration) {
-      solverIteration = iteration;
+    solverTrained(round) {
+      solverRound = round;
     },
-    checkpointIdAfter(iteration) {
-      const list = listCheckpoints(store, run.id).filter((c) => c.iteration === iteration);
+    checkpointIdAfter(round) {
+      const list = listCheckpoints(store, run.id).filter((c) => c.round === round);
       return list.length > 0 ? list[list.length - 1]!.id : null;
     },
     async dispose() {
@@ -196,7 +196,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
 
   try {
     const stage: LoopStage = 'evaluate';
-    emit({ type: 'stage', runId: run.id, iteration: -1, stage, phase: 'start', detail: 'preparing the held-out benchmark' });
+    emit({ type: 'stage', runId: run.id, round: -1, stage, phase: 'start', detail: 'preparing the held-out benchmark' });
     const t0 = performance.now();
     const heldout = heldoutIds.map((id) => prepareScene(scenes.get(id)!));
     const versions = new Map(split.map((s) => [s.sceneId, s.sceneVersion ?? '']));
@@ -207,7 +207,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     emit({
       type: 'stage',
       runId: run.id,
-      iteration: -1,
+      round: -1,
       stage,
       phase: 'end',
       ms: performance.now() - t0,

@@ -17,7 +17,7 @@ import type { QaRecord } from '../../shared/records.js';
 import { exportQa } from '../exchange/exportQa.js';
 import { InputError } from '../../shared/errors.js';
 import type { LoopStage } from '../../shared/records.js';
-import { getRun, listIterations, markTrained, registerEndpointModel, registeredEndpointModel, updateIteration, type Store } from '../store/index.js';
+import { getRun, listRounds, markTrained, registerEndpointModel, registeredEndpointModel, updateRound, type Store } from '../store/index.js';
 import { storedLoopConfig } from './config.js';
 import { modelForRound } from './answerer.js';
 import { Cancelled, OutsideStop, type LoopContext } from './context.js';
@@ -44,7 +44,7 @@ export async function handOff(ctx: LoopContext, k: number, selection: readonly Q
   const dataset = join(dir, 'dataset');
   const output = join(dir, 'output');
   markTrained(store, run.id, k, selection.map((q) => q.id));
-  const summary = exportQa(store, { runId: run.id, iteration: k, outDir: dataset, format: 'llama-factory', trained: true, overwrite: true });
+  const summary = exportQa(store, { runId: run.id, round: k, outDir: dataset, format: 'llama-factory', trained: true, overwrite: true });
   ctx.log('info', `round ${k}: ${summary.questions} training samples exported for your trainer (LLaMA-Factory format) to ${dataset}`);
   if (config.awaitModel) {
     const registered = registeredEndpointModel(store, run.id, k + 1);
@@ -53,11 +53,11 @@ export async function handOff(ctx: LoopContext, k: number, selection: readonly Q
         `awaiting model: round ${k}'s ${summary.questions} training samples are in ${dataset} (LLaMA-Factory format); train your model on them, serve it, then register it: npm run loop -- --resume ${run.id} --endpoint-model <name> (or in the workbench's run view)`,
       );
     }
-    updateIteration(store, run.id, k, { stage: 'train' });
+    updateRound(store, run.id, k, { stage: 'train' });
     return `${selection.length} samples; next rounds ask the registered model ${registered}`;
   }
   if (config.trainerCommand === null) {
-    updateIteration(store, run.id, k, { stage: 'train' });
+    updateRound(store, run.id, k, { stage: 'train' });
     return `${selection.length} samples exported; no trainer command, the endpoint's model is unchanged`;
   }
   mkdirSync(output, { recursive: true });
@@ -65,7 +65,7 @@ export async function handOff(ctx: LoopContext, k: number, selection: readonly Q
   const line = trainerCommandLine(config.trainerCommand, { dataset, round: k, output, model });
   ctx.log('info', `round ${k}: running the trainer: ${line}`);
   await runTrainer(ctx, k, line);
-  updateIteration(store, run.id, k, { stage: 'train' });
+  updateRound(store, run.id, k, { stage: 'train' });
   return `${selection.length} samples; the trainer finished, next rounds ask ${model}`;
 }
 
@@ -111,7 +111,7 @@ export function registerNextModel(store: Store, runId: string, model: string): {
   if (!config.awaitModel) throw new InputError({ field: '--endpoint-model', message: `run ${runId} does not wait for models (its settings have no awaitModel); its endpoint model is ${config.endpoint?.model ?? 'none'}` });
   if (model.trim() === '' || model.length > 500) throw new InputError({ field: '--endpoint-model', message: 'expected a model name of 1 to 500 characters' });
   const done = (stage: LoopStage | null): boolean => stage === 'train' || stage === 'evaluate';
-  const waiting = listIterations(store, runId).find((it) => it.status !== 'completed' && !done(it.stage));
+  const waiting = listRounds(store, runId).find((it) => it.status !== 'completed' && !done(it.stage));
   if (!waiting) throw new InputError({ field: '--endpoint-model', message: `run ${runId} is not waiting for a model: no round is before its train stage` });
   registerEndpointModel(store, runId, waiting.index + 1, model.trim());
   return { round: waiting.index };

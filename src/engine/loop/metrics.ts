@@ -1,14 +1,14 @@
 /**
  * The loop's figures in the metrics table: their names (stages.ts writes them) and reading them back, for the
- * per-iteration table, the experiment's curves and the workbench. The loop records, per iteration, `score` rows (family
+ * per-round table, the experiment's curves and the workbench. The loop records, per round, `score` rows (family
  * null = the overall VSI-Bench score, one row per family besides) on the held-out benchmark set, and a
  * `samples_seen` row (family null) counting the training samples seen so far. A run evaluated on more than one
  * benchmark set shows the set that carries the first overall score, so one curve never mixes two sets.
  */
 import type { CurvePoint } from '../../shared/api.js';
-import type { FamilyScoreRow, HeldoutScore, IterationSummary, ProposerRoundStats } from '../../shared/loop.js';
-import type { IterationRecord, MetricRecord } from '../../shared/records.js';
-import { listIterations, listMetrics, meanTrainingLoss, proposerStats, type Store } from '../store/index.js';
+import type { FamilyScoreRow, HeldoutScore, RoundSummary, ProposerRoundStats } from '../../shared/loop.js';
+import type { RoundRecord, MetricRecord } from '../../shared/records.js';
+import { listRounds, listMetrics, meanTrainingLoss, proposerStats, type Store } from '../store/index.js';
 
 export const SCORE_METRIC = 'score';
 /** The untrained model's score on the same benchmark, recorded with round 0. */
@@ -23,8 +23,8 @@ export function headlineSet(metrics: readonly MetricRecord[]): string | undefine
   return metrics.find((m) => (m.metric === SCORE_METRIC || m.metric === BASE_SCORE_METRIC) && m.family === null)?.benchmarkSetId;
 }
 
-/** Held-out scores (`metric`, default `score`) per iteration, ascending, from one benchmark set. */
-export function heldoutByIteration(metrics: readonly MetricRecord[], metric = SCORE_METRIC): Map<number, HeldoutScore> {
+/** Held-out scores (`metric`, default `score`) per round, ascending, from one benchmark set. */
+export function heldoutByRound(metrics: readonly MetricRecord[], metric = SCORE_METRIC): Map<number, HeldoutScore> {
   const set = headlineSet(metrics);
   const out = new Map<number, HeldoutScore>();
   if (set === undefined) return out;
@@ -32,70 +32,70 @@ export function heldoutByIteration(metrics: readonly MetricRecord[], metric = SC
   const families = new Map<number, FamilyScoreRow[]>();
   for (const m of rows) {
     if (m.family === null) continue;
-    const list = families.get(m.iteration) ?? [];
+    const list = families.get(m.round) ?? [];
     list.push({ family: m.family, score: m.value, n: m.n });
-    families.set(m.iteration, list);
+    families.set(m.round, list);
   }
   const names = intervalMetrics(metric);
   const bound = (name: string): Map<number, number> =>
-    new Map(metrics.filter((m) => m.metric === name && m.family === null && m.benchmarkSetId === set).map((m) => [m.iteration, m.value]));
+    new Map(metrics.filter((m) => m.metric === name && m.family === null && m.benchmarkSetId === set).map((m) => [m.round, m.value]));
   const lo = bound(names.lo);
   const hi = bound(names.hi);
   for (const m of rows) {
     if (m.family !== null) continue;
-    const l = lo.get(m.iteration);
-    const h = hi.get(m.iteration);
-    out.set(m.iteration, { overall: m.value, families: families.get(m.iteration) ?? [], ...(l !== undefined && h !== undefined ? { interval: { lo: l, hi: h } } : {}) });
+    const l = lo.get(m.round);
+    const h = hi.get(m.round);
+    out.set(m.round, { overall: m.value, families: families.get(m.round) ?? [], ...(l !== undefined && h !== undefined ? { interval: { lo: l, hi: h } } : {}) });
   }
   return new Map([...out].sort((a, b) => a[0] - b[0]));
 }
 
-/** A figure recorded once per iteration with family null (e.g. samples seen), by iteration. */
+/** A figure recorded once per round with family null (e.g. samples seen), by round. */
 export function overallMetric(metrics: readonly MetricRecord[], metric: string): Map<number, number> {
   const out = new Map<number, number>();
-  for (const m of metrics) if (m.metric === metric && m.family === null && !out.has(m.iteration)) out.set(m.iteration, m.value);
+  for (const m of metrics) if (m.metric === metric && m.family === null && !out.has(m.round)) out.set(m.round, m.value);
   return out;
 }
 
 /**
  * Held-out score against training samples seen, one point per evaluated round, after the untrained model's
- * score at 0 samples (iteration −1). A run whose loop did not record `samples_seen` falls back to the
- * iteration index.
+ * score at 0 samples (round −1). A run whose loop did not record `samples_seen` falls back to the
+ * round index.
  */
 export function curvePoints(metrics: readonly MetricRecord[]): CurvePoint[] {
   const seen = overallMetric(metrics, SAMPLES_SEEN_METRIC);
-  const point = (iteration: number, samplesSeen: number, h: HeldoutScore): CurvePoint => ({
+  const point = (round: number, samplesSeen: number, h: HeldoutScore): CurvePoint => ({
     samplesSeen,
-    iteration,
+    round,
     overall: h.overall,
     families: Object.fromEntries(h.families.map((f) => [f.family, f.score])),
   });
-  const base = [...heldoutByIteration(metrics, BASE_SCORE_METRIC).values()][0];
+  const base = [...heldoutByRound(metrics, BASE_SCORE_METRIC).values()][0];
   return [
     ...(base ? [point(-1, 0, base)] : []),
-    ...[...heldoutByIteration(metrics)].map(([iteration, h]) => point(iteration, seen.get(iteration) ?? iteration, h)),
+    ...[...heldoutByRound(metrics)].map(([round, h]) => point(round, seen.get(round) ?? round, h)),
   ];
 }
 
 /**
- * A round's row of the per-iteration table, from what the store holds: what the loop's `iteration` event
+ * A round's row of the per-round table, from what the store holds: what the loop's `round` event
  * carries, and what the workbench rebuilds for runs another process executes. Samples seen come from the
  * `samples_seen` metric when the loop recorded it; otherwise accepted samples are counted as trained.
  */
-export function summarizeIteration(store: Store, runId: string, iteration: IterationRecord): IterationSummary {
-  const metrics = listMetrics(store, { runId, iteration: iteration.index });
-  const seenSoFar = overallMetric(metrics, SAMPLES_SEEN_METRIC).get(iteration.index);
-  const trained = overallMetric(metrics, TRAINED_SAMPLES_METRIC).get(iteration.index) ?? iteration.counts.accepted;
+export function summarizeRound(store: Store, runId: string, round: RoundRecord): RoundSummary {
+  const metrics = listMetrics(store, { runId, round: round.index });
+  const seenSoFar = overallMetric(metrics, SAMPLES_SEEN_METRIC).get(round.index);
+  const trained = overallMetric(metrics, TRAINED_SAMPLES_METRIC).get(round.index) ?? round.counts.accepted;
   let samplesSeen = seenSoFar;
   if (samplesSeen === undefined) {
-    const earlier = listIterations(store, runId).filter((i) => i.index < iteration.index);
+    const earlier = listRounds(store, runId).filter((i) => i.index < round.index);
     samplesSeen = earlier.reduce((n, i) => n + i.counts.accepted, 0) + trained;
   }
-  const meanLoss = meanTrainingLoss(store, runId, iteration.index);
-  const heldout = heldoutByIteration(metrics).get(iteration.index) ?? null;
-  const ms = iteration.startedAt !== null && iteration.finishedAt !== null ? iteration.finishedAt - iteration.startedAt : 0;
-  const proposers = proposerStats(store, runId, iteration.index);
-  return { iteration: iteration.index, counts: iteration.counts, trainedSamples: trained, samplesSeen, meanLoss, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
+  const meanLoss = meanTrainingLoss(store, runId, round.index);
+  const heldout = heldoutByRound(metrics).get(round.index) ?? null;
+  const ms = round.startedAt !== null && round.finishedAt !== null ? round.finishedAt - round.startedAt : 0;
+  const proposers = proposerStats(store, runId, round.index);
+  return { round: round.index, counts: round.counts, trainedSamples: trained, samplesSeen, meanLoss, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
 }
 
 /**

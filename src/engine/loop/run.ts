@@ -6,7 +6,7 @@
  */
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
-import type { IterationRecord, JsonObject, LoopStage, RunRecord, RunSceneEntry } from '../../shared/records.js';
+import type { RoundRecord, JsonObject, LoopStage, RunRecord, RunSceneEntry } from '../../shared/records.js';
 import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import { loadScenes, parseSourceSpec } from '../sources/index.js';
@@ -14,7 +14,7 @@ import type { SavedScene, Store } from '../store/index.js';
 import { MAX_SCENES_PER_RUN } from '../sources/limits.js';
 import {
   assignRunScenes,
-  createIteration,
+  createRound,
   createRun,
   diskFullError,
   getCheckpoint,
@@ -22,16 +22,16 @@ import {
   inTransaction,
   isDiskFull,
   isStoreError,
-  listIterations,
+  listRounds,
   saveScenes,
   sceneChangeText,
   StoreError,
-  updateIteration,
+  updateRound,
   updateRunStatus,
 } from '../store/index.js';
 import { codeVersion } from './codeVersion.js';
 import { acquireRunLease, type RunLease } from './lease.js';
-import { summarizeIteration } from './metrics.js';
+import { summarizeRound } from './metrics.js';
 import { resolveLoopConfig, storedLoopConfig } from './config.js';
 import { Cancelled, type LoopContext, openContext, OutsideStop } from './context.js';
 import { EndpointError } from '../solver/external/endpointSolver.js';
@@ -155,11 +155,11 @@ export async function resumeLoop(store: Store, runId: string, options: LoopOptio
 
 const stageIndex = (s: LoopStage | null): number => (s === null ? -1 : LOOP_STAGES.indexOf(s));
 
-async function runIteration(ctx: LoopContext, k: number, existing: IterationRecord | undefined): Promise<void> {
+async function runRound(ctx: LoopContext, k: number, existing: RoundRecord | undefined): Promise<void> {
   const { store, run } = ctx;
   if (existing?.status === 'completed') return;
-  if (!existing) createIteration(store, { runId: run.id, index: k, status: 'running', startedAt: Date.now() });
-  else if (existing.status !== 'running') updateIteration(store, run.id, k, { status: 'running' });
+  if (!existing) createRound(store, { runId: run.id, index: k, status: 'running', startedAt: Date.now() });
+  else if (existing.status !== 'running') updateRound(store, run.id, k, { status: 'running' });
   const reached = stageIndex(existing?.stage ?? null);
   const at = (s: LoopStage): boolean => reached < LOOP_STAGES.indexOf(s);
   if (at('filter')) await propose(ctx, k);
@@ -191,11 +191,11 @@ async function drive(store: Store, runId: string, options: LoopOptions, lease: R
     emit({ type: 'run', runId, status: 'running' });
     const config = storedLoopConfig(run.config);
     ctx = await openContext(store, run, config, { onEvent: emit, ...(options.signal ? { signal: options.signal } : {}) });
-    for (let k = 0; k < config.iterations; k++) {
-      const existing = listIterations(store, runId).find((i) => i.index === k);
-      await runIteration(ctx, k, existing);
-      const it = listIterations(store, runId).find((i) => i.index === k)!;
-      emit({ type: 'iteration', runId, summary: summarizeIteration(store, runId, it) });
+    for (let k = 0; k < config.rounds; k++) {
+      const existing = listRounds(store, runId).find((i) => i.index === k);
+      await runRound(ctx, k, existing);
+      const it = listRounds(store, runId).find((i) => i.index === k)!;
+      emit({ type: 'round', runId, summary: summarizeRound(store, runId, it) });
     }
     const done = updateRunStatus(store, runId, 'completed');
     emit({ type: 'run', runId, status: 'completed' });
@@ -237,9 +237,9 @@ function fullDisk(store: Store, e: unknown): { message: string; error: string } 
   return { message: `${error}; free space on that disk, then resume the run`, error };
 }
 
-/** Iterations left `running` by a stop take the run's outcome, so the UI never shows a round still going. */
+/** Rounds left `running` by a stop take the run's outcome, so the UI never shows a round still going. */
 function markRunning(store: Store, runId: string, outcome: 'paused' | 'failed'): void {
-  for (const it of listIterations(store, runId)) {
-    if (it.status === 'running') updateIteration(store, runId, it.index, { status: outcome === 'paused' ? 'pending' : 'failed' });
+  for (const it of listRounds(store, runId)) {
+    if (it.status === 'running') updateRound(store, runId, it.index, { status: outcome === 'paused' ? 'pending' : 'failed' });
   }
 }

@@ -44,11 +44,11 @@ function jsonable(v: unknown): JsonValue {
   }
 }
 
-export function toNewQa(runId: string, iteration: number, qa: QA): NewQa {
+export function toNewQa(runId: string, round: number, qa: QA): NewQa {
   const failing = qa.filterVerdicts.find((v) => !v.passed);
   return {
     runId,
-    iteration,
+    round,
     sceneId: qa.sceneId,
     proposalId: qa.id,
     proposer: qa.proposer,

@@ -1,6 +1,6 @@
 /**
  * The stages of one round. Each reads its inputs from the store and commits its outputs together with the
- * iteration's `stage` (the last committed stage) in ONE transaction, so after a crash the round continues at
+ * round's `stage` (the last committed stage) in ONE transaction, so after a crash the round continues at
  * the first uncommitted stage and redoes it from the same inputs with the same seeds: no lost rows, no
  * duplicates, the same result as an uninterrupted run.
  *
@@ -42,7 +42,7 @@ import {
   recordControllerDecision,
   recordMetrics,
   saveCheckpoint,
-  updateIteration,
+  updateRound,
 } from '../store/index.js';
 import { evaluateOnBenchmark } from './benchmark.js';
 import { handOff } from './handoff.js';
@@ -66,15 +66,15 @@ export class LoopFailure extends Error {
 
 function timed(ctx: LoopContext, k: number, stage: LoopStage) {
   const t0 = performance.now();
-  ctx.emit({ type: 'stage', runId: ctx.run.id, iteration: k, stage, phase: 'start' });
+  ctx.emit({ type: 'stage', runId: ctx.run.id, round: k, stage, phase: 'start' });
   return (detail?: string): void =>
-    ctx.emit({ type: 'stage', runId: ctx.run.id, iteration: k, stage, phase: 'end', ms: performance.now() - t0, ...(detail ? { detail } : {}) });
+    ctx.emit({ type: 'stage', runId: ctx.run.id, round: k, stage, phase: 'end', ms: performance.now() - t0, ...(detail ? { detail } : {}) });
 }
 
 const byId = (a: { id: number }, b: { id: number }): number => a.id - b.id;
 
-function questionsOf(ctx: LoopContext, iteration: number, verdict?: 'accepted'): QaRecord[] {
-  return queryQa(ctx.store, { runId: ctx.run.id, iteration, ...(verdict ? { verdict } : {}), limit: -1 }).sort(byId);
+function questionsOf(ctx: LoopContext, round: number, verdict?: 'accepted'): QaRecord[] {
+  return queryQa(ctx.store, { runId: ctx.run.id, round, ...(verdict ? { verdict } : {}), limit: -1 }).sort(byId);
 }
 
 /** The mix round k was generated with: uniform first, then what the controller decided after round k − 1. */
@@ -94,7 +94,7 @@ function staticSet(ctx: LoopContext): QaRecord[] {
 /** Round k of a static run trains on the k-th of T equal slices of the fixed set (one pass over T rounds). */
 function staticSlice(ctx: LoopContext, k: number): QaRecord[] {
   const set = staticSet(ctx);
-  const T = ctx.config.iterations;
+  const T = ctx.config.rounds;
   return set.slice(Math.floor((k * set.length) / T), Math.floor(((k + 1) * set.length) / T));
 }
 
@@ -146,7 +146,7 @@ export async function propose(ctx: LoopContext, k: number): Promise<void> {
     const round = await runProposalRound({ scenes: prepared, ...withProposers(ctx, k, requests, `propose@${k}`), seed: hashSeed(config.seed, `propose@${k}`), runner: ctx.runner });
     const ms = performance.now() - t0;
     rows = round.qa.map((qa) => toNewQa(run.id, k, qa));
-    ctx.emit({ type: 'progress', runId: run.id, iteration: k, stage: 'propose', done: rows.length, total: rows.length, unit: 'candidates', perSecond: (rows.length / ms) * 1000 });
+    ctx.emit({ type: 'progress', runId: run.id, round: k, stage: 'propose', done: rows.length, total: rows.length, unit: 'candidates', perSecond: (rows.length / ms) * 1000 });
     done(`${rows.length} candidates from ${requests.length} mix cells`);
   }
   const doneFilter = timed(ctx, k, 'filter');
@@ -154,7 +154,7 @@ export async function propose(ctx: LoopContext, k: number): Promise<void> {
   ctx.checkCancelled('before storing proposals');
   inTransaction(ctx.store, () => {
     insertQaBatch(ctx.store, rows);
-    updateIteration(ctx.store, run.id, k, { stage: 'filter', counts: { proposed: rows.length, accepted, rejected: rows.length - accepted } });
+    updateRound(ctx.store, run.id, k, { stage: 'filter', counts: { proposed: rows.length, accepted, rejected: rows.length - accepted } });
   });
   const llm = rows.filter((r) => r.proposer === LLM_PROPOSER);
   const llmAccepted = llm.filter((r) => r.verdict === 'accepted').length;
@@ -180,7 +180,7 @@ async function proposeStatic(ctx: LoopContext): Promise<NewQa[]> {
       rows.push(toNewQa(run.id, 0, qa));
       if (qa.verdict === 'accepted') accepted++;
     }
-    ctx.emit({ type: 'progress', runId: run.id, iteration: 0, stage: 'propose', done: Math.min(accepted, config.staticSamples), total: config.staticSamples, unit: 'accepted samples' });
+    ctx.emit({ type: 'progress', runId: run.id, round: 0, stage: 'propose', done: Math.min(accepted, config.staticSamples), total: config.staticSamples, unit: 'accepted samples' });
   }
   if (accepted === 0) throw new LoopFailure('the static dataset is empty: no proposal passed the filters on the training scenes');
   if (accepted < config.staticSamples) ctx.log('warn', `static dataset: only ${accepted} of ${config.staticSamples} samples could be generated on these scenes`);
@@ -215,7 +215,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
         referenceLoss,
         selectionScore: selectionScore(config, { pCorrect: a.pCorrect, loss: a.loss, referenceLoss }),
         qaId: q.id,
-        iteration: k,
+        round: k,
         checkpointId,
         prediction: String(a.prediction),
         confidence,
@@ -225,7 +225,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
       });
     });
     const n = Math.min(start + ANSWER_CHUNK, questions.length);
-    ctx.emit({ type: 'progress', runId: run.id, iteration: k, stage: 'solve', done: n, total: questions.length, unit: 'answers', perSecond: (n / (performance.now() - t0)) * 1000 });
+    ctx.emit({ type: 'progress', runId: run.id, round: k, stage: 'solve', done: n, total: questions.length, unit: 'answers', perSecond: (n / (performance.now() - t0)) * 1000 });
   }
   const counts = { easy: 0, frontier: 0, hard: 0 };
   for (const o of outputs) counts[o.bucket]++;
@@ -243,7 +243,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
   inTransaction(ctx.store, () => {
     insertSolverOutputs(ctx.store, outputs);
     if (baseRows.length > 0) recordMetrics(ctx.store, baseRows);
-    updateIteration(ctx.store, run.id, k, { stage: 'solve', counts });
+    updateRound(ctx.store, run.id, k, { stage: 'solve', counts });
   });
   done(`${outputs.length} answered: ${counts.easy} easy, ${counts.frontier} frontier, ${counts.hard} hard`);
 }
@@ -254,7 +254,7 @@ export function control(ctx: LoopContext, k: number): void {
   const { config, run, store } = ctx;
   const done = timed(ctx, k, 'control');
   if (config.mode === 'static') {
-    updateIteration(store, run.id, k, { stage: 'control' });
+    updateRound(store, run.id, k, { stage: 'control' });
     done('static dataset: no mix to steer');
     return;
   }
@@ -267,18 +267,18 @@ export function control(ctx: LoopContext, k: number): void {
     ...(r.selectionScore !== null ? { score: r.selectionScore } : {}),
   }));
   const strategy = config.mode === 'closed-loop' ? createStrategy(config.strategy, { seed: hashSeed(config.seed, `controller@${k}`), balanceFamilies: config.balance === 'family' ? 1 : 0 }) : createStrategy('uniform');
-  const decision = strategy.decide({ iteration: k, previous: mixFor(ctx, k), samples, cells: ctx.cells, thresholds: config.thresholds });
+  const decision = strategy.decide({ round: k, previous: mixFor(ctx, k), samples, cells: ctx.cells, thresholds: config.thresholds });
   inTransaction(store, () => {
     recordControllerDecision(store, {
       runId: run.id,
-      iteration: k,
+      round: k,
       strategy: decision.strategy,
       weightsBefore: decision.before,
       weightsAfter: decision.after,
       stats: { config: { ...decision.config }, options: decision.options, rows: decision.stats } as unknown as JsonObject,
       reason: decision.reasons.join('\n'),
     });
-    updateIteration(store, run.id, k, { stage: 'control' });
+    updateRound(store, run.id, k, { stage: 'control' });
   });
   done(mixShift(decision.before, decision.after));
 }
@@ -311,7 +311,7 @@ export function trainingSelection(ctx: LoopContext, k: number): QaRecord[] {
   let pool = questionsOf(ctx, k, 'accepted');
   const cap = roundSampleCap(config);
   if (config.mode === 'closed-loop' && config.selection === 'top-score') {
-    const scores = new Map(listSolverOutputs(ctx.store, { runId: ctx.run.id, iteration: k }).map((o) => [o.qaId, o.selectionScore]));
+    const scores = new Map(listSolverOutputs(ctx.store, { runId: ctx.run.id, round: k }).map((o) => [o.qaId, o.selectionScore]));
     const seed = hashSeed(config.seed, `select@${k}`);
     return config.balance === 'family'
       ? topByScorePerGroup(pool, (q) => q.family, (q) => scores.get(q.id) ?? null, cap, seed)
@@ -355,7 +355,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           onStep: (n) => {
             if (n % 5 === 0 || n === config.steps) {
-              ctx.emit({ type: 'progress', runId: run.id, iteration: k, stage: 'train', done: n, total: config.steps, unit: 'steps', perSecond: (n / (performance.now() - t0)) * 1000 });
+              ctx.emit({ type: 'progress', runId: run.id, round: k, stage: 'train', done: n, total: config.steps, unit: 'steps', perSecond: (n / (performance.now() - t0)) * 1000 });
             }
           },
         });
@@ -371,7 +371,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
   inTransaction(store, () => {
     saveCheckpoint(store, {
       runId: run.id,
-      iteration: k,
+      round: k,
       config: { model: { ...solver.config.model }, optimizer: { ...solver.config.optimizer }, sigmaBins: solver.config.sigmaBins, seed: solver.seed, preset: config.model },
       optimizerStep: solver.step,
       content: { bytes },
@@ -381,7 +381,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
         store,
         result.losses.map((loss, i) => ({
           runId: run.id,
-          iteration: k,
+          round: k,
           step: startStep + i + 1,
           loss,
           lr: result.lrs[i]!,
@@ -391,7 +391,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
       );
     }
     markTrained(store, run.id, k, selection.map((q) => q.id));
-    updateIteration(store, run.id, k, { stage: 'train' });
+    updateRound(store, run.id, k, { stage: 'train' });
   });
   ctx.solverTrained(k);
   const last = result?.losses.slice(-10) ?? [];
@@ -401,7 +401,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
 // ── evaluate ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 function scoreMetrics(ctx: LoopContext, k: number, metric: string, score: HeldoutScore): MetricRecord[] {
-  const base = { runId: ctx.run.id, iteration: k, benchmarkSetId: ctx.benchmark.setId, metric };
+  const base = { runId: ctx.run.id, round: k, benchmarkSetId: ctx.benchmark.setId, metric };
   const n = score.families.reduce((a, f) => a + f.n, 0);
   const names = intervalMetrics(metric);
   return [
@@ -428,10 +428,10 @@ export async function evaluate(ctx: LoopContext, k: number): Promise<void> {
   inTransaction(store, () => {
     recordMetrics(store, [
       ...scoreMetrics(ctx, k, SCORE_METRIC, result.score),
-      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: SAMPLES_SEEN_METRIC, value: seen, n: seen },
-      { runId: run.id, iteration: k, benchmarkSetId: setId, family: null, metric: TRAINED_SAMPLES_METRIC, value: trained, n: trained },
+      { runId: run.id, round: k, benchmarkSetId: setId, family: null, metric: SAMPLES_SEEN_METRIC, value: seen, n: seen },
+      { runId: run.id, round: k, benchmarkSetId: setId, family: null, metric: TRAINED_SAMPLES_METRIC, value: trained, n: trained },
     ]);
-    updateIteration(store, run.id, k, { stage: 'evaluate', status: 'completed', finishedAt: Date.now() });
+    updateRound(store, run.id, k, { stage: 'evaluate', status: 'completed', finishedAt: Date.now() });
   });
   done(`held-out overall ${(100 * result.score.overall).toFixed(1)}`);
 }

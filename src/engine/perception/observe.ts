@@ -19,7 +19,7 @@
  * look-alike (`labelConfusion.ts`) with `labelConfusion`, jitter each box edge by N(0, boxJitter × box size),
  * multiply depth by 1 + N(0, depthRelStd). Every (frame, object) pair draws from its own stream, forked from
  * the seed, the scene id, the trajectory index and the object id, and always draws the same numbers in the same
- * order: results do not depend on iteration order or on which other objects exist, and changing one noise
+ * order: results do not depend on round order or on which other objects exist, and changing one noise
  * level leaves the other perturbations as they were (common random numbers across configurations).
  */
 import type { Detection, FrameObservation, Observation, PerceptionConfig } from '../../shared/observation.js';

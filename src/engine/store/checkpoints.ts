@@ -9,7 +9,7 @@ import type { Store } from './store.js';
 interface CheckpointRow {
   id: number;
   run_id: string;
-  iteration: number;
+  round: number;
   blob_hash: string;
   size: number;
   config: string;
@@ -19,7 +19,7 @@ interface CheckpointRow {
 
 export interface NewCheckpoint {
   runId: string;
-  iteration: number;
+  round: number;
   config: JsonObject;
   optimizerStep: number;
   /** The checkpoint's bytes, or a file to copy in (streamed; the file itself is left where it is). */
@@ -30,7 +30,7 @@ function toRecord(r: CheckpointRow): CheckpointRef {
   return {
     id: r.id,
     runId: r.run_id,
-    iteration: r.iteration,
+    round: r.round,
     blobHash: r.blob_hash,
     sizeBytes: r.size,
     config: fromJson<JsonObject>(r.config, `checkpoint ${r.id} config`),
@@ -53,13 +53,13 @@ export function saveCheckpoint(store: Store, input: NewCheckpoint): CheckpointRe
     const id = store.db.transaction(() => {
       registerBlob(store, b, now);
       const info = store
-        .prepare('INSERT INTO checkpoints (run_id, iteration, blob_hash, config, optimizer_step, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(input.runId, input.iteration, b.hash, toJson(input.config), input.optimizerStep, now);
+        .prepare('INSERT INTO checkpoints (run_id, round, blob_hash, config, optimizer_step, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(input.runId, input.round, b.hash, toJson(input.config), input.optimizerStep, now);
       // Holding the write lock now, no sweep can run until commit; one in another process may have removed the file
       // before (it was unreferenced then, see sweep.ts). Put it back.
       if (!store.blobs.exists(b.hash) && writeBlob().hash !== b.hash) {
         const what = 'file' in input.content ? `checkpoint file ${input.content.file}` : 'the checkpoint bytes';
-        throw new StoreError('invalid-state', `${what} changed while being stored (run ${input.runId}, iteration ${input.iteration}); save it again`);
+        throw new StoreError('invalid-state', `${what} changed while being stored (run ${input.runId}, round ${input.round}); save it again`);
       }
       return Number(info.lastInsertRowid);
     })();
@@ -79,13 +79,13 @@ export function getCheckpoint(store: Store, id: number): CheckpointRef {
 }
 
 export function listCheckpoints(store: Store, runId: string): CheckpointRef[] {
-  return (store.prepare(`${SELECT} WHERE c.run_id = ? ORDER BY c.iteration, c.id`).all(runId) as CheckpointRow[]).map(toRecord);
+  return (store.prepare(`${SELECT} WHERE c.run_id = ? ORDER BY c.round, c.id`).all(runId) as CheckpointRow[]).map(toRecord);
 }
 
 /** The checkpoint's bytes, verified against the hash. */
 export function readCheckpoint(store: Store, id: number): Buffer {
   const c = getCheckpoint(store, id);
-  return store.blobs.read(c.blobHash, `checkpoint ${id} (run ${c.runId}, iteration ${c.iteration})`);
+  return store.blobs.read(c.blobHash, `checkpoint ${id} (run ${c.runId}, round ${c.round})`);
 }
 
 /**
@@ -94,7 +94,7 @@ export function readCheckpoint(store: Store, id: number): Buffer {
  */
 export function checkpointFile(store: Store, id: number): string {
   const c = getCheckpoint(store, id);
-  return store.blobs.verify(c.blobHash, `checkpoint ${id} (run ${c.runId}, iteration ${c.iteration})`);
+  return store.blobs.verify(c.blobHash, `checkpoint ${id} (run ${c.runId}, round ${c.round})`);
 }
 
 /** Every checkpoint of the workspace by id, with when it was made: what an endpoint lists as its models. */

@@ -1,4 +1,4 @@
-/** The controller's decision per iteration: the mix it read, the mix it set, and why. */
+/** The controller's decision per round: the mix it read, the mix it set, and why. */
 import type { Mix } from '../../shared/proposer.js';
 import type { ControllerDecisionRecord, JsonObject } from '../../shared/records.js';
 import { fromJson, toJson } from './json.js';
@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 
 interface DecisionRow {
   run_id: string;
-  iteration: number;
+  round: number;
   strategy: string;
   weights_before: string;
   weights_after: string;
@@ -16,10 +16,10 @@ interface DecisionRow {
 }
 
 function toRecord(r: DecisionRow): ControllerDecisionRecord {
-  const at = `controller decision ${r.run_id}#${r.iteration}`;
+  const at = `controller decision ${r.run_id}#${r.round}`;
   return {
     runId: r.run_id,
-    iteration: r.iteration,
+    round: r.round,
     strategy: r.strategy,
     weightsBefore: fromJson<Mix>(r.weights_before, `${at} weights_before`),
     weightsAfter: fromJson<Mix>(r.weights_after, `${at} weights_after`),
@@ -29,23 +29,23 @@ function toRecord(r: DecisionRow): ControllerDecisionRecord {
   };
 }
 
-/** One decision per iteration; recording again (a resumed iteration) replaces it. */
+/** One decision per round; recording again (a resumed round) replaces it. */
 export function recordControllerDecision(store: Store, d: Omit<ControllerDecisionRecord, 'createdAt'>): ControllerDecisionRecord {
   store.assertWritable('record a controller decision');
   store
     .prepare(
-      `INSERT OR REPLACE INTO controller_decisions (run_id, iteration, strategy, weights_before, weights_after, stats, reason, created_at)
+      `INSERT OR REPLACE INTO controller_decisions (run_id, round, strategy, weights_before, weights_after, stats, reason, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(d.runId, d.iteration, d.strategy, toJson(d.weightsBefore), toJson(d.weightsAfter), toJson(d.stats), d.reason, Date.now());
-  return getControllerDecision(store, d.runId, d.iteration)!;
+    .run(d.runId, d.round, d.strategy, toJson(d.weightsBefore), toJson(d.weightsAfter), toJson(d.stats), d.reason, Date.now());
+  return getControllerDecision(store, d.runId, d.round)!;
 }
 
-export function getControllerDecision(store: Store, runId: string, iteration: number): ControllerDecisionRecord | undefined {
-  const row = store.prepare('SELECT * FROM controller_decisions WHERE run_id = ? AND iteration = ?').get(runId, iteration) as DecisionRow | undefined;
+export function getControllerDecision(store: Store, runId: string, round: number): ControllerDecisionRecord | undefined {
+  const row = store.prepare('SELECT * FROM controller_decisions WHERE run_id = ? AND round = ?').get(runId, round) as DecisionRow | undefined;
   return row && toRecord(row);
 }
 
 export function listControllerDecisions(store: Store, runId: string): ControllerDecisionRecord[] {
-  return (store.prepare('SELECT * FROM controller_decisions WHERE run_id = ? ORDER BY iteration').all(runId) as DecisionRow[]).map(toRecord);
+  return (store.prepare('SELECT * FROM controller_decisions WHERE run_id = ? ORDER BY round').all(runId) as DecisionRow[]).map(toRecord);
 }

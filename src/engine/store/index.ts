@@ -4,7 +4,7 @@
  * A workspace is a folder (workspace.ts) with `workbench.db` (SQLite, WAL, foreign keys on; schema by numbered
  * forward-only migrations in migrations/) and `blobs/` (content-addressed point clouds, frame images and checkpoints,
  * blobs.ts; point-cloud layout in pointCloudCodec.ts). `openStore` gives a Store; the repository modules
- * (scenes, runs, iterations, qa, solverOutputs, training, benchmarks, metrics, controller, checkpoints) are
+ * (scenes, runs, rounds, qa, solverOutputs, training, benchmarks, metrics, controller, checkpoints) are
  * plain functions taking that Store first. The records they read and write are the JSON-able types in
  * src/shared/records.ts, so they can cross to the UI unchanged.
  *
@@ -25,7 +25,7 @@ export { sweepBlobs, blobReferences, SWEEP_MIN_AGE_MS, type SweepOptions, type S
 export * from './pointCloudCodec.js';
 export * from './scenes.js';
 export * from './runs.js';
-export * from './iterations.js';
+export * from './rounds.js';
 export * from './qa.js';
 export * from './solverOutputs.js';
 export * from './qaCells.js';

@@ -1,12 +1,12 @@
-/** Iterations (rounds) of a run: where each is in the loop and what it produced, as counts for the dashboard. */
-import type { IterationCounts, IterationRecord, IterationStatus, LoopStage } from '../../shared/records.js';
+/** Rounds (rounds) of a run: where each is in the loop and what it produced, as counts for the dashboard. */
+import type { RoundCounts, RoundRecord, RoundStatus, LoopStage } from '../../shared/records.js';
 import { StoreError } from './errors.js';
 import type { Store } from './store.js';
 
-interface IterationRow {
+interface RoundRow {
   run_id: string;
   idx: number;
-  status: IterationStatus;
+  status: RoundStatus;
   stage: LoopStage | null;
   started_at: number | null;
   finished_at: number | null;
@@ -18,7 +18,7 @@ interface IterationRow {
   hard_count: number;
 }
 
-const COUNT_COLUMNS: Record<keyof IterationCounts, string> = {
+const COUNT_COLUMNS: Record<keyof RoundCounts, string> = {
   proposed: 'proposed_count',
   accepted: 'accepted_count',
   rejected: 'rejected_count',
@@ -27,7 +27,7 @@ const COUNT_COLUMNS: Record<keyof IterationCounts, string> = {
   hard: 'hard_count',
 };
 
-function toRecord(r: IterationRow): IterationRecord {
+function toRecord(r: RoundRow): RoundRecord {
   return {
     runId: r.run_id,
     index: r.idx,
@@ -46,33 +46,33 @@ function toRecord(r: IterationRow): IterationRecord {
   };
 }
 
-export interface NewIteration {
+export interface NewRound {
   runId: string;
   index: number;
-  status?: IterationStatus;
+  status?: RoundStatus;
   stage?: LoopStage | null;
   startedAt?: number | null;
 }
 
-export function createIteration(store: Store, input: NewIteration): IterationRecord {
-  store.assertWritable('create an iteration');
+export function createRound(store: Store, input: NewRound): RoundRecord {
+  store.assertWritable('create an round');
   store
-    .prepare('INSERT INTO iterations (run_id, idx, status, stage, started_at) VALUES (?, ?, ?, ?, ?)')
+    .prepare('INSERT INTO rounds (run_id, idx, status, stage, started_at) VALUES (?, ?, ?, ?, ?)')
     .run(input.runId, input.index, input.status ?? 'pending', input.stage ?? null, input.startedAt ?? null);
-  return getIteration(store, input.runId, input.index);
+  return getRound(store, input.runId, input.index);
 }
 
-export interface IterationPatch {
-  status?: IterationStatus;
+export interface RoundPatch {
+  status?: RoundStatus;
   stage?: LoopStage | null;
   startedAt?: number | null;
   finishedAt?: number | null;
   /** Replaces the given counts; the others stay. */
-  counts?: Partial<IterationCounts>;
+  counts?: Partial<RoundCounts>;
 }
 
-export function updateIteration(store: Store, runId: string, index: number, patch: IterationPatch): IterationRecord {
-  store.assertWritable('update an iteration');
+export function updateRound(store: Store, runId: string, index: number, patch: RoundPatch): RoundRecord {
+  store.assertWritable('update an round');
   const sets: string[] = [];
   const params: unknown[] = [];
   const set = (column: string, value: unknown): void => {
@@ -84,29 +84,29 @@ export function updateIteration(store: Store, runId: string, index: number, patc
   set('stage', patch.stage);
   set('started_at', patch.startedAt);
   set('finished_at', patch.finishedAt);
-  for (const [key, column] of Object.entries(COUNT_COLUMNS)) set(column, patch.counts?.[key as keyof IterationCounts]);
+  for (const [key, column] of Object.entries(COUNT_COLUMNS)) set(column, patch.counts?.[key as keyof RoundCounts]);
   if (sets.length > 0) {
-    const info = store.prepare(`UPDATE iterations SET ${sets.join(', ')} WHERE run_id = ? AND idx = ?`).run(...params, runId, index);
+    const info = store.prepare(`UPDATE rounds SET ${sets.join(', ')} WHERE run_id = ? AND idx = ?`).run(...params, runId, index);
     if (info.changes === 0) throw notFound(store, runId, index);
   }
-  return getIteration(store, runId, index);
+  return getRound(store, runId, index);
 }
 
 function notFound(store: Store, runId: string, index: number): StoreError {
-  return new StoreError('not-found', `no iteration ${index} of run "${runId}" in ${store.dbPath}`);
+  return new StoreError('not-found', `no round ${index} of run "${runId}" in ${store.dbPath}`);
 }
 
-export function getIteration(store: Store, runId: string, index: number): IterationRecord {
-  const row = store.prepare('SELECT * FROM iterations WHERE run_id = ? AND idx = ?').get(runId, index) as IterationRow | undefined;
+export function getRound(store: Store, runId: string, index: number): RoundRecord {
+  const row = store.prepare('SELECT * FROM rounds WHERE run_id = ? AND idx = ?').get(runId, index) as RoundRow | undefined;
   if (!row) throw notFound(store, runId, index);
   return toRecord(row);
 }
 
-export function listIterations(store: Store, runId: string): IterationRecord[] {
-  return (store.prepare('SELECT * FROM iterations WHERE run_id = ? ORDER BY idx').all(runId) as IterationRow[]).map(toRecord);
+export function listRounds(store: Store, runId: string): RoundRecord[] {
+  return (store.prepare('SELECT * FROM rounds WHERE run_id = ? ORDER BY idx').all(runId) as RoundRow[]).map(toRecord);
 }
 
-/** How many of the run's iterations have completed. */
-export function countCompletedIterations(store: Store, runId: string): number {
-  return (store.prepare(`SELECT count(*) AS n FROM iterations WHERE run_id = ? AND status = 'completed'`).get(runId) as { n: number }).n;
+/** How many of the run's rounds have completed. */
+export function countCompletedRounds(store: Store, runId: string): number {
+  return (store.prepare(`SELECT count(*) AS n FROM rounds WHERE run_id = ? AND status = 'completed'`).get(runId) as { n: number }).n;
 }

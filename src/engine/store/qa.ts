@@ -14,7 +14,7 @@ import type { Store } from './store.js';
 interface QaRow {
   id: number;
   run_id: string;
-  iteration: number;
+  round: number;
   scene_id: string;
   proposal_id: string;
   proposer: string;
@@ -39,7 +39,7 @@ interface QaRow {
   bucket: Bucket | null;
   confidence: number | null;
   prediction: string | null;
-  trained_iteration: number | null;
+  trained_round: number | null;
 }
 
 function toRecord(r: QaRow): QaRecord {
@@ -47,7 +47,7 @@ function toRecord(r: QaRow): QaRecord {
   return {
     id: r.id,
     runId: r.run_id,
-    iteration: r.iteration,
+    round: r.round,
     sceneId: r.scene_id,
     proposalId: r.proposal_id,
     proposer: r.proposer,
@@ -72,19 +72,19 @@ function toRecord(r: QaRow): QaRecord {
     bucket: r.bucket,
     confidence: r.confidence,
     prediction: r.prediction,
-    trainedIteration: r.trained_iteration,
+    trainedRound: r.trained_round,
   };
 }
 
 const INSERT = `
-  INSERT INTO qa (run_id, iteration, scene_id, proposal_id, proposer, family, difficulty, bin, question, options,
+  INSERT INTO qa (run_id, round, scene_id, proposal_id, proposer, family, difficulty, bin, question, options,
                   answer_type, answer, program, program_result, verdict, rejected_by, reason, filter_verdicts, named,
                   args, frame, seed, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Inserts the rows with one prepared statement in one transaction (all or none) and returns their ids in the
- * same order. The scene and the (run, iteration) must exist.
+ * same order. The scene and the (run, round) must exist.
  */
 export function insertQaBatch(store: Store, rows: readonly NewQa[]): number[] {
   store.assertWritable('insert questions');
@@ -96,7 +96,7 @@ export function insertQaBatch(store: Store, rows: readonly NewQa[]): number[] {
       const q = rows[i]!;
       const info = stmt.run(
         q.runId,
-        q.iteration,
+        q.round,
         q.sceneId,
         q.proposalId,
         q.proposer,
@@ -127,7 +127,7 @@ export function insertQaBatch(store: Store, rows: readonly NewQa[]): number[] {
 
 export interface QaFilter {
   runId: string;
-  iteration?: number;
+  round?: number;
   family?: string;
   /** The bucket of the question's latest solver output. */
   bucket?: Bucket;
@@ -147,7 +147,7 @@ export interface QaQuery extends QaFilter {
   descending?: boolean;
 }
 
-const SORT_COLUMNS: Record<QaSortKey, string> = { id: 'id', confidence: 'confidence', family: 'family', iteration: 'iteration' };
+const SORT_COLUMNS: Record<QaSortKey, string> = { id: 'id', confidence: 'confidence', family: 'family', round: 'round' };
 
 function orderBy(sort: QaSortKey, descending: boolean): string {
   const dir = descending ? 'DESC' : 'ASC';
@@ -161,7 +161,7 @@ const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) =>
 function where(f: QaFilter): { sql: string; params: unknown[] } {
   const w = whereClause([
     ['run_id', f.runId],
-    ['iteration', f.iteration],
+    ['round', f.round],
     ['family', f.family],
     ['bucket', f.bucket],
     ['verdict', f.verdict],
@@ -266,33 +266,33 @@ export interface QaBucketCount {
 }
 
 /**
- * Accepted questions of one iteration per cell of the generation mix (scene, family, bin) and bucket: what
+ * Accepted questions of one round per cell of the generation mix (scene, family, bin) and bucket: what
  * the controller reads to set the next mix.
  */
-export function countQaBuckets(store: Store, runId: string, iteration: number): QaBucketCount[] {
+export function countQaBuckets(store: Store, runId: string, round: number): QaBucketCount[] {
   return store
     .prepare(
-      `SELECT scene_id AS sceneId, family, bin, bucket, n FROM qa_bucket_counts WHERE run_id = ? AND iteration = ?
+      `SELECT scene_id AS sceneId, family, bin, bucket, n FROM qa_bucket_counts WHERE run_id = ? AND round = ?
        ORDER BY scene_id, family, bin, bucket`,
     )
-    .all(runId, iteration) as QaBucketCount[];
+    .all(runId, round) as QaBucketCount[];
 }
 
 /** Marks the questions a round trained on (one transaction); each question is trained on in one round at most. */
-export function markTrained(store: Store, runId: string, iteration: number, qaIds: readonly number[]): void {
+export function markTrained(store: Store, runId: string, round: number, qaIds: readonly number[]): void {
   store.assertWritable('mark trained questions');
-  const stmt = store.prepare('UPDATE qa SET trained_iteration = ? WHERE id = ? AND run_id = ?');
+  const stmt = store.prepare('UPDATE qa SET trained_round = ? WHERE id = ? AND run_id = ?');
   store.db.transaction(() => {
     for (const id of qaIds) {
-      if (stmt.run(iteration, id, runId).changes !== 1) throw new StoreError('not-found', `no question ${id} in run "${runId}"`);
+      if (stmt.run(round, id, runId).changes !== 1) throw new StoreError('not-found', `no question ${id} in run "${runId}"`);
     }
   })();
 }
 
-/** Questions trained on up to and including `iteration`. */
-export function countTrained(store: Store, runId: string, iteration: number): number {
+/** Questions trained on up to and including `round`. */
+export function countTrained(store: Store, runId: string, round: number): number {
   return (
-    store.prepare('SELECT count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration IS NOT NULL AND trained_iteration <= ?').get(runId, iteration) as {
+    store.prepare('SELECT count(*) AS n FROM qa WHERE run_id = ? AND trained_round IS NOT NULL AND trained_round <= ?').get(runId, round) as {
       n: number;
     }
   ).n;
@@ -300,7 +300,7 @@ export function countTrained(store: Store, runId: string, iteration: number): nu
 
 /** Questions a run trained on, per family: where its training samples went. */
 export function countTrainedByFamily(store: Store, runId: string): Record<string, number> {
-  const rows = store.prepare('SELECT family, count(*) AS n FROM qa WHERE run_id = ? AND trained_iteration IS NOT NULL GROUP BY family ORDER BY family').all(runId) as { family: string; n: number }[];
+  const rows = store.prepare('SELECT family, count(*) AS n FROM qa WHERE run_id = ? AND trained_round IS NOT NULL GROUP BY family ORDER BY family').all(runId) as { family: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.family, r.n]));
 }
 
@@ -309,15 +309,15 @@ const TOP_REASONS = 5;
 
 /**
  * Per proposer ('programmatic', 'llm'): a round's drafts, how many were accepted, rejections by the first failing
- * filter and the most frequent reasons. What the loop CLI prints per round and the iteration summary carries.
+ * filter and the most frequent reasons. What the loop CLI prints per round and the round summary carries.
  */
-export function proposerStats(store: Store, runId: string, iteration: number): ProposerRoundStats[] {
+export function proposerStats(store: Store, runId: string, round: number): ProposerRoundStats[] {
   const rows = store
     .prepare(
       `SELECT proposer, verdict, rejected_by AS rejectedBy, reason, count(*) AS n FROM qa
-       WHERE run_id = ? AND iteration = ? GROUP BY proposer, verdict, rejected_by, reason ORDER BY proposer`,
+       WHERE run_id = ? AND round = ? GROUP BY proposer, verdict, rejected_by, reason ORDER BY proposer`,
     )
-    .all(runId, iteration) as { proposer: string; verdict: QaVerdict; rejectedBy: string | null; reason: string | null; n: number }[];
+    .all(runId, round) as { proposer: string; verdict: QaVerdict; rejectedBy: string | null; reason: string | null; n: number }[];
   const by = new Map<string, ProposerRoundStats>();
   for (const r of rows) {
     let s = by.get(r.proposer);

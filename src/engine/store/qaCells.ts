@@ -5,10 +5,10 @@
 import type { Store } from './store.js';
 
 /** The qa columns a cell may be keyed by. */
-export type QaAxis = 'family' | 'scene' | 'bin' | 'iteration';
+export type QaAxis = 'family' | 'scene' | 'bin' | 'round';
 
 // Column names come from this table only, never from the caller, so interpolating them into SQL is safe.
-const COLUMNS: Record<QaAxis, string> = { family: 'family', scene: 'scene_id', bin: 'bin', iteration: 'iteration' };
+const COLUMNS: Record<QaAxis, string> = { family: 'family', scene: 'scene_id', bin: 'bin', round: 'round' };
 
 export interface QaCellQuery {
   runId: string;
@@ -61,13 +61,13 @@ export function countQaCells(store: Store, query: QaCellQuery): QaCellCounts[] {
   return rows.map(({ r, c, ...counts }) => ({ row: r, col: c, ...counts }));
 }
 
-/** Every answered question's latest answer, as the bucket trigger picks it: highest iteration, then newest row. */
+/** Every answered question's latest answer, as the bucket trigger picks it: highest round, then newest row. */
 export function latestQaAnswers(store: Store, query: QaCellQuery): QaCellAnswer[] {
   const w = where(query);
   const rows = store
     .prepare(
       `SELECT ${COLUMNS[query.row]} AS r, ${COLUMNS[query.col]} AS c, family, answer,
-              (SELECT s.prediction FROM solver_outputs s WHERE s.qa_id = qa.id ORDER BY s.iteration DESC, s.id DESC LIMIT 1) AS prediction
+              (SELECT s.prediction FROM solver_outputs s WHERE s.qa_id = qa.id ORDER BY s.round DESC, s.id DESC LIMIT 1) AS prediction
        FROM qa WHERE ${w.sql} AND bucket IS NOT NULL`,
     )
     .all(...w.params) as (Omit<QaCellAnswer, 'row' | 'col'> & { r: string | number; c: string | number })[];

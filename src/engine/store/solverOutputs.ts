@@ -9,7 +9,7 @@ interface SolverOutputRow {
   id: number;
   qa_id: number;
   run_id: string;
-  iteration: number;
+  round: number;
   checkpoint_id: number | null;
   prediction: string;
   confidence: number;
@@ -28,7 +28,7 @@ function toRecord(r: SolverOutputRow): SolverOutputRecord {
     id: r.id,
     qaId: r.qa_id,
     runId: r.run_id,
-    iteration: r.iteration,
+    round: r.round,
     checkpointId: r.checkpoint_id,
     prediction: r.prediction,
     confidence: r.confidence,
@@ -50,7 +50,7 @@ const finiteOrNull = (x: number | null | undefined): number | null => (typeof x 
 export function insertSolverOutputs(store: Store, rows: readonly NewSolverOutput[]): number[] {
   store.assertWritable('insert solver outputs');
   const stmt = store.prepare(`
-    INSERT INTO solver_outputs (qa_id, run_id, iteration, checkpoint_id, prediction, confidence, bucket, answer_token_probs,
+    INSERT INTO solver_outputs (qa_id, run_id, round, checkpoint_id, prediction, confidence, bucket, answer_token_probs,
                                 p_correct, loss, reference_loss, selection_score, confidence_method, created_at)
     SELECT id, run_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM qa WHERE id = ?`);
   const now = Date.now();
@@ -58,7 +58,7 @@ export function insertSolverOutputs(store: Store, rows: readonly NewSolverOutput
   store.db.transaction(() => {
     for (const o of rows) {
       const info = stmt.run(
-        o.iteration,
+        o.round,
         o.checkpointId,
         o.prediction,
         o.confidence,
@@ -81,7 +81,7 @@ export function insertSolverOutputs(store: Store, rows: readonly NewSolverOutput
 
 export interface SolverOutputFilter {
   runId?: string;
-  iteration?: number;
+  round?: number;
   qaId?: number;
   bucket?: Bucket;
   limit?: number;
@@ -91,7 +91,7 @@ export interface SolverOutputFilter {
 export function listSolverOutputs(store: Store, filter: SolverOutputFilter): SolverOutputRecord[] {
   const w = whereClause([
     ['run_id', filter.runId],
-    ['iteration', filter.iteration],
+    ['round', filter.round],
     ['qa_id', filter.qaId],
     ['bucket', filter.bucket],
   ]);
@@ -127,18 +127,18 @@ interface RoundAnswerRow {
 }
 
 /**
- * Round `iteration`'s answers to its own questions. `order` keeps each reader's order: the controller reads them
+ * Round `round`'s answers to its own questions. `order` keeps each reader's order: the controller reads them
  * as they were answered ('answer'), the generative proposer's feedback quotes them in question order ('question');
  * the controller's aggregates depend on the order they are summed in, so the two are not interchangeable.
  */
-export function listRoundAnswers(store: Store, runId: string, iteration: number, order: 'answer' | 'question'): RoundAnswer[] {
+export function listRoundAnswers(store: Store, runId: string, round: number, order: 'answer' | 'question'): RoundAnswer[] {
   const rows = store
     .prepare(
       `SELECT q.scene_id, q.family, q.bin, q.question, q.answer, s.prediction, s.confidence, s.bucket, s.selection_score
        FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
-       WHERE s.run_id = ? AND s.iteration = ? AND q.iteration = ? ORDER BY ${order === 'answer' ? 's.id' : 'q.id'}`,
+       WHERE s.run_id = ? AND s.round = ? AND q.round = ? ORDER BY ${order === 'answer' ? 's.id' : 'q.id'}`,
     )
-    .all(runId, iteration, iteration) as RoundAnswerRow[];
+    .all(runId, round, round) as RoundAnswerRow[];
   return rows.map((r) => ({
     sceneId: r.scene_id,
     family: r.family,

@@ -4,7 +4,7 @@ import type { Store } from './store.js';
 
 interface TrainingStatRow {
   run_id: string;
-  iteration: number;
+  round: number;
   step: number;
   loss: number;
   lr: number;
@@ -14,22 +14,22 @@ interface TrainingStatRow {
 
 export function insertTrainingStats(store: Store, rows: readonly TrainingStatRecord[]): void {
   store.assertWritable('insert training stats');
-  const stmt = store.prepare('INSERT INTO training_stats (run_id, iteration, step, loss, lr, grad_norm, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const stmt = store.prepare('INSERT INTO training_stats (run_id, round, step, loss, lr, grad_norm, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
   store.db.transaction(() => {
-    for (const r of rows) stmt.run(r.runId, r.iteration, r.step, r.loss, r.lr, r.gradNorm, r.elapsedMs);
+    for (const r of rows) stmt.run(r.runId, r.round, r.step, r.loss, r.lr, r.gradNorm, r.elapsedMs);
   })();
 }
 
-/** In step order; `iteration` omitted: the whole run. */
-export function listTrainingStats(store: Store, runId: string, iteration?: number): TrainingStatRecord[] {
+/** In step order; `round` omitted: the whole run. */
+export function listTrainingStats(store: Store, runId: string, round?: number): TrainingStatRecord[] {
   const rows = (
-    iteration === undefined
-      ? store.prepare('SELECT * FROM training_stats WHERE run_id = ? ORDER BY iteration, step, id').all(runId)
-      : store.prepare('SELECT * FROM training_stats WHERE run_id = ? AND iteration = ? ORDER BY step, id').all(runId, iteration)
+    round === undefined
+      ? store.prepare('SELECT * FROM training_stats WHERE run_id = ? ORDER BY round, step, id').all(runId)
+      : store.prepare('SELECT * FROM training_stats WHERE run_id = ? AND round = ? ORDER BY step, id').all(runId, round)
   ) as TrainingStatRow[];
   return rows.map((r) => ({
     runId: r.run_id,
-    iteration: r.iteration,
+    round: r.round,
     step: r.step,
     loss: r.loss,
     lr: r.lr,
@@ -39,7 +39,7 @@ export function listTrainingStats(store: Store, runId: string, iteration?: numbe
 }
 
 /** Mean loss over a round's training steps; null when it recorded none. */
-export function meanTrainingLoss(store: Store, runId: string, iteration: number): number | null {
-  const row = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND iteration = ?').get(runId, iteration) as { mean: number | null };
+export function meanTrainingLoss(store: Store, runId: string, round: number): number | null {
+  const row = store.prepare('SELECT avg(loss) AS mean FROM training_stats WHERE run_id = ? AND round = ?').get(runId, round) as { mean: number | null };
   return row.mean;
 }

@@ -15,12 +15,12 @@ function loop(args: string[], diskFull?: DiskFullOptions): { status: number | nu
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const SMALL = ['--scenes', 'synthetic:6', '--iterations', '2', '--steps', '3', '--batch', '8', '--candidates', '200', '--model', 'tiny', '--benchmark-per-family', '3', '--threads', '1', '--base', 'none'];
+const SMALL = ['--scenes', 'synthetic:6', '--rounds', '2', '--steps', '3', '--batch', '8', '--candidates', '200', '--model', 'tiny', '--benchmark-per-family', '3', '--threads', '1', '--base', 'none'];
 
 describe('loop CLI', () => {
   const tmp = useTmpDirs();
 
-  it('runs a loop end to end, prints the per-iteration table, the scores and where the run is stored', () => {
+  it('runs a loop end to end, prints the per-round table, the scores and where the run is stored', () => {
     const ws = tmp();
     const r = loop([...SMALL, '--workspace', ws]);
     expect(r.status, r.stderr).toBe(0);
@@ -42,7 +42,7 @@ describe('loop CLI', () => {
   it('a full disk: prints the cause, the workspace and the command that resumes the run, which then completes (issue 11, item 8)', () => {
     const ws = tmp();
     const db = join(ws, 'workbench.db');
-    const inRound1 = { sql: 'INSERT INTO iterations', count: 2 };
+    const inRound1 = { sql: 'INSERT INTO rounds', count: 2 };
     // Even marking the run paused fails: the CLI says what the store could not.
     const lost = loop([...SMALL, '--workspace', ws], { after: inRound1, then: 'writes' });
     expect(lost.status, lost.stderr).toBe(1);
@@ -62,11 +62,11 @@ describe('loop CLI', () => {
 
   it('refuses bad options with one line naming the field, and no stack trace', () => {
     const ws = tmp();
-    const bad = loop(['--iterations', 'two', '--workspace', ws]);
+    const bad = loop(['--rounds', 'two', '--workspace', ws]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('error: --iterations: expected a whole number, found "two"\n');
-    const zero = loop(['--iterations', '0', '--workspace', ws]);
-    expect(zero.stderr).toMatch(/^error: config\.iterations: expected a whole number in \[1, 1000\], found 0\n$/);
+    expect(bad.stderr).toBe('error: --rounds: expected a whole number, found "two"\n');
+    const zero = loop(['--rounds', '0', '--workspace', ws]);
+    expect(zero.stderr).toMatch(/^error: config\.rounds: expected a whole number in \[1, 1000\], found 0\n$/);
     const unknown = loop(['--stepz', '3', '--workspace', ws]);
     expect(unknown.stderr).toMatch(/^error: --stepz: unknown option/);
     const balance = loop(['--balance', 'families', '--workspace', ws]);

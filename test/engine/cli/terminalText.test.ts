@@ -59,7 +59,7 @@ describe('the loop progress view', () => {
     const view = new ProgressView({ write: (s: string) => (written += s) });
     for (const id of HOSTILE) {
       view.event({ type: 'log', runId: 'r', level: 'warn', message: `scene ${id} skipped` });
-      view.event({ type: 'stage', runId: 'r', iteration: 0, stage: 'filter', phase: 'end', ms: 5, detail: `dropped ${id}` });
+      view.event({ type: 'stage', runId: 'r', round: 0, stage: 'filter', phase: 'end', ms: 5, detail: `dropped ${id}` });
       view.event({ type: 'run', runId: 'r', status: 'failed', message: `scene ${id} is broken` });
     }
     expect(written).toMatch(/warn: scene \\x1B\[2J\\x1B\[31mred skipped/);

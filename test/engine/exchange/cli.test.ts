@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Solver } from '../../../src/engine/solver/solver.js';
-import { createIteration, createRun, openStore, saveCheckpoint, saveScenes } from '../../../src/engine/store/index.js';
+import { createRound, createRun, openStore, saveCheckpoint, saveScenes } from '../../../src/engine/store/index.js';
 import { repoRoot } from '../../helpers/shared.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { newRun } from '../store/fixtures.js';
@@ -17,17 +17,17 @@ function exchange(args: string[], workspace: string): { status: number | null; s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A workspace with the two real scenes, one run with an iteration, and a tiny solver's checkpoint. */
+/** A workspace with the two real scenes, one run with an round, and a tiny solver's checkpoint. */
 async function workspace(dir: string): Promise<{ checkpointId: number }> {
   const store = openStore({ workspaceDir: dir });
   try {
     saveScenes(store, vsiScenes());
     createRun(store, newRun({ id: 'run-1', config: { frames: 8 } }));
-    createIteration(store, { runId: 'run-1', index: 0, status: 'completed', stage: 'evaluate' });
+    createRound(store, { runId: 'run-1', index: 0, status: 'completed', stage: 'evaluate' });
     const solver = await Solver.create(TINY_SOLVER, 3, { threads: 1, log: () => undefined });
     const bytes = solver.checkpoint();
     await solver.dispose();
-    const ref = saveCheckpoint(store, { runId: 'run-1', iteration: 0, config: {}, optimizerStep: 0, content: { bytes } });
+    const ref = saveCheckpoint(store, { runId: 'run-1', round: 0, config: {}, optimizerStep: 0, content: { bytes } });
     return { checkpointId: ref.id };
   } finally {
     store.close();

@@ -6,7 +6,7 @@ import type { LlavaSample } from '../../../src/engine/exchange/llavaConversation
 import type { ExportedQaRecord } from '../../../src/engine/exchange/qaExportRecord.js';
 import { readVsiQuestions, resolveQuestionScenes } from '../../../src/engine/exchange/vsiQuestions.js';
 import { PNG_SIGNATURE } from '../../../src/engine/perception/png.js';
-import { createIteration, createRun, insertQaBatch, insertSolverOutputs, listScenes, saveScenes, type Store } from '../../../src/engine/store/index.js';
+import { createRound, createRun, insertQaBatch, insertSolverOutputs, listScenes, saveScenes, type Store } from '../../../src/engine/store/index.js';
 import type { NewQa } from '../../../src/shared/records.js';
 import { inputError } from '../../helpers/errors.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
@@ -16,13 +16,13 @@ import { vsiScenes } from './fixtures.js';
 const BIG = 'vsibench:scene0251_00';
 const SMALL = 'vsibench:scene0277_02';
 
-/** A run with two iterations of QA over two real scenes, as the loop writes them (with args, named objects and a frame). */
+/** A run with two rounds of QA over two real scenes, as the loop writes them (with args, named objects and a frame). */
 function seed(store: Store): { runId: string; ids: number[] } {
   saveScenes(store, vsiScenes());
   const run = createRun(store, newRun({ id: 'run-1', name: 'export test' }));
-  for (const index of [0, 1]) createIteration(store, { runId: run.id, index, status: 'completed', stage: 'evaluate' });
-  const counting = (iteration: number, sceneId: string, i: number, label: string, n: number): NewQa =>
-    makeQa(run.id, iteration, sceneId, i, {
+  for (const index of [0, 1]) createRound(store, { runId: run.id, index, status: 'completed', stage: 'evaluate' });
+  const counting = (round: number, sceneId: string, i: number, label: string, n: number): NewQa =>
+    makeQa(run.id, round, sceneId, i, {
       proposalId: `${sceneId}/object_counting/${i}`,
       family: 'object_counting',
       question: `How many ${label}(s) are in this room?`,
@@ -79,7 +79,7 @@ function seed(store: Store): { runId: string; ids: number[] } {
     }),
   ];
   const ids = insertQaBatch(store, rows);
-  insertSolverOutputs(store, [{ qaId: ids[0]!, iteration: 0, checkpointId: null, prediction: '2', confidence: 0.95, bucket: 'easy', answerTokenProbs: [0.95] }]);
+  insertSolverOutputs(store, [{ qaId: ids[0]!, round: 0, checkpointId: null, prediction: '2', confidence: 0.95, bucket: 'easy', answerTokenProbs: [0.95] }]);
   return { runId: run.id, ids };
 }
 
@@ -102,7 +102,7 @@ describe('exportQa', () => {
   const tmp = useTmpDirs();
   const small = { frames: 4, frameWidth: 64, frameHeight: 48 };
 
-  it('writes one VSI-Bench-shaped JSONL per iteration with the accepted QA and their provenance', () => {
+  it('writes one VSI-Bench-shaped JSONL per round with the accepted QA and their provenance', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'export');
@@ -119,7 +119,7 @@ describe('exportQa', () => {
       question: 'How many chair(s) are in this room?',
       options: null,
       ground_truth: '2',
-      iteration: 0,
+      round: 0,
       program: 'return scene.count(args.label);',
       args: { label: 'chair' },
       difficulty: { count: 2 },
@@ -177,13 +177,13 @@ describe('exportQa', () => {
     expect(camera.conversations[0].value.match(/<image>/g)).toHaveLength(5);
   });
 
-  it('exports one iteration alone, and is deterministic byte for byte', () => {
+  it('exports one round alone, and is deterministic byte for byte', () => {
     const store = ws.open(ws.dir());
     const { runId } = seed(store);
     const a = join(tmp(), 'a');
     const b = join(tmp(), 'b');
-    exportQa(store, { runId, iteration: 1, outDir: a, ...small });
-    exportQa(store, { runId, iteration: 1, outDir: b, ...small });
+    exportQa(store, { runId, round: 1, outDir: a, ...small });
+    exportQa(store, { runId, round: 1, outDir: b, ...small });
     expect(files(a)).toEqual(files(b));
     expect(files(a).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'llava-iter1.json', 'qa-iter1.jsonl']);
     for (const f of files(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
@@ -203,12 +203,12 @@ describe('exportQa', () => {
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
-  it('explains an unknown run, an unknown iteration and bad options', () => {
+  it('explains an unknown run, an unknown round and bad options', () => {
     const store = ws.open(ws.dir());
     const { runId } = seed(store);
     const out = join(tmp(), 'x');
     expect(inputError(() => exportQa(store, { runId: 'nope', outDir: out })).message).toMatch(/no run "nope" in .*workbench\.db; recent runs: run-1 \(export test\)/);
-    expect(inputError(() => exportQa(store, { runId, iteration: 7, outDir: out })).message).toMatch(/run run-1 has no iteration 7; it has 0, 1/);
+    expect(inputError(() => exportQa(store, { runId, round: 7, outDir: out })).message).toMatch(/run run-1 has no round 7; it has 0, 1/);
     expect(inputError(() => exportQa(store, { runId, outDir: out, frames: 0 })).message).toMatch(/frames: expected a whole number from 1 to 256, found 0/);
     expect(existsSync(out)).toBe(false);
   });

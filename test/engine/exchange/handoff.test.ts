@@ -22,11 +22,11 @@ import { startLoop } from '../../../src/engine/loop/index.js';
 import { TRAINED_SAMPLES_METRIC } from '../../../src/engine/loop/metrics.js';
 import { trainingSelection } from '../../../src/engine/loop/stages.js';
 import {
-  createIteration,
+  createRound,
   createRun,
   insertQaBatch,
   listBenchmarkQuestions,
-  listIterations,
+  listRounds,
   listMetrics,
   markTrained,
   openStore,
@@ -59,11 +59,11 @@ function files(dir: string): string[] {
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-/** Two iterations of accepted QA over two real scenes (one naming a frame), round 1 trained on two of them. */
+/** Two rounds of accepted QA over two real scenes (one naming a frame), round 1 trained on two of them. */
 function seed(store: Store): { runId: string; ids: number[] } {
   saveScenes(store, vsiScenes());
   const run = createRun(store, newRun({ id: 'run-1', name: 'hand-off test' }));
-  for (const index of [0, 1]) createIteration(store, { runId: run.id, index, status: 'completed', stage: 'evaluate' });
+  for (const index of [0, 1]) createRound(store, { runId: run.id, index, status: 'completed', stage: 'evaluate' });
   const accepted = { verdict: 'accepted' as const, rejectedBy: null, reason: null };
   const rows: NewQa[] = [
     makeQa(run.id, 0, BIG, 0, {
@@ -197,13 +197,13 @@ describe('LLaMA-Factory export', () => {
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'trained');
     const summary = exportQa(store, { runId, outDir: out, format: 'both', trained: true, ...small });
-    expect(summary.iterations.map((i) => [i.iteration, i.questions, i.files])).toEqual([
+    expect(summary.rounds.map((i) => [i.round, i.questions, i.files])).toEqual([
       [0, 0, ['qa-trained-iter0.jsonl', 'llava-trained-iter0.json']],
       [1, 2, ['qa-trained-iter1.jsonl', 'llava-trained-iter1.json']],
     ]);
-    const lines = readFileSync(join(out, 'qa-trained-iter1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; iteration: number });
-    // Round 1 trained on a question iteration 0 proposed and one of its own.
-    expect(lines.map((l) => [l.id, l.iteration])).toEqual([
+    const lines = readFileSync(join(out, 'qa-trained-iter1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; round: number });
+    // Round 1 trained on a question round 0 proposed and one of its own.
+    expect(lines.map((l) => [l.id, l.round])).toEqual([
       [ids[0], 0],
       [ids[2], 1],
     ]);
@@ -298,8 +298,8 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
     const ctx = { store, run, config: storedLoopConfig(run.config) } as unknown as LoopContext;
     const out = join(tmp(), 'trained');
     const summary = exportQa(store, { runId: run.id, outDir: out, format: 'llama-factory', trained: true, ...small });
-    const rounds = listIterations(store, run.id).map((i) => i.index);
-    expect(summary.iterations.map((i) => i.iteration)).toEqual(rounds);
+    const rounds = listRounds(store, run.id).map((i) => i.index);
+    expect(summary.rounds.map((i) => i.round)).toEqual(rounds);
     let total = 0;
     for (const k of rounds) {
       const selected = trainingSelection(ctx, k).map((q) => `${run.id}/${q.id}`).sort();
@@ -307,7 +307,7 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
       expect(selected.length).toBeGreaterThan(0);
       expect(exported).toEqual(selected);
       // The loop's own count of what round k trained on.
-      expect(listMetrics(store, { runId: run.id, iteration: k, metric: TRAINED_SAMPLES_METRIC })[0]?.value).toBe(exported.length);
+      expect(listMetrics(store, { runId: run.id, round: k, metric: TRAINED_SAMPLES_METRIC })[0]?.value).toBe(exported.length);
       total += exported.length;
     }
     expect(summary.questions).toBe(total);
@@ -409,7 +409,7 @@ describe('exchange CLI: the hand-off commands', () => {
     const store = openStore({ workspaceDir: ws });
     try {
       createRun(store, newRun({ id: 'run-1' }));
-      createIteration(store, { runId: 'run-1', index: 0, status: 'completed', stage: 'evaluate' });
+      createRound(store, { runId: 'run-1', index: 0, status: 'completed', stage: 'evaluate' });
     } finally {
       store.close();
     }
@@ -425,7 +425,7 @@ describe('exchange CLI: the hand-off commands', () => {
       [['export-benchmark', '--run', 'run-1'], /^error: --out: missing; it is required/],
       [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--format', 'lmms'], /^error: --format: expected one of lmms-eval, found "lmms"/],
       [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--task', '1bad-name'], /^error: --task: expected a letter then letters, digits or _/],
-      [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--iteration', '0'], /^error: --iteration: unknown option/],
+      [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b'), '--round', '0'], /^error: --round: unknown option/],
       [['export-benchmark', '--run', 'run-1', '--out', join(tmp(), 'b')], /^error: .*run run-1 has no held-out score yet.*export after its first evaluation/],
       [['export', '--run', 'run-1', '--out', join(tmp(), 'c'), '--format', 'sharegpt'], /^error: --format: expected one of jsonl, conversation, both, llama-factory, found "sharegpt"/],
     ];

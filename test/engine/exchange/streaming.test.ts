@@ -18,7 +18,7 @@ import {
   type ExternalPrediction,
 } from '../../../src/engine/exchange/vsiQuestions.js';
 import { Solver } from '../../../src/engine/solver/solver.js';
-import { createIteration, createRun, openStore, saveCheckpoint, saveScenes } from '../../../src/engine/store/index.js';
+import { createRound, createRun, openStore, saveCheckpoint, saveScenes } from '../../../src/engine/store/index.js';
 import { InputError } from '../../../src/shared/errors.js';
 import { summarizeScene } from '../../../src/shared/scene.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
@@ -181,11 +181,11 @@ describe('checking and answering a large question file', () => {
     try {
       saveScenes(store, vsiScenes());
       createRun(store, newRun({ id: 'run-1', config: { frames: 4 } }));
-      createIteration(store, { runId: 'run-1', index: 0, status: 'completed', stage: 'evaluate' });
+      createRound(store, { runId: 'run-1', index: 0, status: 'completed', stage: 'evaluate' });
       const s = await Solver.create(TINY_SOLVER, 3, { threads: 1, log: () => undefined });
       const bytes = s.checkpoint();
       await s.dispose();
-      checkpointId = saveCheckpoint(store, { runId: 'run-1', iteration: 0, config: {}, optimizerStep: 0, content: { bytes } }).id;
+      checkpointId = saveCheckpoint(store, { runId: 'run-1', round: 0, config: {}, optimizerStep: 0, content: { bytes } }).id;
     } finally {
       store.close();
     }

@@ -48,7 +48,7 @@ function arm(name: string, delta: number, samples = 100, jitter: number[] = [0, 
 
 describe('experiment protocol', () => {
   it('gives static ×N samples and steps, and equal-compute arms the small arms samples for ten times the steps', () => {
-    const { standard, equalCompute } = protocolArms({ iterations: 4, steps: 25, batch: 32 });
+    const { standard, equalCompute } = protocolArms({ rounds: 4, steps: 25, batch: 32 });
     expect(standard.map((a) => a.key)).toEqual(['reference', 'learnability', 'reducible', 'nofeedback', 'static', 'static10']);
     expect(standard.find((a) => a.key === 'static')!.config).toMatchObject({ mode: 'static', staticSamples: 3200 });
     expect(standard.find((a) => a.key === 'static10')!.config).toMatchObject({ mode: 'static', staticSamples: 32000, steps: 250 });
@@ -139,7 +139,7 @@ describe('experiment artefacts', () => {
 describe('runExperiment', () => {
   it('makes the base and the irreducible-loss model once, runs every arm from the base on disjoint scenes, and writes the report', async () => {
     const store = openStore({ workspaceDir: tmp() });
-    const small = { model: 'tiny' as const, iterations: 2, steps: 2, batch: 8, candidates: 200, benchmarkPerFamily: 3 };
+    const small = { model: 'tiny' as const, rounds: 2, steps: 2, batch: 8, candidates: 200, benchmarkPerFamily: 3 };
     const protocol: ExperimentProtocol = {
       preset: 'test',
       base: { name: 'test base', mode: 'no-feedback', scenes: ['synthetic:6'], heldoutFraction: 0.34, ...small, seed: 0 },
@@ -190,7 +190,7 @@ describe('runExperiment', () => {
 
   it('refuses a protocol whose held-out scenes overlap the base model', async () => {
     const store = openStore({ workspaceDir: tmp() });
-    const small = { model: 'tiny' as const, iterations: 1, steps: 1, batch: 4, candidates: 100, benchmarkPerFamily: 2 };
+    const small = { model: 'tiny' as const, rounds: 1, steps: 1, batch: 4, candidates: 100, benchmarkPerFamily: 2 };
     const protocol: ExperimentProtocol = {
       preset: 'test',
       base: { name: 'test base', mode: 'no-feedback', scenes: ['synthetic:6'], heldoutFraction: 0.34, ...small },

@@ -9,8 +9,8 @@ import { API_METHODS, validateApiArgs } from '../../../src/shared/apiValidation.
 
 /** Keys the checks know, so generated objects reach the field checks, not only the unknown-key check. */
 const KNOWN_KEYS = [
-  'dataset', 'limit', 'offset', 'runId', 'iteration', 'family', 'sceneId', 'bucket', 'verdict', 'bin', 'search', 'sort',
-  'descending', 'kind', 'metric', 'scenes', 'heldoutScenes', 'extraLabels', 'heldoutFraction', 'iterations', 'steps',
+  'dataset', 'limit', 'offset', 'runId', 'round', 'family', 'sceneId', 'bucket', 'verdict', 'bin', 'search', 'sort',
+  'descending', 'kind', 'metric', 'scenes', 'heldoutScenes', 'extraLabels', 'heldoutFraction', 'rounds', 'steps',
   'batch', 'lr', 'warmupSteps', 'thresholds', 'easy', 'hard', 'candidates', 'acceptPerRound', 'strategy', 'selection',
   'staticSamples', 'benchmarkPerFamily', 'model', 'executionProvider', 'threads', 'frames', 'seed', 'dataSeed',
   'initCheckpoint', 'mode', 'toString', '__proto__', 'constructor',
@@ -29,7 +29,7 @@ const wild = fc.anything({
   withTypedArray: true,
 });
 const plausible = fc.oneof(
-  fc.constantFrom(0, 1, -1, 0.5, 1e6, Number.MAX_SAFE_INTEGER, NaN, Infinity, '', 'easy', 'frontier', 'accuracy', 'family-iteration', 'cpu', 'id', 'accepted', 'frontier-first', true, null, undefined),
+  fc.constantFrom(0, 1, -1, 0.5, 1e6, Number.MAX_SAFE_INTEGER, NaN, Infinity, '', 'easy', 'frontier', 'accuracy', 'family-round', 'cpu', 'id', 'accepted', 'frontier-first', true, null, undefined),
   fc.integer(),
   fc.string({ maxLength: 8 }),
   fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }),

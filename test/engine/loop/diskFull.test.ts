@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoopEvent } from '../../../src/shared/loop.js';
 import { resumeLoop, startLoop } from '../../../src/engine/loop/index.js';
-import { getRun, isStoreError, listIterations, openStore, type Store } from '../../../src/engine/store/index.js';
+import { getRun, isStoreError, listRounds, openStore, type Store } from '../../../src/engine/store/index.js';
 import { injectDiskFull, type DiskFullOptions } from '../../helpers/diskFull.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { SMALL_LOOP, runDigest } from './loopFixture.js';
 
 const tmp = useTmpDirs();
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Full once round 1's iteration row exists: its stages fail part-way. */
-const IN_ROUND_1 = { sql: 'INSERT INTO iterations', count: 2 };
+/** Full once round 1's round row exists: its stages fail part-way. */
+const IN_ROUND_1 = { sql: 'INSERT INTO rounds', count: 2 };
 
 let expected: Record<string, unknown>;
 let refDir: string;
@@ -63,7 +63,7 @@ describe('a full disk during a run (issue 11, item 8)', () => {
     expect(run?.status).toBe('paused');
     expect(run?.error).toBe(`the disk is full: could not write ${store.dbPath} (workspace ${ws}): database or disk is full`);
     expect(getRun(store, runId)).toMatchObject({ status: 'paused', error: run?.error });
-    expect(listIterations(store, runId).map((i) => i.status)).toEqual(['completed', 'pending']);
+    expect(listRounds(store, runId).map((i) => i.status)).toEqual(['completed', 'pending']);
     const last = events.filter((e) => e.type === 'run').pop();
     expect(last).toMatchObject({ status: 'paused', message: expect.stringMatching(/disk is full: .*; free space on that disk, then resume the run$/) });
     await resumeToEnd(store, runId);
@@ -77,7 +77,7 @@ describe('a full disk during a run (issue 11, item 8)', () => {
     const handle = await startLoop(store, SMALL_LOOP, {
       onEvent: (e) => {
         // From round 1 on, the database file may not grow by a page: SQLite itself says "database or disk is full".
-        if (e.type === 'stage' && e.phase === 'start' && e.iteration === 1) store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
+        if (e.type === 'stage' && e.phase === 'start' && e.round === 1) store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
       },
     });
     const run = await handle.done;

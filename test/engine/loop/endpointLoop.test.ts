@@ -10,7 +10,7 @@ import type { LoopEvent } from '../../../src/shared/loop.js';
 import { MODEL_PREFIX } from '../../../src/engine/host/chatCompletions.js';
 import { handoffDir, registerNextModel, trainerCommandLine } from '../../../src/engine/loop/handoff.js';
 import { resolveLoopConfig, resumeLoop, startLoop } from '../../../src/engine/loop/index.js';
-import { countEndpointResponses, getRun, listCheckpoints, listIterations, listMetrics, listSolverOutputs, type Store } from '../../../src/engine/store/index.js';
+import { countEndpointResponses, getRun, listCheckpoints, listRounds, listMetrics, listSolverOutputs, type Store } from '../../../src/engine/store/index.js';
 import type { WorkbenchServer } from '../../../src/server/server.js';
 import { SCORE_METRIC } from '../../../src/engine/loop/metrics.js';
 import { SMALL_LOOP } from './loopFixture.js';
@@ -43,7 +43,7 @@ describe('a closed loop with an endpoint model', () => {
     const run = await (await startLoop(store, config, { onEvent: (e) => events.push(e) })).done;
     expect(run.status, run.error ?? '').toBe('completed');
     expect(run.provider).toBe(`endpoint ${server.url}v1 (model ${MODEL_PREFIX}${checkpointId})`);
-    expect(listIterations(store, run.id).map((i) => i.status)).toEqual(['completed', 'completed']);
+    expect(listRounds(store, run.id).map((i) => i.status)).toEqual(['completed', 'completed']);
     // No built-in training: the endpoint's model is the one trained (by the trainer).
     expect(listCheckpoints(store, run.id)).toEqual([]);
 
@@ -54,7 +54,7 @@ describe('a closed loop with an endpoint model', () => {
     expect(methods.has('ground-truth-logprob')).toBe(true);
     expect(countEndpointResponses(store)).toBeGreaterThan(0);
     const scores = listMetrics(store, { runId: run.id, family: null, metric: SCORE_METRIC });
-    expect(scores.map((m) => m.iteration)).toEqual([0, 1]);
+    expect(scores.map((m) => m.round)).toEqual([0, 1]);
 
     for (const k of [0, 1]) expect(existsSync(join(handoffDir(store.workspaceDir, run.id, k), 'dataset', 'dataset_info.json'))).toBe(true);
     const trained = readFileSync(trainerLog, 'utf8').trim().split('\n');
@@ -65,7 +65,7 @@ describe('a closed loop with an endpoint model', () => {
 
   it('awaiting model: the run pauses after each export until the model trained on it is registered, then asks that model', async () => {
     // Round 0 is answered by the configured (starting) model; later rounds by the models registered.
-    const config = { ...SMALL_LOOP, iterations: 2, name: 'by hand', endpoint: { baseUrl: `${server.url}v1`, model: `${MODEL_PREFIX}${checkpointId}`, frames: 1 }, awaitModel: true };
+    const config = { ...SMALL_LOOP, rounds: 2, name: 'by hand', endpoint: { baseUrl: `${server.url}v1`, model: `${MODEL_PREFIX}${checkpointId}`, frames: 1 }, awaitModel: true };
     const first = await (await startLoop(store, config)).done;
     expect(first.status).toBe('paused');
     expect(first.error).toMatch(new RegExp(`awaiting model: round 0's \\d+ training samples are in .*round-0/dataset \\(LLaMA-Factory format\\); train your model on them, serve it, then register it: npm run loop -- --resume ${first.id} --endpoint-model <name>`));
@@ -76,7 +76,7 @@ describe('a closed loop with an endpoint model', () => {
     expect(second.status).toBe('paused');
     expect(second.error).toMatch(/awaiting model: round 1's/);
     expect(second.provider).toBe(`endpoint ${server.url}v1 (model ${MODEL_PREFIX}${checkpointId})`);
-    expect(listIterations(store, first.id).map((i) => [i.index, i.status])).toEqual([[0, 'completed'], [1, 'pending']]);
+    expect(listRounds(store, first.id).map((i) => [i.index, i.status])).toEqual([[0, 'completed'], [1, 'pending']]);
     expect(registerNextModel(store, first.id, `${MODEL_PREFIX}${checkpointId}`)).toEqual({ round: 1 });
     expect((await (await resumeLoop(store, first.id)).done).status).toBe('completed');
     expect(() => registerNextModel(store, first.id, 'm')).toThrow(/is not waiting for a model/);
@@ -85,12 +85,12 @@ describe('a closed loop with an endpoint model', () => {
 
   it('a failing trainer or an endpoint that went away pause the run with the reason (resumable); the settings refuse what cannot work', async () => {
     const run = await (
-      await startLoop(store, { ...SMALL_LOOP, iterations: 1, name: 'bad trainer', endpoint: { baseUrl: `${server.url}v1`, model: `${MODEL_PREFIX}${checkpointId}`, frames: 1 }, trainerCommand: 'echo {dataset} >/dev/null; exit 3' })
+      await startLoop(store, { ...SMALL_LOOP, rounds: 1, name: 'bad trainer', endpoint: { baseUrl: `${server.url}v1`, model: `${MODEL_PREFIX}${checkpointId}`, frames: 1 }, trainerCommand: 'echo {dataset} >/dev/null; exit 3' })
     ).done;
     expect(run.status).toBe('paused');
     expect(run.error).toMatch(/round 0: the trainer command exited with code 3; fix it and resume the run/);
     const gone = await (
-      await startLoop(store, { ...SMALL_LOOP, iterations: 1, name: 'no server', endpoint: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', frames: 1, maxRetries: 0 } })
+      await startLoop(store, { ...SMALL_LOOP, rounds: 1, name: 'no server', endpoint: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', frames: 1, maxRetries: 0 } })
     ).done;
     expect(gone.status).toBe('paused');
     expect(gone.error).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9\/v1: is the server running\?/);

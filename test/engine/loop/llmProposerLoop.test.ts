@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { IterationSummary, LoopConfigInput, LoopEvent } from '../../../src/shared/loop.js';
+import type { RoundSummary, LoopConfigInput, LoopEvent } from '../../../src/shared/loop.js';
 import { proposerSummaryText, resumeLoop, startLoop } from '../../../src/engine/loop/index.js';
-import { listIterations, openStore, proposerStats, type Store } from '../../../src/engine/store/index.js';
-import { summarizeIteration } from '../../../src/engine/loop/metrics.js';
+import { listRounds, openStore, proposerStats, type Store } from '../../../src/engine/store/index.js';
+import { summarizeRound } from '../../../src/engine/loop/metrics.js';
 import { familyOf, scriptedServer, type Received, type ScriptedServer } from '../proposer/llmServer.js';
 import { runDigest, SMALL_LOOP } from './loopFixture.js';
 
@@ -69,8 +69,8 @@ describe('a small loop with the LLM proposer at share 0.5', () => {
     servers.push(server);
     const store = openStore({ workspaceDir: join(dir, 'a') });
     stores.push(store);
-    const summaries: IterationSummary[] = [];
-    const onEvent = (e: LoopEvent): void => void (e.type === 'iteration' && summaries.push(e.summary));
+    const summaries: RoundSummary[] = [];
+    const onEvent = (e: LoopEvent): void => void (e.type === 'round' && summaries.push(e.summary));
     const run = await (await startLoop(store, config(server.url), { onEvent })).done;
     expect(run.status, run.error ?? '').toBe('completed');
     expect(summaries).toHaveLength(2);
@@ -88,10 +88,10 @@ describe('a small loop with the LLM proposer at share 0.5', () => {
       expect(by.programmatic!.proposed).toBe(s.counts.proposed - llm.proposed);
       const text = proposerSummaryText(s.proposers);
       expect(text).toMatch(/^llm proposer: \d+ of 120 accepted \(\d+%; programmatic \d+%\); rejected by .*response \d+.*; most often: /);
-      console.log(`round ${s.iteration}: ${text}`);
+      console.log(`round ${s.round}: ${text}`);
     }
-    // The workbench's iteration summary (host/watcher) reads the same from the store.
-    const stored = summarizeIteration(store, run.id, listIterations(store, run.id)[1]!);
+    // The workbench's round summary (host/watcher) reads the same from the store.
+    const stored = summarizeRound(store, run.id, listRounds(store, run.id)[1]!);
     expect(stored.proposers).toEqual(summaries[1]!.proposers);
     expect(proposerStats(store, run.id, 0)).toEqual(summaries[0]!.proposers);
     // LLM drafts that passed went on to the solver like any other.

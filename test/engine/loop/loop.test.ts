@@ -9,7 +9,7 @@ import {
   getRun,
   listCheckpoints,
   listControllerDecisions,
-  listIterations,
+  listRounds,
   listMetrics,
   listRunScenes,
   listSolverOutputs,
@@ -35,12 +35,12 @@ async function runToEnd(store: Store, config = SMALL_LOOP, events: LoopEvent[] =
 }
 
 describe('the closed loop, end to end', () => {
-  it('runs two rounds and stores iterations, accepted QA with programs, confidences, decisions, checkpoints and metrics', async () => {
+  it('runs two rounds and stores rounds, accepted QA with programs, confidences, decisions, checkpoints and metrics', async () => {
     const store = openStore({ workspaceDir: tmp() });
     const { run, events } = await runToEnd(store);
     expect(run.status, run.error ?? '').toBe('completed');
     expect(run.provider).toMatch(/^onnxruntime\/cpu/);
-    expect(run.config).toMatchObject({ iterations: 2, steps: 4, batch: 8, seed: 7 });
+    expect(run.config).toMatchObject({ rounds: 2, steps: 4, batch: 8, seed: 7 });
     expect(run.seeds).toEqual({ seed: 7, dataSeed: 0 });
 
     const split = listRunScenes(store, run.id);
@@ -50,13 +50,13 @@ describe('the closed loop, end to end', () => {
     expect(held.length).toBeGreaterThan(0);
     expect(train.filter((id) => held.includes(id))).toEqual([]);
 
-    const its = listIterations(store, run.id);
+    const its = listRounds(store, run.id);
     expect(its.map((i) => [i.index, i.status, i.stage])).toEqual([
       [0, 'completed', 'evaluate'],
       [1, 'completed', 'evaluate'],
     ]);
     for (const it of its) {
-      const qa = queryQa(store, { runId: run.id, iteration: it.index, limit: -1 });
+      const qa = queryQa(store, { runId: run.id, round: it.index, limit: -1 });
       expect(qa.length).toBe(it.counts.proposed);
       const accepted = qa.filter((q) => q.verdict === 'accepted');
       expect(accepted.length).toBe(it.counts.accepted);
@@ -73,17 +73,17 @@ describe('the closed loop, end to end', () => {
       }
       expect(it.counts.easy + it.counts.frontier + it.counts.hard).toBe(accepted.length);
       // Round k trains on at most K × B of its own accepted, non-easy questions.
-      const trained = qa.filter((q) => q.trainedIteration === it.index);
+      const trained = qa.filter((q) => q.trainedRound === it.index);
       expect(trained.length).toBe(Math.min(32, accepted.filter((q) => q.bucket !== 'easy').length));
       expect(trained.every((q) => q.verdict === 'accepted' && q.bucket !== 'easy')).toBe(true);
       // Frontier first: a hard question is trained on only when every frontier one of the round already is.
       const frontier = accepted.filter((q) => q.bucket === 'frontier');
-      if (trained.some((q) => q.bucket === 'hard')) expect(frontier.every((q) => q.trainedIteration === it.index)).toBe(true);
+      if (trained.some((q) => q.bucket === 'hard')) expect(frontier.every((q) => q.trainedRound === it.index)).toBe(true);
       else expect(trained.length).toBe(Math.min(32, frontier.length));
     }
 
     const decisions = listControllerDecisions(store, run.id);
-    expect(decisions.map((d) => [d.iteration, d.strategy])).toEqual([
+    expect(decisions.map((d) => [d.round, d.strategy])).toEqual([
       [0, 'reference'],
       [1, 'reference'],
     ]);
@@ -92,7 +92,7 @@ describe('the closed loop, end to end', () => {
     expect(decisions[0]!.reason.length).toBeGreaterThan(20);
 
     const checkpoints = listCheckpoints(store, run.id);
-    expect(checkpoints.map((c) => [c.iteration, c.optimizerStep])).toEqual([
+    expect(checkpoints.map((c) => [c.round, c.optimizerStep])).toEqual([
       [0, 4],
       [1, 8],
     ]);
@@ -103,18 +103,18 @@ describe('the closed loop, end to end', () => {
 
     const metrics = listMetrics(store, { runId: run.id });
     for (const k of [0, 1]) {
-      const overall = metrics.find((m) => m.iteration === k && m.metric === 'score' && m.family === null);
+      const overall = metrics.find((m) => m.round === k && m.metric === 'score' && m.family === null);
       expect(overall?.value).toBeGreaterThanOrEqual(0);
       expect(overall?.value).toBeLessThanOrEqual(1);
-      expect(metrics.filter((m) => m.iteration === k && m.metric === 'score' && m.family !== null).length).toBeGreaterThanOrEqual(10);
-      expect(metrics.find((m) => m.iteration === k && m.metric === 'samples_seen')?.value).toBe(k === 0 ? 32 : 64);
+      expect(metrics.filter((m) => m.round === k && m.metric === 'score' && m.family !== null).length).toBeGreaterThanOrEqual(10);
+      expect(metrics.find((m) => m.round === k && m.metric === 'samples_seen')?.value).toBe(k === 0 ? 32 : 64);
     }
-    expect(metrics.some((m) => m.iteration === 0 && m.metric === 'base_score' && m.family === null)).toBe(true);
+    expect(metrics.some((m) => m.round === 0 && m.metric === 'base_score' && m.family === null)).toBe(true);
 
-    // Progress: every stage of every round started and ended, and the per-iteration summaries arrived.
-    const ends = events.filter((e): e is Extract<LoopEvent, { type: 'stage' }> => e.type === 'stage' && e.phase === 'end' && e.iteration >= 0);
-    expect(ends.map((e) => `${e.iteration}:${e.stage}`)).toEqual(['propose', 'filter', 'solve', 'control', 'train', 'evaluate'].flatMap((s) => [`0:${s}`]).concat(['propose', 'filter', 'solve', 'control', 'train', 'evaluate'].map((s) => `1:${s}`)));
-    expect(events.filter((e) => e.type === 'iteration').length).toBe(2);
+    // Progress: every stage of every round started and ended, and the per-round summaries arrived.
+    const ends = events.filter((e): e is Extract<LoopEvent, { type: 'stage' }> => e.type === 'stage' && e.phase === 'end' && e.round >= 0);
+    expect(ends.map((e) => `${e.round}:${e.stage}`)).toEqual(['propose', 'filter', 'solve', 'control', 'train', 'evaluate'].flatMap((s) => [`0:${s}`]).concat(['propose', 'filter', 'solve', 'control', 'train', 'evaluate'].map((s) => `1:${s}`)));
+    expect(events.filter((e) => e.type === 'round').length).toBe(2);
     expect(events.some((e) => e.type === 'progress' && e.stage === 'train')).toBe(true);
     store.close();
   });
@@ -138,12 +138,12 @@ describe('the closed loop, end to end', () => {
     const handle = await startLoop(store, SMALL_LOOP, {
       signal: controller.signal,
       onEvent: (e) => {
-        if (e.type === 'progress' && e.stage === 'train' && e.iteration === 0) controller.abort();
+        if (e.type === 'progress' && e.stage === 'train' && e.round === 0) controller.abort();
       },
     });
     const paused = await handle.done;
     expect(paused.status).toBe('paused');
-    expect(listIterations(store, paused.id)[0]!.stage).toBe('control');
+    expect(listRounds(store, paused.id)[0]!.stage).toBe('control');
     const second = await resumeLoop(store, paused.id);
     // One driver per run: a second resume while the first is going is refused, not run twice.
     await expect(resumeLoop(store, paused.id)).rejects.toThrow(/already being executed/);
@@ -163,7 +163,7 @@ describe('the closed loop, end to end', () => {
     const handle = await startLoop(store, SMALL_LOOP, {
       signal: controller.signal,
       onEvent: (e) => {
-        if (e.type === 'progress' && e.stage === 'train' && e.iteration === 0) controller.abort();
+        if (e.type === 'progress' && e.stage === 'train' && e.round === 0) controller.abort();
       },
     });
     const paused = await handle.done;
@@ -243,7 +243,7 @@ describe('the closed loop, end to end', () => {
   }, 180_000);
 
   it('refuses bad settings with the field named, and refuses to resume a finished run', async () => {
-    expect(() => resolveLoopConfig({ iterations: 0 })).toThrow(/config\.iterations: expected a whole number in \[1, 1000\], found 0/);
+    expect(() => resolveLoopConfig({ rounds: 0 })).toThrow(/config\.rounds: expected a whole number in \[1, 1000\], found 0/);
     expect(() => resolveLoopConfig({ heldoutFraction: 1 })).toThrow(/config\.heldoutFraction/);
     expect(() => resolveLoopConfig({ scenes: ['nowhere:3'] })).toThrow(/config\.scenes\[0\]: .*unknown source/);
     expect(() => resolveLoopConfig({ strategy: 'greedy' })).toThrow(/config\.strategy: expected one of reference, uniform, target-band, bandit/);
@@ -258,16 +258,16 @@ describe('the closed loop, end to end', () => {
     // A scene named both for training and for holding out is refused, not leaked.
     await expect(startLoop(store, { ...SMALL_LOOP, heldoutScenes: ['synthetic:2'] })).rejects.toThrow(/config\.heldoutScenes: scene \S+ comes from both synthetic:6 and synthetic:2/);
     await expect(startLoop(store, { ...SMALL_LOOP, strategy: 'reducible-loss', referenceCheckpoint: 999 })).rejects.toThrow(/config\.referenceCheckpoint: no checkpoint 999/);
-    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1 });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, rounds: 1 });
     await expect(resumeLoop(store, run.id)).rejects.toThrow(/already completed/);
     store.close();
   });
 
   it('a new run can continue from any stored checkpoint: its first round starts at that optimizer step', async () => {
     const store = openStore({ workspaceDir: tmp() });
-    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1 });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, rounds: 1 });
     const from = listCheckpoints(store, run.id)[0]!;
-    const { run: next } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, initCheckpoint: from.id });
+    const { run: next } = await runToEnd(store, { ...SMALL_LOOP, rounds: 1, initCheckpoint: from.id });
     expect(next.status, next.error ?? '').toBe('completed');
     expect(listCheckpoints(store, next.id)[0]!.optimizerStep).toBe(from.optimizerStep + 4);
     await expect(startLoop(store, { ...SMALL_LOOP, initCheckpoint: 999 })).rejects.toThrow(/config\.initCheckpoint: no checkpoint 999/);
@@ -284,7 +284,7 @@ describe('the closed loop, end to end', () => {
     expect(split.filter((s) => s.split === 'heldout').map((s) => s.sceneId).sort()).toEqual(heldoutIds);
     expect(split.filter((s) => s.split === 'train').every((s) => !heldoutIds.includes(s.sceneId))).toBe(true);
     for (const k of [0, 1]) {
-      const outputs = listSolverOutputs(store, { runId: run.id, iteration: k });
+      const outputs = listSolverOutputs(store, { runId: run.id, round: k });
       expect(outputs.length).toBeGreaterThan(32);
       for (const o of outputs) {
         expect(o.pCorrect).toBeGreaterThanOrEqual(0);
@@ -293,7 +293,7 @@ describe('the closed loop, end to end', () => {
         expect(o.selectionScore).toBeCloseTo(o.pCorrect! * (1 - o.pCorrect!), 10);
         expect(o.referenceLoss).toBeNull();
       }
-      const trained = new Set(queryQa(store, { runId: run.id, iteration: k, limit: -1 }).filter((q) => q.trainedIteration === k).map((q) => q.id));
+      const trained = new Set(queryQa(store, { runId: run.id, round: k, limit: -1 }).filter((q) => q.trainedRound === k).map((q) => q.id));
       expect(trained.size).toBe(32);
       const lowestTrained = Math.min(...outputs.filter((o) => trained.has(o.qaId)).map((o) => o.selectionScore!));
       const highestLeft = Math.max(...outputs.filter((o) => !trained.has(o.qaId)).map((o) => o.selectionScore!));
@@ -303,7 +303,7 @@ describe('the closed loop, end to end', () => {
     expect(decision.strategy).toBe('learnability');
     expect(decision.reason).toContain('learnability: weight ∝ smoothed mean learnability');
     // The held-out score carries its bootstrap interval, around the score.
-    const overall = listMetrics(store, { runId: run.id, iteration: 1, family: null });
+    const overall = listMetrics(store, { runId: run.id, round: 1, family: null });
     const score = overall.find((m) => m.metric === 'score')!.value;
     expect(overall.find((m) => m.metric === 'score_ci_lo')!.value).toBeLessThanOrEqual(score);
     expect(overall.find((m) => m.metric === 'score_ci_hi')!.value).toBeGreaterThanOrEqual(score);
@@ -312,10 +312,10 @@ describe('the closed loop, end to end', () => {
 
   it('family balance: a round trains on equal numbers of each family, the best-scoring within each', async () => {
     const store = openStore({ workspaceDir: tmp() });
-    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, strategy: 'learnability', balance: 'family', candidates: 600, steps: 6, batch: 8 });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, rounds: 1, strategy: 'learnability', balance: 'family', candidates: 600, steps: 6, batch: 8 });
     expect(run.status, run.error ?? '').toBe('completed');
-    const qa = queryQa(store, { runId: run.id, iteration: 0, verdict: 'accepted', limit: -1 });
-    const trained = qa.filter((q) => q.trainedIteration === 0);
+    const qa = queryQa(store, { runId: run.id, round: 0, verdict: 'accepted', limit: -1 });
+    const trained = qa.filter((q) => q.trainedRound === 0);
     expect(trained).toHaveLength(48);
     const perFamily = new Map<string, number>();
     for (const q of trained) perFamily.set(q.family, (perFamily.get(q.family) ?? 0) + 1);
@@ -330,19 +330,19 @@ describe('the closed loop, end to end', () => {
 
   it('reducible loss scores every answer by the solver loss minus the irreducible-loss model loss', async () => {
     const store = openStore({ workspaceDir: tmp() });
-    const { run: ref } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, mode: 'no-feedback' });
+    const { run: ref } = await runToEnd(store, { ...SMALL_LOOP, rounds: 1, mode: 'no-feedback' });
     const refCheckpoint = listCheckpoints(store, ref.id)[0]!.id;
-    const { run } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, strategy: 'reducible-loss', referenceCheckpoint: refCheckpoint, initCheckpoint: refCheckpoint });
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, rounds: 1, strategy: 'reducible-loss', referenceCheckpoint: refCheckpoint, initCheckpoint: refCheckpoint });
     expect(run.status, run.error ?? '').toBe('completed');
-    const outputs = listSolverOutputs(store, { runId: run.id, iteration: 0 });
+    const outputs = listSolverOutputs(store, { runId: run.id, round: 0 });
     // Round 0 answers with the very model the reference is, so every reducible loss is exactly 0.
     for (const o of outputs) {
       expect(o.referenceLoss).toBeCloseTo(o.loss!, 6);
       expect(o.selectionScore).toBeCloseTo(0, 6);
     }
     // A second run from the same checkpoint on the same benchmark starts from the same score (copied, not recomputed).
-    const { run: again } = await runToEnd(store, { ...SMALL_LOOP, iterations: 1, mode: 'no-feedback', initCheckpoint: refCheckpoint });
-    const start = (id: string) => listMetrics(store, { runId: id, iteration: 0, metric: 'base_score' }).map((m) => [m.family, m.value]);
+    const { run: again } = await runToEnd(store, { ...SMALL_LOOP, rounds: 1, mode: 'no-feedback', initCheckpoint: refCheckpoint });
+    const start = (id: string) => listMetrics(store, { runId: id, round: 0, metric: 'base_score' }).map((m) => [m.family, m.value]);
     expect(start(run.id).length).toBeGreaterThan(1);
     expect(start(again.id)).toEqual(start(run.id));
     store.close();
@@ -352,12 +352,12 @@ describe('the closed loop, end to end', () => {
     const store = openStore({ workspaceDir: tmp() });
     const { run } = await runToEnd(store, { ...SMALL_LOOP, mode: 'static', staticSamples: 48 });
     expect(run.status, run.error ?? '').toBe('completed');
-    const its = listIterations(store, run.id);
+    const its = listRounds(store, run.id);
     expect(its[1]!.counts.proposed).toBe(0);
     const qa = queryQa(store, { runId: run.id, limit: -1 });
-    expect(qa.every((q) => q.iteration === 0)).toBe(true);
-    expect(qa.filter((q) => q.trainedIteration === 0).length).toBe(24);
-    expect(qa.filter((q) => q.trainedIteration === 1).length).toBe(24);
+    expect(qa.every((q) => q.round === 0)).toBe(true);
+    expect(qa.filter((q) => q.trainedRound === 0).length).toBe(24);
+    expect(qa.filter((q) => q.trainedRound === 1).length).toBe(24);
     expect(listControllerDecisions(store, run.id)).toEqual([]);
     store.close();
   });

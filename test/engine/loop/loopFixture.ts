@@ -6,7 +6,7 @@ export const SMALL_LOOP: LoopConfigInput = {
   name: 'small',
   scenes: ['synthetic:6'],
   heldoutFraction: 0.34,
-  iterations: 2,
+  rounds: 2,
   steps: 4,
   batch: 8,
   candidates: 240,
@@ -21,16 +21,16 @@ export const SMALL_LOOP: LoopConfigInput = {
 export function runDigest(store: Store, runId: string): Record<string, unknown> {
   const all = (sql: string) => store.db.prepare(sql).all(runId);
   return {
-    iterations: all(`SELECT idx, status, stage, proposed_count, accepted_count, rejected_count, easy_count, frontier_count, hard_count
-                     FROM iterations WHERE run_id = ? ORDER BY idx`),
-    qa: all(`SELECT iteration, proposal_id, family, bin, question, answer, verdict, rejected_by, trained_iteration, bucket, confidence
-             FROM qa WHERE run_id = ? ORDER BY iteration, proposal_id, id`),
-    outputs: all(`SELECT s.iteration, q.proposal_id, s.prediction, s.confidence, s.bucket FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
-                  WHERE s.run_id = ? ORDER BY s.iteration, q.proposal_id, s.id`),
-    decisions: all(`SELECT iteration, strategy, weights_after, reason FROM controller_decisions WHERE run_id = ? ORDER BY iteration`),
-    checkpoints: all(`SELECT iteration, blob_hash, optimizer_step FROM checkpoints WHERE run_id = ? ORDER BY iteration, id`),
-    training: all(`SELECT iteration, step, loss, grad_norm FROM training_stats WHERE run_id = ? ORDER BY iteration, step, id`),
-    metrics: all(`SELECT iteration, benchmark_set_id, family, metric, value, n FROM metrics WHERE run_id = ? ORDER BY iteration, metric, family`),
+    rounds: all(`SELECT idx, status, stage, proposed_count, accepted_count, rejected_count, easy_count, frontier_count, hard_count
+                     FROM rounds WHERE run_id = ? ORDER BY idx`),
+    qa: all(`SELECT round, proposal_id, family, bin, question, answer, verdict, rejected_by, trained_round, bucket, confidence
+             FROM qa WHERE run_id = ? ORDER BY round, proposal_id, id`),
+    outputs: all(`SELECT s.round, q.proposal_id, s.prediction, s.confidence, s.bucket FROM solver_outputs s JOIN qa q ON q.id = s.qa_id
+                  WHERE s.run_id = ? ORDER BY s.round, q.proposal_id, s.id`),
+    decisions: all(`SELECT round, strategy, weights_after, reason FROM controller_decisions WHERE run_id = ? ORDER BY round`),
+    checkpoints: all(`SELECT round, blob_hash, optimizer_step FROM checkpoints WHERE run_id = ? ORDER BY round, id`),
+    training: all(`SELECT round, step, loss, grad_norm FROM training_stats WHERE run_id = ? ORDER BY round, step, id`),
+    metrics: all(`SELECT round, benchmark_set_id, family, metric, value, n FROM metrics WHERE run_id = ? ORDER BY round, metric, family`),
     split: all(`SELECT scene_id, split FROM run_scenes WHERE run_id = ? ORDER BY scene_id`),
   };
 }

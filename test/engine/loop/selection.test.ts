@@ -82,7 +82,7 @@ describe('score-rule strategies steer the mix toward high-scoring cells', () => 
   );
   for (const rule of ['learnability', 'reducible-loss']) {
     it(`${rule}: the learnable family gains share, the learnt one loses it, and the decision says why`, () => {
-      const d = createStrategy(rule).decide({ iteration: 0, previous: { entries: [] }, samples, cells, thresholds: { easy: 0.9, hard: 0.1 } });
+      const d = createStrategy(rule).decide({ round: 0, previous: { entries: [] }, samples, cells, thresholds: { easy: 0.9, hard: 0.1 } });
       const share = (f: string) => d.after.entries.filter((e) => e.family === f).reduce((a, e) => a + e.weight, 0);
       expect(share('object_counting')).toBeGreaterThan(0.8);
       expect(share('object_rel_distance')).toBeLessThan(0.2);
@@ -94,14 +94,14 @@ describe('score-rule strategies steer the mix toward high-scoring cells', () => 
 
   it('reducible-loss clips negative means (already learnt better than the reference) to the exploration floor', () => {
     const neg = samples.map((s) => (s.family === 'object_rel_distance' ? { ...s, score: -0.5 } : s));
-    const d = createStrategy('reducible-loss').decide({ iteration: 0, previous: { entries: [] }, samples: neg, cells, thresholds: { easy: 0.9, hard: 0.1 } });
+    const d = createStrategy('reducible-loss').decide({ round: 0, previous: { entries: [] }, samples: neg, cells, thresholds: { easy: 0.9, hard: 0.1 } });
     const rel = d.after.entries.filter((e) => e.family === 'object_rel_distance').reduce((a, e) => a + e.weight, 0);
     expect(rel).toBeGreaterThan(0);
     expect(rel).toBeLessThan(0.15);
   });
 
   it('without any scored sample every cell weighs the same', () => {
-    const d = createStrategy('learnability').decide({ iteration: 0, previous: { entries: [] }, samples: samples.map(({ score: _s, ...rest }) => rest), cells, thresholds: { easy: 0.9, hard: 0.1 } });
+    const d = createStrategy('learnability').decide({ round: 0, previous: { entries: [] }, samples: samples.map(({ score: _s, ...rest }) => rest), cells, thresholds: { easy: 0.9, hard: 0.1 } });
     for (const e of d.after.entries) expect(e.weight).toBeCloseTo(0.25, 6);
   });
 });
@@ -145,7 +145,7 @@ describe('family balance', () => {
     const samples: ConfidenceSample[] = cells.flatMap((c) =>
       Array.from({ length: 20 }, () => ({ ...c, confidence: 0.5, score: c.family === 'object_counting' ? 0.9 : c.sceneId === 'a' ? 0.2 : 0.01 })),
     );
-    const d = createStrategy('learnability', { balanceFamilies: 1 }).decide({ iteration: 0, previous: { entries: [] }, samples, cells, thresholds: { easy: 0.9, hard: 0.1 } });
+    const d = createStrategy('learnability', { balanceFamilies: 1 }).decide({ round: 0, previous: { entries: [] }, samples, cells, thresholds: { easy: 0.9, hard: 0.1 } });
     const share = (f: string) => d.after.entries.filter((e) => e.family === f).reduce((a, e) => a + e.weight, 0);
     expect(share('object_counting')).toBeCloseTo(0.5, 6);
     expect(share('object_rel_distance')).toBeCloseTo(0.5, 6);

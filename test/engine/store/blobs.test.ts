@@ -138,11 +138,11 @@ describe('checkpoints', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     const { runId } = seededStore(store);
-    const c0 = saveCheckpoint(store, { runId, iteration: 0, config: { lora: 8 }, optimizerStep: 100, content: { bytes: new TextEncoder().encode('weights-0') } });
+    const c0 = saveCheckpoint(store, { runId, round: 0, config: { lora: 8 }, optimizerStep: 100, content: { bytes: new TextEncoder().encode('weights-0') } });
     const file = join(dir, 'ckpt1.onnx');
     writeFileSync(file, 'weights-1');
-    const c1 = saveCheckpoint(store, { runId, iteration: 1, config: { lora: 8 }, optimizerStep: 200, content: { file } });
-    expect(c1).toMatchObject({ runId, iteration: 1, sizeBytes: 9, optimizerStep: 200, config: { lora: 8 } });
+    const c1 = saveCheckpoint(store, { runId, round: 1, config: { lora: 8 }, optimizerStep: 200, content: { file } });
+    expect(c1).toMatchObject({ runId, round: 1, sizeBytes: 9, optimizerStep: 200, config: { lora: 8 } });
     expect(listCheckpoints(store, runId).map((c) => c.id)).toEqual([c0.id, c1.id]);
     expect(readCheckpoint(store, c0.id).toString()).toBe('weights-0');
     expect(readFileSync(checkpointFile(store, c1.id), 'utf8')).toBe('weights-1');
@@ -157,14 +157,14 @@ describe('checkpoints', () => {
       throw new Error('expected an error');
     })();
     expect(isStoreError(e, 'blob-corrupt')).toBe(true);
-    expect(e.message).toContain(`blob ${c1.blobHash} of checkpoint ${c1.id} (run ${runId}, iteration 1) is corrupt`);
+    expect(e.message).toContain(`blob ${c1.blobHash} of checkpoint ${c1.id} (run ${runId}, round 1) is corrupt`);
   });
 
   it('remove the blob again when the row cannot be written', () => {
     const store = ws.open(ws.dir());
     const { runId } = seededStore(store, 1);
     expect(() =>
-      saveCheckpoint(store, { runId, iteration: 7, config: {}, optimizerStep: 1, content: { bytes: new TextEncoder().encode('orphan') } }),
+      saveCheckpoint(store, { runId, round: 7, config: {}, optimizerStep: 1, content: { bytes: new TextEncoder().encode('orphan') } }),
     ).toThrow(/FOREIGN KEY constraint failed/);
     expect(existsSync(store.blobs.pathOf(sha(new TextEncoder().encode('orphan'))))).toBe(false);
     expect(() => getCheckpoint(store, 1)).toThrow(/no checkpoint 1/);
@@ -188,7 +188,7 @@ describe('sweepBlobs', () => {
     const store = ws.open(ws.dir());
     const { runId } = seededStore(store, 1);
     saveScene(store, makeScene('synthetic:p', { points: 30 }));
-    const ckpt = saveCheckpoint(store, { runId, iteration: 0, config: {}, optimizerStep: 1, content: { bytes: new Uint8Array([1, 2, 3]) } });
+    const ckpt = saveCheckpoint(store, { runId, round: 0, config: {}, optimizerStep: 1, content: { bytes: new Uint8Array([1, 2, 3]) } });
     // What a crash between "blob written" and "row committed" leaves behind:
     const orphan = store.blobs.write(new TextEncoder().encode('orphan'));
     const sub = join(store.blobs.dir, 'ab');
@@ -239,7 +239,7 @@ describe('sweepBlobs', () => {
     const { runId } = seededStore(store, 1);
     saveScene(store, makeScene('synthetic:keep', { points: 30, seed: 1 }));
     saveScene(store, makeScene('synthetic:re', { points: 30, seed: 2 }));
-    const ckpt = saveCheckpoint(store, { runId, iteration: 0, config: {}, optimizerStep: 1, content: { bytes: new Uint8Array([9, 9, 9]) } });
+    const ckpt = saveCheckpoint(store, { runId, round: 0, config: {}, optimizerStep: 1, content: { bytes: new Uint8Array([9, 9, 9]) } });
     const oldHash = store.db.prepare(`SELECT points_blob FROM scenes WHERE id = 'synthetic:re'`).pluck().get() as string;
     saveScene(store, makeScene('synthetic:re', { points: 30, seed: 3 })); // a re-import with new content
     expect(existsSync(store.blobs.pathOf(oldHash))).toBe(true);
@@ -291,11 +291,11 @@ describe('sweepBlobs', () => {
     const back = makeScene('synthetic:z', { points: 40, seed: 5 });
     saveScene(writer, back);
     sweeps = 0;
-    const ckpt = saveCheckpoint(writer, { runId, iteration: 0, config: {}, optimizerStep: 1, content: { bytes: new TextEncoder().encode('weights') } });
+    const ckpt = saveCheckpoint(writer, { runId, round: 0, config: {}, optimizerStep: 1, content: { bytes: new TextEncoder().encode('weights') } });
     sweeps = 0;
     const file = join(dir, 'ckpt.bin');
     writeFileSync(file, 'weights from a file');
-    const ckpt2 = saveCheckpoint(writer, { runId, iteration: 0, config: {}, optimizerStep: 2, content: { file } });
+    const ckpt2 = saveCheckpoint(writer, { runId, round: 0, config: {}, optimizerStep: 2, content: { file } });
 
     expect(loadScene(sweeper, fresh.id)).toEqual(fresh);
     expect(loadScene(sweeper, back.id)).toEqual(back);

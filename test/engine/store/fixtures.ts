@@ -4,7 +4,7 @@ import type { NewQa, NewRun } from '../../../src/shared/records.js';
 import type { Scene, SceneObject } from '../../../src/shared/scene.js';
 import { IDENTITY3, IDENTITY4 } from '../../../src/shared/scene.js';
 import { createRng } from '../../../src/shared/random.js';
-import { createIteration, createRun, openStore, saveScene, type Store } from '../../../src/engine/store/index.js';
+import { createRound, createRun, openStore, saveScene, type Store } from '../../../src/engine/store/index.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 
 export interface SceneOptions {
@@ -75,7 +75,7 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
   return {
     name: 'test run',
     mode: 'closed-loop',
-    config: { iterations: 3, proposalsPerIteration: 100, thresholds: { easy: 0.9, hard: 0.1 } },
+    config: { rounds: 3, proposalsPerRound: 100, thresholds: { easy: 0.9, hard: 0.1 } },
     seeds: { root: 1234, proposer: 99 },
     codeVersion: '0.1.0+test',
     provider: 'mock',
@@ -83,12 +83,12 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
   };
 }
 
-export function makeQa(runId: string, iteration: number, sceneId: string, i: number, overrides: Partial<NewQa> = {}): NewQa {
+export function makeQa(runId: string, round: number, sceneId: string, i: number, overrides: Partial<NewQa> = {}): NewQa {
   const family = i % 2 === 0 ? 'object_counting' : 'object_rel_distance';
   const choice = family === 'object_rel_distance';
   return {
     runId,
-    iteration,
+    round,
     sceneId,
     proposalId: `${sceneId}/${family}/${i}`,
     proposer: 'programmatic',
@@ -138,10 +138,10 @@ function afterEachClose(stores: Store[]): void {
   });
 }
 
-/** A store with one run, iterations 0..n-1 and one scene `synthetic:a`. */
-export function seededStore(store: Store, iterations = 2): { runId: string; sceneId: string } {
+/** A store with one run, rounds 0..n-1 and one scene `synthetic:a`. */
+export function seededStore(store: Store, rounds = 2): { runId: string; sceneId: string } {
   saveScene(store, makeScene('synthetic:a'));
   const run = createRun(store, newRun());
-  for (let i = 0; i < iterations; i++) createIteration(store, { runId: run.id, index: i, status: 'running', stage: 'propose' });
+  for (let i = 0; i < rounds; i++) createRound(store, { runId: run.id, index: i, status: 'running', stage: 'propose' });
   return { runId: run.id, sceneId: 'synthetic:a' };
 }

@@ -4,12 +4,12 @@ import {
   countQa,
   countQaBuckets,
   createBenchmarkSet,
-  createIteration,
+  createRound,
   createRun,
   currentSceneVersion,
   findRun,
   getControllerDecision,
-  getIteration,
+  getRound,
   getQa,
   getRun,
   insertBenchmarkQuestions,
@@ -20,7 +20,7 @@ import {
   listBenchmarkQuestions,
   listBenchmarkSets,
   listControllerDecisions,
-  listIterations,
+  listRounds,
   listMetrics,
   listRunScenes,
   listRuns,
@@ -32,7 +32,7 @@ import {
   recordControllerDecision,
   recordMetrics,
   saveScene,
-  updateIteration,
+  updateRound,
   updateRunStatus,
 } from '../../../src/engine/store/index.js';
 import { makeQa, makeScene, newRun, seededStore, useWorkspaces } from './fixtures.js';
@@ -93,14 +93,14 @@ describe('runs', () => {
   });
 });
 
-describe('iterations', () => {
+describe('rounds', () => {
   const ws = useWorkspaces();
 
   it('are created, patched and listed in order', () => {
     const store = ws.open(ws.dir());
     const { id: runId } = createRun(store, newRun());
-    createIteration(store, { runId, index: 1 });
-    const it0 = createIteration(store, { runId, index: 0, status: 'running', stage: 'propose', startedAt: 5 });
+    createRound(store, { runId, index: 1 });
+    const it0 = createRound(store, { runId, index: 0, status: 'running', stage: 'propose', startedAt: 5 });
     expect(it0).toEqual({
       runId,
       index: 0,
@@ -110,13 +110,13 @@ describe('iterations', () => {
       finishedAt: null,
       counts: { proposed: 0, accepted: 0, rejected: 0, easy: 0, frontier: 0, hard: 0 },
     });
-    updateIteration(store, runId, 0, { stage: 'solve', counts: { proposed: 120, accepted: 100, rejected: 20 } });
-    const done = updateIteration(store, runId, 0, { status: 'completed', stage: 'evaluate', finishedAt: 9, counts: { easy: 30, frontier: 50, hard: 20 } });
+    updateRound(store, runId, 0, { stage: 'solve', counts: { proposed: 120, accepted: 100, rejected: 20 } });
+    const done = updateRound(store, runId, 0, { status: 'completed', stage: 'evaluate', finishedAt: 9, counts: { easy: 30, frontier: 50, hard: 20 } });
     expect(done.counts).toEqual({ proposed: 120, accepted: 100, rejected: 20, easy: 30, frontier: 50, hard: 20 });
-    expect(getIteration(store, runId, 0).finishedAt).toBe(9);
-    expect(listIterations(store, runId).map((i) => i.index)).toEqual([0, 1]);
-    expect(() => updateIteration(store, runId, 5, { status: 'failed' })).toThrow(/no iteration 5 of run/);
-    expect(() => createIteration(store, { runId: 'nope', index: 0 })).toThrow(/FOREIGN KEY/);
+    expect(getRound(store, runId, 0).finishedAt).toBe(9);
+    expect(listRounds(store, runId).map((i) => i.index)).toEqual([0, 1]);
+    expect(() => updateRound(store, runId, 5, { status: 'failed' })).toThrow(/no round 5 of run/);
+    expect(() => createRound(store, { runId: 'nope', index: 0 })).toThrow(/FOREIGN KEY/);
   });
 });
 
@@ -132,12 +132,12 @@ describe('questions (qa) and solver outputs', () => {
     const back = queryQa(store, { runId, limit: 100 });
     expect(back.map((q) => q.id)).toEqual(ids);
     back.forEach((q, i) => {
-      const { id: _id, createdAt: _c, bucket, confidence, prediction, trainedIteration, ...rest } = q;
+      const { id: _id, createdAt: _c, bucket, confidence, prediction, trainedRound, ...rest } = q;
       expect(rest).toEqual(rows[i]);
       expect(bucket).toBeNull();
       expect(confidence).toBeNull();
       expect(prediction).toBeNull();
-      expect(trainedIteration).toBeNull();
+      expect(trainedRound).toBeNull();
     });
     expect(typeof getQa(store, ids[0]!).answer).toBe('number');
     expect(getQa(store, ids[1]!).answer).toBe('A');
@@ -149,10 +149,10 @@ describe('questions (qa) and solver outputs', () => {
     const ids = insertQaBatch(store, Array.from({ length: 4 }, (_, i) => makeQa(runId, 0, sceneId, i)));
     markTrained(store, runId, 0, ids.slice(0, 2));
     markTrained(store, runId, 1, ids.slice(2, 3));
-    expect(queryQa(store, { runId, limit: 10 }).map((q) => q.trainedIteration)).toEqual([0, 0, 1, null]);
+    expect(queryQa(store, { runId, limit: 10 }).map((q) => q.trainedRound)).toEqual([0, 0, 1, null]);
     expect([countTrained(store, runId, 0), countTrained(store, runId, 1)]).toEqual([2, 3]);
     expect(() => markTrained(store, runId, 1, [ids[3]!, 999_999])).toThrow(/no question 999999/);
-    expect(getQa(store, ids[3]!).trainedIteration).toBeNull();
+    expect(getQa(store, ids[3]!).trainedRound).toBeNull();
   });
 
   it('roll the whole batch back when one row is bad', () => {
@@ -164,21 +164,21 @@ describe('questions (qa) and solver outputs', () => {
     expect(() => insertQaBatch(store, [makeQa(runId, 9, sceneId, 0)])).toThrow(/FOREIGN KEY/);
   });
 
-  it('filter by iteration, family, verdict and the latest solver bucket, and page', () => {
+  it('filter by round, family, verdict and the latest solver bucket, and page', () => {
     const store = ws.open(ws.dir());
     const { runId, sceneId } = seededStore(store, 3);
     const ids0 = insertQaBatch(store, Array.from({ length: 20 }, (_, i) => makeQa(runId, 0, sceneId, i)));
     insertQaBatch(store, Array.from({ length: 6 }, (_, i) => makeQa(runId, 1, sceneId, i)));
     expect(countQa(store, { runId })).toBe(26);
-    expect(countQa(store, { runId, iteration: 0, family: 'object_counting' })).toBe(10);
-    expect(countQa(store, { runId, iteration: 0, verdict: 'rejected' })).toBe(4);
+    expect(countQa(store, { runId, round: 0, family: 'object_counting' })).toBe(10);
+    expect(countQa(store, { runId, round: 0, verdict: 'rejected' })).toBe(4);
 
-    // Iteration 0 answers: first five hard, next five easy; then iteration 2 re-answers question 0 as easy.
+    // Round 0 answers: first five hard, next five easy; then round 2 re-answers question 0 as easy.
     insertSolverOutputs(
       store,
       ids0.slice(0, 10).map((qaId, k) => ({
         qaId,
-        iteration: 0,
+        round: 0,
         checkpointId: null,
         prediction: '2',
         confidence: k < 5 ? 0.05 : 0.95,
@@ -186,22 +186,22 @@ describe('questions (qa) and solver outputs', () => {
         answerTokenProbs: [k < 5 ? 0.05 : 0.95],
       })),
     );
-    insertSolverOutputs(store, [{ qaId: ids0[0]!, iteration: 2, checkpointId: null, prediction: '3', confidence: 0.5, bucket: 'frontier', answerTokenProbs: [0.7, 0.714] }]);
+    insertSolverOutputs(store, [{ qaId: ids0[0]!, round: 2, checkpointId: null, prediction: '3', confidence: 0.5, bucket: 'frontier', answerTokenProbs: [0.7, 0.714] }]);
     // An older answer arriving late does not override a newer one.
-    insertSolverOutputs(store, [{ qaId: ids0[0]!, iteration: 1, checkpointId: null, prediction: '1', confidence: 0.01, bucket: 'hard', answerTokenProbs: [0.01] }]);
+    insertSolverOutputs(store, [{ qaId: ids0[0]!, round: 1, checkpointId: null, prediction: '1', confidence: 0.01, bucket: 'hard', answerTokenProbs: [0.01] }]);
 
     expect(queryQa(store, { runId, bucket: 'hard', limit: 100 }).map((q) => q.id)).toEqual(ids0.slice(1, 5));
     expect(getQa(store, ids0[0]!)).toMatchObject({ bucket: 'frontier', confidence: 0.5, prediction: '3' });
-    const easyCounting = queryQa(store, { runId, iteration: 0, family: 'object_counting', bucket: 'easy', limit: 100 });
+    const easyCounting = queryQa(store, { runId, round: 0, family: 'object_counting', bucket: 'easy', limit: 100 });
     expect(easyCounting.map((q) => q.id)).toEqual([ids0[6]!, ids0[8]!]);
-    expect(queryQa(store, { runId, iteration: 0, limit: 5, offset: 5 }).map((q) => q.id)).toEqual(ids0.slice(5, 10));
+    expect(queryQa(store, { runId, round: 0, limit: 5, offset: 5 }).map((q) => q.id)).toEqual(ids0.slice(5, 10));
 
-    expect(listSolverOutputs(store, { qaId: ids0[0]! }).map((o) => [o.iteration, o.bucket, o.runId])).toEqual([
+    expect(listSolverOutputs(store, { qaId: ids0[0]! }).map((o) => [o.round, o.bucket, o.runId])).toEqual([
       [0, 'hard', runId],
       [2, 'frontier', runId],
       [1, 'hard', runId],
     ]);
-    expect(listSolverOutputs(store, { runId, iteration: 0, bucket: 'easy' })).toHaveLength(5);
+    expect(listSolverOutputs(store, { runId, round: 0, bucket: 'easy' })).toHaveLength(5);
     expect(listSolverOutputs(store, { qaId: ids0[0]! })[1]!.answerTokenProbs).toEqual([0.7, 0.714]);
 
     const cells = countQaBuckets(store, runId, 0);
@@ -209,7 +209,7 @@ describe('questions (qa) and solver outputs', () => {
     expect(cells).toContainEqual({ sceneId, family: 'object_counting', bin: 0, bucket: 'easy', n: 1 });
 
     const plan = store.db
-      .prepare('EXPLAIN QUERY PLAN SELECT * FROM qa WHERE run_id = ? AND iteration = ? AND family = ? AND bucket = ? ORDER BY id LIMIT 10')
+      .prepare('EXPLAIN QUERY PLAN SELECT * FROM qa WHERE run_id = ? AND round = ? AND family = ? AND bucket = ? ORDER BY id LIMIT 10')
       .all('r', 0, 'f', 'easy') as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX qa_by_run/);
   });
@@ -218,7 +218,7 @@ describe('questions (qa) and solver outputs', () => {
     const store = ws.open(ws.dir());
     const { runId, sceneId } = seededStore(store);
     const [qaId] = insertQaBatch(store, [makeQa(runId, 0, sceneId, 0)]);
-    const ok = { qaId: qaId!, iteration: 0, checkpointId: null, prediction: 'x', confidence: 0.5, bucket: 'frontier' as const, answerTokenProbs: [0.5] };
+    const ok = { qaId: qaId!, round: 0, checkpointId: null, prediction: 'x', confidence: 0.5, bucket: 'frontier' as const, answerTokenProbs: [0.5] };
     expect(() => insertSolverOutputs(store, [ok, { ...ok, qaId: 999 }])).toThrow(/solver output for question 999: no such question/);
     expect(() => insertSolverOutputs(store, [{ ...ok, confidence: 1.5 }])).toThrow(/CHECK constraint failed/);
     expect(listSolverOutputs(store, { runId })).toEqual([]);
@@ -233,12 +233,12 @@ describe('training stats, benchmarks, metrics and controller decisions', () => {
     const store = ws.open(ws.dir());
     const { runId } = seededStore(store);
     insertTrainingStats(store, [
-      { runId, iteration: 1, step: 11, loss: 0.8, lr: 1e-4, gradNorm: null, elapsedMs: 900 },
-      { runId, iteration: 0, step: 2, loss: 1.1, lr: 1e-4, gradNorm: 2.5, elapsedMs: 200 },
-      { runId, iteration: 0, step: 1, loss: 1.3, lr: 5e-5, gradNorm: 3.1, elapsedMs: 100 },
+      { runId, round: 1, step: 11, loss: 0.8, lr: 1e-4, gradNorm: null, elapsedMs: 900 },
+      { runId, round: 0, step: 2, loss: 1.1, lr: 1e-4, gradNorm: 2.5, elapsedMs: 200 },
+      { runId, round: 0, step: 1, loss: 1.3, lr: 5e-5, gradNorm: 3.1, elapsedMs: 100 },
     ]);
     expect(listTrainingStats(store, runId).map((s) => s.step)).toEqual([1, 2, 11]);
-    expect(listTrainingStats(store, runId, 1)).toEqual([{ runId, iteration: 1, step: 11, loss: 0.8, lr: 1e-4, gradNorm: null, elapsedMs: 900 }]);
+    expect(listTrainingStats(store, runId, 1)).toEqual([{ runId, round: 1, step: 11, loss: 0.8, lr: 1e-4, gradNorm: null, elapsedMs: 900 }]);
   });
 
   it('keep benchmark sets with their questions, and metrics per family with one figure per key', () => {
@@ -258,22 +258,22 @@ describe('training stats, benchmarks, metrics and controller decisions', () => {
     ]);
 
     recordMetrics(store, [
-      { runId, iteration: 0, benchmarkSetId: 'vsibench-heldout', family: null, metric: 'score', value: 0.31, n: 2 },
-      { runId, iteration: 0, benchmarkSetId: 'vsibench-heldout', family: 'object_counting', metric: 'mra', value: 0.4, n: 1 },
-      { runId, iteration: 1, benchmarkSetId: 'vsibench-heldout', family: null, metric: 'score', value: 0.35, n: 2 },
+      { runId, round: 0, benchmarkSetId: 'vsibench-heldout', family: null, metric: 'score', value: 0.31, n: 2 },
+      { runId, round: 0, benchmarkSetId: 'vsibench-heldout', family: 'object_counting', metric: 'mra', value: 0.4, n: 1 },
+      { runId, round: 1, benchmarkSetId: 'vsibench-heldout', family: null, metric: 'score', value: 0.35, n: 2 },
     ]);
     // Re-evaluating replaces the figure instead of adding a second one (also for the all-families NULL family).
-    recordMetrics(store, [{ runId, iteration: 0, benchmarkSetId: 'vsibench-heldout', family: null, metric: 'score', value: 0.33, n: 2 }]);
-    expect(listMetrics(store, { runId, family: null }).map((m) => [m.iteration, m.value])).toEqual([
+    recordMetrics(store, [{ runId, round: 0, benchmarkSetId: 'vsibench-heldout', family: null, metric: 'score', value: 0.33, n: 2 }]);
+    expect(listMetrics(store, { runId, family: null }).map((m) => [m.round, m.value])).toEqual([
       [0, 0.33],
       [1, 0.35],
     ]);
-    expect(listMetrics(store, { runId, iteration: 0 }).map((m) => m.family)).toEqual([null, 'object_counting']);
+    expect(listMetrics(store, { runId, round: 0 }).map((m) => m.family)).toEqual([null, 'object_counting']);
     expect(listMetrics(store, { runId, family: 'object_counting', metric: 'mra' })).toHaveLength(1);
-    expect(() => recordMetrics(store, [{ runId, iteration: 0, benchmarkSetId: 'nope', family: null, metric: 'x', value: 1, n: 1 }])).toThrow(/FOREIGN KEY/);
+    expect(() => recordMetrics(store, [{ runId, round: 0, benchmarkSetId: 'nope', family: null, metric: 'x', value: 1, n: 1 }])).toThrow(/FOREIGN KEY/);
   });
 
-  it('record one controller decision per iteration', () => {
+  it('record one controller decision per round', () => {
     const store = ws.open(ws.dir());
     const { runId, sceneId } = seededStore(store);
     const before = { entries: [{ sceneId, family: 'object_counting' as const, bin: 0, weight: 1 }] };
@@ -285,7 +285,7 @@ describe('training stats, benchmarks, metrics and controller decisions', () => {
     };
     const d = recordControllerDecision(store, {
       runId,
-      iteration: 0,
+      round: 0,
       strategy: 'frontier-seeking',
       weightsBefore: before,
       weightsAfter: after,
@@ -302,10 +302,10 @@ describe('training stats, benchmarks, metrics and controller decisions', () => {
     const store = ws.open(ws.dir());
     const { runId, sceneId } = seededStore(store);
     const [qaId] = insertQaBatch(store, [makeQa(runId, 0, sceneId, 0)]);
-    insertSolverOutputs(store, [{ qaId: qaId!, iteration: 0, checkpointId: null, prediction: '2', confidence: 0.9, bucket: 'frontier', answerTokenProbs: [0.9] }]);
-    insertTrainingStats(store, [{ runId, iteration: 0, step: 1, loss: 1, lr: 1, gradNorm: 1, elapsedMs: 1 }]);
+    insertSolverOutputs(store, [{ qaId: qaId!, round: 0, checkpointId: null, prediction: '2', confidence: 0.9, bucket: 'frontier', answerTokenProbs: [0.9] }]);
+    insertTrainingStats(store, [{ runId, round: 0, step: 1, loss: 1, lr: 1, gradNorm: 1, elapsedMs: 1 }]);
     store.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
-    for (const t of ['iterations', 'qa', 'solver_outputs', 'training_stats']) {
+    for (const t of ['rounds', 'qa', 'solver_outputs', 'training_stats']) {
       expect(store.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
     }
     expect(store.db.prepare('SELECT count(*) FROM scenes').pluck().get()).toBe(1);

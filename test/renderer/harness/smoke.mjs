@@ -63,12 +63,12 @@ await step('runs list', async () => {
 });
 await step('select run, live progress', async () => {
   await page.getByTestId('run-row').last().click();
-  await visible('iterations-table');
+  await visible('rounds-table');
   await page.evaluate(() => {
     const f = window.__fake;
     f.emit({ type: 'run', runId: 'run-a', status: 'running' });
-    f.emit({ type: 'stage', runId: 'run-a', iteration: 3, stage: 'propose', phase: 'start' });
-    f.emit({ type: 'progress', runId: 'run-a', iteration: 3, stage: 'propose', done: 40, total: 100, unit: 'QA', perSecond: 900 });
+    f.emit({ type: 'stage', runId: 'run-a', round: 3, stage: 'propose', phase: 'start' });
+    f.emit({ type: 'progress', runId: 'run-a', round: 3, stage: 'propose', done: 40, total: 100, unit: 'QA', perSecond: 900 });
   });
   await visible('live-stages');
 });
@@ -79,10 +79,10 @@ await step('compare', async () => {
   await visible('compare-table');
 });
 await step('start form validation and start', async () => {
-  await page.getByTestId('field-iterations').fill('0');
+  await page.getByTestId('field-rounds').fill('0');
   await page.getByTestId('start-run').click();
   await page.getByText('expected an integer ≥ 1').first().waitFor({ timeout: 5000 });
-  await page.getByTestId('field-iterations').fill('3');
+  await page.getByTestId('field-rounds').fill('3');
   await page.getByTestId('start-run').click();
   await page.waitForFunction(() => location.hash.startsWith('#/runs/run-new'), null, { timeout: 5000 });
 });

@@ -4,7 +4,7 @@
  * arms share strength, see hierarchy.ts). One round generates many questions, so instead of one argmax we take
  * `draws` posterior draws and give each cell the share of draws it wins — batch probability matching. It
  * concentrates harder than the reference policy on the best-looking cells while still trying uncertain ones.
- * Draws come from createRng(seed) forked by iteration: reproducible, yet each round draws afresh.
+ * Draws come from createRng(seed) forked by round: reproducible, yet each round draws afresh.
  */
 import { createRng, type Rng } from '../../../shared/random.js';
 import { cellKey, familiesOf, familyBinKey } from './cells.js';
@@ -56,7 +56,7 @@ export function banditStrategy(options?: Partial<StrategyOptions>): ControllerSt
           const f = t?.frontier ?? 0;
           return [f + k * prior, n - f + k * (1 - prior)] as const;
         });
-        const rng = createRng(opts.seed).fork(`bandit/${input.iteration}`);
+        const rng = createRng(opts.seed).fork(`bandit/${input.round}`);
         const wins = new Array<number>(cells.length).fill(0);
         for (let d = 0; d < opts.draws; d++) {
           let best = 0;
@@ -84,7 +84,7 @@ export function banditStrategy(options?: Partial<StrategyOptions>): ControllerSt
           scores: est,
           summary: [
             `bandit: Thompson sampling on frontier share, weight = share of ${opts.draws} posterior draws a cell wins ` +
-              `(seed ${opts.seed}, iteration ${input.iteration}; prior ${k} pseudo-samples of the family×bin rate)`,
+              `(seed ${opts.seed}, round ${input.round}; prior ${k} pseudo-samples of the family×bin rate)`,
           ],
           familyNotes,
         };

@@ -41,8 +41,8 @@ export function decideWith(
   input: ControllerInput,
   propose: (ctx: ProposeContext) => Proposal,
 ): ControllerDecision {
-  if (!Number.isInteger(input.iteration) || input.iteration < 0) {
-    throw new RangeError(`iteration must be an integer ≥ 0, found ${String(input.iteration)}`);
+  if (!Number.isInteger(input.round) || input.round < 0) {
+    throw new RangeError(`round must be an integer ≥ 0, found ${String(input.round)}`);
   }
   const config = resolveConfig(input.config);
   const index = indexSamples(input.samples, input.thresholds);
@@ -108,7 +108,7 @@ export function decideWith(
 
   return {
     strategy,
-    iteration: input.iteration,
+    round: input.round,
     before,
     after,
     config,

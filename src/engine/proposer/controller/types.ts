@@ -23,7 +23,7 @@ export interface ControllerConfig {
 }
 
 export interface ControllerInput {
-  iteration: number;
+  round: number;
   /** The mix the round that produced `samples` was generated with; `{ entries: [] }` on the first round. */
   previous: Mix;
   samples: ConfidenceSample[];
@@ -75,7 +75,7 @@ export interface DecisionStats extends CellStats {
 
 export interface ControllerDecision {
   strategy: string;
-  iteration: number;
+  round: number;
   before: Mix;
   after: Mix;
   /** Resolved shared settings. */

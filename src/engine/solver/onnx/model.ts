@@ -265,7 +265,7 @@ function buildSingleStep(define: ModelDefinition, inputs: readonly TensorSpec[],
 
 /**
  * K optimizer steps in one call: an ONNX Loop whose body is the single step. Parameters and moments are
- * loop-carried; iteration i reads slice i of each stacked batch input (outer-scope values, by name) and
+ * loop-carried; round i reads slice i of each stacked batch input (outer-scope values, by name) and
  * scans out its loss, log-probabilities and gradient norm.
  */
 function buildLoopedSteps(define: ModelDefinition, inputs: readonly TensorSpec[], k: number, options: TrainStepOptions): BuiltModel<TrainManifest> {

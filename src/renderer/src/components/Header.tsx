@@ -2,7 +2,7 @@ import { API_VERSION } from '../../../shared/api.js';
 import { useApp, useRuns } from '../context.js';
 import { NAV_ITEMS } from '../lib/route.js';
 import { runFraction } from '../lib/runProgress.js';
-import { plannedIterations } from '../views/runs/runTable.js';
+import { plannedRounds } from '../views/runs/runTable.js';
 import { EMPTY_LIVE } from '../state/runsStore.js';
 import { ProgressBar } from './ProgressBar.js';
 
@@ -60,9 +60,9 @@ export function Header(): React.JSX.Element {
         <div className="header-progress">
           {active.map((r) => {
             const l = live[r.id] ?? EMPTY_LIVE;
-            const planned = plannedIterations(r.config);
-            const frac = runFraction(r.iterationsDone, planned, l.iteration !== null ? { iteration: l.iteration, stages: l.stages, progress: l.progress } : null);
-            const stage = l.stage ? ` · it ${l.iteration} ${l.stage}` : '';
+            const planned = plannedRounds(r.config);
+            const frac = runFraction(r.roundsDone, planned, l.round !== null ? { round: l.round, stages: l.stages, progress: l.progress } : null);
+            const stage = l.stage ? ` · it ${l.round} ${l.stage}` : '';
             return (
               <a key={r.id} href={`#/runs/${encodeURIComponent(r.id)}`} className="header-run">
                 <ProgressBar value={r.status === 'queued' ? null : frac} label={`${r.name}${stage}`} />

@@ -1,5 +1,5 @@
 /**
- * The controller's generation mix over iterations: every decision's `weightsAfter` summed per family (the mix
+ * The controller's generation mix over rounds: every decision's `weightsAfter` summed per family (the mix
  * the next round was generated with), plus the first decision's `weightsBefore` as the starting mix, with the
  * decision's reason attached for hover. The curves store builds it from a run's decisions; the mix chart lays
  * it out (views/curves/mix.ts).
@@ -9,15 +9,15 @@ import type { Mix } from '../../../shared/proposer.js';
 import { sortFamilies } from './families.js';
 
 export interface MixColumn {
-  /** The iteration this mix generated. */
-  iteration: number;
+  /** The round this mix generated. */
+  round: number;
   /** Share per family, summing to 1 (empty mix: all zero). */
   shares: Record<string, number>;
   reason: string;
   strategy: string;
 }
 
-export interface MixOverIterations {
+export interface MixOverRounds {
   families: string[];
   columns: MixColumn[];
 }
@@ -34,24 +34,24 @@ export function mixByFamily(mix: Mix): Record<string, number> {
   return out;
 }
 
-export function mixOverIterations(decisions: readonly ControllerDecisionRecord[]): MixOverIterations {
-  const sorted = [...decisions].sort((a, b) => a.iteration - b.iteration || a.createdAt - b.createdAt);
+export function mixOverRounds(decisions: readonly ControllerDecisionRecord[]): MixOverRounds {
+  const sorted = [...decisions].sort((a, b) => a.round - b.round || a.createdAt - b.createdAt);
   const columns = new Map<number, MixColumn>();
   const first = sorted[0];
   if (first && first.weightsBefore.entries.length > 0) {
-    columns.set(first.iteration, {
-      iteration: first.iteration,
+    columns.set(first.round, {
+      round: first.round,
       shares: mixByFamily(first.weightsBefore),
       reason: 'starting mix (before the first decision)',
       strategy: first.strategy,
     });
   }
   for (const d of sorted) {
-    // The weights set after reading iteration i generate iteration i + 1; a later decision for the same
-    // iteration replaces an earlier one.
-    columns.set(d.iteration + 1, { iteration: d.iteration + 1, shares: mixByFamily(d.weightsAfter), reason: d.reason, strategy: d.strategy });
+    // The weights set after reading round i generate round i + 1; a later decision for the same
+    // round replaces an earlier one.
+    columns.set(d.round + 1, { round: d.round + 1, shares: mixByFamily(d.weightsAfter), reason: d.reason, strategy: d.strategy });
   }
-  const cols = [...columns.values()].sort((a, b) => a.iteration - b.iteration);
+  const cols = [...columns.values()].sort((a, b) => a.round - b.round);
   const families = sortFamilies(cols.flatMap((c) => Object.keys(c.shares)));
   return { families, columns: cols };
 }

@@ -8,13 +8,13 @@ import type { Bucket } from '../../../shared/proposer.js';
 /** Filter the QA explorer applies when a cell is clicked. */
 export interface DrillFilter {
   family?: string;
-  iteration?: number;
+  round?: number;
   sceneId?: string;
   bin?: number;
   bucket?: Bucket;
 }
 
-function parseIteration(s: string): number | undefined {
+function parseRound(s: string): number | undefined {
   const m = /(-?\d+)\s*$/.exec(s.trim());
   return m ? Number(m[1]) : undefined;
 }
@@ -32,23 +32,23 @@ export function parseBinLabel(s: string): { family?: string; bin?: number } {
 export function drillFilter(query: HeatmapQuery, cell: HeatmapCell): DrillFilter {
   const out: DrillFilter = {};
   switch (query.kind) {
-    case 'family-iteration': {
+    case 'family-round': {
       out.family = cell.row;
-      const it = parseIteration(cell.col);
-      if (it !== undefined) out.iteration = it;
+      const it = parseRound(cell.col);
+      if (it !== undefined) out.round = it;
       break;
     }
     case 'scene-family':
       out.sceneId = cell.row;
       out.family = cell.col;
       break;
-    case 'bin-iteration': {
+    case 'bin-round': {
       const { family, bin } = parseBinLabel(cell.row);
       if (bin !== undefined) out.bin = bin;
       const fam = family ?? query.family;
       if (fam) out.family = fam;
-      const it = parseIteration(cell.col);
-      if (it !== undefined) out.iteration = it;
+      const it = parseRound(cell.col);
+      if (it !== undefined) out.round = it;
       break;
     }
   }

@@ -6,7 +6,7 @@ import type { QaFilter } from './qaFilter.js';
 export const QA_CSV_COLUMNS = [
   'id',
   'runId',
-  'iteration',
+  'round',
   'sceneId',
   'family',
   'bin',
@@ -21,7 +21,7 @@ export const QA_CSV_COLUMNS = [
   'verdict',
   'rejectedBy',
   'reason',
-  'trainedIteration',
+  'trainedRound',
   'proposalId',
   'seed',
 ] as const;
@@ -30,7 +30,7 @@ export function qaCsvFields(qa: QaRecord): unknown[] {
   return [
     qa.id,
     qa.runId,
-    qa.iteration,
+    qa.round,
     qa.sceneId,
     qa.family,
     qa.bin,
@@ -45,7 +45,7 @@ export function qaCsvFields(qa: QaRecord): unknown[] {
     qa.verdict,
     qa.rejectedBy,
     qa.reason,
-    qa.trainedIteration,
+    qa.trainedRound,
     qa.proposalId,
     qa.seed,
   ];
@@ -67,7 +67,7 @@ export type ExportFormat = 'csv' | 'jsonl';
 
 export function exportFilename(filter: QaFilter, format: ExportFormat): string {
   const parts = ['qa', filter.runId ?? 'run'];
-  if (filter.iteration !== undefined) parts.push(`it${filter.iteration}`);
+  if (filter.round !== undefined) parts.push(`it${filter.round}`);
   if (filter.family) parts.push(filter.family);
   if (filter.bucket) parts.push(filter.bucket);
   if (filter.verdict) parts.push(filter.verdict);

@@ -5,7 +5,7 @@ import type { QaRecord, QaVerdict } from '../../../shared/records.js';
 
 export interface QaFilter {
   runId: string | null;
-  iteration?: number;
+  round?: number;
   family?: string;
   sceneId?: string;
   bucket?: Bucket;
@@ -19,13 +19,13 @@ export interface QaSort {
   descending: boolean;
 }
 
-export const QA_SORT_KEYS: readonly QaSortKey[] = ['id', 'confidence', 'family', 'iteration'];
+export const QA_SORT_KEYS: readonly QaSortKey[] = ['id', 'confidence', 'family', 'round'];
 
 /** The queryQa input for a filter (null without a run). Empty strings and undefined fields are left out. */
 export function toQuery(filter: QaFilter, sort: QaSort, offset: number, limit: number): QaQueryInput | null {
   if (!filter.runId) return null;
   const q: QaQueryInput = { runId: filter.runId, sort: sort.key, descending: sort.descending, offset, limit };
-  if (filter.iteration !== undefined) q.iteration = filter.iteration;
+  if (filter.round !== undefined) q.round = filter.round;
   if (filter.family) q.family = filter.family;
   if (filter.sceneId) q.sceneId = filter.sceneId;
   if (filter.bucket) q.bucket = filter.bucket;
@@ -39,7 +39,7 @@ export function toQuery(filter: QaFilter, sort: QaSort, offset: number, limit: n
 /** Short chips describing the active filter (for the header and empty states). */
 export function filterChips(filter: QaFilter): { key: keyof QaFilter; label: string }[] {
   const chips: { key: keyof QaFilter; label: string }[] = [];
-  if (filter.iteration !== undefined) chips.push({ key: 'iteration', label: `iteration ${filter.iteration}` });
+  if (filter.round !== undefined) chips.push({ key: 'round', label: `round ${filter.round}` });
   if (filter.family) chips.push({ key: 'family', label: filter.family });
   if (filter.sceneId) chips.push({ key: 'sceneId', label: `scene ${filter.sceneId}` });
   if (filter.bucket) chips.push({ key: 'bucket', label: filter.bucket });
@@ -57,9 +57,9 @@ export function difficultySummary(row: Pick<QaRecord, 'bin' | 'difficulty'>): st
   return [`bin ${row.bin}`, ...knobs].join(' · ');
 }
 
-/** The latest solver output: highest iteration, then the newest record. */
-export function latestOutput<T extends { iteration: number; id: number }>(outputs: readonly T[]): T | null {
+/** The latest solver output: highest round, then the newest record. */
+export function latestOutput<T extends { round: number; id: number }>(outputs: readonly T[]): T | null {
   let best: T | null = null;
-  for (const o of outputs) if (!best || o.iteration > best.iteration || (o.iteration === best.iteration && o.id > best.id)) best = o;
+  for (const o of outputs) if (!best || o.round > best.round || (o.round === best.round && o.id > best.id)) best = o;
   return best;
 }

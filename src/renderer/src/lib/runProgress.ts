@@ -25,15 +25,15 @@ export interface LiveProgress {
  * stage's own progress, over T rounds. Null when T is unknown.
  */
 export function runFraction(
-  iterationsDone: number,
+  roundsDone: number,
   planned: number | null,
-  current: { iteration: number; stages: Partial<Record<LoopStage, LiveStage>>; progress: LiveProgress | null } | null,
+  current: { round: number; stages: Partial<Record<LoopStage, LiveStage>>; progress: LiveProgress | null } | null,
 ): number | null {
   if (planned === null || planned <= 0) return null;
   let within = 0;
-  let base = iterationsDone;
-  if (current && current.iteration >= iterationsDone) {
-    base = current.iteration;
+  let base = roundsDone;
+  if (current && current.round >= roundsDone) {
+    base = current.round;
     const done = LOOP_STAGES.filter((s) => current.stages[s]?.state === 'done').length;
     let partial = 0;
     const p = current.progress;

@@ -1,7 +1,7 @@
 /** Curves: the runs on the chart, their series, and the controller's generation mix of one run. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CurveSeries, WorkbenchApi } from '../../../shared/api.js';
-import { mixOverIterations, type MixOverIterations } from '../lib/generationMix.js';
+import { mixOverRounds, type MixOverRounds } from '../lib/generationMix.js';
 
 export interface CurvesState {
   runIds: string[];
@@ -9,7 +9,7 @@ export interface CurvesState {
   loading: boolean;
   /** The run whose generation mix is shown. */
   mixRunId: string | null;
-  mix: MixOverIterations | null;
+  mix: MixOverRounds | null;
   mixLoading: boolean;
   toggleRun(runId: string): void;
   setRunIds(runIds: string[]): void;
@@ -78,7 +78,7 @@ export function createCurvesStore(api: WorkbenchApi, deps: CurvesDeps): CurvesSt
       try {
         const detail = await api.getRun(runId);
         if (t !== mixToken) return;
-        set({ mix: mixOverIterations(detail.decisions), mixLoading: false });
+        set({ mix: mixOverRounds(detail.decisions), mixLoading: false });
       } catch (e) {
         if (t !== mixToken) return;
         set({ mixLoading: false });

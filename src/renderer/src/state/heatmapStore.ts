@@ -7,7 +7,7 @@ export interface HeatmapState {
   runId: string | null;
   kind: HeatmapKind;
   metric: HeatmapMetric;
-  /** bin-iteration only: the family whose bins are the rows (null: all families). */
+  /** bin-round only: the family whose bins are the rows (null: all families). */
   family: string | null;
   data: HeatmapData | null;
   loading: boolean;
@@ -30,7 +30,7 @@ export interface HeatmapDeps {
 export function heatmapQuery(s: Pick<HeatmapState, 'runId' | 'kind' | 'metric' | 'family'>): HeatmapQuery | null {
   if (!s.runId) return null;
   const q: HeatmapQuery = { runId: s.runId, kind: s.kind, metric: s.metric };
-  if (s.kind === 'bin-iteration' && s.family) q.family = s.family;
+  if (s.kind === 'bin-round' && s.family) q.family = s.family;
   return q;
 }
 
@@ -38,7 +38,7 @@ export function createHeatmapStore(api: WorkbenchApi, deps: HeatmapDeps): Heatma
   let token = 0;
   return createStore<HeatmapState>()((set, get) => ({
     runId: null,
-    kind: 'family-iteration',
+    kind: 'family-round',
     metric: 'confidence',
     family: null,
     data: null,

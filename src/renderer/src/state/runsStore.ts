@@ -1,11 +1,11 @@
 /**
  * Runs: the list, the selected run's detail, live progress from `subscribe` events, start/stop/resume, and the
- * two-run comparison. Events update the store in place (no reloads); a finished iteration refreshes the
- * selected run's detail so the iterations table gains its row.
+ * two-run comparison. Events update the store in place (no reloads); a finished round refreshes the
+ * selected run's detail so the rounds table gains its row.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunDetail, RunSummary, WorkbenchApi } from '../../../shared/api.js';
-import type { IterationSummary, LoopConfigInput, LoopEvent } from '../../../shared/loop.js';
+import type { RoundSummary, LoopConfigInput, LoopEvent } from '../../../shared/loop.js';
 import type { LoopStage, RunStatus } from '../../../shared/records.js';
 import type { LiveProgress, LiveStage } from '../lib/runProgress.js';
 
@@ -18,19 +18,19 @@ export interface LogLine {
 export interface LiveRun {
   status: RunStatus | null;
   message: string | null;
-  /** Iteration whose stages are tracked below. */
-  iteration: number | null;
+  /** Round whose stages are tracked below. */
+  round: number | null;
   stage: LoopStage | null;
   stages: Partial<Record<LoopStage, LiveStage>>;
   progress: LiveProgress | null;
-  summaries: IterationSummary[];
+  summaries: RoundSummary[];
   logs: LogLine[];
 }
 
 export const EMPTY_LIVE: LiveRun = Object.freeze({
   status: null,
   message: null,
-  iteration: null,
+  round: null,
   stage: null,
   stages: {},
   progress: null,
@@ -71,10 +71,10 @@ export interface RunsDeps {
   now?: () => number;
 }
 
-function upsertSummary(list: IterationSummary[], s: IterationSummary): IterationSummary[] {
-  const out = list.filter((x) => x.iteration !== s.iteration);
+function upsertSummary(list: RoundSummary[], s: RoundSummary): RoundSummary[] {
+  const out = list.filter((x) => x.round !== s.round);
   out.push(s);
-  out.sort((a, b) => a.iteration - b.iteration);
+  out.sort((a, b) => a.round - b.round);
   return out;
 }
 
@@ -232,37 +232,37 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
           }
           case 'stage': {
             const cur = live(runId);
-            const sameIteration = cur.iteration === event.iteration;
-            const stages = sameIteration ? { ...cur.stages } : {};
+            const sameRound = cur.round === event.round;
+            const stages = sameRound ? { ...cur.stages } : {};
             const st: LiveStage = event.phase === 'start' ? { state: 'running' } : { state: 'done' };
             if (event.ms !== undefined) st.ms = event.ms;
             if (event.detail !== undefined) st.detail = event.detail;
             stages[event.stage] = st;
             // A stage that starts has no progress yet; one that ends keeps its last figures on show.
-            const progress = sameIteration && event.phase === 'end' ? cur.progress : null;
-            setLive(runId, { iteration: event.iteration, stage: event.stage, stages, progress });
+            const progress = sameRound && event.phase === 'end' ? cur.progress : null;
+            setLive(runId, { round: event.round, stage: event.stage, stages, progress });
             break;
           }
           case 'progress': {
             const cur = live(runId);
             const p: LiveProgress = { stage: event.stage, done: event.done, total: event.total, unit: event.unit };
             if (event.perSecond !== undefined) p.perSecond = event.perSecond;
-            const stages = cur.iteration === event.iteration ? cur.stages : {};
+            const stages = cur.round === event.round ? cur.stages : {};
             const st = stages[event.stage];
             setLive(runId, {
-              iteration: event.iteration,
+              round: event.round,
               stage: event.stage,
               progress: p,
               stages: st ? stages : { ...stages, [event.stage]: { state: 'running' } },
             });
             break;
           }
-          case 'iteration': {
+          case 'round': {
             const s = event.summary;
             setLive(runId, { summaries: upsertSummary(live(runId).summaries, s) });
             const known = patchRun(runId, (r) => ({
               ...r,
-              iterationsDone: Math.max(r.iterationsDone, s.iteration + 1),
+              roundsDone: Math.max(r.roundsDone, s.round + 1),
               heldoutScore: s.heldout?.overall ?? r.heldoutScore,
             }));
             if (!known) queueRefresh();

@@ -53,7 +53,7 @@ export function createStores(api: WorkbenchApi, opts: StoresOptions = {}): Store
 /** Routes an event to every store that shows it. */
 export function dispatchEvent(stores: Stores, event: LoopEvent): void {
   stores.runs.getState().handleEvent(event);
-  if (event.type === 'iteration' || (event.type === 'run' && event.status !== 'running')) {
+  if (event.type === 'round' || (event.type === 'run' && event.status !== 'running')) {
     const h = stores.heatmap.getState();
     if (h.runId === event.runId && h.data) void h.load();
     const c = stores.curves.getState();
@@ -61,7 +61,7 @@ export function dispatchEvent(stores: Stores, event: LoopEvent): void {
     if (c.mixRunId === event.runId) void c.loadMix();
     const q = stores.qa.getState();
     // New QA of the shown run: refresh the total (rows already on screen stay until scrolled).
-    if (q.filter.runId === event.runId && event.type === 'iteration' && !q.exporting) void q.reload();
+    if (q.filter.runId === event.runId && event.type === 'round' && !q.exporting) void q.reload();
   }
 }
 

@@ -18,7 +18,7 @@ export const repeat = (x: number, n: number): number[] => Array.from({ length: n
 export const uniformMix = (cells: readonly MixKey[]): Mix => ({ entries: cells.map((c) => ({ ...c, weight: 1 / cells.length })) });
 
 export function input(over: Partial<ControllerInput> & Pick<ControllerInput, 'cells'>): ControllerInput {
-  return { iteration: 0, previous: { entries: [] }, samples: [], thresholds: DEFAULT_THRESHOLDS, ...over };
+  return { round: 0, previous: { entries: [] }, samples: [], thresholds: DEFAULT_THRESHOLDS, ...over };
 }
 
 export function familyWeight(mix: Mix, family: Family): number {

@@ -91,8 +91,8 @@ describe('exploration floor', () => {
       const config = { momentum: 0.3, familyFloor: 0.15, cellFloor: 0.02 };
       let previous = uniformMix(cells);
       let d: ControllerDecision | undefined;
-      for (let iteration = 0; iteration < 25; iteration++) {
-        d = strategy.decide(input({ iteration, cells, samples, previous, config }));
+      for (let round = 0; round < 25; round++) {
+        d = strategy.decide(input({ round, cells, samples, previous, config }));
         previous = d.after;
         for (const f of [A, B, C]) expect(familyWeight(d.after, f)).toBeGreaterThanOrEqual(0.15 / 3 - 1e-12);
         for (const e of d.after.entries) expect(e.weight).toBeGreaterThanOrEqual(0.02 / cells.length - 1e-12);
@@ -156,8 +156,8 @@ describe('target-band strategy', () => {
 
 describe('bandit strategy', () => {
   const { cells, samples } = easyHardFrontier();
-  const run = (seed: number, iteration = 3): ControllerDecision =>
-    createStrategy('bandit', { seed, draws: 100 }).decide(input({ iteration, cells, samples: samples.slice(0, 30) }));
+  const run = (seed: number, round = 3): ControllerDecision =>
+    createStrategy('bandit', { seed, draws: 100 }).decide(input({ round, cells, samples: samples.slice(0, 30) }));
 
   it('is reproducible with the same seed and differs with another', () => {
     expect(run(42)).toEqual(run(42));
@@ -189,7 +189,7 @@ describe('every strategy', () => {
     it(`${s.name}: weights sum to 1, are finite and ≥ 0, over random inputs`, () => {
       for (let seed = 0; seed < 25; seed++) {
         const { cells, samples, previous } = randomCase(seed);
-        const d = s.decide(input({ iteration: seed, cells, samples, previous }));
+        const d = s.decide(input({ round: seed, cells, samples, previous }));
         expect(d.after.entries).toHaveLength(cells.length);
         expect(Math.abs(sum(d.after) - 1)).toBeLessThan(1e-9);
         for (const e of d.after.entries) expect(Number.isFinite(e.weight) && e.weight >= 0).toBe(true);
@@ -207,7 +207,7 @@ describe('every strategy', () => {
 
     it(`${s.name}: the decision survives a JSON round trip unchanged`, () => {
       const { cells, samples, previous } = randomCase(99);
-      const d = s.decide(input({ iteration: 5, cells, samples: [...samples, { ...cells[0]!, confidence: 0.5, correct: true }], previous }));
+      const d = s.decide(input({ round: 5, cells, samples: [...samples, { ...cells[0]!, confidence: 0.5, correct: true }], previous }));
       expect(JSON.parse(JSON.stringify(d))).toStrictEqual(d);
     });
 

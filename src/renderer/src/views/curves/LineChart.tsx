@@ -16,7 +16,7 @@ export function LineChart(props: {
 }): React.JSX.Element {
   const { series, value, box, title, colorIndex, testId, small = false } = props;
   const chart = buildChart(series, box, value, colorIndex);
-  const [hover, setHover] = useState<{ cx: number; cy: number; runName: string; iteration: number; samples: number; v: number } | null>(null);
+  const [hover, setHover] = useState<{ cx: number; cy: number; runName: string; round: number; samples: number; v: number } | null>(null);
   const { margin, width, height } = box;
   const empty = chart.lines.every((l) => l.points.length === 0);
   return (
@@ -30,7 +30,7 @@ export function LineChart(props: {
         onMouseMove={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
           const hit = nearestPoint(chart, e.clientX - r.left, e.clientY - r.top);
-          setHover(hit ? { cx: e.clientX, cy: e.clientY, runName: hit.line.name, iteration: hit.point.iteration, samples: hit.point.samplesSeen, v: hit.point.value } : null);
+          setHover(hit ? { cx: e.clientX, cy: e.clientY, runName: hit.line.name, round: hit.point.round, samples: hit.point.samplesSeen, v: hit.point.value } : null);
         }}
         onMouseLeave={() => setHover(null)}
       >
@@ -66,7 +66,7 @@ export function LineChart(props: {
           <g key={l.runId} data-testid="curve-series" data-run-id={l.runId}>
             <path d={l.d} fill="none" stroke={l.color} strokeWidth={small ? 1.5 : 2} strokeDasharray={l.dash || undefined} />
             {l.points.map((p) => (
-              <circle key={`${p.iteration}-${p.samplesSeen}`} cx={p.x} cy={p.y} r={small ? 2 : 3} fill={l.color} />
+              <circle key={`${p.round}-${p.samplesSeen}`} cx={p.x} cy={p.y} r={small ? 2 : 3} fill={l.color} />
             ))}
           </g>
         ))}
@@ -81,7 +81,7 @@ export function LineChart(props: {
           <div>
             <strong>{hover.runName}</strong>
           </div>
-          <div>iteration {hover.iteration}</div>
+          <div>round {hover.round}</div>
           <div>{formatSamples(hover.samples)} samples seen</div>
           <div>score {formatScore(hover.v)}</div>
         </Tooltip>

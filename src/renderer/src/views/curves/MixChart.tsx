@@ -3,7 +3,7 @@ import { FAMILIES } from '../../../../shared/proposer.js';
 import { Tooltip } from '../../components/Tooltip.js';
 import { categoryColor, rgbCss } from '../../lib/colorScale.js';
 import { formatPercent } from '../../lib/format.js';
-import type { MixOverIterations } from '../../lib/generationMix.js';
+import type { MixOverRounds } from '../../lib/generationMix.js';
 import { stackLayout, type MixRect } from './mix.js';
 
 export function familyColor(family: string): string {
@@ -11,8 +11,8 @@ export function familyColor(family: string): string {
   return rgbCss(categoryColor(i >= 0 ? i : FAMILIES.length + (family.length % 7)));
 }
 
-/** The controller's generation mix per iteration as stacked bars; hover shows the share and the decision's reason. */
-export function MixChart({ mix }: { mix: MixOverIterations }): React.JSX.Element {
+/** The controller's generation mix per round as stacked bars; hover shows the share and the decision's reason. */
+export function MixChart({ mix }: { mix: MixOverRounds }): React.JSX.Element {
   const width = 760;
   const height = 236;
   const left = 40;
@@ -23,8 +23,8 @@ export function MixChart({ mix }: { mix: MixOverIterations }): React.JSX.Element
   const [hover, setHover] = useState<{ x: number; y: number; r: MixRect } | null>(null);
   return (
     <figure className="chart" data-testid="mix-chart">
-      <figcaption>Generation mix per iteration (share of each family; hover for the controller’s reason)</figcaption>
-      <svg width={width} height={height} role="img" aria-label="Generation mix per iteration">
+      <figcaption>Generation mix per round (share of each family; hover for the controller’s reason)</figcaption>
+      <svg width={width} height={height} role="img" aria-label="Generation mix per round">
         {[0, 0.25, 0.5, 0.75, 1].map((t) => (
           <g key={t}>
             <line x1={left} x2={width} y1={top + plotH * (1 - t)} y2={top + plotH * (1 - t)} className="grid" />
@@ -46,17 +46,17 @@ export function MixChart({ mix }: { mix: MixOverIterations }): React.JSX.Element
               onMouseMove={(e) => setHover({ x: e.clientX, y: e.clientY, r })}
               onMouseLeave={() => setHover(null)}
             >
-              <title>{`iteration ${r.iteration} · ${r.family} ${formatPercent(r.share, 1)}\n${r.reason}`}</title>
+              <title>{`round ${r.round} · ${r.family} ${formatPercent(r.share, 1)}\n${r.reason}`}</title>
             </rect>
           ))}
           {mix.columns.map((c, i) => (
-            <text key={c.iteration} x={i * colW + colW / 2} y={plotH + 14} textAnchor="middle" className="axis-label">
-              {c.iteration}
+            <text key={c.round} x={i * colW + colW / 2} y={plotH + 14} textAnchor="middle" className="axis-label">
+              {c.round}
             </text>
           ))}
         </g>
         <text x={left + (width - left) / 2} y={height - 4} textAnchor="middle" className="axis-title">
-          iteration generated with the mix
+          round generated with the mix
         </text>
       </svg>
       <ul className="legend-list">
@@ -70,7 +70,7 @@ export function MixChart({ mix }: { mix: MixOverIterations }): React.JSX.Element
       {hover && (
         <Tooltip x={hover.x} y={hover.y}>
           <div>
-            <strong>iteration {hover.r.iteration}</strong>
+            <strong>round {hover.r.round}</strong>
           </div>
           <div>
             {hover.r.family}: {formatPercent(hover.r.share, 1)}

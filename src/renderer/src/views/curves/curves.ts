@@ -17,7 +17,7 @@ export interface ChartPoint {
   x: number;
   y: number;
   samplesSeen: number;
-  iteration: number;
+  round: number;
   value: number;
 }
 
@@ -65,7 +65,7 @@ export function buildChart(series: readonly CurveSeries[], box: ChartBox, value:
   const data = series.map((s) => ({
     s,
     pts: [...s.points]
-      .sort((a, b) => a.samplesSeen - b.samplesSeen || a.iteration - b.iteration)
+      .sort((a, b) => a.samplesSeen - b.samplesSeen || a.round - b.round)
       .map((p) => ({ p, v: value(p) }))
       .filter((x): x is { p: CurvePoint; v: number } => x.v !== undefined && Number.isFinite(x.v)),
   }));
@@ -84,7 +84,7 @@ export function buildChart(series: readonly CurveSeries[], box: ChartBox, value:
   const sy = (v: number): number => margin.top + ih - (v / yDomain[1]) * ih;
   const pct = yDomain[1] <= 1;
   const lines: ChartLine[] = data.map(({ s, pts }, i) => {
-    const points = pts.map(({ p, v }) => ({ x: sx(p.samplesSeen), y: sy(v), samplesSeen: p.samplesSeen, iteration: p.iteration, value: v }));
+    const points = pts.map(({ p, v }) => ({ x: sx(p.samplesSeen), y: sy(v), samplesSeen: p.samplesSeen, round: p.round, value: v }));
     const d = points.map((pt, k) => `${k === 0 ? 'M' : 'L'}${pt.x.toFixed(1)},${pt.y.toFixed(1)}`).join(' ');
     return { runId: s.runId, name: s.name, mode: s.mode, color: seriesColor(colorIndex ? colorIndex(s.runId) : i), dash: seriesDash(s.mode), d, points };
   });

@@ -1,10 +1,10 @@
-/** The generation mix (lib/generationMix.ts) laid out as stacked bars, one column per iteration. */
-import type { MixOverIterations } from '../../lib/generationMix.js';
+/** The generation mix (lib/generationMix.ts) laid out as stacked bars, one column per round. */
+import type { MixOverRounds } from '../../lib/generationMix.js';
 
 export interface MixRect {
   key: string;
   family: string;
-  iteration: number;
+  round: number;
   share: number;
   x: number;
   y: number;
@@ -13,8 +13,8 @@ export interface MixRect {
   reason: string;
 }
 
-/** Stacked bars: one column per iteration, families stacked bottom-up in `families` order. */
-export function stackLayout(mix: MixOverIterations, width: number, height: number, gap = 2): { rects: MixRect[]; colW: number } {
+/** Stacked bars: one column per round, families stacked bottom-up in `families` order. */
+export function stackLayout(mix: MixOverRounds, width: number, height: number, gap = 2): { rects: MixRect[]; colW: number } {
   const n = mix.columns.length;
   const colW = n > 0 ? width / n : width;
   const rects: MixRect[] = [];
@@ -25,7 +25,7 @@ export function stackLayout(mix: MixOverIterations, width: number, height: numbe
       if (share <= 0) continue;
       const h = share * height;
       y -= h;
-      rects.push({ key: `${c.iteration}\u0000${f}`, family: f, iteration: c.iteration, share, x: i * colW + gap / 2, y, w: Math.max(1, colW - gap), h, reason: c.reason });
+      rects.push({ key: `${c.round}\u0000${f}`, family: f, round: c.round, share, x: i * colW + gap / 2, y, w: Math.max(1, colW - gap), h, reason: c.reason });
     }
   });
   return { rects, colW };

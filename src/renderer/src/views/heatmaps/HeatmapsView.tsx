@@ -41,7 +41,7 @@ function Legend({ metric, stops }: { metric: HeatmapMetric; stops: { value: numb
   );
 }
 
-/** Heatmaps of the solver's confidence, accuracy and bucket shares over families, scenes, bins and iterations. */
+/** Heatmaps of the solver's confidence, accuracy and bucket shares over families, scenes, bins and rounds. */
 export function HeatmapsView(): React.JSX.Element {
   const { heatmap } = useStores();
   const runId = useHeatmap((s) => s.runId);
@@ -79,7 +79,7 @@ export function HeatmapsView(): React.JSX.Element {
             ))}
           </select>
         </label>
-        {kind === 'bin-iteration' && (
+        {kind === 'bin-round' && (
           <label className="field-inline" htmlFor={ids.family}>
             <span>Family</span>
             <select id={ids.family} value={family ?? ''} onChange={(e) => st.setFamily(e.target.value || null)}>

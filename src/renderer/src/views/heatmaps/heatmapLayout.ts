@@ -8,9 +8,9 @@ import { linearScale, textOn, type LinearScale, type RampName } from '../../lib/
 import { sortFamilies } from '../../lib/families.js';
 
 export const HEATMAP_KINDS: readonly { kind: HeatmapKind; label: string; rows: string; cols: string }[] = [
-  { kind: 'family-iteration', label: 'Family × iteration', rows: 'family', cols: 'iteration' },
+  { kind: 'family-round', label: 'Family × round', rows: 'family', cols: 'round' },
   { kind: 'scene-family', label: 'Scene × family', rows: 'scene', cols: 'family' },
-  { kind: 'bin-iteration', label: 'Difficulty bin × iteration', rows: 'difficulty bin', cols: 'iteration' },
+  { kind: 'bin-round', label: 'Difficulty bin × round', rows: 'difficulty bin', cols: 'round' },
 ];
 
 export const HEATMAP_METRICS: readonly { metric: HeatmapMetric; label: string }[] = [
@@ -101,7 +101,7 @@ export const DEFAULT_LAYOUT: LayoutOptions = { cellW: 56, cellH: 24, rowLabelW: 
 
 export function heatmapLayout(data: HeatmapData, opts: LayoutOptions = DEFAULT_LAYOUT): HeatmapLayout {
   const { kind, metric } = data.query;
-  const rowAxis = kind === 'family-iteration' ? 'family' : 'other';
+  const rowAxis = kind === 'family-round' ? 'family' : 'other';
   const colAxis = kind === 'scene-family' ? 'family' : 'other';
   const rowLabels = orderLabels([...data.rows, ...data.cells.map((c) => c.row)], rowAxis);
   const colLabels = orderLabels([...data.cols, ...data.cells.map((c) => c.col)], colAxis);

@@ -33,7 +33,7 @@ export function QaDetailPanel(): React.JSX.Element | null {
   }
   const q = detail.qa;
   const latest = latestOutput(detail.outputs);
-  const outputs = [...detail.outputs].sort((a, b) => b.iteration - a.iteration || b.id - a.id);
+  const outputs = [...detail.outputs].sort((a, b) => b.round - a.round || b.id - a.id);
   return (
     <aside className="panel qa-detail" data-testid="qa-detail" aria-label="Question detail">
       <div className="panel-head">
@@ -86,10 +86,10 @@ export function QaDetailPanel(): React.JSX.Element | null {
         </dd>
         <dt>Scene</dt>
         <dd className="mono">{q.sceneId}</dd>
-        <dt>Iteration</dt>
+        <dt>Round</dt>
         <dd>
-          proposed in {q.iteration}
-          {q.trainedIteration !== null ? `, trained on in ${q.trainedIteration}` : ', not trained on'}
+          proposed in {q.round}
+          {q.trainedRound !== null ? `, trained on in ${q.trainedRound}` : ', not trained on'}
         </dd>
         <dt>Proposal</dt>
         <dd className="mono small">
@@ -173,7 +173,7 @@ export function QaDetailPanel(): React.JSX.Element | null {
           <tbody>
             {outputs.map((o) => (
               <tr key={o.id}>
-                <td className="num">{o.iteration}</td>
+                <td className="num">{o.round}</td>
                 <td>{o.checkpointId ?? 'base'}</td>
                 <td className="mono">{o.prediction}</td>
                 <td className="num" title={o.confidenceMethod ? `obtained as ${o.confidenceMethod}` : undefined}>

@@ -82,7 +82,7 @@ export function QaFilters(): React.JSX.Element {
     <div className="panel qa-filters" role="search" aria-label="QA filters">
       <div className="filter-row">
         <RunPicker value={filter.runId} onChange={(runId) => setFilter({ runId }, true)} />
-        <NumberFilter label="Iteration" value={filter.iteration} onChange={(iteration) => set({ iteration })} />
+        <NumberFilter label="Round" value={filter.round} onChange={(round) => set({ round })} />
         <label className="field-inline" htmlFor={ids.family}>
           <span>Family</span>
           <select id={ids.family} value={filter.family ?? ''} onChange={(e) => set({ family: e.target.value || undefined })} data-testid="filter-family">

@@ -13,7 +13,7 @@ export const ROW_HEIGHT = 30;
 
 const COLUMNS: { key: string; label: string; sort?: QaSortKey; className?: string }[] = [
   { key: 'id', label: 'ID', sort: 'id', className: 'num' },
-  { key: 'iteration', label: 'It', sort: 'iteration', className: 'num' },
+  { key: 'round', label: 'It', sort: 'round', className: 'num' },
   { key: 'family', label: 'Family', sort: 'family' },
   { key: 'difficulty', label: 'Difficulty' },
   { key: 'question', label: 'Question' },
@@ -33,7 +33,7 @@ function Cells({ row }: { row: QaRecord }): React.JSX.Element {
         {row.id}
       </div>
       <div role="gridcell" className="num">
-        {row.iteration}
+        {row.round}
       </div>
       <div role="gridcell" className="ellipsis" title={row.family}>
         {row.family}

@@ -26,8 +26,8 @@ export function CompareRuns(): React.JSX.Element | null {
   }
   const rows = compareRows(a, b);
   const diff = configDiff(a.run, b.run);
-  const ia = latestScores(a).iteration;
-  const ib = latestScores(b).iteration;
+  const ia = latestScores(a).round;
+  const ib = latestScores(b).round;
   return (
     <div className="panel compare" data-testid="compare">
       <div className="panel-head">

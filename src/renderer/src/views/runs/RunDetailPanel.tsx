@@ -9,7 +9,7 @@ import { formatCount, formatMs, formatPercent, formatScore, formatTime } from '.
 import { EMPTY_LIVE, type LiveRun } from '../../state/runsStore.js';
 import { StatusBadge } from './RunList.js';
 import { runFraction } from '../../lib/runProgress.js';
-import { canResume, canStop, iterationRows, plannedIterations, type BucketShares } from './runTable.js';
+import { canResume, canStop, roundRows, plannedRounds, type BucketShares } from './runTable.js';
 
 function SharesBar({ shares }: { shares: BucketShares | null }): React.JSX.Element {
   if (!shares) return <span className="muted">—</span>;
@@ -33,14 +33,14 @@ function SharesBar({ shares }: { shares: BucketShares | null }): React.JSX.Eleme
 }
 
 function LiveStages({ live, planned }: { live: LiveRun; planned: number | null }): React.JSX.Element | null {
-  if (live.iteration === null) return null;
+  if (live.round === null) return null;
   const p = live.progress;
   return (
     <div className="live" data-testid="live-stages">
-      <div className="stage-strip" aria-label={`Iteration ${live.iteration} stages`}>
+      <div className="stage-strip" aria-label={`Round ${live.round} stages`}>
         <span className="muted">
-          Iteration {live.iteration}
-          {planned !== null ? ` (round ${live.iteration + 1} of ${planned})` : ''}
+          Round {live.round}
+          {planned !== null ? ` (round ${live.round + 1} of ${planned})` : ''}
         </span>
         {LOOP_STAGES.map((s) => {
           const st = live.stages[s];
@@ -63,7 +63,7 @@ function LiveStages({ live, planned }: { live: LiveRun; planned: number | null }
   );
 }
 
-/** The selected run: status and actions, live stage progress, per-iteration table, split, settings, log. */
+/** The selected run: status and actions, live stage progress, per-round table, split, settings, log. */
 export function RunDetailPanel(): React.JSX.Element | null {
   const detail = useRuns((s) => s.detail);
   const loading = useRuns((s) => s.detailLoading);
@@ -81,11 +81,11 @@ export function RunDetailPanel(): React.JSX.Element | null {
   if (!run) {
     return <div className="panel">{loading ? <ProgressBar value={null} label="Loading run" /> : <Empty title={`Run ${selectedId} not found`} />}</div>;
   }
-  const planned = plannedIterations(run.config);
-  const rows = iterationRows(detail, live.summaries);
+  const planned = plannedRounds(run.config);
+  const rows = roundRows(detail, live.summaries);
   const withLlm = rows.some((r) => r.llm !== null);
   const active = run.status === 'running' || run.status === 'queued';
-  const frac = runFraction(run.iterationsDone, planned, live.iteration !== null ? { iteration: live.iteration, stages: live.stages, progress: live.progress } : null);
+  const frac = runFraction(run.roundsDone, planned, live.round !== null ? { round: live.round, stages: live.stages, progress: live.progress } : null);
   const train = detail?.split.filter((s) => s.split === 'train').length ?? 0;
   const heldout = detail?.split.filter((s) => s.split === 'heldout').length ?? 0;
 
@@ -147,9 +147,9 @@ export function RunDetailPanel(): React.JSX.Element | null {
         </dd>
         <dt>Held-out</dt>
         <dd>{formatScore(run.heldoutScore)}</dd>
-        <dt>Iterations</dt>
+        <dt>Rounds</dt>
         <dd>
-          {run.iterationsDone}
+          {run.roundsDone}
           {planned !== null ? ` / ${planned}` : ''}
         </dd>
         <dt>Scenes</dt>
@@ -163,14 +163,14 @@ export function RunDetailPanel(): React.JSX.Element | null {
       </dl>
       {active && <ProgressBar value={run.status === 'queued' ? null : frac} label={run.status === 'queued' ? 'Queued' : 'Run progress'} />}
       <LiveStages live={live} planned={planned} />
-      <h3>Iterations</h3>
+      <h3>Rounds</h3>
       {rows.length === 0 ? (
-        <Empty title={loading ? 'Loading…' : 'No iterations yet'} testId="iterations-empty">
+        <Empty title={loading ? 'Loading…' : 'No rounds yet'} testId="rounds-empty">
           {!loading && (active ? 'The first round is under way.' : 'This run has not completed a round.')}
         </Empty>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="iterations-table">
+          <table className="table" data-testid="rounds-table">
             <thead>
               <tr>
                 <th scope="col" className="num">
@@ -208,8 +208,8 @@ export function RunDetailPanel(): React.JSX.Element | null {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.iteration} data-testid="iteration-row">
-                  <td className="num">{r.iteration}</td>
+                <tr key={r.round} data-testid="round-row">
+                  <td className="num">{r.round}</td>
                   <td>
                     <StatusBadge status={r.status} />
                     {r.status === 'running' && r.stage ? <span className="muted small"> {r.stage}</span> : null}

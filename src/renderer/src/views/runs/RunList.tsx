@@ -4,13 +4,13 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatScore, formatTime } from '../../lib/format.js';
 import { EMPTY_LIVE } from '../../state/runsStore.js';
 import { runFraction } from '../../lib/runProgress.js';
-import { canResume, canStop, configSummary, plannedIterations, seedsSummary } from './runTable.js';
+import { canResume, canStop, configSummary, plannedRounds, seedsSummary } from './runTable.js';
 
 export function StatusBadge({ status }: { status: string }): React.JSX.Element {
   return <span className={`status status-${status}`}>{status}</span>;
 }
 
-/** The runs table: status, mode, settings, seeds, provider, held-out score, iterations; stop/resume; compare. */
+/** The runs table: status, mode, settings, seeds, provider, held-out score, rounds; stop/resume; compare. */
 export function RunList(): React.JSX.Element {
   const runs = useRuns((s) => s.runs);
   const loading = useRuns((s) => s.loading);
@@ -58,7 +58,7 @@ export function RunList(): React.JSX.Element {
                   Held-out
                 </th>
                 <th scope="col" className="num">
-                  Iterations
+                  Rounds
                 </th>
                 <th scope="col">Created</th>
                 <th scope="col">
@@ -68,10 +68,10 @@ export function RunList(): React.JSX.Element {
             </thead>
             <tbody>
               {runs.map((r) => {
-                const planned = plannedIterations(r.config);
+                const planned = plannedRounds(r.config);
                 const l = live[r.id] ?? EMPTY_LIVE;
                 const running = r.status === 'running';
-                const frac = running ? runFraction(r.iterationsDone, planned, l.iteration !== null ? { iteration: l.iteration, stages: l.stages, progress: l.progress } : null) : null;
+                const frac = running ? runFraction(r.roundsDone, planned, l.round !== null ? { round: l.round, stages: l.stages, progress: l.progress } : null) : null;
                 return (
                   <tr
                     key={r.id}
@@ -114,7 +114,7 @@ export function RunList(): React.JSX.Element {
                     </td>
                     <td className="num">{formatScore(r.heldoutScore)}</td>
                     <td className="num">
-                      {r.iterationsDone}
+                      {r.roundsDone}
                       {planned !== null ? ` / ${planned}` : ''}
                     </td>
                     <td className="small">{formatTime(r.createdAt)}</td>

@@ -10,7 +10,7 @@ export type FormKey =
   | 'scenes'
   | 'heldoutScenes'
   | 'heldoutFraction'
-  | 'iterations'
+  | 'rounds'
   | 'steps'
   | 'batch'
   | 'lr'
@@ -71,7 +71,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'scenes', label: 'Scene sources', kind: 'scenes', help: 'one per line or comma-separated, e.g. synthetic:8' },
   { key: 'heldoutScenes', label: 'Held-out scene sources', kind: 'scenes', help: 'optional: evaluate on these instead of a fraction of the scenes, e.g. vsibench:builtin?part=heldout' },
   { key: 'heldoutFraction', label: 'Held-out fraction', kind: 'fraction', help: 'share of scenes kept for evaluation when no held-out sources are given, in (0, 1)' },
-  { key: 'iterations', label: 'Iterations T', kind: 'int', min: 1, help: 'rounds of propose → train → evaluate' },
+  { key: 'rounds', label: 'Rounds T', kind: 'int', min: 1, help: 'rounds of propose → train → evaluate' },
   { key: 'steps', label: 'Steps per round K', kind: 'int', min: 1, help: 'optimizer steps per round' },
   { key: 'batch', label: 'Batch B', kind: 'int', min: 1, help: 'samples per optimizer step' },
   { key: 'lr', label: 'Learning rate', kind: 'number', max: 1, help: 'constant after warm-up, in (0, 1]' },
@@ -110,7 +110,7 @@ export function configToForm(c: LoopConfig): FormValues {
     scenes: c.scenes.join('\n'),
     heldoutScenes: (c.heldoutScenes ?? []).join('\n'),
     heldoutFraction: String(c.heldoutFraction),
-    iterations: String(c.iterations),
+    rounds: String(c.rounds),
     steps: String(c.steps),
     batch: String(c.batch),
     lr: String(c.lr),
@@ -241,8 +241,8 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
       errors['thresholds.hard'] = 'must be below the easy threshold';
     }
   }
-  if (!errors.warmupSteps && !errors.steps && !errors.iterations) {
-    const total = Number(values.steps) * Number(values.iterations);
+  if (!errors.warmupSteps && !errors.steps && !errors.rounds) {
+    const total = Number(values.steps) * Number(values.rounds);
     if (Number(values.warmupSteps) > total) errors.warmupSteps = `more than all ${total} steps of the run`;
   }
   const baseUrl = values['endpoint.baseUrl'].trim();
@@ -267,7 +267,7 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     scenes: splitScenes(values.scenes),
     heldoutScenes: splitScenes(values.heldoutScenes),
     heldoutFraction: num('heldoutFraction'),
-    iterations: int('iterations'),
+    rounds: int('rounds'),
     steps: int('steps'),
     batch: int('batch'),
     lr: num('lr'),

@@ -1,10 +1,10 @@
 /**
- * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-iteration
+ * What the Runs view shows, derived from RunSummary / RunDetail / live events: config summaries, per-round
  * rows with bucket shares and held-out scores, and the two-run comparison. A running run's progress is in
  * lib/runProgress.ts, since the runs store holds it too.
  */
-import type { IterationSummary, ProposerRoundStats } from '../../../../shared/loop.js';
-import type { IterationCounts, IterationStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds } from '../../../../shared/records.js';
+import type { RoundSummary, ProposerRoundStats } from '../../../../shared/loop.js';
+import type { RoundCounts, RoundStatus, JsonValue, LoopStage, MetricRecord, RunConfig, RunSeeds } from '../../../../shared/records.js';
 import type { RunDetail, RunSummary } from '../../../../shared/api.js';
 import { sortFamilies } from '../../lib/families.js';
 
@@ -13,14 +13,14 @@ function num(v: JsonValue | undefined): number | null {
 }
 
 /** Planned rounds T from a run's stored config (null when it does not say). */
-export function plannedIterations(config: RunConfig): number | null {
-  return num(config.iterations);
+export function plannedRounds(config: RunConfig): number | null {
+  return num(config.rounds);
 }
 
 /** "T 5 · K 200 · B 64 · synthetic:8 · reference". */
 export function configSummary(config: RunConfig): string {
   const parts: string[] = [];
-  const t = num(config.iterations);
+  const t = num(config.rounds);
   const k = num(config.steps);
   const b = num(config.batch);
   if (t !== null) parts.push(`T ${t}`);
@@ -50,7 +50,7 @@ export interface BucketShares {
   n: number;
 }
 
-export function bucketShares(c: Pick<IterationCounts, 'easy' | 'frontier' | 'hard'>): BucketShares | null {
+export function bucketShares(c: Pick<RoundCounts, 'easy' | 'frontier' | 'hard'>): BucketShares | null {
   const n = c.easy + c.frontier + c.hard;
   if (n <= 0) return null;
   return { easy: c.easy / n, frontier: c.frontier / n, hard: c.hard / n, n };
@@ -63,26 +63,26 @@ function metricRank(m: MetricRecord): number {
   return i < 0 ? OVERALL_METRICS.length : i;
 }
 
-/** Held-out score per iteration and family (null key: overall), preferring the `score` metric. */
-export function scoresByIteration(metrics: readonly MetricRecord[]): Map<number, Map<string | null, number>> {
+/** Held-out score per round and family (null key: overall), preferring the `score` metric. */
+export function scoresByRound(metrics: readonly MetricRecord[]): Map<number, Map<string | null, number>> {
   const best = new Map<string, MetricRecord>();
   for (const m of metrics) {
-    const key = `${m.iteration}\u0000${m.family ?? ''}`;
+    const key = `${m.round}\u0000${m.family ?? ''}`;
     const prev = best.get(key);
     if (!prev || metricRank(m) < metricRank(prev)) best.set(key, m);
   }
   const out = new Map<number, Map<string | null, number>>();
   for (const m of best.values()) {
-    let row = out.get(m.iteration);
-    if (!row) out.set(m.iteration, (row = new Map()));
+    let row = out.get(m.round);
+    if (!row) out.set(m.round, (row = new Map()));
     row.set(m.family, m.value);
   }
   return out;
 }
 
-export interface IterationRow {
-  iteration: number;
-  status: IterationStatus | 'live';
+export interface RoundRow {
+  round: number;
+  status: RoundStatus | 'live';
   stage: LoopStage | null;
   proposed: number;
   accepted: number;
@@ -100,19 +100,19 @@ export interface IterationRow {
 
 const llmOf = (list: readonly ProposerRoundStats[] | undefined): ProposerRoundStats | null => list?.find((p) => p.proposer === 'llm') ?? null;
 
-/** One row per iteration: stored records first, completed with live summaries that arrived since. */
-export function iterationRows(detail: RunDetail | null, live: readonly IterationSummary[] = []): IterationRow[] {
-  const rows = new Map<number, IterationRow>();
-  const scores = scoresByIteration(detail?.metrics ?? []);
-  const bound = (metric: string, k: number): number | undefined => detail?.metrics.find((m) => m.metric === metric && m.family === null && m.iteration === k)?.value;
+/** One row per round: stored records first, completed with live summaries that arrived since. */
+export function roundRows(detail: RunDetail | null, live: readonly RoundSummary[] = []): RoundRow[] {
+  const rows = new Map<number, RoundRow>();
+  const scores = scoresByRound(detail?.metrics ?? []);
+  const bound = (metric: string, k: number): number | undefined => detail?.metrics.find((m) => m.metric === metric && m.family === null && m.round === k)?.value;
   const intervalAt = (k: number): { lo: number; hi: number } | null => {
     const lo = bound('score_ci_lo', k);
     const hi = bound('score_ci_hi', k);
     return lo !== undefined && hi !== undefined ? { lo, hi } : null;
   };
-  for (const it of detail?.iterations ?? []) {
+  for (const it of detail?.rounds ?? []) {
     rows.set(it.index, {
-      iteration: it.index,
+      round: it.index,
       status: it.status,
       stage: it.stage,
       proposed: it.counts.proposed,
@@ -124,13 +124,13 @@ export function iterationRows(detail: RunDetail | null, live: readonly Iteration
       samplesSeen: null,
       meanLoss: null,
       ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : null,
-      llm: llmOf(detail?.proposers.find((p) => p.iteration === it.index)?.proposers),
+      llm: llmOf(detail?.proposers.find((p) => p.round === it.index)?.proposers),
     });
   }
   for (const s of live) {
-    const prev = rows.get(s.iteration);
-    rows.set(s.iteration, {
-      iteration: s.iteration,
+    const prev = rows.get(s.round);
+    rows.set(s.round, {
+      round: s.round,
       status: prev?.status ?? 'completed',
       stage: prev?.stage ?? 'evaluate',
       proposed: s.counts.proposed,
@@ -145,7 +145,7 @@ export function iterationRows(detail: RunDetail | null, live: readonly Iteration
       llm: llmOf(s.proposers) ?? prev?.llm ?? null,
     });
   }
-  return [...rows.values()].sort((a, b) => a.iteration - b.iteration);
+  return [...rows.values()].sort((a, b) => a.round - b.round);
 }
 
 export interface CompareRow {
@@ -157,13 +157,13 @@ export interface CompareRow {
   delta: number | null;
 }
 
-/** Latest evaluated iteration's scores of a run (overall under null). */
-export function latestScores(detail: RunDetail): { iteration: number | null; scores: Map<string | null, number> } {
-  const byIt = scoresByIteration(detail.metrics);
+/** Latest evaluated round's scores of a run (overall under null). */
+export function latestScores(detail: RunDetail): { round: number | null; scores: Map<string | null, number> } {
+  const byIt = scoresByRound(detail.metrics);
   let latest: number | null = null;
   for (const [it, row] of byIt) if (row.has(null) && (latest === null || it > latest)) latest = it;
   if (latest === null) for (const it of byIt.keys()) if (latest === null || it > latest) latest = it;
-  return { iteration: latest, scores: latest === null ? new Map() : byIt.get(latest)! };
+  return { round: latest, scores: latest === null ? new Map() : byIt.get(latest)! };
 }
 
 /** Side-by-side held-out scores of two runs: overall first, then every family either run has. */
