@@ -9,6 +9,7 @@ import { sandboxBench } from './sandbox.js';
 import { solverBench } from './solver.js';
 import { storeBench } from './store.js';
 import { syntheticBench } from './synthetic.js';
+import { viewerBench } from './viewer.js';
 
 /** Registered benchmarks, in the order they print. */
-export const modules: BenchModule[] = [plyBench, syntheticBench, storeBench, sandboxBench, proposerBench, perceptionBench, onnxStepBench, solverBench, evalQuestionsBench, serverLatencyBench];
+export const modules: BenchModule[] = [plyBench, syntheticBench, storeBench, sandboxBench, proposerBench, perceptionBench, onnxStepBench, solverBench, evalQuestionsBench, serverLatencyBench, viewerBench];

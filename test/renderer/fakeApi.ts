@@ -31,6 +31,7 @@ import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../src/shared/lo
 import { FAMILIES, bucketOf, type Mix } from '../../src/shared/proposer.js';
 import type { ControllerDecisionRecord, RoundRecord, MetricRecord, QaRecord, SolverOutputRecord } from '../../src/shared/records.js';
 import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
+import { syntheticCloud } from '../../src/renderer/src/views/bench/benchData.js';
 
 export const DEFAULT_CONFIG: LoopConfig = {
   endpoint: null,
@@ -150,6 +151,10 @@ export interface FakeOptions {
   empty?: boolean;
   /** How many runs (2, the default: run-a and run-b; more add static baselines run-c, run-d…, each newer). */
   runs?: number;
+  /** Points in scene synthetic:s1, a room-shaped cloud (the viewer benchmark's), instead of 1000 on a lattice. */
+  points?: number;
+  /** One RGB colour for every point of every scene (colour-management checks). */
+  pointColor?: readonly [number, number, number];
 }
 
 export class FakeApi implements WorkbenchApi {
@@ -171,7 +176,8 @@ export class FakeApi implements WorkbenchApi {
     defaultConfig: DEFAULT_CONFIG,
   };
 
-  constructor(opts: FakeOptions = {}) {
+  constructor(private readonly opts: FakeOptions = {}) {
+    if (opts.points !== undefined) this.scenes[0]!.summary.pointCount = opts.points;
     if (opts.empty) return;
     const qaPerRun = opts.qaPerRun ?? 240;
     this.addRun('run-a', 'closed loop', 'closed-loop', 3, 1000, qaPerRun);
@@ -373,6 +379,11 @@ export class FakeApi implements WorkbenchApi {
       if (!s) throw new Error(notFound(sceneId));
       const total = s.summary.pointCount;
       const count = Math.min(total, maxPoints);
+      if (this.opts.points !== undefined && s === this.scenes[0]) {
+        const cloud = syntheticCloud(count, 7);
+        if (this.opts.pointColor) for (let i = 0; i < count; i++) cloud.colors.set(this.opts.pointColor, 3 * i);
+        return { sceneId, total, count, positions: cloud.positions, colors: cloud.colors, objectIds: null };
+      }
       const positions = new Float32Array(count * 3);
       const colors = new Uint8Array(count * 3);
       const objectIds = new Int32Array(count);
@@ -381,6 +392,7 @@ export class FakeApi implements WorkbenchApi {
         colors.set([i % 256, 128, 255 - (i % 256)], 3 * i);
         objectIds[i] = (i % 7) - 1;
       }
+      if (this.opts.pointColor) for (let i = 0; i < count; i++) colors.set(this.opts.pointColor, 3 * i);
       return { sceneId, total, count, positions, colors, objectIds };
     });
   }

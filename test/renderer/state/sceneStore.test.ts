@@ -140,6 +140,33 @@ describe('scene store', () => {
     expect(scene.getState().objectConfidence!.size).toBeGreaterThan(0);
   });
 
+  it('says why a scene has no confidences: held out, not in the run, or none answered yet (issue 14)', async () => {
+    const { scene, api } = setup();
+    await scene.getState().open('synthetic:s1');
+    await scene.getState().computeConfidence('run-a');
+    expect(scene.getState().confidenceQuestions).toBeGreaterThan(0);
+    expect(scene.getState().noConfidence).toBeNull();
+    expect(api.callsOf('getRun')).toHaveLength(0); // a scene with answers costs no second call
+
+    // synthetic:s3 is held out in run-a: its questions are the benchmark, never answered by the loop.
+    await scene.getState().open('synthetic:s3');
+    await scene.getState().computeConfidence('run-a');
+    expect(scene.getState().confidenceQuestions).toBe(0);
+    expect(scene.getState().noConfidence).toEqual({ reason: 'heldout', runId: 'run-a', runName: 'closed loop', trainScenes: ['synthetic:s1', 'synthetic:s2'] });
+
+    api.runs.get('run-b')!.detail.split = [{ sceneId: 'synthetic:s1', split: 'train' }];
+    await scene.getState().computeConfidence('run-b');
+    expect(scene.getState().noConfidence).toMatchObject({ reason: 'not-in-run', runName: 'no feedback', trainScenes: ['synthetic:s1'] });
+
+    api.runs.get('run-b')!.detail.split = [{ sceneId: 'synthetic:s3', split: 'train' }];
+    await scene.getState().computeConfidence('run-b');
+    expect(scene.getState().noConfidence).toMatchObject({ reason: 'none-answered', trainScenes: [] });
+
+    // Another scene clears the explanation with the confidences.
+    await scene.getState().open('synthetic:s1');
+    expect(scene.getState().noConfidence).toBeNull();
+  });
+
   it('computes confidence on choosing a run only in confidence mode', async () => {
     const { scene, api } = setup();
     await scene.getState().open('synthetic:s1');

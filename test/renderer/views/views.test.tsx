@@ -198,6 +198,36 @@ describe('views render their data', () => {
     stop();
   });
 
+  it('scene: frame labels that would cover one another are left out, the highlighted one kept (issue 14)', async () => {
+    const { stores, stop } = await started();
+    await at(stores, { view: 'scene', sceneId: 'synthetic:s1', objects: [3] });
+    const frame = stores.scene.getState().frameImage!;
+    const boxes = [1, 2, 3, 4].map((id) => ({ objectId: id, label: 'chair', box: [10 + id, 10, 50, 50] as [number, number, number, number], visibleFraction: 1 }));
+    stores.scene.setState({ frameImage: { ...frame, boxes } });
+    const html = render(stores, <SceneView />);
+    // Four boxes drawn; of four labels on one corner three fit (at it, above, below), the highlighted one at it.
+    expect(html.match(/<rect /g)).toHaveLength(4);
+    expect(elements(html, 'frame-label')).toHaveLength(3);
+    expect(html).toContain('<text x="15" y="16" fill="#ff9f1c"');
+    stop();
+  });
+
+  it('scene: a held-out scene in confidence mode says why nothing is coloured and what to do (issue 14)', async () => {
+    const { stores, stop } = await started();
+    await at(stores, { view: 'scene', sceneId: 'synthetic:s3' });
+    await stores.scene.getState().setConfidenceRun('run-a');
+    stores.scene.getState().setColorMode('confidence');
+    await flush(30);
+    const html = render(stores, <SceneView />);
+    expect(html).not.toContain('0 answered questions');
+    expect(elements(html, 'confidence-empty')).toEqual([expect.objectContaining({ 'data-reason': 'heldout' })]);
+    expect(html).toContain('This scene is held out in run “closed loop”.');
+    expect(html).toContain('benchmark questions, scored each round in');
+    expect(html).toContain('Pick a training scene or another run.');
+    expect(elements(html, 'confidence-train-scene')).toHaveLength(2);
+    stop();
+  });
+
   it('scene: empty state before a scene is chosen; bench page', async () => {
     const { stores, stop } = await started();
     await at(stores, { view: 'scene' });

@@ -8,6 +8,7 @@ import type { FrameImage, ObjectConfidence, PointCloudData, ProjectedBox, SceneD
 import { MAX_POINT_BUDGET } from '../../../shared/apiValidation.js';
 import type { SceneSummary } from '../../../shared/scene.js';
 import type { ColorMode } from '../lib/colorMode.js';
+import { explainNoConfidence, type NoConfidence } from '../lib/confidenceEmpty.js';
 
 export const DEFAULT_BUDGET = 1_500_000;
 export const MIN_BUDGET = 10_000;
@@ -49,6 +50,8 @@ export interface SceneState {
   confidenceLoading: boolean;
   /** Questions answered in the run for this scene that name its objects (for the legend). */
   confidenceQuestions: number;
+  /** When the run answered none: why (held out, not in the run, none yet), from the run's split. */
+  noConfidence: NoConfidence | null;
 
   loadScenes(): Promise<void>;
   open(sceneId: string, opts?: { objects?: number[]; frame?: number }): Promise<void>;
@@ -140,6 +143,7 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
       objectConfidence: null,
       confidenceLoading: false,
       confidenceQuestions: 0,
+      noConfidence: null,
 
       async loadScenes() {
         set({ scenesLoading: true });
@@ -175,6 +179,7 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
           objectConfidence: null,
           confidenceLoading: false,
           confidenceQuestions: 0,
+          noConfidence: null,
         });
         const pointsDone = loadPoints(sceneId, get().budget);
         try {
@@ -266,7 +271,7 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
 
       async computeConfidence(runId) {
         const token = ++confidenceToken;
-        set({ confidenceRunId: runId, objectConfidence: null, confidenceQuestions: 0 });
+        set({ confidenceRunId: runId, objectConfidence: null, confidenceQuestions: 0, noConfidence: null });
         const sceneId = get().sceneId;
         if (!runId || !sceneId) {
           set({ confidenceLoading: false });
@@ -278,6 +283,11 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
           const result = await api.sceneObjectConfidence(sceneId, runId);
           if (stale()) return;
           set({ objectConfidence: new Map(result.objects.map((o) => [o.objectId, o])), confidenceQuestions: result.questions, confidenceLoading: false });
+          // Only an empty answer costs a second call: the run's split says why it is empty.
+          if (result.questions > 0) return;
+          const run = await api.getRun(runId);
+          if (stale()) return;
+          set({ noConfidence: explainNoConfidence(sceneId, run) });
         } catch (e) {
           if (stale()) return;
           set({ confidenceLoading: false });
@@ -287,7 +297,7 @@ export function createSceneStore(api: WorkbenchApi, deps: SceneDeps): SceneStore
 
       async setConfidenceRun(runId) {
         if (runId === get().confidenceRunId && (get().objectConfidence || get().confidenceLoading)) return;
-        set({ confidenceRunId: runId, objectConfidence: null, confidenceQuestions: 0 });
+        set({ confidenceRunId: runId, objectConfidence: null, confidenceQuestions: 0, noConfidence: null });
         if (get().colorMode === 'confidence') await get().computeConfidence(runId);
       },
 

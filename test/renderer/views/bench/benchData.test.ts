@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FRAMES, DEFAULT_SIZES, parseBenchParams, summarizeFrames, syntheticCloud } from '../../../../src/renderer/src/views/bench/benchData.js';
+import { cloudGenerator, DEFAULT_FRAMES, DEFAULT_SIZES, parseBenchParams, summarizeFrames, syntheticCloud } from '../../../../src/renderer/src/views/bench/benchData.js';
 
 describe('viewer benchmark data', () => {
   it('defaults to 1M / 5M / 10M points and reads overrides', () => {
@@ -26,6 +26,20 @@ describe('viewer benchmark data', () => {
     expect(hi[1]).toBeLessThanOrEqual(6);
     expect(hi[2]).toBeLessThanOrEqual(3);
     expect([...syntheticCloud(100, 4).positions]).not.toEqual([...syntheticCloud(100, 3).positions]);
+  });
+
+  it('makes the same cloud a slice at a time, so the page can breathe between slices (issue 14)', () => {
+    const whole = syntheticCloud(10_007, 5);
+    const g = cloudGenerator(10_007, 5);
+    let slices = 0;
+    while (g.done() < 10_007) {
+      g.fill(1000);
+      slices++;
+    }
+    expect(slices).toBe(11);
+    expect(g.done()).toBe(10_007);
+    expect(g.cloud.positions.every((v, i) => v === whole.positions[i])).toBe(true);
+    expect(g.cloud.colors.every((v, i) => v === whole.colors[i])).toBe(true);
   });
 
   it('summarises frame times', () => {

@@ -49,6 +49,17 @@ export interface SyntheticCloud {
  * coloured by surface with some noise. Deterministic for a seed.
  */
 export function syntheticCloud(n: number, seed = 1): SyntheticCloud {
+  const g = cloudGenerator(n, seed);
+  g.fill(n);
+  return g.cloud;
+}
+
+/**
+ * The same cloud made a slice at a time (`fill(k)` makes the next k points; the result does not depend on the
+ * slicing), so the viewer benchmark can yield to the page between slices instead of freezing it for the
+ * seconds 10M points take.
+ */
+export function cloudGenerator(n: number, seed = 1): { cloud: SyntheticCloud; done(): number; fill(k: number): void } {
   const positions = new Float32Array(n * 3);
   const colors = new Uint8Array(n * 3);
   const r = rng(seed);
@@ -61,51 +72,56 @@ export function syntheticCloud(n: number, seed = 1): SyntheticCloud {
     const h = 0.4 + r() * 1.5;
     return { x: r() * (W - w), y: r() * (D - d), w, d, h, c: [80 + r() * 170, 80 + r() * 170, 80 + r() * 170] };
   });
-  for (let i = 0; i < n; i++) {
-    const s = r();
-    let x: number;
-    let y: number;
-    let z: number;
-    let c0: number;
-    let c1: number;
-    let c2: number;
-    if (s < 0.35) {
-      x = r() * W;
-      y = r() * D;
-      z = 0;
-      c0 = 150;
-      c1 = 120;
-      c2 = 90;
-    } else if (s < 0.65) {
-      const wall = Math.floor(r() * 4);
-      const t = r();
-      z = r() * H;
-      x = wall === 0 ? t * W : wall === 1 ? t * W : wall === 2 ? 0 : W;
-      y = wall === 0 ? 0 : wall === 1 ? D : t * D;
-      c0 = 200;
-      c1 = 200;
-      c2 = 190;
-    } else {
-      const b = boxes[Math.floor(r() * boxes.length)]!;
-      const face = r();
-      x = b.x + r() * b.w;
-      y = b.y + r() * b.d;
-      z = face < 0.4 ? b.h : r() * b.h;
-      if (face >= 0.4) {
-        if (face < 0.7) x = r() < 0.5 ? b.x : b.x + b.w;
-        else y = r() < 0.5 ? b.y : b.y + b.d;
+  let next = 0;
+  const fill = (k: number): void => {
+    const end = Math.min(n, next + k);
+    for (let i = next; i < end; i++) {
+      const s = r();
+      let x: number;
+      let y: number;
+      let z: number;
+      let c0: number;
+      let c1: number;
+      let c2: number;
+      if (s < 0.35) {
+        x = r() * W;
+        y = r() * D;
+        z = 0;
+        c0 = 150;
+        c1 = 120;
+        c2 = 90;
+      } else if (s < 0.65) {
+        const wall = Math.floor(r() * 4);
+        const t = r();
+        z = r() * H;
+        x = wall === 0 ? t * W : wall === 1 ? t * W : wall === 2 ? 0 : W;
+        y = wall === 0 ? 0 : wall === 1 ? D : t * D;
+        c0 = 200;
+        c1 = 200;
+        c2 = 190;
+      } else {
+        const b = boxes[Math.floor(r() * boxes.length)]!;
+        const face = r();
+        x = b.x + r() * b.w;
+        y = b.y + r() * b.d;
+        z = face < 0.4 ? b.h : r() * b.h;
+        if (face >= 0.4) {
+          if (face < 0.7) x = r() < 0.5 ? b.x : b.x + b.w;
+          else y = r() < 0.5 ? b.y : b.y + b.d;
+        }
+        [c0, c1, c2] = b.c as [number, number, number];
       }
-      [c0, c1, c2] = b.c as [number, number, number];
+      const noise = (r() - 0.5) * 30;
+      positions[3 * i] = x;
+      positions[3 * i + 1] = y;
+      positions[3 * i + 2] = z;
+      colors[3 * i] = Math.max(0, Math.min(255, c0 + noise));
+      colors[3 * i + 1] = Math.max(0, Math.min(255, c1 + noise));
+      colors[3 * i + 2] = Math.max(0, Math.min(255, c2 + noise));
     }
-    const noise = (r() - 0.5) * 30;
-    positions[3 * i] = x;
-    positions[3 * i + 1] = y;
-    positions[3 * i + 2] = z;
-    colors[3 * i] = Math.max(0, Math.min(255, c0 + noise));
-    colors[3 * i + 1] = Math.max(0, Math.min(255, c1 + noise));
-    colors[3 * i + 2] = Math.max(0, Math.min(255, c2 + noise));
-  }
-  return { count: n, positions, colors };
+    next = end;
+  };
+  return { cloud: { count: n, positions, colors }, done: () => next, fill };
 }
 
 export interface BenchResult {
@@ -138,7 +154,8 @@ export function summarizeFrames(points: number, generateMs: number, uploadMs: nu
 }
 
 export interface ViewerBenchState {
-  status: 'idle' | 'running' | 'done' | 'error';
+  /** cancelled: by the Cancel button or by leaving the page; the sizes measured before that are kept. */
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
   params: BenchParams;
   results: BenchResult[];
   error: string | null;

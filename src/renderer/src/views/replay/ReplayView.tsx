@@ -235,6 +235,9 @@ export function ReplayView(): React.JSX.Element {
                 showBoxes={true}
                 showLabels={false}
                 showTrajectory={false}
+                showGrid={true}
+                showAxes={false}
+                reduceWhileMoving={true}
                 maxLabels={0}
                 onSelectObject={() => undefined}
               />

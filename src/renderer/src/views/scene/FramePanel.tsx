@@ -1,12 +1,16 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { SceneDetail } from '../../../../shared/api.js';
 import { useScene, useStores } from '../../context.js';
 import { Empty } from '../../components/Empty.js';
 import { HIGHLIGHT_COLOR, SELECTED_COLOR } from './colors.js';
+import { frameLabelText, layoutFrameLabels } from './labels.js';
 
 const PLAY_INTERVAL_MS = 250;
 
-/** The trajectory's current frame: its image with projected boxes drawn over it, a scrubber and play. */
+/**
+ * The trajectory's current frame: its image with projected boxes drawn over it (labels that would cover one
+ * another nudged or left out, labels.ts), a scrubber and play.
+ */
 export function FramePanel({ detail }: { detail: SceneDetail }): React.JSX.Element {
   const { scene } = useStores();
   const frame = useScene((s) => s.frame);
@@ -24,12 +28,14 @@ export function FramePanel({ detail }: { detail: SceneDetail }): React.JSX.Eleme
     return () => clearTimeout(t);
   }, [playing, loading, frame, scene]);
 
-  if (n === 0) return <Empty title="No trajectory">This scene has no camera frames.</Empty>;
-  const st = scene.getState();
-  const f = detail.trajectory[Math.min(frame, n - 1)]!;
   const shown = image && image.sceneId === detail.summary.id ? image : null;
   // Label size in image pixels, so it reads the same whatever the frame's resolution.
   const fontSize = shown ? Math.max(6, shown.height * 0.045) : 10;
+  const labels = useMemo(() => (shown ? layoutFrameLabels(shown.boxes, selected, highlight, fontSize, shown.height) : null), [shown, selected, highlight, fontSize]);
+
+  if (n === 0) return <Empty title="No trajectory">This scene has no camera frames.</Empty>;
+  const st = scene.getState();
+  const f = detail.trajectory[Math.min(frame, n - 1)]!;
   return (
     <div className="frame-panel" data-testid="frame-panel">
       <div className="frame-view" style={{ aspectRatio: `${f.width} / ${f.height}` }}>
@@ -48,13 +54,15 @@ export function FramePanel({ detail }: { detail: SceneDetail }): React.JSX.Eleme
                 const [x0, y0, x1, y1] = b.box;
                 const color = b.objectId === selected ? SELECTED_COLOR : highlight.includes(b.objectId) ? HIGHLIGHT_COLOR : 'rgba(255,255,255,0.55)';
                 const strong = color !== 'rgba(255,255,255,0.55)';
+                const at = labels?.get(i);
                 return (
                   <g key={`${b.objectId}-${i}`}>
                     <rect x={x0} y={y0} width={Math.max(1, x1 - x0)} height={Math.max(1, y1 - y0)} fill="none" stroke={color} strokeWidth={strong ? 2.5 : 1} vectorEffect="non-scaling-stroke" />
-                    <text x={x0 + 2} y={y0 + fontSize} fill={color} className="frame-label" fontSize={fontSize} strokeWidth={fontSize * 0.18}>
-                      {b.label}
-                      {b.visibleFraction < 0.999 ? ` ${Math.round(b.visibleFraction * 100)}%` : ''}
-                    </text>
+                    {at && (
+                      <text x={at.x} y={at.y + fontSize} fill={color} className="frame-label" fontSize={fontSize} strokeWidth={fontSize * 0.18} data-testid="frame-label">
+                        {frameLabelText(b)}
+                      </text>
+                    )}
                   </g>
                 );
               })}

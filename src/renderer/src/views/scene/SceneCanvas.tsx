@@ -5,10 +5,10 @@
  */
 import { OrbitControls } from '@react-three/drei';
 import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { BoxGeometry, BufferAttribute, BufferGeometry, Color, InstancedMesh, LineBasicMaterial, Mesh, MeshBasicMaterial, Vector3, type PerspectiveCamera } from 'three';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { BoxGeometry, BufferAttribute, BufferGeometry, Color, InstancedMesh, LineBasicMaterial, Mesh, MeshBasicMaterial, SRGBColorSpace, Vector3, type PerspectiveCamera } from 'three';
 import type { ObjectConfidence, PointCloudData, SceneDetail } from '../../../../shared/api.js';
-import type { CameraFrame } from '../../../../shared/scene.js';
+import type { CameraFrame, Vec3 } from '../../../../shared/scene.js';
 import type { ColorMode } from '../../lib/colorMode.js';
 import { idColor } from '../../lib/colorScale.js';
 import {
@@ -28,8 +28,13 @@ import {
   sceneBounds,
 } from './geometry.js';
 import { HIGHLIGHT_COLOR, SELECTED_COLOR } from './colors.js';
+import { labelLayout, placeLabels } from './labels.js';
+import { MOVING_POINT_BUDGET } from './lod.js';
+import { distance } from './measure.js';
 import { PointCloud } from './PointCloud.js';
 import { assignObjectIds, fillColors, zRange } from './pointColors.js';
+import { formatMetres } from './scaleBar.js';
+import { FloorGrid, Measurement, PointPicker, ScaleBarUpdater, WorldAxes } from './ViewerAids.js';
 
 const CURRENT_FRAME_COLOR = '#ffd60a';
 const FRAME_COLOR = '#5b7fa6';
@@ -48,11 +53,16 @@ export interface SceneCanvasProps {
   showBoxes: boolean;
   showLabels: boolean;
   showTrajectory: boolean;
+  showGrid: boolean;
+  showAxes: boolean;
+  /** Draw a subsample while the camera moves (lod.ts › MOVING_POINT_BUDGET). */
+  reduceWhileMoving: boolean;
   maxLabels: number;
   onSelectObject(id: number | null): void;
 }
 
-function FitCamera({ position, target, near, far }: { position: readonly number[]; target: readonly number[]; near: number; far: number }): null {
+/** Puts the camera at the overview; again whenever `fitKey` changes (the Fit view button). */
+function FitCamera({ position, target, near, far, fitKey }: { position: readonly number[]; target: readonly number[]; near: number; far: number; fitKey: number }): null {
   const camera = useThree((s) => s.camera) as PerspectiveCamera;
   const controls = useThree((s) => s.controls) as unknown as { target: { set(x: number, y: number, z: number): void }; update(): void } | null;
   const invalidate = useThree((s) => s.invalidate);
@@ -69,12 +79,20 @@ function FitCamera({ position, target, near, far }: { position: readonly number[
       camera.lookAt(target[0]!, target[1]!, target[2]!);
     }
     invalidate();
-  }, [camera, controls, position, target, near, far, invalidate]);
+  }, [camera, controls, position, target, near, far, fitKey, invalidate]);
   return null;
 }
 
-function Cloud(props: { points: PointCloudData; objects: Objects; colorMode: ColorMode; highlight: readonly number[]; confidence: Map<number, ObjectConfidence> | null; size: number }): React.JSX.Element {
-  const { points, objects, colorMode, highlight, confidence, size } = props;
+function Cloud(props: {
+  points: PointCloudData;
+  objects: Objects;
+  colorMode: ColorMode;
+  highlight: readonly number[];
+  confidence: Map<number, ObjectConfidence> | null;
+  size: number;
+  reduceWhileMoving: boolean;
+}): React.JSX.Element {
+  const { points, objects, colorMode, highlight, confidence, size, reduceWhileMoving } = props;
   const needIds = colorMode === 'object' || colorMode === 'confidence' || highlight.length > 0;
   const objectIds = useMemo(
     () => (points.objectIds ?? (needIds ? assignObjectIds(points.positions, points.count, objects) : null)),
@@ -90,7 +108,17 @@ function Cloud(props: { points: PointCloudData; objects: Objects; colorMode: Col
     fillColors(colorMode, { count: points.count, positions: points.positions, colors: points.colors, objectIds }, { zRange: heights, ...(means ? { objectConfidence: means } : {}), highlight: hl }, colors);
     setVersion((v) => v + 1);
   }, [colorMode, points, objectIds, heights, means, highlightKey, colors]);
-  return <PointCloud positions={points.positions} colors={colors} count={points.count} colorsVersion={version} size={size} />;
+  return (
+    <PointCloud
+      positions={points.positions}
+      colors={colors}
+      count={points.count}
+      colorsVersion={version}
+      size={size}
+      movingBudget={MOVING_POINT_BUDGET}
+      reduceWhileMoving={reduceWhileMoving}
+    />
+  );
 }
 
 function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; selected: number | null; onSelect(id: number | null): void }): React.JSX.Element | null {
@@ -138,7 +166,8 @@ function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; select
       else {
         const [r, g, b] = idColor(o.id);
         const k = any ? 0.35 : 0.85;
-        c.setRGB((r / 255) * k, (g / 255) * k, (b / 255) * k);
+        // idColor is sRGB, as the object colouring of the points: the same bytes must give the same colour.
+        c.setRGB((r / 255) * k, (g / 255) * k, (b / 255) * k, SRGBColorSpace);
       }
       mesh?.setColorAt(i, c);
       for (let v = 0; v < BOX_EDGES.length * 2; v++) {
@@ -171,26 +200,58 @@ function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; select
   );
 }
 
+/** One DOM label over the canvas, anchored at a world point; earlier labels win where they would overlap. */
+interface LabelSpec {
+  key: string;
+  anchor: readonly [number, number, number];
+  text: string;
+  className: string;
+}
+
 /**
- * Object labels as plain DOM over the canvas: each rendered frame projects the anchors and moves the label
- * elements (no React re-render, one scratch vector). Cheaper and sturdier than a React root per label.
+ * Labels as plain DOM over the canvas: each rendered frame projects the anchors, lays the labels out so none
+ * overlaps another (labels.ts: nudged up or down, else hidden, in priority order) and moves the elements. No
+ * React render per frame; scratch arrays sized once per label set; label sizes read once per label set.
  */
-function LabelProjector({ anchors, refs }: { anchors: Float32Array; refs: React.RefObject<(HTMLDivElement | null)[]> }): null {
+function LabelProjector({ labels, refs }: { labels: readonly LabelSpec[]; refs: React.RefObject<(HTMLDivElement | null)[]> }): null {
   const invalidate = useThree((s) => s.invalidate);
   const v = useMemo(() => new Vector3(), []);
-  useEffect(() => invalidate(), [anchors, invalidate]);
+  const scratch = useMemo(() => {
+    const n = labels.length;
+    return { n, ax: new Float32Array(n), ay: new Float32Array(n), w: new Float32Array(n), h: new Float32Array(n), layout: labelLayout(n), measured: false, lastX: new Float32Array(n).fill(NaN), lastY: new Float32Array(n).fill(NaN), lastShown: new Uint8Array(n) };
+  }, [labels]);
+  useEffect(() => invalidate(), [labels, invalidate]);
   useFrame(({ camera, size }) => {
     const els = refs.current;
-    for (let i = 0; i < anchors.length / 3; i++) {
+    const { n, ax, ay, w, h, layout, lastX, lastY, lastShown } = scratch;
+    if (!scratch.measured) {
+      for (let i = 0; i < n; i++) {
+        w[i] = els[i]?.offsetWidth ?? 0;
+        h[i] = els[i]?.offsetHeight ?? 0;
+      }
+      scratch.measured = true;
+    }
+    for (let i = 0; i < n; i++) {
+      const a = labels[i]!.anchor;
+      v.set(a[0], a[1], a[2]).project(camera);
+      const onScreen = v.z <= 1 && v.z >= -1 && els[i];
+      ax[i] = onScreen ? ((v.x + 1) / 2) * size.width : NaN;
+      ay[i] = onScreen ? ((1 - v.y) / 2) * size.height : NaN;
+    }
+    placeLabels(n, ax, ay, w, h, 'center-above', layout, size.height);
+    for (let i = 0; i < n; i++) {
       const el = els[i];
       if (!el) continue;
-      v.set(anchors[3 * i]!, anchors[3 * i + 1]!, anchors[3 * i + 2]!).project(camera);
-      if (v.z > 1 || v.z < -1) {
-        el.style.visibility = 'hidden';
-        continue;
+      const shown = layout.shown[i]!;
+      if (shown !== lastShown[i]) {
+        el.style.visibility = shown ? 'visible' : 'hidden';
+        lastShown[i] = shown;
       }
-      el.style.visibility = 'visible';
-      el.style.transform = `translate(${((v.x + 1) / 2) * size.width}px, ${((1 - v.y) / 2) * size.height}px) translate(-50%, -100%)`;
+      if (shown && (layout.x[i] !== lastX[i] || layout.y[i] !== lastY[i])) {
+        el.style.transform = `translate(${layout.x[i]}px, ${layout.y[i]}px)`;
+        lastX[i] = layout.x[i]!;
+        lastY[i] = layout.y[i]!;
+      }
     }
   });
   return null;
@@ -292,8 +353,14 @@ function Trajectory({ frames, current, depth }: { frames: readonly CameraFrame[]
   );
 }
 
+const AXIS_LABELS: readonly LabelSpec[] = [
+  { key: 'axis-x', anchor: [1.08, 0, 0], text: 'x', className: 'scene-label axis axis-x' },
+  { key: 'axis-y', anchor: [0, 1.08, 0], text: 'y', className: 'scene-label axis axis-y' },
+  { key: 'axis-z', anchor: [0, 0, 1.08], text: 'z', className: 'scene-label axis axis-z' },
+];
+
 export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
-  const { detail, points, colorMode, highlight, selected, objectConfidence, frame, pointSize, showBoxes, showLabels, showTrajectory, maxLabels, onSelectObject } = props;
+  const { detail, points, colorMode, highlight, selected, objectConfidence, frame, pointSize, showBoxes, showLabels, showTrajectory, showGrid, showAxes, reduceWhileMoving, maxLabels, onSelectObject } = props;
   const boxes = useMemo(() => detail.objects.map((o) => o.box), [detail]);
   const bounds = useMemo(() => sceneBounds(detail.room, boxes, detail.trajectory), [detail, boxes]);
   const view = useMemo(() => overviewCamera(bounds), [bounds]);
@@ -302,49 +369,116 @@ export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
   const labelIds = useMemo(() => (showLabels ? pickLabels(detail.objects, highlightSet, selected, maxLabels) : []), [showLabels, detail, highlightSet, selected, maxLabels]);
   const depth = Math.max(0.12, Math.min(0.45, bounds.radius * 0.05));
   const byId = useMemo(() => new Map(detail.objects.map((o) => [o.id, o])), [detail]);
-  const anchors = useMemo(() => {
-    const out = new Float32Array(labelIds.length * 3);
-    labelIds.forEach((id, i) => out.set(labelAnchor(byId.get(id)!.box), 3 * i));
+  const [fitKey, setFitKey] = useState(0);
+  const [measuring, setMeasuring] = useState(false);
+  const [picks, setPicks] = useState<Vec3[]>([]);
+  // Picks are coordinates of the cloud on screen: another scene or budget makes them meaningless.
+  useEffect(() => setPicks([]), [points]);
+  const onPick = useCallback((p: Vec3) => setPicks((prev) => (prev.length >= 2 ? [p] : [...prev, p])), []);
+  const measured = picks.length === 2 ? distance(picks[0]!, picks[1]!) : null;
+  const labels = useMemo(() => {
+    const out: LabelSpec[] = [];
+    if (measured !== null) {
+      const [a, b] = picks as [Vec3, Vec3];
+      out.push({ key: 'measure', anchor: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2], text: formatMetres(measured), className: 'scene-label measure' });
+    }
+    for (const id of labelIds) {
+      const o = byId.get(id)!;
+      const conf = objectConfidence?.get(id);
+      const className = id === selected ? 'scene-label selected' : highlightSet.has(id) ? 'scene-label highlighted' : 'scene-label';
+      out.push({ key: `object-${id}`, anchor: labelAnchor(o.box), text: `${o.label}${conf ? ` · ${conf.mean.toFixed(2)}` : ''}`, className });
+    }
+    if (showAxes) out.push(...AXIS_LABELS);
     return out;
-  }, [labelIds, byId]);
+  }, [measured, picks, labelIds, byId, objectConfidence, selected, highlightSet, showAxes]);
   const labelRefs = useRef<(HTMLDivElement | null)[]>([]);
+  const scaleRef = useRef<HTMLDivElement>(null);
+  const scaleTextRef = useRef<HTMLSpanElement>(null);
+  // While measuring, clicks pick points: they neither select boxes nor clear the selection.
+  const select = measuring ? noop : onSelectObject;
   return (
-    <div className="scene-canvas" data-testid="scene-canvas">
+    <div className={measuring ? 'scene-canvas measuring' : 'scene-canvas'} data-testid="scene-canvas">
+      {/* flat: no tone mapping. Everything here is unlit and its colours are data or the UI's own (highlight
+          colours shared with the frame overlay), which ACES would shift. */}
       <Canvas
         frameloop="demand"
+        flat
         dpr={[1, 2]}
         gl={{ antialias: true, powerPreference: 'high-performance' }}
         camera={{ up: [0, 0, 1], fov: 50, near: view.near, far: view.far, position: view.position }}
-        onPointerMissed={() => onSelectObject(null)}
+        onPointerMissed={() => select(null)}
       >
         <color attach="background" args={['#0f1115']} />
-        {points && points.count > 0 && <Cloud points={points} objects={detail.objects} colorMode={colorMode} highlight={highlight} confidence={objectConfidence} size={pointSize} />}
-        {showBoxes && <Boxes objects={detail.objects} highlight={highlightSet} selected={selected} onSelect={onSelectObject} />}
-        {labelIds.length > 0 && <LabelProjector anchors={anchors} refs={labelRefs} />}
+        {showGrid && <FloorGrid bounds={bounds} floorZ={floorZ} />}
+        {showAxes && <WorldAxes />}
+        {points && points.count > 0 && (
+          <Cloud points={points} objects={detail.objects} colorMode={colorMode} highlight={highlight} confidence={objectConfidence} size={pointSize} reduceWhileMoving={reduceWhileMoving} />
+        )}
+        {showBoxes && <Boxes objects={detail.objects} highlight={highlightSet} selected={selected} onSelect={select} />}
+        {labels.length > 0 && <LabelProjector labels={labels} refs={labelRefs} />}
         <RoomOutline detail={detail} floorZ={floorZ} />
         {showTrajectory && <Trajectory frames={detail.trajectory} current={frame} depth={depth} />}
+        {measuring && points && points.count > 0 && <PointPicker positions={points.positions} count={points.count} onPick={onPick} />}
+        <Measurement picks={picks} />
         <OrbitControls makeDefault enableDamping={false} />
-        <FitCamera position={view.position} target={view.target} near={view.near} far={view.far} />
+        <FitCamera position={view.position} target={view.target} near={view.near} far={view.far} fitKey={fitKey} />
+        <ScaleBarUpdater bar={scaleRef} text={scaleTextRef} />
       </Canvas>
       <div className="scene-labels" aria-hidden="true">
-        {labelIds.map((id, i) => {
-          const o = byId.get(id)!;
-          const conf = objectConfidence?.get(id);
-          const cls = id === selected ? 'scene-label selected' : highlightSet.has(id) ? 'scene-label highlighted' : 'scene-label';
-          return (
-            <div
-              key={id}
-              className={cls}
-              ref={(el) => {
-                labelRefs.current[i] = el;
-              }}
-            >
-              {o.label}
-              {conf ? ` · ${conf.mean.toFixed(2)}` : ''}
-            </div>
-          );
-        })}
+        {labels.map((l, i) => (
+          <div
+            key={l.key}
+            className={l.className}
+            data-label={l.key}
+            ref={(el) => {
+              labelRefs.current[i] = el;
+            }}
+          >
+            {l.text}
+          </div>
+        ))}
+      </div>
+      <div className="scene-tools">
+        <button type="button" onClick={() => setFitKey((k) => k + 1)} title="Back to the overview of the whole scene" data-testid="fit-view">
+          Fit view
+        </button>
+        <button
+          type="button"
+          aria-pressed={measuring}
+          className={measuring ? 'active' : ''}
+          onClick={() => {
+            setMeasuring((m) => !m);
+            setPicks([]);
+          }}
+          title="Click two points of the cloud to measure the distance between them"
+          data-testid="measure"
+        >
+          Measure
+        </button>
+        {measuring && (
+          <span
+            className="measure-readout"
+            data-testid="measure-readout"
+            data-picks={picks.length}
+            data-a={picks[0] ? JSON.stringify(picks[0]) : undefined}
+            data-b={picks[1] ? JSON.stringify(picks[1]) : undefined}
+          >
+            {picks.length === 0 ? 'click a point' : picks.length === 1 ? 'click a second point' : measureText(picks[0]!, picks[1]!)}
+          </span>
+        )}
+      </div>
+      <div className="scene-scale" title="Length at the orbit centre’s distance; the axes at the origin are 1 m long (x red, y green, z blue)" data-testid="scale-bar">
+        <div className="scale-bar" ref={scaleRef} />
+        <span ref={scaleTextRef} />
       </div>
     </div>
   );
+}
+
+function noop(): void {}
+
+/** "1.23 m (Δx 0.40, Δy −1.10, Δz 0.35)": the distance and its components, for reading off sizes along axes. */
+function measureText(a: Vec3, b: Vec3): string {
+  const d = (i: number): string => (b[i]! - a[i]!).toFixed(2).replace('-', '−');
+  return `${formatMetres(distance(a, b))} (Δx ${d(0)}, Δy ${d(1)}, Δz ${d(2)})`;
 }

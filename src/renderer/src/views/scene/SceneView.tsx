@@ -5,9 +5,10 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { RunPicker } from '../../components/RunPicker.js';
 import { COLOR_MODES } from '../../lib/colorMode.js';
 import { legendStops, linearScale } from '../../lib/colorScale.js';
+import type { NoConfidence } from '../../lib/confidenceEmpty.js';
 import { formatCount, formatMs } from '../../lib/format.js';
 import { FramePanel } from './FramePanel.js';
-import { BUDGET_PRESETS, budgetToSlider, sliderToBudget, suggestedPointSize } from './lod.js';
+import { BUDGET_PRESETS, budgetToSlider, MOVING_POINT_BUDGET, sliderToBudget, suggestedPointSize } from './lod.js';
 import { ObjectList } from './ObjectList.js';
 import { SceneCanvas } from './SceneCanvas.js';
 
@@ -76,9 +77,52 @@ function BudgetControl(): React.JSX.Element {
   );
 }
 
+/** Why no point has a confidence colour, and where to look instead. */
+function NoConfidenceNote({ why }: { why: NoConfidence }): React.JSX.Element {
+  const { curves } = useStores();
+  const navigate = useApp((s) => s.navigate);
+  const run = `“${why.runName}”`;
+  const toCurves = (): void => {
+    if (!curves.getState().runIds.includes(why.runId)) curves.getState().toggleRun(why.runId);
+    navigate({ view: 'curves' });
+  };
+  return (
+    <div className="small note" data-testid="confidence-empty" data-reason={why.reason}>
+      {why.reason === 'heldout' ? (
+        <p>
+          <strong>{`This scene is held out in run ${run}.`}</strong> Its questions are the run’s benchmark questions, scored each round in{' '}
+          <button type="button" className="link" onClick={toCurves}>
+            Curves
+          </button>
+          , not answered by the loop, so nothing colours its objects. Pick a training scene or another run.
+        </p>
+      ) : why.reason === 'not-in-run' ? (
+        <p>
+          <strong>{`Run ${run} does not use this scene`}</strong>, so none of its questions are about it. Pick one of the run’s training scenes or another run.
+        </p>
+      ) : (
+        <p>
+          <strong>{`Run ${run} trains on this scene but has answered no question naming its objects yet.`}</strong> Confidences appear once its questions are
+          answered; or pick another run.
+        </p>
+      )}
+      {why.reason !== 'none-answered' && why.trainScenes.length > 0 && (
+        <div className="presets">
+          {why.trainScenes.map((id) => (
+            <button key={id} type="button" className="chip chip-button" onClick={() => navigate({ view: 'scene', sceneId: id })} data-testid="confidence-train-scene">
+              {id}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
 function ConfidenceLegend(): React.JSX.Element {
   const questions = useScene((s) => s.confidenceQuestions);
   const loading = useScene((s) => s.confidenceLoading);
+  const noConfidence = useScene((s) => s.noConfidence);
   const stops = legendStops(linearScale([0, 1], 'confidence'), 5);
   return (
     <div className="confidence-legend">
@@ -92,9 +136,13 @@ function ConfidenceLegend(): React.JSX.Element {
             <span>frontier</span>
             <span>easy 1</span>
           </div>
-          <div className="small muted" data-testid="confidence-questions">
-            {questions} answered questions name objects; grey: none.
-          </div>
+          {noConfidence ? (
+            <NoConfidenceNote why={noConfidence} />
+          ) : (
+            <div className="small muted" data-testid="confidence-questions">
+              {questions} answered questions name objects; grey: none.
+            </div>
+          )}
         </>
       )}
     </div>
@@ -119,6 +167,9 @@ export function SceneView(): React.JSX.Element {
   const [showBoxes, setShowBoxes] = useState(true);
   const [showLabels, setShowLabels] = useState(true);
   const [showTrajectory, setShowTrajectory] = useState(true);
+  const [showGrid, setShowGrid] = useState(true);
+  const [showAxes, setShowAxes] = useState(true);
+  const [reduceWhileMoving, setReduceWhileMoving] = useState(true);
   const [sizeScale, setSizeScale] = useState(1);
   const st = scene.getState();
   const autoSize = suggestedPointSize(points?.count ?? 0, detail?.room.area ?? 20);
@@ -163,6 +214,15 @@ export function SceneView(): React.JSX.Element {
               <label className="check">
                 <input type="checkbox" checked={showTrajectory} onChange={(e) => setShowTrajectory(e.target.checked)} /> trajectory
               </label>
+              <label className="check">
+                <input type="checkbox" checked={showGrid} onChange={(e) => setShowGrid(e.target.checked)} /> grid
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={showAxes} onChange={(e) => setShowAxes(e.target.checked)} /> axes
+              </label>
+              <label className="check" title={`While the camera moves, draw ${formatCount(MOVING_POINT_BUDGET)} of the points so large clouds stay interactive; full detail once it stops`}>
+                <input type="checkbox" checked={reduceWhileMoving} onChange={(e) => setReduceWhileMoving(e.target.checked)} /> reduce detail while moving
+              </label>
             </div>
             <ObjectList detail={detail} />
           </>
@@ -201,6 +261,9 @@ export function SceneView(): React.JSX.Element {
               showBoxes={showBoxes}
               showLabels={showLabels}
               showTrajectory={showTrajectory}
+              showGrid={showGrid}
+              showAxes={showAxes}
+              reduceWhileMoving={reduceWhileMoving}
               maxLabels={24}
               onSelectObject={(id) => st.selectObject(id)}
             />

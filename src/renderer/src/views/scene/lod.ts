@@ -27,3 +27,33 @@ export function suggestedPointSize(count: number, roomArea: number): number {
   const spacing = Math.sqrt((Math.max(1, roomArea) * 3) / count);
   return Math.max(0.004, Math.min(0.06, spacing * 1.5));
 }
+
+/**
+ * Points drawn while the camera moves: enough to keep the room's shape readable, few enough that a frame of
+ * a 2M-point cloud stays interactive on a software renderer (bench/viewer.ts measures it).
+ */
+export const MOVING_POINT_BUDGET = 200_000;
+
+/**
+ * A uniform subsample of `target` of `count` points as ascending indices, for an index buffer over the full
+ * cloud's GPU buffers (nothing re-uploaded). Stratified: one random pick in each of `target` equal runs of the
+ * point order, so it covers the cloud evenly without the aliasing a fixed stride gives on scan-ordered data.
+ * Null when the cloud is small enough to draw whole.
+ */
+export function lodIndices(count: number, target: number, seed = 1): Uint32Array | null {
+  if (target <= 0 || count <= target) return null;
+  const out = new Uint32Array(target);
+  const step = count / target;
+  let s = seed >>> 0 || 1;
+  for (let k = 0; k < target; k++) {
+    // xorshift32: cheap, seeded, plenty for jitter.
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    const i = Math.floor((k + s / 4294967296) * step);
+    out[k] = Math.min(count - 1, i);
+  }
+  return out;
+}
