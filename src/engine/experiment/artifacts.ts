@@ -19,7 +19,7 @@ import {
   summarizeArms,
   winningRule,
 } from './experiment.js';
-import { formatDifference, formatMeanInterval } from './statistics.js';
+import { formatDifference, formatMeanInterval } from '../../shared/statistics.js';
 
 function writeAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;

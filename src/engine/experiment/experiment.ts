@@ -12,7 +12,7 @@ import { curvePoints, ensureModel, ensureRun, heldoutByRound, referenceModelSett
 import { BASE_PROTOCOL, BENCHMARK_PER_FAMILY, BUILTIN_TARGET } from '../loop/base.js';
 import type { Store } from '../store/index.js';
 import { countTrainedByFamily, getControllerDecision, listMetrics } from '../store/index.js';
-import { meanInterval, pairedDifference, type MeanInterval, type PairedDifference } from './statistics.js';
+import { meanInterval, pairedDifference, type MeanInterval, type PairedDifference } from '../../shared/statistics.js';
 
 export { BENCHMARK_PER_FAMILY, BUILTIN_TARGET };
 
