@@ -201,7 +201,7 @@ export class FakeApi implements WorkbenchApi {
       for (const seed of [0, 1, 2])
         for (const a of FAKE_EXPERIMENT) {
           const id = `exp-${a.mode}-${seed}`;
-          this.addRun(id, `experiment quick: ${a.arm}, seed ${seed}`, a.mode, 2, t++, 0, { seed, strategy: a.strategy, final: 0.6 + 0.02 * seed + a.offsets[seed]! });
+          this.addRun(id, `experiment quick: ${a.arm}, seed ${seed}`, a.mode, 2, t++, 0, { seed, settings: { strategy: a.strategy, rounds: 2, steps: 25 }, final: 0.6 + 0.02 * seed + a.offsets[seed]! });
         }
     }
   }
@@ -236,9 +236,9 @@ export class FakeApi implements WorkbenchApi {
 
   /**
    * `extra.final`: the held-out score after the last round (earlier rounds lead up to it from a base of 0.5, which
-   * every run records as its starting model's score); `extra.seed` / `strategy`: the run's settings.
+   * every run records as its starting model's score); `extra.seed` / `settings`: the run's settings.
    */
-  addRun(id: string, name: string, mode: RunSummary['mode'], roundsDone: number, createdAt: number, qaCount: number, extra: { seed?: number; strategy?: string; final?: number } = {}): void {
+  addRun(id: string, name: string, mode: RunSummary['mode'], roundsDone: number, createdAt: number, qaCount: number, extra: { seed?: number; settings?: Partial<LoopConfig>; final?: number } = {}): void {
     const rounds: RoundRecord[] = Array.from({ length: roundsDone }, (_, i) => ({
       runId: id,
       round: i,
@@ -274,7 +274,7 @@ export class FakeApi implements WorkbenchApi {
       id,
       name,
       mode,
-      config: { ...DEFAULT_CONFIG, name, mode, seed: extra.seed ?? 1, ...(extra.strategy ? { strategy: extra.strategy } : {}) } as unknown as RunSummary['config'],
+      config: { ...DEFAULT_CONFIG, ...extra.settings, name, mode, seed: extra.seed ?? 1 } as unknown as RunSummary['config'],
       seeds: { seed: extra.seed ?? 1, dataSeed: 7 },
       codeVersion: '0.1.0+test',
       provider: 'onnxruntime/cpu',

@@ -12,6 +12,9 @@ describe('hash routes', () => {
     expect(parseHash('#/qa/42')).toEqual({ view: 'qa', qaId: 42 });
     expect(parseHash('#/heatmaps')).toEqual({ view: 'heatmaps' });
     expect(parseHash('#/curves')).toEqual({ view: 'curves' });
+    expect(parseHash('#/training')).toEqual({ view: 'training' });
+    expect(parseHash('#/compare')).toEqual({ view: 'compare' });
+    expect(parseHash('#/experiment')).toEqual({ view: 'experiment' });
     expect(parseHash('#/bench/viewer?sizes=1000000,5000000&frames=30&auto=1')).toEqual({
       view: 'bench',
       params: { sizes: '1000000,5000000', frames: '30', auto: '1' },
@@ -34,6 +37,9 @@ describe('hash routes', () => {
       { view: 'qa', qaId: 7 },
       { view: 'heatmaps' },
       { view: 'curves' },
+      { view: 'training' },
+      { view: 'compare' },
+      { view: 'experiment' },
       { view: 'bench', params: { sizes: '1000000', auto: '1' } },
     ];
     for (const r of routes) expect(parseHash(formatRoute(r))).toEqual(r);

@@ -1,6 +1,6 @@
 /**
  * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?objects=1,2&frame=3`, `#/qa`, `#/qa/<qaId>`, `#/heatmaps`,
- * `#/curves`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. Pure: parsing and formatting only; the shell
+ * `#/curves`, `#/training`, `#/compare`, `#/experiment`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. Pure: parsing and formatting only; the shell
  * listens to `hashchange` and writes `location.hash`.
  */
 export type Route =
@@ -9,6 +9,9 @@ export type Route =
   | { view: 'qa'; qaId?: number }
   | { view: 'heatmaps' }
   | { view: 'curves' }
+  | { view: 'training' }
+  | { view: 'compare' }
+  | { view: 'experiment' }
   | { view: 'bench'; params: Record<string, string> };
 
 export type ViewName = Route['view'];
@@ -19,6 +22,9 @@ export const NAV_ITEMS: readonly { view: ViewName; label: string; hash: string }
   { view: 'qa', label: 'QA explorer', hash: '#/qa' },
   { view: 'heatmaps', label: 'Heatmaps', hash: '#/heatmaps' },
   { view: 'curves', label: 'Curves', hash: '#/curves' },
+  { view: 'training', label: 'Training', hash: '#/training' },
+  { view: 'compare', label: 'Compare', hash: '#/compare' },
+  { view: 'experiment', label: 'Experiment', hash: '#/experiment' },
   { view: 'bench', label: 'Viewer bench', hash: '#/bench/viewer' },
 ];
 
@@ -81,6 +87,10 @@ export function parseHash(hash: string): Route {
       return { view: 'heatmaps' };
     case 'curves':
       return { view: 'curves' };
+    case 'training':
+    case 'compare':
+    case 'experiment':
+      return { view: head };
     case 'bench':
       return { view: 'bench', params };
     case 'runs':
@@ -110,6 +120,10 @@ export function formatRoute(route: Route): string {
       return '#/heatmaps';
     case 'curves':
       return '#/curves';
+    case 'training':
+    case 'compare':
+    case 'experiment':
+      return `#/${route.view}`;
     case 'bench':
       return '#/bench/viewer' + query(route.params);
   }
