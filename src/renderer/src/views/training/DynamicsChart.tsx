@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { AXIS_LABELS, layoutDynChart, type DynLine } from './dynamics.js';
 import type { ChartBox } from '../../lib/intervalChart.js';
 import type { TrainingAxis } from '../../state/trainingStore.js';
@@ -19,7 +20,7 @@ export function DynamicsChart(props: {
   small?: boolean;
 }): React.JSX.Element {
   const { title, lines, box, axis, logX, smoothed, cursor, onCursor, testId, small = false } = props;
-  const chart = layoutDynChart(lines, box, logX);
+  const chart = useMemo(() => layoutDynChart(lines, box, logX), [lines, box, logX]);
   const { width, height, margin } = box;
   const cursorPx = cursor !== null && !chart.empty ? chart.x.map(cursor) : null;
   const inside = cursorPx !== null && Number.isFinite(cursorPx) && cursorPx >= margin.left - 0.5 && cursorPx <= width - margin.right + 0.5;

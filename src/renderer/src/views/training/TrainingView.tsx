@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { TrainingSeries } from '../../../../shared/api.js';
 import { Empty } from '../../components/Empty.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
@@ -54,10 +54,14 @@ export function TrainingView(): React.JSX.Element {
   const smoothing = useTraining((s) => s.smoothing);
   const layout = useTraining((s) => s.layout);
   const [cursor, setCursor] = useState<number | null>(null);
-  const colorOf = (runId: string): string => rgbCss(categoryColor(Math.max(0, runIds.indexOf(runId))));
   const smoothed = smoothing > 0;
-  const linesOf = (metric: TrainingMetric, of: readonly TrainingSeries[] = series) => buildLines(of, metric, axis, logX, smoothing, colorOf);
-  const byMetric = TRAINING_METRICS.map((m) => ({ ...m, lines: linesOf(m.key) }));
+  // Lines are rebuilt when the data or the drawing changes, not on every pointer move of the crosshair.
+  const { linesOf, byMetric } = useMemo(() => {
+    const colorOf = (runId: string): string => rgbCss(categoryColor(Math.max(0, runIds.indexOf(runId))));
+    const linesOf = (metric: TrainingMetric, of: readonly TrainingSeries[] = series) => buildLines(of, metric, axis, logX, smoothing, colorOf);
+    return { linesOf, byMetric: TRAINING_METRICS.map((m) => ({ ...m, lines: linesOf(m.key) })) };
+  }, [series, runIds, axis, logX, smoothing]);
+  const colorOf = (runId: string): string => rgbCss(categoryColor(Math.max(0, runIds.indexOf(runId))));
   const readings = cursor === null ? null : byMetric.map((m) => ({ key: m.key, read: readAt(m.lines, cursor) }));
   const readOf = (metric: TrainingMetric, runId: string): Reading | undefined => readings?.find((r) => r.key === metric)?.read.find((x) => x.runId === runId);
   const anySteps = series.some((s) => s.total > 0);
