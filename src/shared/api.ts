@@ -8,6 +8,7 @@ import type { Bucket } from './proposer.js';
 import type {
   CheckpointRef,
   ControllerDecisionRecord,
+  JsonObject,
   RoundRecord,
   MetricRecord,
   QaRecord,
@@ -18,6 +19,7 @@ import type {
 } from './records.js';
 import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent, ProposerRoundStats } from './loop.js';
+import type { MeanInterval, PairedDifference } from './statistics.js';
 
 export const API_VERSION = 4;
 
@@ -259,6 +261,157 @@ export interface CurveSeries {
   points: CurvePoint[];
 }
 
+/** Which runs' training statistics to plot, and at most how many points per run. */
+export interface TrainingSeriesQuery {
+  runIds: string[];
+  /** Most points per run (default 1,000, about a chart's width in pixels); longer series are downsampled. */
+  maxPoints?: number;
+}
+
+/**
+ * One optimizer step, or, in a downsampled series, a bucket of consecutive steps of one round: its mean with the
+ * minimum and maximum kept, so a spike a step had survives the downsampling. Buckets never span two rounds.
+ */
+export interface TrainingPoint {
+  /** First and last optimizer step (counted over the run) the point covers; equal for a single step. */
+  step: number;
+  stepLast: number;
+  round: number;
+  /** round + the share of the round's training steps done by this point (1-based): the round axis's x. */
+  roundPosition: number;
+  /** Training time up to this point, summed over the run's rounds (ms); the other stages of the loop excluded. */
+  trainingMs: number;
+  /** Steps the point covers. */
+  n: number;
+  loss: number;
+  lossMin: number;
+  lossMax: number;
+  lr: number;
+  lrMin: number;
+  lrMax: number;
+  /** null where no step of the point recorded a gradient norm. */
+  gradNorm: number | null;
+  gradNormMin: number | null;
+  gradNormMax: number | null;
+}
+
+export interface TrainingSeries {
+  runId: string;
+  name: string;
+  mode: string;
+  status: string;
+  /** Steps stored for the run; more than `points.length` when downsampled. */
+  total: number;
+  downsampled: boolean;
+  points: TrainingPoint[];
+}
+
+/** Runs to compare, grouped by their settings; `a` and `b`: two group keys to difference, paired by seed. */
+export interface CompareQuery {
+  /** Default: every run in the workspace. Only completed runs are grouped; the others are listed as left out. */
+  runIds?: string[];
+  a?: string;
+  b?: string;
+}
+
+/** A group's held-out score after one round over its runs (round −1: the starting model, before training). */
+export interface GroupRoundStat {
+  round: number;
+  /** Mean over the runs that have the round, with its Student-t 95% interval; `n` of them. */
+  score: MeanInterval;
+  /** Mean training samples seen by then over the same runs. */
+  samplesSeen: number;
+}
+
+export interface GroupRun {
+  runId: string;
+  name: string;
+  seed: number;
+  dataSeed: number;
+  /** Held-out overall score by round (round −1: the starting model). */
+  scores: { round: number; score: number }[];
+}
+
+/** Runs whose settings are equal but for `seed`, `dataSeed` and `name`. */
+export interface RunGroup {
+  /** Stable id of the settings (a hash), what `CompareQuery.a` / `b` name. */
+  key: string;
+  /** The runs' shared name with any ", seed N" removed, or the first run's name. */
+  title: string;
+  /** The settings in which this group differs from the others compared, e.g. `mode: no-feedback`. */
+  label: string;
+  /** The settings the group's runs share (seed, dataSeed and name left out). */
+  settings: JsonObject;
+  /** One run per (seed, dataSeed), in seed order. */
+  runs: GroupRun[];
+  rounds: GroupRoundStat[];
+}
+
+/** a − b after one round, over the (seed, dataSeed) pairs both groups have. */
+export interface RoundDifference {
+  round: number;
+  pairs: { seed: number; dataSeed: number; a: number; b: number }[];
+  /** Mean, 95% t-interval and verdict: "no difference" whenever the interval holds 0 (or there is one pair). */
+  difference: PairedDifference;
+}
+
+export interface Comparison {
+  groups: RunGroup[];
+  /** Setting names whose values differ between the groups (what the labels are made of). */
+  differing: string[];
+  /** When `a` and `b` name two groups: a − b per round both have; null otherwise. */
+  difference: { a: string; b: string; rounds: RoundDifference[] } | null;
+  /** Runs not grouped, and why (not completed, no held-out score, a duplicate of a newer run's seeds). */
+  excluded: { runId: string; name: string; reason: string }[];
+}
+
+/** One arm of one seed: the arms × seeds table's cell. */
+export interface ExperimentCell {
+  seed: number;
+  runId: string;
+  status: string;
+  /** Held-out overall after the last round; null until the run has one. */
+  final: number | null;
+}
+
+export interface ExperimentArmView {
+  arm: string;
+  cells: ExperimentCell[];
+  /** Over the completed seeds, as the report states them. */
+  seeds: number;
+  score: MeanInterval | null;
+  gain: MeanInterval | null;
+  /** Paired by seed against no feedback (null for that arm, or without it). */
+  vsNoFeedback: PairedDifference | null;
+  samplesUsed: number;
+  wallMs: number;
+  /** Mean ± 95% CI over completed seeds per round (round −1: the base), against mean samples seen. */
+  curve: GroupRoundStat[];
+}
+
+/**
+ * The data-efficiency experiment as its runs in the workspace say it (runs named `experiment <preset>: <arm>,
+ * seed <n>`, as `npm run experiment` names them): one per preset, base checkpoint and held-out benchmark.
+ */
+export interface ExperimentView {
+  key: string;
+  preset: string;
+  /** The base checkpoint every arm starts from, and the benchmark set every arm is scored on. */
+  initCheckpoint: number;
+  benchmarkSetId: string;
+  seeds: number[];
+  /** The base model's held-out score (every arm's round −1). */
+  base: number | null;
+  arms: ExperimentArmView[];
+  /** The report's target verdicts: each closed-loop arm against static ×10. */
+  targets: { arm: string; met: boolean; sentence: string; difference: PairedDifference }[];
+  /** The closed-loop rule that beats no feedback beyond the noise, if any, and the report's sentence on it. */
+  winner: string | null;
+  conclusion: string;
+  /** Runs of the experiment not counted (not completed, or an older run of the same arm and seed). */
+  excluded: { runId: string; name: string; reason: string }[];
+}
+
 export interface WorkbenchApi {
   info(): Promise<WorkbenchInfo>;
   listScenes(query?: SceneQuery): Promise<SceneSummary[]>;
@@ -292,6 +445,12 @@ export interface WorkbenchApi {
   rerunProgram(qaId: number): Promise<ProgramRerun>;
   heatmap(query: HeatmapQuery): Promise<HeatmapData>;
   curves(runIds: string[]): Promise<CurveSeries[]>;
+  /** Per-step loss, learning rate and gradient norm of each run, downsampled by the host beyond `maxPoints`. */
+  trainingSeries(query: TrainingSeriesQuery): Promise<TrainingSeries[]>;
+  /** Completed runs grouped by settings across seeds, each group's score per round, and a paired difference. */
+  compareRuns(query?: CompareQuery): Promise<Comparison>;
+  /** Every data-efficiency experiment found among the workspace's runs, summarised as its report does. */
+  experiments(): Promise<ExperimentView[]>;
   /** Live progress of every run this host executes; returns the unsubscribe function. */
   subscribe(listener: (event: LoopEvent) => void): () => void;
 }

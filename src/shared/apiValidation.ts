@@ -34,6 +34,9 @@ export const API_METHODS = [
   'rerunProgram',
   'heatmap',
   'curves',
+  'trainingSeries',
+  'compareRuns',
+  'experiments',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
@@ -53,8 +56,13 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 export const MAX_POINT_BUDGET = 5_000_000;
 /** Largest page of `listScenes` and `queryQa`. */
 export const MAX_PAGE = 10_000;
-/** Most runs one `curves` call compares. */
+/** Most runs one `curves` or `trainingSeries` call compares. */
 export const MAX_CURVES = 100;
+/** Points per run `trainingSeries` returns at most (and at least, when it downsamples). */
+export const MAX_TRAINING_POINTS = 100_000;
+export const MIN_TRAINING_POINTS = 10;
+/** Most runs one `compareRuns` call groups. */
+export const MAX_COMPARE_RUNS = 10_000;
 /** Most scene sources in `startRun(config).scenes`, and in `.heldoutScenes`; each source at most this long. */
 export const MAX_SOURCES = 1000;
 export const MAX_SOURCE_CHARS = 4096;
@@ -200,6 +208,29 @@ function checkRunPatch(c: Checker, v: unknown): void {
   });
 }
 
+function checkRunIds(c: Checker, field: string, v: unknown, max: number): void {
+  if (!Array.isArray(v) || v.length > max) c.fail(field, `expected a list of at most ${max} run ids, found ${found(v)}`);
+  else v.forEach((id, i) => c.string(`${field}[${i}]`, id));
+}
+
+function checkTrainingQuery(c: Checker, v: unknown): void {
+  const f = 'trainingSeries(query)';
+  if (!c.isObject(f, v)) return;
+  c.onlyKeys(f, v, ['runIds', 'maxPoints']);
+  checkRunIds(c, `${f}.runIds`, v.runIds, MAX_CURVES);
+  c.optional(v, 'maxPoints', (x) => c.int(`${f}.maxPoints`, x, MIN_TRAINING_POINTS, MAX_TRAINING_POINTS));
+}
+
+function checkCompareQuery(c: Checker, v: unknown): void {
+  const f = 'compareRuns(query)';
+  if (v === undefined) return;
+  if (!c.isObject(f, v)) return;
+  c.onlyKeys(f, v, ['runIds', 'a', 'b']);
+  c.optional(v, 'runIds', (x) => checkRunIds(c, `${f}.runIds`, x, MAX_COMPARE_RUNS));
+  c.optional(v, 'a', (x) => c.string(`${f}.a`, x));
+  c.optional(v, 'b', (x) => c.string(`${f}.b`, x));
+}
+
 /** Type checks of the loop settings this build knows; the loop's resolveLoopConfig checks ranges and unknown keys. */
 const CONFIG_FIELDS: { [K in keyof LoopConfig]?: (c: Checker, field: string, v: unknown) => void } = {
   name: (c, f, v) => c.string(f, v, MAX_RUN_NAME_CHARS),
@@ -328,14 +359,10 @@ const CHECKS: { [M in ApiMethod]: { params: readonly string[]; required: number;
   },
   rerunProgram: { params: ['qaId'], required: 1, check: (c, [id]) => c.int('rerunProgram(qaId)', id, 1, Number.MAX_SAFE_INTEGER) },
   heatmap: { params: ['query'], required: 1, check: (c, [q]) => checkHeatmapQuery(c, q) },
-  curves: {
-    params: ['runIds'],
-    required: 1,
-    check: (c, [ids]) => {
-      if (!Array.isArray(ids) || ids.length > MAX_CURVES) c.fail('curves(runIds)', `expected a list of at most ${MAX_CURVES} run ids, found ${found(ids)}`);
-      else ids.forEach((id, i) => c.string(`curves(runIds)[${i}]`, id));
-    },
-  },
+  curves: { params: ['runIds'], required: 1, check: (c, [ids]) => checkRunIds(c, 'curves(runIds)', ids, MAX_CURVES) },
+  trainingSeries: { params: ['query'], required: 1, check: (c, [q]) => checkTrainingQuery(c, q) },
+  compareRuns: { params: ['query'], required: 0, check: (c, [q]) => checkCompareQuery(c, q) },
+  experiments: { params: [], required: 0, check: () => {} },
 };
 
 /**

@@ -5,7 +5,11 @@
  * method can be made to reject its next calls; events are pushed with `emit`.
  */
 import type {
+  CompareQuery,
+  Comparison,
   CurveSeries,
+  ExperimentArmView,
+  ExperimentView,
   FrameImage,
   HeatmapCell,
   HeatmapData,
@@ -23,13 +27,19 @@ import type {
   SceneConfidenceByRound,
   SceneObjectConfidence,
   SceneQuery,
+  TrainingPoint,
+  TrainingSeries,
+  TrainingSeriesQuery,
+  GroupRoundStat,
+  RunGroup,
   WorkbenchApi,
   WorkbenchInfo,
 } from '../../src/shared/api.js';
 import { API_VERSION } from '../../src/shared/api.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../src/shared/loop.js';
 import { FAMILIES, bucketOf, type Mix } from '../../src/shared/proposer.js';
-import type { ControllerDecisionRecord, RoundRecord, MetricRecord, QaRecord, SolverOutputRecord } from '../../src/shared/records.js';
+import type { ControllerDecisionRecord, RoundRecord, MetricRecord, QaRecord, SolverOutputRecord, TrainingStatRecord } from '../../src/shared/records.js';
+import { formatDifference, meanInterval, pairedDifference } from '../../src/shared/statistics.js';
 import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
 import { syntheticCloud } from '../../src/renderer/src/views/bench/benchData.js';
 
@@ -155,7 +165,22 @@ export interface FakeOptions {
   points?: number;
   /** One RGB colour for every point of every scene (colour-management checks). */
   pointColor?: readonly [number, number, number];
+  /**
+   * Add a small data-efficiency experiment: arms reference, no feedback and static × seeds 0–2, named as
+   * `npm run experiment` names them (`experiment quick: <arm>, seed <n>`), two rounds each.
+   */
+  experiment?: boolean;
 }
+
+/** Training steps per round in the fake's runs. */
+export const FAKE_STEPS_PER_ROUND = 5;
+
+/** Final-score offsets of the fake experiment's arms per seed (seed 0, 1, 2), over a shared seed effect. */
+export const FAKE_EXPERIMENT: readonly { arm: string; mode: RunSummary['mode']; strategy: string; offsets: readonly number[] }[] = [
+  { arm: 'closed loop: reference', mode: 'closed-loop', strategy: 'reference', offsets: [0.01, 0.012, 0.008] },
+  { arm: 'no feedback', mode: 'no-feedback', strategy: 'reference', offsets: [0, 0, 0] },
+  { arm: 'static', mode: 'static', strategy: 'reference', offsets: [0.03, -0.02, 0.01] },
+];
 
 export class FakeApi implements WorkbenchApi {
   readonly calls: { method: Method; args: unknown[] }[] = [];
@@ -185,6 +210,14 @@ export class FakeApi implements WorkbenchApi {
     for (let i = 2; i < (opts.runs ?? 2); i++) {
       const letter = String.fromCharCode(97 + i);
       this.addRun(`run-${letter}`, `static ${letter}`, 'static', 2, 1000 * (i + 1), qaPerRun);
+    }
+    if (opts.experiment) {
+      let t = 3000;
+      for (const seed of [0, 1, 2])
+        for (const a of FAKE_EXPERIMENT) {
+          const id = `exp-${a.mode}-${seed}`;
+          this.addRun(id, `experiment quick: ${a.arm}, seed ${seed}`, a.mode, 2, t++, 0, { seed, settings: { strategy: a.strategy, rounds: 2, steps: 25 }, final: 0.6 + 0.02 * seed + a.offsets[seed]! });
+        }
     }
   }
 
@@ -216,7 +249,11 @@ export class FakeApi implements WorkbenchApi {
     return structuredCloneSafe(fn());
   }
 
-  addRun(id: string, name: string, mode: RunSummary['mode'], roundsDone: number, createdAt: number, qaCount: number): void {
+  /**
+   * `extra.final`: the held-out score after the last round (earlier rounds lead up to it from a base of 0.5, which
+   * every run records as its starting model's score); `extra.seed` / `settings`: the run's settings.
+   */
+  addRun(id: string, name: string, mode: RunSummary['mode'], roundsDone: number, createdAt: number, qaCount: number, extra: { seed?: number; settings?: Partial<LoopConfig>; final?: number } = {}): void {
     const rounds: RoundRecord[] = Array.from({ length: roundsDone }, (_, i) => ({
       runId: id,
       round: i,
@@ -227,8 +264,11 @@ export class FakeApi implements WorkbenchApi {
       counts: { proposed: 100, accepted: 60, rejected: 40, easy: 10 + i * 10, frontier: 30, hard: 20 - i * 5 },
     }));
     const metrics: MetricRecord[] = [];
+    if (extra.final !== undefined && roundsDone > 0) metrics.push({ runId: id, round: 0, benchmarkSetId: 'b', family: null, metric: 'base_score', value: 0.5, n: 240 });
     for (let i = 0; i < roundsDone; i++) {
-      metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.3 + 0.1 * i + (mode === 'closed-loop' ? 0.05 : 0), n: 240 });
+      const value = extra.final !== undefined ? 0.5 + ((extra.final - 0.5) * (i + 1)) / roundsDone : 0.3 + 0.1 * i + (mode === 'closed-loop' ? 0.05 : 0);
+      metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: null, metric: 'score', value, n: 240 });
+      if (extra.final !== undefined) metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: null, metric: 'samples_seen', value: 100 * (i + 1), n: 100 * (i + 1) });
       metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: 'object_counting', metric: 'score', value: 0.2 + 0.1 * i, n: 20 });
       metrics.push({ runId: id, round: i, benchmarkSetId: 'b', family: 'object_rel_direction_easy', metric: 'accuracy', value: 0.5 + 0.05 * i, n: 20 });
     }
@@ -249,8 +289,8 @@ export class FakeApi implements WorkbenchApi {
       id,
       name,
       mode,
-      config: { ...DEFAULT_CONFIG, name, mode } as unknown as RunSummary['config'],
-      seeds: { seed: 1, dataSeed: 7 },
+      config: { ...DEFAULT_CONFIG, ...extra.settings, name, mode, seed: extra.seed ?? 1 } as unknown as RunSummary['config'],
+      seeds: { seed: extra.seed ?? 1, dataSeed: 7 },
       codeVersion: '0.1.0+test',
       provider: 'onnxruntime/cpu',
       status: 'completed',
@@ -260,7 +300,7 @@ export class FakeApi implements WorkbenchApi {
       tags: [],
       notes: '',
       roundsDone,
-      heldoutScore: roundsDone > 0 ? metrics.filter((m) => m.family === null).at(-1)!.value : null,
+      heldoutScore: roundsDone > 0 ? metrics.filter((m) => m.family === null && m.metric === 'score').at(-1)!.value : null,
       executionProvider: 'cpu',
       roundMs: rounds.map((it) => it.finishedAt! - it.startedAt!),
       roundStartedAt: null,
@@ -278,7 +318,7 @@ export class FakeApi implements WorkbenchApi {
       metrics,
       decisions,
       checkpoints: [],
-      training: [],
+      training: fakeTraining(id, roundsDone),
     };
     this.runs.set(id, { summary, detail });
     const base = this.qa.length;
@@ -638,6 +678,137 @@ export class FakeApi implements WorkbenchApi {
     );
   }
 
+  /** Every step when it fits in maxPoints, else equal chunks per round (the host's rule, tested with the host). */
+  trainingSeries(query: TrainingSeriesQuery): Promise<TrainingSeries[]> {
+    return this.call('trainingSeries', [query], () =>
+      [...new Set(query.runIds)].map((id) => {
+        const r = this.runs.get(id);
+        if (!r) throw new Error(`trainingSeries(query).runIds: no run "${id}"`);
+        const rows = r.detail.training;
+        const max = query.maxPoints ?? 1000;
+        const size = rows.length > max ? Math.ceil(rows.length / max) : 1;
+        const points: TrainingPoint[] = [];
+        for (let i = 0; i < rows.length; i += size) {
+          const chunk = rows.slice(i, i + size).filter((x) => x.round === rows[i]!.round);
+          const mean = (f: (x: TrainingStatRecord) => number): number => chunk.reduce((a, x) => a + f(x), 0) / chunk.length;
+          const k = (rows[i]!.step - 1) % FAKE_STEPS_PER_ROUND;
+          points.push({
+            step: chunk[0]!.step,
+            stepLast: chunk.at(-1)!.step,
+            round: chunk[0]!.round,
+            roundPosition: chunk[0]!.round + (k + chunk.length) / FAKE_STEPS_PER_ROUND,
+            trainingMs: mean((x) => x.round * 10 * FAKE_STEPS_PER_ROUND + x.elapsedMs),
+            n: chunk.length,
+            loss: mean((x) => x.loss),
+            lossMin: Math.min(...chunk.map((x) => x.loss)),
+            lossMax: Math.max(...chunk.map((x) => x.loss)),
+            lr: mean((x) => x.lr),
+            lrMin: Math.min(...chunk.map((x) => x.lr)),
+            lrMax: Math.max(...chunk.map((x) => x.lr)),
+            gradNorm: mean((x) => x.gradNorm ?? 0),
+            gradNormMin: Math.min(...chunk.map((x) => x.gradNorm ?? 0)),
+            gradNormMax: Math.max(...chunk.map((x) => x.gradNorm ?? 0)),
+          });
+        }
+        return { runId: id, name: r.summary.name, mode: r.summary.mode, status: r.summary.status, total: rows.length, downsampled: size > 1, points };
+      }),
+    );
+  }
+
+  /** Groups completed runs by settings minus seed, dataSeed and name; the key is that JSON (the host hashes it). */
+  compareRuns(query?: CompareQuery): Promise<Comparison> {
+    return this.call('compareRuns', query === undefined ? [] : [query], () => {
+      const all = [...this.runs.values()].filter((r) => !query?.runIds || query.runIds.includes(r.summary.id));
+      const groups = new Map<string, RunState[]>();
+      const excluded: Comparison['excluded'] = [];
+      for (const r of all) {
+        if (r.summary.status !== 'completed' || r.summary.roundsDone === 0) {
+          excluded.push({ runId: r.summary.id, name: r.summary.name, reason: r.summary.status !== 'completed' ? `${r.summary.status}, not completed` : 'no held-out score' });
+          continue;
+        }
+        const { seed: _s, dataSeed: _d, name: _n, ...settings } = r.summary.config as Record<string, unknown>;
+        const key = JSON.stringify(Object.fromEntries(Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : 1))));
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+      }
+      const out: RunGroup[] = [...groups].map(([key, rs]) => {
+        const runs = rs
+          .map((r) => ({ runId: r.summary.id, name: r.summary.name, seed: r.summary.seeds.seed ?? 0, dataSeed: r.summary.seeds.dataSeed ?? 0, scores: fakeCurve(r.detail.metrics).map((p) => ({ round: p.round, score: p.score })) }))
+          .sort((a, b) => a.seed - b.seed);
+        return { key, title: runs[0]!.name.replace(/, seed \d+$/, ''), label: '', settings: JSON.parse(key) as RunGroup['settings'], runs, rounds: fakeRoundStats(rs.map((r) => fakeCurve(r.detail.metrics))) };
+      });
+      const differing = [...new Set(out.flatMap((g) => Object.keys(g.settings)))].filter((k) => new Set(out.map((g) => JSON.stringify(g.settings[k]))).size > 1).sort();
+      for (const g of out) g.label = differing.map((k) => `${k}: ${typeof g.settings[k] === 'string' ? g.settings[k] : JSON.stringify(g.settings[k])}`).join(' · ');
+      let difference: Comparison['difference'] = null;
+      if (query?.a !== undefined || query?.b !== undefined) {
+        const a = out.find((g) => g.key === query.a);
+        const b = out.find((g) => g.key === query.b);
+        if (!a || !b) throw new Error(`compareRuns(query).${a ? 'b' : 'a'}: no group with that key among the compared runs`);
+        const rounds = a.rounds.map((x) => x.round).filter((k) => b.rounds.some((y) => y.round === k));
+        difference = {
+          a: a.key,
+          b: b.key,
+          rounds: rounds.flatMap((round) => {
+            const pairs = a.runs.flatMap((ra) => {
+              const rb = b.runs.find((x) => x.seed === ra.seed && x.dataSeed === ra.dataSeed);
+              const sa = ra.scores.find((x) => x.round === round)?.score;
+              const sb = rb?.scores.find((x) => x.round === round)?.score;
+              return sa !== undefined && sb !== undefined ? [{ seed: ra.seed, dataSeed: ra.dataSeed, a: sa, b: sb }] : [];
+            });
+            return pairs.length > 0 ? [{ round, pairs, difference: pairedDifference(pairs.map((p) => p.a), pairs.map((p) => p.b)) }] : [];
+          }),
+        };
+      }
+      return { groups: out, differing, difference, excluded };
+    });
+  }
+
+  /** The runs named `experiment <preset>: <arm>, seed <n>` as one experiment per preset (no checkpoint or benchmark split). */
+  experiments(): Promise<ExperimentView[]> {
+    return this.call('experiments', [], () => {
+      const byPreset = new Map<string, { arm: string; seed: number; r: RunState }[]>();
+      for (const r of this.runs.values()) {
+        const m = /^experiment ([^:]+): (.+), seed (\d+)$/.exec(r.summary.name);
+        if (m) byPreset.set(m[1]!, [...(byPreset.get(m[1]!) ?? []), { arm: m[2]!, seed: Number(m[3]), r }]);
+      }
+      return [...byPreset].map(([preset, found]) => {
+        const arms = [...new Set(found.map((f) => f.arm))];
+        const finals = (arm: string) => found.filter((f) => f.arm === arm && f.r.summary.status === 'completed').sort((a, b) => a.seed - b.seed).map((f) => ({ seed: f.seed, v: fakeCurve(f.r.detail.metrics).at(-1)!.score }));
+        const nf = finals('no feedback');
+        const views: ExperimentArmView[] = arms.map((arm) => {
+          const fs = finals(arm);
+          const paired = fs.filter((f) => nf.some((x) => x.seed === f.seed));
+          return {
+            arm,
+            cells: found.filter((f) => f.arm === arm).sort((a, b) => a.seed - b.seed).map((f) => ({ seed: f.seed, runId: f.r.summary.id, status: f.r.summary.status, final: f.r.summary.heldoutScore })),
+            seeds: fs.length,
+            score: fs.length > 0 ? meanInterval(fs.map((f) => f.v)) : null,
+            gain: fs.length > 0 ? meanInterval(fs.map((f) => f.v - 0.5)) : null,
+            vsNoFeedback: arm === 'no feedback' || paired.length === 0 ? null : pairedDifference(paired.map((f) => f.v), paired.map((f) => nf.find((x) => x.seed === f.seed)!.v)),
+            samplesUsed: 200,
+            wallMs: 1000,
+            curve: fakeRoundStats(found.filter((f) => f.arm === arm && f.r.summary.status === 'completed').map((f) => fakeCurve(f.r.detail.metrics))),
+          };
+        });
+        const winner = views.filter((v) => v.arm.startsWith('closed loop: ') && v.vsNoFeedback?.verdict === 'better').sort((a, b) => b.vsNoFeedback!.mean - a.vsNoFeedback!.mean)[0];
+        return {
+          key: `fake-${preset}`,
+          preset,
+          initCheckpoint: 1,
+          benchmarkSetId: 'b',
+          seeds: [...new Set(found.map((f) => f.seed))].sort((a, b) => a - b),
+          base: 0.5,
+          arms: views,
+          targets: [],
+          winner: winner?.arm ?? null,
+          conclusion: winner
+            ? `Rule that beats no feedback beyond the noise: ${winner.arm} (${formatDifference(winner.vsNoFeedback!, 100)}).`
+            : 'No rule beats no feedback beyond the noise (every paired 95% interval includes zero or lies below it).',
+          excluded: [],
+        };
+      });
+    });
+  }
+
   subscribe(listener: (event: LoopEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -647,6 +818,37 @@ export class FakeApi implements WorkbenchApi {
 /** The host's message for an unknown scene, the same whichever call asked (a StoreError from its scene cache). */
 function notFound(sceneId: string): string {
   return `no scene "${sceneId}" in /tmp/ws/workbench.db`;
+}
+
+/** Per-step statistics of a fake run: loss falling with a wiggle, a warm-up then a flat learning rate. */
+function fakeTraining(runId: string, rounds: number): TrainingStatRecord[] {
+  return Array.from({ length: rounds * FAKE_STEPS_PER_ROUND }, (_, i) => ({
+    runId,
+    round: Math.floor(i / FAKE_STEPS_PER_ROUND),
+    step: i + 1,
+    loss: 2 - 0.1 * i + (i % 2 === 0 ? 0.05 : -0.05),
+    lr: i < 2 ? 5e-4 * (i + 1) : 1e-3,
+    gradNorm: 1 + 0.1 * (i % 3),
+    elapsedMs: 10 * ((i % FAKE_STEPS_PER_ROUND) + 1),
+  }));
+}
+
+/** (round, overall, samples seen) from a fake run's metrics, the starting model's score as round −1. */
+function fakeCurve(metrics: readonly MetricRecord[]): { round: number; score: number; samplesSeen: number }[] {
+  const base = metrics.find((m) => m.metric === 'base_score' && m.family === null);
+  const seen = (round: number): number => metrics.find((m) => m.metric === 'samples_seen' && m.round === round)?.value ?? round;
+  return [
+    ...(base ? [{ round: -1, score: base.value, samplesSeen: 0 }] : []),
+    ...metrics.filter((m) => m.metric === 'score' && m.family === null).map((m) => ({ round: m.round, score: m.value, samplesSeen: seen(m.round) })),
+  ];
+}
+
+function fakeRoundStats(curves: readonly { round: number; score: number; samplesSeen: number }[][]): GroupRoundStat[] {
+  const rounds = [...new Set(curves.flatMap((c) => c.map((p) => p.round)))].sort((a, b) => a - b);
+  return rounds.map((round) => {
+    const at = curves.flatMap((c) => c.filter((p) => p.round === round));
+    return { round, score: meanInterval(at.map((p) => p.score)), samplesSeen: at.reduce((a, p) => a + p.samplesSeen, 0) / at.length };
+  });
 }
 
 /** Results are copied so a store can never mutate the fake's data (typed arrays are kept as they are). */

@@ -8,8 +8,8 @@
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig } from '../../shared/loop.js';
-import { familyTable, summaryTable, writeExperiment, baseOnTarget } from '../experiment/artifacts.js';
-import { PRESET_NAMES, type PresetName, experimentProtocol, protocolArms, runExperiment } from '../experiment/experiment.js';
+import { familyTable, summaryTable, writeExperiment } from '../experiment/artifacts.js';
+import { PRESET_NAMES, type PresetName, baseOnTarget, experimentProtocol, protocolArms, runExperiment } from '../experiment/experiment.js';
 import { openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs } from './args.js';

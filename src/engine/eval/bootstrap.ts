@@ -98,7 +98,7 @@ export function formatInterval(x: { overall: number; lo: number; hi: number }, s
   return `${formatNumber(x.overall * scale, digits)} [${formatNumber(x.lo * scale, digits)}, ${formatNumber(x.hi * scale, digits)}]`;
 }
 
-/** Typographic minus, matching experiment/statistics, and no "−0.0" for values that round to zero. */
+/** Typographic minus, matching shared/statistics, and no "−0.0" for values that round to zero. */
 function formatNumber(v: number, digits: number): string {
   const text = Math.abs(v).toFixed(digits);
   return v < 0 && Number(text) !== 0 ? `\u2212${text}` : text;

@@ -10,16 +10,9 @@ import { toCsv } from '../../shared/csv.js';
 import type { Rgb } from '../report/chart.js';
 import { learningCurvePng, learningCurveSvg, type CurveSeries } from '../report/plot.js';
 import { type Column, formatTable } from '../report/table.js';
-import {
-  type ArmRun,
-  type ArmSummary,
-  type ExperimentResult,
-  type TargetVerdict,
-  judgeTarget,
-  summarizeArms,
-  winningRule,
-} from './experiment.js';
-import { formatDifference, formatMeanInterval } from './statistics.js';
+import type { ExperimentResult } from './experiment.js';
+import { type ArmRun, type ArmSummary, type TargetVerdict, baseOnTarget, judgeTarget, summarizeArms, winnerSentence, winningRule } from './summary.js';
+import { formatDifference, formatMeanInterval } from '../../shared/statistics.js';
 
 function writeAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -124,12 +117,6 @@ export interface ExperimentReport {
   files: string[];
 }
 
-/** The base model's score on the experiment's held-out benchmark: every arm's starting point (all equal). */
-export function baseOnTarget(runs: readonly ArmRun[]): { overall: number; families: Record<string, number> } | undefined {
-  const first = runs.find((r) => r.status === 'completed' && r.curve.length > 0 && r.curve[0]!.samplesSeen === 0);
-  return first ? { overall: first.curve[0]!.overall, families: first.curve[0]!.families } : undefined;
-}
-
 export function writeExperiment(outDir: string, result: ExperimentResult): ExperimentReport {
   const { runs, protocol } = result;
   mkdirSync(outDir, { recursive: true });
@@ -190,9 +177,7 @@ export function writeExperiment(outDir: string, result: ExperimentResult): Exper
     '',
     ...verdicts.map((v) => `- **${v.sentence}.**`),
     '',
-    winner
-      ? `**Rule that beats no feedback beyond the noise: ${winner.arm}** (${formatDifference(winner.vsNoFeedback!, 100)}).`
-      : '**No rule beats no feedback beyond the noise** (every paired 95% interval includes zero or lies below it).',
+    winnerSentence(winner),
     '',
     'Held-out score per family (accuracy % for choice families, MRA % for numeric ones; mean ± 95% CI over seeds):',
     '',

@@ -7,7 +7,10 @@
  * Arguments are assumed valid (the transports call `validateApiArgs` first; `invokeApi` does both).
  */
 import type {
+  CompareQuery,
+  Comparison,
   CurveSeries,
+  ExperimentView,
   FrameImage,
   HeatmapData,
   HeatmapQuery,
@@ -24,6 +27,8 @@ import type {
   SceneConfidenceByRound,
   SceneObjectConfidence,
   SceneQuery,
+  TrainingSeries,
+  TrainingSeriesQuery,
   WorkbenchApi,
   WorkbenchInfo,
 } from '../../shared/api.js';
@@ -44,8 +49,10 @@ import { HostError } from './errors.js';
 import { currentSceneVersion, listScenes } from '../store/scenes.js';
 import { workspacePaths } from '../store/workspace.js';
 import { StoreConnection } from './connection.js';
+import { compareRuns } from './compare.js';
 import { buildCurves } from './curves.js';
 import { EventHub } from './events.js';
+import { findExperiments } from './experiments.js';
 import { renderFrameImage, sceneOcclusion } from './frameImage.js';
 import { buildHeatmap } from './heatmap.js';
 import { loadLoopEngine, type LoopEngine } from './loopEngine.js';
@@ -55,6 +62,7 @@ import { ProgramRerunner } from './rerun.js';
 import { RunManager } from './runManager.js';
 import { listRunSummaries, runDetail, runSummary } from './runs.js';
 import { SceneCache } from './sceneCache.js';
+import { buildTrainingSeries } from './trainingSeries.js';
 import { RunWatcher } from './watcher.js';
 
 export interface WorkbenchHostOptions {
@@ -251,6 +259,18 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
 
     async curves(runIds: string[]): Promise<CurveSeries[]> {
       return buildCurves(connection.get(), runIds);
+    },
+
+    async trainingSeries(query: TrainingSeriesQuery): Promise<TrainingSeries[]> {
+      return buildTrainingSeries(connection.get(), query.runIds, query.maxPoints);
+    },
+
+    async compareRuns(query?: CompareQuery): Promise<Comparison> {
+      return compareRuns(connection.get(), query);
+    },
+
+    async experiments(): Promise<ExperimentView[]> {
+      return findExperiments(connection.get());
     },
 
     subscribe(listener: (event: LoopEvent) => void): () => void {

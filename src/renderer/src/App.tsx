@@ -4,10 +4,13 @@ import { ErrorBanners } from './components/ErrorBanners.js';
 import { Header } from './components/Header.js';
 import { useScrollMemory } from './components/useScrollMemory.js';
 import { useApp } from './context.js';
+import { CompareView } from './views/compare/CompareView.js';
 import { CurvesView } from './views/curves/CurvesView.js';
+import { ExperimentView } from './views/experiment/ExperimentView.js';
 import { HeatmapsView } from './views/heatmaps/HeatmapsView.js';
 import { QaView } from './views/qa/QaView.js';
 import { RunsView } from './views/runs/RunsView.js';
+import { TrainingView } from './views/training/TrainingView.js';
 
 // three.js and the viewer load only when a 3D view is opened.
 const SceneView = lazy(() => import('./views/scene/SceneView.js').then((m) => ({ default: m.SceneView })));
@@ -37,6 +40,15 @@ export function App(): React.JSX.Element {
       break;
     case 'replay':
       view = <ReplayView />;
+      break;
+    case 'training':
+      view = <TrainingView />;
+      break;
+    case 'compare':
+      view = <CompareView />;
+      break;
+    case 'experiment':
+      view = <ExperimentView />;
       break;
     case 'bench':
       view = <ViewerBench />;

@@ -2,13 +2,16 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { AppState } from './state/appStore.js';
+import type { CompareState } from './state/compareStore.js';
 import type { CurvesState } from './state/curvesStore.js';
+import type { ExperimentState } from './state/experimentStore.js';
 import type { HeatmapState } from './state/heatmapStore.js';
 import type { QaState } from './state/qaStore.js';
 import type { ReplayState } from './state/replayStore.js';
 import type { RunsState } from './state/runsStore.js';
 import type { SceneState } from './state/sceneStore.js';
 import type { Stores } from './state/stores.js';
+import type { TrainingState } from './state/trainingStore.js';
 
 export const StoresContext = createContext<Stores | null>(null);
 
@@ -44,4 +47,16 @@ export function useCurves<T>(selector: (s: CurvesState) => T): T {
 
 export function useReplay<T>(selector: (s: ReplayState) => T): T {
   return useStore(useStores().replay, selector);
+}
+
+export function useTraining<T>(selector: (s: TrainingState) => T): T {
+  return useStore(useStores().training, selector);
+}
+
+export function useCompare<T>(selector: (s: CompareState) => T): T {
+  return useStore(useStores().compare, selector);
+}
+
+export function useExperiment<T>(selector: (s: ExperimentState) => T): T {
+  return useStore(useStores().experiment, selector);
 }

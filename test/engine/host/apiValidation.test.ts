@@ -35,6 +35,11 @@ describe('API argument validation', () => {
       ['heatmap', [{ runId: 'r1', kind: 'bin-round', metric: 'accuracy', family: 'object_counting' }]],
       ['curves', [['a', 'b']]],
       ['curves', [[]]],
+      ['trainingSeries', [{ runIds: ['a', 'b'] }]],
+      ['trainingSeries', [{ runIds: [], maxPoints: 500 }]],
+      ['compareRuns', []],
+      ['compareRuns', [{ runIds: ['a'], a: 'k1', b: 'k2' }]],
+      ['experiments', []],
     ];
     for (const [m, args] of calls) expect(validateApiArgs(m, args), m).toEqual(args);
     // An optional argument sent as undefined counts as left out.
@@ -66,6 +71,14 @@ describe('API argument validation', () => {
     expect(message('curves', ['a'])).toBe('curves(runIds): expected a list of at most 100 run ids, found "a"');
     expect(message('curves', [['a', 3]])).toBe('curves(runIds)[1]: expected a non-empty string of at most 1000 characters, found 3');
     expect(message('curves', [Array.from({ length: 101 }, (_, i) => `r${i}`)])).toMatch(/^curves\(runIds\): expected a list of at most 100 run ids/);
+    expect(message('trainingSeries', [['a']])).toBe('trainingSeries(query): expected an object, found ["a"]');
+    expect(message('trainingSeries', [{ runIds: 'a' }])).toBe('trainingSeries(query).runIds: expected a list of at most 100 run ids, found "a"');
+    expect(message('trainingSeries', [{ runIds: ['a'], maxPoints: 5 }])).toBe('trainingSeries(query).maxPoints: expected a whole number from 10 to 100000, found 5');
+    expect(message('trainingSeries', [{ runIds: ['a'], max: 50 }])).toBe('trainingSeries(query).max: unknown field; expected one of runIds, maxPoints');
+    expect(message('compareRuns', [{ a: '' }])).toBe('compareRuns(query).a: expected a non-empty string of at most 1000 characters, found ""');
+    expect(message('compareRuns', [{ runIds: [1] }])).toBe('compareRuns(query).runIds[0]: expected a non-empty string of at most 1000 characters, found 1');
+    expect(message('compareRuns', [{ baseline: 'k' }])).toBe('compareRuns(query).baseline: unknown field; expected one of runIds, a, b');
+    expect(message('experiments', ['quick'])).toBe('experiments(): expected 0 arguments, found 1');
     expect(message('heatmap', [{ runId: 'r', kind: 'rows', metric: 'count' }])).toBe('heatmap(query).kind: expected one of family-round, scene-family, bin-round, found "rows"');
     expect(message('heatmap', [{ runId: 'r', kind: 'scene-family', metric: 'mean' }])).toBe('heatmap(query).metric: expected one of confidence, accuracy, easy, frontier, hard, count, found "mean"');
     expect(message('getScenePoints', { 0: 's', 1: 2 })).toBe('getScenePoints(sceneId, maxPoints): expected the arguments as a list, found {"0":"s","1":2}');

@@ -125,6 +125,25 @@ await step('curves', async () => {
   await page.getByTestId('mix-segment').first().hover();
   await visible('tooltip');
 });
+await step('training dynamics', async () => {
+  await page.goto(`${base}#/training`);
+  await visible('dynamics-loss');
+  const box = await page.getByTestId('dynamics-loss').locator('svg').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // A vertical line has no width, so Playwright never calls it visible: count it instead.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="crosshair"]').length === 3, null, { timeout: 5000 });
+  await page.getByTestId('layout-per-run').click();
+  await visible('dynamics-run-row');
+});
+await step('compare groups', async () => {
+  await page.goto(`${base}#/compare`);
+  await visible('group-row');
+  await visible('difference-row');
+});
+await step('experiment (none in the fake workspace)', async () => {
+  await page.goto(`${base}#/experiment`);
+  await visible('experiment-empty');
+});
 await step('scene view', async () => {
   await page.goto(`${base}#/scene/synthetic%3As1?objects=2,3`);
   await visible('scene-canvas');

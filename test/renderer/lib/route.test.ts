@@ -14,6 +14,9 @@ describe('hash routes', () => {
     expect(parseHash('#/curves')).toEqual({ view: 'curves' });
     expect(parseHash('#/replay')).toEqual({ view: 'replay' });
     expect(parseHash('#/replay/run-1?scene=synthetic%3As1&round=2')).toEqual({ view: 'replay', runId: 'run-1', sceneId: 'synthetic:s1', round: 2 });
+    expect(parseHash('#/training')).toEqual({ view: 'training' });
+    expect(parseHash('#/compare')).toEqual({ view: 'compare' });
+    expect(parseHash('#/experiment')).toEqual({ view: 'experiment' });
     expect(parseHash('#/bench/viewer?sizes=1000000,5000000&frames=30&auto=1')).toEqual({
       view: 'bench',
       params: { sizes: '1000000,5000000', frames: '30', auto: '1' },
@@ -74,6 +77,9 @@ describe('hash routes', () => {
       { view: 'curves' },
       { view: 'curves', state: { runIds: ['a', 'b'], mixRunId: 'b' } },
       { view: 'scene', sceneId: 'x', coloring: { color: 'height' } },
+      { view: 'training' },
+      { view: 'compare' },
+      { view: 'experiment' },
       { view: 'bench', params: { sizes: '1000000', auto: '1' } },
     ];
     for (const r of routes) expect(parseHash(formatRoute(r))).toEqual(r);

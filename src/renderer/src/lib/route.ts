@@ -1,7 +1,7 @@
 /**
  * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?objects=1,2&frame=3&color=confidence&run=<id>`,
  * `#/qa[/<qaId>]?run=…&family=…`, `#/heatmaps?run=…&table=…&metric=…`, `#/curves?runs=a,b&mix=a`,
- * `#/replay/<runId>?scene=<id>&round=2`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
+ * `#/replay/<runId>?scene=<id>&round=2`, `#/training`, `#/compare`, `#/experiment`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
  * reproduces what it shows. Pure: parsing and formatting only; the shell listens to `hashchange` and writes
  * `location.hash` (a new view) or replaces the entry (the same view's state changing).
  */
@@ -32,6 +32,9 @@ export type Route =
   | { view: 'heatmaps'; state?: HeatmapViewState }
   | { view: 'curves'; state?: CurvesViewState }
   | { view: 'replay'; runId?: string; sceneId?: string; round?: number }
+  | { view: 'training' }
+  | { view: 'compare' }
+  | { view: 'experiment' }
   | { view: 'bench'; params: Record<string, string> };
 
 export type ViewName = Route['view'];
@@ -43,6 +46,9 @@ export const NAV_ITEMS: readonly { view: ViewName; label: string; hash: string }
   { view: 'heatmaps', label: 'Heatmaps', hash: '#/heatmaps' },
   { view: 'curves', label: 'Curves', hash: '#/curves' },
   { view: 'replay', label: 'Replay', hash: '#/replay' },
+  { view: 'training', label: 'Training', hash: '#/training' },
+  { view: 'compare', label: 'Compare', hash: '#/compare' },
+  { view: 'experiment', label: 'Experiment', hash: '#/experiment' },
   { view: 'bench', label: 'Viewer bench', hash: '#/bench/viewer' },
 ];
 
@@ -108,6 +114,10 @@ export function parseHash(hash: string): Route {
       if (round !== undefined) route.round = round;
       return route;
     }
+    case 'training':
+    case 'compare':
+    case 'experiment':
+      return { view: head };
     case 'bench':
       return { view: 'bench', params: Object.fromEntries([...rawParams].map(([k, v]) => [k, safeDecode(v)])) };
     case 'runs':
@@ -134,6 +144,10 @@ export function formatRoute(route: Route): string {
       return '#/curves' + (route.state ? formatQuery(curvesParams(route.state)) : '');
     case 'replay':
       return (route.runId ? `#/replay/${encodeURIComponent(route.runId)}` : '#/replay') + formatQuery(defined({ scene: route.sceneId, round: route.round?.toString() }));
+    case 'training':
+    case 'compare':
+    case 'experiment':
+      return `#/${route.view}`;
     case 'bench':
       return '#/bench/viewer' + formatQuery(defined(route.params));
   }

@@ -7,12 +7,15 @@ import type { WorkbenchApi } from '../../../shared/api.js';
 import type { LoopEvent } from '../../../shared/loop.js';
 import { formatRoute, type Route } from '../lib/route.js';
 import { createAppStore, type AppStore } from './appStore.js';
+import { createCompareStore, type CompareStore } from './compareStore.js';
 import { createCurvesStore, type CurvesStore } from './curvesStore.js';
+import { createExperimentStore, type ExperimentStore } from './experimentStore.js';
 import { createHeatmapStore, type HeatmapStore } from './heatmapStore.js';
 import { createQaStore, type QaStore } from './qaStore.js';
 import { createReplayStore, type ReplayStore } from './replayStore.js';
 import { createRunsStore, type RunsStore } from './runsStore.js';
 import { createSceneStore, type SceneDeps, type SceneStore } from './sceneStore.js';
+import { createTrainingStore, type TrainingStore } from './trainingStore.js';
 
 export interface Stores {
   api: WorkbenchApi;
@@ -23,6 +26,9 @@ export interface Stores {
   heatmap: HeatmapStore;
   curves: CurvesStore;
   replay: ReplayStore;
+  training: TrainingStore;
+  compare: CompareStore;
+  experiment: ExperimentStore;
 }
 
 export interface StoresOptions {
@@ -69,7 +75,10 @@ export function createStores(api: WorkbenchApi, opts: StoresOptions = {}): Store
   });
   const curves = createCurvesStore(api, { reportError });
   const replay = createReplayStore(api, { reportError });
-  return { api, app, runs, qa, scene, heatmap, curves, replay };
+  const training = createTrainingStore(api, { reportError });
+  const compare = createCompareStore(api, { reportError });
+  const experiment = createExperimentStore(api, { reportError });
+  return { api, app, runs, qa, scene, heatmap, curves, replay, training, compare, experiment };
 }
 
 /** Routes an event to every store that shows it. */
@@ -84,6 +93,16 @@ export function dispatchEvent(stores: Stores, event: LoopEvent): void {
     const q = stores.qa.getState();
     // New QA of the shown run: refresh the total (rows already on screen stay until scrolled).
     if (q.filter.runId === event.runId && event.type === 'round' && !q.exporting) void q.reload();
+  }
+  // A round's training statistics are committed with its train stage, so that is when the charts can grow.
+  if ((event.type === 'stage' && event.stage === 'train' && event.phase === 'end') || event.type === 'run') {
+    const t = stores.training.getState();
+    if (t.runIds.includes(event.runId)) void t.load();
+  }
+  // Grouping counts completed runs only: a run changing status can add to a group, or leave it.
+  if (event.type === 'run') {
+    if (stores.compare.getState().data) void stores.compare.getState().load();
+    if (stores.experiment.getState().list) void stores.experiment.getState().load();
   }
 }
 
@@ -126,6 +145,12 @@ export function applyRoute(stores: Stores, route: Route): void {
       break;
     case 'replay':
       openReplay(stores, route);
+      break;
+    case 'compare':
+      if (!stores.compare.getState().data && !stores.compare.getState().loading) void stores.compare.getState().load();
+      break;
+    case 'experiment':
+      if (!stores.experiment.getState().list && !stores.experiment.getState().loading) void stores.experiment.getState().load();
       break;
     default:
       break;
@@ -178,7 +203,7 @@ export function routeWithState(stores: Stores, route: Route): Route {
  * Returns a function that stops it all.
  */
 export function startStores(stores: Stores): () => void {
-  const { api, app, runs, qa, heatmap, curves, scene } = stores;
+  const { api, app, runs, qa, heatmap, curves, scene, training } = stores;
   void app.getState().loadInfo();
   void runs.getState().refresh();
   let unsubscribeEvents: () => void = () => {};
@@ -233,6 +258,7 @@ export function startStores(stores: Stores): () => void {
     if (!scene.getState().confidenceRunId) scene.setState({ confidenceRunId: newest });
     const route = app.getState().route;
     if (route.view === 'replay' && route.runId === undefined) openReplay(stores, route);
+    if (training.getState().runIds.length === 0) training.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
   };
   applyDefaults();
   const unRuns = runs.subscribe((s, prev) => {

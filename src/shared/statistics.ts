@@ -1,5 +1,7 @@
 /**
- * Small-sample statistics for comparing experiment arms across seeds.
+ * Small-sample statistics for comparing groups of runs across seeds: the experiment's arms, and the workbench's
+ * comparison and experiment views. In src/shared so the engine's report and the renderer format a result in the
+ * same words ("no difference" whenever the interval holds 0).
  *
  * Arms are typically run with a handful of seeds (3–10), so intervals use Student's t, not the normal
  * approximation: at df = 2 the 95% quantile is 4.30, not 1.96, and a normal interval would claim differences

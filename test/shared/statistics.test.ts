@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDifference, formatMeanInterval, meanInterval, pairedDifference, tQuantile } from '../../../src/engine/experiment/statistics.js';
+import { formatDifference, formatMeanInterval, meanInterval, pairedDifference, tQuantile } from '../../src/shared/statistics.js';
 
 describe('Student t quantile', () => {
   it('matches the printed 97.5% table to 3 decimals, from df = 1 to the normal limit', () => {

@@ -1,0 +1,114 @@
+/**
+ * The real workbench in headless Chromium, for browser tests of one area each: the renderer built by
+ * electron-vite into a private folder, the engine host over a given workspace behind `startWorkbenchServer`, and
+ * the console rule of workbench.test.ts (every console error or warning, page error, failed request and HTTP
+ * error fails the test it happens in; Chromium's own software-GPU notices are tolerated and printed).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { createWorkbenchHost, type WorkbenchHost } from '../../src/engine/host/index.js';
+import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const haveChromium = existsSync(CHROMIUM);
+const CHROMIUM_ARGS = ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'];
+export const VIEWPORT = { width: 1600, height: 1000 };
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTEFACTS = join(ROOT, 'test-results', 'browser');
+const DOCS_SHOTS = join(ROOT, 'docs', 'screenshots');
+const UPDATE_DOCS = process.env.UPDATE_SCREENSHOTS === '1';
+/** expect.poll waits 1 s by default: too short for API round trips while other work shares two cores. */
+export const POLL = { timeout: 30_000, interval: 100 };
+const CHROMIUM_NOTICES: readonly RegExp[] = [/^\[\.WebGL-[0-9a-fx]+\]GL Driver Message/, /^Automatic fallback to software WebGL has been deprecated/];
+
+export interface BrowserWorkbench {
+  host: WorkbenchHost;
+  server: WorkbenchServer;
+  page: Page;
+  /** Paths of every request the page made (API calls are POST /api/<method>). */
+  requests: string[];
+  /** Call at the start of a test: later `expectClean` looks at what happened since. */
+  mark(): void;
+  expectClean(): Promise<void>;
+  /** The viewport as test-results/browser/<name>.png, and docs/screenshots/<name>.png with UPDATE_SCREENSHOTS=1. */
+  shot(name: string, opts?: { docs?: boolean; hover?: boolean }): Promise<void>;
+  /** Browser-side code as text (the Node tsconfig has no DOM types). */
+  js<T>(code: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openBrowserWorkbench(tmp: string, workspaceDir: string): Promise<BrowserWorkbench> {
+  const outDir = join(tmp, 'build');
+  const bin = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+  try {
+    await promisify(execFile)(bin, ['build', '--outDir', outDir, '--logLevel', 'error'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  } catch (e) {
+    const err = e as Error & { stdout?: string; stderr?: string };
+    throw new Error(`electron-vite build failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  }
+  const problems: string[] = [];
+  const notices: string[] = [];
+  const requests: string[] = [];
+  let mark = 0;
+  const host = createWorkbenchHost({ workspaceDir, transport: 'http', appVersion: 'e2e' });
+  const server = await startWorkbenchServer({ host, port: 0, rendererDir: join(outDir, 'renderer'), log: (m, e) => problems.push(`server: ${m}${e instanceof Error ? `\n${e.stack}` : ''}`) });
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on('console', (m) => {
+    const type = m.type();
+    if (type !== 'error' && type !== 'warning') return;
+    const text = m.text();
+    const url = m.location().url;
+    if (type === 'warning' && !url && CHROMIUM_NOTICES.some((r) => r.test(text))) {
+      notices.push(text);
+      return;
+    }
+    problems.push(`console.${type}: ${text}${url ? ` (${url}:${m.location().lineNumber})` : ''}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '?';
+    if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.method()} ${r.url()} (${why})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  page.on('crash', () => problems.push('the page crashed'));
+  mkdirSync(ARTEFACTS, { recursive: true });
+  if (UPDATE_DOCS) mkdirSync(DOCS_SHOTS, { recursive: true });
+  const js = <T,>(code: string): Promise<T> => page.evaluate(code) as Promise<T>;
+  return {
+    host,
+    server,
+    page,
+    requests,
+    js,
+    mark() {
+      mark = problems.length;
+    },
+    async expectClean() {
+      expect(problems.slice(mark), 'console errors / warnings, page errors or failed requests').toEqual([]);
+      expect(await page.getByTestId('error-banner').count(), 'error banners on the page').toBe(0);
+    },
+    async shot(name, opts = {}) {
+      if (!opts.hover) await page.mouse.move(VIEWPORT.width - 2, VIEWPORT.height - 2);
+      const png = await page.screenshot();
+      writeFileSync(join(ARTEFACTS, `${name}.png`), png);
+      if (UPDATE_DOCS && opts.docs !== false) writeFileSync(join(DOCS_SHOTS, `${name}.png`), png);
+    },
+    async close() {
+      if (notices.length > 0) console.log(`Chromium's own GPU notices (tolerated):\n  ${[...new Set(notices)].join('\n  ')}`);
+      await browser.close();
+      await server.close();
+      await host.close();
+    },
+  };
+}
