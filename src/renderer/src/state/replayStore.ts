@@ -8,7 +8,7 @@ import type { PointCloudData, SceneDetail, WorkbenchApi } from '../../../shared/
 import { buildReplay, nextRound, type Replay } from '../lib/replay.js';
 
 /** Points drawn in the replay: enough for the room's shape, few enough to stay fluent on a software renderer. */
-export const REPLAY_POINTS = 300_000;
+export const REPLAY_POINTS = 150_000;
 
 export interface ReplayState {
   runId: string | null;
@@ -21,7 +21,8 @@ export interface ReplayState {
   round: number;
   playing: boolean;
   loading: boolean;
-  open(runId: string, sceneId?: string): Promise<void>;
+  /** Loads a run's replay on `sceneId` (default: its first training scene), at `round` (default: its first). */
+  open(runId: string, sceneId?: string, round?: number): Promise<void>;
   setRound(round: number): void;
   /** One round on (+1) or back (−1), within the run's rounds. */
   step(direction: 1 | -1): void;
@@ -48,7 +49,7 @@ export function createReplayStore(api: WorkbenchApi, deps: ReplayDeps): ReplaySt
     round: 0,
     playing: false,
     loading: false,
-    async open(runId, sceneId) {
+    async open(runId, sceneId, round) {
       const t = ++token;
       set({ runId, loading: true, playing: false });
       try {
@@ -63,8 +64,10 @@ export function createReplayStore(api: WorkbenchApi, deps: ReplayDeps): ReplaySt
         const [confidence, scene, points] = await Promise.all([api.sceneConfidenceByRound(chosen, runId), api.getScene(chosen), api.getScenePoints(chosen, REPLAY_POINTS)]);
         if (t !== token) return;
         const replay = buildReplay(detail, confidence);
-        // A replay opens at the start: the demo is the growth from there.
-        set({ scenes, sceneId: chosen, replay, scene, points, round: replay.frames[0]?.round ?? 0, loading: false });
+        // A replay opens at the start (the demo is the growth from there), or at the round an address names, in the same
+        // update as the data: no moment shows the data at another round.
+        const start = round !== undefined && replay.frames.some((f) => f.round === round) ? round : (replay.frames[0]?.round ?? 0);
+        set({ scenes, sceneId: chosen, replay, scene, points, round: start, loading: false });
       } catch (e) {
         if (t !== token) return;
         set({ loading: false });

@@ -165,7 +165,7 @@ function openReplay(stores: Stores, route: Extract<Route, { view: 'replay' }>): 
   const atRound = (): void => {
     if (route.round !== undefined) stores.replay.getState().setRound(route.round);
   };
-  if (r.runId !== runId || (route.sceneId !== undefined && route.sceneId !== r.sceneId)) void r.open(runId, route.sceneId).then(atRound);
+  if (r.runId !== runId || (route.sceneId !== undefined && route.sceneId !== r.sceneId)) void r.open(runId, route.sceneId, route.round);
   else atRound();
 }
 

@@ -136,11 +136,12 @@ export function ReplayView(): React.JSX.Element {
     return () => clearInterval(timer);
   }, [playing, store]);
 
-  // The URL follows the replay (shareable), except while playing: a history entry per tick helps no one.
+  // The URL follows the replay (shareable), except while playing (a history entry per tick helps no one) and while
+  // loading (the round is not yet the one the address asked for).
   useEffect(() => {
-    if (playing || !runId) return;
+    if (playing || loading || !runId) return;
     app.getState().navigate({ view: 'replay', runId, ...(sceneId ? { sceneId } : {}), round });
-  }, [app, runId, sceneId, round, playing]);
+  }, [app, runId, sceneId, round, playing, loading]);
 
   const frame = replay?.frames.find((f) => f.round === round) ?? null;
   const coloured = useMemo(() => (replay && frame ? colouredObjects(frame.objects, replay.domain) : null), [replay, frame]);
