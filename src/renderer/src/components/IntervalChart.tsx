@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ChartAxes } from './ChartAxes.js';
 import { intervalText, layoutIntervalChart, readIntervals, type ChartBox, type IntervalSeries } from '../lib/intervalChart.js';
 
 /**
@@ -26,24 +27,7 @@ export function IntervalChart(props: { series: readonly IntervalSeries[]; box: C
         }}
         onMouseLeave={() => setCursor(null)}
       >
-        {chart.y.ticks.map((t) => (
-          <g key={`y${t.value}`}>
-            <line x1={margin.left} x2={width - margin.right} y1={t.px} y2={t.px} className="grid" />
-            <text x={margin.left - 6} y={t.px} textAnchor="end" dominantBaseline="middle" className="axis-label">
-              {t.label}
-            </text>
-          </g>
-        ))}
-        {chart.x.ticks.map((t) => (
-          <g key={`x${t.value}`}>
-            <line x1={t.px} x2={t.px} y1={height - margin.bottom} y2={height - margin.bottom + 4} className="axis" />
-            <text x={t.px} y={height - margin.bottom + 16} textAnchor="middle" className="axis-label">
-              {t.label}
-            </text>
-          </g>
-        ))}
-        <line x1={margin.left} x2={width - margin.right} y1={height - margin.bottom} y2={height - margin.bottom} className="axis" />
-        <line x1={margin.left} x2={margin.left} y1={margin.top} y2={height - margin.bottom} className="axis" />
+        <ChartAxes box={box} xTicks={chart.x.ticks.map((t) => ({ value: t.value, at: t.px, label: t.label }))} yTicks={chart.y.ticks.map((t) => ({ value: t.value, at: t.px, label: t.label }))} />
         <text x={(margin.left + width - margin.right) / 2} y={height - 4} textAnchor="middle" className="axis-title">
           {xTitle}
         </text>

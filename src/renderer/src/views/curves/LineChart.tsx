@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ChartAxes } from '../../components/ChartAxes.js';
 import type { CurvePoint, CurveSeries } from '../../../../shared/api.js';
 import { Tooltip } from '../../components/Tooltip.js';
 import { formatScore } from '../../lib/format.js';
@@ -34,24 +35,7 @@ export function LineChart(props: {
         }}
         onMouseLeave={() => setHover(null)}
       >
-        {chart.yTicks.map((t) => (
-          <g key={`y${t.value}`}>
-            <line x1={margin.left} x2={width - margin.right} y1={t.y} y2={t.y} className="grid" />
-            <text x={margin.left - 6} y={t.y} textAnchor="end" dominantBaseline="middle" className="axis-label">
-              {t.label}
-            </text>
-          </g>
-        ))}
-        {chart.xTicks.map((t) => (
-          <g key={`x${t.value}`}>
-            <line x1={t.x} x2={t.x} y1={height - margin.bottom} y2={height - margin.bottom + 4} className="axis" />
-            <text x={t.x} y={height - margin.bottom + 16} textAnchor="middle" className="axis-label">
-              {t.label}
-            </text>
-          </g>
-        ))}
-        <line x1={margin.left} x2={width - margin.right} y1={height - margin.bottom} y2={height - margin.bottom} className="axis" />
-        <line x1={margin.left} x2={margin.left} y1={margin.top} y2={height - margin.bottom} className="axis" />
+        <ChartAxes box={box} xTicks={chart.xTicks.map((t) => ({ value: t.value, at: t.x, label: t.label }))} yTicks={chart.yTicks.map((t) => ({ value: t.value, at: t.y, label: t.label }))} />
         {!small && (
           <>
             <text x={(margin.left + width - margin.right) / 2} y={height - 4} textAnchor="middle" className="axis-title">
