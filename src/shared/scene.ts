@@ -8,6 +8,13 @@
  * `pose` maps camera coordinates to world coordinates.
  */
 
+/**
+ * The kinds of scene source a run or an import names (`kind:argument`, e.g. `synthetic:8`, `ply:/data/room.ply`):
+ * the engine's importers (src/engine/sources) and the start form's field check read the same list.
+ */
+export const SOURCE_KINDS = ['synthetic', 'vsibench', 'scannet', 'arkitscenes', 'ply'] as const;
+export type SourceSpecKind = (typeof SOURCE_KINDS)[number];
+
 export type Vec3 = [number, number, number];
 
 /** Row-major 3×3 matrix. For a box rotation its columns are the box's local axes expressed in world. */

@@ -211,6 +211,28 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
       await expect.poll(scrollTop, POLL).toBe(120);
     });
 
+    it('the start form checks a source at its field, takes a failed submit to the first problem, and keeps edits across views (issue 14, item 10)', async () => {
+      const page = await open('#/runs');
+      const form = page.getByTestId('start-run-form');
+      await form.waitFor();
+      await page.getByTestId('field-name').fill('my ablation');
+      await page.getByTestId('field-scenes').fill('scanet:scene0000_00');
+      // Away and back: what was typed is still there.
+      await page.getByTestId('nav-curves').click();
+      await page.getByTestId('curves-view').waitFor();
+      await page.getByTestId('nav-runs').click();
+      await form.waitFor();
+      expect(await page.getByTestId('field-name').inputValue()).toBe('my ablation');
+      expect(await page.getByTestId('field-scenes').inputValue()).toBe('scanet:scene0000_00');
+      // A failed submit names the bad kind at the field and puts the cursor there; the host is not asked.
+      const before = await js<number>(page, "window.__fake.calls.filter((c) => c.method === 'startRun').length");
+      await page.getByTestId('field-name').focus();
+      await page.getByTestId('start-run').click();
+      await expect.poll(() => js<string>(page, 'document.activeElement?.getAttribute("name") ?? ""'), POLL).toBe('scenes');
+      expect(await form.textContent()).toContain('unknown source "scanet:scene0000_00": expected one of synthetic:…');
+      expect(await js<number>(page, "window.__fake.calls.filter((c) => c.method === 'startRun').length")).toBe(before);
+    });
+
     it('a bad scene id shows one banner, not one per failed request', async () => {
       const page = await open('#/scene/synthetic%3Anope');
       await page.getByTestId('error-banner').first().waitFor();

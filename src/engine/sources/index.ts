@@ -28,8 +28,9 @@ import { generateSyntheticScenes } from './synthetic.js';
 import { attachSceneVideos } from './video.js';
 import { importVsiMetaInfo } from './vsibench.js';
 
-export const SOURCE_KINDS = ['synthetic', 'vsibench', 'scannet', 'arkitscenes', 'ply'] as const;
-export type SourceSpecKind = (typeof SOURCE_KINDS)[number];
+import { SOURCE_KINDS, type SourceSpecKind } from '../../shared/scene.js';
+
+export { SOURCE_KINDS, type SourceSpecKind };
 
 export interface SourceSpec {
   kind: SourceSpecKind;

@@ -237,4 +237,14 @@ describe('runs store', () => {
     h({ type: 'round', runId: 'run-a', summary: { round: 3, counts: { proposed: 1, accepted: 1, rejected: 0, easy: 0, frontier: 1, hard: 0 }, trainedSamples: 1, samplesSeen: 10, meanLoss: 1, heldout: null, ms: 77 } });
     expect(runs.getState().runs!.find((r) => r.id === 'run-a')!.roundMs).toEqual([80, 80, 80, 77]);
   });
+
+  it('keeps the start form’s edits in the store, so switching views loses none (issue 14, item 10)', () => {
+    const { runs } = setup();
+    expect(runs.getState().startFormEdits).toBeNull();
+    runs.getState().setStartFormEdits({ name: 'my ablation', scenes: 'synthetic:12' });
+    // A view change unmounts the form; the store (one per app) keeps what it held.
+    expect(runs.getState().startFormEdits).toEqual({ name: 'my ablation', scenes: 'synthetic:12' });
+    runs.getState().setStartFormEdits(null);
+    expect(runs.getState().startFormEdits).toBeNull();
+  });
 });

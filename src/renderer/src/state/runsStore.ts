@@ -68,6 +68,12 @@ export interface RunsState {
   /** The list shows the runs carrying every one of these tags. */
   tagFilter: string[];
   draft: RunDraft | null;
+  /**
+   * The start form's values as the user left them (field key → text), null for the host's defaults. Here rather than
+   * in the form, so edits survive switching views; cleared when the run starts.
+   */
+  startFormEdits: Record<string, string> | null;
+  setStartFormEdits(values: Record<string, string> | null): void;
   /** The run whose deletion waits for the user's confirmation. */
   confirmDeleteId: string | null;
   refresh(): Promise<void>;
@@ -162,6 +168,7 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
       sort: DEFAULT_RUN_SORT,
       tagFilter: [],
       draft: null,
+      startFormEdits: null,
       confirmDeleteId: null,
 
       async refresh() {
@@ -286,6 +293,10 @@ export function createRunsStore(api: WorkbenchApi, deps: RunsDeps): RunsStore {
 
       clearDraft() {
         set({ draft: null });
+      },
+
+      setStartFormEdits(values) {
+        set({ startFormEdits: values });
       },
 
       askDelete(runId) {

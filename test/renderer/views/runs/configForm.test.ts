@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configToForm, FIELDS, fieldOptions, splitScenes, validateField, validateForm, visibleFields, type FormValues } from '../../../../src/renderer/src/views/runs/configForm.js';
+import { configToForm, FIELDS, fieldOptions, firstErrorKey, splitScenes, validateField, validateForm, visibleFields, type FormValues } from '../../../../src/renderer/src/views/runs/configForm.js';
 import { DEFAULT_CONFIG } from '../../fakeApi.js';
 
 const form = (patch: Partial<FormValues> = {}): FormValues => ({ ...configToForm(DEFAULT_CONFIG), ...patch });
@@ -109,5 +109,30 @@ describe('start-run form', () => {
 
   it('splits scene lists on commas and newlines', () => {
     expect(splitScenes(' a:1 ,\n\nb:2,')).toEqual(['a:1', 'b:2']);
+  });
+});
+
+describe('start-run form: issue 14, item 10', () => {
+  const scenes = FIELDS.find((f) => f.key === 'scenes')!;
+
+  it('checks a scene source at the field with the importers’ own list of kinds, not only through the host’s banner', () => {
+    expect(validateField(scenes, 'synthetic:8\nply:/data/room.ply')).toBeUndefined();
+    expect(validateField(scenes, 'synthetic:8, scanet:scene0000_00')).toBe(
+      'unknown source "scanet:scene0000_00": expected one of synthetic:…, vsibench:…, scannet:…, arkitscenes:…, ply:…',
+    );
+    // Kinds are case-sensitive, as the importers read them.
+    expect(validateField(scenes, 'Synthetic:8')).toMatch(/^unknown source "Synthetic:8"/);
+    expect(validateField(scenes, 'room.ply')).toMatch(/is not a source spec/);
+  });
+
+  it('names the first field in error in the form’s order: where a failed submit takes the user', () => {
+    const keys = FIELDS.map((f) => f.key);
+    const later = keys[keys.length - 1]!;
+    const earlier = keys[1]!;
+    expect(firstErrorKey({ [later]: 'x', [earlier]: 'y' })).toBe(earlier);
+    expect(firstErrorKey({})).toBeUndefined();
+    const r = validateForm({ ...configToForm(DEFAULT_CONFIG), scenes: 'nowhere:1', steps: '-3' } as FormValues);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(firstErrorKey(r.errors)).toBe(keys.indexOf('scenes') < keys.indexOf('steps') ? 'scenes' : 'steps');
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { LoopConfig } from '../../../../shared/loop.js';
 import { useApp, useRuns } from '../../context.js';
-import { configToForm, fieldOptions, validateForm, visibleFields, type FieldSpec, type FormErrors, type FormKey, type FormValues } from './configForm.js';
+import { configToForm, fieldOptions, firstErrorKey, validateForm, visibleFields, type FieldSpec, type FormErrors, type FormKey, type FormValues } from './configForm.js';
 
 function Field(props: { spec: FieldSpec; value: string; error: string | undefined; onChange(v: string): void; onBlur(): void }): React.JSX.Element {
   const { spec, value, error, onChange, onBlur } = props;
@@ -62,8 +62,9 @@ export function StartRunForm(): React.JSX.Element {
   const draft = useRuns((s) => s.draft);
   const clearDraft = useRuns((s) => s.clearDraft);
   const runName = useRuns((s) => (s.draft ? (s.runs?.find((r) => r.id === s.draft!.fromRunId)?.name ?? s.draft.fromRunId) : null));
-  // null: the host's defaults, untouched.
-  const [edited, setValues] = useState<FormValues | null>(null);
+  // null: the host's defaults, untouched. Kept in the runs store, so edits survive switching views.
+  const edited = useRuns((s) => s.startFormEdits) as FormValues | null;
+  const setValues = useRuns((s) => s.setStartFormEdits);
   const [errors, setErrors] = useState<FormErrors>({});
   const [submitted, setSubmitted] = useState(false);
   const [touched, setTouched] = useState<Partial<Record<FormKey, boolean>>>({});
@@ -110,12 +111,18 @@ export function StartRunForm(): React.JSX.Element {
     const r = validateForm(values, base ?? info.defaultConfig);
     if (!r.ok) {
       setErrors(r.errors);
+      // Take the user to the first problem: in a long form it may be far above or below the button.
+      const key = firstErrorKey(r.errors);
+      const el = key ? formRef.current?.querySelector<HTMLElement>(`[name="${key}"]`) : null;
+      el?.scrollIntoView?.({ block: 'center' });
+      el?.focus();
       return;
     }
     setErrors({});
     const runId = await start(r.config);
     if (runId) {
       if (draft) clearDraft();
+      setValues(null);
       navigate({ view: 'runs', runId });
     }
   };

@@ -3,6 +3,7 @@
  * mistake is shown next to its field instead of coming back as a host rejection.
  */
 import { DEFAULT_ENDPOINT, DEFAULT_PROPOSER_MODEL, LOOP_MODES, type LoopConfig, type LoopMode, type ModelPreset } from '../../../../shared/loop.js';
+import { SOURCE_KINDS } from '../../../../shared/scene.js';
 
 export type FormKey =
   | 'name'
@@ -194,7 +195,10 @@ export function validateField(spec: FieldSpec, raw: string): string | undefined 
       // Held-out sources are optional: empty means "hold out a fraction of the scenes".
       if (list.length === 0) return spec.key === 'heldoutScenes' ? undefined : 'at least one scene source, e.g. synthetic:8';
       const bad = list.find((s) => !/^[a-z][a-z0-9-]*:.+$/i.test(s));
-      return bad ? `"${bad}" is not a source spec (kind:argument, e.g. synthetic:8 or ply:/data/room.ply)` : undefined;
+      if (bad) return `"${bad}" is not a source spec (kind:argument, e.g. synthetic:8 or ply:/data/room.ply)`;
+      // The kind is checked here, at the field, with the importers' own list and words, not only by the host's banner.
+      const unknown = list.find((s) => !(SOURCE_KINDS as readonly string[]).includes(s.slice(0, s.indexOf(':'))));
+      return unknown ? `unknown source "${unknown}": expected one of ${SOURCE_KINDS.map((k) => `${k}:…`).join(', ')}` : undefined;
     }
     case 'int': {
       const v = parseInt10(raw);
@@ -225,6 +229,11 @@ export function validateField(spec: FieldSpec, raw: string): string | undefined 
 }
 
 export type FormResult = { ok: true; config: LoopConfig } | { ok: false; errors: FormErrors };
+
+/** The first field with an error in the form's own order: where a failed submit takes the user. */
+export function firstErrorKey(errors: FormErrors): FormKey | undefined {
+  return FIELDS.find((f) => errors[f.key] !== undefined)?.key;
+}
 
 /**
  * Validates the form; the config starts from `base` (the host's defaults) so settings this form does not show
