@@ -179,11 +179,16 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
 
     // After the Stop the rows say what the store says: round 0 completed; the stopped round paused, after the last
     // stage it committed.
+    // The Stop takes effect at the next safe point: normally inside round 1, on a loaded machine perhaps after it
+    // (CI once saw round 2 created): whichever, the rows must say what the store says.
     const stored = await w.host.getRun(formRunId);
-    expect(stored.rounds.map((it) => it.status)).toEqual(['completed', 'pending']);
+    const statuses = stored.rounds.map((it) => it.status);
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(statuses).toEqual([...statuses.slice(0, -1).map(() => 'completed'), 'pending']);
+    const stopped = stored.rounds[stored.rounds.length - 1]!;
     await expect
       .poll(async () => (await cells(await column('Status'))).map((s) => s.replace(/\s+/g, ' ')), POLL)
-      .toEqual(['completed', `paused${stored.rounds[1]!.stage ? ` after ${stored.rounds[1]!.stage}` : ''}`]);
+      .toEqual([...statuses.slice(0, -1), `paused${stopped.stage ? ` after ${stopped.stage}` : ''}`]);
 
     await page.getByTestId('resume-run').first().click();
     await detail.locator('.panel-head .status-completed').waitFor({ timeout: 180_000 });
