@@ -9,13 +9,10 @@
  * UPDATE_SCREENSHOTS=1). Skipped, with the reason printed, without /usr/bin/chromium.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { protocolArms, runExperiment, type ExperimentProtocol } from '../../src/engine/experiment/experiment.js';
 import { openStore } from '../../src/engine/store/index.js';
 import { formatDifference, formatMeanInterval, type MeanInterval } from '../../src/shared/statistics.js';
-import { CHROMIUM, haveChromium, openBrowserWorkbench, POLL, type BrowserWorkbench } from './browserHarness.js';
+import { CHROMIUM, haveChromium, openBrowserWorkbench, POLL, type BrowserWorkbench } from './harness.js';
 
 if (!haveChromium) console.warn(`test/browser/analysis skipped: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
 
@@ -36,25 +33,24 @@ const tick = (v: number): string => String(Number(v.toPrecision(4)));
 const verdictClasses: Record<string, string> = { better: 'verdict verdict-better', worse: 'verdict verdict-worse', 'no difference': 'verdict verdict-none' };
 
 describe.skipIf(!haveChromium)('training, comparison and experiment views in a browser (real host, a tiny real experiment)', () => {
-  let tmp: string;
   let wb: BrowserWorkbench;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'ouroboros-analysis-'));
-    const workspaceDir = join(tmp, 'workspace');
-    const store = openStore({ workspaceDir });
-    try {
-      const result = await runExperiment(store, PROTOCOL);
-      expect(result.runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-    } finally {
-      store.close();
-    }
-    wb = await openBrowserWorkbench(tmp, workspaceDir);
+    wb = await openBrowserWorkbench({
+      async prepare(workspaceDir) {
+        const store = openStore({ workspaceDir });
+        try {
+          const result = await runExperiment(store, PROTOCOL);
+          expect(result.runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+        } finally {
+          store.close();
+        }
+      },
+    });
   }, 600_000);
 
   afterAll(async () => {
     await wb?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }, 60_000);
 
   beforeEach(() => wb?.mark());

@@ -5,7 +5,7 @@
  * warning (bar Chromium's own GPU notices), page error, failed request and HTTP error response is a problem the
  * test it happens in fails on (`expectClean`).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +22,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'];
 export const VIEWPORT = { width: 1600, height: 1000 };
 const ARTEFACTS = join(ROOT, 'test-results', 'browser');
+const DOCS_SHOTS = join(ROOT, 'docs', 'screenshots');
+const UPDATE_DOCS = process.env.UPDATE_SCREENSHOTS === '1';
 /** expect.poll waits 1 s by default: too short for API round trips while the rest of the suite shares two cores. */
 export const POLL = { timeout: 30_000, interval: 100 };
 const CHROMIUM_NOTICES: readonly RegExp[] = [/^\[\.WebGL-[0-9a-fx]+\]GL Driver Message/, /^Automatic fallback to software WebGL has been deprecated/];
@@ -43,11 +45,13 @@ export interface BrowserWorkbench {
   js<T>(code: string): Promise<T>;
   /** Polls a browser-side condition (not waitForFunction: the CSP rightly refuses its eval). */
   until(code: string, timeout?: number): Promise<void>;
-  shot(name: string): Promise<void>;
+  /** The viewport as test-results/browser/<name>.png, and docs/screenshots/<name>.png with UPDATE_SCREENSHOTS=1. */
+  shot(name: string, opts?: { docs?: boolean; hover?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openBrowserWorkbench(): Promise<BrowserWorkbench> {
+/** `prepare` fills the fresh workspace before the host opens it (a test's runs made by the engine itself). */
+export async function openBrowserWorkbench(opts: { prepare?: (workspaceDir: string) => Promise<void> } = {}): Promise<BrowserWorkbench> {
   const tmp = mkdtempSync(join(tmpdir(), 'ouroboros-browser-runs-'));
   const outDir = join(tmp, 'build');
   const bin = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
@@ -62,6 +66,7 @@ export async function openBrowserWorkbench(): Promise<BrowserWorkbench> {
   const requests: string[] = [];
   let mark = 0;
   const workspaceDir = join(tmp, 'workspace');
+  await opts.prepare?.(workspaceDir);
   const host = createWorkbenchHost({ workspaceDir, transport: 'http', appVersion: 'e2e', watchIntervalMs: 200 });
   const server = await startWorkbenchServer({ host, port: 0, rendererDir: join(outDir, 'renderer'), log: (m, e) => problems.push(`server: ${m}${e instanceof Error ? `\n${e.stack}` : ''}`) });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -90,6 +95,7 @@ export async function openBrowserWorkbench(): Promise<BrowserWorkbench> {
   });
   page.on('crash', () => problems.push('the page crashed'));
   mkdirSync(ARTEFACTS, { recursive: true });
+  if (UPDATE_DOCS) mkdirSync(DOCS_SHOTS, { recursive: true });
 
   const js = <T>(code: string): Promise<T> => page.evaluate(code) as Promise<T>;
   return {
@@ -115,9 +121,11 @@ export async function openBrowserWorkbench(): Promise<BrowserWorkbench> {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    async shot(name) {
-      await page.mouse.move(VIEWPORT.width - 2, VIEWPORT.height - 2);
-      writeFileSync(join(ARTEFACTS, `${name}.png`), await page.screenshot());
+    async shot(name, o = {}) {
+      if (!o.hover) await page.mouse.move(VIEWPORT.width - 2, VIEWPORT.height - 2);
+      const png = await page.screenshot();
+      writeFileSync(join(ARTEFACTS, `${name}.png`), png);
+      if (UPDATE_DOCS && o.docs !== false) writeFileSync(join(DOCS_SHOTS, `${name}.png`), png);
     },
     async close() {
       if (notices.length > 0) console.log(`Chromium's own GPU notices (tolerated):\n  ${[...new Set(notices)].join('\n  ')}`);
@@ -127,4 +135,21 @@ export async function openBrowserWorkbench(): Promise<BrowserWorkbench> {
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `npm run loop` as a child process over the test's workspace (flags as the CLI takes them, `--workspace` and
+ * `--quiet` added), to its end; the id of the run it started. Fails the test with the CLI's output otherwise.
+ */
+export async function runLoopCli(workspaceDir: string, flags: readonly string[]): Promise<string> {
+  const args = ['src/engine/cli/loop.ts', ...flags, '--workspace', workspaceDir, '--quiet'];
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code, output).toBe(0);
+  const runId = /started run (\S+)/.exec(output)?.[1] ?? '';
+  expect(runId, output).not.toBe('');
+  return runId;
 }

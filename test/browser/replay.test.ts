@@ -5,10 +5,8 @@
  * URL opens the same round.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { formatScore } from '../../src/renderer/src/lib/format.js';
-import { haveChromium, openBrowserWorkbench, POLL, ROOT, type BrowserWorkbench } from './harness.js';
+import { haveChromium, openBrowserWorkbench, POLL, runLoopCli, type BrowserWorkbench } from './harness.js';
 
 describe.skipIf(!haveChromium)('the replay in a browser (real host, real run)', () => {
   let w: BrowserWorkbench;
@@ -17,16 +15,7 @@ describe.skipIf(!haveChromium)('the replay in a browser (real host, real run)', 
   beforeAll(async () => {
     w = await openBrowserWorkbench();
     // A tiny closed-loop run: three rounds, so there is a middle round and a controller decision to show.
-    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--rounds', '3', '--steps', '2', '--batch', '4', '--candidates', '60'];
-    args.push('--benchmark-per-family', '2', '--model', 'tiny', '--name', 'replayed', '--seed', '5', '--workspace', w.workspaceDir, '--quiet');
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, output).toBe(0);
-    runId = /started run (\S+)/.exec(output)?.[1] ?? '';
-    expect(runId, output).not.toBe('');
+    runId = await runLoopCli(w.workspaceDir, ['--base', 'none', '--scenes', 'synthetic:4', '--rounds', '3', '--steps', '2', '--batch', '4', '--candidates', '60', '--benchmark-per-family', '2', '--model', 'tiny', '--name', 'replayed', '--seed', '5']);
   }, 420_000);
 
   afterAll(async () => {

@@ -7,13 +7,12 @@
  * Skipped, with the reason printed, where /usr/bin/chromium is missing (`apt-get install -y chromium`).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeRound } from '../../src/engine/loop/metrics.js';
 import { listCheckpoints, listRounds, openStore } from '../../src/engine/store/index.js';
 import { formatCount } from '../../src/renderer/src/lib/format.js';
-import { CHROMIUM, haveChromium, openBrowserWorkbench, POLL, ROOT, type BrowserWorkbench } from './harness.js';
+import { CHROMIUM, haveChromium, openBrowserWorkbench, POLL, runLoopCli, type BrowserWorkbench } from './harness.js';
 
 if (!haveChromium) console.warn(`test/browser/runs skipped: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
 
@@ -97,16 +96,7 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
   }
 
   it('a run made by the CLI shows the loss and samples seen of each round the store has, before and after a reload', async () => {
-    const args = ['src/engine/cli/loop.ts', '--base', 'none', '--scenes', 'synthetic:4', '--rounds', '2', '--steps', '2', '--batch', '4', '--candidates', '40'];
-    args.push('--benchmark-per-family', '2', '--model', 'tiny', '--name', 'from the cli', '--seed', '3', '--workspace', w.workspaceDir, '--quiet');
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, output).toBe(0);
-    cliRunId = /started run (\S+)/.exec(output)?.[1] ?? '';
-    expect(cliRunId, output).not.toBe('');
+    cliRunId = await runLoopCli(w.workspaceDir, ['--base', 'none', '--scenes', 'synthetic:4', '--rounds', '2', '--steps', '2', '--batch', '4', '--candidates', '40', '--benchmark-per-family', '2', '--model', 'tiny', '--name', 'from the cli', '--seed', '3']);
 
     // What the loop's own `round` events carried: the figures a viewer who watched it live saw.
     const store = openStore({ workspaceDir: w.workspaceDir, readonly: true });
