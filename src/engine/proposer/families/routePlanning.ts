@@ -223,7 +223,7 @@ export const routePlanning: FamilySpec = {
   draft({ api, rng, bin }) {
     if (!api.floorPlan()) return { skip: 'the scene has no floor plan' };
     const labels = uniqueVisibleLabels(api);
-    if (labels.length < 4) return { skip: 'fewer than four uniquely named, visible objects' };
+    if (labels.length < 3) return { skip: 'fewer than three uniquely named, visible objects' };
     const drawn = drawForBin(
       bin,
       () => {

@@ -260,8 +260,8 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
 
   // A walker is 1.8 m tall: anything whose bottom is higher (wall shelves, ceiling lamps) does not block it.
   const HEADROOM = 1.8;
-  // Cells per grid at most, so planning inside the sandbox's interpreter stays within its time limit.
-  const MAX_CELLS = 6000;
+  // Cells per grid (about), so a route search inside the sandbox's interpreter stays well within its time limit.
+  const MAX_CELLS = 4000;
   // Path corners closer than this to the line through their neighbours are grid noise, not turns.
   const SIMPLIFY = 0.25;
   const ROUTE_CLEARANCE = 0.25;
@@ -444,7 +444,8 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
       let best = -1, bestD = Infinity;
       for (let k = 0; k < n; k++) {
         if (!free[k]) continue;
-        const d = Math.hypot(cx(k) - g.c[0]!, cy(k) - g.c[1]!);
+        const dx = cx(k) - g.c[0]!, dy = cy(k) - g.c[1]!;
+        const d = dx * dx + dy * dy;
         if (d < bestD) {
           bestD = d;
           best = k;
@@ -456,11 +457,13 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
     if (s < 0 || t < 0) return null;
     // A* on the 8-connected grid (a diagonal step needs both orthogonal cells free); the octile heuristic is
     // consistent, so the first time the goal is popped its cost is the shortest. Ties go to the lower cell.
-    const tx = t % nx, ty = Math.floor(t / nx);
-    const h = (k: number): number => {
-      const dx = Math.abs((k % nx) - tx), dy = Math.abs(Math.floor(k / nx) - ty);
-      return Math.max(dx, dy) + (Math.SQRT2 - 1) * Math.min(dx, dy);
+    const tx = t % nx, ty = (t / nx) | 0;
+    const h = (i: number, j: number): number => {
+      const dx = i > tx ? i - tx : tx - i, dy = j > ty ? j - ty : ty - j;
+      return dx > dy ? dx + (Math.SQRT2 - 1) * dy : dy + (Math.SQRT2 - 1) * dx;
     };
+    // Neighbour steps: the four orthogonal ones first, then the diagonals.
+    const DI = [1, -1, 0, 0, 1, 1, -1, -1], DJ = [0, 0, 1, -1, 1, -1, 1, -1];
     const cost = new Float64Array(n).fill(Infinity);
     const prev = new Int32Array(n).fill(-1);
     const heapK: number[] = [], heapP: number[] = [];
@@ -502,28 +505,27 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
     };
     const closed = new Uint8Array(n);
     cost[s] = 0;
-    push(s, h(s));
+    push(s, h(s % nx, (s / nx) | 0));
     while (heapK.length > 0) {
       const k = pop();
       if (closed[k]) continue;
       closed[k] = 1;
       if (k === t) break;
-      const i = k % nx, j = Math.floor(k / nx);
-      for (let dj = -1; dj <= 1; dj++)
-        for (let di = -1; di <= 1; di++) {
-          if (di === 0 && dj === 0) continue;
-          const a = i + di, b = j + dj;
-          if (a < 0 || b < 0 || a >= nx || b >= ny) continue;
-          const m = b * nx + a;
-          if (!free[m] || closed[m]) continue;
-          if (di !== 0 && dj !== 0 && (!free[j * nx + a] || !free[b * nx + i])) continue;
-          const c = cost[k]! + (di !== 0 && dj !== 0 ? Math.SQRT2 : 1);
-          if (c < cost[m]!) {
-            cost[m] = c;
-            prev[m] = k;
-            push(m, c + h(m));
-          }
+      const j = (k / nx) | 0, i = k - j * nx;
+      const base = cost[k]!;
+      for (let q = 0; q < 8; q++) {
+        const a = i + DI[q]!, b = j + DJ[q]!;
+        if (a < 0 || b < 0 || a >= nx || b >= ny) continue;
+        const m = b * nx + a;
+        if (!free[m] || closed[m]) continue;
+        if (q >= 4 && (!free[j * nx + a] || !free[b * nx + i])) continue;
+        const c = base + (q >= 4 ? Math.SQRT2 : 1);
+        if (c < cost[m]!) {
+          cost[m] = c;
+          prev[m] = k;
+          push(m, c + h(a, b));
         }
+      }
     }
     if (!closed[t]) return null;
     const cellsOnPath: number[] = [];
