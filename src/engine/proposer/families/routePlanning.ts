@@ -129,6 +129,24 @@ function turnOptions(rng: Rng, answer: TurnWord[]): string[] {
   return rng.shuffle([...texts]);
 }
 
+/** Smallest margin of every turn from a boundary (degrees) that the margin filter accepts. */
+const MIN_TURN_MARGIN = 15;
+
+/** A facing object (in random order) whose direction from the start is no borderline first turn for this walk. */
+function clearFacing(api: SceneApi, rng: Rng, walk: RouteView, start: string, goal: string, labels: readonly string[]): string | undefined {
+  const s = api.unique(start).center;
+  const [a, b] = [walk.points[0]!, walk.points[1]!];
+  const lx = b[0] - a[0], ly = b[1] - a[1];
+  for (const l of rng.shuffle(labels.filter((x) => x !== start && x !== goal))) {
+    const c = api.unique(l).center;
+    const hx = c[0] - s[0], hy = c[1] - s[1];
+    if (Math.hypot(hx, hy) < 0.5) continue;
+    const angle = (Math.atan2(hx * ly - hy * lx, hx * lx + hy * ly) * 180) / Math.PI;
+    if (turnMargin(angle) >= MIN_TURN_MARGIN) return l;
+  }
+  return undefined;
+}
+
 const binOfTurns = (n: number): number => Math.min(2, Math.max(0, n - 1));
 
 /** Turns of the route under changed options, or null when it is blocked. */
@@ -224,19 +242,31 @@ export const routePlanning: FamilySpec = {
     if (!api.floorPlan()) return { skip: 'the scene has no floor plan' };
     const labels = uniqueVisibleLabels(api);
     if (labels.length < 3) return { skip: 'fewer than three uniquely named, visible objects' };
+    // Most pairs of objects see each other (one turn, then straight on): look through several triples for a route
+    // with the wanted number of turns, keeping the last turning one otherwise.
     const drawn = drawForBin(
       bin,
       () => {
-        // A random triple often has no turn or no landmark at a corner: try a few before giving up on this draw.
-        for (let attempt = 0; attempt < 12; attempt++) {
+        let found: { start: string; facing: string; goal: string; plan: Plan } | undefined;
+        for (let attempt = 0; attempt < 24; attempt++) {
           const pick = sample(rng, labels, 3);
           if (!pick) return undefined;
-          const [start, facing, goal] = pick as [string, string, string];
-          const route = api.route(api.unique(start), api.unique(facing), api.unique(goal));
+          const [start, first, goal] = pick as [string, string, string];
+          const walk = api.route(api.unique(start), api.unique(first), api.unique(goal));
+          // Start and goal on the same cell: nothing to walk.
+          if (!walk || walk.points.length < 2) continue;
+          if (binOfTurns(walk.turns.slice(1).filter((a) => turnWord(a) !== null).length + 1) < bin && found) continue;
+          // The walk does not depend on the facing object, only the first turn does: face one whose direction
+          // is clearly a turn or clearly straight on, as a question with a borderline first turn is rejected.
+          const facing = clearFacing(api, rng, walk, start, goal, labels);
+          if (!facing) continue;
+          const route = facing === first ? walk : api.route(api.unique(start), api.unique(facing), api.unique(goal));
           const plan = route && planActions(api, route, start, goal, labels);
-          if (plan) return { start, facing, goal, plan };
+          if (!plan) continue;
+          found = { start, facing, goal, plan };
+          if (binOfTurns(plan.turns.length) === bin) break;
         }
-        return undefined;
+        return found;
       },
       ({ plan }) => binOfTurns(plan.turns.length),
     );
@@ -269,5 +299,5 @@ export const routePlanning: FamilySpec = {
     };
   },
   // In this order the first failing one is the reason recorded: geometry of the route first, wording last.
-  minMargins: { turnMargin: 15, alternativeGap: 0.15, estimateRobust: 1, landmarkMargin: 10 },
+  minMargins: { turnMargin: MIN_TURN_MARGIN, alternativeGap: 0.15, estimateRobust: 1, landmarkMargin: 10 },
 };

@@ -260,8 +260,10 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
 
   // A walker is 1.8 m tall: anything whose bottom is higher (wall shelves, ceiling lamps) does not block it.
   const HEADROOM = 1.8;
-  // Cells per grid (about), so a route search inside the sandbox's interpreter stays well within its time limit.
-  const MAX_CELLS = 4000;
+  // Cells per grid (about), and the finest cell: a route search inside the sandbox's interpreter (about 10 µs per
+  // cell on a loaded machine) must stay well within its 50 ms time limit.
+  const MAX_CELLS = 1500;
+  const MIN_RES = 0.15;
   // Path corners closer than this to the line through their neighbours are grid noise, not turns.
   const SIMPLIFY = 0.25;
   const ROUTE_CLEARANCE = 0.25;
@@ -327,6 +329,8 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
   };
 
   const freeSpaceMemo = new Map<string, FreeSpaceGrid>();
+  // Each grid's cells as bytes (read-only once built: routes with discs to avoid work on a copy).
+  const freeCellsMemo = new Map<FreeSpaceGrid, Uint8Array>();
   if (data.freeSpace) freeSpaceMemo.set(`${data.freeSpace.clearance}|${data.freeSpace.wallMargin}`, data.freeSpace);
 
   /** Cells whose centre keeps `wallMargin` from the walls and `clearance` from every footprint below HEADROOM. */
@@ -342,7 +346,7 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
       x1 = Math.max(x1, p[0]!);
       y1 = Math.max(y1, p[1]!);
     }
-    const res = Math.max(0.1, Math.sqrt(((x1 - x0) * (y1 - y0)) / MAX_CELLS));
+    const res = Math.max(MIN_RES, Math.sqrt(((x1 - x0) * (y1 - y0)) / MAX_CELLS));
     const nx = Math.max(1, Math.ceil((x1 - x0) / res));
     const ny = Math.max(1, Math.ceil((y1 - y0) / res));
     const floor = data.floorZ;
@@ -429,8 +433,13 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
     const grid = freeSpace(opt.clearance, opt.wallMargin);
     const { x0, y0, res, nx, ny } = grid;
     const n = nx * ny;
-    const free = new Uint8Array(n);
-    for (let k = 0; k < n; k++) free[k] = grid.cells.charCodeAt(k) === 49 ? 1 : 0;
+    let base = freeCellsMemo.get(grid);
+    if (!base) {
+      base = new Uint8Array(n);
+      for (let k = 0; k < n; k++) base[k] = grid.cells.charCodeAt(k) === 49 ? 1 : 0;
+      freeCellsMemo.set(grid, base);
+    }
+    const free = opt.avoid.length > 0 ? base.slice() : base;
     for (const d of opt.avoid) {
       const i0 = Math.max(0, Math.floor((d[0]! - d[2]! - x0) / res)), i1 = Math.min(nx - 1, Math.floor((d[0]! + d[2]! - x0) / res));
       const j0 = Math.max(0, Math.floor((d[1]! - d[2]! - y0) / res)), j1 = Math.min(ny - 1, Math.floor((d[1]! + d[2]! - y0) / res));
@@ -438,17 +447,26 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
         for (let i = i0; i <= i1; i++) if (Math.hypot(x0 + (i + 0.5) * res - d[0]!, y0 + (j + 0.5) * res - d[1]!) <= d[2]!) free[j * nx + i] = 0;
     }
     const cx = (k: number): number => x0 + ((k % nx) + 0.5) * res;
-    const cy = (k: number): number => y0 + (Math.floor(k / nx) + 0.5) * res;
+    const cy = (k: number): number => y0 + (((k / nx) | 0) + 0.5) * res;
     // Where the walker stands by an object: the free cell nearest its centre (lowest index on a tie).
     const nearest = (g: Geometry): number => {
       let best = -1, bestD = Infinity;
-      for (let k = 0; k < n; k++) {
-        if (!free[k]) continue;
-        const dx = cx(k) - g.c[0]!, dy = cy(k) - g.c[1]!;
-        const d = dx * dx + dy * dy;
-        if (d < bestD) {
-          bestD = d;
-          best = k;
+      const gx = g.c[0]!, gy = g.c[1]!;
+      for (let j = 0, k = 0; j < ny; j++) {
+        const dy = y0 + (j + 0.5) * res - gy;
+        const dy2 = dy * dy;
+        if (dy2 >= bestD) {
+          k += nx;
+          continue;
+        }
+        for (let i = 0; i < nx; i++, k++) {
+          if (!free[k]) continue;
+          const dx = x0 + (i + 0.5) * res - gx;
+          const d = dx * dx + dy2;
+          if (d < bestD) {
+            bestD = d;
+            best = k;
+          }
         }
       }
       return best;
@@ -457,57 +475,56 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
     if (s < 0 || t < 0) return null;
     // A* on the 8-connected grid (a diagonal step needs both orthogonal cells free); the octile heuristic is
     // consistent, so the first time the goal is popped its cost is the shortest. Ties go to the lower cell.
+    // Written out in one loop with typed arrays: the sandbox's interpreter pays for every call.
     const tx = t % nx, ty = (t / nx) | 0;
-    const h = (i: number, j: number): number => {
-      const dx = i > tx ? i - tx : tx - i, dy = j > ty ? j - ty : ty - j;
-      return dx > dy ? dx + (Math.SQRT2 - 1) * dy : dy + (Math.SQRT2 - 1) * dx;
-    };
-    // Neighbour steps: the four orthogonal ones first, then the diagonals.
+    const D = Math.SQRT2 - 1;
     const DI = [1, -1, 0, 0, 1, 1, -1, -1], DJ = [0, 0, 1, -1, 1, -1, 1, -1];
     const cost = new Float64Array(n).fill(Infinity);
     const prev = new Int32Array(n).fill(-1);
-    const heapK: number[] = [], heapP: number[] = [];
-    const less = (a: number, b: number): boolean => heapP[a]! < heapP[b]! || (heapP[a] === heapP[b] && heapK[a]! < heapK[b]!);
-    const swap = (a: number, b: number): void => {
-      const k = heapK[a]!, p = heapP[a]!;
-      heapK[a] = heapK[b]!;
-      heapP[a] = heapP[b]!;
-      heapK[b] = k;
-      heapP[b] = p;
-    };
+    const closed = new Uint8Array(n);
+    // Each cell enters the heap at most 8 times (once per neighbour that improves it), plus the start.
+    const heapK = new Int32Array(8 * n + 1), heapP = new Float64Array(8 * n + 1);
+    let size = 0;
     const push = (k: number, p: number): void => {
-      heapK.push(k);
-      heapP.push(p);
-      for (let i = heapK.length - 1; i > 0; ) {
+      let i = size++;
+      while (i > 0) {
         const up = (i - 1) >> 1;
-        if (!less(i, up)) break;
-        swap(i, up);
+        const pu = heapP[up]!;
+        if (pu < p || (pu === p && heapK[up]! < k)) break;
+        heapK[i] = heapK[up]!;
+        heapP[i] = pu;
         i = up;
       }
+      heapK[i] = k;
+      heapP[i] = p;
     };
-    const pop = (): number => {
-      const top = heapK[0]!;
-      const lk = heapK.pop()!, lp = heapP.pop()!;
-      if (heapK.length > 0) {
-        heapK[0] = lk;
-        heapP[0] = lp;
-        for (let i = 0; ; ) {
-          const l = 2 * i + 1, r = l + 1;
-          let m = i;
-          if (l < heapK.length && less(l, m)) m = l;
-          if (r < heapK.length && less(r, m)) m = r;
-          if (m === i) break;
-          swap(i, m);
+    cost[s] = 0;
+    {
+      const si = s % nx, sj = (s / nx) | 0;
+      const dx = si > tx ? si - tx : tx - si, dy = sj > ty ? sj - ty : ty - sj;
+      push(s, dx > dy ? dx + D * dy : dy + D * dx);
+    }
+    while (size > 0) {
+      const k = heapK[0]!;
+      // Pop: move the last entry to the root and sift it down.
+      size--;
+      if (size > 0) {
+        const lk = heapK[size]!, lp = heapP[size]!;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          if (l >= size) break;
+          let m = l;
+          const r = l + 1;
+          if (r < size && (heapP[r]! < heapP[l]! || (heapP[r] === heapP[l] && heapK[r]! < heapK[l]!))) m = r;
+          if (lp < heapP[m]! || (lp === heapP[m] && lk < heapK[m]!)) break;
+          heapK[i] = heapK[m]!;
+          heapP[i] = heapP[m]!;
           i = m;
         }
+        heapK[i] = lk;
+        heapP[i] = lp;
       }
-      return top;
-    };
-    const closed = new Uint8Array(n);
-    cost[s] = 0;
-    push(s, h(s % nx, (s / nx) | 0));
-    while (heapK.length > 0) {
-      const k = pop();
       if (closed[k]) continue;
       closed[k] = 1;
       if (k === t) break;
@@ -523,7 +540,8 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
         if (c < cost[m]!) {
           cost[m] = c;
           prev[m] = k;
-          push(m, c + h(a, b));
+          const dx = a > tx ? a - tx : tx - a, dy = b > ty ? b - ty : ty - b;
+          push(m, c + (dx > dy ? dx + D * dy : dy + D * dx));
         }
       }
     }
