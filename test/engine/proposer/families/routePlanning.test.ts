@@ -13,6 +13,10 @@ import { createSandboxRunner } from '../../../../src/engine/proposer/sandboxRunn
 import type { Draft } from '../../../../src/engine/proposer/types.js';
 import { createRng } from '../../../../src/shared/random.js';
 import { handData, handPrepared } from '../handScenes.js';
+import { prepareScene } from '../../../../src/engine/proposer/prepare.js';
+import { generateSyntheticScenes } from '../../../../src/engine/sources/synthetic.js';
+import { loadScenes } from '../../../../src/engine/sources/index.js';
+import { requireSharedData, scannetMetaFile } from '../../../helpers/shared.js';
 
 const I = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 /** A 0.8 m tall box standing on the floor over x0…x1, y0…y1. */
@@ -230,5 +234,17 @@ describe('route planning: hand-worked routes', () => {
     const b = routePlanning.draft({ sceneId: 'hand:shelf', api: prepared.api, rng: createRng(3), bin: 1 });
     expect(a).toEqual(b);
   });
-});
 
+  it('program data carries the floor plan: given for synthetic rooms, estimated for VSI-Bench metadata', () => {
+    const synthetic = prepareScene(generateSyntheticScenes(1, 4, { points: false })[0]!);
+    expect(synthetic.data.floorPlan?.estimated).toBe(false);
+    expect(synthetic.api.floorPlan()?.polygon.length).toBeGreaterThanOrEqual(4);
+    expect(synthetic.data.freeSpace?.cells).toMatch(/^[01]+$/);
+    requireSharedData();
+    const real = prepareScene(loadScenes(`vsibench:${scannetMetaFile}`, { seed: 0 })[0]!);
+    expect(real.data.floorPlan?.estimated).toBe(true);
+    const g = real.data.freeSpace!;
+    expect(g.cells).toHaveLength(g.nx * g.ny);
+    expect(g.nx * g.ny).toBeLessThan(1700);
+  });
+});
