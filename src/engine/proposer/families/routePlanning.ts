@@ -70,14 +70,19 @@ const PROGRAM = [
 const floorDistance = (o: ObjectView, p: readonly [number, number]): number =>
   distanceToConvex(p[0], p[1], boxFootprint({ center: [...o.center], extents: [...o.extents], rotation: [...o.rotation] as Mat3 }));
 
-/** The uniquely named, visible object nearest to a route corner (not the start or goal), within reach. */
+/**
+ * The landmark of a route corner: among uniquely named, visible objects (not the start or goal) whose footprint is
+ * within reach of it, the one whose centre is nearest, as the question's reader turns at the named object's centre.
+ */
 function landmarkAt(api: SceneApi, p: readonly [number, number], labels: readonly string[], exclude: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestD = LANDMARK_REACH;
+  let bestD = Infinity;
   for (const l of labels) {
     if (exclude.includes(l)) continue;
-    const d = floorDistance(api.unique(l), p);
-    if (d <= bestD) {
+    const o = api.unique(l);
+    if (floorDistance(o, p) > LANDMARK_REACH) continue;
+    const d = Math.hypot(o.center[0] - p[0], o.center[1] - p[1]);
+    if (d < bestD) {
       bestD = d;
       best = l;
     }
