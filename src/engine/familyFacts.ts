@@ -8,8 +8,9 @@ import type { Family } from '../shared/proposer.js';
 
 export interface FamilyFacts {
   /**
-   * Each option names objects, so which letter an option has carries no meaning: options may be shown in any
-   * order (the solver's `permuteOptions`), and the model reads them through their slots. Direction options
+   * Which letter an option has carries no meaning, so options may be shown in any order (the solver's
+   * `permuteOptions`): options that name objects (the model reads them through their slots), and route
+   * planning's turn sequences, drawn afresh for every question. Direction options
    * ("left", "back-right") name no object: the model knows them by their letter's fixed meaning, and
    * shuffling them took relative direction from 78% to 49% (learnability), so those families keep their order.
    */
@@ -26,6 +27,7 @@ export const FAMILY_FACTS: Readonly<Record<Family, FamilyFacts>> = {
   object_rel_direction_medium: { permutableOptions: false },
   object_rel_direction_hard: { permutableOptions: false },
   obj_appearance_order: { permutableOptions: true },
+  route_planning: { permutableOptions: true },
   object_height_comparison: { permutableOptions: true },
   object_rel_size: { permutableOptions: true },
   camera_object_distance: { permutableOptions: false },

@@ -12,6 +12,7 @@ export const VSI_FAMILIES = [
   'object_rel_direction_medium',
   'object_rel_direction_hard',
   'obj_appearance_order',
+  'route_planning',
 ] as const;
 
 /** Families beyond VSI-Bench, each verifiable from the metadata (definitions in src/engine/proposer/families). */
@@ -37,6 +38,7 @@ export const FAMILY_UNIT: Readonly<Record<Family, AnswerUnit>> = {
   object_rel_direction_medium: 'choice',
   object_rel_direction_hard: 'choice',
   obj_appearance_order: 'choice',
+  route_planning: 'choice',
   object_height_comparison: 'choice',
   object_rel_size: 'choice',
   camera_object_distance: 'm',

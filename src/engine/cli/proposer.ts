@@ -60,6 +60,18 @@ runCli(async () => {
       // Reasons may quote scene ids and labels from files (terminalText.ts).
       for (const [k, n] of [...short].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stdout.write(printableText(`  ${n}× ${k}\n`));
     }
+    // Which measure the margin filter rejected on (the first below its minimum), per family.
+    const margins = new Map<string, number>();
+    for (const q of result.qa) {
+      if (q.rejectedBy !== 'margin') continue;
+      const reason = q.filterVerdicts.find((v) => v.filter === 'margin')?.reason ?? '';
+      const measure = /^(\w+) .* below the minimum/.exec(reason)?.[1] ?? reason;
+      margins.set(`${q.family}: ${measure}`, (margins.get(`${q.family}: ${measure}`) ?? 0) + 1);
+    }
+    if (margins.size) {
+      process.stdout.write(`margin rejections by measure:\n`);
+      for (const [k, n] of [...margins].sort((a, b) => a[0].localeCompare(b[0]))) process.stdout.write(printableText(`  ${n}× ${k}\n`));
+    }
     const n = result.qa.length;
     process.stdout.write(
       `\n${scenes.length} scenes from ${printableText(specs.join(', '))}; loaded in ${((t1 - t0) / 1000).toFixed(1)} s, visibility + distance tables ${((t2 - t1) / 1000).toFixed(1)} s\n` +

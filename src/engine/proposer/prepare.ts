@@ -4,12 +4,12 @@ import { computeVisibility } from '../perception/visibility.js';
 import type { NoiseReport, NoiseThresholds } from './filters/noise.js';
 import { assessNoise, DEFAULT_NOISE } from './filters/noise.js';
 import { buildProgramData } from './program/programData.js';
-import { createSceneApi, withDistanceTable } from './program/sceneApi.js';
+import { createSceneApi, withDistanceTable, withFreeSpace } from './program/sceneApi.js';
 import type { ProgramSceneData, SceneApi } from './program/types.js';
 
 export interface PreparedScene {
   scene: Scene;
-  /** What programs see, with the distance table filled in. */
+  /** What programs see, with the distance table and the default free-space grid filled in. */
   data: ProgramSceneData;
   /** The same API on the host, for drafting and filters. */
   api: SceneApi;
@@ -29,7 +29,7 @@ export function prepareScene(scene: Scene, options: PrepareOptions = {}): Prepar
     ...(options.minVisibleFraction !== undefined ? { minFraction: options.minVisibleFraction } : {}),
     ...(options.maxFrames !== undefined ? { maxFrames: options.maxFrames } : {}),
   });
-  const data = withDistanceTable(buildProgramData(scene, visibility));
+  const data = withFreeSpace(withDistanceTable(buildProgramData(scene, visibility)));
   const api = createSceneApi(data);
   return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE) };
 }

@@ -53,4 +53,14 @@ describe('VSI-Bench scoring (worked examples of the official formula)', () => {
     // A missing level counts as 0, as the official pop(…, 0.) / 3 does.
     expect(aggregateScores([{ family: 'object_rel_direction_easy', score: 0.9 }]).overall).toBeCloseTo(0.3, 12);
   });
+
+  it('route planning is a choice family scored by accuracy and one of the eight parts of the overall', () => {
+    expect(scorePrediction('route_planning', 'C. Turn Left, Turn Right', 'C')).toBe(1);
+    expect(scorePrediction('route_planning', 'Turn Left, Turn Right', 'C')).toBe(0); // the first word is no letter
+    // Eight VSI-Bench families, direction's three levels first averaged into one: 7 parts at 1, route planning at 0.
+    const ones = ['object_counting', 'object_abs_distance', 'object_size_estimation', 'room_size_estimation', 'object_rel_distance', 'obj_appearance_order', 'object_rel_direction_easy', 'object_rel_direction_medium', 'object_rel_direction_hard'];
+    const { families, overall } = aggregateScores([...ones.map((family) => ({ family, score: 1 })), { family: 'route_planning', score: 0 }, { family: 'route_planning', score: 0 }]);
+    expect(families.find((f) => f.family === 'route_planning')).toEqual({ family: 'route_planning', n: 2, score: 0 });
+    expect(overall).toBe(7 / 8);
+  });
 });

@@ -3,6 +3,7 @@ import type { Family } from '../../../src/shared/proposer.js';
 import { FAMILIES } from '../../../src/shared/proposer.js';
 import { runProposalRound } from '../../../src/engine/proposer/pipeline.js';
 import { prepareScene } from '../../../src/engine/proposer/prepare.js';
+import { routeTurns } from '../../../src/engine/proposer/families/routePlanning.js';
 import { uniformRequests } from '../../../src/engine/proposer/requests.js';
 import type { ProgramRunner } from '../../../src/engine/proposer/runner.js';
 import { createSandboxRunner } from '../../../src/engine/proposer/sandboxRunner.js';
@@ -172,6 +173,7 @@ describe('on synthetic scenes', () => {
         object_rel_distance: () => [...labels.slice(1)].sort((a, b) => api.distance(u(labels[0]!), u(a)) - api.distance(u(labels[0]!), u(b)))[0]!,
         object_rel_size: () => [...labels].sort((a, b) => api.volume(u(b)) - api.volume(u(a)))[0]!,
         object_height_comparison: () => [...labels].sort((a, b) => api.top(u(b)) - api.top(u(a)))[0]!,
+        route_planning: () => routeTurns(api.route(u(labels[0]!), u(labels[1]!), u(labels[2]!))!).join(', '),
       };
       const f = expected[q.family];
       if (!f) continue;

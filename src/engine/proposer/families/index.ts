@@ -1,8 +1,4 @@
-/**
- * The question families. Route planning (VSI-Bench's eighth family) is left out: sound generation needs a
- * free-space planner over a floor plan whose doors and passable gaps the metadata does not give, and the
- * reference system left it out for the same reason.
- */
+/** The question families: VSI-Bench's eight (relative direction at three levels) and three extra ones. */
 import type { Family } from '../../../shared/proposer.js';
 import type { FamilySpec } from '../types.js';
 import { cameraObjectDistance } from './cameraObjectDistance.js';
@@ -15,6 +11,7 @@ import { objectRelDistance } from './objectRelDistance.js';
 import { objectRelSize } from './objectRelSize.js';
 import { objectSizeEstimation } from './objectSizeEstimation.js';
 import { roomSizeEstimation } from './roomSizeEstimation.js';
+import { routePlanning } from './routePlanning.js';
 
 export const FAMILY_SPECS: Record<Family, FamilySpec> = {
   object_counting: objectCounting,
@@ -26,6 +23,7 @@ export const FAMILY_SPECS: Record<Family, FamilySpec> = {
   object_rel_direction_medium: objectRelDirectionMedium,
   object_rel_direction_hard: objectRelDirectionHard,
   obj_appearance_order: objAppearanceOrder,
+  route_planning: routePlanning,
   object_height_comparison: objectHeightComparison,
   object_rel_size: objectRelSize,
   camera_object_distance: cameraObjectDistance,

@@ -5,6 +5,7 @@
  */
 import type { Scene } from '../../../shared/scene.js';
 import type { SceneVisibility } from '../../perception/visibility.js';
+import { resolveRoomGeometry } from '../../scene/synthesis/roomGeometry.js';
 import type { ProgramSceneData, ProgramVisibility } from './types.js';
 
 /** The JSON a program runs against: boxes as given, visibility thresholded, one camera per evaluated frame. */
@@ -36,9 +37,21 @@ export function buildProgramData(scene: Scene, visibility: SceneVisibility): Pro
     frames: visibility.frames,
     visibility: vis,
     cameras: visibility.cameras.map((c) => ({ position: [...c.position], forward: [...c.forward] })),
+    floorPlan: floorPlanOf(scene),
   };
   const ts = visibility.timestamps;
   const span = ts.length >= 2 ? ts[ts.length - 1]! - ts[0]! : 0;
   if (span > 0) data.fps = (ts.length - 1) / span;
   return data;
+}
+
+/**
+ * The floor plan routes walk on: the room's polygon (or bounds' rectangle, or an estimate) as perception's renderer
+ * resolves it. It counts as estimated unless the source gave the polygon itself (synthetic rooms do; box-only
+ * sources such as VSI-Bench's metadata mark their room bounds as synthesised).
+ */
+function floorPlanOf(scene: Scene): { polygon: [number, number][]; estimated: boolean } {
+  const { polygon } = resolveRoomGeometry(scene.room, scene.objects);
+  const madeUp = scene.provenance.synthesised.some((p) => p === 'room' || p === 'roomBounds');
+  return { polygon: polygon.map((p): [number, number] => [p[0], p[1]]), estimated: madeUp || !scene.room.floorPolygon };
 }

@@ -5,7 +5,7 @@
  * module-level helpers, only ES2023 built-ins — anything else would be a ReferenceError inside QuickJS.
  * Definitions of every function: API.md beside this file.
  */
-import type { ObjectRef, ObjectView, ProgramSceneData, SceneApi } from './types.js';
+import type { FreeSpaceGrid, ObjectRef, ObjectView, ProgramSceneData, RouteView, SceneApi } from './types.js';
 
 interface Geometry {
   view: ObjectView;
@@ -256,6 +256,336 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
   // interpreter); they seed the memo, so a program's scene.distance() is then a lookup.
   const distanceMemo = new Map<string, number>(Object.entries(data.distances || {}));
 
+  // ---- free space and routes -----------------------------------------------------------------------------
+
+  // A walker is 1.8 m tall: anything whose bottom is higher (wall shelves, ceiling lamps) does not block it.
+  const HEADROOM = 1.8;
+  // Cells per grid (about), and the finest cell: a route search inside the sandbox's interpreter (about 10 µs per
+  // cell on a loaded machine) must stay well within its 50 ms time limit.
+  const MAX_CELLS = 1500;
+  const MIN_RES = 0.15;
+  // Path corners closer than this to the line through their neighbours are grid noise, not turns.
+  const SIMPLIFY = 0.25;
+  const ROUTE_CLEARANCE = 0.25;
+  const ROUTE_WALL_MARGIN = 0.25;
+
+  let floorPlanView: { readonly polygon: readonly (readonly [number, number])[]; readonly estimated: boolean } | null = null;
+  let floorPoly: number[][] | null = null;
+  if (data.floorPlan !== undefined) {
+    const fp = data.floorPlan;
+    if (!fp || !Array.isArray(fp.polygon) || fp.polygon.length < 3) fail('scene data: floorPlan.polygon must list at least 3 points');
+    if (typeof fp.estimated !== 'boolean') fail('scene data: floorPlan.estimated must be a boolean');
+    floorPoly = fp.polygon.map((p, i) => finiteList(p, 2, `floorPlan.polygon[${i}]`));
+    floorPlanView = Object.freeze({ polygon: freezeList(floorPoly.map((p) => Object.freeze([p[0]!, p[1]!] as [number, number]))), estimated: fp.estimated });
+  }
+
+  const segmentDistance = (px: number, py: number, ax: number, ay: number, bx: number, by: number): number => {
+    const dx = bx - ax, dy = by - ay;
+    const l2 = dx * dx + dy * dy;
+    const t = l2 > 0 ? clamp(((px - ax) * dx + (py - ay) * dy) / l2) : 0;
+    return Math.hypot(px - ax - t * dx, py - ay - t * dy);
+  };
+
+  /** Floor-plan shadow of a box: convex hull (counter-clockwise) of its corners' XY, Andrew's monotone chain. */
+  const footprintOf = (g: Geometry): number[][] => {
+    const pts: number[][] = [];
+    for (let k = 0; k < 24; k += 3) pts.push([g.corners[k]!, g.corners[k + 1]!]);
+    pts.sort((p, q) => p[0]! - q[0]! || p[1]! - q[1]!);
+    const cross = (o: number[], a: number[], b: number[]): number => (a[0]! - o[0]!) * (b[1]! - o[1]!) - (a[1]! - o[1]!) * (b[0]! - o[0]!);
+    const half = (list: number[][]): number[][] => {
+      const h: number[][] = [];
+      for (const p of list) {
+        while (h.length >= 2 && cross(h[h.length - 2]!, h[h.length - 1]!, p) <= 1e-12) h.pop();
+        h.push(p);
+      }
+      h.pop();
+      return h;
+    };
+    return half(pts).concat(half(pts.slice().reverse()));
+  };
+
+  /** Distance from a point to a convex counter-clockwise polygon, 0 inside. */
+  const convexDistance = (px: number, py: number, hull: number[][]): number => {
+    let inside = true;
+    let best = Infinity;
+    for (let i = 0; i < hull.length; i++) {
+      const a = hull[i]!, b = hull[(i + 1) % hull.length]!;
+      if ((b[0]! - a[0]!) * (py - a[1]!) - (b[1]! - a[1]!) * (px - a[0]!) < 0) inside = false;
+      best = Math.min(best, segmentDistance(px, py, a[0]!, a[1]!, b[0]!, b[1]!));
+    }
+    return inside ? 0 : best;
+  };
+
+  /** Signed distance to the floor polygon's boundary: positive inside. */
+  const wallDistance = (px: number, py: number, poly: number[][]): number => {
+    let inside = false;
+    let best = Infinity;
+    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+      const a = poly[i]!, b = poly[j]!;
+      if (a[1]! > py !== b[1]! > py && px < ((b[0]! - a[0]!) * (py - a[1]!)) / (b[1]! - a[1]!) + a[0]!) inside = !inside;
+      best = Math.min(best, segmentDistance(px, py, a[0]!, a[1]!, b[0]!, b[1]!));
+    }
+    return inside ? best : -best;
+  };
+
+  const freeSpaceMemo = new Map<string, FreeSpaceGrid>();
+  // Each grid's cells as bytes (read-only once built: routes with discs to avoid work on a copy).
+  const freeCellsMemo = new Map<FreeSpaceGrid, Uint8Array>();
+  if (data.freeSpace) freeSpaceMemo.set(`${data.freeSpace.clearance}|${data.freeSpace.wallMargin}`, data.freeSpace);
+
+  /** Cells whose centre keeps `wallMargin` from the walls and `clearance` from every footprint below HEADROOM. */
+  const freeSpace = (clearance: number, wallMargin: number): FreeSpaceGrid => {
+    const key = `${clearance}|${wallMargin}`;
+    const known = freeSpaceMemo.get(key);
+    if (known) return known;
+    const poly = floorPoly || fail('route: the scene has no floor plan');
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const p of poly) {
+      x0 = Math.min(x0, p[0]!);
+      y0 = Math.min(y0, p[1]!);
+      x1 = Math.max(x1, p[0]!);
+      y1 = Math.max(y1, p[1]!);
+    }
+    const res = Math.max(MIN_RES, Math.sqrt(((x1 - x0) * (y1 - y0)) / MAX_CELLS));
+    const nx = Math.max(1, Math.ceil((x1 - x0) / res));
+    const ny = Math.max(1, Math.ceil((y1 - y0) / res));
+    const floor = data.floorZ;
+    const obstacles: { hull: number[][]; lo: number[]; hi: number[] }[] = [];
+    for (const id of sortedIds) {
+      const g = byId.get(id)!;
+      if (g.zMin - floor >= HEADROOM) continue;
+      const hull = footprintOf(g);
+      const lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+      for (const p of hull) for (let i = 0; i < 2; i++) {
+        lo[i] = Math.min(lo[i]!, p[i]! - clearance);
+        hi[i] = Math.max(hi[i]!, p[i]! + clearance);
+      }
+      obstacles.push({ hull, lo, hi });
+    }
+    let cells = '';
+    for (let j = 0; j < ny; j++) {
+      const y = y0 + (j + 0.5) * res;
+      for (let i = 0; i < nx; i++) {
+        const x = x0 + (i + 0.5) * res;
+        let ok = wallDistance(x, y, poly) >= wallMargin;
+        for (let k = 0; ok && k < obstacles.length; k++) {
+          const o = obstacles[k]!;
+          if (x >= o.lo[0]! && x <= o.hi[0]! && y >= o.lo[1]! && y <= o.hi[1]! && convexDistance(x, y, o.hull) < clearance) ok = false;
+        }
+        cells += ok ? '1' : '0';
+      }
+    }
+    const grid: FreeSpaceGrid = { clearance, wallMargin, x0, y0, res, nx, ny, cells };
+    freeSpaceMemo.set(key, grid);
+    return grid;
+  };
+
+  const routeOptions = (options: unknown): { clearance: number; wallMargin: number; avoid: number[][] } => {
+    if (options === undefined) return { clearance: ROUTE_CLEARANCE, wallMargin: ROUTE_WALL_MARGIN, avoid: [] };
+    if (options === null || typeof options !== 'object') throw new TypeError(`route/freeSpace: options must be an object, got ${describe(options)}`);
+    const o = options as { clearance?: unknown; wallMargin?: unknown; avoid?: unknown };
+    const metres = (v: unknown, name: string, dflt: number): number => {
+      if (v === undefined) return dflt;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 2) throw new RangeError(`route: options.${name} must be a number of metres from 0 to 2, got ${String(v)}`);
+      return v;
+    };
+    if (o.avoid !== undefined && !Array.isArray(o.avoid)) throw new TypeError('route: options.avoid must be an array of [x, y, radius]');
+    const avoid = ((o.avoid as unknown[] | undefined) || []).map((d, i) => finiteList(d, 3, `route: options.avoid[${i}]`));
+    return { clearance: metres(o.clearance, 'clearance', ROUTE_CLEARANCE), wallMargin: metres(o.wallMargin, 'wallMargin', ROUTE_WALL_MARGIN), avoid };
+  };
+
+  /** Signed angle (degrees, + = counter-clockwise = left) from direction u to direction v in the floor plane. */
+  const turnAngle = (ux: number, uy: number, vx: number, vy: number): number => {
+    const deg = (Math.atan2(ux * vy - uy * vx, ux * vx + uy * vy) * 180) / Math.PI;
+    return deg <= -180 ? 180 : deg;
+  };
+
+  /** Douglas–Peucker: keeps the corners that stand out more than `tol` from the line through their neighbours. */
+  const simplify = (pts: number[][], tol: number): number[][] => {
+    const keep = new Array<boolean>(pts.length).fill(false);
+    keep[0] = true;
+    keep[pts.length - 1] = true;
+    const stack: number[][] = [[0, pts.length - 1]];
+    while (stack.length > 0) {
+      const [a, b] = stack.pop()!;
+      let worst = -1, far = tol;
+      for (let k = a! + 1; k < b!; k++) {
+        const d = segmentDistance(pts[k]![0]!, pts[k]![1]!, pts[a!]![0]!, pts[a!]![1]!, pts[b!]![0]!, pts[b!]![1]!);
+        if (d > far) {
+          far = d;
+          worst = k;
+        }
+      }
+      if (worst >= 0) {
+        keep[worst] = true;
+        stack.push([a!, worst], [worst, b!]);
+      }
+    }
+    return pts.filter((_, k) => keep[k]);
+  };
+
+  const route = (start: ObjectRef, facing: ObjectRef, goal: ObjectRef, options?: unknown): RouteView | null => {
+    const S = geom(start, 'route'), F = geom(facing, 'route'), G = geom(goal, 'route');
+    if (S === G) fail(`route: start and goal are the same object ('${S.view.label}' #${S.view.id})`);
+    const fx = F.c[0]! - S.c[0]!, fy = F.c[1]! - S.c[1]!;
+    if (Math.hypot(fx, fy) < CONTACT) fail(`route: facing is undefined: '${F.view.label}' #${F.view.id} stands at the floor position of '${S.view.label}' #${S.view.id}`);
+    const opt = routeOptions(options);
+    const grid = freeSpace(opt.clearance, opt.wallMargin);
+    const { x0, y0, res, nx, ny } = grid;
+    const n = nx * ny;
+    let base = freeCellsMemo.get(grid);
+    if (!base) {
+      base = new Uint8Array(n);
+      for (let k = 0; k < n; k++) base[k] = grid.cells.charCodeAt(k) === 49 ? 1 : 0;
+      freeCellsMemo.set(grid, base);
+    }
+    const free = opt.avoid.length > 0 ? base.slice() : base;
+    for (const d of opt.avoid) {
+      const i0 = Math.max(0, Math.floor((d[0]! - d[2]! - x0) / res)), i1 = Math.min(nx - 1, Math.floor((d[0]! + d[2]! - x0) / res));
+      const j0 = Math.max(0, Math.floor((d[1]! - d[2]! - y0) / res)), j1 = Math.min(ny - 1, Math.floor((d[1]! + d[2]! - y0) / res));
+      for (let j = j0; j <= j1; j++)
+        for (let i = i0; i <= i1; i++) if (Math.hypot(x0 + (i + 0.5) * res - d[0]!, y0 + (j + 0.5) * res - d[1]!) <= d[2]!) free[j * nx + i] = 0;
+    }
+    const cx = (k: number): number => x0 + ((k % nx) + 0.5) * res;
+    const cy = (k: number): number => y0 + (((k / nx) | 0) + 0.5) * res;
+    // Where the walker stands by an object: the free cell nearest its centre (lowest index on a tie).
+    const nearest = (g: Geometry): number => {
+      let best = -1, bestD = Infinity;
+      const gx = g.c[0]!, gy = g.c[1]!;
+      for (let j = 0, k = 0; j < ny; j++) {
+        const dy = y0 + (j + 0.5) * res - gy;
+        const dy2 = dy * dy;
+        if (dy2 >= bestD) {
+          k += nx;
+          continue;
+        }
+        for (let i = 0; i < nx; i++, k++) {
+          if (!free[k]) continue;
+          const dx = x0 + (i + 0.5) * res - gx;
+          const d = dx * dx + dy2;
+          if (d < bestD) {
+            bestD = d;
+            best = k;
+          }
+        }
+      }
+      return best;
+    };
+    const s = nearest(S), t = nearest(G);
+    if (s < 0 || t < 0) return null;
+    // A* on the 8-connected grid (a diagonal step needs both orthogonal cells free); the octile heuristic is
+    // consistent, so the first time the goal is popped its cost is the shortest. Ties go to the lower cell.
+    // Written out in one loop with typed arrays: the sandbox's interpreter pays for every call.
+    const tx = t % nx, ty = (t / nx) | 0;
+    const D = Math.SQRT2 - 1;
+    const DI = [1, -1, 0, 0, 1, 1, -1, -1], DJ = [0, 0, 1, -1, 1, -1, 1, -1];
+    const cost = new Float64Array(n).fill(Infinity);
+    const prev = new Int32Array(n).fill(-1);
+    const closed = new Uint8Array(n);
+    // Each cell enters the heap at most 8 times (once per neighbour that improves it), plus the start.
+    const heapK = new Int32Array(8 * n + 1), heapP = new Float64Array(8 * n + 1);
+    let size = 0;
+    const push = (k: number, p: number): void => {
+      let i = size++;
+      while (i > 0) {
+        const up = (i - 1) >> 1;
+        const pu = heapP[up]!;
+        if (pu < p || (pu === p && heapK[up]! < k)) break;
+        heapK[i] = heapK[up]!;
+        heapP[i] = pu;
+        i = up;
+      }
+      heapK[i] = k;
+      heapP[i] = p;
+    };
+    cost[s] = 0;
+    {
+      const si = s % nx, sj = (s / nx) | 0;
+      const dx = si > tx ? si - tx : tx - si, dy = sj > ty ? sj - ty : ty - sj;
+      push(s, dx > dy ? dx + D * dy : dy + D * dx);
+    }
+    while (size > 0) {
+      const k = heapK[0]!;
+      // Pop: move the last entry to the root and sift it down.
+      size--;
+      if (size > 0) {
+        const lk = heapK[size]!, lp = heapP[size]!;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          if (l >= size) break;
+          let m = l;
+          const r = l + 1;
+          if (r < size && (heapP[r]! < heapP[l]! || (heapP[r] === heapP[l] && heapK[r]! < heapK[l]!))) m = r;
+          if (lp < heapP[m]! || (lp === heapP[m] && lk < heapK[m]!)) break;
+          heapK[i] = heapK[m]!;
+          heapP[i] = heapP[m]!;
+          i = m;
+        }
+        heapK[i] = lk;
+        heapP[i] = lp;
+      }
+      if (closed[k]) continue;
+      closed[k] = 1;
+      if (k === t) break;
+      const j = (k / nx) | 0, i = k - j * nx;
+      const base = cost[k]!;
+      for (let q = 0; q < 8; q++) {
+        const a = i + DI[q]!, b = j + DJ[q]!;
+        if (a < 0 || b < 0 || a >= nx || b >= ny) continue;
+        const m = b * nx + a;
+        if (!free[m] || closed[m]) continue;
+        if (q >= 4 && (!free[j * nx + a] || !free[b * nx + i])) continue;
+        const c = base + (q >= 4 ? Math.SQRT2 : 1);
+        if (c < cost[m]!) {
+          cost[m] = c;
+          prev[m] = k;
+          const dx = a > tx ? a - tx : tx - a, dy = b > ty ? b - ty : ty - b;
+          push(m, c + (dx > dy ? dx + D * dy : dy + D * dx));
+        }
+      }
+    }
+    if (!closed[t]) return null;
+    const cellsOnPath: number[] = [];
+    for (let k = t; k !== -1; k = k === s ? -1 : prev[k]!) cellsOnPath.push(k);
+    cellsOnPath.reverse();
+    const pts = cellsOnPath.map((k) => [cx(k), cy(k)]);
+    // Straight segments that stay on free cells, sampled three times per cell.
+    const clear = (a: number[], b: number[]): boolean => {
+      const steps = Math.max(1, Math.ceil((3 * Math.hypot(b[0]! - a[0]!, b[1]! - a[1]!)) / res));
+      for (let q = 0; q <= steps; q++) {
+        const x = a[0]! + ((b[0]! - a[0]!) * q) / steps, y = a[1]! + ((b[1]! - a[1]!) * q) / steps;
+        const i = Math.floor((x - x0) / res), j = Math.floor((y - y0) / res);
+        if (i < 0 || j < 0 || i >= nx || j >= ny || !free[j * nx + i]) return false;
+      }
+      return true;
+    };
+    // String pulling: from each kept corner, walk straight to the farthest path cell still in sight.
+    const taut: number[][] = [pts[0]!];
+    for (let i = 0; i < pts.length - 1; ) {
+      let j = i + 1;
+      while (j + 1 < pts.length && clear(pts[i]!, pts[j + 1]!)) j++;
+      taut.push(pts[j]!);
+      i = j;
+    }
+    let length = 0;
+    for (let i = 1; i < taut.length; i++) length += Math.hypot(taut[i]![0]! - taut[i - 1]![0]!, taut[i]![1]! - taut[i - 1]![1]!);
+    const corners = simplify(taut, SIMPLIFY);
+    const turns: number[] = [];
+    let hx = fx, hy = fy;
+    for (let i = 0; i + 1 < corners.length; i++) {
+      const vx = corners[i + 1]![0]! - corners[i]![0]!, vy = corners[i + 1]![1]! - corners[i]![1]!;
+      turns.push(turnAngle(hx, hy, vx, vy));
+      hx = vx;
+      hy = vy;
+    }
+    return Object.freeze({
+      length,
+      points: freezeList(corners.map((p) => Object.freeze([p[0]!, p[1]!] as [number, number]))),
+      turns: freezeList(turns),
+    });
+  };
+
   // ---- the API -------------------------------------------------------------------------------------------
 
   const api: SceneApi = {
@@ -334,6 +664,13 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
       const r = (Math.sign(x) * Math.round(scaled)) / f;
       return r === 0 ? 0 : r;
     },
+    floorPlan: () => floorPlanView,
+    freeSpace: (options) => {
+      const o = routeOptions(options);
+      if (o.avoid.length > 0) throw new RangeError('freeSpace: options.avoid applies to route only');
+      return Object.freeze(freeSpace(o.clearance, o.wallMargin));
+    },
+    route: (start, facing, goal, options) => route(start, facing, goal, options),
   };
   return Object.freeze(api);
 }
@@ -355,4 +692,14 @@ export function withDistanceTable(data: ProgramSceneData): ProgramSceneData {
   for (let i = 0; i < ids.length; i++)
     for (let j = i + 1; j < ids.length; j++) distances[`${ids[i]},${ids[j]}`] = api.distance(ids[i]!, ids[j]!);
   return { ...data, distances };
+}
+
+/**
+ * The scene data with the default route options' free-space grid filled in, computed host-side by the same
+ * implementation, so a sandboxed program's `scene.route` only searches it. Data without a floor plan is returned
+ * unchanged.
+ */
+export function withFreeSpace(data: ProgramSceneData): ProgramSceneData {
+  if (!data.floorPlan) return data;
+  return { ...data, freeSpace: { ...createSceneApi(data).freeSpace() } };
 }

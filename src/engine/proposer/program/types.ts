@@ -52,6 +52,53 @@ export interface ProgramSceneData {
    * the same `createSceneApi` (see `withDistanceTable`).
    */
   distances?: Record<string, number>;
+  /** The floor plan `route` walks on; absent in data built before route planning existed (route then throws). */
+  floorPlan?: ProgramFloorPlan;
+  /**
+   * Optional free-space grid for the default route options, computed by the host with the same `createSceneApi`
+   * (see `withFreeSpace`): building it is the slow part of `route`, too slow for the sandbox's time limit.
+   */
+  freeSpace?: FreeSpaceGrid;
+}
+
+export interface ProgramFloorPlan {
+  /** Counter-clockwise floor polygon in the XY plane, metres. */
+  polygon: [number, number][];
+  /** True when the polygon was estimated (from the room size and the furniture), not measured or generated. */
+  estimated: boolean;
+}
+
+/** Free cells of the floor for one clearance and wall margin (see API.md, `route`). */
+export interface FreeSpaceGrid {
+  clearance: number;
+  wallMargin: number;
+  /** Lower-left corner of cell (0, 0) and the cell size, metres. */
+  x0: number;
+  y0: number;
+  res: number;
+  nx: number;
+  ny: number;
+  /** One character per cell, row by row from y0 (cell index j·nx + i): '1' free, '0' blocked. */
+  cells: string;
+}
+
+/** A walk from one object to another on the free grid (API.md, `route`). */
+export interface RouteView {
+  /** Length of the taut path (metres). */
+  readonly length: number;
+  /** Corners of the simplified path, from the start position to the goal position. */
+  readonly points: readonly (readonly [number, number])[];
+  /** Signed turn (degrees, + = left) before each leg points[i] → points[i + 1]; turns[0] is relative to facing. */
+  readonly turns: readonly number[];
+}
+
+export interface RouteOptions {
+  /** Distance kept from every object footprint that a walker could bump into (default 0.25 m). */
+  clearance?: number;
+  /** Distance kept from the walls (default 0.25 m). */
+  wallMargin?: number;
+  /** Extra round obstacles [x, y, radius]. */
+  avoid?: [number, number, number][];
 }
 
 /** A read-only object as programs see it. */
@@ -89,4 +136,7 @@ export interface SceneApi {
   visibleFrames(a: ObjectRef): readonly number[];
   cameraDistance(a: ObjectRef, frame: number): number;
   round(x: number, digits?: number): number;
+  floorPlan(): { readonly polygon: readonly (readonly [number, number])[]; readonly estimated: boolean } | null;
+  freeSpace(options?: Omit<RouteOptions, 'avoid'>): Readonly<FreeSpaceGrid>;
+  route(start: ObjectRef, facing: ObjectRef, goal: ObjectRef, options?: RouteOptions): RouteView | null;
 }
