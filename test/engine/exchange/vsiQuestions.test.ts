@@ -25,7 +25,7 @@ const sceneMap = () => new Map(vsiScenes().map((s) => [s.id, s]));
 describe('reading VSI-Bench question files', () => {
   const tmp = useTmpDirs();
 
-  it('reads JSON Lines and JSON arrays alike, maps options and ground truth to our QA form, and skips route planning with its reason', () => {
+  it('reads JSON Lines and JSON arrays alike, maps options and ground truth to our QA form, route planning included', () => {
     const records = vsiQuestionRecords();
     const dir = tmp();
     const jsonl = readVsiQuestions(writeJsonl(dir, 'q.jsonl', records));
@@ -34,11 +34,12 @@ describe('reading VSI-Bench question files', () => {
     const array = readVsiQuestions(arrayFile);
     expect(array.questions.map((q) => q.record)).toEqual(jsonl.questions.map((q) => q.record));
 
-    expect(jsonl.questions).toHaveLength(records.length - 1);
-    expect(jsonl.skipped).toEqual([{ index: 9, id: 207, questionType: 'route_planning', reason: expect.stringMatching(/route planning is not a family/) }]);
+    expect(jsonl.questions).toHaveLength(records.length);
+    expect(jsonl.skipped).toEqual([]);
     const byId = new Map(jsonl.questions.map((q) => [q.record.id, q]));
     const count = byId.get(101)!;
     expect(count).toMatchObject({ family: 'object_counting', answerType: 'number', options: null, answer: 2 });
+    expect(byId.get(207)).toMatchObject({ family: 'route_planning', answerType: 'choice', options: ['A. Turn Left', 'B. Turn Right', 'C. Turn Back'], answer: 'A' });
     const rel = byId.get(205)!;
     expect(rel.answerType).toBe('choice');
     expect(rel.options).toEqual(['A. chair', 'B. window', 'C. radiator', 'D. door']);
@@ -116,7 +117,7 @@ describe('reading VSI-Bench question files', () => {
 
     const onlyOne = summaries().filter((s) => s.id === 'vsibench:scene0251_00');
     const e = inputError(() => resolveQuestionScenes(set, onlyOne));
-    expect(e.message).toMatch(/6 questions refer to 1 scenes that are not in the workspace: scannet\/scene0277_02 \(6 questions\)/);
+    expect(e.message).toMatch(/7 questions refer to 1 scenes that are not in the workspace: scannet\/scene0277_02 \(7 questions\)/);
     expect(e.message).toContain('npm run scenes -- import vsibench:<path>/scannet_meta_info_val.json');
     // Same name, other dataset: still missing, and said so.
     const wrongDataset = summaries().map((s) => ({ ...s, dataset: 'arkitscenes' }));
@@ -162,7 +163,7 @@ describe('evaluating a solver on external questions', () => {
     const expected = aggregateScores(result.predictions.map((p) => ({ family: p.question.family, score: p.score })));
     expect(result.overall).toBeCloseTo(expected.overall, 12);
     expect(result.families.map((f) => f.family).sort()).toEqual(
-      ['object_abs_distance', 'object_counting', 'object_rel_direction_easy', 'object_rel_distance', 'object_size_estimation', 'room_size_estimation'].sort(),
+      ['object_abs_distance', 'object_counting', 'object_rel_direction_easy', 'object_rel_distance', 'object_size_estimation', 'room_size_estimation', 'route_planning'].sort(),
     );
     expect(result.families.find((f) => f.family === 'object_counting')!.n).toBe(3);
 
