@@ -86,6 +86,28 @@ export class BlindBaseline {
     return this;
   }
 
+  /**
+   * The baseline fitted on every sample the parts were fitted on: counts add up and numeric answers pool (a
+   * summary sorts them, so the order they pool in does not matter). Out-of-fold fitting then reads each sample
+   * once instead of once for each fold it is not in.
+   */
+  static combine(parts: readonly BlindBaseline[], options: ShortcutOptions = DEFAULT_SHORTCUT): BlindBaseline {
+    const out = new BlindBaseline(options);
+    const add = (into: Map<string, number>, from: Map<string, number>) => {
+      for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
+    };
+    for (const p of parts) {
+      for (const [k, list] of p.numeric) {
+        const mine = out.numeric.get(k);
+        if (mine) mine.push(...list);
+        else out.numeric.set(k, [...list]);
+      }
+      add(out.choice.offered, p.choice.offered);
+      add(out.choice.answered, p.choice.answered);
+    }
+    return out;
+  }
+
   private summary(key: string): { median: number; near: number; n: number } | undefined {
     let s = this.summaries.get(key);
     if (s) return s;
@@ -145,12 +167,21 @@ export function shortcutVerdicts(qas: QA[], options: ShortcutOptions = DEFAULT_S
   const out = new Map<QA, FilterVerdict>();
   const executed = qas.filter((qa) => qa.answer !== undefined);
   const folds = Math.max(1, Math.min(options.folds, new Set(executed.map((q) => q.sceneId)).size));
+  const foldBy = new Map<string, number>();
+  const fold = (sceneId: string): number => {
+    let f = foldBy.get(sceneId);
+    if (f === undefined) foldBy.set(sceneId, (f = foldOf(sceneId, folds)));
+    return f;
+  };
+  // Each fold's own statistics once; fold f's model pools every other fold's (the same counts and answers as
+  // fitting on the out-of-fold samples directly).
+  const parts = folds === 1 ? [] : Array.from({ length: folds }, (_, f) => new BlindBaseline(options).fit(executed.filter((qa) => fold(qa.sceneId) === f)));
   const models: BlindBaseline[] = [];
   for (let f = 0; f < folds; f++) {
-    models.push(new BlindBaseline(options).fit(folds === 1 ? [] : executed.filter((qa) => foldOf(qa.sceneId, folds) !== f)));
+    models.push(BlindBaseline.combine(parts.filter((_, g) => g !== f), options));
   }
   for (const qa of executed) {
-    const p = models[foldOf(qa.sceneId, folds)]!.predict(qa);
+    const p = models[fold(qa.sceneId)]!.predict(qa);
     if (!p) {
       out.set(qa, { filter: 'shortcut', passed: true, reason: 'no prior fitted for this question (too little data)' });
       continue;
