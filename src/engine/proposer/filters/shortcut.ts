@@ -74,12 +74,13 @@ export class BlindBaseline {
         }
       } else if (qa.options && typeof qa.answer === 'string') {
         const correct = optionText(qa.options[letterIndex(qa.answer)] ?? '   ');
-        for (const o of qa.options.map(optionText)) {
-          for (const key of [choiceKey(qa, o), referenceKey(qa, o)]) {
-            if (!key) continue;
-            this.choice.offered.set(key, (this.choice.offered.get(key) ?? 0) + 1);
-            if (o === correct) this.choice.answered.set(key, (this.choice.answered.get(key) ?? 0) + 1);
-          }
+        // Plain loops, no per-option closures or key arrays: this runs for every option of every question.
+        for (const option of qa.options) {
+          const o = optionText(option);
+          const hit = o === correct;
+          this.count(choiceKey(qa, o), hit);
+          const ref = referenceKey(qa, o);
+          if (ref) this.count(ref, hit);
         }
       }
     }
@@ -106,6 +107,19 @@ export class BlindBaseline {
       add(out.choice.answered, p.choice.answered);
     }
     return out;
+  }
+
+  private count(key: string, answered: boolean): void {
+    this.choice.offered.set(key, (this.choice.offered.get(key) ?? 0) + 1);
+    if (answered) this.choice.answered.set(key, (this.choice.answered.get(key) ?? 0) + 1);
+  }
+
+  /** Smoothed rate at which an offered option is the answer; undefined below the support needed. */
+  private rate(key: string | undefined, prior: number): number | undefined {
+    if (!key) return undefined;
+    const offered = this.choice.offered.get(key) ?? 0;
+    if (offered < this.options.minSupport) return undefined;
+    return ((this.choice.answered.get(key) ?? 0) + prior) / (offered + 1);
   }
 
   private summary(key: string): { median: number; near: number; n: number } | undefined {
@@ -135,21 +149,17 @@ export class BlindBaseline {
       return { prediction: median, confidence: near, correct };
     }
     if (!qa.options || typeof qa.answer !== 'string') return undefined;
-    const scores = qa.options.map(optionText).map((o) => {
-      const rate = (key: string | undefined, prior: number): number | undefined => {
-        if (!key) return undefined;
-        const offered = this.choice.offered.get(key) ?? 0;
-        if (offered < this.options.minSupport) return undefined;
-        return ((this.choice.answered.get(key) ?? 0) + prior) / (offered + 1);
-      };
-      const uniform = 1 / qa.options!.length;
-      return rate(referenceKey(qa, o), uniform) ?? rate(choiceKey(qa, o), uniform) ?? uniform;
-    });
-    const total = scores.reduce((a, b) => a + b, 0);
+    const uniform = 1 / qa.options.length;
+    const scores: number[] = [];
+    let total = 0;
     let best = 0;
-    scores.forEach((s, i) => {
-      if (s > scores[best]!) best = i;
-    });
+    for (let i = 0; i < qa.options.length; i++) {
+      const o = optionText(qa.options[i]!);
+      const score = this.rate(referenceKey(qa, o), uniform) ?? this.rate(choiceKey(qa, o), uniform) ?? uniform;
+      scores.push(score);
+      total += score;
+      if (score > scores[best]!) best = i;
+    }
     const letter = String.fromCharCode(65 + best);
     return { prediction: letter, confidence: total > 0 ? scores[best]! / total : 0, correct: letter === qa.answer };
   }
