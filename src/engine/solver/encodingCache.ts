@@ -19,8 +19,13 @@ import { createHash } from 'node:crypto';
 import type { Observation } from '../../shared/observation.js';
 import type { EncodedSample, SolverQuestion } from './features.js';
 
-/** Default budget: the main job's working set (≈ 5,800 benchmark + 3,500 round questions at ~15 kB) with room to spare. */
-export const DEFAULT_ENCODING_CACHE_BYTES = 256 * 1024 * 1024;
+/**
+ * Default budget. The main job's working set is its benchmark (5,819 questions) plus one round's accepted ones
+ * (~3,500): 9,300 encodings, 145 MB at the default model's 15.6 kB each, 342 MB at the large model's 36.8 kB.
+ * Below the working set a least-recently-used cache scanning the benchmark in order misses every time, so the
+ * budget covers the large model's too.
+ */
+export const DEFAULT_ENCODING_CACHE_BYTES = 512 * 1024 * 1024;
 
 /** What an encoding depends on besides the sample: one string per solver configuration. */
 export function encodingSettingsKey(parts: unknown): string {
