@@ -35,8 +35,8 @@ export function hashSeed(seed: number, name: string): number {
 
 /**
  * sfc32 as a class: its methods live on the prototype. Made as an object of closures, every createRng paid for
- * ten fresh functions — and under tsx (esbuild's keepNames) a defineProperty for each one's name — which was a
- * tenth of the proposer's drafting time, since it makes one generator per drafted question.
+ * ten fresh functions — and under tsx (esbuild's keepNames) a defineProperty for each one's name, 3.6% of a
+ * proposer round's CPU profile for the naming alone, since the proposer makes one generator per drafted question.
  */
 class Sfc32 implements Rng {
   private a = 0x9e3779b9;
