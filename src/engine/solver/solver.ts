@@ -17,7 +17,8 @@ import { createRng, hashSeed, type Rng } from '../../shared/random.js';
 import { scorePrediction } from '../eval/vsiScore.js';
 import { FAMILY_FACTS } from '../familyFacts.js';
 import { ANSWER_CLASSES, LETTERS, classConfidence, answerTokenProbs, decodeAnswer, expectedScore, unitOf } from './answers.js';
-import { CheckpointError, crc32, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { EncodingCache, encodingSettingsKey } from './encodingCache.js';
 import { type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, optionText, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
 import { type AdamWConfig, DEFAULT_ADAMW } from './onnx/optimizer.js';
@@ -267,26 +268,30 @@ export class Solver {
   }
 
   /**
-   * Encoding a question and its detections costs as much as running the network on it, and the loop scores
-   * the same benchmark samples after every round: encodings are kept per sample object (weakly, so they go
-   * with the samples) under a key of everything encoding depends on.
+   * Encodings shared by every solver in the process (the loop makes one per round from a checkpoint), keyed by
+   * content and settings: see encodingCache.ts.
    */
-  private static encodings = new WeakMap<SolverSample, Map<string, EncodedSample>>();
-  private encodingKey: string | undefined;
+  static readonly encodings = new EncodingCache();
+  private settingsKey: string | undefined;
+
+  /** One sample's encoding, from the cache when the same question over the same observation was encoded before. */
+  private encodeOne(s: SolverSample, index: number, answers: 'require' | 'optional' | 'ignore'): EncodedSample {
+    const answered = s.qa.answer !== undefined && answers !== 'ignore';
+    // A missing answer that training requires is an error, never cached: encodeSample throws it with the sample's name.
+    if (!answered && answers === 'require') return encodeSample(s, this.vocabulary, this.config.model, index, { sigmaBins: this.config.sigmaBins, answers });
+    this.settingsKey ??= encodingSettingsKey([this.config.vocabulary, this.config.model, this.config.sigmaBins]);
+    const key = Solver.encodings.key(this.settingsKey, answered ? 'with-answer' : 'without-answer', s.qa, s.observation);
+    const name = s.qa.id ? `sample "${s.qa.id}"` : `sample ${index}`;
+    const hit = Solver.encodings.get(key);
+    // The name only labels errors raised while encoding; a sample without an id is named by its position.
+    if (hit) return hit.name === name ? hit : { ...hit, name };
+    const e = encodeSample(s, this.vocabulary, this.config.model, index, { sigmaBins: this.config.sigmaBins, answers: answered ? 'require' : 'ignore' });
+    Solver.encodings.set(key, e);
+    return e;
+  }
 
   private encode(samples: readonly SolverSample[], answers: 'require' | 'optional' | 'ignore'): EncodedSample[] {
-    this.encodingKey ??= String(crc32(new TextEncoder().encode(JSON.stringify([this.config.vocabulary, this.config.model, this.config.sigmaBins]))));
-    return samples.map((s, i) => {
-      // The index only names a sample in error messages, which are thrown, never cached.
-      const key = `${this.encodingKey}|${answers}`;
-      let byKey = Solver.encodings.get(s);
-      const hit = byKey?.get(key);
-      if (hit) return hit;
-      const e = encodeSample(s, this.vocabulary, this.config.model, i, { sigmaBins: this.config.sigmaBins, answers });
-      if (!byKey) Solver.encodings.set(s, (byKey = new Map()));
-      byKey.set(key, e);
-      return e;
-    });
+    return samples.map((s, i) => this.encodeOne(s, i, answers));
   }
 
   async train(samples: readonly SolverSample[], options: TrainOptions): Promise<TrainResult> {
@@ -308,7 +313,7 @@ export class Solver {
       indices.map((idx) => {
         const s = samples[idx]!;
         const qa = permuteChoiceOptions(s.qa, permuteRng);
-        return qa === s.qa ? encoded[idx]! : encodeSample({ qa, observation: s.observation }, this.vocabulary, this.config.model, idx, { sigmaBins: this.config.sigmaBins, answers: 'require' });
+        return qa === s.qa ? encoded[idx]! : this.encodeOne({ qa, observation: s.observation }, idx, 'require');
       });
     let order: number[] = [];
     const draw = (): number[] => {

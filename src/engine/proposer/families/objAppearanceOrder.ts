@@ -3,13 +3,24 @@ import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
 import { letterOptions } from './common.js';
 
+/**
+ * First frames per scene API, computed once per label: drafting asks for the same labels again and again (every
+ * seen category, then each pair in the greedy pick), and a scene's visibility never changes once prepared.
+ */
+const firstFrames = new WeakMap<SceneApi, Map<string, number>>();
+
 /** First frame in which any instance of the category is visible, or Infinity. */
 function firstAppearance(api: SceneApi, label: string): number {
+  let known = firstFrames.get(api);
+  if (!known) firstFrames.set(api, (known = new Map()));
+  const cached = known.get(label);
+  if (cached !== undefined) return cached;
   let first = Infinity;
   for (const o of api.byLabel(label)) {
     const f = api.firstVisibleFrame(o);
     if (f !== null && f < first) first = f;
   }
+  known.set(label, first);
   return first;
 }
 

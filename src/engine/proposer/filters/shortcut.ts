@@ -74,16 +74,52 @@ export class BlindBaseline {
         }
       } else if (qa.options && typeof qa.answer === 'string') {
         const correct = optionText(qa.options[letterIndex(qa.answer)] ?? '   ');
-        for (const o of qa.options.map(optionText)) {
-          for (const key of [choiceKey(qa, o), referenceKey(qa, o)]) {
-            if (!key) continue;
-            this.choice.offered.set(key, (this.choice.offered.get(key) ?? 0) + 1);
-            if (o === correct) this.choice.answered.set(key, (this.choice.answered.get(key) ?? 0) + 1);
-          }
+        // Plain loops, no per-option closures or key arrays: this runs for every option of every question.
+        for (const option of qa.options) {
+          const o = optionText(option);
+          const hit = o === correct;
+          this.count(choiceKey(qa, o), hit);
+          const ref = referenceKey(qa, o);
+          if (ref) this.count(ref, hit);
         }
       }
     }
     return this;
+  }
+
+  /**
+   * The baseline fitted on every sample the parts were fitted on: counts add up and numeric answers pool (a
+   * summary sorts them, so the order they pool in does not matter). Out-of-fold fitting then reads each sample
+   * once instead of once for each fold it is not in.
+   */
+  static combine(parts: readonly BlindBaseline[], options: ShortcutOptions = DEFAULT_SHORTCUT): BlindBaseline {
+    const out = new BlindBaseline(options);
+    const add = (into: Map<string, number>, from: Map<string, number>) => {
+      for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
+    };
+    for (const p of parts) {
+      for (const [k, list] of p.numeric) {
+        const mine = out.numeric.get(k);
+        if (mine) mine.push(...list);
+        else out.numeric.set(k, [...list]);
+      }
+      add(out.choice.offered, p.choice.offered);
+      add(out.choice.answered, p.choice.answered);
+    }
+    return out;
+  }
+
+  private count(key: string, answered: boolean): void {
+    this.choice.offered.set(key, (this.choice.offered.get(key) ?? 0) + 1);
+    if (answered) this.choice.answered.set(key, (this.choice.answered.get(key) ?? 0) + 1);
+  }
+
+  /** Smoothed rate at which an offered option is the answer; undefined below the support needed. */
+  private rate(key: string | undefined, prior: number): number | undefined {
+    if (!key) return undefined;
+    const offered = this.choice.offered.get(key) ?? 0;
+    if (offered < this.options.minSupport) return undefined;
+    return ((this.choice.answered.get(key) ?? 0) + prior) / (offered + 1);
   }
 
   private summary(key: string): { median: number; near: number; n: number } | undefined {
@@ -113,21 +149,17 @@ export class BlindBaseline {
       return { prediction: median, confidence: near, correct };
     }
     if (!qa.options || typeof qa.answer !== 'string') return undefined;
-    const scores = qa.options.map(optionText).map((o) => {
-      const rate = (key: string | undefined, prior: number): number | undefined => {
-        if (!key) return undefined;
-        const offered = this.choice.offered.get(key) ?? 0;
-        if (offered < this.options.minSupport) return undefined;
-        return ((this.choice.answered.get(key) ?? 0) + prior) / (offered + 1);
-      };
-      const uniform = 1 / qa.options!.length;
-      return rate(referenceKey(qa, o), uniform) ?? rate(choiceKey(qa, o), uniform) ?? uniform;
-    });
-    const total = scores.reduce((a, b) => a + b, 0);
+    const uniform = 1 / qa.options.length;
+    const scores: number[] = [];
+    let total = 0;
     let best = 0;
-    scores.forEach((s, i) => {
-      if (s > scores[best]!) best = i;
-    });
+    for (let i = 0; i < qa.options.length; i++) {
+      const o = optionText(qa.options[i]!);
+      const score = this.rate(referenceKey(qa, o), uniform) ?? this.rate(choiceKey(qa, o), uniform) ?? uniform;
+      scores.push(score);
+      total += score;
+      if (score > scores[best]!) best = i;
+    }
     const letter = String.fromCharCode(65 + best);
     return { prediction: letter, confidence: total > 0 ? scores[best]! / total : 0, correct: letter === qa.answer };
   }
@@ -145,12 +177,21 @@ export function shortcutVerdicts(qas: QA[], options: ShortcutOptions = DEFAULT_S
   const out = new Map<QA, FilterVerdict>();
   const executed = qas.filter((qa) => qa.answer !== undefined);
   const folds = Math.max(1, Math.min(options.folds, new Set(executed.map((q) => q.sceneId)).size));
+  const foldBy = new Map<string, number>();
+  const fold = (sceneId: string): number => {
+    let f = foldBy.get(sceneId);
+    if (f === undefined) foldBy.set(sceneId, (f = foldOf(sceneId, folds)));
+    return f;
+  };
+  // Each fold's own statistics once; fold f's model pools every other fold's (the same counts and answers as
+  // fitting on the out-of-fold samples directly).
+  const parts = folds === 1 ? [] : Array.from({ length: folds }, (_, f) => new BlindBaseline(options).fit(executed.filter((qa) => fold(qa.sceneId) === f)));
   const models: BlindBaseline[] = [];
   for (let f = 0; f < folds; f++) {
-    models.push(new BlindBaseline(options).fit(folds === 1 ? [] : executed.filter((qa) => foldOf(qa.sceneId, folds) !== f)));
+    models.push(BlindBaseline.combine(parts.filter((_, g) => g !== f), options));
   }
   for (const qa of executed) {
-    const p = models[foldOf(qa.sceneId, folds)]!.predict(qa);
+    const p = models[fold(qa.sceneId)]!.predict(qa);
     if (!p) {
       out.set(qa, { filter: 'shortcut', passed: true, reason: 'no prior fitted for this question (too little data)' });
       continue;

@@ -162,6 +162,20 @@ describe('determinism', () => {
   });
 });
 
+describe('pooled fold statistics', () => {
+  it('a baseline combined from parts predicts exactly what one fitted on all their samples predicts', () => {
+    const { all } = questionSet();
+    const extra = SCENES.map((s, i) => numeric(s, 'object_abs_distance', ['sofa', 'tv'], 1 + (i % 4) * 0.37, 'How far is the sofa from the tv?'));
+    const samples = [...all, ...extra];
+    const parts = [0, 1, 2].map((k) => new BlindBaseline().fit(samples.filter((_, i) => i % 3 === k)));
+    const pooled = BlindBaseline.combine(parts);
+    const direct = new BlindBaseline().fit(samples);
+    for (const qa of samples) expect(pooled.predict(qa), qa.id).toEqual(direct.predict(qa));
+    // Combining leaves the parts as they were.
+    expect(parts.map((p) => samples.map((qa) => p.predict(qa)))).toEqual([0, 1, 2].map((k) => samples.map((qa) => new BlindBaseline().fit(samples.filter((_, i) => i % 3 === k)).predict(qa))));
+  });
+});
+
 describe('in the proposal pipeline (hand-built rooms, sandboxed programs)', () => {
   let runner: ProgramRunner;
   beforeAll(async () => {
