@@ -1,5 +1,5 @@
 /**
- * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?objects=1,2&frame=3&color=confidence&run=<id>`,
+ * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?qa=12&objects=1,2&frame=3&color=confidence&run=<id>`,
  * `#/qa[/<qaId>]?run=…&family=…`, `#/heatmaps?run=…&table=…&metric=…`, `#/curves?runs=a,b&mix=a`,
  * `#/replay/<runId>?scene=<id>&round=2`, `#/training`, `#/compare`, `#/experiment`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
  * reproduces what it shows. Pure: parsing and formatting only; the shell listens to `hashchange` and writes
@@ -26,7 +26,8 @@ import {
 
 export type Route =
   | { view: 'runs'; runId?: string }
-  | { view: 'scene'; sceneId?: string; objects?: number[]; frame?: number; coloring?: SceneColoring }
+  /** `qa`: the question whose context the scene shows (its text, answers, roles and measure; Previous/Next step the QA explorer's list). */
+  | { view: 'scene'; sceneId?: string; qa?: number; objects?: number[]; frame?: number; coloring?: SceneColoring }
   /** `state` absent: the view as it was (a nav link); present: the view the address describes. */
   | { view: 'qa'; qaId?: number; state?: QaViewState }
   | { view: 'heatmaps'; state?: HeatmapViewState }
@@ -82,6 +83,8 @@ export function parseHash(hash: string): Route {
     case 'scene': {
       const route: Route = { view: 'scene' };
       if (second !== undefined) route.sceneId = safeDecode(parts.slice(1).join('/'));
+      const qa = nonNegInt(param('qa'));
+      if (qa !== undefined) route.qa = qa;
       const objects = parseIntList(param('objects'));
       if (objects) route.objects = objects;
       const frame = nonNegInt(param('frame'));
@@ -126,6 +129,11 @@ export function parseHash(hash: string): Route {
   }
 }
 
+/** The scene showing a question: its scene, at the frame it asks about (0-based, as routes are), with its context. */
+export function questionSceneRoute(qa: { id: number; sceneId: string; frame: number | null }): Route {
+  return { view: 'scene', sceneId: qa.sceneId, qa: qa.id, ...(qa.frame !== null ? { frame: qa.frame } : {}) };
+}
+
 const defined = (params: Record<string, string | undefined>): Params => Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
 
 export function formatRoute(route: Route): string {
@@ -134,7 +142,7 @@ export function formatRoute(route: Route): string {
       return route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : '#/runs';
     case 'scene': {
       const base = route.sceneId ? `#/scene/${encodeURIComponent(route.sceneId)}` : '#/scene';
-      return base + formatQuery([...defined({ objects: route.objects?.join(','), frame: route.frame?.toString() }), ...sceneColoringParams(route.coloring)]);
+      return base + formatQuery([...defined({ qa: route.qa?.toString(), objects: route.objects?.join(','), frame: route.frame?.toString() }), ...sceneColoringParams(route.coloring)]);
     }
     case 'qa':
       return (route.qaId !== undefined ? `#/qa/${route.qaId}` : '#/qa') + (route.state ? formatQuery(qaParams(route.state)) : '');

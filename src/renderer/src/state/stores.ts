@@ -11,7 +11,8 @@ import { createCompareStore, type CompareStore } from './compareStore.js';
 import { createCurvesStore, type CurvesStore } from './curvesStore.js';
 import { createExperimentStore, type ExperimentStore } from './experimentStore.js';
 import { createHeatmapStore, type HeatmapStore } from './heatmapStore.js';
-import { createQaStore, type QaStore } from './qaStore.js';
+import { objectRoles, questionRoles } from '../lib/questionRoles.js';
+import { createQaStore, questionRecord, type QaStore } from './qaStore.js';
 import { createReplayStore, type ReplayStore } from './replayStore.js';
 import { createRunsStore, type RunsStore } from './runsStore.js';
 import { createSceneStore, type SceneDeps, type SceneStore } from './sceneStore.js';
@@ -123,6 +124,9 @@ export function applyRoute(stores: Stores, route: Route): void {
         if (route.frame !== undefined) o.frame = route.frame;
         void s.open(route.sceneId, o);
       }
+      // The question whose context the scene shows is the QA explorer's selection too, so its list is the one
+      // Previous/Next step through and going back to the explorer shows the same question.
+      if (route.qa !== undefined && route.qa !== stores.qa.getState().selectedId) void stores.qa.getState().select(route.qa);
       if (route.coloring) {
         if (route.coloring.runId && route.coloring.runId !== s.confidenceRunId) void s.setConfidenceRun(route.coloring.runId);
         if (route.coloring.color !== s.colorMode) s.setColorMode(route.coloring.color);
@@ -187,9 +191,11 @@ export function routeWithState(stores: Stores, route: Route): Route {
       return { view: 'curves', state: { runIds, mixRunId } };
     }
     case 'scene': {
-      // Only the colouring follows the store: the frame changes many times a second while playing.
-      const { colorMode, confidenceRunId } = stores.scene.getState();
-      const { coloring: _old, ...rest } = route;
+      // The frame is written once it rests: while playing it changes many times a second.
+      const { colorMode, confidenceRunId, frame, playing, detail, sceneId } = stores.scene.getState();
+      const { coloring: _old, frame: routeFrame, ...others } = route;
+      const shown = detail && sceneId === route.sceneId && !playing ? (frame > 0 ? frame : undefined) : routeFrame;
+      const rest: Extract<Route, { view: 'scene' }> = shown !== undefined ? { ...others, frame: shown } : others;
       if (colorMode === 'rgb') return rest;
       return { ...rest, coloring: colorMode === 'confidence' && confidenceRunId ? { color: colorMode, runId: confidenceRunId } : { color: colorMode } };
     }
@@ -237,6 +243,20 @@ export function startStores(stores: Stores): () => void {
     syncAddress();
   });
   const unSync = [qa.subscribe(syncAddress), heatmap.subscribe(syncAddress), curves.subscribe(syncAddress), scene.subscribe(syncAddress)];
+  // The question the scene shows names its highlighted objects (object list, frame overlay, points), once both its
+  // record and the scene version are loaded.
+  const syncQuestionHighlight = (): void => {
+    const route = app.getState().route;
+    const detail = scene.getState().detail;
+    if (route.view !== 'scene' || route.qa === undefined || !detail) return;
+    const record = questionRecord(qa.getState(), route.qa);
+    if (!record || record.sceneId !== detail.summary.id) return;
+    const roles = questionRoles(record);
+    const ids = roles.ok ? [...objectRoles(roles.roles, detail.objects).byId.keys()] : [];
+    if (ids.join(',') !== scene.getState().highlight.join(',')) scene.getState().setHighlight(ids);
+  };
+  syncQuestionHighlight();
+  unSync.push(app.subscribe(syncQuestionHighlight), qa.subscribe(syncQuestionHighlight), scene.subscribe(syncQuestionHighlight));
   // Defaults: the newest run for the run pickers, once a list exists.
   // Applied once: a user who later clears a picker keeps it cleared.
   let defaultsApplied = false;

@@ -12,7 +12,7 @@ import type { Draft } from '../../../../src/engine/proposer/types.js';
 import { generateSyntheticScenes } from '../../../../src/engine/sources/synthetic.js';
 import { FAMILY_ROLES, objectRoles, questionRoles } from '../../../../src/renderer/src/lib/questionRoles.js';
 import { closestBoxPoints, markSegments, questionMarks } from '../../../../src/renderer/src/views/scene/questionMarks.js';
-import { FAMILIES, type Family } from '../../../../src/shared/proposer.js';
+import { FAMILIES, type Family, type ProgramArgs } from '../../../../src/shared/proposer.js';
 import { createRng, hashSeed } from '../../../../src/shared/random.js';
 import type { Mat3, OrientedBox, Vec3 } from '../../../../src/shared/scene.js';
 import { handData } from '../../../engine/proposer/handScenes.js';
@@ -33,7 +33,7 @@ function drafts(family: Family, n = 9): { draft: Draft; scene: (typeof prepared)
   return out;
 }
 
-const facts = (d: Draft, args: Draft['args'] | null = d.args) => ({ id: 1, family: d.family, named: d.named, args });
+const facts = (d: Draft, args: ProgramArgs | null = d.args ?? null) => ({ id: 1, family: d.family, named: d.named, args });
 
 describe('questionRoles: one mapping per family, as the families generate', () => {
   it.each([...FAMILIES])('%s: args and named give the same roles', (family) => {
@@ -56,14 +56,14 @@ describe('questionRoles: one mapping per family, as the families generate', () =
   it('reads the reference and candidates each family puts in its program', () => {
     const [rel] = drafts('object_rel_distance', 1);
     const r = questionRoles(facts(rel!.draft));
-    expect(r.ok && r.roles.reference).toEqual([rel!.draft.args.reference]);
-    expect(r.ok && r.roles.candidate).toEqual(rel!.draft.args.candidates);
+    expect(r.ok && r.roles.reference).toEqual([rel!.draft.args!.reference]);
+    expect(r.ok && r.roles.candidate).toEqual(rel!.draft.args!.candidates);
     // The options are the candidates, in order.
     expect(rel!.draft.options!.map((o) => o.slice(3))).toEqual(r.ok ? r.roles.candidate : []);
     const [dir] = drafts('object_rel_direction_hard', 1);
     const d = questionRoles(facts(dir!.draft));
-    expect(d.ok && d.roles.reference).toEqual([dir!.draft.args.standingBy, dir!.draft.args.facing]);
-    expect(d.ok && d.roles.candidate).toEqual([dir!.draft.args.query]);
+    expect(d.ok && d.roles.reference).toEqual([dir!.draft.args!.standingBy, dir!.draft.args!.facing]);
+    expect(d.ok && d.roles.candidate).toEqual([dir!.draft.args!.query]);
     expect(d.ok && d.roles.measure).toBe('direction');
   });
 
@@ -105,7 +105,7 @@ describe('questionMarks: what the family program measures, drawn', () => {
     for (const { draft, scene } of list) {
       const roles = questionRoles(facts(draft));
       if (!roles.ok) throw new Error(roles.error);
-      const truth = scene.api.distance(scene.api.unique(draft.args.a as string), scene.api.unique(draft.args.b as string));
+      const truth = scene.api.distance(scene.api.unique(draft.args!.a as string), scene.api.unique(draft.args!.b as string));
       const marks = questionMarks(roles.roles, detailOf(scene), { frame: null, programResult: Math.round(truth * 100) / 100 });
       expect(marks.segments).toHaveLength(1);
       const s = marks.segments[0]!;
@@ -120,9 +120,9 @@ describe('questionMarks: what the family program measures, drawn', () => {
       const roles = questionRoles(facts(draft));
       if (!roles.ok) throw new Error(roles.error);
       const marks = questionMarks(roles.roles, detailOf(scene), { frame: null, programResult: null });
-      const candidates = draft.args.candidates as string[];
+      const candidates = draft.args!.candidates as string[];
       expect(marks.segments.map((s) => s.label.split(' ')[0])).toEqual(candidates);
-      const ref = scene.api.unique(draft.args.reference as string);
+      const ref = scene.api.unique(draft.args!.reference as string);
       marks.segments.forEach((s, i) => expect(s.value).toBeCloseTo(scene.api.distance(ref, scene.api.unique(candidates[i]!)), 9));
       const nearest = candidates[marks.segments.reduce((b, s, i, all) => (s.value < all[b]!.value ? i : b), 0)];
       const answer = Function('scene', 'args', draft.program)(scene.api, draft.args);
@@ -137,7 +137,7 @@ describe('questionMarks: what the family program measures, drawn', () => {
       const roles = questionRoles(facts(draft));
       if (!roles.ok) throw new Error(roles.error);
       const marks = questionMarks(roles.roles, detailOf(scene), { frame: draft.frame!, programResult: 1.5 });
-      const truth = scene.api.cameraDistance(scene.api.unique(draft.args.object as string), draft.frame!);
+      const truth = scene.api.cameraDistance(scene.api.unique(draft.args!.object as string), draft.frame!);
       expect(marks.segments[0]!.value).toBeCloseTo(truth, 6);
       expect(marks.segments[0]!.label).toBe('1.50 m');
       expect(questionMarks(roles.roles, detailOf(scene), { frame: null, programResult: 1.5 }).note).toBe('not drawn: the question names no frame');
@@ -151,11 +151,11 @@ describe('questionMarks: what the family program measures, drawn', () => {
         if (!roles.ok) throw new Error(roles.error);
         const marks = questionMarks(roles.roles, detailOf(scene), { frame: null, programResult: null });
         const u = (l: unknown) => scene.api.unique(l as string);
-        const truth = scene.api.floorAngle(u(draft.args.standingBy), u(draft.args.facing), u(draft.args.query));
+        const truth = scene.api.floorAngle(u(draft.args!.standingBy), u(draft.args!.facing), u(draft.args!.query));
         expect(marks.angle!.value).toBeCloseTo(truth, 9);
         expect(marks.angle!.label).toBe(`${Math.abs(truth).toFixed(0)}° ${truth > 0 ? 'left' : 'right'}`);
         expect(marks.arrows.map((a) => a.kind)).toEqual(['facing', 'target']);
-        const facing = scene.scene.objects.find((o) => o.label === draft.args.facing)!.box.center;
+        const facing = scene.scene.objects.find((o) => o.label === draft.args!.facing)!.box.center;
         expect(marks.arrows[0]!.to.slice(0, 2)).toEqual(facing.slice(0, 2));
         // Arrow bodies plus two head strokes each, every vertex coloured.
         const seg = markSegments(marks, () => [1, 0, 0]);
