@@ -1,12 +1,19 @@
 /**
  * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?qa=12&objects=1,2&frame=3&color=confidence&run=<id>`,
  * `#/qa[/<qaId>]?run=…&family=…`, `#/heatmaps?run=…&table=…&metric=…`, `#/curves?runs=a,b&mix=a`,
- * `#/replay/<runId>?scene=<id>&round=2`, `#/training`, `#/compare`, `#/experiment`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
+ * `#/replay/<runId>?scene=<id>&round=2`, `#/training?runs=a,b&x=round&log=1&smooth=0.8&layout=per-run`,
+ * `#/compare?groups=k1,k2&a=k1&b=k2&x=samples`, `#/experiment`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
  * reproduces what it shows. Pure: parsing and formatting only; the shell listens to `hashchange` and writes
  * `location.hash` (a new view) or replaces the entry (the same view's state changing).
  */
 import {
+  compareParams,
   curvesParams,
+  parseCompareParams,
+  parseTrainingParams,
+  trainingParams,
+  type CompareViewState,
+  type TrainingViewState,
   formatQuery,
   heatmapParams,
   parseCurvesParams,
@@ -33,8 +40,8 @@ export type Route =
   | { view: 'heatmaps'; state?: HeatmapViewState }
   | { view: 'curves'; state?: CurvesViewState }
   | { view: 'replay'; runId?: string; sceneId?: string; round?: number }
-  | { view: 'training' }
-  | { view: 'compare' }
+  | { view: 'training'; state?: TrainingViewState }
+  | { view: 'compare'; state?: CompareViewState }
   | { view: 'experiment' }
   | { view: 'bench'; params: Record<string, string> };
 
@@ -117,8 +124,14 @@ export function parseHash(hash: string): Route {
       if (round !== undefined) route.round = round;
       return route;
     }
-    case 'training':
-    case 'compare':
+    case 'training': {
+      const state = parseTrainingParams(rawParams);
+      return state ? { view: 'training', state } : { view: 'training' };
+    }
+    case 'compare': {
+      const state = parseCompareParams(rawParams);
+      return state ? { view: 'compare', state } : { view: 'compare' };
+    }
     case 'experiment':
       return { view: head };
     case 'bench':
@@ -153,9 +166,11 @@ export function formatRoute(route: Route): string {
     case 'replay':
       return (route.runId ? `#/replay/${encodeURIComponent(route.runId)}` : '#/replay') + formatQuery(defined({ scene: route.sceneId, round: route.round?.toString() }));
     case 'training':
+      return '#/training' + (route.state ? formatQuery(trainingParams(route.state)) : '');
     case 'compare':
+      return '#/compare' + (route.state ? formatQuery(compareParams(route.state)) : '');
     case 'experiment':
-      return `#/${route.view}`;
+      return '#/experiment';
     case 'bench':
       return '#/bench/viewer' + formatQuery(defined(route.params));
   }

@@ -150,8 +150,12 @@ export function applyRoute(stores: Stores, route: Route): void {
     case 'replay':
       openReplay(stores, route);
       break;
+    case 'training':
+      if (route.state) stores.training.getState().applyView(route.state);
+      break;
     case 'compare':
-      if (!stores.compare.getState().data && !stores.compare.getState().loading) void stores.compare.getState().load();
+      if (route.state) stores.compare.getState().applyView(route.state);
+      else if (!stores.compare.getState().data && !stores.compare.getState().loading) void stores.compare.getState().load();
       break;
     case 'experiment':
       if (!stores.experiment.getState().list && !stores.experiment.getState().loading) void stores.experiment.getState().load();
@@ -190,6 +194,16 @@ export function routeWithState(stores: Stores, route: Route): Route {
       const { runIds, mixRunId } = stores.curves.getState();
       return { view: 'curves', state: { runIds, mixRunId } };
     }
+    case 'training': {
+      const { runIds, axis, logX, smoothing, layout } = stores.training.getState();
+      return { view: 'training', state: { runIds, axis, logX, smoothing, layout } };
+    }
+    case 'compare': {
+      const { shown, a, b, axis, data } = stores.compare.getState();
+      // Until the groups are in, the address stays as given (the defaults are not yet known).
+      if (!data) return route;
+      return { view: 'compare', state: { shown, a, b, axis } };
+    }
     case 'scene': {
       // The frame is written once it rests: while playing it changes many times a second.
       const { colorMode, confidenceRunId, frame, playing, detail, sceneId } = stores.scene.getState();
@@ -209,7 +223,7 @@ export function routeWithState(stores: Stores, route: Route): Route {
  * Returns a function that stops it all.
  */
 export function startStores(stores: Stores): () => void {
-  const { api, app, runs, qa, heatmap, curves, scene, training } = stores;
+  const { api, app, runs, qa, heatmap, curves, scene, training, compare } = stores;
   void app.getState().loadInfo();
   void runs.getState().refresh();
   let unsubscribeEvents: () => void = () => {};
@@ -224,6 +238,7 @@ export function startStores(stores: Stores): () => void {
   // An address that chose the curves' runs (even none) is not overridden by the default (below).
   const initial = app.getState().route;
   const curvesChosen = initial.view === 'curves' && initial.state !== undefined;
+  const trainingChosen = initial.view === 'training' && initial.state !== undefined;
   const syncAddress = (): void => {
     const route = app.getState().route;
     const next = routeWithState(stores, route);
@@ -242,7 +257,7 @@ export function startStores(stores: Stores): () => void {
     applyRoute(stores, s.route);
     syncAddress();
   });
-  const unSync = [qa.subscribe(syncAddress), heatmap.subscribe(syncAddress), curves.subscribe(syncAddress), scene.subscribe(syncAddress)];
+  const unSync = [qa, heatmap, curves, scene, training, compare].map((store: { subscribe(listener: () => void): () => void }) => store.subscribe(syncAddress));
   // The question the scene shows names its highlighted objects (object list, frame overlay, points), once both its
   // record and the scene version are loaded.
   const syncQuestionHighlight = (): void => {
@@ -278,7 +293,7 @@ export function startStores(stores: Stores): () => void {
     if (!scene.getState().confidenceRunId) scene.setState({ confidenceRunId: newest });
     const route = app.getState().route;
     if (route.view === 'replay' && route.runId === undefined) openReplay(stores, route);
-    if (training.getState().runIds.length === 0) training.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
+    if (training.getState().runIds.length === 0 && !trainingChosen) training.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
   };
   applyDefaults();
   const unRuns = runs.subscribe((s, prev) => {
