@@ -463,7 +463,11 @@ export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
     <div className={measuring ? 'scene-canvas measuring' : 'scene-canvas'} data-testid="scene-canvas">
       {/* flat: no tone mapping. Everything here is unlit and its colours are data or the UI's own (highlight
           colours shared with the frame overlay), which ACES would shift. */}
+      {/* Absolutely placed: the canvas takes its box's size and never gives it one. In a box whose height follows
+          its content (the replay's grid row) an in-flow canvas grew the row, was resized to it and grew it again,
+          a re-render with a new drawing buffer every frame that starved the page (and SwiftShader's screenshots). */}
       <Canvas
+        style={{ position: 'absolute', inset: 0 }}
         frameloop="demand"
         flat
         dpr={[1, 2]}
