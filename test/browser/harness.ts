@@ -1,7 +1,7 @@
 /**
  * The browser-mode workbench for a test file: the renderer built by electron-vite into a private folder, the
  * engine host over a fresh workspace behind `startWorkbenchServer`, and headless Chromium (Debian's
- * /usr/bin/chromium, software WebGL) with the same console rule as workbench.test.ts: every console error or
+ * /usr/bin/chromium, software WebGL) with one console rule for every browser test: every console error or
  * warning (bar Chromium's own GPU notices), page error, failed request and HTTP error response is a problem the
  * test it happens in fails on (`expectClean`).
  */
@@ -45,8 +45,12 @@ export interface BrowserWorkbench {
   js<T>(code: string): Promise<T>;
   /** Polls a browser-side condition (not waitForFunction: the CSP rightly refuses its eval). */
   until(code: string, timeout?: number): Promise<void>;
-  /** The viewport as test-results/browser/<name>.png, and docs/screenshots/<name>.png with UPDATE_SCREENSHOTS=1. */
-  shot(name: string, opts?: { docs?: boolean; hover?: boolean }): Promise<void>;
+  /**
+   * The viewport as test-results/browser/<name>.png, and docs/screenshots/<name>.png with UPDATE_SCREENSHOTS=1
+   * (unless `docs: false`). The pointer leaves the page first unless the picture is of a hover; `top` scrolls
+   * everything back to its top.
+   */
+  shot(name: string, opts?: { docs?: boolean; hover?: boolean; top?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,6 +127,7 @@ export async function openBrowserWorkbench(opts: { prepare?: (workspaceDir: stri
     },
     async shot(name, o = {}) {
       if (!o.hover) await page.mouse.move(VIEWPORT.width - 2, VIEWPORT.height - 2);
+      if (o.top) await js(`for (const el of document.querySelectorAll('*')) if (el.scrollTop > 0) el.scrollTop = 0`);
       const png = await page.screenshot();
       writeFileSync(join(ARTEFACTS, `${name}.png`), png);
       if (UPDATE_DOCS && o.docs !== false) writeFileSync(join(DOCS_SHOTS, `${name}.png`), png);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatScore } from '../../src/renderer/src/lib/format.js';
 import { haveChromium, openBrowserWorkbench, POLL, runLoopCli, type BrowserWorkbench } from './harness.js';
+import { decodePng, pixelStats } from './png.js';
 
 describe.skipIf(!haveChromium)('the replay in a browser (real host, real run)', () => {
   let w: BrowserWorkbench;
@@ -38,11 +39,11 @@ describe.skipIf(!haveChromium)('the replay in a browser (real host, real run)', 
     await page.goto(`${w.server.url}#/replay/${encodeURIComponent(runId)}`);
     await expect.poll(() => text('replay-round'), POLL).toBe('Round 0 (1 of 3)');
     expect(await page.getByTestId('replay-scene').inputValue()).toBe(sceneId);
-    // The scene's canvas is there and sized (that SceneCanvas draws its points right is scene viewer's own test:
-    // sceneViewer.test.ts reads its pixels back).
+    // The scene draws: the canvas is not one flat colour (how right its colours are is sceneViewer.test.ts's).
     await w.until(`!!document.querySelector('[data-testid="scene-canvas"] canvas')`);
     const box = await page.getByTestId('scene-canvas').boundingBox();
     expect(box!.width * box!.height).toBeGreaterThan(200 * 200);
+    await expect.poll(async () => pixelStats(decodePng(await page.getByTestId('scene-canvas').screenshot())).nonDominant, POLL).toBeGreaterThan(0.02);
     await expect.poll(() => text('replay-questions'), POLL).toContain(`from ${truth.rounds[0]!.questions} answered questions after round 0`);
     expect(await text('replay-score')).toContain(`after round 0: ${formatScore(scoreAt(0))}`);
 
@@ -70,6 +71,8 @@ describe.skipIf(!haveChromium)('the replay in a browser (real host, real run)', 
     await page.goto('about:blank');
     await page.goto(url);
     await expect.poll(() => text('replay-round'), POLL).toBe('Round 2 (3 of 3)');
+    // A screenshot of the page can be taken (SwiftShader produced no frame while the points were drawn 2 m wide).
+    await w.shot('replay-reloaded', { docs: false });
     await w.expectClean();
   }, 180_000);
 });

@@ -1,48 +1,23 @@
 /**
- * The real workbench in browser mode, end to end: the renderer built by electron-vite, the engine host over a
- * fresh workspace behind `startWorkbenchServer`, and headless Chromium (Debian's /usr/bin/chromium, software
- * WebGL through SwiftShader) driving it. A small real run is started through the form and then every view is
- * checked against it: runs (live progress, rounds, held-out score), scene (WebGL pixels, frame image), QA
- * explorer (program, re-run, open in scene), heatmaps (tooltip, drill-down), curves, and the viewer benchmark.
- *
- * Console rule: every console error, every page error, every failed request (bar ones the page cancels) and
- * every HTTP error response fails the test it happens in, and so does every console warning, except warnings
- * Chromium itself raises about the software GPU (no source URL, text matching CHROMIUM_NOTICES); those are
- * printed after the suite, never silently dropped.
+ * The real workbench in browser mode, end to end, on the browser harness (harness.ts: the renderer built by
+ * electron-vite, the engine host over a fresh workspace behind `startWorkbenchServer`, headless Debian Chromium with
+ * SwiftShader, and its console rule). A small real run is started through the form and then every view is checked
+ * against it: runs (live progress, rounds, held-out score), scene (WebGL pixels, frame image), QA explorer (program,
+ * re-run, open in scene), question context in the scene (text, roles, measure, stepping the filtered list), replay,
+ * heatmaps (tooltip, drill-down), curves, and the viewer benchmark.
  *
  * Screenshots of each view go to test-results/browser/<view>.png; with UPDATE_SCREENSHOTS=1 also to
  * docs/screenshots/<view>.png (the README's pictures). Skipped, with the reason printed, where
  * /usr/bin/chromium is missing (`apt-get install -y chromium`).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createWorkbenchHost, type WorkbenchHost } from '../../src/engine/host/index.js';
-import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
+import type { Page } from 'playwright-core';
+import type { WorkbenchHost } from '../../src/engine/host/index.js';
+import type { WorkbenchServer } from '../../src/server/server.js';
 import { formatAnswer } from '../../src/renderer/src/lib/answerFormat.js';
 import { LOOP_STAGES } from '../../src/shared/records.js';
+import { CHROMIUM, haveChromium, openBrowserWorkbench, POLL, type BrowserWorkbench } from './harness.js';
 import { decodePng, pixelStats, type PixelStats } from './png.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'];
-const VIEWPORT = { width: 1600, height: 1000 };
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTEFACTS = join(ROOT, 'test-results', 'browser');
-const DOCS_SHOTS = join(ROOT, 'docs', 'screenshots');
-const UPDATE_DOCS = process.env.UPDATE_SCREENSHOTS === '1';
-/** expect.poll waits 1 s by default: too short for API round trips while the rest of the suite shares two cores. */
-const POLL = { timeout: 30_000, interval: 100 };
-
-/**
- * Warnings Chromium raises on its own about the software GPU (SwiftShader), not about the page's code: they carry
- * no script URL. Anything else — including every warning from the app, React or three.js — is a problem.
- */
-const CHROMIUM_NOTICES: readonly RegExp[] = [/^\[\.WebGL-[0-9a-fx]+\]GL Driver Message/, /^Automatic fallback to software WebGL has been deprecated/];
 
 /** The run the tests share: small enough to finish in seconds on two cores (as test/engine/loop/loopFixture.ts). */
 const FORM: Record<string, string> = {
@@ -63,114 +38,34 @@ const FORM: Record<string, string> = {
 /** Families whose questions name particular objects (what "open in scene" highlights). */
 const OBJECT_FAMILIES = ['object_abs_distance', 'object_rel_distance', 'object_size_estimation', 'object_rel_direction_easy', 'object_height_comparison', 'object_rel_size'];
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   console.warn(`test/browser skipped: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
 }
 
 describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)', () => {
-  let tmp: string;
+  let w: BrowserWorkbench;
   let host: WorkbenchHost;
   let server: WorkbenchServer;
-  let browser: Browser;
   let page: Page;
-  let runId: string | undefined;
-  const problems: string[] = [];
-  const notices: string[] = [];
   /** Paths of every request the page made, in order (API calls are POST /api/<method>). */
-  const requests: string[] = [];
-  let mark = 0;
+  let requests: string[];
+  let runId: string | undefined;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'ouroboros-browser-'));
-    // The renderer as shipped, built from the current sources into a private folder (out/ is left alone).
-    const outDir = join(tmp, 'build');
-    const bin = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
-    try {
-      await promisify(execFile)(bin, ['build', '--outDir', outDir, '--logLevel', 'error'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-    } catch (e) {
-      const err = e as Error & { stdout?: string; stderr?: string };
-      throw new Error(`electron-vite build failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-    }
-    const rendererDir = join(outDir, 'renderer');
-    host = createWorkbenchHost({ workspaceDir: join(tmp, 'workspace'), transport: 'http', appVersion: 'e2e' });
-    server = await startWorkbenchServer({ host, port: 0, rendererDir, log: (m, e) => problems.push(`server: ${m}${e instanceof Error ? `\n${e.stack}` : ''}`) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on('console', (m) => {
-      const type = m.type();
-      if (type !== 'error' && type !== 'warning') return;
-      const text = m.text();
-      const url = m.location().url;
-      if (type === 'warning' && !url && CHROMIUM_NOTICES.some((r) => r.test(text))) {
-        notices.push(text);
-        return;
-      }
-      problems.push(`console.${type}: ${text}${url ? ` (${url}:${m.location().lineNumber})` : ''}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
-    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
-    page.on('requestfailed', (r) => {
-      // A request the page itself cancelled (net::ERR_ABORTED) is not a failure anyone sees.
-      const why = r.failure()?.errorText ?? '?';
-      if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.method()} ${r.url()} (${why})`);
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
-    });
-    page.on('crash', () => problems.push('the page crashed'));
-    mkdirSync(ARTEFACTS, { recursive: true });
-    if (UPDATE_DOCS) mkdirSync(DOCS_SHOTS, { recursive: true });
+    w = await openBrowserWorkbench();
+    ({ host, server, page, requests } = w);
   }, 300_000);
 
   afterAll(async () => {
-    if (notices.length > 0) console.log(`Chromium's own GPU notices (tolerated):\n  ${[...new Set(notices)].join('\n  ')}`);
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await w?.close();
   }, 60_000);
 
-  beforeEach(() => {
-    mark = problems.length;
-  });
+  beforeEach(() => w?.mark());
 
-  /** Ends every test: nothing went wrong in the console, the page, the network or the server meanwhile. */
-  async function expectClean(): Promise<void> {
-    expect(problems.slice(mark), 'console errors / warnings, page errors or failed requests').toEqual([]);
-    expect(await page.getByTestId('error-banner').count(), 'error banners on the page').toBe(0);
-  }
-
-  /**
-   * The viewport as a PNG in test-results/browser, and in docs/screenshots with UPDATE_SCREENSHOTS=1 (`docs`).
-   * The pointer leaves the page first unless the picture is of a hover (`hover`); `top` scrolls everything back.
-   */
-  async function shot(name: string, opts: { docs?: boolean; hover?: boolean; top?: boolean } = {}): Promise<void> {
-    if (!opts.hover) await page.mouse.move(VIEWPORT.width - 2, VIEWPORT.height - 2);
-    if (opts.top) await js(`for (const el of document.querySelectorAll('*')) if (el.scrollTop > 0) el.scrollTop = 0`);
-    const png = await page.screenshot();
-    writeFileSync(join(ARTEFACTS, `${name}.png`), png);
-    if (UPDATE_DOCS && opts.docs !== false) writeFileSync(join(DOCS_SHOTS, `${name}.png`), png);
-  }
-
-  /** Browser-side code is passed as text: this project's Node tsconfig has no DOM types. */
-  function js<T>(code: string): Promise<T> {
-    return page.evaluate(code) as Promise<T>;
-  }
-
-  /**
-   * Polls a browser-side condition. Not page.waitForFunction: it compiles its predicate with eval, which the
-   * workbench's CSP (script-src 'self') rightly refuses, and the CSP is part of what is under test.
-   */
-  async function until(code: string, timeout = 30_000): Promise<void> {
-    const end = Date.now() + timeout;
-    while (!(await js<boolean>(code))) {
-      if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for: ${code}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const expectClean = (): Promise<void> => w.expectClean();
+  const js = <T>(code: string): Promise<T> => w.js<T>(code);
+  const until = (code: string, timeout?: number): Promise<void> => w.until(code, timeout);
+  const shot = (name: string, opts: { docs?: boolean; hover?: boolean; top?: boolean } = {}): Promise<void> => w.shot(name, opts);
 
   function theRun(): string {
     if (!runId) throw new Error('no run: the first test must start one through the form');
@@ -360,12 +255,12 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     await shot('qa');
 
     const open = page.getByTestId('open-in-scene');
-    expect(await open.getAttribute('title')).toBe(`highlights objects ${objectIds.join(', ')}`);
+    expect(await open.getAttribute('title')).toContain(`highlights objects ${objectIds.join(', ')}`);
     await open.click();
     await until(`location.hash.startsWith('#/scene/')`);
     const hash = await js<string>('location.hash');
     expect(hash).toContain(`#/scene/${encodeURIComponent(stored.qa.sceneId)}`);
-    expect(hash).toContain(`objects=${objectIds.join(',')}`);
+    expect(hash).toContain(`qa=${qaId}`);
     await page.getByTestId('scene-canvas').locator('canvas').waitFor();
     const highlighted = page.locator('.object-list li.highlighted');
     await expect.poll(() => highlighted.count(), POLL).toBe(objectIds.length);
@@ -381,6 +276,93 @@ describe.skipIf(!haveChromium)('the workbench in a browser (real host, real run)
     await page.locator('.scene-head', { hasText: ' points (' }).waitFor({ timeout: 30_000 });
     await page.waitForTimeout(300);
     await shot('qa-open-in-scene', { docs: false });
+
+    // The question stays on screen beside the scene (issue 14): its text, truth and prediction as the host has them.
+    const overlay = page.getByTestId('question-overlay');
+    await overlay.waitFor();
+    expect(await overlay.getAttribute('data-qa-id')).toBe(String(qaId));
+    expect((await page.getByTestId('question-text').textContent())?.trim()).toBe(stored.qa.question);
+    expect((await page.getByTestId('question-truth').textContent())?.trim()).toBe(formatAnswer(family!, stored.qa.answer));
+    const prediction = listed.get(qaId!)?.prediction ?? null;
+    expect((await page.getByTestId('question-prediction').textContent())?.trim()).toBe(prediction === null ? 'not answered yet' : formatAnswer(family!, prediction));
+    if (family === 'object_abs_distance') {
+      // The segment between the two boxes' closest points carries the program's own value.
+      const measure = page.locator('.scene-labels [data-role="distance"]');
+      await expect.poll(() => measure.count(), POLL).toBe(1);
+      expect(await measure.textContent()).toBe(`${Number(stored.qa.programResult).toFixed(2)} m`);
+      expect(Math.abs(Number(await measure.getAttribute('data-value')) - Number(stored.qa.programResult))).toBeLessThanOrEqual(0.005 + 1e-9);
+    }
+    // Next goes to the following row of the explorer's filtered list, without leaving the scene; [ comes back.
+    const nextId = ids[ids.indexOf(qaId!) + 1];
+    if (nextId !== undefined) {
+      await page.getByTestId('question-next').click();
+      await expect.poll(() => overlay.getAttribute('data-qa-id'), POLL).toBe(String(nextId));
+      const next = await host.getQa(nextId);
+      await expect.poll(async () => (await page.getByTestId('question-text').textContent())?.trim(), POLL).toBe(next.qa.question);
+      expect(await js<string>('location.hash')).toMatch(new RegExp(`^#/scene/[^?]+\\?qa=${nextId}(&|$)`));
+      await page.keyboard.press('[');
+      await expect.poll(() => overlay.getAttribute('data-qa-id'), POLL).toBe(String(qaId));
+    }
+    expect(requests.slice(before).filter((p) => p === '/api/queryQa').length, 'stepping reuses the loaded list').toBeLessThanOrEqual(2);
+    await expectClean();
+  }, 90_000);
+
+  it('question context in the scene: reference and candidates styled apart, the measure drawn (issue 14)', async () => {
+    let family: string | undefined;
+    for (const f of ['object_rel_distance', 'object_rel_direction_easy', 'object_rel_direction_medium', 'object_rel_direction_hard']) {
+      if ((await host.queryQa({ runId: theRun(), family: f, verdict: 'accepted', limit: 1 })).total > 0) {
+        family = f;
+        break;
+      }
+    }
+    expect(family, 'accepted questions with a reference object').toBeDefined();
+    const { rows } = await host.queryQa({ runId: theRun(), family: family!, verdict: 'accepted', limit: 2 });
+    const q = rows[0]!;
+    await js(`void (location.hash = '#/qa/${q.id}?run=${encodeURIComponent(theRun())}&family=${family}&verdict=accepted')`);
+    await page.getByTestId('qa-detail').locator('h2', { hasText: `QA ${q.id}` }).waitFor();
+    await page.getByTestId('open-in-scene').click();
+    const overlay = page.getByTestId('question-overlay');
+    await expect.poll(() => overlay.getAttribute('data-qa-id'), POLL).toBe(String(q.id));
+    const reference = page.locator('.scene-labels [data-role="reference"]');
+    const candidate = page.locator('.scene-labels [data-role="candidate"]');
+    const args = q.args as Record<string, string | string[]>;
+    const expectedReference = family === 'object_rel_distance' ? [args.reference as string] : [args.standingBy as string, args.facing as string];
+    const expectedCandidate = family === 'object_rel_distance' ? (args.candidates as string[]) : [args.query as string];
+    await expect.poll(async () => (await reference.allTextContents()).sort(), POLL).toEqual([...expectedReference].sort());
+    expect((await candidate.allTextContents()).sort()).toEqual([...expectedCandidate].sort());
+    const background = (el: typeof reference): Promise<string> => el.first().evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+    // Candidates in the highlight orange; the reference violet (cyan if it is the selected object).
+    expect(await background(candidate)).toBe('rgb(255, 159, 28)');
+    expect(await background(reference)).not.toBe(await background(candidate));
+    if (family === 'object_rel_distance') {
+      // One closest-point segment per candidate, labelled with its distance.
+      const measures = await page.locator('.scene-labels [data-role="distance"]').allTextContents();
+      expect(measures.map((m) => m.replace(/ \d+\.\d\d m$/, ''))).toEqual(expectedCandidate);
+    } else {
+      expect(await page.locator('.scene-labels [data-role="angle"]').textContent()).toMatch(/^\d+° (left|right|straight ahead)$/);
+    }
+    await page.locator('.scene-head', { hasText: ' points (' }).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await shot('scene-question');
+    if (rows[1]) {
+      await page.keyboard.press(']');
+      await expect.poll(() => overlay.getAttribute('data-qa-id'), POLL).toBe(String(rows[1].id));
+      expect(await js<string>('location.hash')).toMatch(/^#\/scene\//);
+    }
+    await expectClean();
+  }, 90_000);
+
+  it('replay: the run round by round, and a picture of it', async () => {
+    await js(`void (location.hash = '#/replay/${encodeURIComponent(theRun())}')`);
+    await expect.poll(() => page.getByTestId('replay-round').textContent(), POLL).toMatch(/^Round 0 \(1 of \d\)$/);
+    await page.locator('.replay-scene canvas').waitFor();
+    await page.getByTestId('replay-view').focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => page.getByTestId('replay-round').textContent(), POLL).toMatch(/^Round \d \((\d) of \1\)$/);
+    // A frame drawn with the points in (the replay loads them with the scene).
+    const canvas = page.locator('.replay-scene canvas');
+    await expect.poll(async () => pixelStats(decodePng(await canvas.screenshot())).nonDominant, POLL).toBeGreaterThan(0.02);
+    await shot('replay', { top: true });
     await expectClean();
   }, 90_000);
 

@@ -37,7 +37,7 @@ import type {
 } from '../../src/shared/api.js';
 import { API_VERSION } from '../../src/shared/api.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../src/shared/loop.js';
-import { FAMILIES, bucketOf, type Mix } from '../../src/shared/proposer.js';
+import { FAMILIES, bucketOf, type Mix, type NamedObject, type ProgramArgs } from '../../src/shared/proposer.js';
 import type { ControllerDecisionRecord, RoundRecord, MetricRecord, QaRecord, SolverOutputRecord, TrainingStatRecord } from '../../src/shared/records.js';
 import { formatDifference, meanInterval, pairedDifference } from '../../src/shared/statistics.js';
 import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
@@ -89,6 +89,35 @@ export function makeObjects(n: number): Omit<SceneObject, 'pointIndices'>[] {
     rawLabel: labels[i % labels.length]!,
     box: { center: [1 + i, 1 + (i % 3), 0.5], extents: [0.6 + 0.1 * i, 0.5, 1], rotation: ROT_Z(i * 0.3) },
   }));
+}
+
+/**
+ * Named objects and program arguments as each family writes them (src/engine/proposer/families), over labels that
+ * are unique in the fake's scenes s1 and s2 (chair, table, sofa, bed), so the scene's question context can place them.
+ */
+export function fakeFacts(family: string): { named: NamedObject[]; args: ProgramArgs } {
+  const unique = (...labels: string[]): NamedObject[] => labels.map((label) => ({ label, role: 'unique' as const }));
+  switch (family) {
+    case 'object_counting':
+      return { named: [{ label: 'chair', role: 'every' }], args: { category: 'chair' } };
+    case 'object_abs_distance':
+      return { named: unique('table', 'bed'), args: { a: 'table', b: 'bed' } };
+    case 'object_size_estimation':
+    case 'camera_object_distance':
+      return { named: unique('sofa'), args: { object: 'sofa' } };
+    case 'room_size_estimation':
+      return { named: [], args: {} };
+    case 'object_rel_distance':
+      return { named: unique('bed', 'chair', 'table', 'sofa'), args: { reference: 'bed', candidates: ['chair', 'table', 'sofa'] } };
+    case 'object_rel_direction_easy':
+    case 'object_rel_direction_medium':
+    case 'object_rel_direction_hard':
+      return { named: unique('bed', 'table', 'sofa'), args: { standingBy: 'bed', facing: 'table', query: 'sofa' } };
+    case 'obj_appearance_order':
+      return { named: ['chair', 'table', 'sofa', 'bed'].map((label) => ({ label, role: 'any' as const })), args: { categories: ['chair', 'table', 'sofa', 'bed'] } };
+    default:
+      return { named: unique('chair', 'table', 'sofa'), args: { candidates: ['chair', 'table', 'sofa'] } };
+  }
 }
 
 /** A camera at (x, 0, 1.5) looking along +y (OpenCV axes: x right, y down, z forward). */
@@ -359,8 +388,7 @@ export class FakeApi implements WorkbenchApi {
           { filter: 'program', passed: true },
           { filter: 'margin', passed: accepted, value: 0.12, ...(accepted ? {} : { reason: 'candidates too close' }) },
         ],
-        named: [{ label: 'chair', role: 'every' }],
-        args: { label: 'chair' },
+        ...fakeFacts(family),
         // Camera questions name a frame of their scene's trajectory (s1 has 8, s2 has 5).
         frame: family === 'camera_object_distance' ? 1 + (k % 4) : null,
         seed: k,

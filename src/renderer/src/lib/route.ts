@@ -1,12 +1,19 @@
 /**
- * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?objects=1,2&frame=3&color=confidence&run=<id>`,
+ * Hash routing: `#/runs`, `#/runs/<id>`, `#/scene/<id>?qa=12&objects=1,2&frame=3&color=confidence&run=<id>`,
  * `#/qa[/<qaId>]?run=…&family=…`, `#/heatmaps?run=…&table=…&metric=…`, `#/curves?runs=a,b&mix=a`,
- * `#/replay/<runId>?scene=<id>&round=2`, `#/training`, `#/compare`, `#/experiment`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
+ * `#/replay/<runId>?scene=<id>&round=2`, `#/training?runs=a,b&x=round&log=1&smooth=0.8&layout=per-run`,
+ * `#/compare?groups=k1,k2&a=k1&b=k2&x=samples`, `#/experiment`, `#/bench/viewer?sizes=1000000&frames=60&auto=1`. A view's query is its state (lib/viewState.ts), so an address
  * reproduces what it shows. Pure: parsing and formatting only; the shell listens to `hashchange` and writes
  * `location.hash` (a new view) or replaces the entry (the same view's state changing).
  */
 import {
+  compareParams,
   curvesParams,
+  parseCompareParams,
+  parseTrainingParams,
+  trainingParams,
+  type CompareViewState,
+  type TrainingViewState,
   formatQuery,
   heatmapParams,
   parseCurvesParams,
@@ -26,14 +33,15 @@ import {
 
 export type Route =
   | { view: 'runs'; runId?: string }
-  | { view: 'scene'; sceneId?: string; objects?: number[]; frame?: number; coloring?: SceneColoring }
+  /** `qa`: the question whose context the scene shows (its text, answers, roles and measure; Previous/Next step the QA explorer's list). */
+  | { view: 'scene'; sceneId?: string; qa?: number; objects?: number[]; frame?: number; coloring?: SceneColoring }
   /** `state` absent: the view as it was (a nav link); present: the view the address describes. */
   | { view: 'qa'; qaId?: number; state?: QaViewState }
   | { view: 'heatmaps'; state?: HeatmapViewState }
   | { view: 'curves'; state?: CurvesViewState }
   | { view: 'replay'; runId?: string; sceneId?: string; round?: number }
-  | { view: 'training' }
-  | { view: 'compare' }
+  | { view: 'training'; state?: TrainingViewState }
+  | { view: 'compare'; state?: CompareViewState }
   | { view: 'experiment' }
   | { view: 'bench'; params: Record<string, string> };
 
@@ -82,6 +90,8 @@ export function parseHash(hash: string): Route {
     case 'scene': {
       const route: Route = { view: 'scene' };
       if (second !== undefined) route.sceneId = safeDecode(parts.slice(1).join('/'));
+      const qa = nonNegInt(param('qa'));
+      if (qa !== undefined) route.qa = qa;
       const objects = parseIntList(param('objects'));
       if (objects) route.objects = objects;
       const frame = nonNegInt(param('frame'));
@@ -114,8 +124,14 @@ export function parseHash(hash: string): Route {
       if (round !== undefined) route.round = round;
       return route;
     }
-    case 'training':
-    case 'compare':
+    case 'training': {
+      const state = parseTrainingParams(rawParams);
+      return state ? { view: 'training', state } : { view: 'training' };
+    }
+    case 'compare': {
+      const state = parseCompareParams(rawParams);
+      return state ? { view: 'compare', state } : { view: 'compare' };
+    }
     case 'experiment':
       return { view: head };
     case 'bench':
@@ -126,6 +142,11 @@ export function parseHash(hash: string): Route {
   }
 }
 
+/** The scene showing a question: its scene, at the frame it asks about (0-based, as routes are), with its context. */
+export function questionSceneRoute(qa: { id: number; sceneId: string; frame: number | null }): Route {
+  return { view: 'scene', sceneId: qa.sceneId, qa: qa.id, ...(qa.frame !== null ? { frame: qa.frame } : {}) };
+}
+
 const defined = (params: Record<string, string | undefined>): Params => Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
 
 export function formatRoute(route: Route): string {
@@ -134,7 +155,7 @@ export function formatRoute(route: Route): string {
       return route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : '#/runs';
     case 'scene': {
       const base = route.sceneId ? `#/scene/${encodeURIComponent(route.sceneId)}` : '#/scene';
-      return base + formatQuery([...defined({ objects: route.objects?.join(','), frame: route.frame?.toString() }), ...sceneColoringParams(route.coloring)]);
+      return base + formatQuery([...defined({ qa: route.qa?.toString(), objects: route.objects?.join(','), frame: route.frame?.toString() }), ...sceneColoringParams(route.coloring)]);
     }
     case 'qa':
       return (route.qaId !== undefined ? `#/qa/${route.qaId}` : '#/qa') + (route.state ? formatQuery(qaParams(route.state)) : '');
@@ -145,9 +166,11 @@ export function formatRoute(route: Route): string {
     case 'replay':
       return (route.runId ? `#/replay/${encodeURIComponent(route.runId)}` : '#/replay') + formatQuery(defined({ scene: route.sceneId, round: route.round?.toString() }));
     case 'training':
+      return '#/training' + (route.state ? formatQuery(trainingParams(route.state)) : '');
     case 'compare':
+      return '#/compare' + (route.state ? formatQuery(compareParams(route.state)) : '');
     case 'experiment':
-      return `#/${route.view}`;
+      return '#/experiment';
     case 'bench':
       return '#/bench/viewer' + formatQuery(defined(route.params));
   }

@@ -40,6 +40,34 @@ export interface SceneColoring {
   runId?: string;
 }
 
+export const TRAINING_AXES = ['step', 'round', 'time'] as const;
+export type TrainingAxis = (typeof TRAINING_AXES)[number];
+export const TRAINING_LAYOUTS = ['overlay', 'per-run'] as const;
+export type TrainingLayout = (typeof TRAINING_LAYOUTS)[number];
+/** TensorBoard's default smoothing weight. */
+export const DEFAULT_SMOOTHING = 0.6;
+
+export interface TrainingViewState {
+  runIds: string[];
+  axis: TrainingAxis;
+  logX: boolean;
+  /** EMA weight in [0, 0.99]. */
+  smoothing: number;
+  layout: TrainingLayout;
+}
+
+export const COMPARE_AXES = ['round', 'samples'] as const;
+export type CompareAxis = (typeof COMPARE_AXES)[number];
+
+export interface CompareViewState {
+  /** Group keys charted (`RunGroup.key`: a hash of the shared settings, stable across loads). */
+  shown: string[];
+  /** The pair whose paired difference is shown; null: the default pair. */
+  a: string | null;
+  b: string | null;
+  axis: CompareAxis;
+}
+
 export const DEFAULT_QA_SORT: QaSort = { key: 'id', descending: false };
 export const DEFAULT_HEATMAP: Omit<HeatmapViewState, 'runId'> = { kind: 'family-round', metric: 'confidence', family: null };
 
@@ -185,6 +213,52 @@ export function parseCurvesParams(raw: RawParams): CurvesViewState | undefined {
   const state: CurvesViewState = { runIds: [...new Set((runIds ?? []).filter((id) => id !== ''))] };
   if (raw.has('mix')) state.mixRunId = text(raw, 'mix') || null;
   return state;
+}
+
+// ── training dynamics ────────────────────────────────────────────────────────────────────────────────────────
+
+export function trainingParams(state: TrainingViewState): Params {
+  // `runs` is written even when empty, as for curves: no run ticked is a choice.
+  const out: Params = [['runs', state.runIds]];
+  if (state.axis !== 'step') out.push(['x', state.axis]);
+  if (state.logX) out.push(['log', '1']);
+  if (state.smoothing !== DEFAULT_SMOOTHING) out.push(['smooth', String(state.smoothing)]);
+  if (state.layout !== 'overlay') out.push(['layout', state.layout]);
+  return out;
+}
+
+export function parseTrainingParams(raw: RawParams): TrainingViewState | undefined {
+  if (!['runs', 'x', 'log', 'smooth', 'layout'].some((k) => raw.has(k))) return undefined;
+  const smooth = Number(text(raw, 'smooth'));
+  return {
+    runIds: [...new Set((list(raw, 'runs') ?? []).filter((id) => id !== ''))],
+    axis: oneOf(text(raw, 'x'), TRAINING_AXES) ?? 'step',
+    logX: text(raw, 'log') === '1',
+    smoothing: raw.has('smooth') && Number.isFinite(smooth) ? Math.min(0.99, Math.max(0, smooth)) : DEFAULT_SMOOTHING,
+    layout: oneOf(text(raw, 'layout'), TRAINING_LAYOUTS) ?? 'overlay',
+  };
+}
+
+// ── compare ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+export function compareParams(state: CompareViewState): Params {
+  const out: Params = [['groups', state.shown]];
+  if (state.a !== null && state.b !== null) out.push(['a', state.a], ['b', state.b]);
+  if (state.axis !== 'round') out.push(['x', state.axis]);
+  return out;
+}
+
+export function parseCompareParams(raw: RawParams): CompareViewState | undefined {
+  if (!['groups', 'a', 'b', 'x'].some((k) => raw.has(k))) return undefined;
+  const a = text(raw, 'a') || null;
+  const b = text(raw, 'b') || null;
+  const paired = a !== null && b !== null && a !== b;
+  return {
+    shown: [...new Set((list(raw, 'groups') ?? []).filter((k) => k !== ''))],
+    a: paired ? a : null,
+    b: paired ? b : null,
+    axis: oneOf(text(raw, 'x'), COMPARE_AXES) ?? 'round',
+  };
 }
 
 // ── scene colouring ──────────────────────────────────────────────────────────────────────────────────────────

@@ -5,7 +5,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Comparison, WorkbenchApi } from '../../../shared/api.js';
 
-export type CompareAxis = 'round' | 'samples';
+import type { CompareAxis, CompareViewState } from '../lib/viewState.js';
+
+export type { CompareAxis };
 
 /** Groups charted by default: beyond this a chart of bands stops being readable. */
 export const DEFAULT_SHOWN = 6;
@@ -23,6 +25,8 @@ export interface CompareState {
   toggleGroup(key: string): void;
   setPair(a: string | null, b: string | null): void;
   setAxis(axis: CompareAxis): void;
+  /** Shown groups, pair and axis at once, as an address describes them (loads when the pair changed or nothing is loaded). */
+  applyView(view: CompareViewState): void;
 }
 
 export type CompareStore = StoreApi<CompareState>;
@@ -92,6 +96,13 @@ export function createCompareStore(api: WorkbenchApi, deps: CompareDeps): Compar
     },
     setAxis(axis) {
       set({ axis });
+    },
+    applyView({ shown, a, b, axis }) {
+      const s = get();
+      const pairChanged = (a !== null && b !== null && (a !== s.a || b !== s.b)) || (a === null && s.data === null);
+      // Groups the address names that the host no longer has are dropped at load, as a vanished pair is.
+      set({ shown: [...shown], axis, ...(a !== null && b !== null ? { a, b } : {}) });
+      if ((pairChanged || !s.data) && !s.loading) void get().load();
     },
   }));
 }

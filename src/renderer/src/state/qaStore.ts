@@ -62,6 +62,11 @@ export interface QaState {
   ensureRows(start: number, end: number): Promise<void>;
   select(qaId: number | null): Promise<void>;
   rerun(): Promise<void>;
+  /**
+   * The question `delta` places after `qaId` in the current filtered, sorted list (the table's rows, loading the
+   * page it is on when not loaded yet); null when `qaId` is not among the loaded rows or the step leaves the list.
+   */
+  neighbour(qaId: number, delta: number): Promise<QaRecord | null>;
   exportAll(format: ExportFormat): Promise<ExportFile | null>;
   cancelExport(): void;
 }
@@ -75,6 +80,24 @@ export interface QaDeps {
 /** The row at a result offset, when its page is loaded. */
 export function rowAt(state: Pick<QaState, 'pages'>, offset: number): QaRecord | undefined {
   return state.pages[Math.floor(offset / QA_PAGE_SIZE)]?.[offset % QA_PAGE_SIZE];
+}
+
+/** A question's offset in the loaded rows of the list, or null when no loaded page holds it. */
+export function offsetOfQa(state: Pick<QaState, 'pages'>, qaId: number): number | null {
+  for (const [page, rows] of Object.entries(state.pages)) {
+    const i = rows.findIndex((r) => r.id === qaId);
+    if (i >= 0) return Number(page) * QA_PAGE_SIZE + i;
+  }
+  return null;
+}
+
+/** A question's record: from the loaded rows of the list (no request), else the loaded detail; null when neither has it. */
+export function questionRecord(state: Pick<QaState, 'pages' | 'detail'>, qaId: number): QaRecord | null {
+  for (const rows of Object.values(state.pages)) {
+    const row = rows.find((r) => r.id === qaId);
+    if (row) return row;
+  }
+  return state.detail?.qa.id === qaId ? state.detail.qa : null;
 }
 
 export function effectiveSort(state: Pick<QaState, 'grouping' | 'sort'>): QaSort {
@@ -273,6 +296,17 @@ export function createQaStore(api: WorkbenchApi, deps: QaDeps): QaStore {
         } finally {
           set({ rerunning: false });
         }
+      },
+
+      async neighbour(qaId, delta) {
+        const s = get();
+        const at = offsetOfQa(s, qaId);
+        if (at === null || s.total === null) return null;
+        const target = at + delta;
+        if (target < 0 || target >= s.total) return null;
+        if (!rowAt(s, target)) await get().ensureRows(target, target + 1);
+        // The list may have changed while the page loaded (a new filter): the answer is then no longer meaningful.
+        return get().generation === s.generation ? (rowAt(get(), target) ?? null) : null;
       },
 
       async exportAll(format) {

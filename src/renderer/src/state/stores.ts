@@ -11,7 +11,8 @@ import { createCompareStore, type CompareStore } from './compareStore.js';
 import { createCurvesStore, type CurvesStore } from './curvesStore.js';
 import { createExperimentStore, type ExperimentStore } from './experimentStore.js';
 import { createHeatmapStore, type HeatmapStore } from './heatmapStore.js';
-import { createQaStore, type QaStore } from './qaStore.js';
+import { objectRoles, questionRoles } from '../lib/questionRoles.js';
+import { createQaStore, questionRecord, type QaStore } from './qaStore.js';
 import { createReplayStore, type ReplayStore } from './replayStore.js';
 import { createRunsStore, type RunsStore } from './runsStore.js';
 import { createSceneStore, type SceneDeps, type SceneStore } from './sceneStore.js';
@@ -123,6 +124,9 @@ export function applyRoute(stores: Stores, route: Route): void {
         if (route.frame !== undefined) o.frame = route.frame;
         void s.open(route.sceneId, o);
       }
+      // The question whose context the scene shows is the QA explorer's selection too, so its list is the one
+      // Previous/Next step through and going back to the explorer shows the same question.
+      if (route.qa !== undefined && route.qa !== stores.qa.getState().selectedId) void stores.qa.getState().select(route.qa);
       if (route.coloring) {
         if (route.coloring.runId && route.coloring.runId !== s.confidenceRunId) void s.setConfidenceRun(route.coloring.runId);
         if (route.coloring.color !== s.colorMode) s.setColorMode(route.coloring.color);
@@ -146,8 +150,12 @@ export function applyRoute(stores: Stores, route: Route): void {
     case 'replay':
       openReplay(stores, route);
       break;
+    case 'training':
+      if (route.state) stores.training.getState().applyView(route.state);
+      break;
     case 'compare':
-      if (!stores.compare.getState().data && !stores.compare.getState().loading) void stores.compare.getState().load();
+      if (route.state) stores.compare.getState().applyView(route.state);
+      else if (!stores.compare.getState().data && !stores.compare.getState().loading) void stores.compare.getState().load();
       break;
     case 'experiment':
       if (!stores.experiment.getState().list && !stores.experiment.getState().loading) void stores.experiment.getState().load();
@@ -186,10 +194,22 @@ export function routeWithState(stores: Stores, route: Route): Route {
       const { runIds, mixRunId } = stores.curves.getState();
       return { view: 'curves', state: { runIds, mixRunId } };
     }
+    case 'training': {
+      const { runIds, axis, logX, smoothing, layout } = stores.training.getState();
+      return { view: 'training', state: { runIds, axis, logX, smoothing, layout } };
+    }
+    case 'compare': {
+      const { shown, a, b, axis, data } = stores.compare.getState();
+      // Until the groups are in, the address stays as given (the defaults are not yet known).
+      if (!data) return route;
+      return { view: 'compare', state: { shown, a, b, axis } };
+    }
     case 'scene': {
-      // Only the colouring follows the store: the frame changes many times a second while playing.
-      const { colorMode, confidenceRunId } = stores.scene.getState();
-      const { coloring: _old, ...rest } = route;
+      // The frame is written once it rests: while playing it changes many times a second.
+      const { colorMode, confidenceRunId, frame, playing, detail, sceneId } = stores.scene.getState();
+      const { coloring: _old, frame: routeFrame, ...others } = route;
+      const shown = detail && sceneId === route.sceneId && !playing ? (frame > 0 ? frame : undefined) : routeFrame;
+      const rest: Extract<Route, { view: 'scene' }> = shown !== undefined ? { ...others, frame: shown } : others;
       if (colorMode === 'rgb') return rest;
       return { ...rest, coloring: colorMode === 'confidence' && confidenceRunId ? { color: colorMode, runId: confidenceRunId } : { color: colorMode } };
     }
@@ -203,7 +223,7 @@ export function routeWithState(stores: Stores, route: Route): Route {
  * Returns a function that stops it all.
  */
 export function startStores(stores: Stores): () => void {
-  const { api, app, runs, qa, heatmap, curves, scene, training } = stores;
+  const { api, app, runs, qa, heatmap, curves, scene, training, compare } = stores;
   void app.getState().loadInfo();
   void runs.getState().refresh();
   let unsubscribeEvents: () => void = () => {};
@@ -218,6 +238,7 @@ export function startStores(stores: Stores): () => void {
   // An address that chose the curves' runs (even none) is not overridden by the default (below).
   const initial = app.getState().route;
   const curvesChosen = initial.view === 'curves' && initial.state !== undefined;
+  const trainingChosen = initial.view === 'training' && initial.state !== undefined;
   const syncAddress = (): void => {
     const route = app.getState().route;
     const next = routeWithState(stores, route);
@@ -236,7 +257,21 @@ export function startStores(stores: Stores): () => void {
     applyRoute(stores, s.route);
     syncAddress();
   });
-  const unSync = [qa.subscribe(syncAddress), heatmap.subscribe(syncAddress), curves.subscribe(syncAddress), scene.subscribe(syncAddress)];
+  const unSync = [qa, heatmap, curves, scene, training, compare].map((store: { subscribe(listener: () => void): () => void }) => store.subscribe(syncAddress));
+  // The question the scene shows names its highlighted objects (object list, frame overlay, points), once both its
+  // record and the scene version are loaded.
+  const syncQuestionHighlight = (): void => {
+    const route = app.getState().route;
+    const detail = scene.getState().detail;
+    if (route.view !== 'scene' || route.qa === undefined || !detail) return;
+    const record = questionRecord(qa.getState(), route.qa);
+    if (!record || record.sceneId !== detail.summary.id) return;
+    const roles = questionRoles(record);
+    const ids = roles.ok ? [...objectRoles(roles.roles, detail.objects).byId.keys()] : [];
+    if (ids.join(',') !== scene.getState().highlight.join(',')) scene.getState().setHighlight(ids);
+  };
+  syncQuestionHighlight();
+  unSync.push(app.subscribe(syncQuestionHighlight), qa.subscribe(syncQuestionHighlight), scene.subscribe(syncQuestionHighlight));
   // Defaults: the newest run for the run pickers, once a list exists.
   // Applied once: a user who later clears a picker keeps it cleared.
   let defaultsApplied = false;
@@ -258,7 +293,7 @@ export function startStores(stores: Stores): () => void {
     if (!scene.getState().confidenceRunId) scene.setState({ confidenceRunId: newest });
     const route = app.getState().route;
     if (route.view === 'replay' && route.runId === undefined) openReplay(stores, route);
-    if (training.getState().runIds.length === 0) training.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
+    if (training.getState().runIds.length === 0 && !trainingChosen) training.getState().setRunIds(list.slice(0, 4).map((r) => r.id));
   };
   applyDefaults();
   const unRuns = runs.subscribe((s, prev) => {

@@ -5,13 +5,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TrainingSeries, WorkbenchApi } from '../../../shared/api.js';
 
-export type TrainingAxis = 'step' | 'round' | 'time';
-export type TrainingLayout = 'overlay' | 'per-run';
+import { DEFAULT_SMOOTHING, type TrainingAxis, type TrainingLayout, type TrainingViewState } from '../lib/viewState.js';
+
+export { DEFAULT_SMOOTHING };
+export type { TrainingAxis, TrainingLayout };
 
 /** About the pixel width of a chart: more points per run would not be seen, only shipped. */
 export const TRAINING_POINTS = 1000;
-/** TensorBoard's default smoothing weight. */
-export const DEFAULT_SMOOTHING = 0.6;
 
 export interface TrainingState {
   runIds: string[];
@@ -28,6 +28,8 @@ export interface TrainingState {
   setLogX(logX: boolean): void;
   setSmoothing(weight: number): void;
   setLayout(layout: TrainingLayout): void;
+  /** Runs and drawing at once, as an address describes them. */
+  applyView(view: TrainingViewState): void;
   load(): Promise<void>;
 }
 
@@ -66,6 +68,11 @@ export function createTrainingStore(api: WorkbenchApi, deps: TrainingDeps): Trai
     },
     setLayout(layout) {
       set({ layout });
+    },
+    applyView({ runIds, axis, logX, smoothing, layout }) {
+      const same = runIds.length === get().runIds.length && runIds.every((id, i) => id === get().runIds[i]);
+      set({ axis, logX, smoothing, layout });
+      if (!same || (get().series.length === 0 && runIds.length > 0 && !get().loading)) get().setRunIds([...runIds]);
     },
     async load() {
       const ids = get().runIds;

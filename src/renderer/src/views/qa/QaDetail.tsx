@@ -3,8 +3,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatAnswer } from '../../lib/answerFormat.js';
 import { formatConfidence, formatMs, formatTime } from '../../lib/format.js';
 import { latestOutput } from '../../lib/qaFilter.js';
-import type { Route } from '../../lib/route.js';
-import type { QaDetail } from '../../../../shared/api.js';
+import { questionSceneRoute } from '../../lib/route.js';
 
 /** What the stored confidence is, told apart from the probability of the solver's own answer. */
 const GROUND_TRUTH_CONFIDENCE = "the solver's probability of the ground-truth answer (buckets are cut from it); not its confidence in its own prediction";
@@ -15,12 +14,6 @@ function json(v: unknown): string {
   } catch {
     return String(v);
   }
-}
-
-/** Where "Open in scene" goes: the question's scene, its objects highlighted, at the frame it asks about (0-based, as routes are). */
-export function sceneRouteOf(detail: QaDetail): Route {
-  const q = detail.qa;
-  return { view: 'scene', sceneId: q.sceneId, ...(detail.objectIds.length > 0 ? { objects: detail.objectIds } : {}), ...(q.frame !== null ? { frame: q.frame } : {}) };
 }
 
 /** The selected QA: question, answer, program and args, re-run, filter verdicts, solver outputs, scene link. */
@@ -51,9 +44,9 @@ export function QaDetailPanel(): React.JSX.Element | null {
         <span className="spacer" />
         <button
           type="button"
-          onClick={() => navigate(sceneRouteOf(detail))}
+          onClick={() => navigate(questionSceneRoute(q))}
           data-testid="open-in-scene"
-          title={[detail.objectIds.length > 0 ? `highlights objects ${detail.objectIds.join(', ')}` : 'the question names no single object', ...(q.frame !== null ? [`at frame ${q.frame + 1}`] : [])].join(', ')}
+          title={[detail.objectIds.length > 0 ? `highlights objects ${detail.objectIds.join(', ')}` : 'the question names no single object', ...(q.frame !== null ? [`at frame ${q.frame + 1}`] : []), 'with the question beside the scene: [ and ] step through this list'].join(', ')}
         >
           Open in scene
         </button>

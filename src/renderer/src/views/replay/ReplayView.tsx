@@ -11,6 +11,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { BUCKET_COLORS, categoryColor, rampColor, rgbCss } from '../../lib/colorScale.js';
 import { formatScore } from '../../lib/format.js';
 import { biggestChanges, colouredObjects, onDomain, type Replay, type ReplayFrame } from '../../lib/replay.js';
+import { suggestedPointSize } from '../scene/lod.js';
 import { SceneCanvas } from '../scene/SceneCanvas.js';
 
 /** Playback: one round per step, slow enough to read the panels aloud. */
@@ -232,7 +233,7 @@ export function ReplayView(): React.JSX.Element {
                 selected={null}
                 objectConfidence={coloured}
                 frame={0}
-                pointSize={2}
+                pointSize={suggestedPointSize(points?.count ?? 0, scene.room.area)}
                 showBoxes={true}
                 showLabels={false}
                 showTrajectory={false}

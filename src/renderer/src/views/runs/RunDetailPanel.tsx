@@ -269,6 +269,11 @@ export function RunDetailPanel(): React.JSX.Element | null {
     c.setMixRun(run.id);
     navigate({ view: 'curves' });
   };
+  // This run's loss, learning rate and gradient norm alone, drawn as the Training view last drew (a link to share).
+  const openTraining = (): void => {
+    const { axis, logX, smoothing, layout } = stores.training.getState();
+    navigate({ view: 'training', state: { runIds: [run.id], axis, logX, smoothing, layout } });
+  };
 
   return (
     <div className="panel run-detail" data-testid="run-detail">
@@ -303,6 +308,9 @@ export function RunDetailPanel(): React.JSX.Element | null {
         </button>
         <button type="button" onClick={openCurves}>
           Curves
+        </button>
+        <button type="button" onClick={openTraining} data-testid="open-training" title="this run's per-step loss, learning rate and gradient norm">
+          Training
         </button>
       </div>
       {confirming && canDelete(run) && <ConfirmDelete run={run} rounds={detail?.rounds.length ?? run.roundsDone} checkpoints={detail ? detail.checkpoints.length : null} />}

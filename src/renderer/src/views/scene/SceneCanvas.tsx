@@ -8,7 +8,7 @@ import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber'
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { BoxGeometry, BufferAttribute, BufferGeometry, Color, InstancedMesh, LineBasicMaterial, Mesh, MeshBasicMaterial, SRGBColorSpace, Vector3, type PerspectiveCamera } from 'three';
 import type { ObjectConfidence, PointCloudData, SceneDetail } from '../../../../shared/api.js';
-import type { CameraFrame, Vec3 } from '../../../../shared/scene.js';
+import type { CameraFrame, OrientedBox, Vec3 } from '../../../../shared/scene.js';
 import type { ColorMode } from '../../lib/colorMode.js';
 import { idColor } from '../../lib/colorScale.js';
 import {
@@ -27,11 +27,13 @@ import {
   roomOutline,
   sceneBounds,
 } from './geometry.js';
-import { HIGHLIGHT_COLOR, SELECTED_COLOR } from './colors.js';
+import type { QuestionRole } from '../../lib/questionRoles.js';
+import { CANDIDATE_COLOR, HIGHLIGHT_COLOR, QUESTION_MEASURE_COLOR, REFERENCE_COLOR, SELECTED_COLOR } from './colors.js';
 import { labelLayout, placeLabels } from './labels.js';
 import { MOVING_POINT_BUDGET } from './lod.js';
 import { distance } from './measure.js';
 import { PointCloud } from './PointCloud.js';
+import { markSegments, type QuestionMarks } from './questionMarks.js';
 import { assignObjectIds, fillColors, zRange } from './pointColors.js';
 import { formatMetres } from './scaleBar.js';
 import { FloorGrid, Measurement, PointPicker, ScaleBarUpdater, WorldAxes } from './ViewerAids.js';
@@ -59,6 +61,11 @@ export interface SceneCanvasProps {
   reduceWhileMoving: boolean;
   maxLabels: number;
   onSelectObject(id: number | null): void;
+  /** Question context: each named object's role (others are dimmed), and what the question's program measures. */
+  roles?: ReadonlyMap<number, QuestionRole> | null;
+  marks?: QuestionMarks | null;
+  /** What the camera frames instead of the whole scene (a question's objects and measure); Fit view returns to it. */
+  focus?: { boxes: readonly OrientedBox[]; points: readonly Vec3[] } | null;
 }
 
 /** Puts the camera at the overview; again whenever `fitKey` changes (the Fit view button). */
@@ -121,8 +128,8 @@ function Cloud(props: {
   );
 }
 
-function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; selected: number | null; onSelect(id: number | null): void }): React.JSX.Element | null {
-  const { objects, highlight, selected, onSelect } = props;
+function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; selected: number | null; roles: ReadonlyMap<number, QuestionRole> | null; onSelect(id: number | null): void }): React.JSX.Element | null {
+  const { objects, highlight, selected, roles, onSelect } = props;
   const invalidate = useThree((s) => s.invalidate);
   const n = objects.length;
   const meshRef = useRef<InstancedMesh>(null);
@@ -159,13 +166,17 @@ function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; select
     const colorAttr = edges.getAttribute('color') as BufferAttribute;
     const arr = colorAttr.array as Float32Array;
     const c = new Color();
-    const any = highlight.size > 0;
+    const any = highlight.size > 0 || (roles !== null && roles.size > 0);
     objects.forEach((o, i) => {
+      const role = roles?.get(o.id);
       if (o.id === selected) c.set(SELECTED_COLOR);
-      else if (highlight.has(o.id)) c.set(HIGHLIGHT_COLOR);
+      else if (role === 'reference') c.set(REFERENCE_COLOR);
+      else if (role === 'candidate') c.set(CANDIDATE_COLOR);
+      else if (highlight.has(o.id) && !roles) c.set(HIGHLIGHT_COLOR);
       else {
         const [r, g, b] = idColor(o.id);
-        const k = any ? 0.35 : 0.85;
+        // A question's context dims the rest further: its objects are what the eye should find.
+        const k = roles ? 0.22 : any ? 0.35 : 0.85;
         // idColor is sRGB, as the object colouring of the points: the same bytes must give the same colour.
         c.setRGB((r / 255) * k, (g / 255) * k, (b / 255) * k, SRGBColorSpace);
       }
@@ -180,7 +191,7 @@ function Boxes(props: { objects: Objects; highlight: ReadonlySet<number>; select
     if (mesh?.instanceColor) mesh.instanceColor.needsUpdate = true;
     colorAttr.needsUpdate = true;
     invalidate();
-  }, [objects, highlight, selected, edges, invalidate]);
+  }, [objects, highlight, selected, roles, edges, invalidate]);
 
   if (n === 0) return null;
   return (
@@ -206,6 +217,10 @@ interface LabelSpec {
   anchor: readonly [number, number, number];
   text: string;
   className: string;
+  /** Question context: the object's role, or what a measure label measures (read by tests and styles). */
+  role?: string;
+  /** The measured value in full precision (a label shows it rounded). */
+  value?: string;
 }
 
 /**
@@ -353,6 +368,38 @@ function Trajectory({ frames, current, depth }: { frames: readonly CameraFrame[]
   );
 }
 
+const MARK_COLORS = {
+  distance: new Color(QUESTION_MEASURE_COLOR),
+  facing: new Color(REFERENCE_COLOR),
+  target: new Color(CANDIDATE_COLOR),
+} as const;
+
+/**
+ * The question's measure: distance segments and direction arrows, one line-segment draw built when the question
+ * changes (nothing per frame), over everything else so a segment inside a box stays visible.
+ */
+function QuestionMarkLines({ marks }: { marks: QuestionMarks }): React.JSX.Element | null {
+  const invalidate = useThree((s) => s.invalidate);
+  const geometry = useMemo(() => {
+    const { positions, colors } = markSegments(marks, (kind) => {
+      const c = MARK_COLORS[kind];
+      return [c.r, c.g, c.b];
+    });
+    const g = new BufferGeometry();
+    g.setAttribute('position', new BufferAttribute(positions, 3));
+    g.setAttribute('color', new BufferAttribute(colors, 3));
+    return g;
+  }, [marks]);
+  const material = useMemo(() => new LineBasicMaterial({ vertexColors: true, depthTest: false, transparent: true }), []);
+  useEffect(() => {
+    invalidate();
+    return () => geometry.dispose();
+  }, [geometry, invalidate]);
+  useEffect(() => () => material.dispose(), [material]);
+  if ((geometry.getAttribute('position') as BufferAttribute).count === 0) return null;
+  return <lineSegments geometry={geometry} material={material} renderOrder={11} frustumCulled={false} />;
+}
+
 const AXIS_LABELS: readonly LabelSpec[] = [
   { key: 'axis-x', anchor: [1.08, 0, 0], text: 'x', className: 'scene-label axis axis-x' },
   { key: 'axis-y', anchor: [0, 1.08, 0], text: 'y', className: 'scene-label axis axis-y' },
@@ -361,9 +408,19 @@ const AXIS_LABELS: readonly LabelSpec[] = [
 
 export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
   const { detail, points, colorMode, highlight, selected, objectConfidence, frame, pointSize, showBoxes, showLabels, showTrajectory, showGrid, showAxes, reduceWhileMoving, maxLabels, onSelectObject } = props;
+  const roles = props.roles ?? null;
+  const marks = props.marks ?? null;
   const boxes = useMemo(() => detail.objects.map((o) => o.box), [detail]);
   const bounds = useMemo(() => sceneBounds(detail.room, boxes, detail.trajectory), [detail, boxes]);
-  const view = useMemo(() => overviewCamera(bounds), [bounds]);
+  const focus = props.focus ?? null;
+  const view = useMemo(() => {
+    if (!focus || focus.boxes.length + focus.points.length === 0) return overviewCamera(bounds);
+    // Framed close, but never tighter than a metre and a half around it: the room around the objects is context.
+    const b = sceneBounds({ area: 0, center: bounds.center }, focus.boxes, [], focus.points);
+    const v = overviewCamera({ ...b, radius: Math.max(1.5, b.radius) });
+    // Near and far as for the whole scene, so zooming out shows all of it.
+    return { ...v, near: Math.min(v.near, overviewCamera(bounds).near), far: Math.max(v.far, overviewCamera(bounds).far) };
+  }, [bounds, focus]);
   const floorZ = useMemo(() => floorLevel(detail.room, boxes), [detail, boxes]);
   const highlightSet = useMemo(() => new Set(highlight), [highlight]);
   const labelIds = useMemo(() => (showLabels ? pickLabels(detail.objects, highlightSet, selected, maxLabels) : []), [showLabels, detail, highlightSet, selected, maxLabels]);
@@ -382,15 +439,21 @@ export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
       const [a, b] = picks as [Vec3, Vec3];
       out.push({ key: 'measure', anchor: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2], text: formatMetres(measured), className: 'scene-label measure' });
     }
+    // The question's measures first: they are what the question asks.
+    marks?.segments.forEach((m, i) => {
+      out.push({ key: `question-${i}`, anchor: [(m.from[0] + m.to[0]) / 2, (m.from[1] + m.to[1]) / 2, (m.from[2] + m.to[2]) / 2], text: m.label, className: 'scene-label question-measure', role: 'distance', value: String(m.value) });
+    });
+    if (marks?.angle) out.push({ key: 'question-angle', anchor: marks.angle.at, text: marks.angle.label, className: 'scene-label question-measure', role: 'angle', value: String(marks.angle.value) });
     for (const id of labelIds) {
       const o = byId.get(id)!;
       const conf = objectConfidence?.get(id);
-      const className = id === selected ? 'scene-label selected' : highlightSet.has(id) ? 'scene-label highlighted' : 'scene-label';
-      out.push({ key: `object-${id}`, anchor: labelAnchor(o.box), text: `${o.label}${conf ? ` · ${conf.mean.toFixed(2)}` : ''}`, className });
+      const role = roles?.get(id);
+      const className = id === selected ? 'scene-label selected' : role ? `scene-label ${role}` : highlightSet.has(id) ? 'scene-label highlighted' : 'scene-label';
+      out.push({ key: `object-${id}`, anchor: labelAnchor(o.box), text: `${o.label}${conf ? ` · ${conf.mean.toFixed(2)}` : ''}`, className, ...(role ? { role } : {}) });
     }
     if (showAxes) out.push(...AXIS_LABELS);
     return out;
-  }, [measured, picks, labelIds, byId, objectConfidence, selected, highlightSet, showAxes]);
+  }, [measured, picks, marks, labelIds, byId, objectConfidence, selected, roles, highlightSet, showAxes]);
   const labelRefs = useRef<(HTMLDivElement | null)[]>([]);
   const scaleRef = useRef<HTMLDivElement>(null);
   const scaleTextRef = useRef<HTMLSpanElement>(null);
@@ -400,7 +463,11 @@ export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
     <div className={measuring ? 'scene-canvas measuring' : 'scene-canvas'} data-testid="scene-canvas">
       {/* flat: no tone mapping. Everything here is unlit and its colours are data or the UI's own (highlight
           colours shared with the frame overlay), which ACES would shift. */}
+      {/* Absolutely placed: the canvas takes its box's size and never gives it one. In a box whose height follows
+          its content (the replay's grid row) an in-flow canvas grew the row, was resized to it and grew it again,
+          a re-render with a new drawing buffer every frame that starved the page (and SwiftShader's screenshots). */}
       <Canvas
+        style={{ position: 'absolute', inset: 0 }}
         frameloop="demand"
         flat
         dpr={[1, 2]}
@@ -414,7 +481,8 @@ export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
         {points && points.count > 0 && (
           <Cloud points={points} objects={detail.objects} colorMode={colorMode} highlight={highlight} confidence={objectConfidence} size={pointSize} reduceWhileMoving={reduceWhileMoving} />
         )}
-        {showBoxes && <Boxes objects={detail.objects} highlight={highlightSet} selected={selected} onSelect={select} />}
+        {showBoxes && <Boxes objects={detail.objects} highlight={highlightSet} selected={selected} roles={roles} onSelect={select} />}
+        {marks && <QuestionMarkLines marks={marks} />}
         {labels.length > 0 && <LabelProjector labels={labels} refs={labelRefs} />}
         <RoomOutline detail={detail} floorZ={floorZ} />
         {showTrajectory && <Trajectory frames={detail.trajectory} current={frame} depth={depth} />}
@@ -430,6 +498,8 @@ export function SceneCanvas(props: SceneCanvasProps): React.JSX.Element {
             key={l.key}
             className={l.className}
             data-label={l.key}
+            data-role={l.role}
+            data-value={l.value}
             ref={(el) => {
               labelRefs.current[i] = el;
             }}

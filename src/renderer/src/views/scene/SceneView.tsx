@@ -10,6 +10,7 @@ import { formatCount, formatMs } from '../../lib/format.js';
 import { FramePanel } from './FramePanel.js';
 import { BUDGET_PRESETS, budgetToSlider, MOVING_POINT_BUDGET, sliderToBudget, suggestedPointSize } from './lod.js';
 import { ObjectList } from './ObjectList.js';
+import { QuestionPanel, useQuestionContext } from './QuestionPanel.js';
 import { SceneCanvas } from './SceneCanvas.js';
 
 function ScenePicker(): React.JSX.Element {
@@ -171,6 +172,9 @@ export function SceneView(): React.JSX.Element {
   const [showAxes, setShowAxes] = useState(true);
   const [reduceWhileMoving, setReduceWhileMoving] = useState(true);
   const [sizeScale, setSizeScale] = useState(1);
+  const route = useApp((s) => s.route);
+  const qaId = route.view === 'scene' ? route.qa : undefined;
+  const question = useQuestionContext(qaId, detail);
   const st = scene.getState();
   const autoSize = suggestedPointSize(points?.count ?? 0, detail?.room.area ?? 20);
   const selectedObject = detail?.objects.find((o) => o.id === selected) ?? null;
@@ -266,7 +270,11 @@ export function SceneView(): React.JSX.Element {
               reduceWhileMoving={reduceWhileMoving}
               maxLabels={24}
               onSelectObject={(id) => st.selectObject(id)}
+              roles={question?.byId ?? null}
+              marks={question?.marks ?? null}
+              focus={question?.focus ?? null}
             />
+            {qaId !== undefined && <QuestionPanel qaId={qaId} context={question} />}
           </>
         )}
       </div>

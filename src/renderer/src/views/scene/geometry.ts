@@ -202,8 +202,8 @@ export interface Bounds {
   radius: number;
 }
 
-/** Bounds of everything drawn: room bounds or polygon, all box corners and camera centres. */
-export function sceneBounds(room: Room, boxes: readonly OrientedBox[], frames: readonly CameraFrame[]): Bounds {
+/** Bounds of everything drawn: room bounds or polygon, all box corners and camera centres (and any extra points). */
+export function sceneBounds(room: Room, boxes: readonly OrientedBox[], frames: readonly CameraFrame[], extra: readonly Vec3[] = []): Bounds {
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   const add = (x: number, y: number, z: number): void => {
@@ -226,6 +226,7 @@ export function sceneBounds(room: Room, boxes: readonly OrientedBox[], frames: r
     for (let i = 0; i < 24; i += 3) add(corners[i]!, corners[i + 1]!, corners[i + 2]!);
   }
   for (const f of frames) add(f.pose[3], f.pose[7], f.pose[11]);
+  for (const p of extra) add(p[0], p[1], p[2]);
   if (!Number.isFinite(min[0])) {
     const c = room.center;
     return { min: [c[0] - 1, c[1] - 1, c[2] - 1], max: [c[0] + 1, c[1] + 1, c[2] + 1], center: [...c], radius: Math.sqrt(3) };
