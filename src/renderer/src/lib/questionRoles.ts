@@ -70,6 +70,9 @@ export const FAMILY_ROLES: Readonly<Record<Family, FamilyRoles>> = {
   object_height_comparison: candidatesOnly(['candidates'], 2),
   object_rel_size: candidatesOnly(['candidates'], 2),
   camera_object_distance: candidatesOnly(['object'], 1, 'camera'),
+  // Start at the first named, facing the second; the goal and the corners' landmarks follow. The program's arguments
+  // name only start, facing and goal, so the named order (which has the landmarks too) is the one read.
+  route_planning: { measure: 'none', args: { reference: [], candidate: [] }, namedReferences: 2, minNamed: 3 },
 };
 
 const isFamily = (f: string): f is Family => (FAMILIES as readonly string[]).includes(f);

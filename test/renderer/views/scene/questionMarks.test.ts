@@ -44,7 +44,7 @@ describe('questionRoles: one mapping per family, as the families generate', () =
       const fromNamed = questionRoles(facts(draft, null));
       expect(fromArgs.ok && fromNamed.ok).toBe(true);
       if (!fromArgs.ok || !fromNamed.ok) continue;
-      expect(fromArgs.roles.source).toBe(family === 'room_size_estimation' ? 'named' : 'args');
+      expect(fromArgs.roles.source).toBe(family === 'room_size_estimation' || family === 'route_planning' ? 'named' : 'args');
       expect(fromNamed.roles.source).toBe('named');
       expect(fromNamed.roles.reference).toEqual(fromArgs.roles.reference);
       expect(fromNamed.roles.candidate).toEqual(fromArgs.roles.candidate);
