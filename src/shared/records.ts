@@ -109,6 +109,12 @@ export interface RoundRecord {
   stage: LoopStage | null;
   startedAt: number | null;
   finishedAt: number | null;
+  /**
+   * Milliseconds its stages ran, through the last one completed: once the round is completed, its duration. Time
+   * stopped (paused, killed) between start and finish is not in it, nor a stage cut short and redone. Null before
+   * its first stage completes.
+   */
+  activeMs: number | null;
   counts: RoundCounts;
 }
 

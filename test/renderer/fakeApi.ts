@@ -290,6 +290,7 @@ export class FakeApi implements WorkbenchApi {
       stage: 'evaluate',
       startedAt: createdAt + i * 100,
       finishedAt: createdAt + i * 100 + 80,
+      activeMs: 80,
       counts: { proposed: 100, accepted: 60, rejected: 40, easy: 10 + i * 10, frontier: 30, hard: 20 - i * 5 },
     }));
     const metrics: MetricRecord[] = [];

@@ -33,7 +33,7 @@ export function runSummary(store: Store, run: RunRecord, rounds: readonly RoundR
     roundsDone: completed.length,
     heldoutScore: heldout?.overall ?? null,
     executionProvider: executionProviderOf(run.provider),
-    roundMs: completed.flatMap((it) => (it.startedAt !== null && it.finishedAt !== null ? [Math.max(0, it.finishedAt - it.startedAt)] : [])),
+    roundMs: completed.flatMap((it) => (it.activeMs !== null ? [it.activeMs] : [])),
     roundStartedAt: running?.startedAt ?? null,
   };
 }

@@ -93,7 +93,7 @@ export function summarizeRound(store: Store, runId: string, round: RoundRecord):
   }
   const meanLoss = meanTrainingLoss(store, runId, round.round);
   const heldout = heldoutByRound(metrics).get(round.round) ?? null;
-  const ms = round.startedAt !== null && round.finishedAt !== null ? round.finishedAt - round.startedAt : 0;
+  const ms = round.activeMs ?? 0;
   const proposers = proposerStats(store, runId, round.round);
   return { round: round.round, counts: round.counts, trainedSamples: trained, samplesSeen, meanLoss, heldout, ms, ...(proposers.length > 0 ? { proposers } : {}) };
 }

@@ -158,19 +158,27 @@ const stageIndex = (s: LoopStage | null): number => (s === null ? -1 : LOOP_STAG
 async function runRound(ctx: LoopContext, k: number, existing: RoundRecord | undefined): Promise<void> {
   const { store, run } = ctx;
   if (existing?.status === 'completed') return;
-  if (!existing) createRound(store, { runId: run.id, round: k, status: 'running', startedAt: Date.now() });
+  // Active time: what earlier sessions of this round ran, plus this session's time through each completed stage.
+  const resumedAt = Date.now();
+  const before = existing?.activeMs ?? 0;
+  if (!existing) createRound(store, { runId: run.id, round: k, status: 'running', startedAt: resumedAt });
   else if (existing.status !== 'running') updateRound(store, run.id, k, { status: 'running' });
   const reached = stageIndex(existing?.stage ?? null);
   const at = (s: LoopStage): boolean => reached < LOOP_STAGES.indexOf(s);
-  if (at('filter')) await propose(ctx, k);
+  const ran = async (stage: LoopStage, work: () => unknown): Promise<void> => {
+    if (!at(stage)) return;
+    await work();
+    updateRound(store, run.id, k, { activeMs: before + (Date.now() - resumedAt) });
+  };
+  await ran('filter', () => propose(ctx, k));
   ctx.checkCancelled(`after round ${k}'s proposals`);
-  if (at('solve')) await solve(ctx, k);
+  await ran('solve', () => solve(ctx, k));
   ctx.checkCancelled(`after round ${k}'s answers`);
-  if (at('control')) control(ctx, k);
+  await ran('control', () => control(ctx, k));
   ctx.checkCancelled(`after round ${k}'s controller decision`);
-  if (at('train')) await train(ctx, k);
+  await ran('train', () => train(ctx, k));
   ctx.checkCancelled(`after round ${k}'s training`);
-  if (at('evaluate')) await evaluate(ctx, k);
+  await ran('evaluate', () => evaluate(ctx, k));
 }
 
 function messageOf(e: unknown): string {

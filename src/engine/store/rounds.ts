@@ -10,6 +10,7 @@ interface RoundRow {
   stage: LoopStage | null;
   started_at: number | null;
   finished_at: number | null;
+  active_ms: number | null;
   proposed_count: number;
   accepted_count: number;
   rejected_count: number;
@@ -35,6 +36,7 @@ function toRecord(r: RoundRow): RoundRecord {
     stage: r.stage,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    activeMs: r.active_ms,
     counts: {
       proposed: r.proposed_count,
       accepted: r.accepted_count,
@@ -67,6 +69,7 @@ export interface RoundPatch {
   stage?: LoopStage | null;
   startedAt?: number | null;
   finishedAt?: number | null;
+  activeMs?: number | null;
   /** Replaces the given counts; the others stay. */
   counts?: Partial<RoundCounts>;
 }
@@ -84,6 +87,7 @@ export function updateRound(store: Store, runId: string, round: number, patch: R
   set('stage', patch.stage);
   set('started_at', patch.startedAt);
   set('finished_at', patch.finishedAt);
+  set('active_ms', patch.activeMs);
   for (const [key, column] of Object.entries(COUNT_COLUMNS)) set(column, patch.counts?.[key as keyof RoundCounts]);
   if (sets.length > 0) {
     const info = store.prepare(`UPDATE rounds SET ${sets.join(', ')} WHERE run_id = ? AND round = ?`).run(...params, runId, round);

@@ -103,7 +103,7 @@ async function seedRun(store: Store, scenes: Scene[]): Promise<SeededRun> {
     { runId: run.id, round: 0, benchmarkSetId: 'bench-a', family: null, metric: 'samples_seen', value: 64, n: 64 },
     { runId: run.id, round: 1, benchmarkSetId: 'bench-a', family: null, metric: 'samples_seen', value: 128, n: 128 },
   ]);
-  for (const k of [0, 1]) updateRound(store, run.id, k, { status: 'completed', stage: 'evaluate', finishedAt: 1000 * k + 250, counts: { proposed: 10, accepted: 8, rejected: 2 } });
+  for (const k of [0, 1]) updateRound(store, run.id, k, { status: 'completed', stage: 'evaluate', finishedAt: 1000 * k + 250, activeMs: 250, counts: { proposed: 10, accepted: 8, rejected: 2 } });
   setRunProvider(store, run.id, 'onnxruntime/cpu (CUDA provider library not found)');
   updateRunStatus(store, run.id, 'completed');
   return { runId: run.id, scenes, qaIds, accepted, correct };

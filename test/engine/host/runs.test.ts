@@ -180,8 +180,9 @@ describe('the run manager', () => {
     const detail = await h.getRun(runId);
     expect(detail.roundFigures).toEqual(live.map((s) => ({ round: s.round, samplesSeen: s.samplesSeen, meanLoss: s.meanLoss })));
     expect(detail.roundFigures[0]!.meanLoss).toBeGreaterThan(0);
-    // Its one round's duration, and no round running.
-    expect(detail.run.roundMs).toEqual([detail.rounds[0]!.finishedAt! - detail.rounds[0]!.startedAt!]);
+    // Its one round's duration (the time its stages ran, the stop left out), and no round running.
+    expect(detail.run.roundMs).toEqual([detail.rounds[0]!.activeMs]);
+    expect(detail.rounds[0]!.activeMs!).toBeLessThanOrEqual(detail.rounds[0]!.finishedAt! - detail.rounds[0]!.startedAt! + 200);
     expect(detail.run.roundStartedAt).toBeNull();
     // A clone's settings are the run's own.
     const config = await h.getRunConfig(runId);
@@ -217,7 +218,7 @@ describe('a read-only host beside a writing process', () => {
       { runId: run.id, round: 0, benchmarkSetId: 'b', family: null, metric: 'score', value: 0.4, n: 10 },
       { runId: run.id, round: 0, benchmarkSetId: 'b', family: null, metric: 'samples_seen', value: 7, n: 7 },
     ]);
-    updateRound(w, run.id, 0, { stage: 'evaluate', status: 'completed', finishedAt: 350 });
+    updateRound(w, run.id, 0, { stage: 'evaluate', status: 'completed', finishedAt: 350, activeMs: 250 });
     updateRunStatus(w, run.id, 'completed');
     await until('completion', () => events.some((e) => e.type === 'run' && e.status === 'completed'));
 

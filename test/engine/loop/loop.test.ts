@@ -144,12 +144,21 @@ describe('the closed loop, end to end', () => {
     const paused = await handle.done;
     expect(paused.status).toBe('paused');
     expect(listRounds(store, paused.id)[0]!.stage).toBe('control');
+    // Stopped a while: the round's duration (active time) leaves the stop out, its span does not.
+    await new Promise((r) => setTimeout(r, 1200));
     const second = await resumeLoop(store, paused.id);
     // One driver per run: a second resume while the first is going is refused, not run twice.
     await expect(resumeLoop(store, paused.id)).rejects.toThrow(/already being executed/);
     const resumed = await second.done;
     expect(resumed.status).toBe('completed');
     expect(runDigest(store, resumed.id)).toEqual(runDigest(ref, refRun.id));
+    const [stopped, ...others] = listRounds(store, resumed.id);
+    expect(stopped!.activeMs).toBeGreaterThan(0);
+    expect(stopped!.activeMs!).toBeLessThanOrEqual(stopped!.finishedAt! - stopped!.startedAt! - 1200);
+    for (const r of others) {
+      expect(r.activeMs!).toBeGreaterThanOrEqual(r.finishedAt! - r.startedAt!);
+      expect(r.activeMs!).toBeLessThanOrEqual(r.finishedAt! - r.startedAt! + 200);
+    }
     ref.close();
     store.close();
   });

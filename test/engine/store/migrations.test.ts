@@ -140,7 +140,7 @@ describe('schema migrations', () => {
     const dir = ws.dir();
     const store = ws.open(dir);
     expect(store.migration).toMatchObject({ from: 0, to: LATEST_SCHEMA_VERSION });
-    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields', '0012_rounds', '0013_run notes and tags']);
+    expect(store.migration.applied).toEqual(['0001_initial', '0002_scene summary columns', '0003_qa buckets', '0004_qa trained iteration', '0005_solver output selection scores', '0006_scene versions', '0007_endpoint solver', '0008_frame images', '0009_endpoint models', '0010_qa prediction', '0011_qa typed fields', '0012_rounds', '0013_run notes and tags', '0014_round active time']);
     expect(readSchemaVersion(store.db)).toBe(LATEST_SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -269,13 +269,28 @@ describe('schema migrations', () => {
     expect(store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'solver_outputs'`).pluck().all()).toEqual(['solver_outputs_set_qa_latest']);
   });
 
+  it('give rounds an active time: a version-13 workspace upgraded takes each finished round’s span, and null for one under way (0014)', () => {
+    const dir = ws.dir();
+    const db = createAtVersion(dir, 13);
+    seedAt(db, new BlobStore(workspacePaths(dir).blobsDir, true), 13);
+    db.prepare(`UPDATE rounds SET started_at = 1000, finished_at = 5000 WHERE round = 0`).run();
+    db.prepare(`UPDATE rounds SET status = 'pending', stage = 'solve', started_at = 6000 WHERE round = 1`).run();
+    db.close();
+    const store = ws.open(dir);
+    expect(store.migration.applied).toEqual(['0014_round active time']);
+    expect(listRounds(store, 'run-old').map((r) => [r.round, r.activeMs])).toEqual([
+      [0, 4000],
+      [1, null],
+    ]);
+  });
+
   it('give runs notes and tags: a version-11 workspace upgraded keeps its runs, with none, and takes both (0013)', () => {
     const dir = ws.dir();
     const db = createAtVersion(dir, 11);
     seedAt(db, new BlobStore(workspacePaths(dir).blobsDir, true), 11);
     db.close();
     const store = ws.open(dir);
-    expect(store.migration.applied).toEqual(['0012_rounds', '0013_run notes and tags']);
+    expect(store.migration.applied).toEqual(['0012_rounds', '0013_run notes and tags', '0014_round active time']);
     expect(getRun(store, 'run-old')).toMatchObject({ name: 'old run', tags: [], notes: '', updatedAt: 2 });
     const updated = updateRunInfo(store, 'run-old', { name: '  renamed  ', tags: ['b', ' a ', 'b', ''], notes: 'seed 5 looked odd' });
     // Trimmed, blanks dropped, each tag once, sorted; labelling a run is not progress, so updatedAt stays.

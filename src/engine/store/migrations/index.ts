@@ -12,10 +12,11 @@ import { migration0010 } from './0010_qa_prediction.js';
 import { migration0011 } from './0011_qa_typed_fields.js';
 import { migration0012 } from './0012_rounds.js';
 import { migration0013 } from './0013_run_notes.js';
+import { migration0014 } from './0014_round_active_time.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

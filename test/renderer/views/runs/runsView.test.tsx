@@ -81,7 +81,7 @@ function runningApi(): FakeApi {
   api.addRun('live', 'live run', 'closed-loop', 1, 9000, 0);
   const r = api.runs.get('live')!;
   r.summary.status = 'running';
-  r.detail.rounds.push({ runId: 'live', round: 1, status: 'running', stage: 'filter', startedAt: 9500, finishedAt: null, counts: { proposed: 50, accepted: 30, rejected: 20, easy: 0, frontier: 0, hard: 0 } });
+  r.detail.rounds.push({ runId: 'live', round: 1, status: 'running', stage: 'filter', startedAt: 9500, finishedAt: null, activeMs: 120, counts: { proposed: 50, accepted: 30, rejected: 20, easy: 0, frontier: 0, hard: 0 } });
   return api;
 }
 
@@ -151,8 +151,8 @@ describe('the runs view', () => {
 
     // Stopped during round 2's proposals: the store sets the round back to pending (resumable), the run paused.
     const r = api.runs.get('live')!;
-    r.detail.rounds[1] = { ...r.detail.rounds[1]!, status: 'completed', stage: 'evaluate', finishedAt: 9900 };
-    r.detail.rounds.push({ runId: 'live', round: 2, status: 'pending', stage: null, startedAt: 9950, finishedAt: null, counts: { proposed: 0, accepted: 0, rejected: 0, easy: 0, frontier: 0, hard: 0 } });
+    r.detail.rounds[1] = { ...r.detail.rounds[1]!, status: 'completed', stage: 'evaluate', finishedAt: 9900, activeMs: 400 };
+    r.detail.rounds.push({ runId: 'live', round: 2, status: 'pending', stage: null, startedAt: 9950, finishedAt: null, activeMs: null, counts: { proposed: 0, accepted: 0, rejected: 0, easy: 0, frontier: 0, hard: 0 } });
     r.summary.status = 'paused';
     api.emit({ type: 'run', runId: 'live', status: 'paused', message: 'cancelled before round 2 proposals; resume to continue' });
     // At once, before the detail is read again: no round is shown running in a paused run.

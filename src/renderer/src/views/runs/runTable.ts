@@ -183,7 +183,7 @@ export function roundRows(detail: RunDetail | null, live: Partial<LiveRounds> = 
       interval: intervalAt(it.round),
       samplesSeen: f?.samplesSeen ?? null,
       meanLoss: f?.meanLoss ?? null,
-      ms: it.startedAt !== null && it.finishedAt !== null ? it.finishedAt - it.startedAt : null,
+      ms: it.finishedAt !== null ? it.activeMs : null,
       llm: llmOf(detail?.proposers.find((p) => p.round === it.round)?.proposers),
     });
   }
