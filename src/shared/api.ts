@@ -133,6 +133,8 @@ export interface RunDetail {
   /** Per stored round, in round order. */
   roundFigures: RoundFigures[];
   split: RunSceneEntry[];
+  /** The run's training scenes that are VSI-Bench evaluation scenes (SceneSummary.evalScene), sorted; usually empty. */
+  evalScenes: string[];
   metrics: MetricRecord[];
   decisions: ControllerDecisionRecord[];
   checkpoints: CheckpointRef[];

@@ -155,6 +155,11 @@ export interface SceneSummary {
   frameCount: number;
   roomArea: number;
   synthesised: SynthesisedPart[];
+  /**
+   * True for one of VSI-Bench's evaluation scenes (its val sets; src/engine/sources/evalScenes.ts): training on
+   * it contaminates a VSI-Bench score. Set by the host when it lists scenes; absent where nobody checked.
+   */
+  evalScene?: boolean;
 }
 
 export function summarizeScene(scene: Scene): SceneSummary {

@@ -170,6 +170,8 @@ export interface FakeOptions {
    * `npm run experiment` names them (`experiment quick: <arm>, seed <n>`), two rounds each.
    */
   experiment?: boolean;
+  /** Scenes the host would mark as VSI-Bench evaluation scenes (SceneSummary.evalScene, RunDetail.evalScenes). */
+  evalScenes?: readonly string[];
 }
 
 /** Training steps per round in the fake's runs. */
@@ -315,6 +317,7 @@ export class FakeApi implements WorkbenchApi {
         { sceneId: 'synthetic:s2', split: 'train' },
         { sceneId: 'synthetic:s3', split: 'heldout' },
       ],
+      evalScenes: ['synthetic:s1', 'synthetic:s2'].filter((sceneId) => this.opts.evalScenes?.includes(sceneId)),
       metrics,
       decisions,
       checkpoints: [],
@@ -399,7 +402,7 @@ export class FakeApi implements WorkbenchApi {
 
   listScenes(query?: SceneQuery): Promise<import('../../src/shared/scene.js').SceneSummary[]> {
     return this.call('listScenes', [query], () => {
-      const all = this.scenes.map((s) => s.summary).filter((s) => !query?.dataset || s.dataset === query.dataset);
+      const all = this.scenes.map((s) => ({ ...s.summary, evalScene: this.opts.evalScenes?.includes(s.summary.id) ?? false })).filter((s) => !query?.dataset || s.dataset === query.dataset);
       const offset = query?.offset ?? 0;
       return all.slice(offset, offset + (query?.limit ?? all.length));
     });

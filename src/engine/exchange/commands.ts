@@ -8,6 +8,7 @@
  * workspace that is not one) become InputErrors, which the CLI prints as one line with exit code 2.
  */
 import { InputError } from '../../shared/errors.js';
+import { sceneListText } from '../../shared/evalScenes.js';
 import { CheckpointError } from '../solver/checkpoint.js';
 import { resolveEndpointConfig } from '../solver/external/endpoint.js';
 import { EndpointSolver } from '../solver/external/endpointSolver.js';
@@ -81,6 +82,9 @@ export function exportCommand(workspaceDir: string, options: ExportQaOptions): P
     }
     const untrained = summary.trained ? summary.rounds.filter((i) => i.questions === 0).map((i) => i.round) : [];
     if (untrained.length > 0) lines.push(`no trained questions for round${untrained.length === 1 ? '' : 's'} ${untrained.join(', ')} (not trained yet, or nothing was selected)`);
+    if (summary.evalScenes.length > 0) {
+      lines.push(`warning: exported with --allow-eval-scenes: ${summary.evalScenes.length} of the scenes are VSI-Bench evaluation scenes (${sceneListText(summary.evalScenes)}); export.json lists them`);
+    }
     if (summary.withoutAnswer.length > 0) lines.push(`left out ${summary.withoutAnswer.length} accepted questions without a ground truth (ids ${summary.withoutAnswer.slice(0, 10).join(', ')})`);
     return `${lines.join('\n')}\n`;
   });

@@ -6,6 +6,8 @@ import { listControllerDecisions } from '../store/controller.js';
 import { listRounds } from '../store/rounds.js';
 import { listMetrics } from '../store/metrics.js';
 import { getRun, listRunScenes, listRuns } from '../store/runs.js';
+import { listScenes } from '../store/scenes.js';
+import { evalScenesAmong } from '../sources/evalScenes.js';
 import type { Store } from '../store/store.js';
 import { listTrainingStats } from '../store/training.js';
 import { proposerStats } from '../store/qa.js';
@@ -45,11 +47,14 @@ export function listRunSummaries(store: Store): RunSummary[] {
 export function runDetail(store: Store, runId: string): RunDetail {
   const run = getRun(store, runId);
   const rounds = listRounds(store, runId);
+  const split = listRunScenes(store, runId);
+  const train = new Set(split.filter((e) => e.split === 'train').map((e) => e.sceneId));
   return {
     run: runSummary(store, run, rounds),
     rounds,
     roundFigures: roundFigures(store, runId, rounds),
-    split: listRunScenes(store, runId),
+    split,
+    evalScenes: evalScenesAmong(listScenes(store).filter((s) => train.has(s.id))),
     metrics: listMetrics(store, { runId }),
     decisions: listControllerDecisions(store, runId),
     checkpoints: listCheckpoints(store, runId),

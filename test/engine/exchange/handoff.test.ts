@@ -108,7 +108,7 @@ describe('LLaMA-Factory export', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'lf');
-    const summary = exportQa(store, { runId, outDir: out, format: 'llama-factory', ...small });
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', ...small });
     expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['dataset_info.json', 'export.json', 'sharegpt-round0.json', 'sharegpt-round1.json']);
     expect(summary.datasetInfo).toEqual({ added: ['ouroboros_run-1_round0', 'ouroboros_run-1_round1'], replaced: [], kept: 0, names: ['ouroboros_run-1_round0', 'ouroboros_run-1_round1'] });
     expect(readJson(join(out, 'dataset_info.json'))).toEqual({
@@ -153,7 +153,7 @@ describe('LLaMA-Factory export', () => {
 
     // Same prompt and images as the LLaVA-NeXT export of the same questions.
     const llava = join(tmp(), 'llava');
-    exportQa(store, { runId, outDir: llava, format: 'conversation', ...small });
+    exportQa(store, { allowEvalScenes: true, runId, outDir: llava, format: 'conversation', ...small });
     const conv = [...readJson<LlavaSample[]>(join(llava, 'llava-round0.json')), ...readJson<LlavaSample[]>(join(llava, 'llava-round1.json'))];
     expect([...round0, ...round1].map((s) => [s.messages[0].content, s.messages[1].content, s.images])).toEqual(conv.map((c) => [c.conversations[0].value, c.conversations[1].value, c.image]));
     expect(readJson<{ llamaFactory: { datasets: string[] } }>(join(out, 'export.json')).llamaFactory.datasets).toEqual(['ouroboros_run-1_round0', 'ouroboros_run-1_round1']);
@@ -165,8 +165,8 @@ describe('LLaMA-Factory export', () => {
     const out = tmp();
     const demo = { file_name: 'mllm_demo.json', formatting: 'sharegpt', columns: { messages: 'messages', images: 'images' } };
     writeFileSync(join(out, 'dataset_info.json'), JSON.stringify({ mllm_demo: demo, 'ouroboros_run-1_round1': { file_name: 'stale.json' }, identity: { file_name: 'identity.json' } }));
-    expect(inputError(() => exportQa(store, { runId, outDir: out, format: 'llama-factory', ...small })).message).toMatch(/is not empty \(dataset_info\.json\).*--overwrite/);
-    const summary = exportQa(store, { runId, outDir: out, format: 'llama-factory', overwrite: true, ...small });
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', ...small })).message).toMatch(/is not empty \(dataset_info\.json\).*--overwrite/);
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', overwrite: true, ...small });
     expect(summary.datasetInfo).toMatchObject({ added: ['ouroboros_run-1_round0'], replaced: ['ouroboros_run-1_round1'], kept: 2 });
     const info = readJson<Record<string, unknown>>(join(out, 'dataset_info.json'));
     expect(Object.keys(info)).toEqual(['mllm_demo', 'ouroboros_run-1_round1', 'identity', 'ouroboros_run-1_round0']);
@@ -174,7 +174,7 @@ describe('LLaMA-Factory export', () => {
     expect(info.identity).toEqual({ file_name: 'identity.json' });
     expect(info['ouroboros_run-1_round1']).toEqual(llamaFactoryEntry('sharegpt-round1.json'));
     // The trained selection is a dataset of its own beside the accepted one.
-    exportQa(store, { runId, outDir: out, format: 'llama-factory', trained: true, overwrite: true, ...small });
+    exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', trained: true, overwrite: true, ...small });
     expect(Object.keys(readJson<object>(join(out, 'dataset_info.json')))).toEqual([
       'mllm_demo',
       'ouroboros_run-1_round1',
@@ -186,17 +186,17 @@ describe('LLaMA-Factory export', () => {
     expect(files(out).filter((f) => f.startsWith('.'))).toEqual([]);
 
     writeFileSync(join(out, 'dataset_info.json'), '{"mllm_demo": ');
-    expect(inputError(() => exportQa(store, { runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/dataset_info\.json is not valid JSON/);
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/dataset_info\.json is not valid JSON/);
     expect(readFileSync(join(out, 'dataset_info.json'), 'utf8')).toBe('{"mllm_demo": ');
     writeFileSync(join(out, 'dataset_info.json'), '[]');
-    expect(inputError(() => exportQa(store, { runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/is not a JSON object of dataset entries/);
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/is not a JSON object of dataset entries/);
   });
 
   it('--trained exports what each round trained on, in every format', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'trained');
-    const summary = exportQa(store, { runId, outDir: out, format: 'both', trained: true, ...small });
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'both', trained: true, ...small });
     expect(summary.rounds.map((i) => [i.round, i.questions, i.files])).toEqual([
       [0, 0, ['qa-trained-round0.jsonl', 'llava-trained-round0.json']],
       [1, 2, ['qa-trained-round1.jsonl', 'llava-trained-round1.json']],
@@ -297,7 +297,7 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
   it('exports as each round\'s samples exactly the loop\'s training selection', () => {
     const ctx = { store, run, config: storedLoopConfig(run.config) } as unknown as LoopContext;
     const out = join(tmp(), 'trained');
-    const summary = exportQa(store, { runId: run.id, outDir: out, format: 'llama-factory', trained: true, ...small });
+    const summary = exportQa(store, { allowEvalScenes: true, runId: run.id, outDir: out, format: 'llama-factory', trained: true, ...small });
     const rounds = listRounds(store, run.id).map((i) => i.round);
     expect(summary.rounds.map((i) => i.round)).toEqual(rounds);
     let total = 0;
