@@ -21,7 +21,7 @@ import { printableId, printableText } from './terminalText.js';
 
 const USAGE = `usage:
   npm run scenes -- import <source>… [--seed N] [--frames N] [--workspace DIR]
-      sources: synthetic:N  vsibench:<meta_info.json>  scannet:<scan dir>  arkitscenes:<dir>  ply:<file.ply>
+      sources: synthetic:N  vsibench:<meta_info.json>  scannet:<scan dir>  scannetpp:<scene dir>  arkitscenes:<dir>  ply:<file.ply>
   npm run scenes -- list [--dataset NAME] [--workspace DIR]
   npm run scenes -- show <scene id> [--workspace DIR]
   npm run scenes -- gc [--dry-run] [--workspace DIR]
