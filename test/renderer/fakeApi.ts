@@ -41,6 +41,8 @@ import { FAMILIES, bucketOf, type Mix } from '../../src/shared/proposer.js';
 import type { ControllerDecisionRecord, RoundRecord, MetricRecord, QaRecord, SolverOutputRecord, TrainingStatRecord } from '../../src/shared/records.js';
 import { formatDifference, meanInterval, pairedDifference } from '../../src/shared/statistics.js';
 import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
+import type { RunDebias } from '../../src/shared/debiased.js';
+import type { HeldoutScore } from '../../src/shared/loop.js';
 import { syntheticCloud } from '../../src/renderer/src/views/bench/benchData.js';
 
 export const DEFAULT_CONFIG: LoopConfig = {
@@ -172,6 +174,26 @@ export interface FakeOptions {
   experiment?: boolean;
   /** Scenes the host would mark as VSI-Bench evaluation scenes (SceneSummary.evalScene, RunDetail.evalScenes). */
   evalScenes?: readonly string[];
+}
+
+/**
+ * The fake's benchmark in two versions: object_counting loses 5 of 20 questions to the blind rule; the solver's
+ * debiased score is its full score − 0.05, the blind model scores 0.3 on the full version and 0.1 on the debiased one.
+ */
+export function fakeDebias(round: number, metrics: readonly MetricRecord[]): RunDebias {
+  const score = (family: string | null): number => metrics.find((m) => m.round === round && m.metric === 'score' && m.family === family)!.value;
+  const full: HeldoutScore = { overall: score(null), families: [{ family: 'object_counting', score: score('object_counting'), n: 20 }] };
+  const debiased: HeldoutScore = { overall: full.overall - 0.05, families: [{ family: 'object_counting', score: full.families[0]!.score - 0.05, n: 15 }] };
+  return {
+    rule: 'removed: questions the blind baseline answers correctly with confidence ≥ 0.7',
+    questions: { full: 20, debiased: 15 },
+    removedByFamily: [{ family: 'object_counting', removed: 5, of: 20 }],
+    blind: {
+      full: { overall: 0.3, families: [{ family: 'object_counting', score: 0.3, n: 20 }] },
+      debiased: { overall: 0.1, families: [{ family: 'object_counting', score: 0.1, n: 15 }] },
+    },
+    solver: { round, full, debiased },
+  };
 }
 
 /** Training steps per round in the fake's runs. */
@@ -318,6 +340,7 @@ export class FakeApi implements WorkbenchApi {
         { sceneId: 'synthetic:s3', split: 'heldout' },
       ],
       evalScenes: ['synthetic:s1', 'synthetic:s2'].filter((sceneId) => this.opts.evalScenes?.includes(sceneId)),
+      debias: roundsDone > 0 ? fakeDebias(roundsDone - 1, metrics) : null,
       metrics,
       decisions,
       checkpoints: [],

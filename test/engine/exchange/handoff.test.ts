@@ -11,6 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateScores, scorePrediction } from '../../../src/engine/eval/vsiScore.js';
 import { exportBenchmark } from '../../../src/engine/exchange/exportBenchmark.js';
+import { blindAnswers } from '../../../src/engine/loop/debiased.js';
 import { exportQa } from '../../../src/engine/exchange/exportQa.js';
 import { llamaFactoryEntry, type LlamaFactorySample } from '../../../src/engine/exchange/llamaFactory.js';
 import type { LlavaSample } from '../../../src/engine/exchange/llavaConversation.js';
@@ -320,7 +321,14 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
     const setId = listMetrics(store, { runId: run.id, family: null, metric: 'score' })[0]!.benchmarkSetId;
     const questions = listBenchmarkQuestions(store, setId);
     expect(summary).toMatchObject({ runId: run.id, setId, task: 'ouro_heldout', questions: questions.length });
-    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'ouro_heldout.jsonl', 'ouro_heldout.yaml', 'utils.py']);
+    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual([
+      'export.json',
+      'ouro_heldout.jsonl',
+      'ouro_heldout.yaml',
+      'ouro_heldout_debiased.jsonl',
+      'ouro_heldout_debiased.yaml',
+      'utils.py',
+    ]);
 
     const docs = readFileSync(join(out, 'ouro_heldout.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LmmsEvalDoc);
     expect(docs.map((d) => d.id)).toEqual(questions.map((q) => q.id));
@@ -344,6 +352,31 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
     const families = [...new Set(docs.map((d) => d.question_type))];
     expect(metrics).toEqual([['vsibench_score', 'aggregate_overall'], ...families.map((f) => [`${f}_score`, `aggregate_${f}`])]);
     expect(yaml).toContain(`pre_prompt: "These are frames of a video."`);
+  });
+
+  it('exports the debiased version beside the full one, with the solver’s and the blind model’s scores on both', () => {
+    const out = join(tmp(), 'debiased');
+    const summary = exportBenchmark(store, { runId: run.id, outDir: out, task: 'ouro_heldout', ...small });
+    const setId = summary.setId;
+    const questions = listBenchmarkQuestions(store, setId);
+    const removed = new Set(blindAnswers(questions).filter((a) => a.removed).map((a) => a.questionId));
+    const read = (f: string) => readFileSync(join(out, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LmmsEvalDoc);
+    // Exactly the full docs without those the rule removes, in the same order.
+    expect(read('ouro_heldout_debiased.jsonl')).toEqual(read('ouro_heldout.jsonl').filter((d) => !removed.has(d.id)));
+    expect(summary.debiased.questions).toBe(questions.length - removed.size);
+    const yaml = readFileSync(join(out, 'ouro_heldout_debiased.yaml'), 'utf8');
+    expect(yaml).toContain('\ntask: ouro_heldout_debiased\n');
+    expect(JSON.parse(/\n {4}test: (".*")\n/.exec(yaml)![1]!)).toBe(join(out, 'ouro_heldout_debiased.jsonl'));
+    // The loop recorded the solver on both versions every round; the export reports the last round's.
+    const last = Math.max(...listRounds(store, run.id).map((r) => r.round));
+    const metric = (name: string) => listMetrics(store, { runId: run.id, round: last, family: null, metric: name })[0]!;
+    expect(metric('score_debiased').n).toBe(questions.length - removed.size);
+    const manifest = readJson<{ debiased: { removedQuestionIds: number[]; scores: { solver: { round: number; full: { overall: number }; debiased: { overall: number } }; blind: { full: { overall: number } } } } }>(join(out, 'export.json'));
+    expect(manifest.debiased.removedQuestionIds).toEqual(questions.filter((q) => removed.has(q.id)).map((q) => q.id));
+    expect(manifest.debiased.scores.solver).toMatchObject({ round: last, full: { overall: metric('score').value }, debiased: { overall: metric('score_debiased').value } });
+    const overall = summary.debiased.gaps.at(-1)!;
+    expect(overall.family).toBeNull();
+    expect(overall.gap.full).toBeCloseTo(metric('score').value - manifest.debiased.scores.blind.full.overall, 12);
   });
 
   it.skipIf(!python)(`utils.py gives the TypeScript prompt and VSI-Bench scores (python3: ${python ?? 'not found at /usr/bin/python3 or on PATH, so skipped'})`, () => {

@@ -235,4 +235,20 @@ describe('the runs view', () => {
     expect(html).not.toContain('run-eval-scenes');
     stop();
   });
+
+  it('shows the solver and the blind model on the full and the debiased benchmark, with the gap per family', async () => {
+    const { stores, stop } = await started(new FakeApi());
+    stores.app.getState().navigate({ view: 'runs', runId: 'run-a' });
+    await flush(20);
+    const html = render(stores);
+    const table = /<table [^>]*data-testid="gap-table".*?<\/table>/.exec(html)?.[0] ?? '';
+    const rows = [...table.matchAll(/<tr data-testid="gap-row">(.*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td>(.*?)<\/td>/g)].map((c) => text(c[1]!)));
+    // fakeDebias: run-a's round 2 scores 55.0 overall and 40.0 on counting, 5 points less debiased; the blind model 30.0 / 10.0.
+    expect(rows).toEqual([
+      ['object_counting', '20 / 15', '40.0', '30.0', '+10.0', '35.0', '10.0', '+25.0'],
+      ['overall', '20 / 15', '55.0', '30.0', '+25.0', '50.0', '10.0', '+40.0'],
+    ]);
+    expect(text(/<summary>Vision − blind.*?<\/summary>/.exec(html)?.[0] ?? '')).toBe('Vision − blind: round 2, full (20 questions) and debiased (15)');
+    stop();
+  });
 });

@@ -11,6 +11,7 @@ import { useNow } from '../../components/useNow.js';
 import { BUCKET_COLORS } from '../../lib/colorScale.js';
 import { formatCount, formatMs, formatPercent, formatScore, formatTime } from '../../lib/format.js';
 import { EMPTY_LIVE, type LiveRun } from '../../state/runsStore.js';
+import { DebiasedScores } from './DebiasedScores.js';
 import { StatusBadge } from './RunList.js';
 import { runFraction, runTiming } from '../../lib/runProgress.js';
 import { canDelete, canResume, canStop, roundRows, plannedRounds, rowStageText, type BucketShares } from './runTable.js';
@@ -438,6 +439,7 @@ export function RunDetailPanel(): React.JSX.Element | null {
           </table>
         </div>
       )}
+      {detail?.debias && <DebiasedScores debias={detail.debias} />}
       <details>
         <summary>Settings and seeds</summary>
         <pre className="code small">{JSON.stringify({ config: run.config, seeds: run.seeds }, null, 2)}</pre>
