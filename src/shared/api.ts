@@ -17,6 +17,7 @@ import type {
   SolverOutputRecord,
   TrainingStatRecord,
 } from './records.js';
+import type { RunDebias } from './debiased.js';
 import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Provenance } from './scene.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent, ProposerRoundStats } from './loop.js';
 import type { MeanInterval, PairedDifference } from './statistics.js';
@@ -133,6 +134,10 @@ export interface RunDetail {
   /** Per stored round, in round order. */
   roundFigures: RoundFigures[];
   split: RunSceneEntry[];
+  /** The run's training scenes that are VSI-Bench evaluation scenes (SceneSummary.evalScene), sorted; usually empty. */
+  evalScenes: string[];
+  /** The held-out benchmark full and debiased: blind and solver scores on both (null before the first evaluation). */
+  debias: RunDebias | null;
   metrics: MetricRecord[];
   decisions: ControllerDecisionRecord[];
   checkpoints: CheckpointRef[];

@@ -12,7 +12,7 @@
  * The kinds of scene source a run or an import names (`kind:argument`, e.g. `synthetic:8`, `ply:/data/room.ply`):
  * the engine's importers (src/engine/sources) and the start form's field check read the same list.
  */
-export const SOURCE_KINDS = ['synthetic', 'vsibench', 'scannet', 'arkitscenes', 'ply'] as const;
+export const SOURCE_KINDS = ['synthetic', 'vsibench', 'scannet', 'scannetpp', 'arkitscenes', 'ply'] as const;
 export type SourceSpecKind = (typeof SOURCE_KINDS)[number];
 
 export type Vec3 = [number, number, number];
@@ -98,7 +98,7 @@ export interface CameraFrame {
 /** The image formats a frame's stored image may have. */
 export type FrameImageMime = 'image/png' | 'image/jpeg';
 
-export type SourceKind = 'synthetic' | 'vsibench-meta' | 'scannet' | 'arkitscenes' | 'ply';
+export type SourceKind = 'synthetic' | 'vsibench-meta' | 'scannet' | 'scannetpp' | 'arkitscenes' | 'ply';
 
 export type SynthesisedPart = 'pointCloud' | 'trajectory' | 'roomBounds' | 'room';
 
@@ -155,6 +155,11 @@ export interface SceneSummary {
   frameCount: number;
   roomArea: number;
   synthesised: SynthesisedPart[];
+  /**
+   * True for one of VSI-Bench's evaluation scenes (its val sets; src/engine/sources/evalScenes.ts): training on
+   * it contaminates a VSI-Bench score. Set by the host when it lists scenes; absent where nobody checked.
+   */
+  evalScene?: boolean;
 }
 
 export function summarizeScene(scene: Scene): SceneSummary {

@@ -41,6 +41,8 @@ import { FAMILIES, bucketOf, type Mix, type NamedObject, type ProgramArgs } from
 import type { ControllerDecisionRecord, RoundRecord, MetricRecord, QaRecord, SolverOutputRecord, TrainingStatRecord } from '../../src/shared/records.js';
 import { formatDifference, meanInterval, pairedDifference } from '../../src/shared/statistics.js';
 import type { CameraFrame, Mat3, Mat4, SceneObject } from '../../src/shared/scene.js';
+import type { RunDebias } from '../../src/shared/debiased.js';
+import type { HeldoutScore } from '../../src/shared/loop.js';
 import { syntheticCloud } from '../../src/renderer/src/views/bench/benchData.js';
 
 export const DEFAULT_CONFIG: LoopConfig = {
@@ -199,6 +201,28 @@ export interface FakeOptions {
    * `npm run experiment` names them (`experiment quick: <arm>, seed <n>`), two rounds each.
    */
   experiment?: boolean;
+  /** Scenes the host would mark as VSI-Bench evaluation scenes (SceneSummary.evalScene, RunDetail.evalScenes). */
+  evalScenes?: readonly string[];
+}
+
+/**
+ * The fake's benchmark in two versions: object_counting loses 5 of 20 questions to the blind rule; the solver's
+ * debiased score is its full score − 0.05, the blind model scores 0.3 on the full version and 0.1 on the debiased one.
+ */
+export function fakeDebias(round: number, metrics: readonly MetricRecord[]): RunDebias {
+  const score = (family: string | null): number => metrics.find((m) => m.round === round && m.metric === 'score' && m.family === family)!.value;
+  const full: HeldoutScore = { overall: score(null), families: [{ family: 'object_counting', score: score('object_counting'), n: 20 }] };
+  const debiased: HeldoutScore = { overall: full.overall - 0.05, families: [{ family: 'object_counting', score: full.families[0]!.score - 0.05, n: 15 }] };
+  return {
+    rule: 'removed: questions the blind baseline answers correctly with confidence ≥ 0.7',
+    questions: { full: 20, debiased: 15 },
+    removedByFamily: [{ family: 'object_counting', removed: 5, of: 20 }],
+    blind: {
+      full: { overall: 0.3, families: [{ family: 'object_counting', score: 0.3, n: 20 }] },
+      debiased: { overall: 0.1, families: [{ family: 'object_counting', score: 0.1, n: 15 }] },
+    },
+    solver: { round, full, debiased },
+  };
 }
 
 /** Training steps per round in the fake's runs. */
@@ -345,6 +369,8 @@ export class FakeApi implements WorkbenchApi {
         { sceneId: 'synthetic:s2', split: 'train' },
         { sceneId: 'synthetic:s3', split: 'heldout' },
       ],
+      evalScenes: ['synthetic:s1', 'synthetic:s2'].filter((sceneId) => this.opts.evalScenes?.includes(sceneId)),
+      debias: roundsDone > 0 ? fakeDebias(roundsDone - 1, metrics) : null,
       metrics,
       decisions,
       checkpoints: [],
@@ -428,7 +454,7 @@ export class FakeApi implements WorkbenchApi {
 
   listScenes(query?: SceneQuery): Promise<import('../../src/shared/scene.js').SceneSummary[]> {
     return this.call('listScenes', [query], () => {
-      const all = this.scenes.map((s) => s.summary).filter((s) => !query?.dataset || s.dataset === query.dataset);
+      const all = this.scenes.map((s) => ({ ...s.summary, evalScene: this.opts.evalScenes?.includes(s.summary.id) ?? false })).filter((s) => !query?.dataset || s.dataset === query.dataset);
       const offset = query?.offset ?? 0;
       return all.slice(offset, offset + (query?.limit ?? all.length));
     });

@@ -15,14 +15,14 @@ import { runCli } from './main.js';
 import { printableText } from './terminalText.js';
 
 const USAGE = `usage:
-  npm run exchange -- export --run <id> --out <dir> [--round K] [--trained] [--format jsonl|conversation|both|llama-factory] [--frames 8] [--overwrite] [--workspace DIR]
+  npm run exchange -- export --run <id> --out <dir> [--round K] [--trained] [--format jsonl|conversation|both|llama-factory] [--frames 8] [--allow-eval-scenes] [--overwrite] [--workspace DIR]
   npm run exchange -- export-benchmark --run <id> --out <dir> [--format lmms-eval] [--task NAME] [--frames 8] [--overwrite] [--workspace DIR]
   npm run exchange -- eval-questions --questions <file> (--checkpoint <id> | --endpoint <url> --endpoint-model <name> [--endpoint-key-env VAR] [--endpoint-frames N])
                      --out <predictions.jsonl> [--frames N] [--seed N] [--provider cpu|cuda] [--overwrite] [--workspace DIR]`;
 
 const COMMON: FlagSpec = { overwrite: 'boolean', workspace: 'string', debug: 'boolean' };
 const COMMANDS: Record<string, FlagSpec> = {
-  export: { run: 'string', round: 'string', trained: 'boolean', out: 'string', frames: 'string', format: 'string', ...COMMON },
+  export: { run: 'string', round: 'string', trained: 'boolean', out: 'string', frames: 'string', format: 'string', 'allow-eval-scenes': 'boolean', ...COMMON },
   'export-benchmark': { run: 'string', out: 'string', format: 'string', task: 'string', frames: 'string', ...COMMON },
   'eval-questions': {
     questions: 'string',
@@ -61,6 +61,7 @@ runCli(async () => {
       outDir: required(args, 'out'),
       format: format as ExportFormat,
       trained: flag(args, 'trained') === 'true',
+      allowEvalScenes: flag(args, 'allow-eval-scenes') === 'true',
       frames: intFlag(args, 'frames', 8, 1),
       overwrite,
       ...(round !== undefined ? { round } : {}),

@@ -11,6 +11,9 @@ import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { registerNextModel } from '../loop/handoff.js';
+import { benchmarkDebias, solverOnBoth } from '../loop/debiased.js';
+import { headlineSet } from '../loop/metrics.js';
+import { listBenchmarkQuestions } from '../store/benchmarks.js';
 import { flag, parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
@@ -210,6 +213,20 @@ function familyTable(last: RoundSummary | undefined): string {
   return `held-out score per family after round ${last.round} (accuracy % for choice, MRA % for numeric):\n${rows.join('\n')}\n  ${'overall (VSI-Bench style)'.padEnd(30)} ${pct(last.heldout.overall).padStart(6)}\n`;
 }
 
+/** The solver and the blind baseline on the full and the debiased benchmark (loop/debiased.ts), overall. */
+function debiasedText(store: Store, runId: string): string {
+  const metrics = listMetrics(store, { runId });
+  const setId = headlineSet(metrics);
+  const solver = solverOnBoth(metrics);
+  if (setId === undefined || !solver?.debiased) return '';
+  const d = benchmarkDebias(listBenchmarkQuestions(store, setId));
+  return (
+    `debiased held-out (${d.questions.debiased} of ${d.questions.full} questions: those the blind baseline answers confidently removed): ` +
+    `solver ${pct(solver.debiased.overall)} (95% CI ${intervalText(solver.debiased)}) vs ${pct(solver.full.overall)} on the full set; ` +
+    `blind baseline ${pct(d.blind.debiased.overall)} vs ${pct(d.blind.full.overall)} (per family: npm run exchange -- export-benchmark)\n`
+  );
+}
+
 /** A path as one shell word, quoted only when it needs to be, so the printed resume command can be pasted. */
 const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
@@ -273,6 +290,7 @@ runCli(async () => {
     const start = [...heldoutByRound(listMetrics(store, { runId: run.id }), BASE_SCORE_METRIC).values()][0];
     const from = storedLoopConfig(run.config).initCheckpoint > 0 ? 'starting model' : 'untrained model';
     process.stdout.write(`\n${roundTable(summaries)}\n${start ? `(${from}: held-out ${pct(start.overall)}, 95% CI ${intervalText(start)})\n` : ''}\n${familyTable(summaries[summaries.length - 1])}`);
+    process.stdout.write(debiasedText(store, run.id));
     process.stdout.write(`\nrun ${run.id}: ${run.status}${run.error ? ` — ${run.error}` : ''}\nprovider: ${run.provider}\nstored in ${store.dbPath}\n`);
     if (run.status === 'paused') process.stdout.write(`resume with: ${resumeCommand(run.id)}\n`);
     // Paused by a full disk (error recorded) is a stop the user did not ask for: non-zero, like a failure.

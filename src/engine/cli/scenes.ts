@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../../shared/errors.js';
 import type { SceneSummary } from '../../shared/scene.js';
 import { summarizeScene } from '../../shared/scene.js';
+import { buildEvalSceneList, isEvalScene } from '../sources/evalScenes.js';
 import { loadScenes } from '../sources/index.js';
+import { writeFileAtomic } from '../exchange/outputFiles.js';
 import { listScenes, listSceneVersions, loadScene, type SavedScene, saveScenes, sceneChangeText } from '../store/scenes.js';
 import { diskFullError, isDiskFull } from '../store/errors.js';
 import { openStore } from '../store/store.js';
@@ -19,11 +21,13 @@ import { printableId, printableText } from './terminalText.js';
 
 const USAGE = `usage:
   npm run scenes -- import <source>… [--seed N] [--frames N] [--workspace DIR]
-      sources: synthetic:N  vsibench:<meta_info.json>  scannet:<scan dir>  arkitscenes:<dir>  ply:<file.ply>
+      sources: synthetic:N  vsibench:<meta_info.json>  scannet:<scan dir>  scannetpp:<scene dir>  arkitscenes:<dir>  ply:<file.ply>
   npm run scenes -- list [--dataset NAME] [--workspace DIR]
   npm run scenes -- show <scene id> [--workspace DIR]
   npm run scenes -- gc [--dry-run] [--workspace DIR]
-      removes blob files no scene or checkpoint refers to (replaced point clouds, crash leftovers)`;
+      removes blob files no scene or checkpoint refers to (replaced point clouds, crash leftovers)
+  npm run scenes -- eval-scenes <meta_info.json>… --out FILE
+      VSI-Bench's evaluation scene ids from its meta_info files (rebuilds resources/vsibench/eval_scenes.json)`;
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -51,7 +55,7 @@ function print(text: string): void {
 }
 
 function table(rows: SceneSummary[]): string {
-  const head = ['id', 'dataset', 'objects', 'labels', 'points', 'frames', 'room m²', 'synthesised'];
+  const head = ['id', 'dataset', 'objects', 'labels', 'points', 'frames', 'room m²', 'synthesised', 'VSI-Bench eval'];
   const body = rows.map((s) => [
     printableId(s.id),
     printableId(s.dataset),
@@ -61,6 +65,7 @@ function table(rows: SceneSummary[]): string {
     String(s.frameCount),
     s.roomArea.toFixed(1),
     s.synthesised.join(',') ? printableId(s.synthesised.join(',')) : '—',
+    isEvalScene(s) ? 'yes' : '—',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
@@ -72,11 +77,20 @@ const COMMANDS: Record<string, FlagSpec> = {
   gc: { 'dry-run': 'boolean', workspace: 'string', debug: 'boolean' },
   list: { dataset: 'string', workspace: 'string', debug: 'boolean' },
   show: { workspace: 'string', debug: 'boolean' },
+  'eval-scenes': { out: 'string', debug: 'boolean' },
 };
 
 runCli(() => {
   const args = parseCommandArgs(process.argv.slice(2), COMMANDS);
   const [command, ...rest] = args.positionals;
+  if (command === 'eval-scenes') {
+    const out = flag(args, 'out');
+    if (rest.length === 0 || out === undefined) throw new InputError({ message: `eval-scenes needs meta_info files and --out FILE\n${USAGE}` });
+    const list = buildEvalSceneList(rest);
+    writeFileAtomic(out, `${JSON.stringify(list, null, 1)}\n`);
+    print(`${Object.entries(list.datasets).map(([d, ids]) => `${d}: ${ids.length}`).join(', ')} evaluation scenes → ${out}\n`);
+    return;
+  }
   const workspaceFlag = flag(args, 'workspace');
   const workspaceDir = resolveWorkspaceDir(workspaceFlag !== undefined ? { flag: workspaceFlag } : {});
   if (command === 'import') {
@@ -161,6 +175,7 @@ runCli(() => {
       print(
         [
           `${printableId(s.id)} (${printableId(s.dataset)}, from ${printableId(p.source)} ${printableId(p.sourceId)})`,
+          ...(isEvalScene(s) ? ['VSI-Bench evaluation scene: training on it contaminates a VSI-Bench score (exports for training refuse it without --allow-eval-scenes)'] : []),
           ...versions,
           `room: ${s.room.area.toFixed(2)} m², centre ${s.room.center.map((v) => v.toFixed(2)).join(', ')}`,
           `objects (${s.objects.length}): ${[...labels].map(([l, n]) => `${printableId(l)} ×${n}`).join(', ')}`,

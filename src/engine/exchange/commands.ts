@@ -8,6 +8,7 @@
  * workspace that is not one) become InputErrors, which the CLI prints as one line with exit code 2.
  */
 import { InputError } from '../../shared/errors.js';
+import { sceneListText } from '../../shared/evalScenes.js';
 import { CheckpointError } from '../solver/checkpoint.js';
 import { resolveEndpointConfig } from '../solver/external/endpoint.js';
 import { EndpointSolver } from '../solver/external/endpointSolver.js';
@@ -20,7 +21,7 @@ import { findRun } from '../store/runs.js';
 import { listScenes, loadScene } from '../store/scenes.js';
 import { openStore, type Store } from '../store/store.js';
 import { formatTable } from '../report/table.js';
-import { exportBenchmark, type ExportBenchmarkOptions } from './exportBenchmark.js';
+import { exportBenchmark, type BenchmarkExportSummary, type ExportBenchmarkOptions } from './exportBenchmark.js';
 import { exportQa, type ExportQaOptions } from './exportQa.js';
 import { prepareOutputFile } from './outputFiles.js';
 import {
@@ -81,9 +82,34 @@ export function exportCommand(workspaceDir: string, options: ExportQaOptions): P
     }
     const untrained = summary.trained ? summary.rounds.filter((i) => i.questions === 0).map((i) => i.round) : [];
     if (untrained.length > 0) lines.push(`no trained questions for round${untrained.length === 1 ? '' : 's'} ${untrained.join(', ')} (not trained yet, or nothing was selected)`);
+    if (summary.evalScenes.length > 0) {
+      lines.push(`warning: exported with --allow-eval-scenes: ${summary.evalScenes.length} of the scenes are VSI-Bench evaluation scenes (${sceneListText(summary.evalScenes)}); export.json lists them`);
+    }
     if (summary.withoutAnswer.length > 0) lines.push(`left out ${summary.withoutAnswer.length} accepted questions without a ground truth (ids ${summary.withoutAnswer.slice(0, 10).join(', ')})`);
     return `${lines.join('\n')}\n`;
   });
+}
+
+/** The solver's and the blind model's scores on both versions and the gap, per family, as score % (VSI-Bench's scale). */
+function gapLines(summary: BenchmarkExportSummary): string[] {
+  const { gaps, solverRound } = summary.debiased;
+  if (solverRound === null) return ['no solver scores yet (the run has not been evaluated)'];
+  const pct = (v: unknown): string => (typeof v === 'number' ? (100 * v).toFixed(1) : '—');
+  const signed = (v: unknown): string => (typeof v === 'number' ? `${v >= 0 ? '+' : '−'}${(100 * Math.abs(v)).toFixed(1)}` : '—');
+  const table = formatTable(
+    [
+      { header: 'family' },
+      { header: 'n full/debiased' },
+      { header: 'solver', format: pct },
+      { header: 'blind', format: pct },
+      { header: 'gap', format: signed },
+      { header: 'solver debiased', format: pct },
+      { header: 'blind debiased', format: pct },
+      { header: 'gap debiased', format: signed },
+    ],
+    gaps.map((g) => [g.family ?? 'overall (VSI-Bench style)', `${g.n.full}/${g.n.debiased}`, g.solver.full, g.blind.full, g.gap.full, g.solver.debiased, g.blind.debiased, g.gap.debiased]),
+  );
+  return ['', `scores after round ${solverRound} (score %; gap = solver − blind):`, table, ''];
 }
 
 export function exportBenchmarkCommand(workspaceDir: string, options: ExportBenchmarkOptions): Promise<string> {
@@ -100,8 +126,10 @@ export function exportBenchmarkCommand(workspaceDir: string, options: ExportBenc
       '',
       `exported held-out benchmark ${summary.setId} of run ${summary.runId} as lmms-eval task ${summary.task}: ${summary.questions} questions over ${summary.scenes} scenes, ` +
         `${summary.frameFiles} frames rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `debiased version ${summary.debiased.task}: ${summary.debiased.questions} of ${summary.questions} questions (${summary.debiased.rule})`,
+      ...gapLines(summary),
       `output: ${summary.outDir} (${summary.files.join(', ')}, frames/; export.json lists them)`,
-      `evaluate with lmms-eval (not part of the workbench): lmms-eval --model <model> --model_args <args> --tasks ${summary.task} --include_path ${summary.outDir}`,
+      `evaluate with lmms-eval (not part of the workbench): lmms-eval --model <model> --model_args <args> --tasks ${summary.task},${summary.debiased.task} --include_path ${summary.outDir}`,
     ].join('\n')}\n`;
   });
 }

@@ -2,10 +2,14 @@
  * Exports the held-out benchmark a run is scored on as an lmms-eval task folder (lmmsEval.ts): `<task>.yaml`,
  * `utils.py`, `<task>.jsonl` (one doc per question: the VSI-Bench record, its frame images and frame context)
  * and `frames/<scene>/<frame>.png` rendered as the training exports render them (sceneFrames.ts, the run's
- * pinned scene versions). `export.json`, written last, says what the folder holds.
+ * pinned scene versions). Beside it the debiased version, `<task>_debiased.yaml` / `.jsonl` (loop/debiased.ts: without
+ * the questions a blind model answers confidently), over the same utils.py and frames. `export.json`, written
+ * last, says what the folder holds, with the solver's and the blind model's scores on both versions.
  */
 import { join, resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
+import { visionBlindGaps, type BenchmarkDebias, type GapRow } from '../../shared/debiased.js';
+import { benchmarkDebias, debiasedQuestionIds, solverOnBoth } from '../loop/debiased.js';
 import { headlineSet } from '../loop/metrics.js';
 import { listBenchmarkQuestions } from '../store/benchmarks.js';
 import { listMetrics } from '../store/metrics.js';
@@ -39,6 +43,8 @@ export interface BenchmarkExportSummary {
   runId: string;
   setId: string;
   task: string;
+  /** The debiased version: its task, questions, and the scores on both versions with the gap per family. */
+  debiased: { task: string; questions: number; removedByFamily: BenchmarkDebias['removedByFamily']; rule: string; solverRound: number | null; gaps: GapRow[] };
   outDir: string;
   questions: number;
   families: { family: string; n: number }[];
@@ -53,6 +59,12 @@ export function defaultTaskName(runId: string): string {
   return `ouroboros_heldout_${safe}`.slice(0, 100);
 }
 
+/** The debiased version's task name: the full one's with `_debiased`, kept within lmms-eval's 100 characters. */
+export function debiasedTaskName(task: string): string {
+  return `${task.slice(0, 100 - DEBIASED_SUFFIX.length)}${DEBIASED_SUFFIX}`;
+}
+const DEBIASED_SUFFIX = '_debiased';
+
 export function exportBenchmark(store: Store, options: ExportBenchmarkOptions): BenchmarkExportSummary {
   const format = options.format ?? 'lmms-eval';
   if (!BENCHMARK_FORMATS.includes(format)) throw new InputError({ field: 'format', message: `expected one of ${BENCHMARK_FORMATS.join(', ')}, found "${String(format)}"` });
@@ -61,7 +73,8 @@ export function exportBenchmark(store: Store, options: ExportBenchmarkOptions): 
   const frameOptions = frameOptionsOf(options);
   const run = requireRun(store, options.runId);
   // The set the run's held-out scores are on (loop/metrics.ts), so the external model is scored on the same questions.
-  const setId = headlineSet(listMetrics(store, { runId: run.id, family: null }));
+  const metrics = listMetrics(store, { runId: run.id });
+  const setId = headlineSet(metrics.filter((m) => m.family === null));
   if (setId === undefined) {
     throw new InputError({
       field: 'run',
@@ -92,9 +105,19 @@ export function exportBenchmark(store: Store, options: ExportBenchmarkOptions): 
     };
   });
   const families = [...counts].map(([family, n]) => ({ family, n }));
+  // The debiased version (loop/debiased.ts): the same docs without those a blind model answers confidently.
+  const debias = benchmarkDebias(questions);
+  const kept = debiasedQuestionIds(questions);
+  const debiasedDocs = docs.filter((d) => kept.has(d.id));
+  const debiasedTask = debiasedTaskName(task);
+  const debiasedFamilies = families.map((f) => f.family).filter((f) => debiasedDocs.some((d) => d.question_type === f));
+  const solver = solverOnBoth(metrics.filter((m) => m.benchmarkSetId === setId));
+  const gaps = solver ? visionBlindGaps(solver, debias.blind) : [];
   const docsFile = `${task}.jsonl`;
-  const files = [docsFile, 'utils.py', `${task}.yaml`];
+  const debiasedDocsFile = `${debiasedTask}.jsonl`;
+  const files = [docsFile, 'utils.py', `${task}.yaml`, debiasedDocsFile, `${debiasedTask}.yaml`];
   writeFileAtomic(join(options.outDir, docsFile), toJsonLines(docs));
+  writeFileAtomic(join(options.outDir, debiasedDocsFile), toJsonLines(debiasedDocs));
   writeFileAtomic(join(options.outDir, 'utils.py'), utilsPy(families.map((f) => f.family)));
   writeFileAtomic(
     join(options.outDir, `${task}.yaml`),
@@ -105,10 +128,20 @@ export function exportBenchmark(store: Store, options: ExportBenchmarkOptions): 
       description: `Held-out benchmark ${setId} of run ${run.id} (${run.name}): ${docs.length} questions, ${frameOptions.frames} frames per scene`,
     }),
   );
+  writeFileAtomic(
+    join(options.outDir, `${debiasedTask}.yaml`),
+    taskYaml({
+      task: debiasedTask,
+      dataFile: resolve(options.outDir, debiasedDocsFile),
+      families: debiasedFamilies,
+      description: `Held-out benchmark ${setId} of run ${run.id}, debiased: ${debiasedDocs.length} of ${docs.length} questions (${debias.rule})`,
+    }),
+  );
   const summary: BenchmarkExportSummary = {
     runId: run.id,
     setId,
     task,
+    debiased: { task: debiasedTask, questions: debiasedDocs.length, removedByFamily: debias.removedByFamily, rule: debias.rule, solverRound: solver?.round ?? null, gaps },
     outDir: options.outDir,
     questions: docs.length,
     families,
@@ -131,6 +164,19 @@ export function exportBenchmark(store: Store, options: ExportBenchmarkOptions): 
     },
     questions: docs.length,
     families,
+    debiased: {
+      rule: debias.rule,
+      lmmsEval: { task: debiasedTask, yaml: `${debiasedTask}.yaml`, docs: debiasedDocsFile, utils: 'utils.py' },
+      questions: debiasedDocs.length,
+      removedQuestionIds: docs.filter((d) => !kept.has(d.id)).map((d) => d.id),
+      removedByFamily: debias.removedByFamily,
+      // Fractions 0..1 as above; the solver's from the run's latest evaluated round (debiased null for a run scored before it was recorded).
+      scores: {
+        solver: solver ? { round: solver.round, full: solver.full, debiased: solver.debiased ?? null } : null,
+        blind: debias.blind,
+        visionMinusBlind: gaps.map((g) => ({ family: g.family ?? 'overall', full: g.gap.full, debiased: g.gap.debiased })),
+      },
+    },
     framesPerScene: frameOptions.frames,
     frameSize: [frameOptions.width, frameOptions.height],
     frameFiles: frames.fileCount,

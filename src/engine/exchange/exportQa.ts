@@ -11,6 +11,8 @@
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import type { QaRecord, RunRecord } from '../../shared/records.js';
+import { sceneListText } from '../../shared/evalScenes.js';
+import { evalScenesAmong } from '../sources/evalScenes.js';
 import { listRounds } from '../store/rounds.js';
 import { queryQa } from '../store/qa.js';
 import { findRun, listRunScenes, listRuns } from '../store/runs.js';
@@ -43,6 +45,11 @@ export interface ExportQaOptions {
   frameHeight?: number;
   /** Write into a folder that already has files (replacing those of the same name). */
   overwrite?: boolean;
+  /**
+   * Export even when the questions are about VSI-Bench's evaluation scenes (sources/evalScenes.ts); without it
+   * such an export is refused, naming the scenes (CLI `--allow-eval-scenes`).
+   */
+  allowEvalScenes?: boolean;
 }
 
 export interface ExportedRound {
@@ -65,6 +72,8 @@ export interface ExportSummary {
   trained: boolean;
   /** llama-factory: the dataset names written and what became of dataset_info.json. */
   datasetInfo?: DatasetInfoMerge & { names: string[] };
+  /** VSI-Bench evaluation scenes the exported questions are about (exported only with `allowEvalScenes`). */
+  evalScenes: string[];
 }
 
 const PAGE = 1000;
@@ -103,6 +112,16 @@ function trainedQa(store: Store, runId: string): Map<number, QaRecord[]> {
     }
     if (page.length < PAGE) return byRound;
   }
+}
+
+/** Why a training export about evaluation scenes is refused, naming them and the override. */
+export function evalScenesRefusal(runId: string, scenes: readonly string[]): InputError {
+  return new InputError({
+    message:
+      `refusing to export run ${runId}'s questions for training: ${scenes.length} of their scenes ${scenes.length === 1 ? 'is a' : 'are'} VSI-Bench evaluation scene${scenes.length === 1 ? '' : 's'} ` +
+      `(${sceneListText(scenes)}), so a model trained on them and then scored on VSI-Bench has seen the test rooms; ` +
+      'pass --allow-eval-scenes (API: allowEvalScenes) to export anyway, or train on other scenes',
+  });
 }
 
 /** The run, or an InputError naming the workspace's recent runs. */
@@ -158,9 +177,16 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
     throw new InputError({ field: 'round', message: `run ${run.id} has no round ${options.round}; it has ${all.length ? all.join(', ') : 'none yet'}` });
   }
   const rounds = options.round !== undefined ? [options.round] : all;
+  const sceneDatasets = new Map(listScenes(store).map((s) => [s.id, s.dataset]));
+  const byRound = trained ? trainedQa(store, run.id) : undefined;
+  const questionsOf = new Map(rounds.map((k) => [k, byRound ? (byRound.get(k) ?? []) : acceptedQa(store, run.id, k)]));
+  // Checked before anything is written: a refused export leaves no half-written folder behind.
+  const evalScenes = evalScenesAmong(
+    [...new Set([...questionsOf.values()].flatMap((list) => list.map((qa) => qa.sceneId)))].map((id) => ({ id, dataset: sceneDatasets.get(id) ?? 'unknown' })),
+  );
+  if (evalScenes.length > 0 && options.allowEvalScenes !== true) throw evalScenesRefusal(run.id, evalScenes);
   prepareOutputDir(options.outDir, options.overwrite ?? false);
 
-  const sceneDatasets = new Map(listScenes(store).map((s) => [s.id, s.dataset]));
   const withJsonl = format === 'jsonl' || format === 'both';
   const withConversation = format === 'conversation' || format === 'both';
   const withLlamaFactory = format === 'llama-factory';
@@ -169,13 +195,12 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
   const withoutAnswer: number[] = [];
   const exported: ExportedRound[] = [];
   const datasets: Record<string, LlamaFactoryDatasetEntry> = {};
-  const byRound = trained ? trainedQa(store, run.id) : undefined;
   const stem = (kind: string, k: number): string => `${kind}-${trained ? 'trained-' : ''}round${k}`;
   for (const k of rounds) {
     const records: ExportedQaRecord[] = [];
     const conversations: LlavaSample[] = [];
     const sharegpt: LlamaFactorySample[] = [];
-    for (const qa of byRound ? (byRound.get(k) ?? []) : acceptedQa(store, run.id, k)) {
+    for (const qa of questionsOf.get(k)!) {
       const record = exportRecordOf(qa, sceneDatasets.get(qa.sceneId) ?? 'unknown');
       if (!record) {
         withoutAnswer.push(qa.id);
@@ -217,6 +242,7 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
     withoutAnswer,
     trained,
     ...(datasetInfo ? { datasetInfo } : {}),
+    evalScenes,
   };
   const frameManifest = {
     imageFolder: '.',
@@ -247,6 +273,8 @@ export function exportQa(store: Store, options: ExportQaOptions): ExportSummary 
         }
       : null,
     withoutAnswer,
+    // Said in the folder itself, so whoever trains on it later knows (only non-empty with allowEvalScenes).
+    vsiBenchEvalScenes: evalScenes,
   };
   writeFileAtomic(join(options.outDir, 'export.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return summary;

@@ -46,6 +46,7 @@ import { sweepBlobs } from '../store/sweep.js';
 import { openStore } from '../store/store.js';
 import { registerNextModel } from '../loop/handoff.js';
 import { HostError } from './errors.js';
+import { isEvalScene } from '../sources/evalScenes.js';
 import { currentSceneVersion, listScenes } from '../store/scenes.js';
 import { workspacePaths } from '../store/workspace.js';
 import { StoreConnection } from './connection.js';
@@ -132,7 +133,7 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
     },
 
     async listScenes(query: SceneQuery = {}): Promise<SceneSummary[]> {
-      return listScenes(connection.get(), query);
+      return listScenes(connection.get(), query).map((s) => ({ ...s, evalScene: isEvalScene(s) }));
     },
 
     async getScene(sceneId: string): Promise<SceneDetail> {
@@ -140,7 +141,7 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
       const version = currentSceneVersion(store, sceneId);
       const scene = scenes.scene(store, sceneId, version);
       return {
-        summary: summarizeScene(scene),
+        summary: { ...summarizeScene(scene), evalScene: isEvalScene(scene) },
         version: version!,
         objects: scene.objects.map(({ pointIndices: _omit, ...o }) => o),
         room: scene.room,

@@ -7,9 +7,9 @@
 import { FAMILIES } from '../../shared/proposer.js';
 import { createRng, hashSeed } from '../../shared/random.js';
 import type { BenchmarkQuestionRecord, NewBenchmarkQuestion } from '../../shared/records.js';
-import type { FamilyScoreRow, HeldoutScore } from '../../shared/loop.js';
-import { bootstrapOverall } from '../eval/bootstrap.js';
-import { aggregateScores, scorePrediction } from '../eval/vsiScore.js';
+import type { HeldoutScore } from '../../shared/loop.js';
+import { scorePrediction } from '../eval/vsiScore.js';
+import { debiasedQuestionIds, heldoutScoreOf } from './debiased.js';
 import { FAMILY_SPECS } from '../proposer/families/index.js';
 import { runProposalRound } from '../proposer/pipeline.js';
 import type { PreparedScene } from '../proposer/prepare.js';
@@ -121,6 +121,8 @@ export async function ensureBenchmark(
 
 export interface BenchmarkResult {
   score: HeldoutScore;
+  /** The same predictions on the debiased version (loop/debiased.ts): the questions a blind model cannot answer confidently. */
+  debiasedScore: HeldoutScore;
   predictions: { questionId: number; prediction: string | number; predictionConfidence: number; score: number }[];
 }
 
@@ -132,12 +134,11 @@ export async function evaluateOnBenchmark(solver: Pick<Solver, 'predict'> | { pr
   if (!samples) benchmarkSamples.set(questions, (samples = questions.map((q) => sampleOfRecord(q, observations))));
   const predictions = await solver.predict(samples);
   const rows = questions.map((q, i) => ({ family: q.family, score: scorePrediction(q.family, predictions[i]!.prediction, q.answer) }));
-  const agg = aggregateScores(rows);
-  const families: FamilyScoreRow[] = agg.families.map((f) => ({ family: f.family, score: f.score, n: f.n }));
-  // Fixed seed: the interval is a property of the benchmark and the predictions, not of the run.
-  const ci = rows.length > 0 ? bootstrapOverall(rows, { seed: 0 }) : undefined;
+  // Fixed seed inside: the interval is a property of the benchmark and the predictions, not of the run.
+  const keep = debiasedQuestionIds(questions);
   return {
-    score: { overall: agg.overall, families, ...(ci ? { interval: { lo: ci.lo, hi: ci.hi } } : {}) },
+    score: heldoutScoreOf(rows),
+    debiasedScore: heldoutScoreOf(rows.filter((_, i) => keep.has(questions[i]!.id))),
     predictions: questions.map((q, i) => ({ questionId: q.id, prediction: predictions[i]!.prediction, predictionConfidence: predictions[i]!.predictionConfidence, score: rows[i]!.score })),
   };
 }

@@ -44,7 +44,8 @@ export async function handOff(ctx: LoopContext, k: number, selection: readonly Q
   const dataset = join(dir, 'dataset');
   const output = join(dir, 'output');
   markTrained(store, run.id, k, selection.map((q) => q.id));
-  const summary = exportQa(store, { runId: run.id, round: k, outDir: dataset, format: 'llama-factory', trained: true, overwrite: true });
+  // The run's own training, not an export for someone else's: its start already warned about evaluation scenes.
+  const summary = exportQa(store, { runId: run.id, round: k, outDir: dataset, format: 'llama-factory', trained: true, overwrite: true, allowEvalScenes: true });
   ctx.log('info', `round ${k}: ${summary.questions} training samples exported for your trainer (LLaMA-Factory format) to ${dataset}`);
   if (config.awaitModel) {
     const registered = registeredEndpointModel(store, run.id, k + 1);

@@ -9,6 +9,8 @@ import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.j
 import type { RoundRecord, JsonObject, LoopStage, RunRecord, RunSceneEntry } from '../../shared/records.js';
 import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
+import { evalTrainingWarning } from '../../shared/evalScenes.js';
+import { evalScenesAmong } from '../sources/evalScenes.js';
 import { loadScenes, parseSourceSpec } from '../sources/index.js';
 import type { SavedScene, Store } from '../store/index.js';
 import { MAX_SCENES_PER_RUN } from '../sources/limits.js';
@@ -51,6 +53,8 @@ export interface LoopHandle {
    * uses the new version; runs that used the old one keep it. Empty on resume. Callers tell the user.
    */
   changedScenes: SavedScene[];
+  /** Training scenes that are VSI-Bench evaluation scenes (sources/evalScenes.ts), warned about at start. Empty on resume. */
+  evalScenes: string[];
   /**
    * Settles with the run as it ended: completed, paused (cancelled, or stopped by a full disk: `error` says which
    * file and workspace) or failed. Rejects only when the disk is full and even recording that failed: with a
@@ -131,14 +135,21 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
     { immediate: true },
   );
   const lease = acquireRunLease(store.workspaceDir, run.id);
-  for (const changed of changedScenes) {
+  const trainIds = new Set(split.filter((e) => e.split === 'train').map((e) => e.sceneId));
+  const evalScenes = evalScenesAmong(scenes.filter((s) => trainIds.has(s.id)));
+  const warnings = [
+    ...changedScenes.map((changed) => `${sceneChangeText(changed)}; this run uses the new version`),
+    // Held-out eval scenes are fine (that is evaluation); training on them is the leak researchers ask about first.
+    ...(evalScenes.length > 0 ? [evalTrainingWarning(evalScenes)] : []),
+  ];
+  for (const message of warnings) {
     try {
-      options.onEvent?.({ type: 'log', runId: run.id, level: 'warn', message: `${sceneChangeText(changed)}; this run uses the new version` });
+      options.onEvent?.({ type: 'log', runId: run.id, level: 'warn', message });
     } catch {
       // A listener's failure must not stop the run.
     }
   }
-  return { runId: run.id, changedScenes, done: drive(store, run.id, options, lease) };
+  return { runId: run.id, changedScenes, evalScenes, done: drive(store, run.id, options, lease) };
 }
 
 export async function resumeLoop(store: Store, runId: string, options: LoopOptions = {}): Promise<LoopHandle> {
@@ -150,7 +161,7 @@ export async function resumeLoop(store: Store, runId: string, options: LoopOptio
   }
   storedLoopConfig(run.config);
   const lease = acquireRunLease(store.workspaceDir, runId);
-  return { runId, changedScenes: [], done: drive(store, runId, options, lease) };
+  return { runId, changedScenes: [], evalScenes: [], done: drive(store, runId, options, lease) };
 }
 
 const stageIndex = (s: LoopStage | null): number => (s === null ? -1 : LOOP_STAGES.indexOf(s));

@@ -45,6 +45,7 @@ import {
   updateRound,
 } from '../store/index.js';
 import { evaluateOnBenchmark } from './benchmark.js';
+import { DEBIASED_SCORE_METRIC } from './debiased.js';
 import { handOff } from './handoff.js';
 import { roundSampleCap } from './config.js';
 import { Cancelled, type LoopContext, uniformMix } from './context.js';
@@ -428,6 +429,7 @@ export async function evaluate(ctx: LoopContext, k: number): Promise<void> {
   inTransaction(store, () => {
     recordMetrics(store, [
       ...scoreMetrics(ctx, k, SCORE_METRIC, result.score),
+      ...scoreMetrics(ctx, k, DEBIASED_SCORE_METRIC, result.debiasedScore),
       { runId: run.id, round: k, benchmarkSetId: setId, family: null, metric: SAMPLES_SEEN_METRIC, value: seen, n: seen },
       { runId: run.id, round: k, benchmarkSetId: setId, family: null, metric: TRAINED_SAMPLES_METRIC, value: trained, n: trained },
     ]);

@@ -1,5 +1,5 @@
 /**
- * Source specs as users type them: `synthetic:N`, `vsibench:<meta_info.json>`, `scannet:<scan dir>`,
+ * Source specs as users type them: `synthetic:N`, `vsibench:<meta_info.json>`, `scannet:<scan dir>`, `scannetpp:<scene dir>`,
  * `arkitscenes:<scene dir>`, `ply:<file.ply>`. One place maps them to importers, for the CLI and the UI.
  *
  * Built-in target domain (VSI-Bench val meta_info shipped in `resources/vsibench/`, see its README):
@@ -24,6 +24,7 @@ import { SCENE_PARTS, isScenePart, partOfScene } from './parts.js';
 import type { ScenePart } from './parts.js';
 import { importPlyScene } from './plyScene.js';
 import { importScanNetScene, scanNetSceneIds } from './scannet.js';
+import { importScanNetPPScene } from './scannetpp.js';
 import { generateSyntheticScenes } from './synthetic.js';
 import { attachSceneVideos } from './video.js';
 import { importVsiMetaInfo } from './vsibench.js';
@@ -127,7 +128,7 @@ export interface LoadOptions {
   seed?: number;
   /**
    * Trajectory frames: of synthesised trajectories (vsibench, synthetic), and the most frames a scan keeps,
-   * sampled uniformly (scannet, arkitscenes; default every pose, or 32 when the frames carry images).
+   * sampled uniformly (scannet, scannetpp, arkitscenes; default every pose, or 32 when the frames carry images).
    */
   frames?: number;
 }
@@ -148,6 +149,8 @@ function loadAll(s: SourceSpec, options: LoadOptions): Scene[] {
       const ids = scanNetSceneIds(s.arg);
       return ids.length > 1 ? ids.map((sceneId) => importScanNetScene(s.arg, { seed, sceneId, ...frames })) : [importScanNetScene(s.arg, { seed, ...frames })];
     }
+    case 'scannetpp':
+      return [importScanNetPPScene(s.arg, { seed, ...frames })];
     case 'arkitscenes':
       return [importArkitScene(s.arg, { seed, ...frames })];
     case 'ply':

@@ -56,7 +56,7 @@ export interface ScanNetImportOptions {
 }
 
 /** Labels that describe the room rather than an object in it. */
-const STRUCTURE_LABELS = new Set(['wall', 'floor', 'ceiling']);
+export const STRUCTURE_LABELS = new Set(['wall', 'floor', 'ceiling']);
 
 /** ScanNet's colour stream runs at 30 Hz; pose files are named by frame number. */
 const FRAME_RATE = 30;
@@ -94,7 +94,7 @@ function readSceneInfo(file: string): Map<string, string> {
   return info;
 }
 
-function parseNumbers(text: string, count: number, file: string, field: string): number[] {
+export function parseNumbers(text: string, count: number, file: string, field: string): number[] {
   const words = text.trim().split(/\s+/).filter((w) => w !== '');
   const nums = words.map(Number);
   const bad = nums.findIndex((v, i) => Number.isNaN(v) && !/^[+-]?(inf|nan)/i.test(words[i]!));
@@ -107,7 +107,7 @@ function parseNumbers(text: string, count: number, file: string, field: string):
   return nums.map((v, i) => (Number.isNaN(v) && /inf/i.test(words[i]!) ? (words[i]!.startsWith('-') ? -Infinity : Infinity) : v));
 }
 
-function rigidProblem(m: number[]): string | undefined {
+export function rigidProblem(m: number[]): string | undefined {
   if (m.some((v) => !Number.isFinite(v))) return 'expected finite numbers';
   const r = [m[0]!, m[1]!, m[2]!, m[4]!, m[5]!, m[6]!, m[8]!, m[9]!, m[10]!] as Mat3;
   const err = orthonormalityError(r);
@@ -120,14 +120,16 @@ function rigidProblem(m: number[]): string | undefined {
   return undefined;
 }
 
-interface SegGroup {
+export interface SegGroup {
   objectId: number;
   label: string;
   segments: number[];
   index: number;
+  /** The group's JSON object as read, for fields a format adds (ScanNet++'s `obb`). */
+  raw: Record<string, unknown>;
 }
 
-function readSegIndices(segsFile: string, plyFile: string, vertexCount: number): Int32Array {
+export function readSegIndices(segsFile: string, plyFile: string, vertexCount: number): Int32Array {
   const r = new FieldReader(segsFile);
   const root = r.object(readJsonFile(segsFile), '(top level)');
   r.throwIfAny();
@@ -151,7 +153,8 @@ function readSegIndices(segsFile: string, plyFile: string, vertexCount: number):
   return out;
 }
 
-function readSegGroups(aggFile: string): SegGroup[] {
+/** `segGroups[]` of ScanNet's aggregation file, and of ScanNet++'s segments_anno.json (the same shape). */
+export function readSegGroups(aggFile: string): SegGroup[] {
   const r = new FieldReader(aggFile);
   const root = r.object(readJsonFile(aggFile), '(top level)');
   r.throwIfAny();
@@ -183,14 +186,14 @@ function readSegGroups(aggFile: string): SegGroup[] {
       if (typeof s === 'number' && Number.isInteger(s)) segments.push(s);
       else r.problems.push({ file: aggFile, field: `${f}.segments[${k}]`, message: `expected an integer segment id, found ${describeFound(s)}` });
     });
-    groups.push({ objectId, label, segments, index });
+    groups.push({ objectId, label, segments, index, raw: o });
   });
   r.throwIfAny();
   return groups;
 }
 
 /** Group index (into `groups`) of every vertex, −1 where none; checks every referenced segment exists. */
-function assignVertices(groups: SegGroup[], segIndices: Int32Array, aggFile: string, segsFile: string, warnings: string[]): Int32Array {
+export function assignVertices(groups: SegGroup[], segIndices: Int32Array, aggFile: string, segsFile: string, warnings: string[]): Int32Array {
   const existing = new Set<number>();
   for (let i = 0; i < segIndices.length; i++) existing.add(segIndices[i]!);
   const problems: InputProblem[] = [];
@@ -218,7 +221,7 @@ function assignVertices(groups: SegGroup[], segIndices: Int32Array, aggFile: str
 }
 
 /** Vertex indices per group, ascending, by counting sort. */
-function verticesByGroup(groupOf: Int32Array, groupCount: number): Uint32Array[] {
+export function verticesByGroup(groupOf: Int32Array, groupCount: number): Uint32Array[] {
   const counts = new Uint32Array(groupCount);
   for (let i = 0; i < groupOf.length; i++) if (groupOf[i]! >= 0) counts[groupOf[i]!]!++;
   const lists = Array.from(counts, (c) => new Uint32Array(c));
@@ -523,7 +526,7 @@ export function importScanNetScene(dir: string, options: ScanNetImportOptions = 
   return assertValidScene(scene, dir);
 }
 
-function concatIndices(lists: Uint32Array[]): Uint32Array {
+export function concatIndices(lists: Uint32Array[]): Uint32Array {
   const out = new Uint32Array(lists.reduce((s, l) => s + l.length, 0));
   let o = 0;
   for (const l of lists) {

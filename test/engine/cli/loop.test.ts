@@ -30,6 +30,7 @@ describe('loop CLI', () => {
     expect(r.stdout).toMatch(/\(untrained model: held-out \d+\.\d, 95% CI \d+\.\d–\d+\.\d\)/);
     expect(r.stdout).toMatch(/held-out\s+95% CI\s+time/);
     expect(r.stdout).toMatch(/overall \(VSI-Bench style\)\s+\d+\.\d/);
+    expect(r.stdout).toMatch(/^debiased held-out \(\d+ of \d+ questions: those the blind baseline answers confidently removed\): solver \d+\.\d \(95% CI \d+\.\d–\d+\.\d\) vs \d+\.\d on the full set; blind baseline \d+\.\d vs \d+\.\d/m);
     expect(r.stdout).toContain(`stored in ${join(ws, 'workbench.db')}`);
     // Progress went to stderr, one line per finished stage when not on a terminal.
     expect(r.stderr).toMatch(/round 1 evaluate/);

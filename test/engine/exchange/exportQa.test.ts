@@ -106,7 +106,7 @@ describe('exportQa', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'export');
-    const summary = exportQa(store, { runId, outDir: out, format: 'jsonl' });
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'jsonl' });
     expect(summary).toMatchObject({ runId, questions: 4, scenes: 2, frameFiles: 0, withoutAnswer: [] });
     expect(files(out)).toEqual(['export.json', 'qa-round0.jsonl', 'qa-round1.jsonl']);
     const round0 = readJsonl(join(out, 'qa-round0.jsonl'));
@@ -143,7 +143,7 @@ describe('exportQa', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'export');
-    const summary = exportQa(store, { runId, outDir: out, format: 'conversation', ...small });
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'conversation', ...small });
     const pngs = files(out).filter((f) => f.endsWith('.png'));
     // 4 frames per scene, plus frame 5 of the small scene that a question names and the even spread skips.
     expect(pngs.filter((f) => f.startsWith('frames/vsibench_scene0251_00/'))).toHaveLength(4);
@@ -182,8 +182,8 @@ describe('exportQa', () => {
     const { runId } = seed(store);
     const a = join(tmp(), 'a');
     const b = join(tmp(), 'b');
-    exportQa(store, { runId, round: 1, outDir: a, ...small });
-    exportQa(store, { runId, round: 1, outDir: b, ...small });
+    exportQa(store, { allowEvalScenes: true, runId, round: 1, outDir: a, ...small });
+    exportQa(store, { allowEvalScenes: true, runId, round: 1, outDir: b, ...small });
     expect(files(a)).toEqual(files(b));
     expect(files(a).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'llava-round1.json', 'qa-round1.jsonl']);
     for (const f of files(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
@@ -194,11 +194,11 @@ describe('exportQa', () => {
     const { runId } = seed(store);
     const out = tmp();
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    const e = inputError(() => exportQa(store, { runId, outDir: out, format: 'jsonl' }));
+    const e = inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'jsonl' }));
     expect(e.message).toMatch(/is not empty \(notes\.txt\); choose an empty or new folder, or pass --overwrite/);
     expect(files(out)).toEqual(['notes.txt']);
-    exportQa(store, { runId, outDir: out, format: 'jsonl', overwrite: true });
-    exportQa(store, { runId, outDir: out, format: 'jsonl', overwrite: true });
+    exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'jsonl', overwrite: true });
+    exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'jsonl', overwrite: true });
     expect(files(out)).toEqual(['export.json', 'notes.txt', 'qa-round0.jsonl', 'qa-round1.jsonl']);
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
@@ -207,9 +207,9 @@ describe('exportQa', () => {
     const store = ws.open(ws.dir());
     const { runId } = seed(store);
     const out = join(tmp(), 'x');
-    expect(inputError(() => exportQa(store, { runId: 'nope', outDir: out })).message).toMatch(/no run "nope" in .*workbench\.db; recent runs: run-1 \(export test\)/);
-    expect(inputError(() => exportQa(store, { runId, round: 7, outDir: out })).message).toMatch(/run run-1 has no round 7; it has 0, 1/);
-    expect(inputError(() => exportQa(store, { runId, outDir: out, frames: 0 })).message).toMatch(/frames: expected a whole number from 1 to 256, found 0/);
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId: 'nope', outDir: out })).message).toMatch(/no run "nope" in .*workbench\.db; recent runs: run-1 \(export test\)/);
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, round: 7, outDir: out })).message).toMatch(/run run-1 has no round 7; it has 0, 1/);
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, frames: 0 })).message).toMatch(/frames: expected a whole number from 1 to 256, found 0/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateScores, scorePrediction } from '../../../src/engine/eval/vsiScore.js';
 import { exportBenchmark } from '../../../src/engine/exchange/exportBenchmark.js';
+import { blindAnswers } from '../../../src/engine/loop/debiased.js';
 import { exportQa } from '../../../src/engine/exchange/exportQa.js';
 import { llamaFactoryEntry, type LlamaFactorySample } from '../../../src/engine/exchange/llamaFactory.js';
 import type { LlavaSample } from '../../../src/engine/exchange/llavaConversation.js';
@@ -108,7 +109,7 @@ describe('LLaMA-Factory export', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'lf');
-    const summary = exportQa(store, { runId, outDir: out, format: 'llama-factory', ...small });
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', ...small });
     expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['dataset_info.json', 'export.json', 'sharegpt-round0.json', 'sharegpt-round1.json']);
     expect(summary.datasetInfo).toEqual({ added: ['ouroboros_run-1_round0', 'ouroboros_run-1_round1'], replaced: [], kept: 0, names: ['ouroboros_run-1_round0', 'ouroboros_run-1_round1'] });
     expect(readJson(join(out, 'dataset_info.json'))).toEqual({
@@ -153,7 +154,7 @@ describe('LLaMA-Factory export', () => {
 
     // Same prompt and images as the LLaVA-NeXT export of the same questions.
     const llava = join(tmp(), 'llava');
-    exportQa(store, { runId, outDir: llava, format: 'conversation', ...small });
+    exportQa(store, { allowEvalScenes: true, runId, outDir: llava, format: 'conversation', ...small });
     const conv = [...readJson<LlavaSample[]>(join(llava, 'llava-round0.json')), ...readJson<LlavaSample[]>(join(llava, 'llava-round1.json'))];
     expect([...round0, ...round1].map((s) => [s.messages[0].content, s.messages[1].content, s.images])).toEqual(conv.map((c) => [c.conversations[0].value, c.conversations[1].value, c.image]));
     expect(readJson<{ llamaFactory: { datasets: string[] } }>(join(out, 'export.json')).llamaFactory.datasets).toEqual(['ouroboros_run-1_round0', 'ouroboros_run-1_round1']);
@@ -165,8 +166,8 @@ describe('LLaMA-Factory export', () => {
     const out = tmp();
     const demo = { file_name: 'mllm_demo.json', formatting: 'sharegpt', columns: { messages: 'messages', images: 'images' } };
     writeFileSync(join(out, 'dataset_info.json'), JSON.stringify({ mllm_demo: demo, 'ouroboros_run-1_round1': { file_name: 'stale.json' }, identity: { file_name: 'identity.json' } }));
-    expect(inputError(() => exportQa(store, { runId, outDir: out, format: 'llama-factory', ...small })).message).toMatch(/is not empty \(dataset_info\.json\).*--overwrite/);
-    const summary = exportQa(store, { runId, outDir: out, format: 'llama-factory', overwrite: true, ...small });
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', ...small })).message).toMatch(/is not empty \(dataset_info\.json\).*--overwrite/);
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', overwrite: true, ...small });
     expect(summary.datasetInfo).toMatchObject({ added: ['ouroboros_run-1_round0'], replaced: ['ouroboros_run-1_round1'], kept: 2 });
     const info = readJson<Record<string, unknown>>(join(out, 'dataset_info.json'));
     expect(Object.keys(info)).toEqual(['mllm_demo', 'ouroboros_run-1_round1', 'identity', 'ouroboros_run-1_round0']);
@@ -174,7 +175,7 @@ describe('LLaMA-Factory export', () => {
     expect(info.identity).toEqual({ file_name: 'identity.json' });
     expect(info['ouroboros_run-1_round1']).toEqual(llamaFactoryEntry('sharegpt-round1.json'));
     // The trained selection is a dataset of its own beside the accepted one.
-    exportQa(store, { runId, outDir: out, format: 'llama-factory', trained: true, overwrite: true, ...small });
+    exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', trained: true, overwrite: true, ...small });
     expect(Object.keys(readJson<object>(join(out, 'dataset_info.json')))).toEqual([
       'mllm_demo',
       'ouroboros_run-1_round1',
@@ -186,17 +187,17 @@ describe('LLaMA-Factory export', () => {
     expect(files(out).filter((f) => f.startsWith('.'))).toEqual([]);
 
     writeFileSync(join(out, 'dataset_info.json'), '{"mllm_demo": ');
-    expect(inputError(() => exportQa(store, { runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/dataset_info\.json is not valid JSON/);
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/dataset_info\.json is not valid JSON/);
     expect(readFileSync(join(out, 'dataset_info.json'), 'utf8')).toBe('{"mllm_demo": ');
     writeFileSync(join(out, 'dataset_info.json'), '[]');
-    expect(inputError(() => exportQa(store, { runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/is not a JSON object of dataset entries/);
+    expect(inputError(() => exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'llama-factory', overwrite: true, ...small })).message).toMatch(/is not a JSON object of dataset entries/);
   });
 
   it('--trained exports what each round trained on, in every format', () => {
     const store = ws.open(ws.dir());
     const { runId, ids } = seed(store);
     const out = join(tmp(), 'trained');
-    const summary = exportQa(store, { runId, outDir: out, format: 'both', trained: true, ...small });
+    const summary = exportQa(store, { allowEvalScenes: true, runId, outDir: out, format: 'both', trained: true, ...small });
     expect(summary.rounds.map((i) => [i.round, i.questions, i.files])).toEqual([
       [0, 0, ['qa-trained-round0.jsonl', 'llava-trained-round0.json']],
       [1, 2, ['qa-trained-round1.jsonl', 'llava-trained-round1.json']],
@@ -297,7 +298,7 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
   it('exports as each round\'s samples exactly the loop\'s training selection', () => {
     const ctx = { store, run, config: storedLoopConfig(run.config) } as unknown as LoopContext;
     const out = join(tmp(), 'trained');
-    const summary = exportQa(store, { runId: run.id, outDir: out, format: 'llama-factory', trained: true, ...small });
+    const summary = exportQa(store, { allowEvalScenes: true, runId: run.id, outDir: out, format: 'llama-factory', trained: true, ...small });
     const rounds = listRounds(store, run.id).map((i) => i.round);
     expect(summary.rounds.map((i) => i.round)).toEqual(rounds);
     let total = 0;
@@ -320,7 +321,14 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
     const setId = listMetrics(store, { runId: run.id, family: null, metric: 'score' })[0]!.benchmarkSetId;
     const questions = listBenchmarkQuestions(store, setId);
     expect(summary).toMatchObject({ runId: run.id, setId, task: 'ouro_heldout', questions: questions.length });
-    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual(['export.json', 'ouro_heldout.jsonl', 'ouro_heldout.yaml', 'utils.py']);
+    expect(files(out).filter((f) => !f.startsWith('frames/'))).toEqual([
+      'export.json',
+      'ouro_heldout.jsonl',
+      'ouro_heldout.yaml',
+      'ouro_heldout_debiased.jsonl',
+      'ouro_heldout_debiased.yaml',
+      'utils.py',
+    ]);
 
     const docs = readFileSync(join(out, 'ouro_heldout.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LmmsEvalDoc);
     expect(docs.map((d) => d.id)).toEqual(questions.map((q) => q.id));
@@ -344,6 +352,31 @@ describe('lmms-eval export of a run\'s held-out benchmark, and the round selecti
     const families = [...new Set(docs.map((d) => d.question_type))];
     expect(metrics).toEqual([['vsibench_score', 'aggregate_overall'], ...families.map((f) => [`${f}_score`, `aggregate_${f}`])]);
     expect(yaml).toContain(`pre_prompt: "These are frames of a video."`);
+  });
+
+  it('exports the debiased version beside the full one, with the solver’s and the blind model’s scores on both', () => {
+    const out = join(tmp(), 'debiased');
+    const summary = exportBenchmark(store, { runId: run.id, outDir: out, task: 'ouro_heldout', ...small });
+    const setId = summary.setId;
+    const questions = listBenchmarkQuestions(store, setId);
+    const removed = new Set(blindAnswers(questions).filter((a) => a.removed).map((a) => a.questionId));
+    const read = (f: string) => readFileSync(join(out, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LmmsEvalDoc);
+    // Exactly the full docs without those the rule removes, in the same order.
+    expect(read('ouro_heldout_debiased.jsonl')).toEqual(read('ouro_heldout.jsonl').filter((d) => !removed.has(d.id)));
+    expect(summary.debiased.questions).toBe(questions.length - removed.size);
+    const yaml = readFileSync(join(out, 'ouro_heldout_debiased.yaml'), 'utf8');
+    expect(yaml).toContain('\ntask: ouro_heldout_debiased\n');
+    expect(JSON.parse(/\n {4}test: (".*")\n/.exec(yaml)![1]!)).toBe(join(out, 'ouro_heldout_debiased.jsonl'));
+    // The loop recorded the solver on both versions every round; the export reports the last round's.
+    const last = Math.max(...listRounds(store, run.id).map((r) => r.round));
+    const metric = (name: string) => listMetrics(store, { runId: run.id, round: last, family: null, metric: name })[0]!;
+    expect(metric('score_debiased').n).toBe(questions.length - removed.size);
+    const manifest = readJson<{ debiased: { removedQuestionIds: number[]; scores: { solver: { round: number; full: { overall: number }; debiased: { overall: number } }; blind: { full: { overall: number } } } } }>(join(out, 'export.json'));
+    expect(manifest.debiased.removedQuestionIds).toEqual(questions.filter((q) => removed.has(q.id)).map((q) => q.id));
+    expect(manifest.debiased.scores.solver).toMatchObject({ round: last, full: { overall: metric('score').value }, debiased: { overall: metric('score_debiased').value } });
+    const overall = summary.debiased.gaps.at(-1)!;
+    expect(overall.family).toBeNull();
+    expect(overall.gap.full).toBeCloseTo(metric('score').value - manifest.debiased.scores.blind.full.overall, 12);
   });
 
   it.skipIf(!python)(`utils.py gives the TypeScript prompt and VSI-Bench scores (python3: ${python ?? 'not found at /usr/bin/python3 or on PATH, so skipped'})`, () => {

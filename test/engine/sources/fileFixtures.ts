@@ -372,3 +372,119 @@ export function writeArkitLowresWide(fx: ArkitFixture, timestamps: number[]): Ma
   });
   return out;
 }
+
+// ─── ScanNet++ ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The table's box as the annotation gives it: rotated 90° about z, so its axes differ from a fit's order. */
+export const SCANNETPP_TABLE_OBB = { centroid: [3, 2, 0.375], axesLengths: [0.8, 1.2, 0.75], normalizedAxes: [0, 1, 0, -1, 0, 0, 0, 0, 1] };
+
+export interface ScanNetPPFixture {
+  dir: string;
+  sceneId: string;
+  parts: ScanNetPart[];
+  files: { ply: string; segs: string; anno: string };
+}
+
+export interface ScanNetPPFixtureOptions {
+  sceneId?: string;
+  /** Change the files' JSON before writing (to build bad inputs). */
+  editSegs?: (segs: { segIndices: number[] }) => void;
+  editAnno?: (anno: { segGroups: Record<string, unknown>[] }) => void;
+}
+
+/**
+ * `data/<scene>/scans/` as ScanNet++ ships it: the aligned mesh (Z up, metres; no alignment to undo), segments.json
+ * and segments_anno.json in ScanNet's aggregation shape; the table carries an annotated obb, the others none.
+ */
+export function writeScanNetPPFixture(root: string, options: ScanNetPPFixtureOptions = {}): ScanNetPPFixture {
+  const sceneId = options.sceneId ?? '0a1b2c3d4e';
+  const dir = join(root, sceneId);
+  mkdirSync(join(dir, 'scans'), { recursive: true });
+  const parts = scannetParts();
+  const mesh = emptyMesh();
+  const segIndices: number[] = [];
+  for (const p of parts) {
+    const [start, end] = appendMesh(mesh, p.mesh);
+    const per = Math.ceil((end - start) / p.segments.length);
+    for (let v = start; v < end; v++) segIndices.push(p.segments[Math.floor((v - start) / per)]!);
+  }
+  const files = { ply: join(dir, 'scans', 'mesh_aligned_0.05.ply'), segs: join(dir, 'scans', 'segments.json'), anno: join(dir, 'scans', 'segments_anno.json') };
+  writeMeshPly(files.ply, mesh);
+  const segs = { sceneId, segIndices };
+  options.editSegs?.(segs);
+  writeFileSync(files.segs, JSON.stringify(segs));
+  const anno = {
+    sceneId,
+    segGroups: parts.map((p) => ({ id: p.objectId, objectId: p.objectId, label: p.label, segments: [...p.segments], ...(p.label === 'table' ? { obb: SCANNETPP_TABLE_OBB } : {}) })) as Record<string, unknown>[],
+  };
+  options.editAnno?.(anno);
+  writeFileSync(files.anno, JSON.stringify(anno));
+  return { dir, sceneId, parts, files };
+}
+
+/** Camera → world poses on a circle around the room's middle, looking at it. */
+export function ringPoses(count: number): Mat4[] {
+  return Array.from({ length: count }, (_, k) => {
+    const a = (2 * Math.PI * k) / count;
+    return lookAtPose([2.5 + 1.5 * Math.cos(a), 2 + 1.2 * Math.sin(a), 1.5], [2.5, 2, 0.5]);
+  });
+}
+
+const rows4 = (m: readonly number[]): number[][] => [0, 1, 2, 3].map((r) => m.slice(4 * r, 4 * r + 4));
+
+/** `iphone/pose_intrinsic_imu.json` (1920×1440 camera) and, unless `images` is false, `iphone/rgb/<frame>.jpg`. */
+export function writeScanNetPPIphone(fx: ScanNetPPFixture, poses: Mat4[], options: { images?: boolean; edit?: (json: Record<string, Record<string, unknown>>) => void } = {}): string[] {
+  const names = poses.map((_, i) => `frame_${String(i * 10).padStart(6, '0')}`);
+  const json: Record<string, Record<string, unknown>> = {};
+  names.forEach((name, i) => {
+    json[name] = { timestamp: 100 + i / 6, intrinsic: [[1500, 0, 960], [0, 1500, 720], [0, 0, 1]], pose: rows4(IDENTITY), aligned_pose: rows4(poses[i]!), imu: {} };
+  });
+  options.edit?.(json);
+  mkdirSync(join(fx.dir, 'iphone', 'rgb'), { recursive: true });
+  writeFileSync(join(fx.dir, 'iphone', 'pose_intrinsic_imu.json'), JSON.stringify(json));
+  if (options.images !== false) for (const name of names) writeFileSync(join(fx.dir, 'iphone', 'rgb', `${name}.jpg`), taggedJpeg(name));
+  return names;
+}
+
+const IDENTITY = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+
+/** COLMAP's quaternion (w, x, y, z) of a rotation matrix, w ≥ 0. */
+export function quaternionOf(r: Mat3): [number, number, number, number] {
+  const t = r[0] + r[4] + r[8];
+  let q: [number, number, number, number];
+  if (t > 0) {
+    const s = 2 * Math.sqrt(t + 1);
+    q = [s / 4, (r[7] - r[5]) / s, (r[2] - r[6]) / s, (r[3] - r[1]) / s];
+  } else if (r[0] > r[4] && r[0] > r[8]) {
+    const s = 2 * Math.sqrt(1 + r[0] - r[4] - r[8]);
+    q = [(r[7] - r[5]) / s, s / 4, (r[1] + r[3]) / s, (r[2] + r[6]) / s];
+  } else if (r[4] > r[8]) {
+    const s = 2 * Math.sqrt(1 + r[4] - r[0] - r[8]);
+    q = [(r[2] - r[6]) / s, (r[1] + r[3]) / s, s / 4, (r[5] + r[7]) / s];
+  } else {
+    const s = 2 * Math.sqrt(1 + r[8] - r[0] - r[4]);
+    q = [(r[3] - r[1]) / s, (r[2] + r[6]) / s, (r[5] + r[7]) / s, s / 4];
+  }
+  return q[0] < 0 ? (q.map((v) => -v) as typeof q) : q;
+}
+
+/** `dslr/colmap/{cameras,images}.txt` (world → camera, as COLMAP writes) and `dslr/resized_images/DSC<n>.JPG`. */
+export function writeScanNetPPDslr(fx: ScanNetPPFixture, poses: Mat4[], options: { cameraLine?: string; imageLine?: (i: number, line: string) => string } = {}): string[] {
+  const colmap = join(fx.dir, 'dslr', 'colmap');
+  const images = join(fx.dir, 'dslr', 'resized_images');
+  mkdirSync(colmap, { recursive: true });
+  mkdirSync(images, { recursive: true });
+  writeFileSync(join(colmap, 'cameras.txt'), `# Camera list with one line of data per camera:\n${options.cameraLine ?? '1 OPENCV_FISHEYE 1752 1168 800 800 876 584 0.01 0.002 0 0'}\n`);
+  // Written in reverse name order: the importer orders frames by name.
+  const names = poses.map((_, i) => `DSC${String(1000 + i).padStart(5, '0')}.JPG`);
+  const lines = ['# Image list with two lines of data per image:'];
+  for (let i = poses.length - 1; i >= 0; i--) {
+    const w2c = mat4InvertRigid(poses[i]!);
+    const [w, x, y, z] = quaternionOf(mat4Rotation(w2c));
+    const line = `${i + 1} ${w} ${x} ${y} ${z} ${w2c[3]} ${w2c[7]} ${w2c[11]} 1 ${names[i]}`;
+    lines.push(options.imageLine ? options.imageLine(i, line) : line, '');
+    writeFileSync(join(images, names[i]!), taggedJpeg(names[i]!));
+  }
+  writeFileSync(join(colmap, 'images.txt'), `${lines.join('\n')}\n`);
+  return names;
+}

@@ -32,6 +32,9 @@ export interface BlindPrediction {
   correct: boolean;
 }
 
+/** What the blind model reads of a question: never its scene. A benchmark question has these too (loop/debiased.ts). */
+export type BlindInput = Pick<QA, 'family' | 'named' | 'options' | 'answer' | 'answerType'>;
+
 interface ChoiceStats {
   offered: Map<string, number>;
   answered: Map<string, number>;
@@ -41,15 +44,15 @@ const optionText = (o: string): string => o.slice(3);
 const letterIndex = (letter: string): number => letter.charCodeAt(0) - 65;
 
 /** What the blind model may condition on: the family plus the named labels, never any geometry. */
-function numericKey(qa: QA): string {
+function numericKey(qa: BlindInput): string {
   return `${qa.family}|${qa.named.map((n) => n.label).join('|')}`;
 }
 
-function choiceKey(qa: QA, option: string): string {
+function choiceKey(qa: BlindInput, option: string): string {
   return `${qa.family}|${option}`;
 }
 
-function referenceKey(qa: QA, option: string): string | undefined {
+function referenceKey(qa: BlindInput, option: string): string | undefined {
   // For relative distance the reference object (named first) is in the question; "closest to the bed" has priors.
   return qa.family === 'object_rel_distance' ? `${qa.family}|${qa.named[0]?.label}|${option}` : undefined;
 }
@@ -62,7 +65,7 @@ export class BlindBaseline {
 
   constructor(private readonly options: ShortcutOptions = DEFAULT_SHORTCUT) {}
 
-  fit(samples: QA[]): this {
+  fit(samples: readonly BlindInput[]): this {
     this.summaries.clear();
     for (const qa of samples) {
       if (qa.answer === undefined) continue;
@@ -136,7 +139,7 @@ export class BlindBaseline {
     return s;
   }
 
-  predict(qa: QA): BlindPrediction | undefined {
+  predict(qa: BlindInput): BlindPrediction | undefined {
     if (qa.answer === undefined) return undefined;
     if (qa.answerType === 'number' && typeof qa.answer === 'number') {
       const own = this.summary(numericKey(qa));
@@ -165,7 +168,8 @@ export class BlindBaseline {
   }
 }
 
-function foldOf(sceneId: string, folds: number): number {
+/** The out-of-fold split by scene: every question of a scene is in the same fold. */
+export function foldOf(sceneId: string, folds: number): number {
   return hashSeed(0, sceneId) % folds;
 }
 

@@ -118,7 +118,7 @@ describe('start-run form: issue 14, item 10', () => {
   it('checks a scene source at the field with the importers’ own list of kinds, not only through the host’s banner', () => {
     expect(validateField(scenes, 'synthetic:8\nply:/data/room.ply')).toBeUndefined();
     expect(validateField(scenes, 'synthetic:8, scanet:scene0000_00')).toBe(
-      'unknown source "scanet:scene0000_00": expected one of synthetic:…, vsibench:…, scannet:…, arkitscenes:…, ply:…',
+      'unknown source "scanet:scene0000_00": expected one of synthetic:…, vsibench:…, scannet:…, scannetpp:…, arkitscenes:…, ply:…',
     );
     // Kinds are case-sensitive, as the importers read them.
     expect(validateField(scenes, 'Synthetic:8')).toMatch(/^unknown source "Synthetic:8"/);

@@ -2,13 +2,14 @@
  * The runs view rendered (server-side, as views.test.tsx does) against the fake API after store events (issue 14):
  * set-up shown as set-up, the rounds table's loss and samples seen read from the host, each round's status and
  * stage following events and the stored state through a stop, new rounds shown as they start, elapsed time and
- * ETA, the settings columns and tags, and the delete confirmation.
+ * ETA, the settings columns and tags, and the delete confirmation; VSI-Bench evaluation scenes marked (leakage guard).
  */
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { App } from '../../../../src/renderer/src/App.js';
 import { StoresContext } from '../../../../src/renderer/src/context.js';
 import { createStores, startStores, type Stores } from '../../../../src/renderer/src/state/stores.js';
+import { SceneView } from '../../../../src/renderer/src/views/scene/SceneView.js';
 import { FakeApi, flush } from '../../fakeApi.js';
 
 let errors: MockInstance;
@@ -37,13 +38,9 @@ function live<T extends { getState(): unknown; getInitialState(): unknown }>(sto
   return { ...store, getInitialState: () => store.getState() };
 }
 
-function render(stores: Stores): string {
+function render(stores: Stores, node: React.ReactNode = <App />): string {
   const now: Stores = { ...stores, app: live(stores.app), runs: live(stores.runs), qa: live(stores.qa), scene: live(stores.scene), heatmap: live(stores.heatmap), curves: live(stores.curves) };
-  return renderToString(
-    <StoresContext.Provider value={now}>
-      <App />
-    </StoresContext.Provider>,
-  );
+  return renderToString(<StoresContext.Provider value={now}>{node}</StoresContext.Provider>);
 }
 
 /** Text of an HTML fragment, tags dropped and entities React writes decoded. */
@@ -205,6 +202,53 @@ describe('the runs view', () => {
     const confirm = text(/<[a-z]+ [^>]*data-testid="confirm-delete".*?<\/div>/.exec(html)?.[0] ?? '');
     expect(confirm).toContain('Delete run "closed loop"');
     expect(api.callsOf('deleteRun')).toEqual([]);
+    stop();
+  });
+
+  it('marks VSI-Bench evaluation scenes: a warning and a count on a run that trains on them, a chip in the scene list', async () => {
+    const api = new FakeApi({ evalScenes: ['synthetic:s1', 'synthetic:s3'] });
+    const { stores, stop } = await started(api);
+    stores.app.getState().navigate({ view: 'runs', runId: 'run-a' });
+    await flush(20);
+    let html = render(stores);
+    // s3 is held out: evaluating on an eval scene is no leak, so only s1 counts.
+    expect(text(/<div class="banner banner-warn"[^>]*data-testid="eval-scenes-warning"[^>]*>.*?<\/div>/.exec(html)?.[0] ?? '')).toBe(
+      'Leakage. this run trains on 1 VSI-Bench evaluation scene (synthetic:s1): a model trained on its data and then scored on VSI-Bench has seen the test rooms. Exports for training refuse these scenes unless allowed (README, "Leakage guard").',
+    );
+    expect(text(/<span [^>]*data-testid="run-eval-scenes"[^>]*>.*?<\/span>/.exec(html)?.[0] ?? '')).toBe('1 VSI-Bench eval scene in training');
+    stores.app.getState().navigate({ view: 'scene', sceneId: 'synthetic:s2' });
+    await flush(20);
+    html = render(stores, <SceneView />);
+    const list = /<ul class="scene-list" data-testid="scene-list">.*?<\/ul>/.exec(html)?.[0] ?? '';
+    const marked = [...list.matchAll(/<li>(.*?)<\/li>/g)].filter((m) => m[1]!.includes('data-testid="eval-scene"')).map((m) => text(m[1]!));
+    expect(marked).toEqual(['synthetic:s1 VSI-Bench eval', 'synthetic:s3 VSI-Bench eval']);
+    stop();
+  });
+
+  it('shows no leakage warning for a run on other scenes', async () => {
+    const { stores, stop } = await started(new FakeApi());
+    stores.app.getState().navigate({ view: 'runs', runId: 'run-a' });
+    await flush(20);
+    const html = render(stores);
+    expect(html).toContain('data-testid="rounds-table"');
+    expect(html).not.toContain('eval-scenes-warning');
+    expect(html).not.toContain('run-eval-scenes');
+    stop();
+  });
+
+  it('shows the solver and the blind model on the full and the debiased benchmark, with the gap per family', async () => {
+    const { stores, stop } = await started(new FakeApi());
+    stores.app.getState().navigate({ view: 'runs', runId: 'run-a' });
+    await flush(20);
+    const html = render(stores);
+    const table = /<table [^>]*data-testid="gap-table".*?<\/table>/.exec(html)?.[0] ?? '';
+    const rows = [...table.matchAll(/<tr data-testid="gap-row">(.*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td>(.*?)<\/td>/g)].map((c) => text(c[1]!)));
+    // fakeDebias: run-a's round 2 scores 55.0 overall and 40.0 on counting, 5 points less debiased; the blind model 30.0 / 10.0.
+    expect(rows).toEqual([
+      ['object_counting', '20 / 15', '40.0', '30.0', '+10.0', '35.0', '10.0', '+25.0'],
+      ['overall', '20 / 15', '55.0', '30.0', '+25.0', '50.0', '10.0', '+40.0'],
+    ]);
+    expect(text(/<summary>Vision − blind.*?<\/summary>/.exec(html)?.[0] ?? '')).toBe('Vision − blind: round 2, full (20 questions) and debiased (15)');
     stop();
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RunSummary } from '../../../../shared/api.js';
 import { MAX_NOTES_CHARS, MAX_RUN_NAME_CHARS, MAX_TAG_CHARS, MAX_TAGS } from '../../../../shared/apiValidation.js';
+import { evalTrainingWarning } from '../../../../shared/evalScenes.js';
 import type { ProposerRoundStats } from '../../../../shared/loop.js';
 import { LOOP_STAGES } from '../../../../shared/records.js';
 import { useApp, useRuns, useStores } from '../../context.js';
@@ -10,6 +11,7 @@ import { useNow } from '../../components/useNow.js';
 import { BUCKET_COLORS } from '../../lib/colorScale.js';
 import { formatCount, formatMs, formatPercent, formatScore, formatTime } from '../../lib/format.js';
 import { EMPTY_LIVE, type LiveRun } from '../../state/runsStore.js';
+import { DebiasedScores } from './DebiasedScores.js';
 import { StatusBadge } from './RunList.js';
 import { runFraction, runTiming } from '../../lib/runProgress.js';
 import { canDelete, canResume, canStop, roundRows, plannedRounds, rowStageText, type BucketShares } from './runTable.js';
@@ -321,6 +323,11 @@ export function RunDetailPanel(): React.JSX.Element | null {
         </div>
       )}
       {run.status === 'paused' && run.error?.startsWith('awaiting model') && <RegisterModel runId={run.id} disabled={pending || !writable} onRegister={(m) => void resume(run.id, m)} />}
+      {detail && detail.evalScenes.length > 0 && (
+        <div className="banner banner-warn" role="status" data-testid="eval-scenes-warning">
+          <strong>Leakage.</strong> {evalTrainingWarning(detail.evalScenes)}. Exports for training refuse these scenes unless allowed (README, &quot;Leakage guard&quot;).
+        </div>
+      )}
       <dl className="facts">
         <dt>Mode</dt>
         <dd>{run.mode}</dd>
@@ -347,7 +354,14 @@ export function RunDetailPanel(): React.JSX.Element | null {
           )}
         </dd>
         <dt>Scenes</dt>
-        <dd>{detail ? `${train} train · ${heldout} held out` : '…'}</dd>
+        <dd>
+          {detail ? `${train} train · ${heldout} held out` : '…'}
+          {detail && detail.evalScenes.length > 0 && (
+            <span className="chip chip-warn" data-testid="run-eval-scenes" title={detail.evalScenes.join(', ')}>
+              {` ${detail.evalScenes.length} VSI-Bench eval scene${detail.evalScenes.length === 1 ? '' : 's'} in training`}
+            </span>
+          )}
+        </dd>
         <dt>Checkpoints</dt>
         <dd>{detail ? detail.checkpoints.length : '…'}</dd>
         <dt>Created</dt>
@@ -433,6 +447,7 @@ export function RunDetailPanel(): React.JSX.Element | null {
           </table>
         </div>
       )}
+      {detail?.debias && <DebiasedScores debias={detail.debias} />}
       <details>
         <summary>Settings and seeds</summary>
         <pre className="code small">{JSON.stringify({ config: run.config, seeds: run.seeds }, null, 2)}</pre>

@@ -34,6 +34,11 @@ function ScenePicker(): React.JSX.Element {
             <button type="button" className={s.id === sceneId ? 'link active' : 'link'} onClick={() => navigate({ view: 'scene', sceneId: s.id })} title={`${s.objectCount} objects · ${formatCount(s.pointCount)} points · ${s.frameCount} frames`}>
               {s.id}
             </button>
+            {s.evalScene === true && (
+              <span className="chip chip-warn" data-testid="eval-scene" title="one of VSI-Bench's evaluation scenes: training on it contaminates a VSI-Bench score">
+                VSI-Bench eval
+              </span>
+            )}
           </li>
         ))}
         {matches.length > 300 && <li className="muted small">… {matches.length - 300} more: narrow the filter</li>}
