@@ -159,7 +159,7 @@ export function ensureTorch(ctx: { quick: boolean; log(m: string): void }, insta
   const probe = (): boolean => spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
   const fastBlas = (): boolean => OPTIMISED_BLAS.some((p) => existsSync(p));
   if (probe() && (fastBlas() || !install)) return undefined;
-  if (!install) return 'torch does not import, and quick mode never installs python3-torch';
+  if (!install) return `torch does not import, and ${ctx.quick ? 'quick mode' : 'this run'} never installs python3-torch (apt-get install -y python3-torch)`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     return probe() ? undefined : `${PYTHON} cannot import torch and installing python3-torch needs root`;
   }
