@@ -3,7 +3,8 @@
  * the PyTorch side (bench/solver_torch.py, one process per thread configuration), a matmul peak probe on
  * onnxruntime, and the machine's name.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,38 +102,57 @@ export function machineName(): string {
 }
 
 /**
- * Achieved GFLOP/s of an fp32 MatMul of n×n by n×n on onnxruntime (MLAS on the CPU): the same kernels the
- * train step's matmuls run on, at a size where they reach their peak. Best of `rounds`.
+ * An fp32 MatMul of n×n by n×n on onnxruntime (MLAS on the CPU): the same kernels the train step's matmuls run
+ * on, at a size where they reach their peak. `round()` gives one round's GFLOP/s.
  */
-export async function ortMatmulGflops(options: { n: number; threads?: number; providers?: string[]; rounds: number; allowSpinning?: boolean }): Promise<number> {
-  const { n } = options;
-  const g = new Graph();
-  const a = g.input('a', 'float32', [n, n]);
-  const b = g.input('b', 'float32', [n, n]);
-  const c = g.matMul(a, b);
-  const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('matmul', [a, b], [{ name: 'c', tensor: c }]) });
-  const session = await InferenceSession.create(bytes, {
-    executionProviders: options.providers ?? ['cpu'],
-    ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
-    ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
-  });
-  const rng = createRng(11);
-  const fill = (): OrtTensor => new OrtTensor('float32', Float32Array.from({ length: n * n }, () => rng.normal()), [n, n]);
-  const feeds = { a: fill(), b: fill() };
-  const out = { c: new OrtTensor('float32', new Float32Array(n * n), [n, n]) };
-  const calls = 4;
-  let best = Infinity;
-  try {
-    await session.run(feeds, out);
-    for (let r = 0; r < options.rounds; r++) {
-      const t0 = performance.now();
-      for (let i = 0; i < calls; i++) await session.run(feeds, out);
-      best = Math.min(best, (performance.now() - t0) / calls);
-    }
-  } finally {
-    await session.release();
+export class OrtMatmul {
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly n: number,
+    private readonly feeds: Record<string, OrtTensor>,
+    private readonly out: Record<string, OrtTensor>,
+  ) {}
+
+  static async create(options: { n: number; threads?: number; providers?: string[]; allowSpinning?: boolean }): Promise<OrtMatmul> {
+    const { n } = options;
+    const g = new Graph();
+    const a = g.input('a', 'float32', [n, n]);
+    const b = g.input('b', 'float32', [n, n]);
+    const c = g.matMul(a, b);
+    const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('matmul', [a, b], [{ name: 'c', tensor: c }]) });
+    const session = await InferenceSession.create(bytes, {
+      executionProviders: options.providers ?? ['cpu'],
+      ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+    });
+    const rng = createRng(11);
+    const fill = (): OrtTensor => new OrtTensor('float32', Float32Array.from({ length: n * n }, () => rng.normal()), [n, n]);
+    const m = new OrtMatmul(session, n, { a: fill(), b: fill() }, { c: new OrtTensor('float32', new Float32Array(n * n), [n, n]) });
+    await session.run(m.feeds, m.out);
+    return m;
   }
-  return (2 * n ** 3) / (best * 1e6);
+
+  async round(calls = 4): Promise<number> {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) await this.session.run(this.feeds, this.out);
+    return (2 * this.n ** 3 * calls) / ((performance.now() - t0) * 1e6);
+  }
+
+  dispose(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+/** Best of `rounds` of an OrtMatmul. */
+export async function ortMatmulGflops(options: { n: number; threads?: number; providers?: string[]; rounds: number; allowSpinning?: boolean }): Promise<number> {
+  const m = await OrtMatmul.create(options);
+  try {
+    let best = 0;
+    for (let r = 0; r < options.rounds; r++) best = Math.max(best, await m.round());
+    return best;
+  } finally {
+    await m.dispose();
+  }
 }
 
 /**
@@ -210,43 +230,95 @@ export interface TorchRun {
   results: { threads: number; torch_threads: number; train_steps_per_s: number; infer_samples_per_s: number; matmul_gflops: number }[];
 }
 
+function torchJob(f: SolverFixture, threads: TorchThreads, opts: { steps: number; rounds: number; device: 'cpu' | 'cuda'; matmulN: number }, feedsPath: string): Record<string, unknown> {
+  return {
+    config: f.config,
+    sizes: f.sizes,
+    batch: f.batch,
+    inferenceBatch: f.batch,
+    threads: [threads.torch],
+    steps: opts.steps,
+    rounds: opts.rounds,
+    lr: LR,
+    optimizer: OPTIMIZER,
+    answers: ANSWER_CLASSES,
+    features: FEATURE_COUNT,
+    slotCount: SLOT_COUNT,
+    segmentCount: SEGMENT_COUNT,
+    namedSlots: NAMED_SLOTS,
+    feeds: feedsPath,
+    layout: writeFeeds(feedsPath, f.feeds, f.specs),
+    device: opts.device,
+    matmulN: opts.matmulN,
+  };
+}
+
 /**
- * Runs bench/solver_torch.py on the fixture's batch in a fresh process whose OpenMP and BLAS thread counts are
- * set through the environment (both read it once, at load; torch.set_num_threads alone leaves OpenBLAS's own
- * pthreads pool at the core count, and the two pools then oversubscribe the cores). Returns the result or
- * why there is none.
+ * OpenMP and OpenBLAS read their thread counts from the environment once, at load; torch.set_num_threads alone
+ * leaves OpenBLAS's own pthreads pool at the core count, and the two pools then oversubscribe the cores.
+ */
+const torchEnv = (threads: TorchThreads): NodeJS.ProcessEnv => ({ ...process.env, OMP_NUM_THREADS: String(threads.torch), OPENBLAS_NUM_THREADS: String(threads.blas), MKL_NUM_THREADS: String(threads.blas) });
+
+/**
+ * Runs bench/solver_torch.py on the fixture's batch in a fresh process with its thread counts set through the
+ * environment. Returns the result or why there is none.
  */
 export function runTorch(f: SolverFixture, threads: TorchThreads, opts: { steps: number; rounds: number; device: 'cpu' | 'cuda'; tmpDir: string; matmulN: number }): TorchRun | { error: string } {
   const scratch = mkdtempSync(join(opts.tmpDir || tmpdir(), 'solver-bench-'));
   try {
-    const feedsPath = join(scratch, 'solver_feeds.bin');
-    const job = {
-      config: f.config,
-      sizes: f.sizes,
-      batch: f.batch,
-      inferenceBatch: f.batch,
-      threads: [threads.torch],
-      steps: opts.steps,
-      rounds: opts.rounds,
-      lr: LR,
-      optimizer: OPTIMIZER,
-      answers: ANSWER_CLASSES,
-      features: FEATURE_COUNT,
-      slotCount: SLOT_COUNT,
-      segmentCount: SEGMENT_COUNT,
-      namedSlots: NAMED_SLOTS,
-      feeds: feedsPath,
-      layout: writeFeeds(feedsPath, f.feeds, f.specs),
-      device: opts.device,
-      matmulN: opts.matmulN,
-    };
-    const env = { ...process.env, OMP_NUM_THREADS: String(threads.torch), OPENBLAS_NUM_THREADS: String(threads.blas), MKL_NUM_THREADS: String(threads.blas) };
-    const run = spawnSync(PYTHON, [TORCH_SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 20, env });
+    const job = torchJob(f, threads, opts, join(scratch, 'solver_feeds.bin'));
+    const run = spawnSync(PYTHON, [TORCH_SCRIPT], { input: `${JSON.stringify(job)}\n`, encoding: 'utf8', maxBuffer: 1 << 20, env: torchEnv(threads) });
     if (run.status !== 0) return { error: `solver_torch.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').slice(-1)[0]}` };
-    const out = JSON.parse(run.stdout.trim().split('\n').slice(-1)[0]!) as TorchRun | { error: string };
-    return out;
+    return JSON.parse(run.stdout.trim().split('\n').slice(-1)[0]!) as TorchRun | { error: string };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export type TorchInfo = Omit<TorchRun, 'results'> & { torch_threads: number };
+
+/** A PyTorch process at one thread configuration that measures one round at a time, on request. */
+export class TorchWorker {
+  private constructor(
+    private readonly proc: ReturnType<typeof spawn>,
+    private readonly lines: AsyncIterator<string>,
+    private readonly scratch: string,
+    readonly info: TorchInfo,
+  ) {}
+
+  static async start(f: SolverFixture, threads: TorchThreads, opts: { steps: number; device: 'cpu' | 'cuda'; tmpDir: string; matmulN: number }): Promise<TorchWorker> {
+    const scratch = mkdtempSync(join(opts.tmpDir || tmpdir(), 'solver-bench-'));
+    const job = { ...torchJob(f, threads, { ...opts, rounds: 1 }, join(scratch, 'solver_feeds.bin')), serve: true };
+    const proc = spawn(PYTHON, [TORCH_SCRIPT], { env: torchEnv(threads), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+    proc.stdin!.write(`${JSON.stringify(job)}\n`);
+    const first = await lines.next();
+    if (first.done) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(`solver_torch.py failed: ${stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}`);
+    }
+    const info = JSON.parse(first.value) as TorchInfo | { error: string };
+    if ('error' in info) {
+      proc.stdin!.end();
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(info.error);
+    }
+    return new TorchWorker(proc, lines, scratch, info);
+  }
+
+  /** One round of `steps` calls: steps/s, samples/s or GFLOP/s. */
+  async round(what: 'train' | 'infer' | 'matmul'): Promise<number> {
+    this.proc.stdin!.write(`${what}\n`);
+    const next = await this.lines.next();
+    if (next.done) throw new Error('solver_torch.py exited mid-measurement');
+    return (JSON.parse(next.value) as { rate: number }).rate;
+  }
+
+  close(): void {
+    this.proc.stdin!.end();
+    rmSync(this.scratch, { recursive: true, force: true });
   }
 }
 

@@ -7,7 +7,9 @@ on stdin:
    "device": "cpu" | "cuda" (default cpu), "matmulN": n (default 1024)}
 and prints one JSON line with, per thread count, train steps/s, inference samples/s and a square fp32 matmul's
 GFLOP/s (best of rounds), plus the thread settings the process actually ran with: OpenMP and OpenBLAS read
-their environment variables once, at load, so the caller starts one process per configuration.
+their environment variables once, at load, so the caller starts one process per configuration. With
+"serve": true it instead prints that information once ready, then answers each line "train" | "infer" |
+"matmul" on stdin with one round's {"rate"} (steps/s, samples/s, GFLOP/s), for interleaved measurement.
 The architecture mirrors the ONNX graph op for op — pre-norm blocks with an additive key-padding bias,
 exact GELU, the slot pooling, summary and pointer heads, soft-target loss — and AdamW with decay on
 rank ≥ 2 parameters and global-norm clipping, as the train-step graph does.
@@ -116,9 +118,10 @@ def load_feeds(job):
     return out
 
 
-def best_rate(fn, units, steps, rounds, sync=lambda: None):
-    fn()  # warm-up
-    sync()
+def best_rate(fn, units, steps, rounds, sync=lambda: None, warm=True):
+    if warm:
+        fn()
+        sync()
     best = float("inf")
     for _ in range(rounds):
         t0 = time.perf_counter()
@@ -146,7 +149,7 @@ def blas_in_use():
 
 
 def main():
-    job = json.load(sys.stdin)
+    job = json.loads(sys.stdin.readline())
     device = job.get("device", "cpu")
     if device == "cuda" and not torch.cuda.is_available():
         print(json.dumps({"torch": torch.__version__, "error": "torch.cuda.is_available() is False"}))
@@ -180,6 +183,31 @@ def main():
         with torch.no_grad():
             model(infer_feeds)
 
+    params = sum(p.numel() for p in model.parameters())
+    env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    gpu = torch.cuda.get_device_name(0) if device == "cuda" else None
+    info = {"torch": torch.__version__, "params": params, "blas": blas_in_use(), "env": env, "device": device, "gpu": gpu}
+
+    if job.get("serve"):
+        # Round by round on request, so the caller can interleave these rounds with onnxruntime's: on a shared
+        # machine a neighbour's burst then falls on both sides rather than on whichever ran during it.
+        torch.set_num_threads(job["threads"][0])
+        n = job.get("matmulN", 1024)
+        a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+        work = {
+            "train": (train_step, 1),
+            "infer": (infer, job["inferenceBatch"]),
+            "matmul": (lambda: a @ b, 2 * n ** 3 / 1e9),
+        }
+        for fn, _ in work.values():
+            fn()
+        sync()
+        print(json.dumps({**info, "torch_threads": torch.get_num_threads()}), flush=True)
+        for line in sys.stdin:
+            fn, units = work[line.strip()]
+            print(json.dumps({"rate": best_rate(fn, units, job["steps"], 1, sync, warm=False)}), flush=True)
+        return
+
     results = []
     for threads in job["threads"]:
         torch.set_num_threads(threads)
@@ -190,10 +218,7 @@ def main():
             "infer_samples_per_s": best_rate(infer, job["inferenceBatch"], job["steps"], job["rounds"], sync),
             "matmul_gflops": matmul_gflops(device, job.get("matmulN", 1024), job["rounds"], sync),
         })
-    params = sum(p.numel() for p in model.parameters())
-    env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    gpu = torch.cuda.get_device_name(0) if device == "cuda" else None
-    print(json.dumps({"torch": torch.__version__, "params": params, "blas": blas_in_use(), "env": env, "device": device, "gpu": gpu, "results": results}))
+    print(json.dumps({**info, "results": results}))
 
 
 if __name__ == "__main__":

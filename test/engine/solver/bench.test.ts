@@ -27,7 +27,10 @@ describe('solver bench (quick mode)', () => {
     // A step is many small kernels, a 256³ MatMul one large one: above zero, below the peak.
     expect(achieved!.value).toBeGreaterThan(0);
     expect(achieved!.value).toBeLessThan(peak!.value);
-    expect(share!.value).toBeCloseTo((100 * achieved!.value) / peak!.value, 6);
+    // Of the best matmul rate measured on the machine: onnxruntime's or PyTorch's BLAS, whichever is higher.
+    const best = Math.max(...rows.filter((r) => r.unit === 'GFLOP/s' && /matmul/i.test(r.name)).map((r) => r.value));
+    expect(best).toBeGreaterThanOrEqual(peak!.value);
+    expect(share!.value).toBeCloseTo((100 * achieved!.value) / best, 6);
   });
 
   it.skipIf(!torchImports)('with torch importable by /usr/bin/python3, the PyTorch comparison ran and gives finite ratios', () => {
