@@ -25,8 +25,11 @@ import { formatValue, type BenchContext, type BenchRow } from './harness.js';
 import { LR, ensureTorch, machineName, ortMatmulGflops, runTorch, solverFixture, stackFeeds, type SolverFixture } from './solverFixture.js';
 import { orbitFrames, orbitRows } from './viewer.js';
 
-/** Chromium on a real GPU: ANGLE over Vulkan where the driver has it, no blocklist, no software fallback. */
-const GPU_CHROMIUM_ARGS = ['--ignore-gpu-blocklist', '--enable-gpu', '--use-angle=vulkan', '--enable-features=Vulkan', '--disable-software-rasterizer'];
+/**
+ * Chromium on a real GPU: ANGLE over Vulkan, GPU blocklist ignored. Software fallback stays allowed (without it a
+ * failed GPU start leaves the page with no WebGL at all); the renderer string recorded per size shows which drew.
+ */
+const GPU_CHROMIUM_ARGS = ['--ignore-gpu-blocklist', '--enable-gpu', '--use-angle=vulkan', '--enable-features=Vulkan'];
 
 export interface GpuCheckReport {
   machine: { cpu: string; cores: number; loadAverage: number[] };
@@ -140,8 +143,11 @@ export async function gpuCheck(ctx: BenchContext & { viewer: boolean }): Promise
   if (!ctx.viewer) ctx.log('viewer skipped (--no-viewer)');
   else if (!existsSync(CHROMIUM)) rows.push({ name: 'scene viewer', value: 0, unit: 'skipped', note: `${CHROMIUM} is missing (apt-get install -y chromium)` });
   else {
+    // Without an NVIDIA GPU (nvidia-smi's view) the viewer runs as the browser tests do, on SwiftShader.
+    const gpu = !('error' in providers.cuda.gpu);
+    if (!gpu) ctx.log('no GPU: the viewer runs on SwiftShader');
     for (const points of ctx.quick ? [200_000] : [1_000_000, 5_000_000, 10_000_000]) {
-      const r = await orbitFrames(ctx, { points, chromiumArgs: GPU_CHROMIUM_ARGS, rounds: ctx.quick ? 1 : 2, steps: ctx.quick ? 4 : 8 });
+      const r = await orbitFrames(ctx, { points, ...(gpu ? { chromiumArgs: GPU_CHROMIUM_ARGS } : {}), rounds: ctx.quick ? 1 : 2, steps: ctx.quick ? 4 : 8 });
       rows.push(...orbitRows(r.shown.replace(/ points$/, ''), r));
     }
   }
