@@ -1,4 +1,7 @@
-/** `npm run bench [-- --quick] [-- only-name]`: runs every registered bench module and prints a table. */
+/**
+ * `npm run bench [-- --quick] [-- only-name]`: runs every registered bench module (opt-in ones, such as `stages`,
+ * only when named) and prints a table.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +13,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const only = args.filter((a) => !a.startsWith('--'));
-  const selected = modules.filter((m: BenchModule) => only.length === 0 || only.some((o) => m.title.toLowerCase().includes(o.toLowerCase())));
+  const selected = modules.filter((m: BenchModule) => (only.length === 0 ? !m.optIn : only.some((o) => m.title.toLowerCase().includes(o.toLowerCase()))));
   const all: { title: string; rows: BenchRow[] }[] = [];
   for (const m of selected) {
     const tmpDir = mkdtempSync(join(tmpdir(), 'ouroboros-bench-'));

@@ -1,15 +1,22 @@
 """The solver network of src/engine/solver/model.ts in PyTorch eager, timed on the same batch.
 
-Run by bench/solver.ts with Debian's /usr/bin/python3 (python3-torch). Reads a JSON job on stdin:
+Run by bench/solver.ts (and bench/gpuCheck.ts) with Debian's /usr/bin/python3 (python3-torch). Reads a JSON job
+on stdin:
   {"config": {...}, "sizes": {...}, "batch": B, "inferenceBatch": B', "threads": [..], "steps": n, "rounds": r,
-   "lr": x, "optimizer": {...}, "feeds": "path", "layout": [{"name", "dtype", "shape", "offset"}]}
-and prints one JSON line with, per thread count, train steps/s and inference samples/s (best of rounds).
+   "lr": x, "optimizer": {...}, "feeds": "path", "layout": [{"name", "dtype", "shape", "offset"}],
+   "device": "cpu" | "cuda" (default cpu), "matmulN": n (default 1024)}
+and prints one JSON line with, per thread count, train steps/s, inference samples/s and a square fp32 matmul's
+GFLOP/s (best of rounds), plus the thread settings the process actually ran with: OpenMP and OpenBLAS read
+their environment variables once, at load, so the caller starts one process per configuration. With
+"serve": true it instead prints that information once ready, then answers each line "train" | "infer" |
+"matmul" on stdin with one round's {"rate"} (steps/s, samples/s, GFLOP/s), for interleaved measurement.
 The architecture mirrors the ONNX graph op for op — pre-norm blocks with an additive key-padding bias,
 exact GELU, the slot pooling, summary and pointer heads, soft-target loss — and AdamW with decay on
 rank ≥ 2 parameters and global-norm clipping, as the train-step graph does.
 """
 import json
 import math
+import os
 import sys
 import time
 
@@ -81,7 +88,7 @@ class Solver(nn.Module):
         det = self.labels(f["d_labels"]) + self.fc2(F.gelu(self.fc1(feats))) + self.type_embedding
         slots = f["slots"]
         x = torch.cat([q, det], 1) + self.slots(slots)
-        bias = torch.zeros(f["mask"].shape).masked_fill(~f["mask"], -1e9)[:, None, None, :]
+        bias = torch.zeros(f["mask"].shape, device=f["mask"].device).masked_fill(~f["mask"], -1e9)[:, None, None, :]
         for blk in self.blocks:
             x = blk(x, bias)
         h = self.final_ln(x)
@@ -111,15 +118,25 @@ def load_feeds(job):
     return out
 
 
-def best_rate(fn, units, steps, rounds):
-    fn()  # warm-up
+def best_rate(fn, units, steps, rounds, sync=lambda: None, warm=True):
+    if warm:
+        fn()
+        sync()
     best = float("inf")
     for _ in range(rounds):
         t0 = time.perf_counter()
         for _ in range(steps):
             fn()
+        sync()  # CUDA kernels are asynchronous: time until they have finished, not until they were queued
         best = min(best, (time.perf_counter() - t0) / steps)
     return units / best
+
+
+def matmul_gflops(device, n, rounds, sync):
+    """fp32 n³ matmul through this process's BLAS (or cuBLAS): the peak the train step is measured against."""
+    a = torch.randn(n, n, device=device)
+    b = torch.randn(n, n, device=device)
+    return best_rate(lambda: a @ b, 2 * n ** 3 / 1e9, 4, rounds, sync)
 
 
 def blas_in_use():
@@ -132,11 +149,16 @@ def blas_in_use():
 
 
 def main():
-    job = json.load(sys.stdin)
+    job = json.loads(sys.stdin.readline())
+    device = job.get("device", "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        print(json.dumps({"torch": torch.__version__, "error": "torch.cuda.is_available() is False"}))
+        return
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     torch.manual_seed(0)
     c = job["config"]
-    model = Solver(c, job["sizes"], job["answers"], job["features"], job["slotCount"], job["segmentCount"], job["namedSlots"])
-    feeds = load_feeds(job)
+    model = Solver(c, job["sizes"], job["answers"], job["features"], job["slotCount"], job["segmentCount"], job["namedSlots"]).to(device)
+    feeds = {k: v.to(device) for k, v in load_feeds(job).items()}
     opt_cfg = job["optimizer"]
     decay = [p for p in model.parameters() if p.dim() >= 2]
     rest = [p for p in model.parameters() if p.dim() < 2]
@@ -161,16 +183,42 @@ def main():
         with torch.no_grad():
             model(infer_feeds)
 
+    params = sum(p.numel() for p in model.parameters())
+    env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    gpu = torch.cuda.get_device_name(0) if device == "cuda" else None
+    info = {"torch": torch.__version__, "params": params, "blas": blas_in_use(), "env": env, "device": device, "gpu": gpu}
+
+    if job.get("serve"):
+        # Round by round on request, so the caller can interleave these rounds with onnxruntime's: on a shared
+        # machine a neighbour's burst then falls on both sides rather than on whichever ran during it.
+        torch.set_num_threads(job["threads"][0])
+        n = job.get("matmulN", 1024)
+        a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+        work = {
+            "train": (train_step, 1),
+            "infer": (infer, job["inferenceBatch"]),
+            "matmul": (lambda: a @ b, 2 * n ** 3 / 1e9),
+        }
+        for fn, _ in work.values():
+            fn()
+        sync()
+        print(json.dumps({**info, "torch_threads": torch.get_num_threads()}), flush=True)
+        for line in sys.stdin:
+            fn, units = work[line.strip()]
+            print(json.dumps({"rate": best_rate(fn, units, job["steps"], 1, sync, warm=False)}), flush=True)
+        return
+
     results = []
     for threads in job["threads"]:
         torch.set_num_threads(threads)
         results.append({
             "threads": threads,
-            "train_steps_per_s": best_rate(train_step, 1, job["steps"], job["rounds"]),
-            "infer_samples_per_s": best_rate(infer, job["inferenceBatch"], job["steps"], job["rounds"]),
+            "torch_threads": torch.get_num_threads(),
+            "train_steps_per_s": best_rate(train_step, 1, job["steps"], job["rounds"], sync),
+            "infer_samples_per_s": best_rate(infer, job["inferenceBatch"], job["steps"], job["rounds"], sync),
+            "matmul_gflops": matmul_gflops(device, job.get("matmulN", 1024), job["rounds"], sync),
         })
-    params = sum(p.numel() for p in model.parameters())
-    print(json.dumps({"torch": torch.__version__, "params": params, "blas": blas_in_use(), "results": results}))
+    print(json.dumps({**info, "results": results}))
 
 
 if __name__ == "__main__":

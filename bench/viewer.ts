@@ -15,6 +15,9 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, serveRendererHarness } from '../test/helpers/rendererHarness.js';
+import { formatCount } from '../src/renderer/src/lib/format.js';
+import { BUDGET_PRESETS } from '../src/renderer/src/views/scene/lod.js';
+import { MAX_POINT_BUDGET } from '../src/shared/apiValidation.js';
 import type { BenchContext, BenchModule, BenchRow } from './harness.js';
 
 const VIEWPORT = { width: 1600, height: 1000 };
@@ -65,23 +68,42 @@ async function drag(page: Page, steps: number, direction: 1 | -1): Promise<numbe
   return ms;
 }
 
-async function run(ctx: BenchContext): Promise<BenchRow[]> {
-  if (!existsSync(CHROMIUM)) {
-    ctx.log(`skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-    return [];
-  }
-  const points = ctx.quick ? 200_000 : 2_000_000;
-  const rounds = ctx.quick ? 1 : 3;
-  const steps = ctx.quick ? 6 : 8;
-  const label = ctx.quick ? '200k' : '2.0M'; // as the scene header prints counts
+export interface OrbitOptions {
+  points: number;
+  /** Chromium flags: SwiftShader's (the default, as the browser tests run) or a GPU's (bench/gpuCheck.ts). */
+  chromiumArgs?: readonly string[];
+  rounds: number;
+  steps: number;
+}
+
+export interface OrbitResult {
+  /** The WebGL renderer the page got (UNMASKED_RENDERER_WEBGL): shows whether a GPU or SwiftShader drew. */
+  renderer: string;
+  /** What the scene header shows, e.g. "5.0M of 10M points" (the viewer's point budget caps what is drawn). */
+  shown: string;
+  ms: Map<string, number[]>;
+}
+
+const RENDERER = `(() => {
+  const gl = document.querySelector('[data-testid="scene-canvas"] canvas').getContext('webgl2');
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+})()`;
+
+/** Frame times while orbiting `points` points, full and reduced detail alternating drag by drag. */
+export async function orbitFrames(ctx: BenchContext, o: OrbitOptions): Promise<OrbitResult> {
+  const drawn = Math.min(o.points, MAX_POINT_BUDGET);
+  const budget = BUDGET_PRESETS.find((b) => b >= drawn) ?? MAX_POINT_BUDGET;
+  const shown = `${formatCount(drawn)} of ${formatCount(o.points)} points`;
   const harness = await serveRendererHarness('production');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...(o.chromiumArgs ?? CHROMIUM_ARGS)] });
   try {
     const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-    await page.goto(`${harness.url}?points=${points}#/scene/synthetic%3As1`);
+    await page.goto(`${harness.url}?points=${o.points}#/scene/synthetic%3As1`);
     await page.getByTestId('scene-canvas').locator('canvas').waitFor();
-    if (points > 1_500_000) await page.locator('.presets button', { hasText: /^2\.0M$/ }).click();
-    await page.locator('.scene-head', { hasText: `${label} of ${label} points` }).waitFor({ timeout: 120_000 });
+    if (drawn > 1_000_000) await page.locator('.presets button', { hasText: new RegExp(`^${formatCount(budget).replace('.', '\\.')}$`) }).click();
+    await page.locator('.scene-head', { hasText: shown }).waitFor({ timeout: 300_000 });
+    const renderer = String(await page.evaluate(RENDERER));
     const lod = page.getByRole('checkbox', { name: LOD_TOGGLE });
     const haveLod = (await lod.count()) > 0;
     const modes = [{ name: 'full detail while dragging', lod: false }];
@@ -89,36 +111,50 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     else ctx.log(`no "${LOD_TOGGLE}" control: full detail only`);
     const ms = new Map<string, number[]>(modes.map((m) => [m.name, []]));
     await drag(page, 3, 1); // warm-up: programs compiled, buffers uploaded
-    for (let r = 0; r < rounds; r++) {
+    for (let r = 0; r < o.rounds; r++) {
       for (const mode of modes) {
         if (haveLod) await lod.setChecked(mode.lod);
-        const d = await drag(page, steps, r % 2 === 0 ? 1 : -1);
+        const d = await drag(page, o.steps, r % 2 === 0 ? 1 : -1);
         ms.get(mode.name)!.push(...d);
-        ctx.log(`round ${r + 1}, ${mode.name}: ${d.map((v) => v.toFixed(0)).join(' ')} ms`);
+        ctx.log(`${shown}, round ${r + 1}, ${mode.name}: ${d.map((v) => v.toFixed(0)).join(' ')} ms`);
       }
     }
-    const rows: BenchRow[] = [];
-    for (const mode of modes) {
-      const d = ms.get(mode.name)!;
-      rows.push(
-        { name: `${label} points, ${mode.name}: frame, mean`, value: mean(d), unit: 'ms', note: `${d.length} steps; input + render + GPU` },
-        { name: `${label} points, ${mode.name}: frame, median`, value: quantile(d, 0.5), unit: 'ms' },
-        { name: `${label} points, ${mode.name}: frame, p95`, value: quantile(d, 0.95), unit: 'ms' },
-      );
-    }
-    const full = ms.get('full detail while dragging')!;
-    const reduced = ms.get('reduced detail while dragging');
-    if (reduced) {
-      rows.push(
-        { name: `${label} points: mean frame, full ÷ reduced detail`, value: mean(full) / mean(reduced), unit: '×' },
-        { name: `${label} points: median frame, full ÷ reduced detail`, value: quantile(full, 0.5) / quantile(reduced, 0.5), unit: '×' },
-      );
-    }
-    return rows;
+    return { renderer, shown, ms };
   } finally {
     await browser.close();
     await harness.close();
   }
+}
+
+/** Mean, median and p95 rows per mode, and the full ÷ reduced ratios. */
+export function orbitRows(label: string, r: OrbitResult): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const [mode, d] of r.ms) {
+    rows.push(
+      { name: `${label} points, ${mode}: frame, mean`, value: mean(d), unit: 'ms', note: `${d.length} steps; input + render + GPU; ${r.renderer}` },
+      { name: `${label} points, ${mode}: frame, median`, value: quantile(d, 0.5), unit: 'ms' },
+      { name: `${label} points, ${mode}: frame, p95`, value: quantile(d, 0.95), unit: 'ms' },
+    );
+  }
+  const full = r.ms.get('full detail while dragging')!;
+  const reduced = r.ms.get('reduced detail while dragging');
+  if (reduced) {
+    rows.push(
+      { name: `${label} points: mean frame, full ÷ reduced detail`, value: mean(full) / mean(reduced), unit: '×' },
+      { name: `${label} points: median frame, full ÷ reduced detail`, value: quantile(full, 0.5) / quantile(reduced, 0.5), unit: '×' },
+    );
+  }
+  return rows;
+}
+
+async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  if (!existsSync(CHROMIUM)) {
+    ctx.log(`skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+    return [];
+  }
+  const points = ctx.quick ? 200_000 : 2_000_000;
+  const result = await orbitFrames(ctx, { points, rounds: ctx.quick ? 1 : 3, steps: ctx.quick ? 6 : 8 });
+  return orbitRows(formatCount(points), result);
 }
 
 export const viewerBench: BenchModule = { title: 'Scene viewer: orbiting a 2M-point cloud (SwiftShader)', run };

@@ -13,15 +13,32 @@ describe('solver bench (quick mode)', () => {
   }, 120_000);
 
   it('measures onnxruntime: finite, positive train and inference rates and the transfer share', () => {
-    const ort = rows.filter((r) => r.name.startsWith('ORT ') || r.name.startsWith('param transfer share'));
+    const ort = rows.filter((r) => (r.name.startsWith('ORT ') && r.unit !== 'GFLOP/s' && r.unit !== '%') || r.name.startsWith('param transfer share'));
     expect(ort.map((r) => r.unit).sort()).toEqual(['%', 'samples/s', 'samples/s', 'steps/s', 'steps/s']);
     for (const r of ort) expect(Number.isFinite(r.value) && r.value > 0, `${r.name}: ${r.value}`).toBe(true);
   });
 
+  it('puts the train step\'s achieved GFLOP/s next to a measured matmul peak, and the share is their ratio', () => {
+    const peak = rows.find((r) => r.name.startsWith('matmul peak, ORT MatMul'));
+    const achieved = rows.find((r) => r.name.startsWith('ORT train step achieved'));
+    const share = rows.find((r) => r.name.startsWith('ORT train step share'));
+    expect(peak?.unit).toBe('GFLOP/s');
+    expect(achieved?.unit).toBe('GFLOP/s');
+    // A step is many small kernels, a 256³ MatMul one large one: above zero, below the peak.
+    expect(achieved!.value).toBeGreaterThan(0);
+    expect(achieved!.value).toBeLessThan(peak!.value);
+    // Of the best matmul rate measured on the machine: onnxruntime's or PyTorch's BLAS, whichever is higher.
+    const best = Math.max(...rows.filter((r) => r.unit === 'GFLOP/s' && /matmul/i.test(r.name)).map((r) => r.value));
+    expect(best).toBeGreaterThanOrEqual(peak!.value);
+    expect(share!.value).toBeCloseTo((100 * achieved!.value) / best, 6);
+  });
+
   it.skipIf(!torchImports)('with torch importable by /usr/bin/python3, the PyTorch comparison ran and gives finite ratios', () => {
     expect(rows.filter((r) => r.unit === 'skipped'), 'skipped rows').toEqual([]);
-    const ratios = rows.filter((r) => /^(train|inference) ratio ORT \/ PyTorch \(1 thread\)$/.test(r.name));
+    const ratios = rows.filter((r) => /^(train|inference) ratio ORT \/ PyTorch, best vs best$/.test(r.name));
     expect(ratios.map((r) => r.name.split(' ')[0]).sort()).toEqual(['inference', 'train']);
+    // The thread settings the PyTorch process ran with are printed, not assumed.
+    expect(rows.find((r) => r.name.startsWith('PyTorch ') && r.unit === 'steps/s')?.name).toMatch(/OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=1/);
     for (const r of [...ratios, ...rows.filter((r) => r.name.startsWith('PyTorch '))]) expect(Number.isFinite(r.value) && r.value > 0, `${r.name}: ${r.value}`).toBe(true);
   });
 

@@ -20,6 +20,7 @@ export {
   type ValueKind,
 } from './graph.js';
 export * from './layers.js';
+export { countFlops, type FlopCount } from './flops.js';
 export * from './model.js';
 export { DEFAULT_ADAMW, adamW, type AdamWConfig, type AdamWResult, type AdamWSlot, type AdamWUpdate } from './optimizer.js';
 export { encodeModel, type ModelProtoData } from './proto.js';

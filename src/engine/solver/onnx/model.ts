@@ -6,6 +6,7 @@
  */
 import { grad } from './autodiff.js';
 import { type DType, Graph, type OutputSpec, type ParamInit, type Tensor, attr } from './graph.js';
+import { type FlopCount, countFlops } from './flops.js';
 import { type AdamWConfig, DEFAULT_ADAMW, adamW } from './optimizer.js';
 import { encodeModel } from './proto.js';
 
@@ -237,6 +238,17 @@ function stepOutputs(pieces: StepPieces, rename: (name: string) => string = (n) 
     { name: rename(OUTPUT_NAMES.gradNorm), tensor: pieces.gradNorm },
   ];
   return { carried, scanned };
+}
+
+/**
+ * FLOPs of one optimizer step (forward, backward, AdamW) as buildTrainStepModel emits it with stepsPerRun 1;
+ * a Loop of K runs the same body K times. Builds the graph afresh and counts what the outputs reach.
+ */
+export function trainStepFlops(define: ModelDefinition, inputs: readonly TensorSpec[], options: TrainStepOptions = {}): FlopCount {
+  const g = new Graph();
+  const pieces = emitStep(g, declareInputs(g, inputs), define, g.input('step', 'int64', []), g.input('lr', 'float32', []), options);
+  const { carried, scanned } = stepOutputs(pieces);
+  return countFlops(g.reachable([...scanned, ...carried].map((o) => o.tensor)).nodes);
 }
 
 function buildSingleStep(define: ModelDefinition, inputs: readonly TensorSpec[], options: TrainStepOptions): BuiltModel<TrainManifest> {

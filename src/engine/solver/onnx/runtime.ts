@@ -20,7 +20,7 @@ export type Feed = Float32Array | BigInt64Array | Int32Array | Uint8Array;
 export type Batch = Readonly<Record<string, Feed>>;
 
 export interface SessionConfig {
-  /** Passed to onnxruntime as is; default ['cpu']. Only the CPU provider is exercised here. */
+  /** Passed to onnxruntime as is; default ['cpu']. The CUDA provider is exercised by `npm run gpu-check`. */
   executionProviders?: readonly string[];
   intraOpNumThreads?: number;
   /**
@@ -28,6 +28,13 @@ export interface SessionConfig {
    * 3× slower per step at batch 64 on the benchmark model.
    */
   cpuMemArena?: boolean;
+  /**
+   * Whether onnxruntime's intra-op worker threads busy-wait for work between kernels (its default, true).
+   * Spinning saves a wake-up per kernel on an idle machine; on one whose cores are shared with other jobs the
+   * spinning threads take time the other threads of the same step need (bench/solver.ts measures both).
+   * Scheduling only: results are identical either way.
+   */
+  allowSpinning?: boolean;
 }
 
 export interface TrainerOptions extends SessionConfig {
@@ -92,6 +99,7 @@ function sessionOptions(config: SessionConfig): InferenceSession.SessionOptions 
     enableCpuMemArena: config.cpuMemArena ?? true,
     graphOptimizationLevel: 'all',
     ...(config.intraOpNumThreads !== undefined ? { intraOpNumThreads: config.intraOpNumThreads } : {}),
+    ...(config.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
   };
 }
 

@@ -52,6 +52,17 @@ describe('OnnxTrainer', () => {
     await b.dispose();
   });
 
+  it('allowSpinning only changes scheduling: two threads spinning or not give the same trajectory bit for bit', async () => {
+    const a = await OnnxTrainer.create(model, { seed: 4, intraOpNumThreads: 2 });
+    const b = await OnnxTrainer.create(model, { seed: 4, intraOpNumThreads: 2, allowSpinning: false });
+    const rngA = createRng(9);
+    const rngB = createRng(9);
+    for (let i = 0; i < 4; i++) expect((await a.train(copyFirstToken(cfg, rngA), 1e-2)).loss).toBe((await b.train(copyFirstToken(cfg, rngB), 1e-2)).loss);
+    expect(a.state()).toEqual(b.state());
+    await a.dispose();
+    await b.dispose();
+  });
+
   it('resumes from a checkpointed state exactly', async () => {
     const trainer = await OnnxTrainer.create(model, { seed: 5, intraOpNumThreads: 1 });
     const rng = createRng(1);

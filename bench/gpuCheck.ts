@@ -1,0 +1,171 @@
+/**
+ * `npm run gpu-check [-- --out FILE] [--quick] [--no-viewer]`: the GPU half of issue 15, measured on whatever
+ * machine runs it. On CUDA and on the CPU alike: the solver's train steps/s (one step per call, and a Loop of
+ * 16 steps per call, which keeps parameters and AdamW moments on the device between the steps of a call) and
+ * inference samples/s; PyTorch's, on CUDA and CPU, where /usr/bin/python3 imports torch; and the scene viewer's
+ * frame times orbiting 1M / 5M / 10M points in Chromium with GPU flags (the WebGL renderer string says whether
+ * the GPU or SwiftShader drew). Prints a table and writes everything as JSON (default ./gpu-check.json).
+ *
+ * Where CUDA does not load (this repository's CPU-only machines) it says why (npm run doctor's diagnosis) and
+ * does the CPU half, so the script itself is tested here (test/engine/solver/gpuCheck.test.ts).
+ *
+ * Why a Loop and not IO binding: onnxruntime-node 1.29 binds `preferredOutputLocation: 'gpu-buffer'` outputs to
+ * WebGPU memory only ("WebGPU_Buf" in its binding), so a CUDA session cannot hand its outputs back as device
+ * tensors for the next call; every call copies the state in and out. The Loop-of-K train step is the way to
+ * keep it on the device: one copy per K steps.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { OnnxPredictor, OnnxTrainer } from '../src/engine/solver/onnx/runtime.js';
+import { diagnoseProviders, type ProvidersDiagnosis } from '../src/engine/solver/providers.js';
+import { CHROMIUM } from '../test/helpers/rendererHarness.js';
+import { formatValue, type BenchContext, type BenchRow } from './harness.js';
+import { LR, ensureTorch, machineName, ortMatmulGflops, runTorch, solverFixture, stackFeeds, type SolverFixture } from './solverFixture.js';
+import { orbitFrames, orbitRows } from './viewer.js';
+
+/**
+ * Chromium on a real GPU: ANGLE over Vulkan, GPU blocklist ignored. Software fallback stays allowed (without it a
+ * failed GPU start leaves the page with no WebGL at all); the renderer string recorded per size shows which drew.
+ */
+const GPU_CHROMIUM_ARGS = ['--ignore-gpu-blocklist', '--enable-gpu', '--use-angle=vulkan', '--enable-features=Vulkan'];
+
+export interface GpuCheckReport {
+  machine: { cpu: string; cores: number; loadAverage: number[] };
+  providers: ProvidersDiagnosis;
+  cudaAvailable: boolean;
+  rows: BenchRow[];
+}
+
+interface Side {
+  provider: 'cpu' | 'cuda';
+  threads?: number;
+}
+
+async function trainRate(f: SolverFixture, side: Side, k: number, calls: number, rounds: number): Promise<{ stepsPerS: number; losses: Float32Array }> {
+  const trainer = await OnnxTrainer.create(f.trainModel(k), { seed: 1, executionProviders: [side.provider], ...(side.threads ? { intraOpNumThreads: side.threads } : {}) });
+  const feeds = stackFeeds(f.feeds, k);
+  try {
+    const first = await trainer.train(feeds, LR);
+    let best = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) await trainer.train(feeds, LR);
+      best = Math.min(best, (performance.now() - t0) / (calls * k));
+    }
+    return { stepsPerS: 1000 / best, losses: first.losses };
+  } finally {
+    await trainer.dispose();
+  }
+}
+
+async function inferRate(f: SolverFixture, side: Side, calls: number, rounds: number): Promise<number> {
+  const predictor = await OnnxPredictor.create(f.inferModel, { executionProviders: [side.provider], ...(side.threads ? { intraOpNumThreads: side.threads } : {}) });
+  const trainer = await OnnxTrainer.create(f.trainModel(), { seed: 1 });
+  const params = trainer.params();
+  try {
+    await predictor.run(f.feeds, params);
+    let best = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) await predictor.run(f.feeds, params);
+      best = Math.min(best, (performance.now() - t0) / calls);
+    }
+    return (1000 * f.batch) / best;
+  } finally {
+    await predictor.dispose();
+    await trainer.dispose();
+  }
+}
+
+export async function gpuCheck(ctx: BenchContext & { viewer: boolean }): Promise<GpuCheckReport> {
+  const providers = await diagnoseProviders();
+  const cuda = providers.providers.find((p) => p.provider === 'cuda');
+  const cudaAvailable = cuda?.loads === true;
+  const cores = availableParallelism();
+  ctx.log(`machine: ${machineName()} × ${cores}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  ctx.log(cudaAvailable ? `CUDA loads${'error' in providers.cuda.gpu ? '' : ` on ${providers.cuda.gpu.name}`}` : `CUDA unavailable: ${cuda?.reason ?? 'onnxruntime-node lists no CUDA provider'}; doing the CPU half`);
+
+  const f = solverFixture(ctx.quick);
+  const calls = ctx.quick ? 2 : 8;
+  const rounds = ctx.quick ? 1 : 3;
+  const k = ctx.quick ? 2 : 16;
+  const rows: BenchRow[] = [{ name: 'CUDA execution provider', value: cudaAvailable ? 1 : 0, unit: cudaAvailable ? 'loads' : 'unavailable', ...(cuda?.reason ? { note: cuda.reason } : {}) }];
+  const sides: Side[] = [{ provider: 'cpu', threads: cores }, ...(cudaAvailable ? [{ provider: 'cuda' as const }] : [])];
+  const train = new Map<string, number>();
+  const losses = new Map<string, Float32Array>();
+  for (const side of sides) {
+    const name = side.provider === 'cpu' ? `CPU, ${cores} thread${cores > 1 ? 's' : ''}` : 'CUDA';
+    for (const steps of [1, k]) {
+      const r = await trainRate(f, side, steps, steps === 1 ? calls : Math.max(1, Math.round(calls / 4)), rounds);
+      train.set(`${side.provider}:${steps}`, r.stepsPerS);
+      if (steps === 1) losses.set(side.provider, r.losses);
+      rows.push({ name: `ORT train steps/s, ${steps === 1 ? 'one step per call' : `Loop of ${steps} per call`} (${name})`, value: r.stepsPerS, unit: 'steps/s', note: `batch ${f.batch}` });
+    }
+    rows.push({ name: `ORT inference samples/s (${name})`, value: await inferRate(f, side, calls, rounds), unit: 'samples/s' });
+  }
+  const matmulN = ctx.quick ? 256 : 4096;
+  const cpuN = ctx.quick ? 256 : 1024;
+  rows.push({ name: `ORT MatMul ${cpuN}³ fp32 (CPU, ${cores} threads)`, value: await ortMatmulGflops({ n: cpuN, threads: cores, rounds }), unit: 'GFLOP/s' });
+  if (cudaAvailable) {
+    rows.push({ name: `ORT MatMul ${matmulN}³ fp32 (CUDA)`, value: await ortMatmulGflops({ n: matmulN, providers: ['cuda'], rounds }), unit: 'GFLOP/s', note: 'includes copying both operands in and the product out each call' });
+    const best = (p: string): number => Math.max(train.get(`${p}:1`)!, train.get(`${p}:${k}`)!);
+    const ratio = best('cuda') / best('cpu');
+    rows.push({ name: 'train ratio CUDA / CPU, best vs best', value: ratio, unit: '×', note: `target ≥ 10× on a data-centre GPU: ${ratio >= 10 ? 'met' : 'short'}` });
+    const a = losses.get('cpu')!;
+    const b = losses.get('cuda')!;
+    rows.push({ name: 'first-step loss, |CUDA − CPU|', value: Math.abs(a[0]! - b[0]!), unit: 'abs', note: `CPU ${a[0]!.toFixed(6)}, CUDA ${b[0]!.toFixed(6)}: same parameters and batch; kernels differ, so close, not identical` });
+  }
+
+  // PyTorch on the same model and batch, CPU and (where torch sees one) CUDA.
+  const skip = ensureTorch(ctx, false);
+  if (skip) rows.push({ name: 'PyTorch comparison', value: 0, unit: 'skipped', note: skip });
+  else {
+    for (const device of ['cpu', 'cuda'] as const) {
+      const r = runTorch(f, { torch: cores, blas: cores }, { steps: calls, rounds, device, tmpDir: ctx.tmpDir, matmulN: device === 'cuda' ? matmulN : cpuN });
+      if ('error' in r) {
+        rows.push({ name: `PyTorch ${device}`, value: 0, unit: 'skipped', note: r.error });
+        continue;
+      }
+      const x = r.results[0]!;
+      const where = device === 'cuda' ? `CUDA, ${r.gpu}` : `CPU, ${cores} threads`;
+      rows.push(
+        { name: `PyTorch ${r.torch} train steps/s (${where})`, value: x.train_steps_per_s, unit: 'steps/s' },
+        { name: `PyTorch inference samples/s (${where})`, value: x.infer_samples_per_s, unit: 'samples/s' },
+        { name: `PyTorch matmul GFLOP/s (${where})`, value: x.matmul_gflops, unit: 'GFLOP/s' },
+      );
+      const ort = train.get(`${device}:1`);
+      if (ort !== undefined) rows.push({ name: `train ratio ORT / PyTorch (${where}), one step per call`, value: ort / x.train_steps_per_s, unit: '×' });
+    }
+  }
+
+  if (!ctx.viewer) ctx.log('viewer skipped (--no-viewer)');
+  else if (!existsSync(CHROMIUM)) rows.push({ name: 'scene viewer', value: 0, unit: 'skipped', note: `${CHROMIUM} is missing (apt-get install -y chromium)` });
+  else {
+    // Without an NVIDIA GPU (nvidia-smi's view) the viewer runs as the browser tests do, on SwiftShader.
+    const gpu = !('error' in providers.cuda.gpu);
+    if (!gpu) ctx.log('no GPU: the viewer runs on SwiftShader');
+    for (const points of ctx.quick ? [200_000] : [1_000_000, 5_000_000, 10_000_000]) {
+      const r = await orbitFrames(ctx, { points, ...(gpu ? { chromiumArgs: GPU_CHROMIUM_ARGS } : {}), rounds: ctx.quick ? 1 : 2, steps: ctx.quick ? 4 : 8 });
+      rows.push(...orbitRows(r.shown.replace(/ points$/, ''), r));
+    }
+  }
+  return { machine: { cpu: machineName(), cores, loadAverage: loadavg() }, providers, cudaAvailable, rows };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { out: { type: 'string' }, quick: { type: 'boolean' }, 'no-viewer': { type: 'boolean' } } });
+  const out = resolve(values.out ?? 'gpu-check.json');
+  const report = await gpuCheck({ tmpDir: '', quick: values.quick === true, viewer: values['no-viewer'] !== true, log: (s) => process.stdout.write(`  … ${s}\n`) });
+  for (const r of report.rows) process.stdout.write(`  ${r.name.padEnd(64)} ${formatValue(r.value).padStart(10)} ${r.unit}${r.note ? `   (${r.note})` : ''}\n`);
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${report.rows.length} figures; written to ${out}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`gpu-check failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,331 @@
+/**
+ * What the solver benchmarks share (bench/solver.ts on the CPU, bench/gpuCheck.ts on CUDA): the bench batch,
+ * the PyTorch side (bench/solver_torch.py, one process per thread configuration), a matmul peak probe on
+ * onnxruntime, and the machine's name.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { ANSWER_CLASSES } from '../src/engine/solver/answers.js';
+import { FEATURE_COUNT, NAMED_SLOTS, SEGMENT_COUNT, SLOT_COUNT, encodeSample, stackBatch, type BatchFeeds, type SolverSample } from '../src/engine/solver/features.js';
+import { DEFAULT_MODEL, solverInputs, solverModel, solverParamCount, type SolverModelConfig } from '../src/engine/solver/model.js';
+import { type FlopCount } from '../src/engine/solver/onnx/flops.js';
+import { Graph } from '../src/engine/solver/onnx/graph.js';
+import { IR_VERSION, OPSET, buildInferenceModel, buildTrainStepModel, trainStepFlops, type BuiltModel, type InferenceManifest, type TrainManifest } from '../src/engine/solver/onnx/model.js';
+import { DEFAULT_ADAMW } from '../src/engine/solver/onnx/optimizer.js';
+import { encodeModel } from '../src/engine/solver/onnx/proto.js';
+import { toyCountingSample, toyDirectionSample } from '../src/engine/solver/synthetic.js';
+import { defaultVocabulary } from '../src/engine/solver/tokenizer.js';
+import { createRng } from '../src/shared/random.js';
+
+export const PYTHON = '/usr/bin/python3';
+const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'solver_torch.py');
+export const OPTIMIZER = { ...DEFAULT_ADAMW, clipGradNorm: 1 };
+export const LR = 1e-3;
+
+/** Toy scenes with many distractors, so the detection budget is full as in a real walkthrough. */
+export function benchSamples(n: number, seed: number): SolverSample[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const s = i % 2 === 0 ? toyCountingSample(rng, 6) : toyDirectionSample(rng);
+    // Duplicate every frame's detections a few times over: a real observation has 5–10 per frame.
+    const frames = s.observation.frames.map((f) => ({ ...f, detections: [...f.detections, ...f.detections, ...f.detections, ...f.detections] }));
+    return { ...s, observation: { ...s.observation, frames } };
+  });
+}
+
+export interface SolverFixture {
+  config: SolverModelConfig;
+  batch: number;
+  sizes: { words: number; labels: number };
+  params: number;
+  samples: SolverSample[];
+  feeds: BatchFeeds;
+  specs: ReturnType<typeof solverInputs>;
+  /** Detections kept per sample, on average. */
+  kept: number;
+  trainModel(stepsPerRun?: number): BuiltModel<TrainManifest>;
+  inferModel: BuiltModel<InferenceManifest>;
+  /** FLOPs of one optimizer step. */
+  flops: FlopCount;
+}
+
+export function solverFixture(quick: boolean): SolverFixture {
+  const config: SolverModelConfig = quick ? { dModel: 16, heads: 2, layers: 1, mlpHidden: 32, maxQuestionTokens: 24, maxDetections: 16 } : DEFAULT_MODEL;
+  const batch = quick ? 8 : 64;
+  const vocab = defaultVocabulary();
+  const sizes = { words: vocab.size, labels: vocab.labelRows };
+  const samples = benchSamples(quick ? 16 : 256, 3);
+  const encoded = samples.map((s, i) => encodeSample(s, vocab, config, i, { answers: 'require', sigmaBins: 1 }));
+  const feeds = stackBatch(encoded, Array.from({ length: batch }, (_, i) => i % encoded.length), config);
+  const specs = solverInputs(config, batch);
+  return {
+    config,
+    batch,
+    sizes,
+    params: solverParamCount(config, sizes),
+    samples,
+    feeds,
+    specs,
+    kept: encoded.reduce((n, e) => n + e.stats.keptDetections, 0) / encoded.length,
+    trainModel: (k = 1) => buildTrainStepModel(solverModel(config, sizes, batch), specs, { optimizer: OPTIMIZER, stepsPerRun: k }),
+    inferModel: buildInferenceModel(solverModel(config, sizes, batch), specs, { withLoss: true }),
+    flops: trainStepFlops(solverModel(config, sizes, batch), specs, { optimizer: OPTIMIZER }),
+  };
+}
+
+/** `feeds` repeated k times along a new leading axis: the input of a Loop-of-k train step. */
+export function stackFeeds(feeds: BatchFeeds, k: number): BatchFeeds {
+  if (k === 1) return feeds;
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, a]) => {
+      const out = new (a.constructor as new (n: number) => typeof a)(a.length * k);
+      for (let i = 0; i < k; i++) (out as Float32Array).set(a as Float32Array, i * a.length);
+      return [name, out];
+    }),
+  ) as BatchFeeds;
+}
+
+/** The CPU's model name as lscpu prints it, and the core count. */
+export function machineName(): string {
+  let model = 'unknown CPU';
+  try {
+    model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
+  } catch {
+    // Not Linux: the name stays unknown rather than failing the bench.
+  }
+  return model;
+}
+
+/**
+ * An fp32 MatMul of n×n by n×n on onnxruntime (MLAS on the CPU): the same kernels the train step's matmuls run
+ * on, at a size where they reach their peak. `round()` gives one round's GFLOP/s.
+ */
+export class OrtMatmul {
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly n: number,
+    private readonly feeds: Record<string, OrtTensor>,
+    private readonly out: Record<string, OrtTensor>,
+  ) {}
+
+  static async create(options: { n: number; threads?: number; providers?: string[]; allowSpinning?: boolean }): Promise<OrtMatmul> {
+    const { n } = options;
+    const g = new Graph();
+    const a = g.input('a', 'float32', [n, n]);
+    const b = g.input('b', 'float32', [n, n]);
+    const c = g.matMul(a, b);
+    const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('matmul', [a, b], [{ name: 'c', tensor: c }]) });
+    const session = await InferenceSession.create(bytes, {
+      executionProviders: options.providers ?? ['cpu'],
+      ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+    });
+    const rng = createRng(11);
+    const fill = (): OrtTensor => new OrtTensor('float32', Float32Array.from({ length: n * n }, () => rng.normal()), [n, n]);
+    const m = new OrtMatmul(session, n, { a: fill(), b: fill() }, { c: new OrtTensor('float32', new Float32Array(n * n), [n, n]) });
+    await session.run(m.feeds, m.out);
+    return m;
+  }
+
+  async round(calls = 4): Promise<number> {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) await this.session.run(this.feeds, this.out);
+    return (2 * this.n ** 3 * calls) / ((performance.now() - t0) * 1e6);
+  }
+
+  dispose(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+/** Best of `rounds` of an OrtMatmul. */
+export async function ortMatmulGflops(options: { n: number; threads?: number; providers?: string[]; rounds: number; allowSpinning?: boolean }): Promise<number> {
+  const m = await OrtMatmul.create(options);
+  try {
+    let best = 0;
+    for (let r = 0; r < options.rounds; r++) best = Math.max(best, await m.round());
+    return best;
+  } finally {
+    await m.dispose();
+  }
+}
+
+/**
+ * Debian's libtorch links libblas.so.3 and only Recommends an optimised implementation (libopenblas0); where
+ * recommends are not installed the alternatives system leaves the reference BLAS in place, which makes every
+ * PyTorch matmul several times slower and the comparison meaningless. OpenBLAS registers itself at a higher
+ * priority, so installing it is enough.
+ */
+const OPTIMISED_BLAS = ['/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3', '/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3', '/usr/lib/x86_64-linux-gnu/blis-pthread/libblas.so.3', '/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3'];
+
+function aptInstall(packages: string[]): boolean {
+  const install = (): number | null =>
+    spawnSync('apt-get', ['install', '-y', ...packages], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status;
+  if (install() === 0) return true;
+  spawnSync('apt-get', ['update'], { stdio: 'ignore' });
+  return install() === 0;
+}
+
+/**
+ * Is PyTorch importable by Debian's python, on an optimised BLAS? Installs python3-torch (and OpenBLAS, the
+ * BLAS libtorch recommends) with apt when we are root and `install` is set. Returns the reason when not.
+ */
+export function ensureTorch(ctx: { quick: boolean; log(m: string): void }, install = !ctx.quick): string | undefined {
+  const probe = (): boolean => spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  const fastBlas = (): boolean => OPTIMISED_BLAS.some((p) => existsSync(p));
+  if (probe() && (fastBlas() || !install)) return undefined;
+  if (!install) return `torch does not import, and ${ctx.quick ? 'quick mode' : 'this run'} never installs python3-torch (apt-get install -y python3-torch)`;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    return probe() ? undefined : `${PYTHON} cannot import torch and installing python3-torch needs root`;
+  }
+  const wanted = [...(probe() ? [] : ['python3-torch']), ...(fastBlas() ? [] : ['libopenblas0'])];
+  ctx.log(`installing ${wanted.join(', ')} with apt-get (one-time)…`);
+  if (!aptInstall(wanted) && !probe()) return `apt-get install -y ${wanted.join(' ')} failed`;
+  return probe() ? undefined : 'python3-torch installed but torch still does not import';
+}
+
+/** Feeds as raw little-endian arrays + a layout, for the PyTorch side to read with numpy. */
+function writeFeeds(path: string, feeds: BatchFeeds, specs: ReturnType<typeof solverInputs>): { name: string; dtype: string; shape: readonly number[]; offset: number }[] {
+  const layout: { name: string; dtype: string; shape: readonly number[]; offset: number }[] = [];
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  for (const s of specs) {
+    const data = feeds[s.name]!;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    layout.push({ name: s.name, dtype: s.dtype, shape: s.shape, offset });
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  const all = new Uint8Array(offset);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  writeFileSync(path, all);
+  return layout;
+}
+
+/** How the PyTorch process is threaded: torch's intra-op pool (OpenMP) and the BLAS's own threads. */
+export interface TorchThreads {
+  torch: number;
+  blas: number;
+}
+
+export const torchThreadsLabel = (t: TorchThreads): string => `torch ${t.torch}, OMP_NUM_THREADS=${t.torch}, OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=${t.blas}`;
+
+export interface TorchRun {
+  torch: string;
+  params: number;
+  /** BLAS libraries the PyTorch process mapped. */
+  blas: string[];
+  env: Record<string, string | null>;
+  device: 'cpu' | 'cuda';
+  gpu: string | null;
+  results: { threads: number; torch_threads: number; train_steps_per_s: number; infer_samples_per_s: number; matmul_gflops: number }[];
+}
+
+function torchJob(f: SolverFixture, threads: TorchThreads, opts: { steps: number; rounds: number; device: 'cpu' | 'cuda'; matmulN: number }, feedsPath: string): Record<string, unknown> {
+  return {
+    config: f.config,
+    sizes: f.sizes,
+    batch: f.batch,
+    inferenceBatch: f.batch,
+    threads: [threads.torch],
+    steps: opts.steps,
+    rounds: opts.rounds,
+    lr: LR,
+    optimizer: OPTIMIZER,
+    answers: ANSWER_CLASSES,
+    features: FEATURE_COUNT,
+    slotCount: SLOT_COUNT,
+    segmentCount: SEGMENT_COUNT,
+    namedSlots: NAMED_SLOTS,
+    feeds: feedsPath,
+    layout: writeFeeds(feedsPath, f.feeds, f.specs),
+    device: opts.device,
+    matmulN: opts.matmulN,
+  };
+}
+
+/**
+ * OpenMP and OpenBLAS read their thread counts from the environment once, at load; torch.set_num_threads alone
+ * leaves OpenBLAS's own pthreads pool at the core count, and the two pools then oversubscribe the cores.
+ */
+const torchEnv = (threads: TorchThreads): NodeJS.ProcessEnv => ({ ...process.env, OMP_NUM_THREADS: String(threads.torch), OPENBLAS_NUM_THREADS: String(threads.blas), MKL_NUM_THREADS: String(threads.blas) });
+
+/**
+ * Runs bench/solver_torch.py on the fixture's batch in a fresh process with its thread counts set through the
+ * environment. Returns the result or why there is none.
+ */
+export function runTorch(f: SolverFixture, threads: TorchThreads, opts: { steps: number; rounds: number; device: 'cpu' | 'cuda'; tmpDir: string; matmulN: number }): TorchRun | { error: string } {
+  const scratch = mkdtempSync(join(opts.tmpDir || tmpdir(), 'solver-bench-'));
+  try {
+    const job = torchJob(f, threads, opts, join(scratch, 'solver_feeds.bin'));
+    const run = spawnSync(PYTHON, [TORCH_SCRIPT], { input: `${JSON.stringify(job)}\n`, encoding: 'utf8', maxBuffer: 1 << 20, env: torchEnv(threads) });
+    if (run.status !== 0) return { error: `solver_torch.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').slice(-1)[0]}` };
+    return JSON.parse(run.stdout.trim().split('\n').slice(-1)[0]!) as TorchRun | { error: string };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export type TorchInfo = Omit<TorchRun, 'results'> & { torch_threads: number };
+
+/** A PyTorch process at one thread configuration that measures one round at a time, on request. */
+export class TorchWorker {
+  private constructor(
+    private readonly proc: ReturnType<typeof spawn>,
+    private readonly lines: AsyncIterator<string>,
+    private readonly scratch: string,
+    readonly info: TorchInfo,
+  ) {}
+
+  static async start(f: SolverFixture, threads: TorchThreads, opts: { steps: number; device: 'cpu' | 'cuda'; tmpDir: string; matmulN: number }): Promise<TorchWorker> {
+    const scratch = mkdtempSync(join(opts.tmpDir || tmpdir(), 'solver-bench-'));
+    const job = { ...torchJob(f, threads, { ...opts, rounds: 1 }, join(scratch, 'solver_feeds.bin')), serve: true };
+    const proc = spawn(PYTHON, [TORCH_SCRIPT], { env: torchEnv(threads), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+    proc.stdin!.write(`${JSON.stringify(job)}\n`);
+    const first = await lines.next();
+    if (first.done) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(`solver_torch.py failed: ${stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}`);
+    }
+    const info = JSON.parse(first.value) as TorchInfo | { error: string };
+    if ('error' in info) {
+      proc.stdin!.end();
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(info.error);
+    }
+    return new TorchWorker(proc, lines, scratch, info);
+  }
+
+  /** One round of `steps` calls: steps/s, samples/s or GFLOP/s. */
+  async round(what: 'train' | 'infer' | 'matmul'): Promise<number> {
+    this.proc.stdin!.write(`${what}\n`);
+    const next = await this.lines.next();
+    if (next.done) throw new Error('solver_torch.py exited mid-measurement');
+    return (JSON.parse(next.value) as { rate: number }).rate;
+  }
+
+  close(): void {
+    this.proc.stdin!.end();
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** BLAS library names as `openblas-pthread/libblas.so.3`, and whether it is the reference BLAS. */
+export function describeBlas(paths: readonly string[]): { name: string; reference: boolean } {
+  return {
+    name: paths.map((p) => p.replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')).join(', ') || 'unknown',
+    reference: paths.length > 0 && paths.every((p) => /\/blas\/libblas\.so/.test(p)),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm run bench -- stages`: runs the main job — `npm run loop` with its default settings (48 synthetic scenes,
+ * 4 rounds × 100 steps × batch 64, the default model) — in a scratch workspace and prints where its time goes:
+ * each stage's total over the rounds and its share, from the loop's own stage events (the ms each stage's
+ * `end` event carries), so these are the times a user's run spends, not a re-enactment. Opt-in (it takes
+ * minutes): plain `npm run bench` leaves it out. `--quick` runs a tiny loop instead, to test the mode itself.
+ */
+import { loadavg } from 'node:os';
+import { startLoop } from '../src/engine/loop/run.js';
+import { openStore } from '../src/engine/store/index.js';
+import type { LoopConfigInput } from '../src/shared/loop.js';
+import { LOOP_STAGES, type LoopStage } from '../src/shared/records.js';
+import type { BenchModule, BenchRow } from './harness.js';
+import { machineName } from './solverFixture.js';
+
+const QUICK: LoopConfigInput = { name: 'bench-quick', scenes: ['synthetic:6'], heldoutFraction: 0.34, rounds: 1, steps: 2, batch: 8, candidates: 120, benchmarkPerFamily: 2, model: 'tiny', seed: 1 };
+
+export const stagesBench: BenchModule = {
+  title: 'Main job: time per stage (stages of npm run loop, default settings)',
+  optIn: true,
+  async run(ctx) {
+    const config: LoopConfigInput = ctx.quick ? QUICK : { name: 'bench-main-job' };
+    ctx.log(`machine: ${machineName()}; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const store = openStore({ workspaceDir: ctx.tmpDir });
+    const totals = new Map<LoopStage | 'preparation', number>();
+    const t0 = performance.now();
+    try {
+      const handle = await startLoop(store, config, {
+        onEvent: (e) => {
+          if (e.type !== 'stage' || e.phase !== 'end' || e.ms === undefined) return;
+          // Round −1 is the run's preparation (the held-out benchmark), not a stage of a round.
+          const key = e.round < 0 ? 'preparation' : e.stage;
+          totals.set(key, (totals.get(key) ?? 0) + e.ms);
+          if (e.round >= 0) ctx.log(`round ${e.round} ${e.stage}: ${(e.ms / 1000).toFixed(2)} s${e.detail ? ` (${e.detail})` : ''}`);
+        },
+      });
+      const run = await handle.done;
+      if (run.status !== 'completed') throw new Error(`the main job ended ${run.status}${run.error ? `: ${run.error}` : ''}`);
+    } finally {
+      store.close();
+    }
+    const wall = performance.now() - t0;
+    const staged = [...totals.values()].reduce((a, b) => a + b, 0);
+    const rows: BenchRow[] = [{ name: 'main job, wall time', value: wall / 1000, unit: 's', note: `${ctx.quick ? 'tiny loop' : 'default settings'}; stages account for ${((100 * staged) / wall).toFixed(0)}%` }];
+    for (const stage of ['preparation', ...LOOP_STAGES] as const) {
+      const ms = totals.get(stage);
+      if (ms !== undefined) rows.push({ name: `stage ${stage}, all rounds`, value: ms / 1000, unit: 's', note: `${((100 * ms) / wall).toFixed(1)}% of the run` });
+    }
+    rows.push({ name: 'outside the stages (scene loading, start-up)', value: (wall - staged) / 1000, unit: 's', note: `${((100 * (wall - staged)) / wall).toFixed(1)}% of the run` });
+    ctx.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    return rows;
+  },
+};

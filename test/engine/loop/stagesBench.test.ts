@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stagesBench } from '../../../bench/stages.js';
+import { modules } from '../../../bench/modules.js';
+
+describe('bench mode: the main job\'s stage times', () => {
+  it('runs a loop (tiny in quick mode) and reports every stage from its events; the parts add up to the wall time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stages-bench-'));
+    try {
+      const rows = await stagesBench.run({ tmpDir: dir, quick: true, log: () => undefined });
+      const stages = rows.filter((r) => r.name.startsWith('stage '));
+      expect(stages.map((r) => r.name.split(/[ ,]/)[1])).toEqual(['preparation', 'propose', 'filter', 'solve', 'control', 'train', 'evaluate']);
+      for (const r of stages) expect(r.value, r.name).toBeGreaterThan(0);
+      const wall = rows.find((r) => r.name === 'main job, wall time')!.value;
+      const outside = rows.find((r) => r.name.startsWith('outside the stages'))!.value;
+      expect(outside).toBeGreaterThanOrEqual(0);
+      expect(stages.reduce((a, r) => a + r.value, 0) + outside).toBeCloseTo(wall, 6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('is opt-in: a plain `npm run bench` leaves it out', () => {
+    expect(modules.filter((m) => m.optIn).map((m) => m.title)).toEqual([stagesBench.title]);
+  });
+});

@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { GpuCheckReport } from '../../../bench/gpuCheck.js';
+import { repoRoot } from '../../helpers/shared.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gpu-check-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run gpu-check (quick, no viewer)', () => {
+  it('runs on any machine: CUDA measured where it loads, else reported unavailable with the reason; the CPU half always; JSON and table agree', () => {
+    const out = join(dir, 'report.json');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/gpuCheck.ts'), '--quick', '--no-viewer', '--out', out], { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as GpuCheckReport;
+    const provider = report.rows.find((x) => x.name === 'CUDA execution provider')!;
+    const cpuTrain = report.rows.filter((x) => x.name.startsWith('ORT train steps/s') && x.name.includes('(CPU,'));
+    expect(cpuTrain.map((x) => x.name.replace(/ \(CPU.*$/, ''))).toEqual(['ORT train steps/s, one step per call', 'ORT train steps/s, Loop of 2 per call']);
+    for (const x of [...cpuTrain, ...report.rows.filter((x) => x.name.startsWith('ORT inference'))]) expect(x.value, x.name).toBeGreaterThan(0);
+    const cudaRows = report.rows.filter((x) => x.name.includes('(CUDA'));
+    if (report.cudaAvailable) {
+      expect(provider.unit).toBe('loads');
+      expect(cudaRows.length).toBeGreaterThan(0);
+      expect(report.rows.find((x) => x.name === 'train ratio CUDA / CPU, best vs best')?.value).toBeGreaterThan(0);
+    } else {
+      expect(provider).toMatchObject({ value: 0, unit: 'unavailable', note: expect.stringMatching(/\S{10,}/) });
+      expect(cudaRows).toEqual([]);
+      expect(r.stdout).toMatch(/CUDA unavailable: .+; doing the CPU half/);
+    }
+    expect(r.stdout).toContain(`written to ${out}`);
+    for (const x of report.rows) expect(r.stdout).toContain(x.name);
+  }, 300_000);
+});
