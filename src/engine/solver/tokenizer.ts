@@ -165,6 +165,8 @@ export const QUESTION_TEMPLATES: readonly string[] = [
   'Which of these objects (X, Y, Z) reaches the highest point above the floor?',
   'Which of these objects (X, Y, Z) is the largest by volume?',
   'In frame 1 of 32 of the video, how far is the camera from the closest point of the X (in meters)?',
+  "You are a robot beginning at the X facing the Y. You want to navigate to the Z. You will perform the following actions (Note: for each [please fill in], choose either 'turn back,' 'turn left,' or 'turn right.'): 1. Go forward until the W 2. [please fill in] 3. Go forward until the Z. You have reached the final destination.",
+  'A. Turn Left, Turn Right, Turn Back',
   'A. left',
   'B. right',
   'C. back',

@@ -108,12 +108,15 @@ describe('rounds', () => {
       stage: 'propose',
       startedAt: 5,
       finishedAt: null,
+      activeMs: null,
       counts: { proposed: 0, accepted: 0, rejected: 0, easy: 0, frontier: 0, hard: 0 },
     });
     updateRound(store, runId, 0, { stage: 'solve', counts: { proposed: 120, accepted: 100, rejected: 20 } });
     const done = updateRound(store, runId, 0, { status: 'completed', stage: 'evaluate', finishedAt: 9, counts: { easy: 30, frontier: 50, hard: 20 } });
     expect(done.counts).toEqual({ proposed: 120, accepted: 100, rejected: 20, easy: 30, frontier: 50, hard: 20 });
     expect(getRound(store, runId, 0).finishedAt).toBe(9);
+    expect(updateRound(store, runId, 0, { activeMs: 4 }).activeMs).toBe(4);
+    expect(() => updateRound(store, runId, 0, { activeMs: -1 })).toThrow(/CHECK constraint/);
     expect(listRounds(store, runId).map((i) => i.round)).toEqual([0, 1]);
     expect(() => updateRound(store, runId, 5, { status: 'failed' })).toThrow(/no round 5 of run/);
     expect(() => createRound(store, { runId: 'nope', round: 0 })).toThrow(/FOREIGN KEY/);
