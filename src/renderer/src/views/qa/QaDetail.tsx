@@ -1,5 +1,6 @@
 import { useApp, useQa, useStores } from '../../context.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
+import { OptionList } from '../../components/OptionList.js';
 import { formatAnswer } from '../../lib/answerFormat.js';
 import { formatConfidence, formatMs, formatTime } from '../../lib/format.js';
 import { latestOutput } from '../../lib/qaFilter.js';
@@ -55,22 +56,7 @@ export function QaDetailPanel(): React.JSX.Element | null {
         </button>
       </div>
       <p className="question">{q.question}</p>
-      {q.options && (
-        <ol className="options">
-          {q.options.map((o, i) => {
-            const letter = o.split('.')[0]?.trim();
-            const isTruth = letter !== undefined && letter === String(q.answer);
-            const isPred = latest !== null && letter !== undefined && latest.prediction.trim().split(/[\s.]/)[0] === letter;
-            return (
-              <li key={`${i}:${o}`} className={isTruth ? 'truth' : ''}>
-                {o}
-                {isTruth && <span className="chip chip-ok">truth</span>}
-                {isPred && <span className="chip">predicted</span>}
-              </li>
-            );
-          })}
-        </ol>
-      )}
+      {q.options && <OptionList options={q.options} answer={q.answer} prediction={latest?.prediction} />}
       <dl className="facts">
         <dt>Ground truth</dt>
         <dd className="mono" title={q.answer === null ? undefined : String(q.answer)}>

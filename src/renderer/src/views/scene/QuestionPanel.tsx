@@ -9,6 +9,7 @@ import type { SceneDetail } from '../../../../shared/api.js';
 import type { QaRecord } from '../../../../shared/records.js';
 import type { OrientedBox, Vec3 } from '../../../../shared/scene.js';
 import { useApp, useQa, useStores } from '../../context.js';
+import { OptionList } from '../../components/OptionList.js';
 import { formatAnswer } from '../../lib/answerFormat.js';
 import { formatConfidence } from '../../lib/format.js';
 import { objectRoles, questionRoles, type QuestionRole, type QuestionRolesResult } from '../../lib/questionRoles.js';
@@ -37,8 +38,6 @@ export function questionContext(record: QaRecord, detail: Pick<SceneDetail, 'obj
   return { record, roles, byId, missing, marks, focus: { boxes: detail.objects.filter((o) => byId.has(o.id)).map((o) => o.box), points } };
 }
 
-/** The option letter a prediction names ("B", "B. chair" → "B"). */
-const letterOf = (prediction: string | null): string | undefined => prediction?.trim().split(/[\s.]/)[0];
 
 /** Hook: the context of the route's question in the shown scene (null while either is loading or the scene is another). */
 export function useQuestionContext(qaId: number | undefined, detail: SceneDetail | null): QuestionContext | null {
@@ -116,22 +115,7 @@ export function QuestionPanel({ qaId, context }: { qaId: number; context: Questi
           <p className="question" data-testid="question-text">
             {record.question}
           </p>
-          {record.options && (
-            <ol className="options">
-              {record.options.map((o, i) => {
-                const letter = o.split('.')[0]?.trim();
-                const isTruth = letter !== undefined && letter === String(record.answer);
-                const isPred = letter !== undefined && letterOf(record.prediction) === letter;
-                return (
-                  <li key={`${i}:${o}`} className={isTruth ? 'truth' : ''}>
-                    {o}
-                    {isTruth && <span className="chip chip-ok">truth</span>}
-                    {isPred && <span className="chip">predicted</span>}
-                  </li>
-                );
-              })}
-            </ol>
-          )}
+          {record.options && <OptionList options={record.options} answer={record.answer} prediction={record.prediction} />}
           <dl className="facts">
             <dt>Ground truth</dt>
             <dd className="mono" data-testid="question-truth">
