@@ -160,7 +160,7 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
     view.note(`base model: pretrained on ${BASE_PROTOCOL.scenes!.join(' ')} once per workspace (reused when it exists)…`);
     const targets = [...config.scenes, ...config.heldoutScenes];
     const model = await ensureModel(store, baseConfig(targets, { model: config.model, executionProvider: config.executionProvider, threads: config.threads }), { onEvent: onEvent('base model'), signal });
-    view.note(`base model: ${model.reused ? 'reused' : 'trained'} run ${model.run.id}, checkpoint ${model.checkpointId}`);
+    view.note(`base model: ${model.shipped ? 'imported the shipped' : model.reused ? 'reused' : 'trained'} run ${model.run.id}, checkpoint ${model.checkpointId}`);
     out.initCheckpoint = model.checkpointId;
   }
   if (config.mode === 'closed-loop' && config.strategy === 'reducible-loss' && !c.referenceCheckpoint) {
