@@ -10,7 +10,9 @@
  *
  * Only what a training run computes is packed, so rebuilding the file from a fresh workspace gives the same bytes:
  * no ids, no clock times (the rounds' times and each training step's elapsed time are not kept), no build commit.
- * The questions the run proposed and answered are left out (tens of MB); the run's notes say so.
+ * Left out, and said so in the run's notes: the questions the run proposed and answered (tens of MB), its
+ * controller decisions (5 MB of per-cell mixes and statistics, for a no-feedback run a uniform mix) and checkpoints
+ * before the last; no reader of a base needs them (a loop starts from the final checkpoint).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -33,13 +35,11 @@ import {
   inTransaction,
   insertTrainingStats,
   listCheckpoints,
-  listControllerDecisions,
   listMetrics,
   listRounds,
   listRunScenes,
   listTrainingStats,
   readCheckpoint,
-  recordControllerDecision,
   recordMetrics,
   saveCheckpoint,
   saveScenes,
@@ -68,7 +68,7 @@ export interface ShippedModelFile {
  * The models this build ships. The hash is checked before a file is trusted, and test/engine/loop/shipped.test.ts
  * checks the files against it, so a rebuilt file is committed together with its new hash.
  */
-export const SHIPPED_MODELS: readonly ShippedModelFile[] = [{ file: 'base-builtin.ourorun', sha256: 'REPLACE' }];
+export const SHIPPED_MODELS: readonly ShippedModelFile[] = [{ file: 'base-builtin.ourorun', sha256: 'b0c05a58f54d280f5e6ec0743fb589c692afd91ac5009a26c3808a33714e75b0' }];
 
 /** What a model made by this build would depend on beyond its settings: any difference means "train it instead". */
 export interface ShippedCompat {
@@ -96,7 +96,6 @@ export interface ShippedHeader {
   rounds: { round: number; status: RoundStatus; stage: LoopStage | null; counts: { proposed: number; accepted: number; rejected: number; easy: number; frontier: number; hard: number } }[];
   training: { round: number; step: number; loss: number; lr: number; gradNorm: number | null }[];
   metrics: { round: number; benchmarkSetId: string; family: string | null; metric: string; value: number; n: number }[];
-  decisions: { round: number; strategy: string; weightsBefore: JsonObject; weightsAfter: JsonObject; stats: JsonObject; reason: string }[];
   checkpoint: { round: number; config: JsonObject; optimizerStep: number; sha256: string; bytes: number };
 }
 
@@ -148,14 +147,6 @@ export async function packShippedRun(store: Store, runId: string, solverSourceSh
     rounds: listRounds(store, runId).map((r) => ({ round: r.round, status: r.status, stage: r.stage, counts: { ...r.counts } })),
     training: listTrainingStats(store, runId).map((t) => ({ round: t.round, step: t.step, loss: t.loss, lr: t.lr, gradNorm: t.gradNorm })),
     metrics: metrics.map((m) => ({ round: m.round, benchmarkSetId: m.benchmarkSetId, family: m.family, metric: m.metric, value: m.value, n: m.n })),
-    decisions: listControllerDecisions(store, runId).map((d) => ({
-      round: d.round,
-      strategy: d.strategy,
-      weightsBefore: d.weightsBefore as unknown as JsonObject,
-      weightsAfter: d.weightsAfter as unknown as JsonObject,
-      stats: d.stats,
-      reason: d.reason,
-    })),
     checkpoint: { round: last.round, config: last.config, optimizerStep: last.optimizerStep, sha256: sha256(bytes), bytes: bytes.length },
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -311,17 +302,6 @@ async function importOne(store: Store, config: LoopConfig, shipped: ShippedRun, 
         createRound(store, { runId: run.id, round: r.round, status: 'pending' });
         updateRound(store, run.id, r.round, { status: r.status, stage: r.stage, counts: r.counts });
       }
-      for (const d of header.decisions) {
-        recordControllerDecision(store, {
-          runId: run.id,
-          round: d.round,
-          strategy: d.strategy,
-          weightsBefore: d.weightsBefore as never,
-          weightsAfter: d.weightsAfter as never,
-          stats: d.stats,
-          reason: d.reason,
-        });
-      }
       saveCheckpoint(store, { runId: run.id, round: header.checkpoint.round, config: header.checkpoint.config, optimizerStep: header.checkpoint.optimizerStep, content: { bytes: checkpoint } });
       insertTrainingStats(store, header.training.map((t) => ({ ...t, runId: run.id, elapsedMs: 0 })));
       recordMetrics(store, header.metrics.map((m) => ({ ...m, runId: run.id })));
@@ -329,7 +309,7 @@ async function importOne(store: Store, config: LoopConfig, shipped: ShippedRun, 
         tags: [SHIPPED_TAG],
         notes:
           `Shipped with the app (${name.split('/').pop()}), imported instead of trained: its scores, training loss and final checkpoint ` +
-          `(with the optimizer state) are the trained run's; its questions and answers, earlier checkpoints and timings are not included.`,
+          `(with the optimizer state) are the trained run's; its questions and answers, controller decisions, earlier checkpoints and timings are not included.`,
       });
       return updateRunStatus(store, run.id, 'completed');
     },

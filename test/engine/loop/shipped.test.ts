@@ -65,7 +65,7 @@ describe('shipped models', () => {
     expect(got).toMatchObject({ reused: true, shipped: true });
     expect(got.run.status).toBe('completed');
     expect(got.run.tags).toEqual(['shipped']);
-    expect(got.run.notes).toMatch(/questions and answers.*not included/);
+    expect(got.run.notes).toMatch(/questions and answers, controller decisions.*not included/);
     expect(events.some((e) => e.type === 'log' && /imported the shipped run/.test(e.message))).toBe(true);
     // Found by its settings from now on, like a trained run; the figures a reader shows are the trained run's.
     expect(findCompletedRun(fresh, SMALL_BASE)?.id).toBe(got.run.id);
