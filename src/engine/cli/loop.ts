@@ -160,10 +160,10 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
   };
   // An endpoint's model is the researcher's own: there is no built-in base model to make.
   if (base === 'synthetic' && config.initCheckpoint === 0 && config.endpoint === null) {
-    view.note(`base model: pretrained on ${BASE_PROTOCOL.scenes!.join(' ')} once per workspace (reused when it exists)…`);
+    view.note(`base model: pretrained on ${BASE_PROTOCOL.scenes!.join(' ')} once per workspace (reused when it exists, imported when the app ships it)…`);
     const targets = [...config.scenes, ...config.heldoutScenes];
     const model = await ensureModel(store, baseConfig(targets, { model: config.model, executionProvider: config.executionProvider, threads: config.threads }), { onEvent: onEvent('base model'), signal });
-    view.note(`base model: ${model.reused ? 'reused' : 'trained'} run ${model.run.id}, checkpoint ${model.checkpointId}`);
+    view.note(`base model: ${model.shipped ? 'imported the shipped' : model.reused ? 'reused' : 'trained'} run ${model.run.id}, checkpoint ${model.checkpointId}`);
     out.initCheckpoint = model.checkpointId;
   }
   if (config.mode === 'closed-loop' && config.strategy === 'reducible-loss' && !c.referenceCheckpoint) {

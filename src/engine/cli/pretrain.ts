@@ -4,10 +4,21 @@
  * synthetic rooms (loop/base.ts › BASE_PROTOCOL) knowing the target's category names — or finds the one this
  * workspace already has with identical settings. Prints its checkpoint id and its held-out scores per family on
  * its own (synthetic) held-out rooms; `npm run loop` and `npm run experiment` make or reuse the same base.
+ *
+ * `--bundle`: trains the built-in target's base in a fresh workspace (a new temporary folder, or --workspace DIR,
+ * which must hold no shipped run), never importing a shipped one, and writes it to resources/models/ as the file
+ * the app ships (loop/shipped.ts), printing its SHA-256 for SHIPPED_MODELS. Training is deterministic, so the same
+ * code gives the same bytes.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig } from '../../shared/loop.js';
 import { BASE_PROTOCOL, BUILTIN_TARGET, baseConfig, ensureModel, heldoutByRound } from '../loop/index.js';
+import { SHIPPED_MODELS, SHIPPED_TAG, packShippedRun, solverSourceSha256 } from '../loop/shipped.js';
+import { resourcesDir } from '../resources.js';
 import { listMetrics, openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
 import { flag, parseArgs } from './args.js';
@@ -16,11 +27,17 @@ import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean' });
-  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--workspace DIR]` });
+  const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean', bundle: 'boolean' });
+  const bundle = flag(args, 'bundle') === 'true';
+  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--workspace DIR] [--bundle]` });
+  if (bundle && ['target', 'model', 'provider'].some((f) => args.flags.has(f))) {
+    throw new InputError({ field: '--bundle', message: 'the shipped base is the built-in target\'s default model on the CPU: drop --target, --model and --provider' });
+  }
   const target = args.flags.get('target')?.flatMap((s) => s.split(',')).filter((s) => s !== '') ?? [...BUILTIN_TARGET.train, ...BUILTIN_TARGET.reference, ...BUILTIN_TARGET.heldout];
   const dirFlag = flag(args, 'workspace');
-  const store = openStore({ workspaceDir: resolveWorkspaceDir(dirFlag !== undefined ? { flag: dirFlag } : {}) });
+  // A bundle is built from scratch: a new folder unless one is named (then only runs trained there are used).
+  const fresh = bundle && dirFlag === undefined ? mkdtempSync(join(tmpdir(), 'ouroboros-bundle-')) : undefined;
+  const store = openStore({ workspaceDir: fresh ?? resolveWorkspaceDir(dirFlag !== undefined ? { flag: dirFlag } : {}) });
   const view = new ProgressView(process.stderr, flag(args, 'quiet') === 'true');
   const controller = new AbortController();
   process.on('SIGINT', () => controller.abort());
@@ -30,7 +47,7 @@ runCli(async () => {
       ...(flag(args, 'provider') ? { executionProvider: flag(args, 'provider') as LoopConfig['executionProvider'] } : {}),
     });
     process.stdout.write(`base model: ${BASE_PROTOCOL.scenes!.join(' ')}, ${BASE_PROTOCOL.rounds} × ${BASE_PROTOCOL.steps} steps × ${BASE_PROTOCOL.batch}, no feedback; vocabulary knows ${config.extraLabels!.length} target labels\n`);
-    const model = await ensureModel(store, config, { onEvent: (e) => view.event(e), signal: controller.signal });
+    const model = await ensureModel(store, config, { onEvent: (e) => view.event(e), signal: controller.signal, ...(bundle ? { shipped: [] } : {}) });
     view.finish();
     const scores = [...heldoutByRound(listMetrics(store, { runId: model.run.id })).values()];
     const last = scores[scores.length - 1];
@@ -39,8 +56,17 @@ runCli(async () => {
       process.stdout.write(`${familyRows(last).join('\n')}\n`);
       process.stdout.write(`  ${'overall'.padEnd(30)} ${pct(last.overall).padStart(6)}${last.interval ? `  (95% CI ${intervalText(last)})` : ''}\n`);
     }
-    process.stdout.write(`${model.reused ? 'reused' : 'trained'} base: run ${model.run.id}, checkpoint ${model.checkpointId}; stored in ${store.dbPath}\n`);
+    if (bundle) {
+      if (model.run.tags.includes(SHIPPED_TAG)) throw new InputError({ field: '--workspace', message: `run ${model.run.id} there was imported from a shipped file, not trained: use a fresh workspace` });
+      const file = join(resourcesDir(), 'models', SHIPPED_MODELS[0]!.file);
+      const bytes = await packShippedRun(store, model.run.id, solverSourceSha256());
+      writeFileSync(file, bytes);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      process.stdout.write(`wrote ${file} (${bytes.length} bytes)\nsha256 ${sha}${sha === SHIPPED_MODELS[0]!.sha256 ? ' (the one this build ships)' : ': put it in SHIPPED_MODELS (src/engine/loop/shipped.ts)'}\n`);
+    }
+    process.stdout.write(`${model.shipped ? 'imported the shipped' : model.reused ? 'reused' : 'trained'} base: run ${model.run.id}, checkpoint ${model.checkpointId}; stored in ${store.dbPath}\n`);
   } finally {
     store.close();
+    if (fresh) rmSync(fresh, { recursive: true, force: true });
   }
 });

@@ -13,6 +13,7 @@ import type { Store } from '../store/index.js';
 import { listCheckpoints, listRunScenes, listRuns } from '../store/index.js';
 import { resolveLoopConfig, storedLoopConfig } from './config.js';
 import { resumeLoop, startLoop } from './run.js';
+import { importShippedRun, type ShippedSource } from './shipped.js';
 
 /**
  * The base's source distribution: procedurally generated rooms (48 categories, varied layouts, exact boxes),
@@ -72,7 +73,7 @@ export const MAIN_JOB: LoopConfigInput = Object.freeze({
 }) as LoopConfigInput;
 
 /** Settings that do not change what a run computes: its display name. */
-function comparable(c: LoopConfig): LoopConfig {
+export function comparable(c: LoopConfig): LoopConfig {
   // Settings a mode ignores do not make two runs different either.
   const d = c.mode === 'closed-loop' ? c : { ...c, selection: 'frontier-first' as const, strategy: 'reference', referenceCheckpoint: 0 };
   return { ...d, name: '' };
@@ -102,21 +103,36 @@ export interface EnsureOptions {
   signal?: AbortSignal;
   /** false: run it again even when a completed or paused run with these settings exists (default true). */
   reuse?: boolean;
+  /** Shipped runs to import from instead of training (default: resources/models/, shipped.ts); [] trains. */
+  shipped?: readonly ShippedSource[];
 }
 
-/** The completed run with these settings: found, resumed where a paused one exists, or run now. Throws if it fails. */
-export async function ensureRun(store: Store, input: LoopConfigInput, options: EnsureOptions = {}): Promise<{ run: RunRecord; reused: boolean }> {
+/**
+ * The completed run with these settings: found, resumed where a paused one exists, imported from the runs the app
+ * ships (shipped.ts: only when this build would make the same model; otherwise the log says why), or run now.
+ * Throws if it fails.
+ */
+export async function ensureRun(store: Store, input: LoopConfigInput, options: EnsureOptions = {}): Promise<{ run: RunRecord; reused: boolean; shipped: boolean }> {
   const reuse = options.reuse !== false;
   const done = reuse ? findCompletedRun(store, input) : undefined;
-  if (done) return { run: done, reused: true };
+  if (done) return { run: done, reused: true, shipped: false };
   const paused = reuse ? matching(store, input, 'paused') : undefined;
+  if (reuse && !paused) {
+    // A log line needs a run id; the run being looked for has none yet.
+    const log = (level: 'info' | 'warn', message: string): void => options.onEvent?.({ type: 'log', runId: '', level, message });
+    const imported = await importShippedRun(store, input, comparable, log, options.shipped);
+    if (imported) {
+      log('info', `imported the shipped run ${imported.id} (${imported.name}) instead of training it`);
+      return { run: imported, reused: true, shipped: true };
+    }
+  }
   const opts = { ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   const handle = paused ? await resumeLoop(store, paused.id, opts) : await startLoop(store, input, opts);
   const run = await handle.done;
   if (run.status !== 'completed') {
     throw new Error(`run ${run.id} (${run.name}) ${run.status}${run.error ? `: ${run.error}` : ''}; ${run.status === 'paused' ? 'run the command again to continue it' : 'see the run in the workbench'}`);
   }
-  return { run, reused: false };
+  return { run, reused: false, shipped: false };
 }
 
 /** The run's checkpoint after its last round: what a model made by a run is. */
@@ -142,7 +158,10 @@ export function targetLabels(sources: readonly string[], dataSeed = 0): string[]
 export interface ModelRef {
   run: RunRecord;
   checkpointId: number;
+  /** Not trained now: found in the workspace or imported from a shipped run. */
   reused: boolean;
+  /** Imported now from a run the app ships (resources/models/). */
+  shipped: boolean;
 }
 
 /** Settings of the base for a target and a model size. */
@@ -156,8 +175,8 @@ export function baseConfig(target: readonly string[], overrides: LoopConfigInput
  * that neither the loop's training scenes nor its held-out scenes overlap; the caller asserts it).
  */
 export async function ensureModel(store: Store, config: LoopConfigInput, options: EnsureOptions = {}): Promise<ModelRef> {
-  const { run, reused } = await ensureRun(store, config, options);
-  return { run, checkpointId: finalCheckpointId(store, run.id), reused };
+  const { run, reused, shipped } = await ensureRun(store, config, options);
+  return { run, checkpointId: finalCheckpointId(store, run.id), reused, shipped };
 }
 
 /**

@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../helpers/shared.js';
+
+const cli = join(repoRoot, 'src/engine/cli/pretrain.ts');
+
+function pretrain(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', cwd: repoRoot });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('pretrain CLI --bundle', () => {
+  it('refuses settings other than the shipped base’s before training anything', () => {
+    for (const extra of [['--model', 'tiny'], ['--target', 'synthetic:4'], ['--provider', 'cuda']]) {
+      const r = pretrain(['--bundle', ...extra]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^error: --bundle: the shipped base is the built-in target's default model on the CPU: drop --target, --model and --provider\n$/);
+    }
+  }, 60_000);
+});
