@@ -22,7 +22,7 @@ import type { CameraFrame, FrameImageMime, Room, SceneObject, SceneSummary, Prov
 import type { LoopConfig, LoopConfigInput, LoopEvent, ProposerRoundStats } from './loop.js';
 import type { MeanInterval, PairedDifference } from './statistics.js';
 
-export const API_VERSION = 4;
+export const API_VERSION = 5;
 
 export interface WorkbenchInfo {
   apiVersion: number;
