@@ -17,8 +17,12 @@ export function historyEntryKey(): string {
   return entry;
 }
 
-/** How long a restore keeps trying while the view's data arrives and the content grows tall enough. */
-const RESTORE_MS = 1500;
+/**
+ * How long a restore keeps trying while the view's data arrives and the content grows tall enough. 1.5 s was too
+ * short on a loaded machine (CI saw Forward land at the top of Curves); the user's own wheel, touch or key stops it
+ * earlier, so a late restore never fights them.
+ */
+const RESTORE_MS = 5000;
 
 export function useScrollMemory(ref: RefObject<HTMLElement | null>, view: string): void {
   useEffect(() => {
