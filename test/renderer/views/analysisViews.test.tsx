@@ -4,25 +4,15 @@
  * and colours a paired difference only when its interval excludes 0.
  */
 import { renderToString } from 'react-dom/server';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../../src/renderer/src/App.js';
 import { StoresContext } from '../../../src/renderer/src/context.js';
 import type { Route } from '../../../src/renderer/src/lib/route.js';
 import { createStores, startStores, type Stores } from '../../../src/renderer/src/state/stores.js';
 import { FakeApi, FAKE_STEPS_PER_ROUND, flush } from '../fakeApi.js';
+import { failOnConsoleErrors } from '../../helpers/consoleGuard.js';
 
-let errors: MockInstance;
-let warns: MockInstance;
-beforeEach(() => {
-  errors = vi.spyOn(console, 'error');
-  warns = vi.spyOn(console, 'warn');
-});
-afterEach(() => {
-  const calls = [...errors.mock.calls, ...warns.mock.calls];
-  errors.mockRestore();
-  warns.mockRestore();
-  expect(calls.map((c) => c.map(String).join(' '))).toEqual([]);
-});
+failOnConsoleErrors();
 
 async function at(route: Route, api = new FakeApi({ experiment: true })): Promise<{ stores: Stores; html: () => string; stop(): void }> {
   const stores = createStores(api, { makeImageUrl: () => 'blob:x', revokeImageUrl: () => {} });

@@ -4,7 +4,7 @@
  * QA store's stepping through the filtered list, and the address keeping the question and the resting frame.
  */
 import { renderToString } from 'react-dom/server';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoresContext } from '../../../../src/renderer/src/context.js';
 import { formatRoute, parseHash, questionSceneRoute, type Route } from '../../../../src/renderer/src/lib/route.js';
 import { offsetOfQa, QA_PAGE_SIZE, questionRecord } from '../../../../src/renderer/src/state/qaStore.js';
@@ -13,19 +13,9 @@ import { questionContext } from '../../../../src/renderer/src/views/scene/Questi
 import { SceneView } from '../../../../src/renderer/src/views/scene/SceneView.js';
 import type { QaRecord } from '../../../../src/shared/records.js';
 import { FakeApi, flush, makeScene } from '../../fakeApi.js';
+import { failOnConsoleErrors } from '../../../helpers/consoleGuard.js';
 
-let errors: MockInstance;
-let warns: MockInstance;
-beforeEach(() => {
-  errors = vi.spyOn(console, 'error');
-  warns = vi.spyOn(console, 'warn');
-});
-afterEach(() => {
-  const calls = [...errors.mock.calls, ...warns.mock.calls];
-  errors.mockRestore();
-  warns.mockRestore();
-  expect(calls.map((c) => c.map(String).join(' '))).toEqual([]);
-});
+failOnConsoleErrors();
 
 async function started(api = new FakeApi()): Promise<{ api: FakeApi; stores: Stores; stop(): void }> {
   const stores = createStores(api, { makeImageUrl: () => 'blob:frame', revokeImageUrl: () => {} });
