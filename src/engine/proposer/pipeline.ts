@@ -12,7 +12,7 @@ import { letterOf } from './families/common.js';
 import type { ShortcutOptions } from './filters/shortcut.js';
 import { DEFAULT_SHORTCUT, shortcutVerdicts } from './filters/shortcut.js';
 import { marginVerdict, noiseVerdict, uniquenessVerdict, visibilityVerdict } from './filters/verdicts.js';
-import type { PreparedScene } from './prepare.js';
+import { sandboxData, type PreparedScene } from './prepare.js';
 import type { Proposer, ProposalRequest, Shortfall } from './proposer.js';
 import { ProgrammaticProposer } from './proposer.js';
 import type { ProgramOutcome, ProgramRunner } from './runner.js';
@@ -194,7 +194,7 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
     });
     const referenceCalls = references.filter((r): r is { source: string; args: ProgramArgs } => typeof r === 'object');
     const t2 = performance.now();
-    const outcomes = await input.runner.runScene(prepared.data, [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
+    const outcomes = await input.runner.runScene(sandboxData(prepared), [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
     const t3 = performance.now();
     let nextReference = live.length;
     live.forEach((qa, i) => {

@@ -5,7 +5,7 @@ import type { NoiseReport, NoiseThresholds } from './filters/noise.js';
 import { assessNoise, DEFAULT_NOISE } from './filters/noise.js';
 import { buildProgramData } from './program/programData.js';
 import { createSceneApi, withDistanceTable, withFreeSpace } from './program/sceneApi.js';
-import type { ProgramSceneData, SceneApi } from './program/types.js';
+import type { ProgramSceneData, RouteWalk, SceneApi } from './program/types.js';
 
 export interface PreparedScene {
   scene: Scene;
@@ -14,6 +14,13 @@ export interface PreparedScene {
   /** The same API on the host, for drafting and filters. */
   api: SceneApi;
   noise: NoiseReport;
+  /** The host API's route walks so far: sent with `data` to the sandbox (`sandboxData`), which then need not search them. */
+  walks: Map<string, RouteWalk | null>;
+}
+
+/** The data a sandboxed program of this scene runs on: `data` plus the walks the host has searched. */
+export function sandboxData(prepared: PreparedScene): ProgramSceneData {
+  return prepared.walks.size === 0 ? prepared.data : { ...prepared.data, walks: Object.fromEntries(prepared.walks) };
 }
 
 export interface PrepareOptions {
@@ -30,6 +37,7 @@ export function prepareScene(scene: Scene, options: PrepareOptions = {}): Prepar
     ...(options.maxFrames !== undefined ? { maxFrames: options.maxFrames } : {}),
   });
   const data = withFreeSpace(withDistanceTable(buildProgramData(scene, visibility)));
-  const api = createSceneApi(data);
-  return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE) };
+  const walks = new Map<string, RouteWalk | null>();
+  const api = createSceneApi(data, walks);
+  return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE), walks };
 }

@@ -67,8 +67,13 @@ const PROGRAM = [
   'return turns.join(", ");',
 ].join('\n');
 
-const floorDistance = (o: ObjectView, p: readonly [number, number]): number =>
-  distanceToConvex(p[0], p[1], boxFootprint({ center: [...o.center], extents: [...o.extents], rotation: [...o.rotation] as Mat3 }));
+// Object views are frozen and live as long as their scene API: each footprint is computed once.
+const footprints = new WeakMap<ObjectView, ReturnType<typeof boxFootprint>>();
+const floorDistance = (o: ObjectView, p: readonly [number, number]): number => {
+  let footprint = footprints.get(o);
+  if (!footprint) footprints.set(o, (footprint = boxFootprint({ center: [...o.center], extents: [...o.extents], rotation: [...o.rotation] as Mat3 })));
+  return distanceToConvex(p[0], p[1], footprint);
+};
 
 /**
  * The landmark of a route corner: among uniquely named, visible objects (not the start or goal) whose footprint is

@@ -5,7 +5,7 @@
  * module-level helpers, only ES2023 built-ins — anything else would be a ReferenceError inside QuickJS.
  * Definitions of every function: API.md beside this file.
  */
-import type { FreeSpaceGrid, ObjectRef, ObjectView, ProgramSceneData, RouteView, SceneApi } from './types.js';
+import type { FreeSpaceGrid, ObjectRef, ObjectView, ProgramSceneData, RouteView, RouteWalk, SceneApi } from './types.js';
 
 interface Geometry {
   view: ObjectView;
@@ -23,7 +23,11 @@ interface Geometry {
   zMax: number;
 }
 
-export function createSceneApi(data: ProgramSceneData): SceneApi {
+/**
+ * `walks` (host only): the memo `route` keeps its walks in, owned by the caller so the walks the host searched can
+ * go to the sandbox with the scene data (`ProgramSceneData.walks`) instead of being searched again there.
+ */
+export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteWalk | null> = new Map()): SceneApi {
   // Corner-index pairs of the 12 box edges (corners differ in exactly one sign bit).
   const EDGES = [0, 1, 2, 3, 4, 5, 6, 7, 0, 2, 1, 3, 4, 6, 5, 7, 0, 4, 1, 5, 2, 6, 3, 7];
   // Below this a distance is rounding noise of touching boxes, reported as contact.
@@ -328,6 +332,13 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
     return inside ? best : -best;
   };
 
+  // Walks without avoided discs by grid options and end cells (null: no walk), seeded with the host's.
+  const walkMemo = walks;
+  for (const [key, w] of Object.entries(data.walks || {})) if (!walkMemo.has(key)) walkMemo.set(key, w);
+  // Each walk's corners as the frozen points a RouteView hands out, made once per walk.
+  const frozenPoints = new WeakMap<RouteWalk, RouteView['points']>();
+  // Per free-cell array of a grid (no discs closed): each object's walker cell.
+  const nearestMemo = new WeakMap<Uint8Array, Map<Geometry, number>>();
   const freeSpaceMemo = new Map<string, FreeSpaceGrid>();
   // Each grid's cells as bytes (read-only once built: routes with discs to avoid work on a copy).
   const freeCellsMemo = new Map<FreeSpaceGrid, Uint8Array>();
@@ -446,8 +457,6 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
       for (let j = j0; j <= j1; j++)
         for (let i = i0; i <= i1; i++) if (Math.hypot(x0 + (i + 0.5) * res - d[0]!, y0 + (j + 0.5) * res - d[1]!) <= d[2]!) free[j * nx + i] = 0;
     }
-    const cx = (k: number): number => x0 + ((k % nx) + 0.5) * res;
-    const cy = (k: number): number => y0 + (((k / nx) | 0) + 0.5) * res;
     // Where the walker stands by an object: the free cell nearest its centre (lowest index on a tie).
     const nearest = (g: Geometry): number => {
       let best = -1, bestD = Infinity;
@@ -471,8 +480,51 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
       }
       return best;
     };
-    const s = nearest(S), t = nearest(G);
+    // Where an object's walker stands on the unchanged grid is looked up after the first time.
+    let stands = free === base ? nearestMemo.get(base) : undefined;
+    if (free === base && !stands) nearestMemo.set(base, (stands = new Map()));
+    const standing = (g: Geometry): number => {
+      let k = stands?.get(g);
+      if (k === undefined) {
+        k = nearest(g);
+        stands?.set(g, k);
+      }
+      return k;
+    };
+    const s = standing(S), t = standing(G);
     if (s < 0 || t < 0) return null;
+    // The walk depends on the grid, its two end cells and the discs closed, never on the facing object (only the
+    // turns do): families draw many triples over the same few objects, so each walk is searched once.
+    const walkKey = opt.avoid.length === 0 ? `${grid.clearance}|${grid.wallMargin}|${s}|${t}` : '';
+    let walk = walkKey ? walkMemo.get(walkKey) : undefined;
+    if (walk === undefined) {
+      walk = searchWalk(free, grid, s, t);
+      if (walkKey) walkMemo.set(walkKey, walk);
+    }
+    if (!walk) return null;
+    const { corners, length } = walk;
+    let points = frozenPoints.get(walk);
+    if (!points) {
+      points = freezeList(corners.map((p) => Object.freeze([p[0], p[1]] as [number, number])));
+      frozenPoints.set(walk, points);
+    }
+    const turns: number[] = [];
+    let hx = fx, hy = fy;
+    for (let i = 0; i + 1 < corners.length; i++) {
+      const vx = corners[i + 1]![0]! - corners[i]![0]!, vy = corners[i + 1]![1]! - corners[i]![1]!;
+      turns.push(turnAngle(hx, hy, vx, vy));
+      hx = vx;
+      hy = vy;
+    }
+    return Object.freeze({ length, points, turns: freezeList(turns) });
+  };
+
+  /** Shortest walk from cell s to cell t on the free cells: its corners (straightened, simplified) and length. */
+  const searchWalk = (free: Uint8Array, grid: FreeSpaceGrid, s: number, t: number): RouteWalk | null => {
+    const { x0, y0, res, nx, ny } = grid;
+    const n = nx * ny;
+    const cx = (k: number): number => x0 + ((k % nx) + 0.5) * res;
+    const cy = (k: number): number => y0 + (((k / nx) | 0) + 0.5) * res;
     // A* on the 8-connected grid (a diagonal step needs both orthogonal cells free); the octile heuristic is
     // consistent, so the first time the goal is popped its cost is the shortest. Ties go to the lower cell.
     // Written out in one loop with typed arrays: the sandbox's interpreter pays for every call.
@@ -571,19 +623,7 @@ export function createSceneApi(data: ProgramSceneData): SceneApi {
     let length = 0;
     for (let i = 1; i < taut.length; i++) length += Math.hypot(taut[i]![0]! - taut[i - 1]![0]!, taut[i]![1]! - taut[i - 1]![1]!);
     const corners = simplify(taut, SIMPLIFY);
-    const turns: number[] = [];
-    let hx = fx, hy = fy;
-    for (let i = 0; i + 1 < corners.length; i++) {
-      const vx = corners[i + 1]![0]! - corners[i]![0]!, vy = corners[i + 1]![1]! - corners[i]![1]!;
-      turns.push(turnAngle(hx, hy, vx, vy));
-      hx = vx;
-      hy = vy;
-    }
-    return Object.freeze({
-      length,
-      points: freezeList(corners.map((p) => Object.freeze([p[0]!, p[1]!] as [number, number]))),
-      turns: freezeList(turns),
-    });
+    return { corners: corners.map((p) => [p[0]!, p[1]!] as [number, number]), length };
   };
 
   // ---- the API -------------------------------------------------------------------------------------------

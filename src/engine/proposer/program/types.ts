@@ -59,6 +59,18 @@ export interface ProgramSceneData {
    * (see `withFreeSpace`): building it is the slow part of `route`, too slow for the sandbox's time limit.
    */
   freeSpace?: FreeSpaceGrid;
+  /**
+   * Optional walks of `route` without avoided discs, computed by the host with the same `createSceneApi` and keyed
+   * as its memo keys them ("<clearance>|<wallMargin>|<start cell>|<goal cell>"; null: no walk): a search takes the
+   * sandbox's interpreter ~1 ms, V8 ~30 µs, and a route question's program repeats the walk its draft searched.
+   */
+  walks?: Record<string, RouteWalk | null>;
+}
+
+/** A walk between two cells of a free-space grid: its corners (straightened, simplified) and its length. */
+export interface RouteWalk {
+  corners: [number, number][];
+  length: number;
 }
 
 export interface ProgramFloorPlan {

@@ -13,7 +13,7 @@ import { createSandboxRunner } from '../../../../src/engine/proposer/sandboxRunn
 import type { Draft } from '../../../../src/engine/proposer/types.js';
 import { createRng } from '../../../../src/shared/random.js';
 import { handData, handPrepared } from '../handScenes.js';
-import { prepareScene } from '../../../../src/engine/proposer/prepare.js';
+import { prepareScene, sandboxData } from '../../../../src/engine/proposer/prepare.js';
 import { generateSyntheticScenes } from '../../../../src/engine/sources/synthetic.js';
 import { loadScenes } from '../../../../src/engine/sources/index.js';
 import { requireSharedData, scannetMetaFile } from '../../../helpers/shared.js';
@@ -111,6 +111,27 @@ describe('route planning: hand-worked routes', () => {
     // The straight line from sofa to desk crosses the shelf; the walk is the long way: ≈ 5.4 + 1.3 + 5.3 m.
     expect(r.length).toBeGreaterThan(11.5);
     expect(r.length).toBeLessThan(12.5);
+  });
+
+  it('a walk searched once serves every facing: same corners, turns measured from each facing, equal to a fresh search', () => {
+    const api = createSceneApi(room(SHELF_ROOM, 8, 3));
+    const towardTv = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'))!;
+    // Facing the desk (straight up, across the shelf): the first leg (east) is a right turn from there.
+    const towardDesk = api.route(api.unique('sofa'), api.unique('desk'), api.unique('desk'))!;
+    expect(towardDesk.points).toBe(towardTv.points);
+    expect(towardDesk.length).toBe(towardTv.length);
+    expect(towardDesk.turns.slice(1)).toEqual(towardTv.turns.slice(1));
+    expect(towardDesk.turns[0]).toBeLessThan(-45);
+    // Every call on a new API (nothing memoised) finds the same walk and turns.
+    for (const facing of ['tv', 'desk', 'lamp']) {
+      const fresh = createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique(facing), api.unique('desk'))!;
+      const memo = api.route(api.unique('sofa'), api.unique(facing), api.unique('desk'))!;
+      expect(memo).toEqual(fresh);
+    }
+    // Closing a disc is a different walk: never served from (or stored into) the memo.
+    const detour = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), { avoid: [[6.75, 0.85, 0.3]] });
+    expect(detour?.points).not.toEqual(towardTv.points);
+    expect(api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'))).toEqual(towardTv);
   });
 
   it('the blocked shortcut passes every margin; the question names lamp and plant at the corners', async () => {
@@ -216,6 +237,20 @@ describe('route planning: hand-worked routes', () => {
     expect(out).toEqual({ ok: true, value: 'Turn Left, Turn Left' });
     // The prelude is the same function the host runs: no helper outside it.
     expect(sceneApiPrelude()).toContain('footprintOf');
+  });
+
+  it('walks the host searched go to the sandbox with the scene data, and the sandbox takes them instead of searching', async () => {
+    const prepared = handPrepared(withFreeSpace(room(SHELF_ROOM, 8, 3)), 'hand:shelf');
+    const call = { source: routePlanning.reference(draftOf('sofa', 'tv', 'desk', [])).program, args: { start: 'sofa', facing: 'tv', goal: 'desk' } };
+    expect(sandboxData(prepared)).toBe(prepared.data);
+    prepared.api.route(prepared.api.unique('sofa'), prepared.api.unique('tv'), prepared.api.unique('desk'));
+    const sent = sandboxData(prepared);
+    expect(Object.keys(sent.walks ?? {})).toHaveLength(1);
+    expect(await runner.runScene(sent, [call])).toEqual([{ ok: true, value: 'Turn Left, Turn Left' }]);
+    // A forged walk (straight to the desk through the shelf) shows the seeded walk is the one the program turns on.
+    const [key] = Object.keys(sent.walks!);
+    const forged = { ...sent, walks: { [key!]: { corners: [[1.35, 0.6], [1.35, 2.35]] as [number, number][], length: 1.75 } } };
+    expect(await runner.runScene(forged, [call])).toEqual([{ ok: true, value: 'Turn Left' }]);
   });
 
   it('bad route options get a specific error', () => {
