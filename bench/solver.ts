@@ -9,7 +9,9 @@
  * threads spinning or not; PyTorch with torch, OpenMP and BLAS threads set together through the environment,
  * and with the BLAS held to one thread — and the headline is best against best. The train step's achieved
  * GFLOP/s (its graph's FLOPs counted, onnx/flops.ts) stands next to this CPU's measured matmul peak (one
- * 1024³ MatMul on the same runtime), so the distance to the physical limit is visible.
+ * 1024³ MatMul on the same runtime), so the distance to the physical limit is visible — and next to the rate
+ * of the step's own MatMuls run alone at their shapes (OrtStepMatmuls), which is the floor for this model: its
+ * products (attention over 16-wide heads, K = 64 projections) cannot reach the 1024³ rate on any schedule.
  *
  * Also: Solver.train steps/s end to end (feature encoding, batch stacking and the divergence snapshot
  * included), inference samples/s raw and through Solver.predict, and the share of a step spent moving
@@ -30,6 +32,7 @@ import type { BenchModule, BenchRow } from './harness.js';
 import {
   LR,
   OrtMatmul,
+  OrtStepMatmuls,
   TorchWorker,
   describeBlas,
   ensureTorch,
@@ -129,6 +132,8 @@ export const solverBench: BenchModule = {
     let torchInfo: TorchInfo | undefined;
     let torchError: string | undefined;
     const peaks = new Map<number, Item>();
+    // The step's own MatMuls alone, per thread count: the ceiling its shapes allow (OrtStepMatmuls).
+    const stepMatmuls = new Map<number, Item>();
     try {
       for (const c of ortConfigs) {
         const o = await ortItems(f, c, calls);
@@ -142,6 +147,11 @@ export const solverBench: BenchModule = {
         peaks.set(t, item);
         items.push(item);
         disposers.push(() => m.dispose());
+        const own = await OrtStepMatmuls.create(f.matmuls, { threads: t });
+        const ownItem: Item = { label: `ort step matmuls ${t}`, round: () => own.round(), best: 0 };
+        stepMatmuls.set(t, ownItem);
+        items.push(ownItem);
+        disposers.push(() => own.dispose());
       }
       if (!skip) {
         try {
@@ -214,6 +224,17 @@ export const solverBench: BenchModule = {
       { name: `ORT train step achieved (best: ${ortLabel(bestTrain)})`, value: achieved, unit: 'GFLOP/s', note: `${gflop.toFixed(2)} GFLOP/step × ${ortTrain.toFixed(2)} steps/s; MatMuls alone ${((f.flops.matmul / 1e9) * ortTrain).toFixed(1)}` },
       { name: 'ORT train step share of the machine\'s matmul peak', value: (100 * achieved) / peak, unit: '%', note: `of ${peak.toFixed(1)} GFLOP/s, the best matmul rate measured here (ORT or PyTorch's BLAS); target ≥ 50%; ${achieved / peak >= 0.5 ? 'met' : 'short'}` },
     );
+    // Where the floor is: the same products alone run no faster than this, so a step can approach this rate, not
+    // the 1024³ peak, whatever happens to the rest of its graph.
+    for (const [t, m] of stepMatmuls) {
+      const aloneMs = f.flops.matmul / (m.best * 1e6);
+      rows.push({
+        name: `the step's ${f.flops.matmulNodes} MatMuls alone at their own shapes (${t} thread${t > 1 ? 's' : ''})`,
+        value: m.best,
+        unit: 'GFLOP/s',
+        note: `${aloneMs.toFixed(1)} ms per step; ${((100 * m.best) / peak).toFixed(0)}% of the peak${t === bestTrain.threads ? `; the whole step takes ${(1000 / ortTrain).toFixed(1)} ms, ${((100 * aloneMs * ortTrain) / 1000).toFixed(0)}% of it these MatMuls at kernel speed` : ''}`,
+      });
+    }
 
     if (skip || torchError || !torchInfo) {
       const reason = skip ?? torchError ?? 'no PyTorch result';

@@ -13,9 +13,9 @@ import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { ANSWER_CLASSES } from '../src/engine/solver/answers.js';
 import { FEATURE_COUNT, NAMED_SLOTS, SEGMENT_COUNT, SLOT_COUNT, encodeSample, stackBatch, type BatchFeeds, type SolverSample } from '../src/engine/solver/features.js';
 import { DEFAULT_MODEL, solverInputs, solverModel, solverParamCount, type SolverModelConfig } from '../src/engine/solver/model.js';
-import { type FlopCount } from '../src/engine/solver/onnx/flops.js';
+import { type FlopCount, matmulShapes } from '../src/engine/solver/onnx/flops.js';
 import { Graph } from '../src/engine/solver/onnx/graph.js';
-import { IR_VERSION, OPSET, buildInferenceModel, buildTrainStepModel, trainStepFlops, type BuiltModel, type InferenceManifest, type TrainManifest } from '../src/engine/solver/onnx/model.js';
+import { IR_VERSION, OPSET, buildInferenceModel, buildTrainStepModel, trainStepFlops, trainStepNodes, type BuiltModel, type InferenceManifest, type TrainManifest } from '../src/engine/solver/onnx/model.js';
 import { DEFAULT_ADAMW } from '../src/engine/solver/onnx/optimizer.js';
 import { encodeModel } from '../src/engine/solver/onnx/proto.js';
 import { toyCountingSample, toyDirectionSample } from '../src/engine/solver/synthetic.js';
@@ -52,6 +52,8 @@ export interface SolverFixture {
   inferModel: BuiltModel<InferenceManifest>;
   /** FLOPs of one optimizer step. */
   flops: FlopCount;
+  /** Input shapes of the step's MatMuls. */
+  matmuls: { a: readonly number[]; b: readonly number[] }[];
 }
 
 export function solverFixture(quick: boolean): SolverFixture {
@@ -75,6 +77,7 @@ export function solverFixture(quick: boolean): SolverFixture {
     trainModel: (k = 1) => buildTrainStepModel(solverModel(config, sizes, batch), specs, { optimizer: OPTIMIZER, stepsPerRun: k }),
     inferModel: buildInferenceModel(solverModel(config, sizes, batch), specs, { withLoss: true }),
     flops: trainStepFlops(solverModel(config, sizes, batch), specs, { optimizer: OPTIMIZER }),
+    matmuls: matmulShapes(trainStepNodes(solverModel(config, sizes, batch), specs, { optimizer: OPTIMIZER })),
   };
 }
 
@@ -136,6 +139,64 @@ export class OrtMatmul {
     const t0 = performance.now();
     for (let i = 0; i < calls; i++) await this.session.run(this.feeds, this.out);
     return (2 * this.n ** 3 * calls) / ((performance.now() - t0) * 1e6);
+  }
+
+  dispose(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+/**
+ * Every MatMul of one train step at its own shapes, alone: one graph of independent MatMul nodes (inputs shared
+ * between equal shapes), run like the step. Its rate is what MLAS reaches on this model's products — batched
+ * [T × 16] · [16 × T] attention scores, K = 64 projections — which is the ceiling the step's matmuls can approach,
+ * as opposed to the 1024³ peak, which these shapes cannot reach.
+ */
+export class OrtStepMatmuls {
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly feeds: Record<string, OrtTensor>,
+    readonly flops: number,
+  ) {}
+
+  static async create(shapes: readonly { a: readonly number[]; b: readonly number[] }[], options: { threads?: number; allowSpinning?: boolean } = {}): Promise<OrtStepMatmuls> {
+    const g = new Graph();
+    const inputs = new Map<string, ReturnType<Graph['input']>>();
+    const input = (shape: readonly number[]): ReturnType<Graph['input']> => {
+      const key = shape.join('x');
+      let t = inputs.get(key);
+      if (!t) inputs.set(key, (t = g.input(`in_${key}`, 'float32', [...shape])));
+      return t;
+    };
+    let flops = 0;
+    const outputs = shapes.map((s, i) => {
+      const c = g.matMul(input(s.a), input(s.b));
+      flops += 2 * s.a[s.a.length - 1]! * c.shape.reduce((n, d) => n * d, 1);
+      return { name: `c${i}`, tensor: c };
+    });
+    const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('step_matmuls', [...inputs.values()], outputs) });
+    const session = await InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+    });
+    const rng = createRng(12);
+    const feeds: Record<string, OrtTensor> = {};
+    for (const t of inputs.values()) {
+      const n = t.shape.reduce((a, d) => a * d, 1);
+      feeds[t.name] = new OrtTensor('float32', Float32Array.from({ length: n }, () => rng.normal()), [...t.shape]);
+    }
+    const m = new OrtStepMatmuls(session, feeds, flops);
+    await session.run(feeds);
+    return m;
+  }
+
+  /** GFLOP/s of one run of all the step's MatMuls. */
+  async round(): Promise<number> {
+    const t0 = performance.now();
+    await this.session.run(this.feeds);
+    return this.flops / ((performance.now() - t0) * 1e6);
   }
 
   dispose(): Promise<void> {

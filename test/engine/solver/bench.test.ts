@@ -28,9 +28,18 @@ describe('solver bench (quick mode)', () => {
     expect(achieved!.value).toBeGreaterThan(0);
     expect(achieved!.value).toBeLessThan(peak!.value);
     // Of the best matmul rate measured on the machine: onnxruntime's or PyTorch's BLAS, whichever is higher.
-    const best = Math.max(...rows.filter((r) => r.unit === 'GFLOP/s' && /matmul/i.test(r.name)).map((r) => r.value));
+    const best = Math.max(...rows.filter((r) => r.unit === 'GFLOP/s' && /^(matmul peak|PyTorch matmul)/.test(r.name)).map((r) => r.value));
     expect(best).toBeGreaterThanOrEqual(peak!.value);
     expect(share!.value).toBeCloseTo((100 * achieved!.value) / best, 6);
+  });
+
+  it('times the step\'s own MatMuls alone at their shapes: the floor the step can approach, against the same peak', () => {
+    const own = rows.filter((r) => r.name.startsWith("the step's "));
+    expect(own.map((r) => r.name)).toEqual([expect.stringMatching(/^the step's \d+ MatMuls alone at their own shapes \(1 thread\)$/)]);
+    expect(own[0]!.unit).toBe('GFLOP/s');
+    expect(own[0]!.value).toBeGreaterThan(0);
+    // The step's time and the share its MatMuls take of it are printed with the best configuration's row.
+    expect(own[0]!.note).toMatch(/^\d+\.\d ms per step; \d+% of the peak; the whole step takes \d+\.\d ms, \d+% of it these MatMuls at kernel speed$/);
   });
 
   it.skipIf(!torchImports)('with torch importable by /usr/bin/python3, the PyTorch comparison ran and gives finite ratios', () => {

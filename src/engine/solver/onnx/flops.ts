@@ -31,3 +31,8 @@ export function countFlops(nodes: readonly Node[]): FlopCount {
   }
   return count;
 }
+
+/** The input shapes of every MatMul node, in graph order: to time the same products alone (bench/solver.ts). */
+export function matmulShapes(nodes: readonly Node[]): { a: readonly number[]; b: readonly number[] }[] {
+  return nodes.filter((n) => n.op === 'MatMul').map((n) => ({ a: n.inputs[0]!.shape, b: n.inputs[1]!.shape }));
+}

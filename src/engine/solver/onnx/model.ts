@@ -5,7 +5,7 @@
  * what comes back, so a runtime never has to parse the model to drive it.
  */
 import { grad } from './autodiff.js';
-import { type DType, Graph, type OutputSpec, type ParamInit, type Tensor, attr } from './graph.js';
+import { type DType, Graph, type Node, type OutputSpec, type ParamInit, type Tensor, attr } from './graph.js';
 import { type FlopCount, countFlops } from './flops.js';
 import { type AdamWConfig, DEFAULT_ADAMW, adamW } from './optimizer.js';
 import { encodeModel } from './proto.js';
@@ -245,10 +245,15 @@ function stepOutputs(pieces: StepPieces, rename: (name: string) => string = (n) 
  * a Loop of K runs the same body K times. Builds the graph afresh and counts what the outputs reach.
  */
 export function trainStepFlops(define: ModelDefinition, inputs: readonly TensorSpec[], options: TrainStepOptions = {}): FlopCount {
+  return countFlops(trainStepNodes(define, inputs, options));
+}
+
+/** The nodes of one optimizer step (what trainStepFlops counts), in graph order. */
+export function trainStepNodes(define: ModelDefinition, inputs: readonly TensorSpec[], options: TrainStepOptions = {}): readonly Node[] {
   const g = new Graph();
   const pieces = emitStep(g, declareInputs(g, inputs), define, g.input('step', 'int64', []), g.input('lr', 'float32', []), options);
   const { carried, scanned } = stepOutputs(pieces);
-  return countFlops(g.reachable([...scanned, ...carried].map((o) => o.tensor)).nodes);
+  return g.reachable([...scanned, ...carried].map((o) => o.tensor)).nodes;
 }
 
 function buildSingleStep(define: ModelDefinition, inputs: readonly TensorSpec[], options: TrainStepOptions): BuiltModel<TrainManifest> {
