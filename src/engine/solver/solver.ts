@@ -19,7 +19,7 @@ import { FAMILY_FACTS } from '../familyFacts.js';
 import { ANSWER_CLASSES, LETTERS, classConfidence, answerTokenProbs, decodeAnswer, expectedScore, unitOf } from './answers.js';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { EncodingCache, encodingSettingsKey } from './encodingCache.js';
-import { type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, optionText, stackBatch } from './features.js';
+import { type BatchFeeds, type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, optionText, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
 import { type AdamWConfig, DEFAULT_ADAMW } from './onnx/optimizer.js';
 import { OUTPUT_NAMES, buildInferenceModel, buildTrainStepModel, type InferenceManifest } from './onnx/model.js';
@@ -57,8 +57,20 @@ export interface SolverRuntimeOptions {
   executionProvider?: ExecutionProvider;
   /** onnxruntime intra-op threads (default: onnxruntime's choice, one per core). */
   threads?: number;
+  /**
+   * Optimizer steps per onnxruntime call (a Loop-of-K train step, onnx/model.ts). Parameters and AdamW moments
+   * cross between JS and the runtime once per call, so on CUDA — where onnxruntime-node cannot keep outputs on the
+   * device between calls — this is what keeps the state on the GPU for K steps. Default: STEPS_PER_CALL_CUDA
+   * on CUDA, 1 on the CPU, where the copy is 1–3% of a step and one step per call keeps results bit-identical
+   * to earlier runs (a Loop's steps agree with single steps to ~1e-6, not bit for bit). Warm-up steps, which
+   * change the learning rate every step, and a remainder shorter than K run one per call.
+   */
+  stepsPerCall?: number;
   log?: (message: string) => void;
 }
+
+/** Steps per call on CUDA unless set: a copy of the state per 16 steps instead of per step. */
+export const STEPS_PER_CALL_CUDA = 16;
 
 export interface TrainOptions {
   steps: number;
@@ -160,7 +172,9 @@ function resolveConfig(input: SolverConfigInput): SolverConfig {
 }
 
 export class Solver {
-  private trainer: { batch: number; trainer: OnnxTrainer } | undefined;
+  /** The trainer that holds the current state; others built for another steps-per-call wait in `idle`. */
+  private trainer: { batch: number; k: number; trainer: OnnxTrainer } | undefined;
+  private readonly idle = new Map<string, OnnxTrainer>();
   private predictor: OnnxPredictor | undefined;
   /** State to start from while no trainer exists (fresh init or a checkpoint). */
   private pending: TrainState | undefined;
@@ -178,6 +192,7 @@ export class Solver {
 
   static async create(config: SolverConfigInput = {}, seed = 0, runtime: SolverRuntimeOptions = {}): Promise<Solver> {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
+    checkRuntime(runtime);
     const resolved = resolveConfig(config);
     const solver = new Solver(resolved, seed, Vocabulary.fromJSON(resolved.vocabulary), runtime);
     await solver.ensurePredictor();
@@ -186,6 +201,7 @@ export class Solver {
 
   /** Restores a solver from checkpoint() bytes; refuses a corrupt, truncated or mismatched file. */
   static async fromCheckpoint(bytes: Uint8Array, runtime: SolverRuntimeOptions = {}): Promise<Solver> {
+    checkRuntime(runtime);
     const c = readCheckpoint<CheckpointHeader>(bytes);
     const h = c.header;
     if (!h || h.format !== 'ouroboros-solver' || !h.config) throw new CheckpointError('header is not a solver header');
@@ -249,17 +265,30 @@ export class Solver {
     return this.predictor;
   }
 
-  private async ensureTrainer(batch: number): Promise<OnnxTrainer> {
-    if (this.trainer?.batch === batch) return this.trainer.trainer;
-    const m = this.config.model;
-    const model = buildTrainStepModel(solverModel(m, this.sizes(), batch), solverInputs(m, batch), { optimizer: this.config.optimizer, name: 'solver_train' });
-    const trainer = await this.session((p) => OnnxTrainer.create(model, { seed: this.seed, ...this.sessionOptions(p) }));
-    const from = this.trainer ? this.trainer.trainer.state() : this.pending;
+  /** The trainer for `batch` samples and `k` steps per call, holding the current state. */
+  private async ensureTrainer(batch: number, k = 1): Promise<OnnxTrainer> {
+    const current = this.trainer;
+    if (current?.batch === batch && current.k === k) return current.trainer;
+    let trainer = this.idle.get(`${batch}x${k}`);
+    if (trainer) this.idle.delete(`${batch}x${k}`);
+    else {
+      const m = this.config.model;
+      const model = buildTrainStepModel(solverModel(m, this.sizes(), batch), solverInputs(m, batch), { optimizer: this.config.optimizer, name: 'solver_train', stepsPerRun: k });
+      trainer = await this.session((p) => OnnxTrainer.create(model, { seed: this.seed, ...this.sessionOptions(p) }));
+    }
+    const from = current ? current.trainer.state() : this.pending;
     if (from) trainer.loadState(from);
-    if (this.trainer) await this.trainer.trainer.dispose();
-    this.trainer = { batch, trainer };
+    // A trainer of the same batch size is kept for the next switch (single steps ↔ Loop); another size is done.
+    if (current && current.batch === batch) this.idle.set(`${current.batch}x${current.k}`, current.trainer);
+    else if (current) await current.trainer.dispose();
+    this.trainer = { batch, k, trainer };
     this.pending = undefined;
     return trainer;
+  }
+
+  /** Steps per call: the runtime option, else by the provider the sessions run on. */
+  private get stepsPerCall(): number {
+    return this.runtime.stepsPerCall ?? (this.provider === 'cuda' ? STEPS_PER_CALL_CUDA : 1);
   }
 
   private currentParams(): ReadonlyMap<string, Float32Array> {
@@ -305,10 +334,10 @@ export class Solver {
     if (!Number.isFinite(lr) || lr <= 0) throw new RangeError(`lr must be a positive finite number, got ${lr}`);
     if (samples.length === 0) throw new InputError({ message: 'no samples to train on' });
     const encoded = this.encode(samples, 'require');
-    const trainer = await this.ensureTrainer(batch);
+    const first = await this.ensureTrainer(batch);
 
-    const rng = createRng(hashSeed(this.seed, `batches@${trainer.step}`));
-    const permuteRng = createRng(hashSeed(this.seed, `permute@${trainer.step}`));
+    const rng = createRng(hashSeed(this.seed, `batches@${first.step}`));
+    const permuteRng = createRng(hashSeed(this.seed, `permute@${first.step}`));
     const permuted = (indices: number[]): EncodedSample[] =>
       indices.map((idx) => {
         const s = samples[idx]!;
@@ -333,26 +362,31 @@ export class Solver {
     let lastGood: TrainState | undefined;
     let start: TrainState | undefined;
     let stopped: string | undefined;
-    for (let s = 0; s < steps; s++) {
+    const perCall = this.stepsPerCall;
+    for (let s = 0; s < steps; ) {
       if (options.signal?.aborted) {
         stopped = `cancelled after ${s} of ${steps} steps`;
         break;
       }
-      const indices = draw();
-      const snapshot = s % every === 0 ? trainer.state() : undefined;
+      // A Loop call shares one learning rate: warm-up steps and a short remainder go one by one.
+      const k = perCall > 1 && s >= warmup && steps - s >= perCall ? perCall : 1;
+      const trainer = await this.ensureTrainer(batch, k);
+      const chunk = Array.from({ length: k }, () => draw());
+      // The state before the call is the fallback when any of its steps diverges (a call cannot stop midway).
+      const snapshot = k > 1 || s % every === 0 ? trainer.state() : undefined;
       start ??= snapshot;
-      const update = trainer.step + 1;
       const stepLr = warmup > 0 && s < warmup ? (lr * (s + 1)) / warmup : lr;
-      const feeds = options.permuteOptions
-        ? stackBatch(permuted(indices), indices.map((_, j) => j), this.config.model)
-        : stackBatch(encoded, indices, this.config.model);
-      const r = await trainer.train(feeds, stepLr);
-      const gradNorm = r.gradNorms[0] ?? Number.NaN;
-      if (!Number.isFinite(r.loss) || r.loss > DIVERGENCE_LOSS || !Number.isFinite(gradNorm)) {
+      const batches = chunk.map((indices) =>
+        options.permuteOptions ? stackBatch(permuted(indices), indices.map((_, j) => j), this.config.model) : stackBatch(encoded, indices, this.config.model),
+      );
+      const r = await trainer.train(k === 1 ? batches[0]! : concatFeeds(batches), stepLr);
+      const bad = Array.from({ length: k }, (_, i) => i).find((i) => !Number.isFinite(r.losses[i]!) || r.losses[i]! > DIVERGENCE_LOSS || !Number.isFinite(r.gradNorms[i] ?? Number.NaN));
+      if (bad !== undefined) {
+        const update = trainer.step - k + bad + 1;
         const restored = lastGood ?? start!;
         trainer.loadState(restored);
         stopped =
-          `training diverged at update ${update} (loss ${r.loss}, gradient norm ${gradNorm}); stopped and restored the parameters ` +
+          `training diverged at update ${update} (loss ${r.losses[bad]}, gradient norm ${r.gradNorms[bad] ?? Number.NaN}); stopped and restored the parameters ` +
           (lastGood
             ? `after update ${restored.step}, the last saved state whose loss was sound`
             : `this call started from (after update ${restored.step}): its very first step diverged, so check the inputs and the learning rate`);
@@ -360,11 +394,15 @@ export class Solver {
         break;
       }
       if (snapshot) lastGood = snapshot;
-      losses.push(r.loss);
-      gradNorms.push(gradNorm);
-      lrs.push(stepLr);
-      indices.forEach((idx, j) => (confidences[idx] = classConfidence(samples[idx]!.qa, r.perSampleLogProbs[j]!)));
-      options.onStep?.(losses.length, r.loss);
+      chunk.forEach((indices, i) => {
+        losses.push(r.losses[i]!);
+        gradNorms.push(r.gradNorms[i]!);
+        lrs.push(stepLr);
+        const logProbs = r.perSampleLogProbs.subarray(i * batch, (i + 1) * batch);
+        indices.forEach((idx, j) => (confidences[idx] = classConfidence(samples[idx]!.qa, logProbs[j]!)));
+        options.onStep?.(losses.length, r.losses[i]!);
+      });
+      s += k;
     }
     return {
       losses,
@@ -481,10 +519,33 @@ export class Solver {
 
   async dispose(): Promise<void> {
     await this.trainer?.trainer.dispose();
+    for (const t of this.idle.values()) await t.dispose();
+    this.idle.clear();
     await this.predictor?.dispose();
     this.trainer = undefined;
     this.predictor = undefined;
   }
+}
+
+function checkRuntime(runtime: SolverRuntimeOptions): void {
+  const k = runtime.stepsPerCall;
+  if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 1024)) throw new RangeError(`stepsPerCall must be an integer from 1 to 1024, got ${k}`);
+}
+
+/** K batches' feeds stacked along a new leading axis, as a Loop-of-K train step reads them. */
+function concatFeeds(batches: readonly BatchFeeds[]): BatchFeeds {
+  return Object.fromEntries(
+    Object.keys(batches[0]!).map((name) => {
+      const parts = batches.map((b) => b[name]!);
+      const out = new (parts[0]!.constructor as new (n: number) => (typeof parts)[number])(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        (out as Float32Array).set(p as Float32Array, at);
+        at += p.length;
+      }
+      return [name, out];
+    }),
+  );
 }
 
 function freshState(manifest: InferenceManifest, seed: number): TrainState {

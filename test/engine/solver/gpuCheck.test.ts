@@ -29,6 +29,10 @@ describe('npm run gpu-check (quick, no viewer)', () => {
       expect(cudaRows).toEqual([]);
       expect(r.stdout).toMatch(/CUDA unavailable: .+; doing the CPU half/);
     }
+    // The main job's wall time through `npm run loop` itself (a tiny loop in quick mode), on the provider it names.
+    const job = report.rows.find((x) => x.name.startsWith('main job wall time'));
+    expect(job).toMatchObject({ unit: 's', note: expect.stringMatching(report.cudaAvailable ? /^ran on onnxruntime\/cuda; target < 20 s/ : /^ran on onnxruntime\/cpu; quick mode/) });
+    expect(job!.value).toBeGreaterThan(0);
     expect(r.stdout).toContain(`written to ${out}`);
     for (const x of report.rows) expect(r.stdout).toContain(x.name);
   }, 300_000);

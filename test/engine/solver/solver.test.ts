@@ -132,6 +132,46 @@ describe('Solver', () => {
     expect(Number.isFinite(after.losses[0]!)).toBe(true);
   });
 
+  it('several steps per call (a Loop-of-K step, as on CUDA) train the same batches as single steps, to float rounding', async () => {
+    const single = await make(2);
+    const looped = await Solver.create(tiny, 2, { ...runtime, stepsPerCall: 4 });
+    open.push(looped);
+    // 2 warm-up steps one by one (their rate changes every step), two calls of 4, and a remainder of 1.
+    const options = { steps: 11, batch: 4, lr: 1e-3, warmupSteps: 2 };
+    const a = await single.train(data, options);
+    const b = await looped.train(data, options);
+    expect(b.steps).toBe(11);
+    expect(looped.step).toBe(11);
+    expect(b.lrs).toEqual(a.lrs);
+    b.losses.forEach((l, i) => expect(l, `step ${i}`).toBeCloseTo(a.losses[i]!, 4));
+    b.groundTruthConfidences.forEach((c, i) => (Number.isNaN(a.groundTruthConfidences[i]!) ? expect(c).toBeNaN() : expect(c).toBeCloseTo(a.groundTruthConfidences[i]!, 4)));
+    // The state went on from the Loop's session to the single-step one and back: the next call continues it.
+    const [pa, pb] = [await single.predict(data), await looped.predict(data)];
+    pb.forEach((p, i) => expect(p.predictionConfidence).toBeCloseTo(pa[i]!.predictionConfidence, 4));
+    expect((await looped.train(data, { steps: 4, batch: 4, lr: 1e-3 })).steps).toBe(4);
+    expect(looped.step).toBe(15);
+  });
+
+  it('one step per call stays the CPU default, bit for bit; a diverging Loop call restores the state before it', async () => {
+    const plain = await make(3);
+    const one = await Solver.create(tiny, 3, { ...runtime, stepsPerCall: 1 });
+    open.push(one);
+    const [a, b] = [await plain.train(data, { steps: 3, batch: 4, lr: 1e-3 }), await one.train(data, { steps: 3, batch: 4, lr: 1e-3 })];
+    expect(b.losses.every((l, i) => Object.is(l, a.losses[i]))).toBe(true);
+
+    const looped = await Solver.create(tiny, 4, { ...runtime, stepsPerCall: 4 });
+    open.push(looped);
+    await looped.train(data, { steps: 1, batch: 4, lr: 1e-3 });
+    const sound = await looped.predict(data);
+    const r = await looped.train(data, { steps: 8, batch: 4, lr: 1e7 });
+    expect(r.stopped).toMatch(/training diverged at update \d+ \(loss .*\); stopped and restored the parameters this call started from \(after update 1\)/);
+    expect(r.steps).toBe(0);
+    expect(looped.step).toBe(1);
+    const restored = await looped.predict(data);
+    restored.forEach((p, i) => expect(p.predictionConfidence).toBe(sound[i]!.predictionConfidence));
+    await expect(Solver.create(tiny, 0, { stepsPerCall: 0 })).rejects.toThrow('stepsPerCall must be an integer from 1 to 1024, got 0');
+  });
+
   it('runs on CPU unless CUDA is asked for, and falls back to the CPU with a logged reason', async () => {
     const messages: string[] = [];
     const solver = await Solver.create(tiny, 0, { threads: 1, executionProvider: 'cuda', log: (m) => messages.push(m) });
