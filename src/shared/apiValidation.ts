@@ -10,7 +10,7 @@ import type { HeatmapKind, HeatmapMetric, QaQueryInput, RunPatch, WorkbenchApi }
 import { InputError } from './errors.js';
 import type { LoopConfig } from './loop.js';
 import { LOOP_MODES } from './loop.js';
-import type { Bucket } from './proposer.js';
+import { FAMILIES, type Bucket } from './proposer.js';
 
 /** Every request/response method of the API; `subscribe` is the event stream, carried separately. */
 export const API_METHODS = [
@@ -246,6 +246,10 @@ const CONFIG_FIELDS: { [K in keyof LoopConfig]?: (c: Checker, field: string, v: 
   extraLabels: (c, f, v) => {
     if (!Array.isArray(v) || v.length > MAX_EXTRA_LABELS) c.fail(f, `expected a list of at most ${MAX_EXTRA_LABELS} label words, found ${found(v)}`);
     else v.forEach((s, i) => c.string(`${f}[${i}]`, s, 100));
+  },
+  families: (c, f, v) => {
+    if (!Array.isArray(v) || v.length > FAMILIES.length) c.fail(f, `expected a list of at most ${FAMILIES.length} question families, found ${found(v)}`);
+    else v.forEach((s, i) => c.oneOf(`${f}[${i}]`, s, FAMILIES));
   },
   heldoutFraction: (c, f, v) => c.number(f, v),
   rounds: (c, f, v) => c.int(f, v, 0, Number.MAX_SAFE_INTEGER),

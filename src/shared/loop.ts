@@ -65,6 +65,12 @@ export interface LoopConfig {
    */
   balance: 'none' | 'family';
   /**
+   * The question families the loop proposes and trains on (its mix cells; static mode's fixed set too), in
+   * FAMILIES order. The held-out benchmark keeps every family, so runs that differ here are scored on the same
+   * questions and a left-out family's score shows what the others transfer to it. Default: every family.
+   */
+  families: Family[];
+  /**
    * The irreducible-loss model for `reducible-loss`: a checkpoint trained once on a separate slice of the
    * target domain (RHO-LOSS). 0: none (required by that rule).
    */

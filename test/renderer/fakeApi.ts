@@ -68,6 +68,7 @@ export const DEFAULT_CONFIG: LoopConfig = {
   referenceCheckpoint: 0,
   extraLabels: [],
   balance: 'none',
+  families: [...FAMILIES],
   staticSamples: 1000,
   benchmarkPerFamily: 20,
   model: 'default',

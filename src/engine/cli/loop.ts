@@ -24,7 +24,7 @@ import { PROPOSER_FLAGS, PROPOSER_USAGE, applyProposerFlags, proposerRoundNote }
 
 const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOURCE]… [--mode ${LOOP_MODES.join('|')}] [--rounds T]
                      [--steps K] [--batch B] [--lr X] [--candidates N] [--static-samples N] [--strategy RULE]
-                     [--selection frontier-first|all-but-easy|top-score] [--balance none|family] [--reference-checkpoint ID]
+                     [--selection frontier-first|all-but-easy|top-score] [--balance none|family] [--families F,F,…] [--reference-checkpoint ID]
                      [--base synthetic|none] [--model default|large|tiny] [--provider cpu|cuda] [--threads N]
                      [--seed N] [--data-seed N] [--name TEXT] [--from-checkpoint ID] [--workspace DIR | --db DIR]
                      [--resume RUN_ID] [--quiet]
@@ -35,6 +35,7 @@ ${PROPOSER_USAGE}
   SOURCE: synthetic:N | vsibench:builtin | vsibench:<meta_info.json> | scannet:<scan dir> | arkitscenes:<scene dir> | ply:<file>,
           any of them cut by scene with ?part=train|reference|heldout
   RULE:   ${STRATEGY_NAMES.join(' | ')}
+  F:      a question family the loop proposes and trains on (default: all); the benchmark keeps every family
   default (the main job): ${MAIN_JOB.scenes!.join(' ')}, held out ${MAIN_JOB.heldoutScenes!.join(' ')},
           ${MAIN_JOB.rounds} rounds × ${MAIN_JOB.steps} steps × batch ${MAIN_JOB.batch} from the base model (--base synthetic: pretrained once
           on ${BASE_PROTOCOL.scenes!.join(' ')} and reused), rule ${MAIN_JOB.strategy}`;
@@ -44,7 +45,7 @@ const FLAGS: FlagSpec = Object.fromEntries(
   [
     'scenes', 'heldout-scenes', 'mode', 'rounds', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
     'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
-    'reference-checkpoint', 'base', 'balance', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model',
+    'reference-checkpoint', 'base', 'balance', 'families', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model',
     // ── LLM proposer flags (proposerFlags.ts) ──
     ...PROPOSER_FLAGS,
   ].map((name) => [name, SWITCHES.has(name) ? 'boolean' : 'string']),
@@ -105,6 +106,9 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
   }
   const balance = flag(args, 'balance');
   if (balance !== undefined) c.balance = balance as LoopConfigInput['balance'] & string;
+  // Comma-separated; the loop's validator names an unknown or repeated one.
+  const families = flag(args, 'families');
+  if (families !== undefined) c.families = families.split(',').map((f) => f.trim()) as LoopConfigInput['families'] & string[];
   const selection = flag(args, 'selection');
   if (selection !== undefined) c.selection = selection as LoopConfigInput['selection'] & string;
   const model = flag(args, 'model');

@@ -6,6 +6,7 @@
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig, LoopConfigInput, ModelPreset } from '../../shared/loop.js';
 import { LOOP_MODES, LOOP_SELECTIONS, SCORE_STRATEGIES } from '../../shared/loop.js';
+import { FAMILIES, type Family } from '../../shared/proposer.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { resolveProposerConfig } from '../proposer/llm/config.js';
 import { resolveEndpointConfig } from '../solver/external/endpoint.js';
@@ -30,6 +31,7 @@ export const DEFAULT_LOOP_CONFIG: LoopConfig = Object.freeze({
   strategy: 'reference',
   selection: 'frontier-first',
   balance: 'none',
+  families: [...FAMILIES],
   referenceCheckpoint: 0,
   endpoint: null,
   trainerCommand: null,
@@ -82,6 +84,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
     scenes: [...(input.scenes ?? DEFAULT_LOOP_CONFIG.scenes)],
     heldoutScenes: [...(input.heldoutScenes ?? DEFAULT_LOOP_CONFIG.heldoutScenes)],
     extraLabels: [...(input.extraLabels ?? DEFAULT_LOOP_CONFIG.extraLabels)],
+    families: Array.isArray(input.families) ? [...input.families] : (input.families ?? [...DEFAULT_LOOP_CONFIG.families]),
   };
   // A score rule ranks what is trained on by its own score unless the user says otherwise.
   if (input.selection === undefined && SCORE_STRATEGIES.includes(c.strategy)) c.selection = 'top-score';
@@ -134,6 +137,7 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
     throw problem('selection', `top-score ranks by a rule's per-sample score, which only ${SCORE_STRATEGIES.join(' and ')} give; strategy is ${c.strategy}`);
   }
   if (c.balance !== 'none' && c.balance !== 'family') throw problem('balance', `expected none or family, found ${JSON.stringify(c.balance)}`);
+  c.families = checkFamilies(c.families);
   if (c.mode === 'closed-loop' && c.strategy === 'reducible-loss' && c.referenceCheckpoint === 0) {
     throw problem('referenceCheckpoint', 'reducible-loss needs an irreducible-loss model: the id of a checkpoint trained on a separate slice of the target domain (npm run experiment makes one)');
   }
@@ -156,6 +160,16 @@ export function resolveLoopConfig(input: LoopConfigInput = {}): LoopConfig {
   if (!Object.hasOwn(MODEL_PRESETS, c.model)) throw problem('model', `expected one of ${Object.keys(MODEL_PRESETS).join(', ')}, found ${JSON.stringify(c.model)}`);
   if (c.executionProvider !== 'cpu' && c.executionProvider !== 'cuda') throw problem('executionProvider', `expected cpu or cuda, found ${JSON.stringify(c.executionProvider)}`);
   return c;
+}
+
+/** A non-empty list of known families without repeats, put in FAMILIES order (so equal sets compare equal). */
+function checkFamilies(v: unknown): Family[] {
+  if (!Array.isArray(v) || v.length === 0) throw problem('families', `expected a non-empty list of question families (${FAMILIES.join(', ')}), found ${JSON.stringify(v)}`);
+  v.forEach((f, i) => {
+    if (!(FAMILIES as readonly unknown[]).includes(f)) throw problem(`families[${i}]`, `unknown family ${JSON.stringify(f)}; expected one of ${FAMILIES.join(', ')}`);
+    if (v.indexOf(f) !== i) throw problem(`families[${i}]`, `${JSON.stringify(f)} is listed twice`);
+  });
+  return FAMILIES.filter((f) => v.includes(f));
 }
 
 /**

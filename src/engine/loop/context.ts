@@ -76,10 +76,10 @@ export function uniformMix(cells: readonly MixKey[]): Mix {
   return { entries: cells.map((c) => ({ ...c, weight: 1 / cells.length })) };
 }
 
-function cellsOf(sceneIds: readonly string[]): MixKey[] {
+function cellsOf(sceneIds: readonly string[], families: readonly Family[]): MixKey[] {
   const out: MixKey[] = [];
   for (const sceneId of sceneIds)
-    for (const family of FAMILIES as readonly Family[]) for (let bin = 0; bin < FAMILY_SPECS[family].bins; bin++) out.push({ sceneId, family, bin });
+    for (const family of families) for (let bin = 0; bin < FAMILY_SPECS[family].bins; bin++) out.push({ sceneId, family, bin });
   return out;
 }
 
@@ -124,7 +124,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     observations,
     runner,
     benchmark: { setId: '', questions: [] },
-    cells: cellsOf(trainIds),
+    cells: cellsOf(trainIds, config.families),
     emit,
     log,
     signal: options.signal,

@@ -176,7 +176,7 @@ async function proposeStatic(ctx: LoopContext): Promise<NewQa[]> {
     ctx.checkCancelled('while generating the static dataset');
     const missing = config.staticSamples - accepted;
     const perBin = Math.max(1, Math.ceil((2 * missing) / (ids.length * cellsPerScene)));
-    const round = await runProposalRound({ scenes: prepared, ...withProposers(ctx, 0, uniformRequests(ids, perBin), `static@${r}`), seed: hashSeed(config.seed, `static@${r}`), runner: ctx.runner });
+    const round = await runProposalRound({ scenes: prepared, ...withProposers(ctx, 0, uniformRequests(ids, perBin, config.families), `static@${r}`), seed: hashSeed(config.seed, `static@${r}`), runner: ctx.runner });
     for (const qa of round.qa) {
       rows.push(toNewQa(run.id, 0, qa));
       if (qa.verdict === 'accepted') accepted++;

@@ -72,6 +72,8 @@ describe('loop CLI', () => {
     expect(unknown.stderr).toMatch(/^error: --stepz: unknown option/);
     const balance = loop(['--balance', 'families', '--workspace', ws]);
     expect(balance.stderr).toMatch(/^error: config\.balance: expected none or family, found "families"\n$/);
+    const families = loop(['--families', 'object_counting, route_plan', '--workspace', ws]);
+    expect(families.stderr).toMatch(/^error: config\.families\[1\]: unknown family "route_plan"; expected one of object_counting, .*route_planning/);
     const source = loop(['--scenes', 'nowhere:3', '--workspace', ws]);
     expect(source.stderr).toMatch(/^error: config\.scenes\[0\]: .*unknown source "nowhere:3"/);
   }, 60_000);

@@ -140,6 +140,8 @@ describe('API argument validation', () => {
     expect(message('startRun', [{ heldoutScenes: 'synthetic:4' }])).toMatch(/^startRun\(config\)\.heldoutScenes: expected a list/);
     expect(message('startRun', [{ extraLabels: [...ok.extraLabels, 'one more'] }])).toMatch(/^startRun\(config\)\.extraLabels: expected a list of at most 10000 label words/);
     expect(message('startRun', [{ extraLabels: ['chair', 'x'.repeat(101)] }])).toMatch(/^startRun\(config\)\.extraLabels\[1\]: expected a non-empty string of at most 100 characters/);
+    expect(message('startRun', [{ families: 'route_planning' }])).toMatch(/^startRun\(config\)\.families: expected a list of at most 13 question families/);
+    expect(message('startRun', [{ families: ['object_counting', 'walking'] }])).toMatch(/^startRun\(config\)\.families\[1\]: expected one of object_counting, .*route_planning/);
   });
 
   it('throws InputError, the error every transport reports as bad input', () => {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { LoopEvent } from '../../../src/shared/loop.js';
+import { FAMILIES } from '../../../src/shared/proposer.js';
 import { createRng } from '../../../src/shared/random.js';
 import { resolveLoopConfig, resumeLoop, startLoop } from '../../../src/engine/loop/index.js';
 import {
@@ -262,6 +263,12 @@ describe('the closed loop, end to end', () => {
     expect(() => resolveLoopConfig({ strategy: 'reducible-loss' })).toThrow(/config\.referenceCheckpoint: reducible-loss needs an irreducible-loss model/);
     expect(() => resolveLoopConfig({ strategy: 'reference', selection: 'top-score' })).toThrow(/config\.selection: top-score ranks by a rule's per-sample score/);
     expect(() => resolveLoopConfig({ heldoutScenes: ['nowhere:3'] })).toThrow(/config\.heldoutScenes\[0\]: .*unknown source/);
+    expect(() => resolveLoopConfig({ families: [] })).toThrow(/config\.families: expected a non-empty list of question families \(object_counting, /);
+    expect(() => resolveLoopConfig({ families: ['object_counting', 'object_countng'] as never })).toThrow(/config\.families\[1\]: unknown family "object_countng"; expected one of object_counting, /);
+    expect(() => resolveLoopConfig({ families: ['route_planning', 'route_planning'] })).toThrow(/config\.families\[1\]: "route_planning" is listed twice/);
+    // Any order in, FAMILIES order out: the same set is the same setting (reuse of runs compares configs).
+    expect(resolveLoopConfig({ families: ['route_planning', 'object_counting'] }).families).toEqual(['object_counting', 'route_planning']);
+    expect(resolveLoopConfig({}).families).toEqual([...FAMILIES]);
     expect(resolveLoopConfig({ strategy: 'learnability' }).selection).toBe('top-score');
     expect(resolveLoopConfig({ strategy: 'learnability', selection: 'all-but-easy' }).selection).toBe('all-but-easy');
     const store = openStore({ workspaceDir: tmp() });
@@ -336,6 +343,24 @@ describe('the closed loop, end to end', () => {
     // Every family gets its quota, or all it has when it has fewer (their leftover goes to the best of the rest).
     for (const [f, n] of available) expect(perFamily.get(f) ?? 0).toBeGreaterThanOrEqual(Math.min(n, quota));
     expect(listControllerDecisions(store, run.id)[0]!.reason).toContain('every family keeps an equal share');
+    store.close();
+  });
+
+  it('families: the loop proposes and trains only the chosen families, and scores every family on the same benchmark', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const families = ['object_counting', 'object_rel_distance'] as const;
+    const { run } = await runToEnd(store, { ...SMALL_LOOP, families: [...families] });
+    expect(run.status, run.error ?? '').toBe('completed');
+    const { run: all } = await runToEnd(store, SMALL_LOOP);
+    const proposed = new Set(queryQa(store, { runId: run.id, limit: -1 }).map((q) => q.family));
+    expect([...proposed].sort()).toEqual([...families]);
+    // The held-out benchmark is the one the run over every family is scored on, with every family in it.
+    const scored = (id: string) => listMetrics(store, { runId: id }).filter((m) => m.round === 1 && m.family !== null);
+    const setOf = (id: string) => new Set(listMetrics(store, { runId: id }).map((m) => m.benchmarkSetId));
+    expect([...setOf(run.id)]).toEqual([...setOf(all.id)]);
+    expect(new Set(scored(run.id).map((m) => m.family))).toEqual(new Set(scored(all.id).map((m) => m.family)));
+    expect(new Set(scored(run.id).map((m) => m.family)).size).toBeGreaterThan(families.length);
+    expect(getRun(store, run.id).config.families).toEqual([...families]);
     store.close();
   });
 

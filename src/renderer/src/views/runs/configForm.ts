@@ -3,6 +3,7 @@
  * mistake is shown next to its field instead of coming back as a host rejection.
  */
 import { DEFAULT_ENDPOINT, DEFAULT_PROPOSER_MODEL, LOOP_MODES, type LoopConfig, type LoopMode, type ModelPreset } from '../../../../shared/loop.js';
+import { FAMILIES } from '../../../../shared/proposer.js';
 import { SOURCE_KINDS } from '../../../../shared/scene.js';
 
 export type FormKey =
@@ -298,6 +299,7 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     referenceCheckpoint: int('referenceCheckpoint'),
     extraLabels: base?.extraLabels ?? [],
     balance: base?.balance ?? 'none',
+    families: base?.families ?? [...FAMILIES],
     // The form shows the endpoint's main settings; the rest (concurrency, timeouts, retries) keep the host's values.
     endpoint:
       baseUrl === ''
