@@ -6,7 +6,6 @@
  */
 import type { LoopConfig, LoopEvent } from '../../shared/loop.js';
 import type { Family, Mix, MixKey } from '../../shared/proposer.js';
-import { FAMILIES } from '../../shared/proposer.js';
 import type { BenchmarkQuestionRecord, LoopStage, RunRecord } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import { FAMILY_SPECS } from '../proposer/families/index.js';
