@@ -180,7 +180,8 @@ export class OrtStepMatmuls {
     const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('step_matmuls', [...inputs.values()], outputs) });
     const session = await InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
+      // Off: equal shapes share inputs here, so common-subexpression elimination would merge their MatMuls into one.
+      graphOptimizationLevel: 'disabled',
       ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
       ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     });
