@@ -1,9 +1,11 @@
 /**
- * `npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--workspace DIR]`:
+ * `npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--workspace DIR]`:
  * makes the base model for a target domain (default: the built-in VSI-Bench target) — the solver pretrained on
  * synthetic rooms (loop/base.ts › BASE_PROTOCOL) knowing the target's category names — or finds the one this
  * workspace already has with identical settings. Prints its checkpoint id and its held-out scores per family on
  * its own (synthetic) held-out rooms; `npm run loop` and `npm run experiment` make or reuse the same base.
+ * `--families` pretrains on those question families only (an ablation's base); `npm run loop -- --from-checkpoint ID`
+ * then starts from it.
  *
  * `--bundle`: trains the built-in target's base in a fresh workspace (a new temporary folder, or --workspace DIR,
  * which must hold no shipped run), never importing a shipped one, and writes it to resources/models/ as the file
@@ -27,11 +29,11 @@ import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean', bundle: 'boolean' });
+  const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', families: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean', bundle: 'boolean' });
   const bundle = flag(args, 'bundle') === 'true';
-  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--workspace DIR] [--bundle]` });
-  if (bundle && ['target', 'model', 'provider'].some((f) => args.flags.has(f))) {
-    throw new InputError({ field: '--bundle', message: 'the shipped base is the built-in target\'s default model on the CPU: drop --target, --model and --provider' });
+  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--workspace DIR] [--bundle]` });
+  if (bundle && ['target', 'model', 'provider', 'families'].some((f) => args.flags.has(f))) {
+    throw new InputError({ field: '--bundle', message: 'the shipped base is the built-in target\'s default model on the CPU, every family: drop --target, --model, --provider and --families' });
   }
   const target = args.flags.get('target')?.flatMap((s) => s.split(',')).filter((s) => s !== '') ?? [...BUILTIN_TARGET.train, ...BUILTIN_TARGET.reference, ...BUILTIN_TARGET.heldout];
   const dirFlag = flag(args, 'workspace');
@@ -45,6 +47,8 @@ runCli(async () => {
     const config = baseConfig(target, {
       ...(flag(args, 'model') ? { model: flag(args, 'model') as LoopConfig['model'] } : {}),
       ...(flag(args, 'provider') ? { executionProvider: flag(args, 'provider') as LoopConfig['executionProvider'] } : {}),
+      // Comma-separated, as for the loop; its validator names an unknown or repeated family.
+      ...(flag(args, 'families') ? { families: flag(args, 'families')!.split(',').map((f) => f.trim()) as LoopConfig['families'] } : {}),
     });
     process.stdout.write(`base model: ${BASE_PROTOCOL.scenes!.join(' ')}, ${BASE_PROTOCOL.rounds} × ${BASE_PROTOCOL.steps} steps × ${BASE_PROTOCOL.batch}, no feedback; vocabulary knows ${config.extraLabels!.length} target labels\n`);
     const model = await ensureModel(store, config, { onEvent: (e) => view.event(e), signal: controller.signal, ...(bundle ? { shipped: [] } : {}) });

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/shared.js';
@@ -12,10 +14,16 @@ function pretrain(args: string[]): { status: number | null; stdout: string; stde
 
 describe('pretrain CLI --bundle', () => {
   it('refuses settings other than the shipped base’s before training anything', () => {
-    for (const extra of [['--model', 'tiny'], ['--target', 'synthetic:4'], ['--provider', 'cuda']]) {
+    for (const extra of [['--model', 'tiny'], ['--target', 'synthetic:4'], ['--provider', 'cuda'], ['--families', 'object_counting']]) {
       const r = pretrain(['--bundle', ...extra]);
       expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/^error: --bundle: the shipped base is the built-in target's default model on the CPU: drop --target, --model and --provider\n$/);
+      expect(r.stderr).toMatch(/^error: --bundle: the shipped base is the built-in target's default model on the CPU, every family: drop --target, --model, --provider and --families\n$/);
     }
+  }, 60_000);
+
+  it('--families names an unknown family before training anything', () => {
+    const r = pretrain(['--families', 'object_counting,route_plan', '--workspace', mkdtempSync(join(tmpdir(), 'pretrain-'))]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^error: config\.families\[1\]: unknown family "route_plan"; expected one of object_counting, /);
   }, 60_000);
 });
