@@ -278,9 +278,14 @@ export class Solver {
     }
     const from = current ? current.trainer.state() : this.pending;
     if (from) trainer.loadState(from);
-    // A trainer of the same batch size is kept for the next switch (single steps ↔ Loop); another size is done.
+    // A trainer of the same batch size is kept for the next switch (single steps ↔ Loop); other sizes are done.
     if (current && current.batch === batch) this.idle.set(`${current.batch}x${current.k}`, current.trainer);
     else if (current) await current.trainer.dispose();
+    for (const [key, t] of this.idle) {
+      if (key.startsWith(`${batch}x`)) continue;
+      this.idle.delete(key);
+      await t.dispose();
+    }
     this.trainer = { batch, k, trainer };
     this.pending = undefined;
     return trainer;

@@ -150,6 +150,13 @@ describe('Solver', () => {
     pb.forEach((p, i) => expect(p.predictionConfidence).toBeCloseTo(pa[i]!.predictionConfidence, 4));
     expect((await looped.train(data, { steps: 4, batch: 4, lr: 1e-3 })).steps).toBe(4);
     expect(looped.step).toBe(15);
+    // Sessions are kept per batch size only: another size releases the idle one (no session leaks across sizes).
+    const idle = (looped as unknown as { idle: Map<string, unknown> }).idle;
+    expect([...idle.keys()]).toEqual(['4x1']);
+    await looped.train(data, { steps: 1, batch: 8, lr: 1e-3 });
+    expect(idle.size).toBe(0);
+    await looped.train(data, { steps: 4, batch: 8, lr: 1e-3 });
+    expect([...idle.keys()]).toEqual(['8x1']);
   });
 
   it('one step per call stays the CPU default, bit for bit; a diverging Loop call restores the state before it', async () => {
