@@ -17,6 +17,17 @@ describe('start-run form', () => {
     expect(r.ok && r.config.rounds).toBe(9);
   });
 
+  it('question families: empty is every family; a list limits the run (FAMILIES order); unknown or repeated names are shown at the field', () => {
+    expect(form().families).toBe('');
+    const r = validateForm(form({ families: 'route_planning, object_counting' }), DEFAULT_CONFIG);
+    expect(r.ok && r.config.families).toEqual(['object_counting', 'route_planning']);
+    expect(configToForm({ ...DEFAULT_CONFIG, families: ['object_counting', 'route_planning'] }).families).toBe('object_counting, route_planning');
+    const unknown = validateForm(form({ families: 'object_counting, walking' }));
+    expect(!unknown.ok && unknown.errors.families).toMatch(/^"walking" is not a question family; expected some of object_counting, /);
+    const twice = validateForm(form({ families: 'object_counting,object_counting' }));
+    expect(!twice.ok && twice.errors.families).toBe('"object_counting" is listed twice');
+  });
+
   it('requires integers ≥ 1 where counts are asked for', () => {
     for (const key of ['rounds', 'steps', 'batch', 'candidates', 'frames', 'benchmarkPerFamily', 'staticSamples'] as const) {
       for (const bad of ['0', '-2', '1.5', 'abc', '']) {

@@ -33,6 +33,7 @@ export type FormKey =
   | 'dataSeed'
   | 'initCheckpoint'
   | 'referenceCheckpoint'
+  | 'families'
   | 'endpoint.baseUrl'
   | 'endpoint.model'
   | 'endpoint.apiKeyEnv'
@@ -46,7 +47,7 @@ export type FormValues = Record<FormKey, string>;
 export type FormErrors = Partial<Record<FormKey, string>>;
 
 /** `optional`: free text that may stay empty (meaning: not used); `url`: empty, or an http(s) URL. */
-type Kind = 'text' | 'optional' | 'url' | 'scenes' | 'int' | 'number' | 'fraction' | 'select';
+type Kind = 'text' | 'optional' | 'url' | 'scenes' | 'families' | 'int' | 'number' | 'fraction' | 'select';
 
 export interface FieldSpec {
   key: FormKey;
@@ -94,6 +95,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 0xffffffff, help: 'proposals, batches and model initialisation' },
   { key: 'dataSeed', label: 'Data seed', kind: 'int', min: 0, max: 0xffffffff, help: 'split, benchmark and perception noise: keep it equal to compare runs' },
   { key: 'initCheckpoint', label: 'Start from checkpoint', kind: 'int', min: 0, help: 'id of a stored checkpoint to continue from (0: a fresh model)' },
+  { key: 'families', label: 'Question families', kind: 'families', help: `optional: the families the loop proposes and trains on, comma-separated (empty: all ${FAMILIES.length}); the benchmark keeps every family`, modes: ['closed-loop', 'no-feedback', 'static'] },
   { key: 'endpoint.baseUrl', label: 'Your model: endpoint URL', kind: 'url', help: 'optional: an OpenAI-compatible server answers instead of the built-in solver, e.g. http://127.0.0.1:8000/v1 (vLLM)' },
   { key: 'endpoint.model', label: 'Your model: name', kind: 'optional', help: 'the model name the server serves; {round} = rounds trained' },
   { key: 'endpoint.apiKeyEnv', label: 'Your model: API key variable', kind: 'optional', help: 'the environment variable holding the key (never the key itself)' },
@@ -133,6 +135,8 @@ export function configToForm(c: LoopConfig): FormValues {
     dataSeed: String(c.dataSeed),
     initCheckpoint: String(c.initCheckpoint ?? 0),
     referenceCheckpoint: String(c.referenceCheckpoint ?? 0),
+    // Every family is the default, shown as an empty field.
+    families: !c.families || c.families.length === FAMILIES.length ? '' : c.families.join(', '),
     'endpoint.baseUrl': c.endpoint?.baseUrl ?? '',
     'endpoint.model': c.endpoint?.model ?? '',
     'endpoint.apiKeyEnv': c.endpoint?.apiKeyEnv ?? DEFAULT_ENDPOINT.apiKeyEnv,
@@ -151,12 +155,15 @@ export function fieldOptions(spec: FieldSpec, current: string): string[] {
   return opts;
 }
 
-export function splitScenes(text: string): string[] {
+/** A field's list: one item per line or comma-separated, blanks dropped (scene sources, families). */
+export function splitList(text: string): string[] {
   return text
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+export const splitScenes = splitList;
 
 function parseInt10(text: string): number | null {
   const t = text.trim();
@@ -200,6 +207,14 @@ export function validateField(spec: FieldSpec, raw: string): string | undefined 
       // The kind is checked here, at the field, with the importers' own list and words, not only by the host's banner.
       const unknown = list.find((s) => !(SOURCE_KINDS as readonly string[]).includes(s.slice(0, s.indexOf(':'))));
       return unknown ? `unknown source "${unknown}": expected one of ${SOURCE_KINDS.map((k) => `${k}:…`).join(', ')}` : undefined;
+    }
+    case 'families': {
+      const list = splitList(raw);
+      const unknown = list.find((f) => !(FAMILIES as readonly string[]).includes(f));
+      if (unknown !== undefined) return `"${unknown}" is not a question family; expected some of ${FAMILIES.join(', ')}`;
+      const twice = list.find((f, i) => list.indexOf(f) !== i);
+      if (twice !== undefined) return `"${twice}" is listed twice`;
+      return undefined;
     }
     case 'int': {
       const v = parseInt10(raw);
@@ -299,7 +314,7 @@ export function validateForm(values: FormValues, base?: LoopConfig): FormResult 
     referenceCheckpoint: int('referenceCheckpoint'),
     extraLabels: base?.extraLabels ?? [],
     balance: base?.balance ?? 'none',
-    families: base?.families ?? [...FAMILIES],
+    families: splitList(values.families).length === 0 ? [...FAMILIES] : (FAMILIES.filter((f) => splitList(values.families).includes(f)) as LoopConfig['families']),
     // The form shows the endpoint's main settings; the rest (concurrency, timeouts, retries) keep the host's values.
     endpoint:
       baseUrl === ''
