@@ -3,56 +3,20 @@
  * that each view renders its data and empty states without throwing or warning (React key warnings count as
  * failures, as they do in the browser tests), and that the test ids browser tests rely on are present.
  */
-import { renderToString } from 'react-dom/server';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { App } from '../../../src/renderer/src/App.js';
-import { StoresContext } from '../../../src/renderer/src/context.js';
+import { describe, expect, it } from 'vitest';
 import type { Route } from '../../../src/renderer/src/lib/route.js';
-import { createStores, startStores, type Stores } from '../../../src/renderer/src/state/stores.js';
+import { type Stores } from '../../../src/renderer/src/state/stores.js';
 import { ViewerBench } from '../../../src/renderer/src/views/bench/ViewerBench.js';
 import { HEATMAP_KINDS, HEATMAP_METRICS } from '../../../src/renderer/src/views/heatmaps/heatmapLayout.js';
 import { SceneView } from '../../../src/renderer/src/views/scene/SceneView.js';
 import { FakeApi, flush } from '../fakeApi.js';
+import { failOnConsoleErrors } from '../../helpers/consoleGuard.js';
+import { renderLive, startedStores } from '../viewHarness.js';
 
-let errors: MockInstance;
-let warns: MockInstance;
+failOnConsoleErrors();
 
-beforeEach(() => {
-  errors = vi.spyOn(console, 'error');
-  warns = vi.spyOn(console, 'warn');
-});
-
-afterEach(() => {
-  const calls = [...errors.mock.calls, ...warns.mock.calls];
-  errors.mockRestore();
-  warns.mockRestore();
-  expect(calls.map((c) => c.map(String).join(' '))).toEqual([]);
-});
-
-async function started(api = new FakeApi()): Promise<{ stores: Stores; stop(): void }> {
-  const stores = createStores(api, { makeImageUrl: () => 'blob:frame', revokeImageUrl: () => {} });
-  const stop = startStores(stores);
-  await flush(20);
-  return { stores, stop };
-}
-
-/** zustand renders a store's initial state on the server; show the current state instead. */
-function live<T extends { getState(): unknown; getInitialState(): unknown }>(store: T): T {
-  return { ...store, getInitialState: () => store.getState() };
-}
-
-function render(stores: Stores, node: React.ReactNode = <App />): string {
-  const now: Stores = {
-    ...stores,
-    app: live(stores.app),
-    runs: live(stores.runs),
-    qa: live(stores.qa),
-    scene: live(stores.scene),
-    heatmap: live(stores.heatmap),
-    curves: live(stores.curves),
-  };
-  return renderToString(<StoresContext.Provider value={now}>{node}</StoresContext.Provider>);
-}
+const started = startedStores;
+const render = renderLive;
 
 /** Each element carrying data-testid="<testId>", as a map of its attributes (values as React escaped them). */
 function elements(html: string, testId: string): Record<string, string>[] {

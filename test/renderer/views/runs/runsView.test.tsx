@@ -4,44 +4,16 @@
  * stage following events and the stored state through a stop, new rounds shown as they start, elapsed time and
  * ETA, the settings columns and tags, and the delete confirmation; VSI-Bench evaluation scenes marked (leakage guard).
  */
-import { renderToString } from 'react-dom/server';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { App } from '../../../../src/renderer/src/App.js';
-import { StoresContext } from '../../../../src/renderer/src/context.js';
-import { createStores, startStores, type Stores } from '../../../../src/renderer/src/state/stores.js';
+import { describe, expect, it } from 'vitest';
 import { SceneView } from '../../../../src/renderer/src/views/scene/SceneView.js';
 import { FakeApi, flush } from '../../fakeApi.js';
+import { failOnConsoleErrors } from '../../../helpers/consoleGuard.js';
+import { renderLive, startedStores } from '../../viewHarness.js';
 
-let errors: MockInstance;
-let warns: MockInstance;
+failOnConsoleErrors();
 
-beforeEach(() => {
-  errors = vi.spyOn(console, 'error');
-  warns = vi.spyOn(console, 'warn');
-});
-
-afterEach(() => {
-  const calls = [...errors.mock.calls, ...warns.mock.calls];
-  errors.mockRestore();
-  warns.mockRestore();
-  expect(calls.map((c) => c.map(String).join(' '))).toEqual([]);
-});
-
-async function started(api: FakeApi): Promise<{ stores: Stores; stop(): void }> {
-  const stores = createStores(api, { makeImageUrl: () => 'blob:frame', revokeImageUrl: () => {} });
-  const stop = startStores(stores);
-  await flush(20);
-  return { stores, stop };
-}
-
-function live<T extends { getState(): unknown; getInitialState(): unknown }>(store: T): T {
-  return { ...store, getInitialState: () => store.getState() };
-}
-
-function render(stores: Stores, node: React.ReactNode = <App />): string {
-  const now: Stores = { ...stores, app: live(stores.app), runs: live(stores.runs), qa: live(stores.qa), scene: live(stores.scene), heatmap: live(stores.heatmap), curves: live(stores.curves) };
-  return renderToString(<StoresContext.Provider value={now}>{node}</StoresContext.Provider>);
-}
+const started = startedStores;
+const render = renderLive;
 
 /** Text of an HTML fragment, tags dropped and entities React writes decoded. */
 function text(html: string): string {

@@ -3,37 +3,21 @@
  * in a server-side render against the fake API (whose questions carry each family's named objects and args), the
  * QA store's stepping through the filtered list, and the address keeping the question and the resting frame.
  */
-import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { StoresContext } from '../../../../src/renderer/src/context.js';
 import { formatRoute, parseHash, questionSceneRoute, type Route } from '../../../../src/renderer/src/lib/route.js';
 import { offsetOfQa, QA_PAGE_SIZE, questionRecord } from '../../../../src/renderer/src/state/qaStore.js';
-import { createStores, startStores, type Stores } from '../../../../src/renderer/src/state/stores.js';
+import { type Stores } from '../../../../src/renderer/src/state/stores.js';
 import { questionContext } from '../../../../src/renderer/src/views/scene/QuestionPanel.js';
 import { SceneView } from '../../../../src/renderer/src/views/scene/SceneView.js';
 import type { QaRecord } from '../../../../src/shared/records.js';
-import { FakeApi, flush, makeScene } from '../../fakeApi.js';
+import { flush, makeScene } from '../../fakeApi.js';
 import { failOnConsoleErrors } from '../../../helpers/consoleGuard.js';
+import { renderLive, startedStores } from '../../viewHarness.js';
 
 failOnConsoleErrors();
 
-async function started(api = new FakeApi()): Promise<{ api: FakeApi; stores: Stores; stop(): void }> {
-  const stores = createStores(api, { makeImageUrl: () => 'blob:frame', revokeImageUrl: () => {} });
-  const stop = startStores(stores);
-  await flush(20);
-  return { api, stores, stop };
-}
-
-const live = <T extends { getState(): unknown; getInitialState(): unknown }>(store: T): T => ({ ...store, getInitialState: () => store.getState() });
-
-function render(stores: Stores): string {
-  const now: Stores = { ...stores, app: live(stores.app), qa: live(stores.qa), scene: live(stores.scene) };
-  return renderToString(
-    <StoresContext.Provider value={now}>
-      <SceneView />
-    </StoresContext.Provider>,
-  );
-}
+const started = startedStores;
+const render = (stores: Stores): string => renderLive(stores, <SceneView />);
 
 /** Text of the element carrying the test id (tags stripped). */
 function textOf(html: string, testId: string): string | undefined {
