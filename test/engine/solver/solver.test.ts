@@ -6,12 +6,8 @@ import { Solver, type SolverConfigInput } from '../../../src/engine/solver/solve
 import { toyCountingSample, toyDirectionSample } from '../../../src/engine/solver/synthetic.js';
 import { InputError } from '../../../src/shared/errors.js';
 import { createRng } from '../../../src/shared/random.js';
+import { runtime, tiny } from './tinySolver.js';
 
-const tiny: SolverConfigInput = {
-  model: { dModel: 16, heads: 2, layers: 1, mlpHidden: 32, maxQuestionTokens: 32, maxDetections: 16 },
-  inferenceBatch: 8,
-};
-const runtime = { threads: 1, log: () => undefined };
 
 function samples(n: number, seed: number): SolverSample[] {
   const rng = createRng(seed);
