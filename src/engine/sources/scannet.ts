@@ -193,6 +193,20 @@ export function readSegGroups(aggFile: string): SegGroup[] {
 }
 
 /** Group index (into `groups`) of every vertex, −1 where none; checks every referenced segment exists. */
+/** The mesh's vertex colours, or mid-grey with a warning when it has none. */
+export function vertexColors(ply: { colors?: Uint8Array | null; vertexCount: number }, plyFile: string, warnings: string[]): Uint8Array {
+  if (ply.colors) return ply.colors;
+  warnings.push(`${basename(plyFile)} has no vertex colours: points are mid-grey`);
+  return new Uint8Array(3 * ply.vertexCount).fill(128);
+}
+
+/** An annotation file's object groups over the mesh's segments, and each vertex's group (−1: none). */
+export function readAnnotatedVertices(aggFile: string, segsFile: string, plyFile: string, vertexCount: number, warnings: string[]): { groups: SegGroup[]; groupOf: Int32Array } {
+  const segIndices = readSegIndices(segsFile, plyFile, vertexCount);
+  const groups = readSegGroups(aggFile);
+  return { groups, groupOf: assignVertices(groups, segIndices, aggFile, segsFile, warnings) };
+}
+
 export function assignVertices(groups: SegGroup[], segIndices: Int32Array, aggFile: string, segsFile: string, warnings: string[]): Int32Array {
   const existing = new Set<number>();
   for (let i = 0; i < segIndices.length; i++) existing.add(segIndices[i]!);
@@ -413,20 +427,14 @@ export function importScanNetScene(dir: string, options: ScanNetImportOptions = 
     notes.push('ScanNet capture frames are Z-up in metres; no axis alignment was available');
   }
 
-  let colors = ply.colors;
-  if (!colors) {
-    colors = new Uint8Array(3 * n).fill(128);
-    warnings.push(`${basename(plyFile)} has no vertex colours: points are mid-grey`);
-  }
+  const colors = vertexColors(ply, plyFile, warnings);
 
   // Annotation → per-vertex group.
   let groups: SegGroup[] = [];
   let groupOf: Int32Array = new Int32Array(n).fill(-1);
   if (existsSync(aggFile)) {
     files.push(segsFile, aggFile);
-    const segIndices = readSegIndices(segsFile, plyFile, n);
-    groups = readSegGroups(aggFile);
-    groupOf = assignVertices(groups, segIndices, aggFile, segsFile, warnings);
+    ({ groups, groupOf } = readAnnotatedVertices(aggFile, segsFile, plyFile, n, warnings));
   } else {
     warnings.push(`no ${basename(aggFile)}: the scene has points but no objects`);
   }

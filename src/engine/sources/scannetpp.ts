@@ -36,7 +36,7 @@ import { MAX_COORDINATE_M, MAX_LENGTH_M } from './limits.js';
 import { parsePly } from './ply/parse.js';
 import { checkCoordinateBound, estimateRoomFromPoints, readBinaryFile, readTextFile } from './ply/points.js';
 import { sampleMeshSurface } from './ply/sampleMesh.js';
-import { STRUCTURE_LABELS, assignVertices, concatIndices, readSegGroups, readSegIndices, rigidProblem, verticesByGroup, type SegGroup } from './scannet.js';
+import { STRUCTURE_LABELS, concatIndices, readAnnotatedVertices, rigidProblem, vertexColors, verticesByGroup, type SegGroup } from './scannet.js';
 
 export interface ScanNetPPImportOptions {
   /** Base seed for random choices (only surface sampling makes any). */
@@ -326,20 +326,14 @@ export function importScanNetPPScene(dir: string, options: ScanNetPPImportOption
   if (n === 0) throw new InputError({ file: plyFile, message: 'expected a mesh with vertices, found none' });
   checkCoordinateBound(ply.positions, plyFile);
   const positions = ply.positions;
-  let colors = ply.colors;
-  if (!colors) {
-    colors = new Uint8Array(3 * n).fill(128);
-    warnings.push(`${basename(plyFile)} has no vertex colours: points are mid-grey`);
-  }
+  const colors = vertexColors(ply, plyFile, warnings);
 
   let groups: SegGroup[] = [];
   let groupOf: Int32Array = new Int32Array(n).fill(-1);
   if (existsSync(annoFile)) {
     if (!existsSync(segsFile)) throw new InputError({ file: segsFile, message: `expected the mesh's segments (segIndices) beside ${basename(annoFile)}, found no such file` });
     files.push(segsFile, annoFile);
-    const segIndices = readSegIndices(segsFile, plyFile, n);
-    groups = readSegGroups(annoFile);
-    groupOf = assignVertices(groups, segIndices, annoFile, segsFile, warnings);
+    ({ groups, groupOf } = readAnnotatedVertices(annoFile, segsFile, plyFile, n, warnings));
   } else {
     warnings.push(`no ${ANNOTATION}: the scene has points but no objects`);
   }
