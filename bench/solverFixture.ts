@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { ANSWER_CLASSES } from '../src/engine/solver/answers.js';
-import { FEATURE_COUNT, NAMED_SLOTS, SEGMENT_COUNT, SLOT_COUNT, encodeSample, stackBatch, type BatchFeeds, type SolverSample } from '../src/engine/solver/features.js';
+import { FEATURE_COUNT, NAMED_SLOTS, SEGMENT_COUNT, SLOT_COUNT, concatFeeds, encodeSample, stackBatch, type BatchFeeds, type SolverSample } from '../src/engine/solver/features.js';
 import { DEFAULT_MODEL, solverInputs, solverModel, solverParamCount, type SolverModelConfig } from '../src/engine/solver/model.js';
 import { type FlopCount, matmulShapes } from '../src/engine/solver/onnx/flops.js';
 import { Graph } from '../src/engine/solver/onnx/graph.js';
@@ -83,14 +83,7 @@ export function solverFixture(quick: boolean): SolverFixture {
 
 /** `feeds` repeated k times along a new leading axis: the input of a Loop-of-k train step. */
 export function stackFeeds(feeds: BatchFeeds, k: number): BatchFeeds {
-  if (k === 1) return feeds;
-  return Object.fromEntries(
-    Object.entries(feeds).map(([name, a]) => {
-      const out = new (a.constructor as new (n: number) => typeof a)(a.length * k);
-      for (let i = 0; i < k; i++) (out as Float32Array).set(a as Float32Array, i * a.length);
-      return [name, out];
-    }),
-  ) as BatchFeeds;
+  return k === 1 ? feeds : concatFeeds(Array.from({ length: k }, () => feeds));
 }
 
 /** The CPU's model name as lscpu prints it, and the core count. */

@@ -554,3 +554,19 @@ export function stackBatch(samples: readonly EncodedSample[], indices: readonly 
   });
   return out;
 }
+
+/** K batches' feeds stacked along a new leading axis, as a Loop-of-K train step reads them. */
+export function concatFeeds(batches: readonly BatchFeeds[]): BatchFeeds {
+  return Object.fromEntries(
+    Object.keys(batches[0]!).map((name) => {
+      const parts = batches.map((b) => b[name]!);
+      const out = new (parts[0]!.constructor as new (n: number) => (typeof parts)[number])(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        (out as Float32Array).set(p as Float32Array, at);
+        at += p.length;
+      }
+      return [name, out];
+    }),
+  );
+}

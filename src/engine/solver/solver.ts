@@ -19,7 +19,7 @@ import { FAMILY_FACTS } from '../familyFacts.js';
 import { ANSWER_CLASSES, LETTERS, classConfidence, answerTokenProbs, decodeAnswer, expectedScore, unitOf } from './answers.js';
 import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { EncodingCache, encodingSettingsKey } from './encodingCache.js';
-import { type BatchFeeds, type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, optionText, stackBatch } from './features.js';
+import { type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, concatFeeds, optionText, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
 import { type AdamWConfig, DEFAULT_ADAMW } from './onnx/optimizer.js';
 import { OUTPUT_NAMES, buildInferenceModel, buildTrainStepModel, type InferenceManifest } from './onnx/model.js';
@@ -535,22 +535,6 @@ export class Solver {
 function checkRuntime(runtime: SolverRuntimeOptions): void {
   const k = runtime.stepsPerCall;
   if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 1024)) throw new RangeError(`stepsPerCall must be an integer from 1 to 1024, got ${k}`);
-}
-
-/** K batches' feeds stacked along a new leading axis, as a Loop-of-K train step reads them. */
-function concatFeeds(batches: readonly BatchFeeds[]): BatchFeeds {
-  return Object.fromEntries(
-    Object.keys(batches[0]!).map((name) => {
-      const parts = batches.map((b) => b[name]!);
-      const out = new (parts[0]!.constructor as new (n: number) => (typeof parts)[number])(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        (out as Float32Array).set(p as Float32Array, at);
-        at += p.length;
-      }
-      return [name, out];
-    }),
-  );
 }
 
 function freshState(manifest: InferenceManifest, seed: number): TrainState {
