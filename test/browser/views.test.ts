@@ -211,6 +211,49 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
       await expect.poll(scrollTop, POLL).toBe(120);
     });
 
+    it('a scroll made just before Back is kept for the entry it was made in', async () => {
+      // A scroll still landing when Back happens (a smooth wheel scroll, say): it reaches the view before the view
+      // changes, but its scroll event comes a frame later, when history.state is already the entry Back went to.
+      const page = await open('#/runs', { height: 560 });
+      await page.getByTestId('run-row').first().waitFor();
+      const main = page.locator('.app-main');
+      const scrollTop = (): Promise<number> => main.evaluate((el) => el.scrollTop);
+      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(300);
+      await main.evaluate((el) => el.scrollTo(0, 300));
+      await page.getByTestId('nav-curves').click();
+      await page.getByTestId('curves-view').waitFor();
+      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(100);
+      await main.evaluate((el) => {
+        const win = el.ownerDocument.defaultView!;
+        win.addEventListener('popstate', () => el.scrollTo(0, 120), { once: true });
+        win.history.back();
+      });
+      await page.getByTestId('runs-view').waitFor();
+      await expect.poll(scrollTop, POLL).toBe(300);
+      await main.evaluate((el) => el.ownerDocument.defaultView!.history.forward());
+      await page.getByTestId('curves-view').waitFor();
+      await expect.poll(scrollTop, POLL).toBe(120);
+    });
+
+    it('Back restores the scroll once the view has room for it, however late', async () => {
+      const page = await open('#/runs', { height: 560 });
+      await page.getByTestId('run-row').first().waitFor();
+      const main = page.locator('.app-main');
+      const scrollTop = (): Promise<number> => main.evaluate((el) => el.scrollTop);
+      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(300);
+      await main.evaluate((el) => el.scrollTo(0, 300));
+      await page.getByTestId('nav-curves').click();
+      await page.getByTestId('curves-view').waitFor();
+      // A window tall enough to show the whole run list: the restore cannot land, and waits.
+      await page.setViewportSize({ width: 1600, height: 4000 });
+      await page.goBack();
+      await page.getByTestId('runs-view').waitFor();
+      expect(await main.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThan(300);
+      await page.waitForTimeout(6000);
+      await page.setViewportSize({ width: 1600, height: 560 });
+      await expect.poll(scrollTop, POLL).toBe(300);
+    });
+
     it('the start form checks a source at its field, takes a failed submit to the first problem, and keeps edits across views (issue 14, item 10)', async () => {
       const page = await open('#/runs');
       const form = page.getByTestId('start-run-form');

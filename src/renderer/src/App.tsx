@@ -1,8 +1,8 @@
 /** App shell: header with host info and navigation, error banners, and the view the route names. */
-import { lazy, Suspense, useRef } from 'react';
+import { lazy, Suspense } from 'react';
 import { ErrorBanners } from './components/ErrorBanners.js';
 import { Header } from './components/Header.js';
-import { useScrollMemory } from './components/useScrollMemory.js';
+import { ScrollMemoryMain } from './components/ScrollMemory.js';
 import { useApp } from './context.js';
 import { CompareView } from './views/compare/CompareView.js';
 import { CurvesView } from './views/curves/CurvesView.js';
@@ -19,8 +19,6 @@ const ViewerBench = lazy(() => import('./views/bench/ViewerBench.js').then((m) =
 
 export function App(): React.JSX.Element {
   const route = useApp((s) => s.route);
-  const main = useRef<HTMLElement>(null);
-  useScrollMemory(main, route.view);
   let view: React.JSX.Element;
   switch (route.view) {
     case 'runs':
@@ -58,9 +56,9 @@ export function App(): React.JSX.Element {
     <div className="app">
       <Header />
       <ErrorBanners />
-      <main className="app-main" ref={main}>
+      <ScrollMemoryMain className="app-main" view={route.view}>
         <Suspense fallback={<div className="loading">Loading view…</div>}>{view}</Suspense>
-      </main>
+      </ScrollMemoryMain>
     </div>
   );
 }
