@@ -471,33 +471,7 @@ export function importScanNetScene(dir: string, options: ScanNetImportOptions = 
   if (groups.length) notes.push('objects: one per non-structural segment group, id = objectId; boxes are upright (yaw only) minimum-area fits to the group\'s aligned vertices');
 
   // Point cloud: the vertices, or area samples carrying their nearest vertex's object.
-  let points: PointCloud;
-  if (options.samplePoints !== undefined) {
-    const count = options.samplePoints;
-    if (!Number.isInteger(count) || count <= 0) throw new InputError({ field: 'samplePoints', message: `expected a positive whole number, found ${count}` });
-    if (!ply.faces || ply.faces.length === 0) throw new InputError({ file: plyFile, message: 'samplePoints needs a mesh with faces, found none' });
-    seeds.seed = options.seed ?? 0;
-    seeds.surfaceSampling = hashSeed(hashSeed(seeds.seed, sceneId), 'surface');
-    const s = sampleMeshSurface({ positions, colors, faces: ply.faces }, count, createRng(seeds.surfaceSampling), { withNearestVertex: true, file: plyFile });
-    const objectIds = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      const g = groupOf[s.nearestVertex![i]!]!;
-      objectIds[i] = g >= 0 ? objectOfGroup[g]! : -1;
-    }
-    points = { positions: s.positions, colors: s.colors, objectIds };
-    const sampleIndex = new Map<number, number[]>();
-    for (let i = 0; i < count; i++) if (objectIds[i]! >= 0) (sampleIndex.get(objectIds[i]!) ?? sampleIndex.set(objectIds[i]!, []).get(objectIds[i]!)!).push(i);
-    for (const o of objects) o.pointIndices = Uint32Array.from(sampleIndex.get(o.id) ?? []);
-    notes.push(`point cloud: ${count} points sampled by area from the mesh; each takes the object of its triangle's nearest vertex`);
-  } else {
-    const objectIds = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const g = groupOf[i]!;
-      objectIds[i] = g >= 0 ? objectOfGroup[g]! : -1;
-    }
-    points = { positions, colors, objectIds };
-    notes.push(`point cloud: the ${n} mesh vertices as points (ScanNet meshes are dense); pointIndices are vertex indices`);
-  }
+  const points = meshPointCloud({ samplePoints: options.samplePoints, seed: options.seed, sceneId, plyFile, positions, colors, faces: ply.faces, groupOf, objectOfGroup, objects, seeds, notes, verticesNote: 'ScanNet meshes are dense' });
 
   const floorVerts = floorGroups.length ? concatIndices(floorGroups.map((g) => byGroup[g]!)) : undefined;
   const est = estimateRoomFromPoints(positions, floorVerts ? { floorIndices: floorVerts } : {});
@@ -532,6 +506,55 @@ export function importScanNetScene(dir: string, options: ScanNetImportOptions = 
   const sceneType = info.get('sceneType');
   if (sceneType) notes.push(`sceneType: ${sceneType}`);
   return assertValidScene(scene, dir);
+}
+
+/**
+ * The point cloud of an annotated mesh (ScanNet, ScanNet++): its vertices, each with its group's object, or —
+ * with `samplePoints` — that many area samples of its surface, each taking the object of its triangle's nearest
+ * vertex; then each object's `pointIndices` become its samples. Records the sampling seeds and a note.
+ */
+export function meshPointCloud(m: {
+  samplePoints: number | undefined;
+  seed: number | undefined;
+  sceneId: string;
+  plyFile: string;
+  positions: Float32Array;
+  colors: Uint8Array;
+  faces: Uint32Array | null | undefined;
+  /** Each vertex's segment group, or -1. */
+  groupOf: Int32Array;
+  /** Each group's object id (unused for groups that made no object). */
+  objectOfGroup: ArrayLike<number>;
+  objects: SceneObject[];
+  seeds: Record<string, number>;
+  notes: string[];
+  /** Said of the vertices when they are the cloud. */
+  verticesNote?: string;
+}): PointCloud {
+  const objectOf = (g: number): number => (g >= 0 ? m.objectOfGroup[g]! : -1);
+  if (m.samplePoints === undefined) {
+    const n = m.groupOf.length;
+    const objectIds = new Int32Array(n);
+    for (let i = 0; i < n; i++) objectIds[i] = objectOf(m.groupOf[i]!);
+    m.notes.push(`point cloud: the ${n} mesh vertices as points${m.verticesNote ? ` (${m.verticesNote})` : ''}; pointIndices are vertex indices`);
+    return { positions: m.positions, colors: m.colors, objectIds };
+  }
+  const count = m.samplePoints;
+  if (!Number.isInteger(count) || count <= 0) throw new InputError({ field: 'samplePoints', message: `expected a positive whole number, found ${count}` });
+  if (!m.faces || m.faces.length === 0) throw new InputError({ file: m.plyFile, message: 'samplePoints needs a mesh with faces, found none' });
+  m.seeds.seed = m.seed ?? 0;
+  m.seeds.surfaceSampling = hashSeed(hashSeed(m.seeds.seed, m.sceneId), 'surface');
+  const s = sampleMeshSurface({ positions: m.positions, colors: m.colors, faces: m.faces }, count, createRng(m.seeds.surfaceSampling), { withNearestVertex: true, file: m.plyFile });
+  const objectIds = new Int32Array(count);
+  const byObject = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const id = objectOf(m.groupOf[s.nearestVertex![i]!]!);
+    objectIds[i] = id;
+    if (id >= 0) (byObject.get(id) ?? byObject.set(id, []).get(id)!).push(i);
+  }
+  for (const o of m.objects) o.pointIndices = Uint32Array.from(byObject.get(o.id) ?? []);
+  m.notes.push(`point cloud: ${count} points sampled by area from the mesh; each takes the object of its triangle's nearest vertex`);
+  return { positions: s.positions, colors: s.colors, objectIds };
 }
 
 export function concatIndices(lists: Uint32Array[]): Uint32Array {

@@ -23,9 +23,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../shared/errors.js';
-import type { CameraFrame, Intrinsics, Mat3, Mat4, OrientedBox, PointCloud, Scene, SceneObject, Vec3 } from '../../shared/scene.js';
+import type { CameraFrame, Intrinsics, Mat3, Mat4, OrientedBox, Scene, SceneObject, Vec3 } from '../../shared/scene.js';
 import { IDENTITY4 } from '../../shared/scene.js';
-import { createRng, hashSeed } from '../../shared/random.js';
 import { normalizeLabel } from '../scene/labels.js';
 import { cross, dot, orthonormalityError } from '../scene/math.js';
 import { fitUprightBox } from '../scene/obbFit.js';
@@ -35,8 +34,7 @@ import { FieldReader, readJsonFile } from './json.js';
 import { MAX_COORDINATE_M, MAX_LENGTH_M } from './limits.js';
 import { parsePly } from './ply/parse.js';
 import { checkCoordinateBound, estimateRoomFromPoints, readBinaryFile, readTextFile } from './ply/points.js';
-import { sampleMeshSurface } from './ply/sampleMesh.js';
-import { STRUCTURE_LABELS, concatIndices, readAnnotatedVertices, rigidProblem, vertexColors, verticesByGroup, type SegGroup } from './scannet.js';
+import { STRUCTURE_LABELS, concatIndices, meshPointCloud, readAnnotatedVertices, rigidProblem, vertexColors, verticesByGroup, type SegGroup } from './scannet.js';
 
 export interface ScanNetPPImportOptions {
   /** Base seed for random choices (only surface sampling makes any). */
@@ -374,30 +372,7 @@ export function importScanNetPPScene(dir: string, options: ScanNetPPImportOption
     notes.push(`objects: one per non-structural segment group, id = objectId; ${annotated} boxes from the annotation's obb, ${objects.length - annotated} upright (yaw only) minimum-area fits to the group's vertices`);
   }
 
-  let points: PointCloud;
-  if (options.samplePoints !== undefined) {
-    const count = options.samplePoints;
-    if (!Number.isInteger(count) || count <= 0) throw new InputError({ field: 'samplePoints', message: `expected a positive whole number, found ${count}` });
-    if (!ply.faces || ply.faces.length === 0) throw new InputError({ file: plyFile, message: 'samplePoints needs a mesh with faces, found none' });
-    seeds.seed = options.seed ?? 0;
-    seeds.surfaceSampling = hashSeed(hashSeed(seeds.seed, sceneId), 'surface');
-    const s = sampleMeshSurface({ positions, colors, faces: ply.faces }, count, createRng(seeds.surfaceSampling), { withNearestVertex: true, file: plyFile });
-    const objectIds = new Int32Array(count);
-    const byObject = new Map<number, number[]>();
-    for (let i = 0; i < count; i++) {
-      const g = groupOf[s.nearestVertex![i]!]!;
-      objectIds[i] = g >= 0 ? objectOfGroup[g]! : -1;
-      if (objectIds[i]! >= 0) (byObject.get(objectIds[i]!) ?? byObject.set(objectIds[i]!, []).get(objectIds[i]!)!).push(i);
-    }
-    for (const o of objects) o.pointIndices = Uint32Array.from(byObject.get(o.id) ?? []);
-    points = { positions: s.positions, colors: s.colors, objectIds };
-    notes.push(`point cloud: ${count} points sampled by area from the mesh; each takes the object of its triangle's nearest vertex`);
-  } else {
-    const objectIds = new Int32Array(n);
-    for (let i = 0; i < n; i++) objectIds[i] = groupOf[i]! >= 0 ? objectOfGroup[groupOf[i]!]! : -1;
-    points = { positions, colors, objectIds };
-    notes.push(`point cloud: the ${n} mesh vertices as points; pointIndices are vertex indices`);
-  }
+  const points = meshPointCloud({ samplePoints: options.samplePoints, seed: options.seed, sceneId, plyFile, positions, colors, faces: ply.faces, groupOf, objectOfGroup, objects, seeds, notes });
 
   const floorVerts = floorGroups.length ? concatIndices(floorGroups.map((g) => byGroup[g]!)) : undefined;
   const est = estimateRoomFromPoints(positions, floorVerts ? { floorIndices: floorVerts } : {});
