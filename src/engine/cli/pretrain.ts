@@ -1,11 +1,13 @@
 /**
- * `npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--workspace DIR]`:
+ * `npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--seed N] [--workspace DIR]`:
  * makes the base model for a target domain (default: the built-in VSI-Bench target) — the solver pretrained on
  * synthetic rooms (loop/base.ts › BASE_PROTOCOL) knowing the target's category names — or finds the one this
  * workspace already has with identical settings. Prints its checkpoint id and its held-out scores per family on
  * its own (synthetic) held-out rooms; `npm run loop` and `npm run experiment` make or reuse the same base.
  * `--families` pretrains on those question families only (an ablation's base); `npm run loop -- --from-checkpoint ID`
- * then starts from it.
+ * then starts from it. `--seed N` trains with another seed (initialisation and sampling; the rooms and held-out
+ * questions stay those of data seed 0): a second base of the same protocol, to see how much results owe to the
+ * base's own luck.
  *
  * `--bundle`: trains the built-in target's base in a fresh workspace (a new temporary folder, or --workspace DIR,
  * which must hold no shipped run), never importing a shipped one, and writes it to resources/models/ as the file
@@ -23,18 +25,19 @@ import { SHIPPED_MODELS, SHIPPED_TAG, packShippedRun, solverSourceSha256 } from 
 import { resourcesDir } from '../resources.js';
 import { listMetrics, openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
-import { flag, parseArgs } from './args.js';
+import { flag, intFlag, parseArgs } from './args.js';
 import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', families: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean', bundle: 'boolean' });
+  const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', families: 'string', seed: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean', bundle: 'boolean' });
   const bundle = flag(args, 'bundle') === 'true';
-  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--workspace DIR] [--bundle]` });
-  if (bundle && ['target', 'model', 'provider', 'families'].some((f) => args.flags.has(f))) {
-    throw new InputError({ field: '--bundle', message: 'the shipped base is the built-in target\'s default model on the CPU, every family: drop --target, --model, --provider and --families' });
+  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--seed N] [--workspace DIR] [--bundle]` });
+  if (bundle && ['target', 'model', 'provider', 'families', 'seed'].some((f) => args.flags.has(f))) {
+    throw new InputError({ field: '--bundle', message: 'the shipped base is the built-in target\'s default model on the CPU, every family, seed 0: drop --target, --model, --provider, --families and --seed' });
   }
+  const seed = intFlag(args, 'seed', BASE_PROTOCOL.seed!);
   const target = args.flags.get('target')?.flatMap((s) => s.split(',')).filter((s) => s !== '') ?? [...BUILTIN_TARGET.train, ...BUILTIN_TARGET.reference, ...BUILTIN_TARGET.heldout];
   const dirFlag = flag(args, 'workspace');
   // A bundle is built from scratch: a new folder unless one is named (then only runs trained there are used).
@@ -48,6 +51,7 @@ runCli(async () => {
       ...(flag(args, 'model') ? { model: flag(args, 'model') as LoopConfig['model'] } : {}),
       ...(flag(args, 'provider') ? { executionProvider: flag(args, 'provider') as LoopConfig['executionProvider'] } : {}),
       // Comma-separated, as for the loop; its validator names an unknown or repeated family.
+      ...(seed !== BASE_PROTOCOL.seed ? { seed } : {}),
       ...(flag(args, 'families') ? { families: flag(args, 'families')!.split(',').map((f) => f.trim()) as LoopConfig['families'] } : {}),
     });
     process.stdout.write(`base model: ${BASE_PROTOCOL.scenes!.join(' ')}, ${BASE_PROTOCOL.rounds} × ${BASE_PROTOCOL.steps} steps × ${BASE_PROTOCOL.batch}, no feedback; vocabulary knows ${config.extraLabels!.length} target labels\n`);
