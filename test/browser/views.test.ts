@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -190,7 +190,8 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
   });
 
   describe('shell and curves (issue 14, item 13)', () => {
-    it('a view opens at its top, and back returns to where the last one was scrolled', async () => {
+    /** Runs scrolled to 300 in a 560-pixel window, then Curves opened from the nav: it must open at its top. */
+    async function runsScrolledThenCurves(): Promise<{ page: Page; main: Locator; scrollTop: () => Promise<number> }> {
       const page = await open('#/runs', { height: 560 });
       await page.getByTestId('run-row').first().waitFor();
       const main = page.locator('.app-main');
@@ -202,6 +203,11 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
       await page.getByTestId('curves-view').waitFor();
       await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(100);
       expect(await scrollTop()).toBe(0);
+      return { page, main, scrollTop };
+    }
+
+    it('a view opens at its top, and back returns to where the last one was scrolled', async () => {
+      const { page, main, scrollTop } = await runsScrolledThenCurves();
       await main.evaluate((el) => el.scrollTo(0, 120));
       await page.goBack();
       await page.getByTestId('runs-view').waitFor();
@@ -214,15 +220,7 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
     it('a scroll made just before Back is kept for the entry it was made in', async () => {
       // A scroll still landing when Back happens (a smooth wheel scroll, say): it reaches the view before the view
       // changes, but its scroll event comes a frame later, when history.state is already the entry Back went to.
-      const page = await open('#/runs', { height: 560 });
-      await page.getByTestId('run-row').first().waitFor();
-      const main = page.locator('.app-main');
-      const scrollTop = (): Promise<number> => main.evaluate((el) => el.scrollTop);
-      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(300);
-      await main.evaluate((el) => el.scrollTo(0, 300));
-      await page.getByTestId('nav-curves').click();
-      await page.getByTestId('curves-view').waitFor();
-      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(100);
+      const { page, main, scrollTop } = await runsScrolledThenCurves();
       await main.evaluate((el) => {
         const win = el.ownerDocument.defaultView!;
         win.addEventListener('popstate', () => el.scrollTo(0, 120), { once: true });
@@ -236,20 +234,13 @@ describe.skipIf(!haveChromium)('views in a browser, on the fake API', () => {
     });
 
     it('Back restores the scroll once the view has room for it, however late', async () => {
-      const page = await open('#/runs', { height: 560 });
-      await page.getByTestId('run-row').first().waitFor();
-      const main = page.locator('.app-main');
-      const scrollTop = (): Promise<number> => main.evaluate((el) => el.scrollTop);
-      await expect.poll(() => main.evaluate((el) => el.scrollHeight - el.clientHeight), POLL).toBeGreaterThan(300);
-      await main.evaluate((el) => el.scrollTo(0, 300));
-      await page.getByTestId('nav-curves').click();
-      await page.getByTestId('curves-view').waitFor();
+      const { page, main, scrollTop } = await runsScrolledThenCurves();
       // A window tall enough to show the whole run list: the restore cannot land, and waits.
       await page.setViewportSize({ width: 1600, height: 4000 });
       await page.goBack();
       await page.getByTestId('runs-view').waitFor();
       expect(await main.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThan(300);
-      await page.waitForTimeout(6000);
+      await page.waitForTimeout(6000); // longer than any time window a restore could have had
       await page.setViewportSize({ width: 1600, height: 560 });
       await expect.poll(scrollTop, POLL).toBe(300);
     });
