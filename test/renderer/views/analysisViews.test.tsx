@@ -98,6 +98,18 @@ describe('comparison view', () => {
     stop();
   });
 
+  it('names each run it did not count, and why, under a count', async () => {
+    const api = new FakeApi({ experiment: true });
+    api.addRun('run-z', 'still empty', 'closed-loop', 0, 9000, 0);
+    const { html, stop } = await at({ view: 'compare' }, api);
+    const h = html();
+    expect(count(h, 'compare-excluded')).toBe(1);
+    const text = h.replaceAll('<!-- -->', '');
+    expect(text).toContain('<summary class="muted">1 run not counted</summary>');
+    expect(text).toContain('<li>still empty <span class="muted">(run-z)</span>: no held-out score</li>');
+    stop();
+  });
+
   it('says so when there is nothing to group', async () => {
     const { html, stop } = await at({ view: 'compare' }, new FakeApi({ empty: true }));
     expect(html()).toContain('data-testid="compare-empty"');

@@ -1,3 +1,4 @@
+import { ExcludedRuns } from '../../components/ExcludedRuns.js';
 import { Empty } from '../../components/Empty.js';
 import { IntervalChart } from '../../components/IntervalChart.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
@@ -107,20 +108,7 @@ export function CompareView(): React.JSX.Element {
             </div>
           )
         )}
-        {data && data.excluded.length > 0 && (
-          <details className="small" data-testid="compare-excluded">
-            <summary className="muted">
-              {data.excluded.length} run{data.excluded.length === 1 ? '' : 's'} not counted
-            </summary>
-            <ul>
-              {data.excluded.map((x) => (
-                <li key={x.runId}>
-                  {x.name} <span className="muted">({x.runId})</span>: {x.reason}
-                </li>
-              ))}
-            </ul>
-          </details>
-        )}
+        <ExcludedRuns excluded={data?.excluded ?? []} testId="compare-excluded" />
       </div>
 
       {groups.length > 0 && (

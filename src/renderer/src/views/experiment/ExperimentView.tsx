@@ -1,3 +1,4 @@
+import { ExcludedRuns } from '../../components/ExcludedRuns.js';
 import { Empty } from '../../components/Empty.js';
 import { IntervalChart } from '../../components/IntervalChart.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
@@ -157,20 +158,7 @@ export function ExperimentView(): React.JSX.Element {
               </tbody>
             </table>
           </div>
-          {e.excluded.length > 0 && (
-            <details className="small" data-testid="experiment-excluded">
-              <summary className="muted">
-                {e.excluded.length} run{e.excluded.length === 1 ? '' : 's'} not counted
-              </summary>
-              <ul>
-                {e.excluded.map((x) => (
-                  <li key={x.runId}>
-                    {x.name} <span className="muted">({x.runId})</span>: {x.reason}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
+          <ExcludedRuns excluded={e.excluded} testId="experiment-excluded" />
         </div>
       )}
 
