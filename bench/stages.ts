@@ -7,7 +7,7 @@
  * it out. `--quick` runs a tiny loop from a fresh model instead, to test the mode itself.
  */
 import { loadavg } from 'node:os';
-import { MAIN_JOB, baseConfig, ensureModel, resolveLoopConfig, startLoop } from '../src/engine/loop/index.js';
+import { MAIN_JOB, ensureBaseFor, resolveLoopConfig, startLoop } from '../src/engine/loop/index.js';
 import { openStore } from '../src/engine/store/index.js';
 import type { LoopConfigInput } from '../src/shared/loop.js';
 import { LOOP_STAGES, type LoopStage } from '../src/shared/records.js';
@@ -29,8 +29,7 @@ export const stagesBench: BenchModule = {
       let config: LoopConfigInput = QUICK;
       if (!ctx.quick) {
         // As the CLI does for the main job (cli/loop.ts, withModels): the base for the built-in target first.
-        const main = resolveLoopConfig(MAIN_JOB);
-        const base = await ensureModel(store, baseConfig([...main.scenes, ...main.heldoutScenes], { model: main.model, executionProvider: main.executionProvider, threads: main.threads }));
+        const base = await ensureBaseFor(store, resolveLoopConfig(MAIN_JOB));
         baseMs = performance.now() - t0;
         ctx.log(`base model: ${base.shipped ? 'imported the shipped' : base.reused ? 'reused' : 'trained'} run, ${(baseMs / 1000).toFixed(1)} s`);
         config = { ...MAIN_JOB, initCheckpoint: base.checkpointId };

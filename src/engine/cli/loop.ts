@@ -6,7 +6,7 @@
 import { InputError } from '../../shared/errors.js';
 import type { RoundSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
 import { LOOP_MODES } from '../../shared/loop.js';
-import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByRound, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
+import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, ensureBaseFor, ensureModel, heldoutByRound, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
@@ -165,8 +165,7 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
   // An endpoint's model is the researcher's own: there is no built-in base model to make.
   if (base === 'synthetic' && config.initCheckpoint === 0 && config.endpoint === null) {
     view.note(`base model: pretrained on ${BASE_PROTOCOL.scenes!.join(' ')} once per workspace (reused when it exists, imported when the app ships it)…`);
-    const targets = [...config.scenes, ...config.heldoutScenes];
-    const model = await ensureModel(store, baseConfig(targets, { model: config.model, executionProvider: config.executionProvider, threads: config.threads }), { onEvent: onEvent('base model'), signal });
+    const model = await ensureBaseFor(store, config, { onEvent: onEvent('base model'), signal });
     view.note(`base model: ${model.shipped ? 'imported the shipped' : model.reused ? 'reused' : 'trained'} run ${model.run.id}, checkpoint ${model.checkpointId}`);
     out.initCheckpoint = model.checkpointId;
   }

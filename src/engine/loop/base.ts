@@ -180,6 +180,15 @@ export async function ensureModel(store: Store, config: LoopConfigInput, options
 }
 
 /**
+ * The base model a run starts from: the one for its target (its training and held-out scenes), at its model size,
+ * provider and threads — made once per workspace, reused, or imported where the app ships it. What the loop CLI
+ * and the stages bench both start the main job from.
+ */
+export function ensureBaseFor(store: Store, run: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'model' | 'executionProvider' | 'threads'>, options: EnsureOptions = {}): Promise<ModelRef> {
+  return ensureModel(store, baseConfig([...run.scenes, ...run.heldoutScenes], { model: run.model, executionProvider: run.executionProvider, threads: run.threads }), options);
+}
+
+/**
  * The irreducible-loss model's settings on top of the run that needs it: the base trained once (seed 0), without
  * feedback, on the target's reference part, for four times the run's steps a round. The experiment and the loop
  * CLI both make it from here, so one workspace holds one such model per target and run size.

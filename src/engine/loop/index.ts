@@ -14,5 +14,5 @@ export * from './metrics.js';
 export { benchmarkId, ensureBenchmark, evaluateOnBenchmark } from './benchmark.js';
 export { splitScenes } from './split.js';
 export { Observations, questionOfRecord, sampleOfRecord, toNewQa } from './samples.js';
-export { BASE_PROTOCOL, BENCHMARK_PER_FAMILY, BUILTIN_TARGET, MAIN_JOB, baseConfig, comparable, ensureModel, ensureRun, finalCheckpointId, findCompletedRun, referenceModelSettings, runSceneIds, targetLabels, type ModelRef } from './base.js';
+export { BASE_PROTOCOL, BENCHMARK_PER_FAMILY, BUILTIN_TARGET, MAIN_JOB, baseConfig, comparable, ensureBaseFor, ensureModel, ensureRun, finalCheckpointId, findCompletedRun, referenceModelSettings, runSceneIds, targetLabels, type ModelRef } from './base.js';
 export { learnability, reducibleLoss, selectionScore, topByScore } from './selection.js';
