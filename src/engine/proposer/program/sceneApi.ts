@@ -335,6 +335,9 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
   // Walks without avoided discs by grid options and end cells (null: no walk), seeded with the host's.
   const walkMemo = walks;
   for (const [key, w] of Object.entries(data.walks || {})) if (!walkMemo.has(key)) walkMemo.set(key, w);
+  // Walks with discs closed, by grid options, end objects and discs: the alternative-route margin closes the same
+  // discs along a walk for every facing object drawn with its two ends.
+  const detourMemo = new Map<string, RouteWalk | null>();
   // Each walk's corners as the frozen points a RouteView hands out, made once per walk.
   const frozenPoints = new WeakMap<RouteWalk, RouteView['points']>();
   // Per free-cell array of a grid (no discs closed): each object's walker cell.
@@ -435,13 +438,8 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
     return pts.filter((_, k) => keep[k]);
   };
 
-  const route = (start: ObjectRef, facing: ObjectRef, goal: ObjectRef, options?: unknown): RouteView | null => {
-    const S = geom(start, 'route'), F = geom(facing, 'route'), G = geom(goal, 'route');
-    if (S === G) fail(`route: start and goal are the same object ('${S.view.label}' #${S.view.id})`);
-    const fx = F.c[0]! - S.c[0]!, fy = F.c[1]! - S.c[1]!;
-    if (Math.hypot(fx, fy) < CONTACT) fail(`route: facing is undefined: '${F.view.label}' #${F.view.id} stands at the floor position of '${S.view.label}' #${S.view.id}`);
-    const opt = routeOptions(options);
-    const grid = freeSpace(opt.clearance, opt.wallMargin);
+  /** The walk between the walker cells of S and G on `grid` with the `avoid` discs closed, or null. */
+  const walkBetween = (grid: FreeSpaceGrid, avoid: readonly (readonly number[])[], S: Geometry, G: Geometry): RouteWalk | null => {
     const { x0, y0, res, nx, ny } = grid;
     const n = nx * ny;
     let base = freeCellsMemo.get(grid);
@@ -450,8 +448,8 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
       for (let k = 0; k < n; k++) base[k] = grid.cells.charCodeAt(k) === 49 ? 1 : 0;
       freeCellsMemo.set(grid, base);
     }
-    const free = opt.avoid.length > 0 ? base.slice() : base;
-    for (const d of opt.avoid) {
+    const free = avoid.length > 0 ? base.slice() : base;
+    for (const d of avoid) {
       const i0 = Math.max(0, Math.floor((d[0]! - d[2]! - x0) / res)), i1 = Math.min(nx - 1, Math.floor((d[0]! + d[2]! - x0) / res));
       const j0 = Math.max(0, Math.floor((d[1]! - d[2]! - y0) / res)), j1 = Math.min(ny - 1, Math.floor((d[1]! + d[2]! - y0) / res));
       for (let j = j0; j <= j1; j++)
@@ -495,11 +493,28 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
     if (s < 0 || t < 0) return null;
     // The walk depends on the grid, its two end cells and the discs closed, never on the facing object (only the
     // turns do): families draw many triples over the same few objects, so each walk is searched once.
-    const walkKey = opt.avoid.length === 0 ? `${grid.clearance}|${grid.wallMargin}|${s}|${t}` : '';
+    const walkKey = avoid.length === 0 ? `${grid.clearance}|${grid.wallMargin}|${s}|${t}` : '';
     let walk = walkKey ? walkMemo.get(walkKey) : undefined;
     if (walk === undefined) {
       walk = searchWalk(free, grid, s, t);
       if (walkKey) walkMemo.set(walkKey, walk);
+    }
+    return walk;
+  };
+
+  const route = (start: ObjectRef, facing: ObjectRef, goal: ObjectRef, options?: unknown): RouteView | null => {
+    const S = geom(start, 'route'), F = geom(facing, 'route'), G = geom(goal, 'route');
+    if (S === G) fail(`route: start and goal are the same object ('${S.view.label}' #${S.view.id})`);
+    const fx = F.c[0]! - S.c[0]!, fy = F.c[1]! - S.c[1]!;
+    if (Math.hypot(fx, fy) < CONTACT) fail(`route: facing is undefined: '${F.view.label}' #${F.view.id} stands at the floor position of '${S.view.label}' #${S.view.id}`);
+    const opt = routeOptions(options);
+    const grid = freeSpace(opt.clearance, opt.wallMargin);
+    // With discs closed the walk is found by the end objects and the discs (the end cells move with the discs).
+    const detourKey = opt.avoid.length > 0 ? `${grid.clearance}|${grid.wallMargin}|${S.view.id}|${G.view.id}|${opt.avoid.map((d) => d.join(',')).join(';')}` : '';
+    let walk = detourKey ? detourMemo.get(detourKey) : undefined;
+    if (walk === undefined) {
+      walk = walkBetween(grid, opt.avoid, S, G);
+      if (detourKey) detourMemo.set(detourKey, walk);
     }
     if (!walk) return null;
     const { corners, length } = walk;

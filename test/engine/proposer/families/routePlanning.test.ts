@@ -128,10 +128,24 @@ describe('route planning: hand-worked routes', () => {
       const memo = api.route(api.unique('sofa'), api.unique(facing), api.unique('desk'))!;
       expect(memo).toEqual(fresh);
     }
-    // Closing a disc is a different walk: never served from (or stored into) the memo.
-    const detour = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), { avoid: [[6.75, 0.85, 0.3]] });
-    expect(detour?.points).not.toEqual(towardTv.points);
+    // Closing a disc is a different walk: never served from (or stored into) the memo of open walks.
+    const disc = { avoid: [[6.75, 0.85, 0.3]] };
+    const detour = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), disc)!;
+    expect(detour.points).not.toEqual(towardTv.points);
     expect(api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'))).toEqual(towardTv);
+    // A detour is kept by its end objects and discs: each facing gets the same walk, equal to a fresh search, and
+    // another disc or another goal is searched anew.
+    for (const facing of ['tv', 'desk', 'lamp']) {
+      const fresh = createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique(facing), api.unique('desk'), disc)!;
+      const memo = api.route(api.unique('sofa'), api.unique(facing), api.unique('desk'), disc)!;
+      expect(memo).toEqual(fresh);
+      expect(memo.points).toBe(detour.points);
+    }
+    const wider = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), { avoid: [[6.75, 0.85, 0.6]] });
+    expect(wider).toEqual(createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), { avoid: [[6.75, 0.85, 0.6]] }));
+    expect(wider?.points).not.toBe(detour.points);
+    const toLamp = api.route(api.unique('sofa'), api.unique('tv'), api.unique('lamp'), disc);
+    expect(toLamp).toEqual(createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique('tv'), api.unique('lamp'), disc));
   });
 
   it('the blocked shortcut passes every margin; the question names lamp and plant at the corners', async () => {
