@@ -7,7 +7,7 @@ import { alternativeGap, routePlanning, routeTurns, turnWord } from '../../../..
 import { marginVerdict } from '../../../../src/engine/proposer/filters/verdicts.js';
 import { runProposalRound } from '../../../../src/engine/proposer/pipeline.js';
 import { createSceneApi, sceneApiPrelude, withFreeSpace } from '../../../../src/engine/proposer/program/sceneApi.js';
-import type { ProgramObject, ProgramSceneData } from '../../../../src/engine/proposer/program/types.js';
+import type { ProgramObject, ProgramSceneData, RouteOptions } from '../../../../src/engine/proposer/program/types.js';
 import type { ProgramRunner } from '../../../../src/engine/proposer/runner.js';
 import { createSandboxRunner } from '../../../../src/engine/proposer/sandboxRunner.js';
 import type { Draft } from '../../../../src/engine/proposer/types.js';
@@ -129,7 +129,7 @@ describe('route planning: hand-worked routes', () => {
       expect(memo).toEqual(fresh);
     }
     // Closing a disc is a different walk: never served from (or stored into) the memo of open walks.
-    const disc = { avoid: [[6.75, 0.85, 0.3]] };
+    const disc: RouteOptions = { avoid: [[6.75, 0.85, 0.3]] };
     const detour = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), disc)!;
     expect(detour.points).not.toEqual(towardTv.points);
     expect(api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'))).toEqual(towardTv);
@@ -141,8 +141,9 @@ describe('route planning: hand-worked routes', () => {
       expect(memo).toEqual(fresh);
       expect(memo.points).toBe(detour.points);
     }
-    const wider = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), { avoid: [[6.75, 0.85, 0.6]] });
-    expect(wider).toEqual(createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), { avoid: [[6.75, 0.85, 0.6]] }));
+    const widerDisc: RouteOptions = { avoid: [[6.75, 0.85, 0.6]] };
+    const wider = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), widerDisc);
+    expect(wider).toEqual(createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), widerDisc));
     expect(wider?.points).not.toBe(detour.points);
     const toLamp = api.route(api.unique('sofa'), api.unique('tv'), api.unique('lamp'), disc);
     expect(toLamp).toEqual(createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique('tv'), api.unique('lamp'), disc));
