@@ -338,6 +338,9 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
   // Walks with discs closed, by grid options, end objects and discs: the alternative-route margin closes the same
   // discs along a walk for every facing object drawn with its two ends.
   const detourMemo = new Map<string, RouteWalk | null>();
+  // Walks without discs by grid, start object and goal object (the same walks as walkMemo's, found without a key).
+  const pairMemo = new Map<FreeSpaceGrid, Map<Geometry, Map<Geometry, RouteWalk | null>>>();
+  let defaultGrid: FreeSpaceGrid | undefined;
   // Each walk's corners as the frozen points a RouteView hands out, made once per walk.
   const frozenPoints = new WeakMap<RouteWalk, RouteView['points']>();
   // Per free-cell array of a grid (no discs closed): each object's walker cell.
@@ -508,13 +511,23 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
     const fx = F.c[0]! - S.c[0]!, fy = F.c[1]! - S.c[1]!;
     if (Math.hypot(fx, fy) < CONTACT) fail(`route: facing is undefined: '${F.view.label}' #${F.view.id} stands at the floor position of '${S.view.label}' #${S.view.id}`);
     const opt = routeOptions(options);
-    const grid = freeSpace(opt.clearance, opt.wallMargin);
+    const grid = options === undefined ? (defaultGrid ??= freeSpace(opt.clearance, opt.wallMargin)) : freeSpace(opt.clearance, opt.wallMargin);
+    // Without discs the walk is looked up by its end objects first: a drafter asks for the same few pairs tens of
+    // thousands of times a round (every facing object it tries), and building the cell key is most of a call.
+    let pairs: Map<Geometry, RouteWalk | null> | undefined;
+    if (opt.avoid.length === 0) {
+      let byStart = pairMemo.get(grid);
+      if (!byStart) pairMemo.set(grid, (byStart = new Map()));
+      pairs = byStart.get(S);
+      if (!pairs) byStart.set(S, (pairs = new Map()));
+    }
     // With discs closed the walk is found by the end objects and the discs (the end cells move with the discs).
     const detourKey = opt.avoid.length > 0 ? `${grid.clearance}|${grid.wallMargin}|${S.view.id}|${G.view.id}|${opt.avoid.map((d) => d.join(',')).join(';')}` : '';
-    let walk = detourKey ? detourMemo.get(detourKey) : undefined;
+    let walk = pairs ? pairs.get(G) : detourMemo.get(detourKey);
     if (walk === undefined) {
       walk = walkBetween(grid, opt.avoid, S, G);
-      if (detourKey) detourMemo.set(detourKey, walk);
+      if (pairs) pairs.set(G, walk);
+      else detourMemo.set(detourKey, walk);
     }
     if (!walk) return null;
     const { corners, length } = walk;

@@ -128,6 +128,12 @@ describe('route planning: hand-worked routes', () => {
       const memo = api.route(api.unique('sofa'), api.unique(facing), api.unique('desk'))!;
       expect(memo).toEqual(fresh);
     }
+    // Another clearance is another grid: its walk is its own (equal to a fresh search), never the default grid's.
+    const wide: RouteOptions = { clearance: 0.35 };
+    const wider0 = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), wide);
+    expect(wider0).toEqual(createSceneApi(room(SHELF_ROOM, 8, 3)).route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), wide));
+    expect(wider0?.points).not.toBe(towardTv.points);
+    expect(api.route(api.unique('sofa'), api.unique('lamp'), api.unique('desk'))!.points).toBe(towardTv.points);
     // Closing a disc is a different walk: never served from (or stored into) the memo of open walks.
     const disc: RouteOptions = { avoid: [[6.75, 0.85, 0.3]] };
     const detour = api.route(api.unique('sofa'), api.unique('tv'), api.unique('desk'), disc)!;
