@@ -39,6 +39,7 @@ import {
   ensureTorch,
   machineName,
   solverFixture,
+  TORCH_MALLOC_ENV,
   torchThreadsLabel,
   type SolverFixture,
   type TorchInfo,
@@ -244,6 +245,8 @@ export const solverBench: BenchModule = {
     if (torchInfo.params !== f.params) ctx.log(`warning: PyTorch model has ${torchInfo.params} parameters, ORT ${f.params}`);
     const blas = describeBlas(torchInfo.blas);
     ctx.log(`PyTorch ${torchInfo.torch} (the version Debian ships; no 2.x is reachable here) on BLAS ${blas.name}${blas.reference ? ' — the reference BLAS: PyTorch figures are pessimistic' : ''}`);
+    const malloc = Object.entries(TORCH_MALLOC_ENV).map(([k, v]) => `${k}=${torchInfo.env[k] ?? 'unset'}${torchInfo.env[k] === v ? '' : ` (wanted ${v})`}`);
+    ctx.log(`PyTorch's glibc malloc keeps freed memory (its large tensors would otherwise fault in afresh each op): ${malloc.join(' ')}`);
     for (const t of torchConfigs) {
       const l = torchThreadsLabel(t);
       const train = best(`torch train ${l}`);

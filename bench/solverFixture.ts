@@ -312,10 +312,27 @@ function torchJob(f: SolverFixture, threads: TorchThreads, opts: { steps: number
 }
 
 /**
+ * glibc malloc settings for the PyTorch process: keep freed memory for reuse instead of handing each large tensor
+ * back to the kernel. By default every tensor above the mmap threshold (the attention's 21 MB scores, each op's
+ * output) is a fresh mmap whose pages fault in on first touch; on this KVM guest that made PyTorch's train step
+ * 610-690 ms instead of 141 ms (one thread, 2026-12-04), the faults taking most of each element-wise op. All three
+ * are needed (each alone changed nothing); the threshold is glibc's documented maximum, 32 MiB. tcmalloc did as
+ * well (131 ms), jemalloc's defaults worse (1.1 s). onnxruntime has its own arena, so only PyTorch needs this:
+ * part of its best configuration, as a caching allocator is in PyTorch's own CPU performance advice.
+ */
+export const TORCH_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '4294967295', MALLOC_TOP_PAD_: '268435456' } as const;
+
+/**
  * OpenMP and OpenBLAS read their thread counts from the environment once, at load; torch.set_num_threads alone
  * leaves OpenBLAS's own pthreads pool at the core count, and the two pools then oversubscribe the cores.
  */
-const torchEnv = (threads: TorchThreads): NodeJS.ProcessEnv => ({ ...process.env, OMP_NUM_THREADS: String(threads.torch), OPENBLAS_NUM_THREADS: String(threads.blas), MKL_NUM_THREADS: String(threads.blas) });
+const torchEnv = (threads: TorchThreads): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...TORCH_MALLOC_ENV,
+  OMP_NUM_THREADS: String(threads.torch),
+  OPENBLAS_NUM_THREADS: String(threads.blas),
+  MKL_NUM_THREADS: String(threads.blas),
+});
 
 /**
  * Runs bench/solver_torch.py on the fixture's batch in a fresh process with its thread counts set through the
