@@ -184,7 +184,8 @@ def main():
             model(infer_feeds)
 
     params = sum(p.numel() for p in model.parameters())
-    env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_")}
+    # Every setting that steers the threads, the BLAS or the allocator, as the process saw it.
+    env = {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "OPENBLAS_", "MKL_", "MALLOC_"))}
     gpu = torch.cuda.get_device_name(0) if device == "cuda" else None
     info = {"torch": torch.__version__, "params": params, "blas": blas_in_use(), "env": env, "device": device, "gpu": gpu}
 

@@ -340,7 +340,6 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
   const detourMemo = new Map<string, RouteWalk | null>();
   // Walks without discs by grid, start object and goal object (the same walks as walkMemo's, found without a key).
   const pairMemo = new Map<FreeSpaceGrid, Map<Geometry, Map<Geometry, RouteWalk | null>>>();
-  let defaultGrid: FreeSpaceGrid | undefined;
   // Each walk's corners as the frozen points a RouteView hands out, made once per walk.
   const frozenPoints = new WeakMap<RouteWalk, RouteView['points']>();
   // Per free-cell array of a grid (no discs closed): each object's walker cell.
@@ -511,7 +510,7 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
     const fx = F.c[0]! - S.c[0]!, fy = F.c[1]! - S.c[1]!;
     if (Math.hypot(fx, fy) < CONTACT) fail(`route: facing is undefined: '${F.view.label}' #${F.view.id} stands at the floor position of '${S.view.label}' #${S.view.id}`);
     const opt = routeOptions(options);
-    const grid = options === undefined ? (defaultGrid ??= freeSpace(opt.clearance, opt.wallMargin)) : freeSpace(opt.clearance, opt.wallMargin);
+    const grid = freeSpace(opt.clearance, opt.wallMargin);
     // Without discs the walk is looked up by its end objects first: a drafter asks for the same few pairs tens of
     // thousands of times a round (every facing object it tries), and building the cell key is most of a call.
     let pairs: Map<Geometry, RouteWalk | null> | undefined;
