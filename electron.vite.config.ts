@@ -14,22 +14,27 @@ const SANDBOX_FILES = readdirSync(SANDBOX_DIR).filter((f) => f.endsWith('.mjs'))
  * file that imports the folder's other .mjs files (see src/engine/proposer/sandbox/CONTEXT.md › Packaging).
  * The bundle keeps that URL, so all of them are emitted beside whichever chunk ended up holding it.
  */
-function sandboxWorkerFiles(): Plugin {
+function workerFiles(name: string, marker: string, folder: string, files: readonly string[]): Plugin {
   return {
-    name: 'ouroboros-sandbox-worker-files',
+    name,
     generateBundle(_options, bundle) {
       const dirs = new Set<string>();
       for (const chunk of Object.values(bundle)) {
-        if (chunk.type === 'chunk' && chunk.code.includes('./engineWorker.mjs')) dirs.add(dirname(chunk.fileName));
+        if (chunk.type === 'chunk' && chunk.code.includes(marker)) dirs.add(dirname(chunk.fileName));
       }
       for (const dir of dirs) {
-        for (const file of SANDBOX_FILES) {
-          this.emitFile({ type: 'asset', fileName: posix.join(dir === '.' ? '' : dir, file), source: readFileSync(resolve(SANDBOX_DIR, file)) });
+        for (const file of files) {
+          this.emitFile({ type: 'asset', fileName: posix.join(dir === '.' ? '' : dir, file), source: readFileSync(resolve(folder, file)) });
         }
       }
     },
   };
 }
+
+const sandboxWorkerFiles = (): Plugin => workerFiles('ouroboros-sandbox-worker-files', './engineWorker.mjs', SANDBOX_DIR, SANDBOX_FILES);
+/** The solver's inference lanes start `new URL('./predictorWorker.mjs', import.meta.url)` the same way (one file). */
+const predictorWorkerFile = (): Plugin =>
+  workerFiles('ouroboros-predictor-worker-file', './predictorWorker.mjs', resolve('src/engine/solver/onnx'), ['predictorWorker.mjs']);
 
 /**
  * The window icon (src/main/appIcon.ts) goes beside the main entry, so out/ carries it wherever it is built
@@ -46,7 +51,7 @@ function windowIcon(): Plugin {
 
 export default defineConfig({
   main: {
-    plugins: [sandboxWorkerFiles(), windowIcon()],
+    plugins: [sandboxWorkerFiles(), predictorWorkerFile(), windowIcon()],
     build: {
       // index: the window and IPC; hostProcess: the engine host, run as an Electron utility process.
       rollupOptions: { input: { index: resolve('src/main/index.ts'), hostProcess: resolve('src/main/hostProcess.ts') } },

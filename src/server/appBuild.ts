@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { APP_ROOT, OUT_DIR } from './paths.js';
 
 /** What Electron loads; the renderer is what browser mode serves. */
-export const BUILD_OUTPUTS = ['main/index.js', 'main/hostProcess.js', 'main/engineWorker.mjs', 'preload/index.cjs', 'renderer/index.html'];
+export const BUILD_OUTPUTS = ['main/index.js', 'main/hostProcess.js', 'main/engineWorker.mjs', 'main/predictorWorker.mjs', 'preload/index.cjs', 'renderer/index.html'];
 
 function newestMtime(path: string): number {
   const s = statSync(path);

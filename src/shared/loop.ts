@@ -87,7 +87,10 @@ export interface LoopConfig {
   benchmarkPerFamily: number;
   model: ModelPreset;
   executionProvider: 'cuda' | 'cpu';
-  /** onnxruntime intra-op threads; 0 leaves onnxruntime's default. */
+  /**
+   * onnxruntime intra-op threads per session; 0 is the solver's default, one. The count changes a run's numbers
+   * (matmuls round by each thread's share), so it is recorded like a seed; other cores run inference lanes.
+   */
   threads: number;
   /** Frames the solver observes per scene. */
   frames: number;

@@ -36,6 +36,9 @@ export const BASE_PROTOCOL: LoopConfigInput = Object.freeze({
   benchmarkPerFamily: 40,
   seed: 0,
   dataSeed: 0,
+  // Two intra-op threads, pinned: the count is part of the numbers (solver.ts › threads), and the shipped base
+  // was built with two (where onnxruntime's own choice was two); `pretrain --bundle` rebuilds it bit for bit so.
+  threads: 2,
 }) as LoopConfigInput;
 
 /** The built-in target domain: the VSI-Bench val layouts (ScanNet + ARKitScenes), cut by scene id. */
@@ -180,12 +183,13 @@ export async function ensureModel(store: Store, config: LoopConfigInput, options
 }
 
 /**
- * The base model a run starts from: the one for its target (its training and held-out scenes), at its model size,
- * provider and threads — made once per workspace, reused, or imported where the app ships it. What the loop CLI
- * and the stages bench both start the main job from.
+ * The base model a run starts from: the one for its target (its training and held-out scenes), at its model size
+ * and provider — made once per workspace, reused, or imported where the app ships it. Its threads are the
+ * protocol's, not the run's: the base is one artifact whichever thread count the run then trains with. What the
+ * loop CLI and the stages bench both start the main job from.
  */
-export function ensureBaseFor(store: Store, run: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'model' | 'executionProvider' | 'threads'>, options: EnsureOptions = {}): Promise<ModelRef> {
-  return ensureModel(store, baseConfig([...run.scenes, ...run.heldoutScenes], { model: run.model, executionProvider: run.executionProvider, threads: run.threads }), options);
+export function ensureBaseFor(store: Store, run: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'model' | 'executionProvider'>, options: EnsureOptions = {}): Promise<ModelRef> {
+  return ensureModel(store, baseConfig([...run.scenes, ...run.heldoutScenes], { model: run.model, executionProvider: run.executionProvider }), options);
 }
 
 /**

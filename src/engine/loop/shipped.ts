@@ -68,7 +68,7 @@ export interface ShippedModelFile {
  * The models this build ships. The hash is checked before a file is trusted, and test/engine/loop/shipped.test.ts
  * checks the files against it, so a rebuilt file is committed together with its new hash.
  */
-export const SHIPPED_MODELS: readonly ShippedModelFile[] = [{ file: 'base-builtin.ourorun', sha256: 'f4ddb6c4f9048ed58104814d2f0fdaf7a87517fbab1096b53c4bc1c32f388197' }];
+export const SHIPPED_MODELS: readonly ShippedModelFile[] = [{ file: 'base-builtin.ourorun', sha256: '3968a3260d533a8f11afda176743e68884af84ba894f8018f64382acc1cf7262' }];
 
 /** What a model made by this build would depend on beyond its settings: any difference means "train it instead". */
 export interface ShippedCompat {
@@ -324,7 +324,7 @@ async function importOne(store: Store, config: LoopConfig, shipped: ShippedRun, 
  */
 export function solverSourceSha256(): string {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'solver');
-  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort();
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') || f.endsWith('.mjs')).sort();
   const h = createHash('sha256');
   for (const f of files) h.update(`${f.split(sep).join('/')}\0`).update(readFileSync(join(dir, f))).update('\0');
   return h.digest('hex');

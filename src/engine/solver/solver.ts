@@ -12,6 +12,7 @@
  * whose own loss was sound (the state before the failing step already produced that failing loss), and the
  * result says so in `stopped`.
  */
+import { availableParallelism } from 'node:os';
 import { InputError } from '../../shared/errors.js';
 import { createRng, hashSeed, type Rng } from '../../shared/random.js';
 import { scorePrediction } from '../eval/vsiScore.js';
@@ -22,8 +23,9 @@ import { EncodingCache, encodingSettingsKey } from './encodingCache.js';
 import { type EncodedSample, type SolverQuestion, type SolverSample, encodeSample, concatFeeds, optionText, stackBatch } from './features.js';
 import { ANSWER_LOGP, DEFAULT_MODEL, type SolverModelConfig, checkModelConfig, solverInputs, solverModel } from './model.js';
 import { type AdamWConfig, DEFAULT_ADAMW } from './onnx/optimizer.js';
-import { OUTPUT_NAMES, buildInferenceModel, buildTrainStepModel, type InferenceManifest } from './onnx/model.js';
-import { OnnxPredictor, OnnxTrainer, type TrainState, initParams } from './onnx/runtime.js';
+import { type BuiltModel, OUTPUT_NAMES, buildInferenceModel, buildTrainStepModel, type InferenceManifest } from './onnx/model.js';
+import { type Batch, type Feed, OnnxPredictor, OnnxTrainer, type TrainState, initParams } from './onnx/runtime.js';
+import { PredictorPool } from './onnx/predictorPool.js';
 import { type ExecutionProvider, createWithProvider } from './providers.js';
 import { Vocabulary, type VocabularyData, defaultVocabulary } from './tokenizer.js';
 
@@ -55,8 +57,20 @@ export interface SolverConfigInput {
 export interface SolverRuntimeOptions {
   /** 'cuda' tries CUDA first and falls back to the CPU with a logged reason; default 'cpu'. */
   executionProvider?: ExecutionProvider;
-  /** onnxruntime intra-op threads (default: onnxruntime's choice, one per core). */
+  /**
+   * onnxruntime intra-op threads per session; default 1. The count is part of what a run computes: MLAS sizes a
+   * matmul's K blocks from each thread's share of N, so 1 and 2 threads round differently. Left to onnxruntime,
+   * it followed the machine's core count (and reads a 2-vCPU guest as one core), so a run would not reproduce
+   * on another machine; pinned, it does, and the other cores go to inference lanes (`inferenceWorkers`).
+   */
   threads?: number;
+  /**
+   * Inference lanes on the CPU: worker threads running whole batches side by side, each with a session like the
+   * in-process one, so results do not depend on the count (onnx/predictorPool.ts). 0 answers in process, on the
+   * calling thread. Default: one per core the sessions' threads leave (`availableParallelism() / threads`, at
+   * most 8) where that is two or more, else 0.
+   */
+  inferenceWorkers?: number;
   /**
    * Optimizer steps per onnxruntime call (a Loop-of-K train step, onnx/model.ts). Parameters and AdamW moments
    * cross between JS and the runtime once per call, so on CUDA — where onnxruntime-node cannot keep outputs on the
@@ -68,6 +82,11 @@ export interface SolverRuntimeOptions {
   stepsPerCall?: number;
   log?: (message: string) => void;
 }
+
+/** onnxruntime intra-op threads per session unless set (`SolverRuntimeOptions.threads`). */
+export const DEFAULT_THREADS = 1;
+/** Inference lanes at most, by default: each holds a session and its memory arena. */
+const MAX_INFERENCE_WORKERS = 8;
 
 /** Steps per call on CUDA unless set: a copy of the state per 16 steps instead of per step. */
 export const STEPS_PER_CALL_CUDA = 16;
@@ -176,6 +195,8 @@ export class Solver {
   private trainer: { batch: number; k: number; trainer: OnnxTrainer } | undefined;
   private readonly idle = new Map<string, OnnxTrainer>();
   private predictor: OnnxPredictor | undefined;
+  private predictorModel: BuiltModel<InferenceManifest> | undefined;
+  private pool: Promise<PredictorPool | undefined> | undefined;
   /** State to start from while no trainer exists (fresh init or a checkpoint). */
   private pending: TrainState | undefined;
   private chosen: ExecutionProvider | undefined;
@@ -252,17 +273,33 @@ export class Solver {
     return choice.value;
   }
 
-  private sessionOptions(providers: string[]): { executionProviders: string[]; intraOpNumThreads?: number } {
-    return { executionProviders: providers, ...(this.runtime.threads !== undefined ? { intraOpNumThreads: this.runtime.threads } : {}) };
+  private sessionOptions(providers: string[]): { executionProviders: string[]; intraOpNumThreads: number } {
+    return { executionProviders: providers, intraOpNumThreads: this.runtime.threads ?? DEFAULT_THREADS };
   }
 
   private async ensurePredictor(): Promise<OnnxPredictor> {
     if (!this.predictor) {
       const model = this.inferenceModel(this.config.inferenceBatch);
       this.predictor = await this.session((p) => OnnxPredictor.create(model, this.sessionOptions(p)));
+      this.predictorModel = model;
       if (!this.pending && !this.trainer) this.pending = freshState(model.manifest, this.seed);
     }
     return this.predictor;
+  }
+
+  /** Inference lanes for a pass of several batches on the CPU; none where the calling thread answers (see `inferenceWorkers`). */
+  private async ensurePool(): Promise<PredictorPool | undefined> {
+    if (this.provider !== 'cpu') return undefined;
+    const threads = this.runtime.threads ?? DEFAULT_THREADS;
+    const free = Math.min(MAX_INFERENCE_WORKERS, Math.floor(availableParallelism() / threads));
+    const lanes = this.runtime.inferenceWorkers ?? (free >= 2 ? free : 0);
+    if (lanes === 0) return undefined;
+    // Lanes that cannot start (a host without worker threads) cost speed, not the answer: the calling thread answers.
+    this.pool ??= PredictorPool.create(this.predictorModel!, this.sessionOptions(['cpu']), lanes).catch((e: unknown) => {
+      this.log(`solver: ${lanes} inference lanes did not start (${e instanceof Error ? e.message : String(e)}); answering on the calling thread`);
+      return undefined;
+    });
+    return this.pool;
   }
 
   /** The trainer for `batch` samples and `k` steps per call, holding the current state. */
@@ -426,16 +463,24 @@ export class Solver {
     const predictor = await this.ensurePredictor();
     const params = this.currentParams();
     const b = this.config.inferenceBatch;
-    for (let start = 0; start < encoded.length; start += b) {
+    const batches = Math.ceil(encoded.length / b);
+    // Padding repeats the last real sample: a fully masked row would be valid too, but this keeps every
+    // row a realistic input for onnxruntime's kernels.
+    const batchAt = (k: number): Batch => {
+      const start = k * b;
       const n = Math.min(b, encoded.length - start);
-      // Padding repeats the last real sample: a fully masked row would be valid too, but this keeps every
-      // row a realistic input for onnxruntime's kernels.
-      const indices = Array.from({ length: b }, (_, j) => start + Math.min(j, n - 1));
-      const out = await predictor.run(stackBatch(encoded, indices, this.config.model), params);
+      return stackBatch(encoded, Array.from({ length: b }, (_, j) => start + Math.min(j, n - 1)), this.config.model);
+    };
+    const readBatch = (k: number, out: Record<string, Feed>): void => {
       const logp = out[ANSWER_LOGP] as Float32Array;
       const picked = out[OUTPUT_NAMES.perSampleLogProbs] as Float32Array;
+      const start = k * b;
+      const n = Math.min(b, encoded.length - start);
       for (let j = 0; j < n; j++) read(start + j, logp.subarray(j * ANSWER_CLASSES, (j + 1) * ANSWER_CLASSES), picked[j]!);
-    }
+    };
+    const pool = batches > 1 ? await this.ensurePool() : undefined;
+    if (pool) return pool.runAll(batches, batchAt, params, readBatch);
+    for (let k = 0; k < batches; k++) readBatch(k, await predictor.run(batchAt(k), params));
   }
 
   /** The solver's own answers: the most probable valid answer token and its probability. */
@@ -527,6 +572,9 @@ export class Solver {
     for (const t of this.idle.values()) await t.dispose();
     this.idle.clear();
     await this.predictor?.dispose();
+    const pool = this.pool;
+    this.pool = undefined;
+    await (await pool)?.dispose();
     this.trainer = undefined;
     this.predictor = undefined;
   }
@@ -535,6 +583,10 @@ export class Solver {
 function checkRuntime(runtime: SolverRuntimeOptions): void {
   const k = runtime.stepsPerCall;
   if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 1024)) throw new RangeError(`stepsPerCall must be an integer from 1 to 1024, got ${k}`);
+  const t = runtime.threads;
+  if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > 256)) throw new RangeError(`threads must be an integer from 1 to 256, got ${t}`);
+  const w = runtime.inferenceWorkers;
+  if (w !== undefined && (!Number.isInteger(w) || w < 0 || w > 64)) throw new RangeError(`inferenceWorkers must be an integer from 0 to 64, got ${w}`);
 }
 
 function freshState(manifest: InferenceManifest, seed: number): TrainState {

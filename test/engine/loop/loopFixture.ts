@@ -12,7 +12,8 @@ export const SMALL_LOOP: LoopConfigInput = {
   candidates: 240,
   benchmarkPerFamily: 3,
   model: 'tiny',
-  // onnxruntime's default thread count, as users run: determinism must hold there (issue 10), not only on one thread.
+  // The default, as users run: one intra-op thread per session and inference lanes on the other cores.
+  // Determinism with several intra-op threads (issue 10) is test/engine/solver/determinism.test.ts's.
   threads: 0,
   seed: 7,
 };

@@ -93,7 +93,8 @@ export function initParams(params: readonly ParamSpec[], seed: number): Map<stri
   return out;
 }
 
-function sessionOptions(config: SessionConfig): InferenceSession.SessionOptions {
+/** onnxruntime's options for a session of `config`: the in-process sessions' and every pool worker's alike. */
+export function sessionOptions(config: SessionConfig): InferenceSession.SessionOptions {
   return {
     executionProviders: [...(config.executionProviders ?? ['cpu'])],
     enableCpuMemArena: config.cpuMemArena ?? true,
@@ -103,13 +104,18 @@ function sessionOptions(config: SessionConfig): InferenceSession.SessionOptions 
   };
 }
 
-function feedTensor(spec: TensorSpec, data: Feed | undefined, shape: readonly number[] = spec.shape): OrtTensor {
+/** `data`, checked against `spec`: present, of the spec's array type and size. */
+export function checkFeed(spec: TensorSpec, data: Feed | undefined, shape: readonly number[] = spec.shape): Feed {
   if (!data) throw new Error(`missing input "${spec.name}"`);
   if (data.constructor.name !== ARRAY_OF[spec.dtype]) {
     throw new TypeError(`input "${spec.name}" must be a ${ARRAY_OF[spec.dtype]} (${spec.dtype}), got ${data.constructor.name}`);
   }
   if (data.length !== numel(shape)) throw new RangeError(`input "${spec.name}" needs ${numel(shape)} values for [${shape.join(', ')}], got ${data.length}`);
-  return new OrtTensor(spec.dtype, data as Float32Array, [...shape]);
+  return data;
+}
+
+function feedTensor(spec: TensorSpec, data: Feed | undefined, shape: readonly number[] = spec.shape): OrtTensor {
+  return new OrtTensor(spec.dtype, checkFeed(spec, data, shape) as Float32Array, [...shape]);
 }
 
 const f32 = (shape: readonly number[], data: Float32Array): OrtTensor => new OrtTensor('float32', data, [...shape]);
