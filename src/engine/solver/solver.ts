@@ -458,25 +458,35 @@ export class Solver {
     };
   }
 
-  /** Runs the inference graph over samples in padded chunks; `read` gets each real sample's outputs. */
-  private async infer(encoded: readonly EncodedSample[], read: (i: number, logp: Float32Array, answerLogProb: number) => void): Promise<void> {
+  /**
+   * Runs the inference graph over samples in padded chunks; `read` gets each real sample's outputs and encoding.
+   * Samples are encoded a batch at a time, as the batch is stacked, so the lanes answer one batch while this
+   * thread encodes the next (an encoding is a pure function of the sample: the order changes nothing).
+   */
+  private async infer(
+    samples: readonly SolverSample[],
+    answers: 'require' | 'optional' | 'ignore',
+    read: (i: number, logp: Float32Array, answerLogProb: number, encoded: EncodedSample) => void,
+  ): Promise<void> {
     const predictor = await this.ensurePredictor();
     const params = this.currentParams();
     const b = this.config.inferenceBatch;
-    const batches = Math.ceil(encoded.length / b);
+    const encoded: EncodedSample[] = new Array(samples.length);
+    const batches = Math.ceil(samples.length / b);
     // Padding repeats the last real sample: a fully masked row would be valid too, but this keeps every
     // row a realistic input for onnxruntime's kernels.
     const batchAt = (k: number): Batch => {
       const start = k * b;
-      const n = Math.min(b, encoded.length - start);
+      const n = Math.min(b, samples.length - start);
+      for (let i = start; i < start + n; i++) encoded[i] = this.encodeOne(samples[i]!, i, answers);
       return stackBatch(encoded, Array.from({ length: b }, (_, j) => start + Math.min(j, n - 1)), this.config.model);
     };
     const readBatch = (k: number, out: Record<string, Feed>): void => {
       const logp = out[ANSWER_LOGP] as Float32Array;
       const picked = out[OUTPUT_NAMES.perSampleLogProbs] as Float32Array;
       const start = k * b;
-      const n = Math.min(b, encoded.length - start);
-      for (let j = 0; j < n; j++) read(start + j, logp.subarray(j * ANSWER_CLASSES, (j + 1) * ANSWER_CLASSES), picked[j]!);
+      const n = Math.min(b, samples.length - start);
+      for (let j = 0; j < n; j++) read(start + j, logp.subarray(j * ANSWER_CLASSES, (j + 1) * ANSWER_CLASSES), picked[j]!, encoded[start + j]!);
     };
     const pool = batches > 1 ? await this.ensurePool() : undefined;
     if (pool) return pool.runAll(batches, batchAt, params, readBatch);
@@ -485,10 +495,8 @@ export class Solver {
 
   /** The solver's own answers: the most probable valid answer token and its probability. */
   async predict(samples: readonly SolverSample[]): Promise<Prediction[]> {
-    const encoded = this.encode(samples, 'ignore');
     const out: Prediction[] = new Array(samples.length);
-    await this.infer(encoded, (i, logp) => {
-      const bias = encoded[i]!.bias;
+    await this.infer(samples, 'ignore', (i, logp, _lp, { bias }) => {
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
       out[i] = { prediction: decodeAnswer(samples[i]!.qa, best), predictionConfidence: classConfidence(samples[i]!.qa, logp[best]!), answerClass: best };
@@ -502,11 +510,9 @@ export class Solver {
    * alternatives at the answer position).
    */
   async explain(samples: readonly SolverSample[]): Promise<(Prediction & { tokenProbs: number[]; letters: { letter: string; p: number }[] })[]> {
-    const encoded = this.encode(samples, 'ignore');
     const out: (Prediction & { tokenProbs: number[]; letters: { letter: string; p: number }[] })[] = new Array(samples.length);
-    await this.infer(encoded, (i, logp) => {
+    await this.infer(samples, 'ignore', (i, logp, _lp, { bias }) => {
       const qa = samples[i]!.qa;
-      const bias = encoded[i]!.bias;
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
       const letters: { letter: string; p: number }[] = [];
@@ -524,10 +530,9 @@ export class Solver {
    * truth (NaN for a sample without one) — what the loop's solve stage records per candidate.
    */
   async answer(samples: readonly SolverSample[]): Promise<SolverAnswer[]> {
-    const encoded = this.encode(samples, 'optional');
     const out: SolverAnswer[] = new Array(samples.length);
-    await this.infer(encoded, (i, logp, lp) => {
-      const bias = encoded[i]!.bias;
+    await this.infer(samples, 'optional', (i, logp, lp, e) => {
+      const bias = e.bias;
       let best = -1;
       for (let c = 0; c < ANSWER_CLASSES; c++) if (bias[c] === 0 && (best < 0 || logp[c]! > logp[best]!)) best = c;
       const qa = samples[i]!.qa;
@@ -537,7 +542,7 @@ export class Solver {
         predictionConfidence: classConfidence(qa, logp[best]!),
         answerClass: best,
         groundTruthConfidence: hasAnswer ? classConfidence(qa, lp) : Number.NaN,
-        answerTokenProbs: hasAnswer ? answerTokenProbs(qa, logp, encoded[i]!.answer ?? best) : [],
+        answerTokenProbs: hasAnswer ? answerTokenProbs(qa, logp, e.answer ?? best) : [],
         pCorrect: hasAnswer ? expectedScore(qa, logp, qa.answer!, (p, t) => scorePrediction(qa.family, p, t)) : Number.NaN,
         loss: hasAnswer ? -lp : Number.NaN,
       };
@@ -547,9 +552,8 @@ export class Solver {
 
   /** Teacher-forced confidence of each sample's ground-truth answer, without training (held-out samples). */
   async score(samples: readonly SolverSample[]): Promise<Float32Array> {
-    const encoded = this.encode(samples, 'require');
     const out = new Float32Array(samples.length);
-    await this.infer(encoded, (i, _logp, lp) => (out[i] = classConfidence(samples[i]!.qa, lp)));
+    await this.infer(samples, 'require', (i, _logp, lp) => (out[i] = classConfidence(samples[i]!.qa, lp)));
     return out;
   }
 
