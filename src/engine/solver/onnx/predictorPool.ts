@@ -12,6 +12,12 @@ import { type Batch, type Feed, type SessionConfig, checkFeed, sessionOptions } 
 
 type Reply = { id: number; error?: string; outputs?: Record<string, Feed> };
 
+/**
+ * Batches a lane holds: the one it runs and the next, stacked meanwhile, so it never waits for this thread; more
+ * would only lengthen the tail where one lane finishes alone.
+ */
+const LANE_QUEUE = 2;
+
 /** A worker thread and its requests in flight. */
 class Lane {
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
@@ -100,24 +106,16 @@ export class PredictorPool {
     return new PredictorPool(lanes, m);
   }
 
-  get size(): number {
-    return this.lanes.length;
-  }
-
   /**
    * Runs batches 0 … count−1 with `params`, `batchAt(i)` building batch i on this thread while the lanes
-   * compute; `read(i, outputs)` gets each batch's outputs as it finishes (in any order). Each lane holds up to
-   * `queue` batches: 2 keeps it busy while this thread stacks the next; more where this thread is busy with
-   * other work between turns (a train step), at the cost of a longer tail where one lane ends alone.
+   * compute; `read(i, outputs)` gets each batch's outputs as it finishes (in any order).
    */
   async runAll(
     count: number,
     batchAt: (i: number) => Batch,
     params: ReadonlyMap<string, Float32Array>,
     read: (i: number, outputs: Record<string, Feed>) => void,
-    queue = 2,
   ): Promise<void> {
-    if (!Number.isInteger(queue) || queue < 1) throw new RangeError(`a lane's queue must be a positive whole number of batches, got ${queue}`);
     const m = this.manifest;
     const values = Object.fromEntries(m.params.map((p) => [p.name, checkFeed({ name: p.name, dtype: 'float32', shape: p.shape }, params.get(p.name)) as Float32Array]));
     // Structured cloning copies the parameters: a trainer's later steps cannot change them under a run.
@@ -134,7 +132,7 @@ export class PredictorPool {
       const queued: { i: number; reply: Promise<Reply> }[] = [];
       for (;;) {
         // The next batches are stacked while the lane runs the first.
-        for (let job = queued.length < queue ? take() : undefined; job; job = queued.length < queue ? take() : undefined) {
+        for (let job = queued.length < LANE_QUEUE ? take() : undefined; job; job = queued.length < LANE_QUEUE ? take() : undefined) {
           const reply = l.request({ type: 'run', batch: job.batch });
           // Queued replies are awaited in turn; one failing first must not leave the others unhandled.
           reply.catch(() => undefined);
