@@ -22,7 +22,11 @@ import { toyCountingSample, toyDirectionSample } from '../src/engine/solver/synt
 import { defaultVocabulary } from '../src/engine/solver/tokenizer.js';
 import { createRng } from '../src/shared/random.js';
 
-export const PYTHON = '/usr/bin/python3';
+/**
+ * The python that runs the PyTorch side: Debian's, which python3-torch serves, unless OUROBOROS_PYTHON names
+ * another (a GPU machine's CUDA build of torch usually lives in its own environment).
+ */
+export const PYTHON = process.env.OUROBOROS_PYTHON || '/usr/bin/python3';
 const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'solver_torch.py');
 export const OPTIMIZER = { ...DEFAULT_ADAMW, clipGradNorm: 1 };
 export const LR = 1e-3;

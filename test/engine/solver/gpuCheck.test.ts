@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GpuCheckReport } from '../../../bench/gpuCheck.js';
+import { threadCounts, type GpuCheckReport } from '../../../bench/gpuCheck.js';
 import { repoRoot } from '../../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpu-check-'));
@@ -19,6 +19,14 @@ describe('npm run gpu-check (quick, no viewer)', () => {
     const cpuTrain = report.rows.filter((x) => x.name.startsWith('ORT train steps/s') && x.name.includes('(CPU,'));
     expect(cpuTrain.map((x) => x.name.replace(/ \(CPU.*$/, ''))).toEqual(['ORT train steps/s, one step per call', 'ORT train steps/s, Loop of 2 per call']);
     for (const x of [...cpuTrain, ...report.rows.filter((x) => x.name.startsWith('ORT inference'))]) expect(x.value, x.name).toBeGreaterThan(0);
+    // The CPU side is measured at its best thread count: the sweep names each count tried, and the rows use the best.
+    const sweep = report.rows.find((x) => x.name.startsWith('ORT CPU threads, best of'))!;
+    const tried = sweep.note!.replace(/^.*threads: /, '').split(', ').map((x) => x.split(': ').map(Number) as [number, number]);
+    expect(tried.map(([t]) => t)).toEqual(threadCounts(report.machine.cores, true));
+    expect(sweep.value).toBe(tried.reduce((a, b) => (b[1] > a[1] ? b : a))[0]);
+    expect(cpuTrain[0]!.name).toContain(`(CPU, ${sweep.value} thread`);
+    expect(threadCounts(16, false)).toEqual([1, 2, 4, 8, 16]);
+    expect(threadCounts(12, false)).toEqual([1, 2, 4, 8, 12]);
     const cudaRows = report.rows.filter((x) => x.name.includes('(CUDA'));
     if (report.cudaAvailable) {
       expect(provider.unit).toBe('loads');
