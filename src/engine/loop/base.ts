@@ -117,18 +117,9 @@ export interface EnsureOptions {
  */
 export async function ensureRun(store: Store, input: LoopConfigInput, options: EnsureOptions = {}): Promise<{ run: RunRecord; reused: boolean; shipped: boolean }> {
   const reuse = options.reuse !== false;
-  const done = reuse ? findCompletedRun(store, input) : undefined;
-  if (done) return { run: done, reused: true, shipped: false };
+  const found = reuse ? await existingRun(store, input, options) : undefined;
+  if (found) return found;
   const paused = reuse ? matching(store, input, 'paused') : undefined;
-  if (reuse && !paused) {
-    // A log line needs a run id; the run being looked for has none yet.
-    const log = (level: 'info' | 'warn', message: string): void => options.onEvent?.({ type: 'log', runId: '', level, message });
-    const imported = await importShippedRun(store, input, comparable, log, options.shipped);
-    if (imported) {
-      log('info', `imported the shipped run ${imported.id} (${imported.name}) instead of training it`);
-      return { run: imported, reused: true, shipped: true };
-    }
-  }
   const opts = { ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   const handle = paused ? await resumeLoop(store, paused.id, opts) : await startLoop(store, input, opts);
   const run = await handle.done;
@@ -136,6 +127,22 @@ export async function ensureRun(store: Store, input: LoopConfigInput, options: E
     throw new Error(`run ${run.id} (${run.name}) ${run.status}${run.error ? `: ${run.error}` : ''}; ${run.status === 'paused' ? 'run the command again to continue it' : 'see the run in the workbench'}`);
   }
   return { run, reused: false, shipped: false };
+}
+
+/**
+ * The completed run with these settings without training anything: found in the workspace, or imported from the
+ * runs the app ships (not where a paused one exists: that one is continued instead). Undefined when neither.
+ */
+async function existingRun(store: Store, input: LoopConfigInput, options: EnsureOptions): Promise<{ run: RunRecord; reused: boolean; shipped: boolean } | undefined> {
+  const done = findCompletedRun(store, input);
+  if (done) return { run: done, reused: true, shipped: false };
+  if (matching(store, input, 'paused')) return undefined;
+  // A log line needs a run id; the run being looked for has none yet.
+  const log = (level: 'info' | 'warn', message: string): void => options.onEvent?.({ type: 'log', runId: '', level, message });
+  const imported = await importShippedRun(store, input, comparable, log, options.shipped);
+  if (!imported) return undefined;
+  log('info', `imported the shipped run ${imported.id} (${imported.name}) instead of training it`);
+  return { run: imported, reused: true, shipped: true };
 }
 
 /** The run's checkpoint after its last round: what a model made by a run is. */
@@ -154,7 +161,7 @@ export function finalCheckpointId(store: Store, runId: string): number {
 export function targetLabels(sources: readonly string[], dataSeed = 0): string[] {
   const whole = [...new Set(sources.map((spec) => formatSourceSpec({ ...parseSourceSpec(spec), part: undefined, videos: undefined })))];
   const labels = new Set<string>();
-  for (const spec of whole) for (const s of loadScenes(spec, { seed: dataSeed })) for (const o of s.objects) labels.add(o.label);
+  for (const spec of whole) for (const s of loadScenes(spec, { seed: dataSeed, layoutOnly: true })) for (const o of s.objects) labels.add(o.label);
   return [...labels].sort();
 }
 
@@ -183,13 +190,21 @@ export async function ensureModel(store: Store, config: LoopConfigInput, options
 }
 
 /**
- * The base model a run starts from: the one for its target (its training and held-out scenes), at its model size
- * and provider — made once per workspace, reused, or imported where the app ships it. Its threads are the
- * protocol's, not the run's: the base is one artifact whichever thread count the run then trains with. What the
- * loop CLI and the stages bench both start the main job from.
+ * The base model a run starts from: the one for its target (its training and held-out scenes) at its model size,
+ * made once per workspace, reused, or imported where the app ships it. Its threads are the protocol's, not the
+ * run's: the base is one artifact whichever thread count the run then trains with. Likewise its provider: a base
+ * is a starting checkpoint, so a run on CUDA starts from the CPU-made base where one is in the workspace or
+ * shipped (the same bytes a CPU run starts from, and a fresh workspace then needs no pretraining on the GPU);
+ * only where neither is there is the base trained, on the run's provider. What the loop CLI and the stages bench
+ * both start the main job from.
  */
-export function ensureBaseFor(store: Store, run: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'model' | 'executionProvider'>, options: EnsureOptions = {}): Promise<ModelRef> {
-  return ensureModel(store, baseConfig([...run.scenes, ...run.heldoutScenes], { model: run.model, executionProvider: run.executionProvider }), options);
+export async function ensureBaseFor(store: Store, run: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'model' | 'executionProvider'>, options: EnsureOptions = {}): Promise<ModelRef> {
+  const cpu = baseConfig([...run.scenes, ...run.heldoutScenes], { model: run.model });
+  if (run.executionProvider !== 'cpu' && options.reuse !== false) {
+    const found = await existingRun(store, cpu, options);
+    if (found) return { ...found, checkpointId: finalCheckpointId(store, found.run.id) };
+  }
+  return ensureModel(store, { ...cpu, executionProvider: run.executionProvider }, options);
 }
 
 /**

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LoopConfigInput, LoopEvent } from '../../../src/shared/loop.js';
-import { BUILTIN_TARGET, baseConfig, comparable, ensureRun, finalCheckpointId, findCompletedRun, resolveLoopConfig, startLoop, storedLoopConfig } from '../../../src/engine/loop/index.js';
+import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../../src/shared/loop.js';
+import { BUILTIN_TARGET, baseConfig, comparable, ensureBaseFor, ensureRun, finalCheckpointId, findCompletedRun, resolveLoopConfig, startLoop, storedLoopConfig } from '../../../src/engine/loop/index.js';
 import {
   REBUILD_COMMAND,
   SHIPPED_MODELS,
@@ -109,6 +109,23 @@ describe('shipped models', () => {
 describe(`the shipped base (resources/models; rebuild: ${REBUILD_COMMAND})`, () => {
   const entry = SHIPPED_MODELS[0]!;
   const file = join(resourcesDir(), 'models', entry.file);
+
+  it('serves a CUDA run too: a fresh workspace imports the CPU-made base instead of pretraining on the GPU, and finds it the next time', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    // Training would begin with a stage event: stop it at once, so a regression fails here instead of pretraining.
+    const stop = new AbortController();
+    const onEvent = (e: LoopEvent): void => {
+      if (e.type === 'stage') stop.abort();
+    };
+    const run: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'model' | 'executionProvider'> = { scenes: [...BUILTIN_TARGET.train], heldoutScenes: [...BUILTIN_TARGET.heldout], model: 'default', executionProvider: 'cuda' };
+    const first = await ensureBaseFor(store, run, { onEvent, signal: stop.signal });
+    expect(first.shipped).toBe(true);
+    expect(storedLoopConfig(first.run.config).executionProvider).toBe('cpu');
+    expect(first.checkpointId).toBe(finalCheckpointId(store, first.run.id));
+    const again = await ensureBaseFor(store, run, { onEvent, signal: stop.signal, shipped: [] });
+    expect({ id: again.run.id, shipped: again.shipped, reused: again.reused }).toEqual({ id: first.run.id, shipped: false, reused: true });
+    expect(stop.signal.aborted).toBe(false);
+  }, 60_000);
 
   it('has the bytes this build names', () => {
     expect(existsSync(file), `${file} is missing: ${REBUILD_COMMAND}`).toBe(true);
