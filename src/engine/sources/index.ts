@@ -131,18 +131,26 @@ export interface LoadOptions {
    * sampled uniformly (scannet, scannetpp, arkitscenes; default every pose, or 32 when the frames carry images).
    */
   frames?: number;
+  /**
+   * Objects and room only: no point cloud or walkthrough synthesised where a source would make them (vsibench,
+   * synthetic), for callers that read only the layout (a target's labels). Scans still read their own files.
+   */
+  layoutOnly?: boolean;
 }
 
 function loadAll(s: SourceSpec, options: LoadOptions): Scene[] {
   const seed = options.seed ?? 0;
   const frames = options.frames !== undefined ? { frames: options.frames } : {};
+  const layoutOnly = options.layoutOnly === true;
   switch (s.kind) {
     case 'synthetic':
-      return generateSyntheticScenes(Number(s.arg), seed, frames);
+      return generateSyntheticScenes(Number(s.arg), seed, { ...frames, ...(layoutOnly ? { points: false, trajectory: false } : {}) });
     case 'vsibench': {
       const builtin = Object.hasOwn(BUILTIN_VSIBENCH, s.arg) ? BUILTIN_VSIBENCH[s.arg]! : undefined;
       const files = builtin ? builtin.map((f) => resourceFile('vsibench', f)) : [s.arg];
-      return files.flatMap((f) => importVsiMetaInfo(f, { seed, ...frames }).scenes);
+      const part = s.part;
+      const keep = part ? { keep: (id: string) => partOfScene(id) === part } : {};
+      return files.flatMap((f) => importVsiMetaInfo(f, { seed, ...frames, ...keep, ...(layoutOnly ? { synthesizePoints: false, synthesizeTrajectory: false } : {}) }).scenes);
     }
     case 'scannet': {
       // A folder holding several scans (as ScanNet's own scans/ tree does per scene) imports each of them.
@@ -164,7 +172,7 @@ export function loadScenes(spec: SourceSpec | string, options: LoadOptions = {})
   const all = loadAll(s, options);
   const kept = s.part ? all.filter((scene) => partOfScene(scene.id) === s.part) : all;
   if (s.part && kept.length === 0) {
-    throw new InputError({ field: 'source', message: `"${formatSourceSpec(s)}": none of its ${all.length} scenes falls in part ${s.part}` });
+    throw new InputError({ field: 'source', message: `"${formatSourceSpec(s)}": none of its scenes falls in part ${s.part}` });
   }
   // After the cut: decoding videos of scenes that are not kept would be wasted minutes.
   if (s.videos !== undefined) {

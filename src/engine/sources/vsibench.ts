@@ -38,6 +38,11 @@ export interface VsiImportOptions {
   synthesizeTrajectory?: boolean;
   /** Import only these scene names. */
   only?: string[];
+  /**
+   * Make only the scenes whose id passes (a part of the file): the up axis is still read from every scene, so
+   * a kept scene is the same as in a whole import, and the others cost no synthesis.
+   */
+  keep?: (sceneId: string) => boolean;
   frames?: number;
 }
 
@@ -185,6 +190,8 @@ function toObject(box: RawBox, id: number, transform: Mat4): { object: SceneObje
 }
 
 /** Imports every scene of one meta_info file into canonical scenes. Throws InputError listing all problems. */
+const sceneIdOf = (name: string): string => `vsibench:${name}`;
+
 export function importVsiMetaInfo(file: string, options: VsiImportOptions = {}): VsiImportResult {
   const raw = readRawScenes(readJsonFile(file), file, options.only);
   const evidence = options.upAxis
@@ -198,7 +205,7 @@ export function importVsiMetaInfo(file: string, options: VsiImportOptions = {}):
   }
   const transform = upAxisToZTransform(evidence.axis);
   const baseSeed = options.seed ?? 0;
-  const scenes = raw.map((s) => {
+  const scenes = (options.keep ? raw.filter((s) => options.keep!(sceneIdOf(s.name))) : raw).map((s) => {
     const warnings = [...s.warnings];
     let flips = 0;
     const objects = s.boxes.map((b, i) => {
@@ -217,7 +224,7 @@ export function importVsiMetaInfo(file: string, options: VsiImportOptions = {}):
     const seed = hashSeed(baseSeed, s.name);
     const seeds: Record<string, number> = {};
     const scene: Scene = {
-      id: `vsibench:${s.name}`,
+      id: sceneIdOf(s.name),
       dataset: s.dataset,
       objects,
       room,
