@@ -189,8 +189,9 @@ export function questionFrame(qa: SolverQuestion): number | undefined {
   return m ? Number(m[1]) - 1 : undefined;
 }
 
-function check(name: string, field: string, v: number): number {
-  if (!Number.isFinite(v)) throw new InputError({ field: `${name}.${field}`, message: `expected a finite number, found ${v}` });
+/** The field's path is built only when it is reported: encoding checks hundreds of numbers a sample. */
+function check(name: string, field: () => string, v: number): number {
+  if (!Number.isFinite(v)) throw new InputError({ field: `${name}.${field()}`, message: `expected a finite number, found ${v}` });
   return v;
 }
 
@@ -198,28 +199,28 @@ function check(name: string, field: string, v: number): number {
 export function validateObservation(name: string, o: Observation): void {
   o.frames.forEach((f, i) => {
     const at = `frames[${i}]`;
-    check(name, `${at}.timestamp`, f.timestamp);
-    for (const k of ['fx', 'fy', 'cx', 'cy'] as const) check(name, `${at}.intrinsics.${k}`, f.intrinsics[k]);
+    check(name, () => `${at}.timestamp`, f.timestamp);
+    for (const k of ['fx', 'fy', 'cx', 'cy'] as const) check(name, () => `${at}.intrinsics.${k}`, f.intrinsics[k]);
     if (!(f.width > 0) || !(f.height > 0)) throw new InputError({ field: `${name}.${at}`, message: `expected a positive image size, found ${f.width}×${f.height}` });
     if (!(f.intrinsics.fx > 0) || !(f.intrinsics.fy > 0)) throw new InputError({ field: `${name}.${at}.intrinsics`, message: 'expected positive focal lengths' });
-    f.egoPose?.forEach((v, j) => check(name, `${at}.egoPose[${j}]`, v));
+    f.egoPose?.forEach((v, j) => check(name, () => `${at}.egoPose[${j}]`, v));
     f.detections.forEach((d, j) => {
-      const dt = `${at}.detections[${j}]`;
-      d.box.forEach((v, k) => check(name, `${dt}.box[${k}]`, v));
-      check(name, `${dt}.depth`, d.depth);
-      check(name, `${dt}.visibleFraction`, d.visibleFraction);
-      check(name, `${dt}.score`, d.score);
+      const dt = (): string => `${at}.detections[${j}]`;
+      d.box.forEach((v, k) => check(name, () => `${dt()}.box[${k}]`, v));
+      check(name, () => `${dt()}.depth`, d.depth);
+      check(name, () => `${dt()}.visibleFraction`, d.visibleFraction);
+      check(name, () => `${dt()}.score`, d.score);
     });
   });
 }
 
+/** A detection of the observation, frames in order, its label normalised. */
 interface Candidate {
   frame: FrameObservation;
   frameRank: number;
   index: number;
   det: Detection;
   label: string;
-  slot: number;
 }
 
 /** Camera-frame point of the box centre at the estimated depth (OpenCV axes: x right, y down, z forward). */
@@ -258,11 +259,47 @@ interface QuestionStats {
   unknownWords: number;
 }
 
-/** Every label the question could name: the vocabulary's and whatever the detector saw. */
-function candidateLabels(observation: Observation, vocab: Vocabulary): string[] {
-  const observed = new Set<string>();
-  for (const f of observation.frames) for (const d of f.detections) observed.add(normaliseLabelText(d.label));
-  return [...new Set([...vocab.labels, ...observed])];
+/**
+ * What encoding reads from the observation alone, made once per observation object and shared by every question
+ * about it: observations are never changed after they are made (the loop keeps one per scene; encodingCache.ts
+ * relies on the same), so a question costs only its own part. Made only from a valid observation.
+ */
+interface ObservationIndex {
+  /** Every detection, frames in order. */
+  all: Candidate[];
+  at: ObservationFrame;
+  /** Per detection (in `all`'s order), FEATURE_COUNT values; `question_frame` left 0 (it depends on the question). */
+  features: Float32Array;
+  /** Every label the question could name, per vocabulary: the vocabulary's and whatever the detector saw. */
+  candidates: WeakMap<Vocabulary, string[]>;
+}
+
+const QUESTION_FRAME_FEATURE = DETECTION_FEATURES.indexOf('question_frame');
+const observationIndexes = new WeakMap<Observation, ObservationIndex>();
+
+function observationIndex(name: string, observation: Observation): ObservationIndex {
+  const known = observationIndexes.get(observation);
+  if (known) return known;
+  // Thrown for every sample of an invalid observation, each naming its own sample: only a valid one is kept.
+  validateObservation(name, observation);
+  const frames = [...observation.frames].sort((a, b) => a.frame - b.frame);
+  const all: Candidate[] = [];
+  frames.forEach((frame, frameRank) => frame.detections.forEach((det, index) => all.push({ frame, frameRank, index, det, label: normaliseLabelText(det.label) })));
+  const at = observationFrame(frames, all);
+  const features = new Float32Array(all.length * FEATURE_COUNT);
+  all.forEach((c, j) => {
+    const values = detectionFeatures(c, at, undefined);
+    DETECTION_FEATURES.forEach((k, i) => (features[j * FEATURE_COUNT + i] = check(name, () => `features.${k}`, values[k])));
+  });
+  const index: ObservationIndex = { all, at, features, candidates: new WeakMap() };
+  observationIndexes.set(observation, index);
+  return index;
+}
+
+function candidateLabels(index: ObservationIndex, vocab: Vocabulary): string[] {
+  let labels = index.candidates.get(vocab);
+  if (!labels) index.candidates.set(vocab, (labels = [...new Set([...vocab.labels, ...index.all.map((c) => c.label)])]));
+  return labels;
 }
 
 /**
@@ -332,23 +369,20 @@ function writeQuestionTokens(out: TokenArrays, qa: SolverQuestion, vocab: Vocabu
   };
 }
 
-/** Every detection, frames in order, and the ones that fit in the sample's detection tokens. */
-function selectDetections(observation: Observation, slotOf: ReadonlyMap<string, number>, maxDetections: number): { frames: FrameObservation[]; all: Candidate[]; kept: Candidate[] } {
-  const frames = [...observation.frames].sort((a, b) => a.frame - b.frame);
-  const all: Candidate[] = [];
-  frames.forEach((frame, frameRank) =>
-    frame.detections.forEach((det, i) => {
-      const label = normaliseLabelText(det.label);
-      all.push({ frame, frameRank, index: i, det, label, slot: slotOf.get(label) ?? 0 });
-    }),
-  );
-  // A label the question names is what the answer depends on: its detections are kept before a confident
-  // detection of something else.
-  const kept = [...all]
-    .sort((a, b) => Number(b.slot > 0) - Number(a.slot > 0) || b.det.score - a.det.score || a.frameRank - b.frameRank || a.index - b.index)
+/**
+ * Positions (in `all`) of the detections that fit in the sample's detection tokens, in `all`'s order. A label the
+ * question names is what the answer depends on: its detections are kept before a confident detection of something
+ * else.
+ */
+function keptDetections(all: readonly Candidate[], slotOf: ReadonlyMap<string, number>, maxDetections: number): number[] {
+  const positions = all.map((_, i) => i);
+  if (all.length <= maxDetections) return positions;
+  const named = all.map((c) => Number((slotOf.get(c.label) ?? 0) > 0));
+  // frameRank then index is `all`'s own order, so the position breaks ties: a total order, as before.
+  return positions
+    .sort((a, b) => named[b]! - named[a]! || all[b]!.det.score - all[a]!.det.score || a - b)
     .slice(0, maxDetections)
-    .sort((a, b) => a.frameRank - b.frameRank || a.index - b.index);
-  return { frames, all, kept };
+    .sort((a, b) => a - b);
 }
 
 /** What a detection's features are measured against: the whole observation, not the detection's own frame. */
@@ -357,31 +391,38 @@ interface ObservationFrame {
   /** Mean camera position over the posed frames: world features are relative to it. */
   origin: [number, number, number];
   maxTime: number;
-  questionFrame: number | undefined;
-  /** Frame distance from the question's frame to the nearest observed frame. */
-  nearest: number | undefined;
   perFrameCount: Map<FrameObservation, Map<string, number>>;
 }
 
-function observationFrame(qa: SolverQuestion, frames: readonly FrameObservation[], all: readonly Candidate[]): ObservationFrame {
+function observationFrame(frames: readonly FrameObservation[], all: readonly Candidate[]): ObservationFrame {
   const posed = frames.filter((f) => f.egoPose);
   const origin: [number, number, number] = [0, 0, 0];
   for (const f of posed) for (let k = 0; k < 3; k++) origin[k]! += f.egoPose![4 * k + 3]! / posed.length;
   const maxTime = Math.max(0, ...frames.map((f) => f.timestamp));
-  const qFrame = questionFrame(qa);
-  const nearest = qFrame === undefined || frames.length === 0 ? undefined : Math.min(...frames.map((f) => Math.abs(f.frame - qFrame)));
   const perFrameCount = new Map<FrameObservation, Map<string, number>>();
   for (const c of all) {
     const m = perFrameCount.get(c.frame) ?? new Map<string, number>();
     m.set(c.label, (m.get(c.label) ?? 0) + 1);
     perFrameCount.set(c.frame, m);
   }
-  return { frameCount: frames.length, origin, maxTime, questionFrame: qFrame, nearest, perFrameCount };
+  return { frameCount: frames.length, origin, maxTime, perFrameCount };
 }
 
-function detectionFeatures(c: Candidate, at: ObservationFrame): Record<(typeof DETECTION_FEATURES)[number], number> {
+/** The question's frame and the frame distance from it to the nearest observed frame. */
+interface QuestionFrame {
+  frame: number;
+  nearest: number;
+}
+
+function questionFrameOf(qa: SolverQuestion, observation: Observation): QuestionFrame | undefined {
+  const frame = questionFrame(qa);
+  if (frame === undefined || observation.frames.length === 0) return undefined;
+  return { frame, nearest: Math.min(...observation.frames.map((f) => Math.abs(f.frame - frame))) };
+}
+
+function detectionFeatures(c: Candidate, at: ObservationFrame, q: QuestionFrame | undefined): Record<(typeof DETECTION_FEATURES)[number], number> {
   const { frame: f, det: d } = c;
-  const { origin, maxTime, nearest } = at;
+  const { origin, maxTime } = at;
   const [x0, y0, x1, y1] = d.box;
   const cam = liftToCamera(f, d);
   const values: Record<(typeof DETECTION_FEATURES)[number], number> = {
@@ -396,7 +437,7 @@ function detectionFeatures(c: Candidate, at: ObservationFrame): Record<(typeof D
     score: d.score,
     time: at.frameCount > 1 ? c.frameRank / (at.frameCount - 1) : 0,
     timestamp: maxTime > 0 ? f.timestamp / maxTime : 0,
-    question_frame: nearest !== undefined && Math.abs(f.frame - at.questionFrame!) === nearest ? 1 : 0,
+    question_frame: q && Math.abs(f.frame - q.frame) === q.nearest ? 1 : 0,
     same_label_in_frame: (at.perFrameCount.get(f)?.get(c.label) ?? 1) / 4,
     camera_frame_x: cam[0] / POSITION_SCALE,
     camera_frame_y: cam[1] / POSITION_SCALE,
@@ -439,19 +480,20 @@ interface DetectionTokens {
 }
 
 /** Detection tokens after the question's: label, features and slot per kept detection. */
-function writeDetectionTokens(out: TokenArrays, name: string, qa: SolverQuestion, observation: Observation, vocab: Vocabulary, slotOf: ReadonlyMap<string, number>, config: FeatureConfig): DetectionTokens {
+function writeDetectionTokens(out: TokenArrays, qa: SolverQuestion, observation: Observation, index: ObservationIndex, vocab: Vocabulary, slotOf: ReadonlyMap<string, number>, config: FeatureConfig): DetectionTokens {
   const tq = config.maxQuestionTokens;
   const nd = config.maxDetections;
-  const { frames, all, kept } = selectDetections(observation, slotOf, nd);
-  const at = observationFrame(qa, frames, all);
+  const { all, features: known } = index;
+  const kept = keptDetections(all, slotOf, nd);
+  const q = questionFrameOf(qa, observation);
   const labels = new BigInt64Array(nd);
   const features = new Float32Array(nd * FEATURE_COUNT);
-  kept.forEach((c, j) => {
-    const x = features.subarray(j * FEATURE_COUNT, (j + 1) * FEATURE_COUNT);
-    const values = detectionFeatures(c, at);
-    DETECTION_FEATURES.forEach((k, i) => (x[i] = check(name, `features.${k}`, values[k])));
+  kept.forEach((p, j) => {
+    const c = all[p]!;
+    features.set(known.subarray(p * FEATURE_COUNT, (p + 1) * FEATURE_COUNT), j * FEATURE_COUNT);
+    if (q && Math.abs(c.frame.frame - q.frame) === q.nearest) features[j * FEATURE_COUNT + QUESTION_FRAME_FEATURE] = 1;
     labels[j] = BigInt(vocab.labelId(c.label));
-    out.slots[tq + j] = BigInt(c.slot);
+    out.slots[tq + j] = BigInt(slotOf.get(c.label) ?? 0);
     out.mask[tq + j] = 1;
   });
   return { labels, features, detections: all.length, keptDetections: kept.length };
@@ -475,11 +517,11 @@ function attachAnswer(encoded: EncodedSample, qa: SolverQuestion, encodeOptions:
 export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: FeatureConfig, index = 0, encodeOptions: EncodeOptions = {}): EncodedSample {
   const { qa, observation } = sample;
   const name = qa.id ? `sample "${qa.id}"` : `sample ${index}`;
-  validateObservation(name, observation);
+  const seen = observationIndex(name, observation);
   const tq = config.maxQuestionTokens;
   const nd = config.maxDetections;
   if (tq < 3) throw new RangeError(`maxQuestionTokens must be at least 3, got ${tq}`);
-  const slotOf = assignSlots(qa, candidateLabels(observation, vocab));
+  const slotOf = assignSlots(qa, candidateLabels(seen, vocab));
   const out: TokenArrays = {
     tokens: new BigInt64Array(tq),
     segments: new BigInt64Array(tq),
@@ -488,7 +530,7 @@ export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: Fe
     mask: new Uint8Array(tq + nd),
   };
   const question = writeQuestionTokens(out, qa, vocab, slotOf, tq);
-  const detections = writeDetectionTokens(out, name, qa, observation, vocab, slotOf, config);
+  const detections = writeDetectionTokens(out, qa, observation, seen, vocab, slotOf, config);
   const encoded: EncodedSample = {
     name,
     tokens: out.tokens,

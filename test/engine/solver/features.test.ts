@@ -160,6 +160,9 @@ describe('solver features', () => {
   it('refuses non-finite numbers, naming the sample and the field', () => {
     const bad = observation([frame(0, [det('chair', 10, 10, Number.NaN)])]);
     expect(() => encodeSample({ qa: counting, observation: bad }, vocab, config)).toThrow(/sample "q1"\.frames\[0\]\.detections\[0\]\.depth: expected a finite number, found NaN/);
+    // What is read from an observation is kept per observation, but only when valid: the next question about the
+    // same bad observation is refused too, naming its own sample.
+    expect(() => encodeSample({ qa: { ...counting, id: 'q9' }, observation: bad }, vocab, config)).toThrow(/sample "q9"\.frames\[0\]\.detections\[0\]\.depth: expected a finite number/);
     const pose = lookingAlongX([0, 0, 1]);
     pose[3] = Number.POSITIVE_INFINITY;
     expect(() => encodeSample({ qa: counting, observation: observation([frame(0, [], pose)]) }, vocab, config)).toThrow(/egoPose\[3\]/);
