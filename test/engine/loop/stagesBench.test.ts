@@ -17,6 +17,9 @@ describe('bench mode: the main job\'s stage times', () => {
       const outside = rows.find((r) => r.name.startsWith('outside the stages'))!.value;
       expect(outside).toBeGreaterThanOrEqual(0);
       expect(stages.reduce((a, r) => a + r.value, 0) + outside).toBeCloseTo(wall, 6);
+      const encoding = rows.find((r) => r.name.startsWith('solver encoding'))!;
+      expect(encoding).toMatchObject({ unit: 'µs/sample', note: expect.stringMatching(/^[1-9]\d* questions over [1-9]\d* scenes/) });
+      expect(encoding.value).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
