@@ -9,7 +9,7 @@
  * (nvidia-smi) — and `explainCudaFailure` turns those facts into one sentence that says what to install.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,6 +68,8 @@ export interface CudaFacts {
   gpu: GpuInfo | { error: string };
   /** onnxruntime's error when a CUDA session was tried; undefined when it loaded. */
   sessionError?: string;
+  /** Missing dependencies found on disk where the loader does not look (library → folder): see locateLibraries. */
+  foundOnDisk?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -85,12 +87,87 @@ export function explainCudaFailure(f: CudaFacts): string | undefined {
     return `no usable NVIDIA driver (${why}): the CUDA provider needs an NVIDIA GPU and its driver`;
   }
   if (f.missingDependencies.length > 0) {
+    const links = `the CUDA provider links ${f.missingDependencies.join(', ')}, which the dynamic loader cannot find`;
+    const found = f.foundOnDisk ?? {};
+    const lost = f.missingDependencies.filter((d) => found[d] === undefined);
+    // Installed but off the loader's path (a toolkit in /usr/local/cuda-*, pip's NVIDIA wheels): say where.
+    if (lost.length === 0) return `${links}, but they are on this machine: ${ldLibraryPathLine(found)}`;
     // The CUDA major the provider was built for, from whichever of its runtime libraries is missing.
-    const major = f.missingDependencies.map((d) => /^lib(?:cudart|cublas|cublasLt)\.so\.(\d+)/.exec(d)?.[1]).find((m) => m !== undefined);
-    return `the CUDA provider links ${f.missingDependencies.join(', ')}, which the dynamic loader cannot find: install the CUDA ${major ?? ''}${major ? ' ' : ''}runtime and cuBLAS${f.missingDependencies.some((d) => d.startsWith('libcudnn')) ? ' and cuDNN' : ''} libraries and put their folder on LD_LIBRARY_PATH${major && f.gpu.cudaVersion ? ` (the driver supports CUDA ${f.gpu.cudaVersion})` : ''}`;
+    const major = lost.map((d) => /^lib(?:cudart|cublas|cublasLt)\.so\.(\d+)/.exec(d)?.[1]).find((m) => m !== undefined);
+    const partly = lost.length < f.missingDependencies.length ? `; found on disk: ${Object.entries(found).map(([l, dir]) => `${l} in ${dir}`).join(', ')}` : '';
+    return `${links}: install the CUDA ${major ?? ''}${major ? ' ' : ''}runtime and cuBLAS${lost.some((d) => d.startsWith('libcudnn')) ? ' and cuDNN' : ''} libraries and put their folder on LD_LIBRARY_PATH${major && f.gpu.cudaVersion ? ` (the driver supports CUDA ${f.gpu.cudaVersion})` : ''}${partly}`;
   }
   if (f.sessionError !== undefined) return `onnxruntime could not create a CUDA session: ${f.sessionError}`;
   return undefined;
+}
+
+/** The shell line that puts these libraries' folders on the loader's path, ahead of what is there. */
+export function ldLibraryPathLine(found: Readonly<Record<string, string>>): string {
+  return `export LD_LIBRARY_PATH=${[...new Set(Object.values(found))].join(':')}\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}`;
+}
+
+/**
+ * Folders where CUDA, cuBLAS and cuDNN libraries are often installed without being on the loader's path: the
+ * toolkit's own, and the NVIDIA wheels pip puts inside Python environments (`nvidia/<part>/lib`; CUDA 13's wheels
+ * use `nvidia/cu13/lib`). A `*` stands for one folder name; `$NAME` for an environment variable (the pattern is
+ * skipped when it is unset). Seen on a GPU machine: `/usr/local/cuda-13.0/targets/x86_64-linux/lib`, and
+ * `/opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/lib`.
+ */
+export const CUDA_LIBRARY_PLACES: readonly string[] = [
+  '$CUDA_HOME/lib64',
+  '$CUDA_HOME/targets/*/lib',
+  '$CUDA_PATH/lib64',
+  '/usr/local/cuda*/lib64',
+  '/usr/local/cuda*/targets/*/lib',
+  '$VIRTUAL_ENV/lib/python3*/site-packages/nvidia/*/lib',
+  '$CONDA_PREFIX/lib',
+  '$HOME/.local/lib/python3*/site-packages/nvidia/*/lib',
+  '/usr/lib/python3*/dist-packages/nvidia/*/lib',
+  '/usr/local/lib/python3*/*-packages/nvidia/*/lib',
+  '/opt/*/lib/python3*/site-packages/nvidia/*/lib',
+  '/opt/*/.venv/lib/python3*/site-packages/nvidia/*/lib',
+];
+
+/** The folders a pattern of CUDA_LIBRARY_PLACES names on this machine, in sorted order (no deep search). */
+export function expandPlace(pattern: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  let unset = false;
+  const path = pattern.replace(/\$([A-Z_]+)/g, (_, name: string) => {
+    const v = env[name];
+    if (!v) unset = true;
+    return v ?? '';
+  });
+  if (unset || !path.startsWith('/')) return [];
+  let found = ['/'];
+  for (const part of path.split('/').filter(Boolean)) {
+    const next: string[] = [];
+    for (const dir of found) {
+      if (!part.includes('*')) {
+        if (existsSync(join(dir, part))) next.push(join(dir, part));
+        continue;
+      }
+      const re = new RegExp(`^${part.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir).filter((n) => re.test(n)).sort();
+      } catch {
+        // Unreadable or not a folder: nothing under it.
+      }
+      next.push(...names.map((n) => join(dir, n)));
+    }
+    found = next;
+  }
+  return found;
+}
+
+/** For each library name, the first of these places that holds a file of that name. */
+export function locateLibraries(names: readonly string[], places: readonly string[] = CUDA_LIBRARY_PLACES, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const dirs = [...new Set(places.flatMap((p) => expandPlace(p, env)))];
+  const found: Record<string, string> = {};
+  for (const name of names) {
+    const dir = dirs.find((d) => existsSync(join(d, name)));
+    if (dir) found[name] = dir;
+  }
+  return found;
 }
 
 /** Where onnxruntime-node keeps its native libraries for this platform. */
@@ -174,9 +251,12 @@ export async function diagnoseProviders(): Promise<ProvidersDiagnosis> {
   const cudaLib = join(dir, 'libonnxruntime_providers_cuda.so');
   const ldd = existsSync(cudaLib) ? spawnSync('ldd', [cudaLib], { encoding: 'utf8', timeout: 20_000 }) : undefined;
   const sessionError = await tryProvider('cuda');
+  const missingDependencies = ldd?.stdout ? parseLddMissing(ldd.stdout) : [];
+  const foundOnDisk = locateLibraries(missingDependencies.filter((d) => !/^libcuda\.so/.test(d)));
   const cuda: CudaFacts = {
     librariesPresent,
-    missingDependencies: ldd?.stdout ? parseLddMissing(ldd.stdout) : [],
+    missingDependencies,
+    ...(Object.keys(foundOnDisk).length > 0 ? { foundOnDisk } : {}),
     gpu: queryGpu(),
     ...(sessionError !== undefined ? { sessionError } : {}),
   };
@@ -204,5 +284,10 @@ export function formatDiagnosis(d: ProvidersDiagnosis): string {
   lines.push('', 'CUDA provider libraries:');
   for (const l of CUDA_PROVIDER_LIBRARIES) lines.push(`  ${l.padEnd(38)} ${d.cuda.librariesPresent.includes(l) ? 'present' : 'missing'}`);
   if (d.cuda.missingDependencies.length > 0) lines.push(`  unresolved links: ${d.cuda.missingDependencies.join(', ')}`);
+  const found = d.cuda.foundOnDisk ?? {};
+  if (Object.keys(found).length > 0) {
+    for (const [l, dir] of Object.entries(found)) lines.push(`  found on disk: ${l} in ${dir}`);
+    lines.push(`  to use them: ${ldLibraryPathLine(found)}`);
+  }
   return lines.join('\n');
 }

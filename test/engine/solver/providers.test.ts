@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,12 +6,15 @@ import {
   createWithProvider,
   diagnoseProviders,
   explainCudaFailure,
+  expandPlace,
   formatDiagnosis,
+  locateLibraries,
   parseLddMissing,
   parseNvidiaSmi,
   providerLibraryDir,
   type CudaFacts,
 } from '../../../src/engine/solver/providers.js';
+import { useTmpDirs } from '../../helpers/tmp.js';
 
 const GPU = { name: 'NVIDIA H100 80GB HBM3', driver: '580.65.06', cudaVersion: '13.0', memoryMiB: 81559 };
 const allLibs = [...CUDA_PROVIDER_LIBRARIES];
@@ -70,10 +73,52 @@ describe('explainCudaFailure: the most basic cause first, with what to do', () =
     );
   });
 
+  it('CUDA libraries installed off the loader\'s path: says where, and the line that puts them on it', () => {
+    const found = { 'libcublasLt.so.13': '/usr/local/cuda-13.0/targets/x86_64-linux/lib', 'libcublas.so.13': '/usr/local/cuda-13.0/targets/x86_64-linux/lib', 'libcurand.so.10': '/opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/lib' };
+    const missing = Object.keys(found);
+    expect(explainCudaFailure(facts({ missingDependencies: missing, foundOnDisk: found }))).toBe(
+      'the CUDA provider links libcublasLt.so.13, libcublas.so.13, libcurand.so.10, which the dynamic loader cannot find, but they are on this machine: ' +
+        'export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}',
+    );
+    // Some found, some not: what to install (for the ones not found), and where the others are.
+    const partly = explainCudaFailure(facts({ missingDependencies: [...missing, 'libcudnn.so.9'], foundOnDisk: found }));
+    expect(partly).toMatch(/: install the CUDA  ?runtime and cuBLAS and cuDNN libraries .*; found on disk: libcublasLt\.so\.13 in \/usr\/local\/cuda-13\.0/);
+  });
+
   it('everything resolves but the session still fails: onnxruntime\'s own message; and nothing when it loaded', () => {
     expect(explainCudaFailure(facts({ sessionError: 'CUDA failure 100: no CUDA-capable device is detected' }))).toBe('onnxruntime could not create a CUDA session: CUDA failure 100: no CUDA-capable device is detected');
     const { sessionError: _, ...loaded } = facts({});
     expect(explainCudaFailure(loaded)).toBeUndefined();
+  });
+});
+
+describe('locateLibraries: where the loader does not look', () => {
+  const tmp = useTmpDirs();
+
+  it('expands one folder name per * and $VARIABLES, skips unset ones, and takes the first place holding each library', () => {
+    const root = tmp();
+    const put = (dir: string, file: string): void => {
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, file), '');
+    };
+    put('cuda-12.8/targets/x86_64-linux/lib', 'libcublas.so.12');
+    put('cuda-13.0/targets/x86_64-linux/lib', 'libcublasLt.so.13');
+    put('venv/lib/python3.12/site-packages/nvidia/cu13/lib', 'libcurand.so.10');
+    put('venv/lib/python3.12/site-packages/nvidia/cu13/lib', 'libcublasLt.so.13');
+    const places = [`${root}/cuda*/targets/*/lib`, '$VIRTUAL_ENV/lib/python3*/site-packages/nvidia/*/lib', '$UNSET_FOR_THIS_TEST/lib'];
+    const env = { VIRTUAL_ENV: join(root, 'venv') };
+    expect(expandPlace(places[0]!, env)).toEqual([join(root, 'cuda-12.8/targets/x86_64-linux/lib'), join(root, 'cuda-13.0/targets/x86_64-linux/lib')]);
+    expect(expandPlace(places[2]!, env)).toEqual([]);
+    expect(locateLibraries(['libcublasLt.so.13', 'libcurand.so.10', 'libcudart.so.13'], places, env)).toEqual({
+      'libcublasLt.so.13': join(root, 'cuda-13.0/targets/x86_64-linux/lib'),
+      'libcurand.so.10': join(root, 'venv/lib/python3.12/site-packages/nvidia/cu13/lib'),
+    });
+  });
+
+  it('the doctor\'s screen lists what was found and the line to use it', () => {
+    const cuda: CudaFacts = { librariesPresent: allLibs, missingDependencies: ['libcublasLt.so.13'], gpu: GPU, sessionError: 'x', foundOnDisk: { 'libcublasLt.so.13': '/usr/local/cuda-13.0/targets/x86_64-linux/lib' } };
+    const screen = formatDiagnosis({ onnxruntimeNode: '1.29.0', libraryDir: '/x', providers: [], cuda });
+    expect(screen).toContain('  found on disk: libcublasLt.so.13 in /usr/local/cuda-13.0/targets/x86_64-linux/lib\n  to use them: export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}');
   });
 });
 
