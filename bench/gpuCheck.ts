@@ -94,20 +94,31 @@ export function threadCounts(cores: number, quick: boolean): number[] {
 /** Tiny settings for quick mode: the command and its timing are what is tested, not the figure. */
 const QUICK_LOOP = ['--base', 'none', '--scenes', 'synthetic:6', '--heldout-fraction', '0.34', '--rounds', '1', '--steps', '2', '--batch', '8', '--candidates', '120', '--benchmark-per-family', '2', '--model', 'tiny', '--strategy', 'uniform'];
 
-/** Wall time of `npm run loop -- --provider P` in a new workspace, and the provider its run reports it ran on. */
-function timeMainJob(provider: 'cpu' | 'cuda', quick: boolean): { seconds: number; provider: string } {
+/** Seconds per stage summed over the rounds, from the loop CLI's stage lines ("round 2 solve  1.5 s  …", "setup evaluate  2.0 s  …"). */
+export function stageSeconds(log: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of log.matchAll(/^(?:round \d+|setup) (\w+) +([\d.]+) s\b/gm)) {
+    const stage = m[0].startsWith('setup') ? 'preparation' : m[1]!;
+    out.set(stage, (out.get(stage) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
+/** Wall time of `npm run loop -- --provider P` in a new workspace, its stage times, and the provider its run reports it ran on. */
+function timeMainJob(provider: 'cpu' | 'cuda', quick: boolean): { seconds: number; provider: string; stages: Map<string, number> } {
   const workspace = mkdtempSync(join(tmpdir(), 'gpu-check-main-job-'));
   try {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/engine/cli/loop.ts'), '--workspace', workspace, '--provider', provider, '--quiet', ...(quick ? QUICK_LOOP : [])], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/engine/cli/loop.ts'), '--workspace', workspace, '--provider', provider, ...(quick ? QUICK_LOOP : [])], {
       cwd: REPO,
       encoding: 'utf8',
       timeout: 900_000,
+      maxBuffer: 64 * 1024 * 1024,
     });
     const seconds = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`npm run loop -- --provider ${provider} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}`);
     const ran = /^provider: (.+)$/m.exec(r.stdout)?.[1] ?? 'an unreported provider';
-    return { seconds, provider: ran };
+    return { seconds, provider: ran, stages: stageSeconds(`${r.stderr}\n${r.stdout}`) };
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
@@ -204,6 +215,13 @@ export async function gpuCheck(ctx: BenchContext & { viewer: boolean; mainJob?: 
       unit: 's',
       note: `ran on ${job.provider}; ${provider === 'cuda' ? `target < 20 s on a data-centre GPU: ${job.seconds < 20 ? 'met' : 'short'}` : 'quick mode: a tiny loop'}`,
     });
+    // Where that time went, from the run's own stage lines: what is outside them is start-up, scenes and the base.
+    let staged = 0;
+    for (const [stage, seconds] of job.stages) {
+      staged += seconds;
+      rows.push({ name: `main job: stage ${stage}, all rounds`, value: seconds, unit: 's' });
+    }
+    rows.push({ name: 'main job: outside the stages', value: job.seconds - staged, unit: 's', note: 'start-up, loading scenes, importing the base model' });
   } else rows.push({ name: 'main job wall time on CUDA', value: 0, unit: 'skipped', note: 'CUDA unavailable; the CPU main job is timed by npm run bench -- stages' });
 
   if (!ctx.viewer) ctx.log('viewer skipped (--no-viewer)');

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { threadCounts, type GpuCheckReport } from '../../../bench/gpuCheck.js';
+import { stageSeconds, threadCounts, type GpuCheckReport } from '../../../bench/gpuCheck.js';
 import { repoRoot } from '../../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpu-check-'));
@@ -41,6 +41,13 @@ describe('npm run gpu-check (quick, no viewer)', () => {
     const job = report.rows.find((x) => x.name.startsWith('main job wall time'));
     expect(job).toMatchObject({ unit: 's', note: expect.stringMatching(report.cudaAvailable ? /^ran on onnxruntime\/cuda; target < 20 s/ : /^ran on onnxruntime\/cpu; quick mode/) });
     expect(job!.value).toBeGreaterThan(0);
+    // …and where it went, from the loop's own stage lines: every stage of a round, the rest outside them.
+    const stages = report.rows.filter((x) => x.name.startsWith('main job: stage '));
+    expect(stages.map((x) => x.name.replace(/^main job: stage (\w+).*$/, '$1'))).toEqual(expect.arrayContaining(['preparation', 'propose', 'filter', 'solve', 'control', 'train', 'evaluate']));
+    const outside = report.rows.find((x) => x.name === 'main job: outside the stages')!;
+    expect(outside.value).toBeGreaterThan(0);
+    expect(stages.reduce((a, x) => a + x.value, 0) + outside.value).toBeCloseTo(job!.value, 6);
+    expect(stageSeconds('round 0 solve       4.6 s  3279 answered\nsetup evaluate    1.7 s  created\nround 1 solve       1.5 s  x\nround 1: held-out 63.0')).toEqual(new Map([['solve', 6.1], ['preparation', 1.7]]));
     expect(r.stdout).toContain(`written to ${out}`);
     for (const x of report.rows) expect(r.stdout).toContain(x.name);
   }, 300_000);
