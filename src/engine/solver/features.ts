@@ -288,7 +288,7 @@ function observationIndex(name: string, observation: Observation): ObservationIn
   const at = observationFrame(frames, all);
   const features = new Float32Array(all.length * FEATURE_COUNT);
   all.forEach((c, j) => {
-    const values = detectionFeatures(c, at, undefined);
+    const values = detectionFeatures(c, at);
     DETECTION_FEATURES.forEach((k, i) => (features[j * FEATURE_COUNT + i] = check(name, () => `features.${k}`, values[k])));
   });
   const index: ObservationIndex = { all, at, features, candidates: new WeakMap() };
@@ -420,7 +420,8 @@ function questionFrameOf(qa: SolverQuestion, observation: Observation): Question
   return { frame, nearest: Math.min(...observation.frames.map((f) => Math.abs(f.frame - frame))) };
 }
 
-function detectionFeatures(c: Candidate, at: ObservationFrame, q: QuestionFrame | undefined): Record<(typeof DETECTION_FEATURES)[number], number> {
+/** A detection's features from the observation alone; `question_frame` is 0 here and set per question (writeDetectionTokens). */
+function detectionFeatures(c: Candidate, at: ObservationFrame): Record<(typeof DETECTION_FEATURES)[number], number> {
   const { frame: f, det: d } = c;
   const { origin, maxTime } = at;
   const [x0, y0, x1, y1] = d.box;
@@ -437,7 +438,7 @@ function detectionFeatures(c: Candidate, at: ObservationFrame, q: QuestionFrame 
     score: d.score,
     time: at.frameCount > 1 ? c.frameRank / (at.frameCount - 1) : 0,
     timestamp: maxTime > 0 ? f.timestamp / maxTime : 0,
-    question_frame: q && Math.abs(f.frame - q.frame) === q.nearest ? 1 : 0,
+    question_frame: 0,
     same_label_in_frame: (at.perFrameCount.get(f)?.get(c.label) ?? 1) / 4,
     camera_frame_x: cam[0] / POSITION_SCALE,
     camera_frame_y: cam[1] / POSITION_SCALE,
