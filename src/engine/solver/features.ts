@@ -267,7 +267,6 @@ interface QuestionStats {
 interface ObservationIndex {
   /** Every detection, frames in order. */
   all: Candidate[];
-  at: ObservationFrame;
   /** Per detection (in `all`'s order), FEATURE_COUNT values; `question_frame` left 0 (it depends on the question). */
   features: Float32Array;
   /** Every label the question could name, per vocabulary: the vocabulary's and whatever the detector saw. */
@@ -291,7 +290,7 @@ function observationIndex(name: string, observation: Observation): ObservationIn
     const values = detectionFeatures(c, at);
     DETECTION_FEATURES.forEach((k, i) => (features[j * FEATURE_COUNT + i] = check(name, () => `features.${k}`, values[k])));
   });
-  const index: ObservationIndex = { all, at, features, candidates: new WeakMap() };
+  const index: ObservationIndex = { all, features, candidates: new WeakMap() };
   observationIndexes.set(observation, index);
   return index;
 }
