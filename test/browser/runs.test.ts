@@ -154,16 +154,30 @@ describe.skipIf(!haveChromium)('the runs view in a browser (real host, real runs
     const detail = page.getByTestId('run-detail');
     await expect.poll(() => detail.locator('h2').textContent(), POLL).toBe(FORM.name);
 
-    // Stop while round 1 trains: after round 0 finished, so an ETA can be made from it.
-    const strip = page.getByTestId('live-stages');
-    await expect
-      .poll(async () => (await strip.count()) > 0 && roundOf(await strip.locator('.stage-strip > span').first().textContent()) === '1' && (await strip.locator('.stage-running').allTextContents()).some((s) => s.startsWith('train')), {
-        timeout: 150_000,
-        interval: 50,
-      })
-      .toBe(true);
-    expect(await page.getByTestId('delete-run').count(), 'no Delete for a running run').toBe(0);
-    await page.getByTestId('stop-run').first().click();
+    // Stop while round 1 trains: after round 0 finished, so an ETA can be made from it. The page itself watches for
+    // that moment and clicks at once: a round of this run lasts about a second, and a click driven from here (a round
+    // trip per look, then the click's own checks: 0.4–1 s measured) let the run finish first on a loaded machine, where
+    // it then never showed paused (CI saw that once).
+    const atStop = await w.js<{ deleteButtons: number }>(`new Promise((resolve, reject) => {
+      const give = setTimeout(() => { clearInterval(timer); reject(new Error('round 1 never showed its train stage running')); }, 150000);
+      const timer = setInterval(() => {
+        const strip = document.querySelector('[data-testid="live-stages"]');
+        const label = strip?.querySelector('.stage-strip > span')?.textContent.trim() ?? '';
+        const training = [...(strip?.querySelectorAll('.stage-running') ?? [])].some((s) => s.textContent.trim().startsWith('train'));
+        const stop = document.querySelector('[data-testid="stop-run"]');
+        if (!/^Round 1 /.test(label) || !training || !stop) return;
+        clearInterval(timer);
+        clearTimeout(give);
+        const deleteButtons = document.querySelectorAll('[data-testid="delete-run"]').length;
+        stop.click();
+        resolve({ deleteButtons });
+      }, 10);
+    })`);
+    expect(atStop.deleteButtons, 'no Delete for a running run').toBe(0);
+    // The Stop takes effect at the loop's next safe point; a run that ended first never shows paused, so say so.
+    await expect.poll(async () => (await w.host.getRun(formRunId)).run.status, { ...POLL, timeout: 60_000 }).not.toBe('running');
+    const afterStop = (await w.host.getRun(formRunId)).run.status;
+    expect(afterStop, `the run ${afterStop} before the Stop took effect: its rounds are too short for this machine`).toBe('paused');
     await detail.locator('.panel-head .status-paused').waitFor({ timeout: 60_000 });
     checkLooks(await w.js<Look[]>('window.__runLooks.looks.splice(0)'), { stopped: true });
 
