@@ -24,10 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { OnnxPredictor, OnnxTrainer } from '../src/engine/solver/onnx/runtime.js';
 import { diagnoseProviders, type ProvidersDiagnosis } from '../src/engine/solver/providers.js';
-import { CHROMIUM } from '../test/helpers/rendererHarness.js';
 import { formatValue, type BenchContext, type BenchRow } from './harness.js';
 import { LR, ensureTorch, machineName, ortMatmulGflops, runTorch, solverFixture, stackFeeds, type SolverFixture } from './solverFixture.js';
-import { orbitFrames, orbitRows } from './viewer.js';
 
 /**
  * Chromium on a real GPU: ANGLE over Vulkan, GPU blocklist ignored. Software fallback stays allowed (without it a
@@ -225,8 +223,15 @@ export async function gpuCheck(ctx: BenchContext & { viewer: boolean; mainJob?: 
     rows.push({ name: 'main job: outside the stages', value: job.seconds - staged, unit: 's', note: 'start-up, loading scenes, importing the base model' });
   } else rows.push({ name: 'main job wall time on CUDA', value: 0, unit: 'skipped', note: 'CUDA unavailable; the CPU main job is timed by npm run bench -- stages' });
 
-  if (!ctx.viewer) ctx.log('viewer skipped (--no-viewer)');
-  else if (!existsSync(CHROMIUM)) rows.push({ name: 'scene viewer', value: 0, unit: 'skipped', note: `${CHROMIUM} is missing (apt-get install -y chromium)` });
+  if (!ctx.viewer) {
+    ctx.log('viewer skipped (--no-viewer)');
+    return { machine: { cpu: machineName(), cores, loadAverage: loadavg() }, providers, cudaAvailable, rows };
+  }
+  // Loaded only here: the viewer brings Vite, the React plugin and playwright-core, which a GPU machine given only
+  // what `--no-viewer` needs (npm run gpu-kit) does not have.
+  const { CHROMIUM } = await import('../test/helpers/rendererHarness.js');
+  const { orbitFrames, orbitRows } = await import('./viewer.js');
+  if (!existsSync(CHROMIUM)) rows.push({ name: 'scene viewer', value: 0, unit: 'skipped', note: `${CHROMIUM} is missing (apt-get install -y chromium)` });
   else {
     // Without an NVIDIA GPU (nvidia-smi's view) the viewer runs as the browser tests do, on SwiftShader.
     const gpu = !('error' in providers.cuda.gpu);
