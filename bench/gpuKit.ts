@@ -11,7 +11,8 @@
  *                            (CUDA_PROVIDER_PACKAGE); with --arch, the GPU code for other architectures zeroed
  *                            (pruneFatbin), which xz then packs small: the library then runs on that GPU only
  *   unpack.py, run.sh        the device side: unpack with Python's lzma (no xz promised there), put the CUDA
- *                            libraries on the loader's path (npm run doctor's line, else a search), doctor, gpu-check
+ *                            libraries on the loader's path (npm run doctor's line, else a search), doctor, gpu-check;
+ *                            and whether the driver exposes graphics too (graphics.txt), which a viewer run would need
  *
  * and prints which parts go together in transfers of at most --limit-mib. Run on the device, in the repository
  * root: `sh .gpu-kit/run.sh` (after every part arrived); results land in $OUT (default ./gpu-kit-out).
@@ -159,7 +160,8 @@ export function pruneFatbin(lib: Uint8Array, keep: readonly number[], file = 'th
 // ---------------------------------------------------------------------------------------------------------------
 // The device side.
 
-const UNPACK_PY = `# Unpacks the kit's .xz files with Python's lzma: the device may have no xz.
+/** The device side's two files, as the kit writes them. */
+export const UNPACK_PY = `# Unpacks the kit's .xz files with Python's lzma: the device may have no xz.
 import lzma, shutil, sys, tarfile
 src, dst = sys.argv[1], sys.argv[2]
 if src.endswith('.tar.xz'):
@@ -168,7 +170,7 @@ else:
     with lzma.open(src) as i, open(dst, 'wb') as o: shutil.copyfileobj(i, o, 1 << 22)
 `;
 
-const RUN_SH = `#!/bin/sh
+export const RUN_SH = `#!/bin/sh
 # The device side of npm run gpu-kit, run from the repository root: unpack what is not yet unpacked, put the CUDA
 # libraries on the loader's path, then npm run doctor and npm run gpu-check -- --no-viewer. Figures go to $OUT.
 K=$(dirname "$0"); OUT=\${OUT:-gpu-kit-out}; mkdir -p "$OUT" "$K/bin"
@@ -177,6 +179,9 @@ export PATH="$(cd "$K/bin" && pwd):$PATH"
 [ -d node_modules/tsx ] || python3 "$K/unpack.py" "$K/node_modules.tar.xz" . || exit 2
 [ -f ${PROVIDER_DIR}/libonnxruntime_providers_cuda.so ] || python3 "$K/unpack.py" "$K/cuda-provider.tar.xz" ${PROVIDER_DIR} || exit 2
 echo "node $(node -v); GPU: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1)"
+# Whether the driver exposes graphics (EGL, Vulkan) as well as compute: what a viewer run on this GPU would need.
+{ ldconfig -p 2>/dev/null | grep -E 'libEGL_nvidia|libGLX_nvidia|libnvidia-glcore|libvulkan' || echo 'no NVIDIA EGL/GLX/Vulkan libraries in the loader cache'
+  ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>/dev/null; echo "NVIDIA_DRIVER_CAPABILITIES=\${NVIDIA_DRIVER_CAPABILITIES:-unset}"; } > "$OUT/graphics.txt" 2>&1
 # The doctor prints an export line where it finds the CUDA libraries off the loader's path; else search the disk.
 node --import tsx src/engine/cli/doctor.ts > "$OUT/doctor.txt" 2>&1
 LINE=$(grep -m1 '^ *export LD_LIBRARY_PATH=' "$OUT/doctor.txt")

@@ -5,10 +5,11 @@
  * Node and node_modules) is `npm run gpu-kit -- --verify`, minutes of xz: not run here.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { carried, packageClosure, pruneFatbin, transfers } from '../../../bench/gpuKit.js';
+import { RUN_SH, UNPACK_PY, carried, packageClosure, pruneFatbin, transfers } from '../../../bench/gpuKit.js';
 
 interface Entry {
   kind: number;
@@ -137,5 +138,34 @@ describe('gpu-kit: what travels', () => {
       ['provider', 'scripts'],
     ]);
     expect(() => transfers([{ name: 'chromium', bytes: 78 * MiB }], 64 * MiB)).toThrow('chromium (78.0 MiB) alone exceeds a transfer of 64.0 MiB');
+  });
+});
+
+const havePython = spawnSync('python3', ['-c', 'import lzma, tarfile'], { encoding: 'utf8' }).status === 0;
+
+describe('gpu-kit: the device side', () => {
+  it('run.sh is valid POSIX shell', () => {
+    const r = spawnSync('sh', ['-n'], { input: RUN_SH, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(!havePython)('unpack.py restores a file and a folder that Python’s lzma packed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpu-kit-unpack-'));
+    try {
+      writeFileSync(join(dir, 'unpack.py'), UNPACK_PY);
+      mkdirSync(join(dir, 'src/sub'), { recursive: true });
+      writeFileSync(join(dir, 'src/sub/a.txt'), 'alpha');
+      const pack = `import lzma, tarfile
+open('${dir}/one.xz', 'wb').write(lzma.compress(b'binary bytes'))
+with tarfile.open('${dir}/tree.tar.xz', 'w:xz') as t: t.add('${dir}/src/sub/a.txt', arcname='node_modules/sub/a.txt')`;
+      expect(spawnSync('python3', ['-c', pack]).status).toBe(0);
+      expect(spawnSync('python3', [join(dir, 'unpack.py'), join(dir, 'one.xz'), join(dir, 'one')]).status).toBe(0);
+      expect(spawnSync('python3', [join(dir, 'unpack.py'), join(dir, 'tree.tar.xz'), join(dir, 'out')]).status).toBe(0);
+      expect(readFileSync(join(dir, 'one'), 'utf8')).toBe('binary bytes');
+      expect(readFileSync(join(dir, 'out/node_modules/sub/a.txt'), 'utf8')).toBe('alpha');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
