@@ -249,6 +249,8 @@ async function main(): Promise<void> {
   if (arch.some((a) => !Number.isInteger(a) || a < 10)) throw new Error(`--arch takes compute capabilities such as 90 or sm_90 (comma-separated), got ${values.arch}`);
   const limit = Number(values['limit-mib'] ?? 64) * 2 ** 20;
   if (!(limit > 0)) throw new Error(`--limit-mib must be a positive number, got ${values['limit-mib']}`);
+  const tgz = values['provider-tgz'];
+  if (tgz !== undefined && !existsSync(tgz)) throw new Error(`--provider-tgz ${tgz} does not exist (npm pack ${CUDA_PROVIDER_PACKAGE} makes it)`);
   for (const tool of ['xz', 'tar']) if (spawnSync(tool, ['--version']).status !== 0) throw new Error(`${tool} is needed to pack the kit (apt-get install -y xz-utils tar)`);
   mkdirSync(out, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'gpu-kit-'));
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
     // Paths from the repository root: the device unpacks into its root.
     tarXz(REPO, files.map((f) => `node_modules/${f}`), join(out, 'node_modules.tar.xz'));
 
-    const libs = providerLibraries(work, values['provider-tgz']);
+    const libs = providerLibraries(work, tgz);
     if (arch.length > 0) {
       const path = join(libs, 'libonnxruntime_providers_cuda.so');
       const lib = readFileSync(path);
@@ -282,7 +284,12 @@ async function main(): Promise<void> {
     const parts = ['node.xz', 'node_modules.tar.xz', 'cuda-provider.tar.xz', 'unpack.py', 'run.sh'].map((name) => ({ name, bytes: statSync(join(out, name)).size }));
     for (const p of parts) process.stdout.write(`  ${p.name.padEnd(24)} ${mib(p.bytes).padStart(10)}\n`);
     const at = relative(REPO, out) || '.';
-    const plan = transfers(parts, limit);
+    let plan: string[][];
+    try {
+      plan = transfers(parts, limit);
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}${arch.length === 0 ? '; --arch with the lent GPU’s compute capability (90 for an H100 or H200) keeps only its code' : ''}`);
+    }
     process.stdout.write(`\n  ${plan.length} transfer(s) of at most ${mib(limit)}, in this order (run.sh, in the last, needs every part in place):\n`);
     plan.forEach((t, i) => process.stdout.write(`    ${i + 1}. ${t.map((n) => `${at}/${n}`).join(' ')}\n`));
     if (arch.length === 0) process.stdout.write('  (no --arch: the provider keeps every architecture; --arch 90 keeps only the code an H100 or H200 runs and packs far smaller)\n');
