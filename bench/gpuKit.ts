@@ -182,11 +182,12 @@ echo "node $(node -v); GPU: $(nvidia-smi --query-gpu=name,driver_version,memory.
 # Whether the driver exposes graphics (EGL, Vulkan) as well as compute: what a viewer run on this GPU would need.
 { ldconfig -p 2>/dev/null | grep -E 'libEGL_nvidia|libGLX_nvidia|libnvidia-glcore|libvulkan' || echo 'no NVIDIA EGL/GLX/Vulkan libraries in the loader cache'
   ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>/dev/null; echo "NVIDIA_DRIVER_CAPABILITIES=\${NVIDIA_DRIVER_CAPABILITIES:-unset}"; } > "$OUT/graphics.txt" 2>&1
-# The doctor prints an export line where it finds the CUDA libraries off the loader's path; else search the disk.
+# Where the doctor found the provider's unresolved links off the loader's path, it prints the line that uses them;
+# otherwise the disk is searched for the links it names.
 node --import tsx src/engine/cli/doctor.ts > "$OUT/doctor.txt" 2>&1
-LINE=$(grep -m1 '^ *export LD_LIBRARY_PATH=' "$OUT/doctor.txt")
+LINE=$(sed -n 's/^ *to use them: //p' "$OUT/doctor.txt" | head -1)
 if [ -n "$LINE" ]; then eval "$LINE"; else
-  L=$(for l in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcurand.so.10 libcudnn.so.9 libcufft.so.12; do
+  L=$(for l in $(sed -n 's/^ *unresolved links: //p' "$OUT/doctor.txt" | tr ',' ' '); do
         find / \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o -name "$l" -print 2>/dev/null | head -1; done | xargs -r -n1 dirname | sort -u | paste -sd: -)
   [ -n "$L" ] && export LD_LIBRARY_PATH="$L\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RUN_SH, UNPACK_PY, carried, packageClosure, pruneFatbin, transfers } from '../../../bench/gpuKit.js';
+import { CUDA_PROVIDER_LIBRARIES, formatDiagnosis, type CudaFacts } from '../../../src/engine/solver/providers.js';
 
 interface Entry {
   kind: number;
@@ -148,6 +149,29 @@ describe('gpu-kit: the device side', () => {
     const r = spawnSync('sh', ['-n'], { input: RUN_SH, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  it('run.sh reads the doctor’s own screen: the line that uses libraries found on disk, else the unresolved links to search for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpu-kit-doctor-'));
+    try {
+      const gpu = { name: 'NVIDIA H200', driver: '580.159.04', cudaVersion: '13.0', memoryMiB: 143771 };
+      const screen = (cuda: CudaFacts): string => formatDiagnosis({ onnxruntimeNode: '1.29.0', libraryDir: '/x', providers: [], cuda });
+      const missing = ['libcublasLt.so.13', 'libcudnn.so.9'];
+      // The two reads as run.sh has them, run over each screen.
+      const useLine = /^LINE=\$\((.+)\)$/m.exec(RUN_SH)![1]!;
+      const searched = /for l in \$\((.+?)\); do/.exec(RUN_SH)![1]!;
+      const read = (doctor: string, command: string): string => {
+        writeFileSync(join(dir, 'doctor.txt'), doctor);
+        return spawnSync('sh', ['-c', command], { env: { ...process.env, OUT: dir }, encoding: 'utf8' }).stdout.trim();
+      };
+      const found = screen({ librariesPresent: [...CUDA_PROVIDER_LIBRARIES], missingDependencies: missing, gpu, sessionError: 'x', foundOnDisk: { 'libcublasLt.so.13': '/usr/local/cuda-13.0/targets/x86_64-linux/lib', 'libcudnn.so.9': '/opt/n/lib' } });
+      expect(read(found, useLine)).toBe('export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/opt/n/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}');
+      const lost = screen({ librariesPresent: [...CUDA_PROVIDER_LIBRARIES], missingDependencies: missing, gpu, sessionError: 'x' });
+      expect(read(lost, useLine)).toBe('');
+      expect(read(lost, searched).split(/\s+/)).toEqual(missing);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!havePython)('unpack.py restores a file and a folder that Python’s lzma packed', () => {
