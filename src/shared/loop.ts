@@ -88,8 +88,9 @@ export interface LoopConfig {
   model: ModelPreset;
   executionProvider: 'cuda' | 'cpu';
   /**
-   * onnxruntime intra-op threads per session; 0 is the solver's default, one. The count changes a run's numbers
-   * (matmuls round by each thread's share), so it is recorded like a seed; other cores run inference lanes.
+   * onnxruntime intra-op threads of the solver's training session; 0 is the solver's default, one per core (at
+   * most 16). Speed only: every count gives the same numbers (solver/onnx/kBlocks.ts). Answering runs on inference
+   * lanes, one thread each.
    */
   threads: number;
   /** Frames the solver observes per scene. */

@@ -36,9 +36,6 @@ export const BASE_PROTOCOL: LoopConfigInput = Object.freeze({
   benchmarkPerFamily: 40,
   seed: 0,
   dataSeed: 0,
-  // Two intra-op threads, pinned: the count is part of the numbers (solver.ts › threads), and the shipped base
-  // was built with two (where onnxruntime's own choice was two); `pretrain --bundle` rebuilds it bit for bit so.
-  threads: 2,
 }) as LoopConfigInput;
 
 /** The built-in target domain: the VSI-Bench val layouts (ScanNet + ARKitScenes), cut by scene id. */
@@ -191,12 +188,12 @@ export async function ensureModel(store: Store, config: LoopConfigInput, options
 
 /**
  * The base model a run starts from: the one for its target (its training and held-out scenes) at its model size,
- * made once per workspace, reused, or imported where the app ships it. Its threads are the protocol's, not the
- * run's: the base is one artifact whichever thread count the run then trains with. Likewise its provider: a base
- * is a starting checkpoint, so a run on CUDA starts from the CPU-made base where one is in the workspace or
- * shipped (the same bytes a CPU run starts from, and a fresh workspace then needs no pretraining on the GPU);
- * only where neither is there is the base trained, on the run's provider. What the loop CLI and the stages bench
- * both start the main job from.
+ * made once per workspace, reused, or imported where the app ships it. Its threads are the protocol's (the
+ * default), not the run's: the base is one artifact whichever thread count the run then trains with. Likewise its
+ * provider: a base is a starting checkpoint, so a run on CUDA starts from the CPU-made base where one is in the
+ * workspace or shipped (the same bytes a CPU run starts from, and a fresh workspace then needs no pretraining on
+ * the GPU); only where neither is there is the base trained, on the run's provider. What the loop CLI and the
+ * stages bench both start the main job from.
  */
 export async function ensureBaseFor(store: Store, run: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'model' | 'executionProvider'>, options: EnsureOptions = {}): Promise<ModelRef> {
   const cpu = baseConfig([...run.scenes, ...run.heldoutScenes], { model: run.model });

@@ -58,17 +58,17 @@ export interface SolverRuntimeOptions {
   /** 'cuda' tries CUDA first and falls back to the CPU with a logged reason; default 'cpu'. */
   executionProvider?: ExecutionProvider;
   /**
-   * onnxruntime intra-op threads per session; default 1. The count is part of what a run computes: MLAS sizes a
-   * matmul's K blocks from each thread's share of N, so 1 and 2 threads round differently. Left to onnxruntime,
-   * it followed the machine's core count (and reads a 2-vCPU guest as one core), so a run would not reproduce
-   * on another machine; pinned, it does, and the other cores go to inference lanes (`inferenceWorkers`).
+   * onnxruntime intra-op threads of the in-process sessions (training, and answering on the calling thread);
+   * default: one per core, at most MAX_DEFAULT_THREADS. Only speed depends on it: products MLAS would split by
+   * columns are cut into explicit K blocks (onnx/kBlocks.ts), so every count gives the same numbers
+   * (test/engine/solver/determinism.test.ts). Until 2026-12-05 the count rounded the step differently and was
+   * pinned to one, which left all other cores idle while training.
    */
   threads?: number;
   /**
-   * Inference lanes on the CPU: worker threads running whole batches side by side, each with a session like the
-   * in-process one, so results do not depend on the count (onnx/predictorPool.ts). 0 answers in process, on the
-   * calling thread. Default: one per core the sessions' threads leave (`availableParallelism() / threads`, at
-   * most 8) where that is two or more, else 0.
+   * Inference lanes on the CPU: worker threads running whole batches side by side, each with a one-thread session,
+   * so results do not depend on the count (onnx/predictorPool.ts). 0 answers in process, on the calling thread.
+   * Default: one per core, at most 8, where that is two or more, else 0.
    */
   inferenceWorkers?: number;
   /**
@@ -83,8 +83,10 @@ export interface SolverRuntimeOptions {
   log?: (message: string) => void;
 }
 
-/** onnxruntime intra-op threads per session unless set (`SolverRuntimeOptions.threads`). */
-export const DEFAULT_THREADS = 1;
+/** Intra-op threads of the in-process sessions unless set (`SolverRuntimeOptions.threads`): onnxruntime's step
+ * scaled 3.5× from 1 to 16 threads on a 16-core Xeon (README › On a GPU) and gains little past that. */
+const MAX_DEFAULT_THREADS = 16;
+export const defaultThreads = (): number => Math.min(MAX_DEFAULT_THREADS, availableParallelism());
 /** Inference lanes at most, by default: each holds a session and its memory arena. */
 const MAX_INFERENCE_WORKERS = 8;
 
@@ -273,8 +275,8 @@ export class Solver {
     return choice.value;
   }
 
-  private sessionOptions(providers: string[]): { executionProviders: string[]; intraOpNumThreads: number } {
-    return { executionProviders: providers, intraOpNumThreads: this.runtime.threads ?? DEFAULT_THREADS };
+  private sessionOptions(providers: string[], threads = this.runtime.threads ?? defaultThreads()): { executionProviders: string[]; intraOpNumThreads: number } {
+    return { executionProviders: providers, intraOpNumThreads: threads };
   }
 
   private async ensurePredictor(): Promise<OnnxPredictor> {
@@ -290,12 +292,12 @@ export class Solver {
   /** Inference lanes for a pass of several batches on the CPU; none where the calling thread answers (see `inferenceWorkers`). */
   private async ensurePool(): Promise<PredictorPool | undefined> {
     if (this.provider !== 'cpu') return undefined;
-    const threads = this.runtime.threads ?? DEFAULT_THREADS;
-    const free = Math.min(MAX_INFERENCE_WORKERS, Math.floor(availableParallelism() / threads));
-    const lanes = this.runtime.inferenceWorkers ?? (free >= 2 ? free : 0);
+    const cores = Math.min(MAX_INFERENCE_WORKERS, availableParallelism());
+    const lanes = this.runtime.inferenceWorkers ?? (cores >= 2 ? cores : 0);
     if (lanes === 0) return undefined;
     // Lanes that cannot start (a host without worker threads) cost speed, not the answer: the calling thread answers.
-    this.pool ??= PredictorPool.create(this.predictorModel!, this.sessionOptions(['cpu']), lanes).catch((e: unknown) => {
+    // One thread a lane: lanes answer whole batches side by side, which beat one session on every core (README › The solver).
+    this.pool ??= PredictorPool.create(this.predictorModel!, this.sessionOptions(['cpu'], 1), lanes).catch((e: unknown) => {
       this.log(`solver: ${lanes} inference lanes did not start (${e instanceof Error ? e.message : String(e)}); answering on the calling thread`);
       return undefined;
     });

@@ -5,6 +5,7 @@
  * and mask inputs (integer or bool) are never differentiated.
  */
 import { type Graph, type Node, type Tensor } from './graph.js';
+import { threadSafeKBlock } from './kBlocks.js';
 import { broadcastAxes, sameShape, type Shape } from './shape.js';
 
 /**
@@ -181,11 +182,24 @@ export const gradRules: Record<string, GradRule> = {
     const rows = indices.size;
     const vocab = data.shape[0]!;
     const rest = data.shape.slice(1).reduce((a, b) => a * b, 1);
-    const idx = g.reshape(indices.dtype === 'int64' ? indices : g.cast(indices, 'int64'), [1, rows]);
-    const ids = g.constant(Array.from({ length: vocab }, (_, i) => i), [vocab, 1], 'int64', 'row_ids');
-    const oneHot = g.cast(g.equal(ids, idx), 'float32');
+    const ids = g.reshape(indices.dtype === 'int64' ? indices : g.cast(indices, 'int64'), [1, rows]);
+    const rowIds = g.constant(Array.from({ length: vocab }, (_, i) => i), [vocab, 1], 'int64', 'row_ids');
+    const oneHot = (of: Tensor): Tensor => g.cast(g.equal(rowIds, of), 'float32');
     const updates = g.reshape(dy0(d), [rows, rest]);
-    return [g.reshape(g.matMul(oneHot, updates), data.shape), undefined];
+    // A small table under a wide gradient (7 segments × 64) is split across threads by columns, which changed its
+    // K blocks with the thread count (kBlocks.ts): there the blocks are explicit, one batched product of
+    // [blocks, V, block] · [blocks, block, rest], summed over blocks in order, then the rows left over.
+    const block = threadSafeKBlock(vocab, rest, rows);
+    if (block === undefined) return [g.reshape(g.matMul(oneHot(ids), updates), data.shape), undefined];
+    const blocks = Math.floor(rows / block);
+    const whole = blocks * block;
+    const perBlock = g.matMul(
+      oneHot(g.reshape(g.slice(ids, [0], [whole], [1]), [blocks, 1, block])),
+      g.reshape(g.slice(updates, [0], [whole], [0]), [blocks, block, rest]),
+    );
+    let total = g.reduceSum(perBlock, [0], false);
+    if (whole < rows) total = g.add(total, g.matMul(oneHot(g.slice(ids, [whole], [rows], [1])), g.slice(updates, [whole], [rows], [0])));
+    return [g.reshape(total, data.shape), undefined];
   },
   GatherElements: (g, n, d) => {
     const [data, indices] = [input(n, 0), input(n, 1)];

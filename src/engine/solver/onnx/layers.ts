@@ -4,6 +4,7 @@
  * Everything here is composed of primitive ops, so autodiff covers it without rules of its own.
  */
 import { type Graph, type ParamInit, type Tensor, init } from './graph.js';
+import { threadSafeKBlock } from './kBlocks.js';
 
 /** The additive bias that masked attention logits get: large enough to vanish after softmax in float32, small
  * enough that a fully masked row stays finite (it becomes uniform instead of NaN). */
@@ -14,14 +15,33 @@ export interface LinearOptions {
   init?: ParamInit;
 }
 
+/**
+ * x · W (+ b), in the K blocks MLAS takes on one thread wherever threads could split W's columns (kBlocks.ts),
+ * so the numbers are the same on any intra-op thread count. Each block is one product; the bias joins the first
+ * block and the partial sums are added in block order, as onnxruntime's fused Gemm did on one thread.
+ */
+function threadSafeLinear(g: Graph, x: Tensor, w: Tensor, bias: Tensor | undefined): Tensor {
+  const [k, n] = w.shape as [number, number];
+  const block = threadSafeKBlock(x.size / k, n, k);
+  if (block === undefined) {
+    const y = g.matMul(x, w);
+    return bias ? g.add(y, bias) : y;
+  }
+  let y: Tensor | undefined;
+  for (let start = 0; start < k; start += block) {
+    const end = Math.min(k, start + block);
+    const part = g.matMul(g.slice(x, [start], [end], [-1]), g.slice(w, [start], [end], [0]));
+    y = y === undefined ? (bias ? g.add(part, bias) : part) : g.add(y, part);
+  }
+  return y!;
+}
+
 /** x[..., in] · W[in, out] (+ b[out]); parameters `<name>/weight`, `<name>/bias`. */
 export function linear(g: Graph, x: Tensor, outDim: number, name: string, options: LinearOptions = {}): Tensor {
   const inDim = x.shape[x.rank - 1]!;
   return g.scope(name, () => {
     const w = g.param('weight', [inDim, outDim], options.init ?? init.normal(Math.sqrt(1 / inDim)));
-    const y = g.matMul(x, w);
-    if (options.bias === false) return y;
-    return g.add(y, g.param('bias', [outDim], init.zeros()));
+    return threadSafeLinear(g, x, w, options.bias === false ? undefined : g.param('bias', [outDim], init.zeros()));
   });
 }
 

@@ -41,6 +41,8 @@ const cases: Case[] = [
   ['MatMul linear over batch axes', { a: f(2, 3, 4), b: f(4, 5) }, (g, x) => g.matMul(x.a!, x.b!)],
   ['MatMul rank 4', { a: f(2, 2, 3, 4), b: f(2, 2, 4, 3) }, (g, x) => g.matMul(x.a!, x.b!)],
   ['Gather (embedding, repeated ids)', { w: f(5, 3), ids: i64([2, 3], [0, 4, 4, 2, 0, 0]) }, (g, x) => g.gather(x.w!, x.ids!)],
+  // 300 ids under a 64-wide row: the gradient is cut into one K block of 256 (kBlocks.ts) and a remainder of 44.
+  ['Gather (gradient in K blocks, with a remainder)', { w: f(3, 64), ids: i64([300], Array.from({ length: 300 }, (_, i) => (i * 7) % 3)) }, (g, x) => g.gather(x.w!, x.ids!)],
   ['GatherElements', { a: f(3, 4), idx: i64([3, 2], [0, 3, 1, 1, 2, 0]) }, (g, x) => g.gatherElements(x.a!, x.idx!, 1)],
   ['LayerNormalization', { x: f(2, 3, 4), gamma: f(4), beta: f(4) }, (g, x) => g.layerNorm(x.x!, x.gamma!, x.beta!)],
   ['LayerNormalization without bias', { x: f(3, 5), gamma: f(5) }, (g, x) => g.layerNorm(x.x!, x.gamma!, undefined)],

@@ -90,7 +90,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'benchmarkPerFamily', label: 'Benchmark per family', kind: 'int', min: 1, help: 'held-out questions per family' },
   { key: 'model', label: 'Model', kind: 'select', options: MODEL_PRESETS, help: 'solver size preset' },
   { key: 'executionProvider', label: 'Execution provider', kind: 'select', options: EXECUTION_PROVIDERS, help: 'CUDA falls back to CPU when unavailable' },
-  { key: 'threads', label: 'Threads', kind: 'int', min: 0, help: 'onnxruntime intra-op threads per session (0: default, one; the count changes results, other cores answer in parallel)' },
+  { key: 'threads', label: 'Threads', kind: 'int', min: 0, help: 'onnxruntime intra-op threads for training (0: default, one per core); speed only, every count gives the same results' },
   { key: 'frames', label: 'Frames observed', kind: 'int', min: 1, help: 'frames the solver sees per scene' },
   { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 0xffffffff, help: 'proposals, batches and model initialisation' },
   { key: 'dataSeed', label: 'Data seed', kind: 'int', min: 0, max: 0xffffffff, help: 'split, benchmark and perception noise: keep it equal to compare runs' },
