@@ -223,25 +223,27 @@ export async function gpuCheck(ctx: BenchContext & { viewer: boolean; mainJob?: 
     rows.push({ name: 'main job: outside the stages', value: job.seconds - staged, unit: 's', note: 'start-up, loading scenes, importing the base model' });
   } else rows.push({ name: 'main job wall time on CUDA', value: 0, unit: 'skipped', note: 'CUDA unavailable; the CPU main job is timed by npm run bench -- stages' });
 
-  if (!ctx.viewer) {
-    ctx.log('viewer skipped (--no-viewer)');
-    return { machine: { cpu: machineName(), cores, loadAverage: loadavg() }, providers, cudaAvailable, rows };
-  }
+  if (ctx.viewer) rows.push(...(await viewerRows(ctx, providers)));
+  else ctx.log('viewer skipped (--no-viewer)');
+  return { machine: { cpu: machineName(), cores, loadAverage: loadavg() }, providers, cudaAvailable, rows };
+}
+
+/** The scene viewer's frame times at 1M / 5M / 10M points in Chromium, on the GPU where nvidia-smi sees one. */
+async function viewerRows(ctx: BenchContext, providers: ProvidersDiagnosis): Promise<BenchRow[]> {
   // Loaded only here: the viewer brings Vite, the React plugin and playwright-core, which a GPU machine given only
   // what `--no-viewer` needs (npm run gpu-kit) does not have.
   const { CHROMIUM } = await import('../test/helpers/rendererHarness.js');
   const { orbitFrames, orbitRows } = await import('./viewer.js');
-  if (!existsSync(CHROMIUM)) rows.push({ name: 'scene viewer', value: 0, unit: 'skipped', note: `${CHROMIUM} is missing (apt-get install -y chromium)` });
-  else {
-    // Without an NVIDIA GPU (nvidia-smi's view) the viewer runs as the browser tests do, on SwiftShader.
-    const gpu = !('error' in providers.cuda.gpu);
-    if (!gpu) ctx.log('no GPU: the viewer runs on SwiftShader');
-    for (const points of ctx.quick ? [200_000] : [1_000_000, 5_000_000, 10_000_000]) {
-      const r = await orbitFrames(ctx, { points, ...(gpu ? { chromiumArgs: GPU_CHROMIUM_ARGS } : {}), rounds: ctx.quick ? 1 : 2, steps: ctx.quick ? 4 : 8 });
-      rows.push(...orbitRows(r.shown.replace(/ points$/, ''), r));
-    }
+  if (!existsSync(CHROMIUM)) return [{ name: 'scene viewer', value: 0, unit: 'skipped', note: `${CHROMIUM} is missing (apt-get install -y chromium)` }];
+  // Without an NVIDIA GPU (nvidia-smi's view) the viewer runs as the browser tests do, on SwiftShader.
+  const gpu = !('error' in providers.cuda.gpu);
+  if (!gpu) ctx.log('no GPU: the viewer runs on SwiftShader');
+  const rows: BenchRow[] = [];
+  for (const points of ctx.quick ? [200_000] : [1_000_000, 5_000_000, 10_000_000]) {
+    const r = await orbitFrames(ctx, { points, ...(gpu ? { chromiumArgs: GPU_CHROMIUM_ARGS } : {}), rounds: ctx.quick ? 1 : 2, steps: ctx.quick ? 4 : 8 });
+    rows.push(...orbitRows(r.shown.replace(/ points$/, ''), r));
   }
-  return { machine: { cpu: machineName(), cores, loadAverage: loadavg() }, providers, cudaAvailable, rows };
+  return rows;
 }
 
 async function main(): Promise<void> {
