@@ -88,15 +88,25 @@ export interface ContextOptions {
 }
 
 export async function openContext(store: Store, run: RunRecord, config: LoopConfig, options: ContextOptions): Promise<LoopContext> {
-  const split = listRunScenes(store, run.id);
+  // The sandbox starts on its own thread (~0.4 s) while this one reads the run's scenes.
+  const starting = createSandboxRunner();
+  starting.catch(() => undefined);
+  let split: ReturnType<typeof listRunScenes>;
+  let scenes: Map<string, Scene>;
+  try {
+    split = listRunScenes(store, run.id);
+    // Each scene as the run first saw it: a re-import since made a new version and left this one (store/scenes.ts).
+    scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId, s.sceneVersion)]));
+  } catch (e) {
+    void starting.then((r) => r.dispose(), () => undefined);
+    throw e;
+  }
   const trainIds = split.filter((s) => s.split === 'train').map((s) => s.sceneId);
   const heldoutIds = split.filter((s) => s.split === 'heldout').map((s) => s.sceneId);
-  // Each scene as the run first saw it: a re-import since made a new version and left this one (store/scenes.ts).
-  const scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId, s.sceneVersion)]));
   const observations = new Observations(scenes, config.dataSeed, config.frames);
   const emit = (event: LoopEvent): void => options.onEvent?.(event);
   const log = (level: 'info' | 'warn' | 'error', message: string): void => emit({ type: 'log', runId: run.id, level, message });
-  const runner = await createSandboxRunner();
+  const runner = await starting;
 
   let prepared: PreparedScene[] | undefined;
   let solver: Solver | undefined;

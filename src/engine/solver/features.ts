@@ -20,7 +20,7 @@ import type { Detection, FrameObservation, Observation } from '../../shared/obse
 import type { Family } from '../../shared/proposer.js';
 import type { AnswerType } from '../../shared/proposer.js';
 import { ANSWER_CLASSES, LETTERS, answerBias, answerTarget, encodeAnswer } from './answers.js';
-import { CLS_ID, NUM_ID, SEP_ID, UNK_ID, type Vocabulary, normaliseLabelText, splitWords } from './tokenizer.js';
+import { CLS_ID, NUM_ID, SEP_ID, UNK_ID, type Vocabulary, type Word, normaliseLabelText, splitWords } from './tokenizer.js';
 
 /** What the solver needs of a QA (a QA record satisfies it). */
 export interface SolverQuestion {
@@ -166,9 +166,9 @@ export function optionText(option: string): string {
 }
 
 /** Slot of each label the question names: options first (their letter's slot), then named order. */
-export function assignSlots(qa: SolverQuestion, candidates: readonly string[]): Map<string, number> {
+export function assignSlots(qa: SolverQuestion, candidates: readonly string[], questionWords: readonly Word[] = splitWords(qa.question)): Map<string, number> {
   const labels = qa.named && qa.named.length > 0 ? [...new Set(qa.named.map((n) => normaliseLabelText(n.label)))] : [...new Set(candidates)];
-  const words = splitWords(qa.question).map((w) => w.text);
+  const words = questionWords.map((w) => w.text);
   const order: string[] = [];
   for (const m of findMentions(words, labels)) if (!order.includes(m.label)) order.push(m.label);
   if (qa.named) for (const l of labels) if (!order.includes(l)) order.push(l);
@@ -269,11 +269,21 @@ interface ObservationIndex {
   all: Candidate[];
   /** Per detection (in `all`'s order), FEATURE_COUNT values; `question_frame` left 0 (it depends on the question). */
   features: Float32Array;
+  /** Positions in `all`, most confident first (ties by position): what keptDetections takes from, per question. */
+  byScore: Int32Array;
   /** Every label the question could name, per vocabulary: the vocabulary's and whatever the detector saw. */
   candidates: WeakMap<Vocabulary, string[]>;
+  /** Each detection's label id (in `all`'s order), per vocabulary. */
+  labelIds: WeakMap<Vocabulary, BigInt64Array>;
 }
 
 const QUESTION_FRAME_FEATURE = DETECTION_FEATURES.indexOf('question_frame');
+
+// BigInt(n) makes a new heap number each call; token, segment and slot ids are small and written by the hundred per sample.
+const SMALL_BIGINTS = Array.from({ length: 8192 }, (_, i) => BigInt(i));
+function smallBigInt(n: number): bigint {
+  return SMALL_BIGINTS[n] ?? BigInt(n);
+}
 const observationIndexes = new WeakMap<Observation, ObservationIndex>();
 
 function observationIndex(name: string, observation: Observation): ObservationIndex {
@@ -290,9 +300,16 @@ function observationIndex(name: string, observation: Observation): ObservationIn
     const values = detectionFeatures(c, at);
     DETECTION_FEATURES.forEach((k, i) => (features[j * FEATURE_COUNT + i] = check(name, () => `features.${k}`, values[k])));
   });
-  const index: ObservationIndex = { all, features, candidates: new WeakMap() };
+  const byScore = Int32Array.from(all, (_, i) => i).sort((a, b) => all[b]!.det.score - all[a]!.det.score || a - b);
+  const index: ObservationIndex = { all, features, byScore, candidates: new WeakMap(), labelIds: new WeakMap() };
   observationIndexes.set(observation, index);
   return index;
+}
+
+function detectionLabelIds(index: ObservationIndex, vocab: Vocabulary): BigInt64Array {
+  let ids = index.labelIds.get(vocab);
+  if (!ids) index.labelIds.set(vocab, (ids = BigInt64Array.from(index.all, (c) => BigInt(vocab.labelId(c.label)))));
+  return ids;
 }
 
 function candidateLabels(index: ObservationIndex, vocab: Vocabulary): string[] {
@@ -312,9 +329,8 @@ function tokenBudgets(questionWords: number, optionWords: number, maxQuestionTok
 }
 
 /** [CLS] question [SEP] options, each word with its segment and the slot of the label it belongs to. */
-function writeQuestionTokens(out: TokenArrays, qa: SolverQuestion, vocab: Vocabulary, slotOf: ReadonlyMap<string, number>, maxQuestionTokens: number): QuestionStats {
+function writeQuestionTokens(out: TokenArrays, qa: SolverQuestion, qWords: readonly Word[], vocab: Vocabulary, slotOf: ReadonlyMap<string, number>, maxQuestionTokens: number): QuestionStats {
   const slotLabels = [...slotOf.keys()];
-  const qWords = splitWords(qa.question);
   const qMentions = findMentions(qWords.map((w) => w.text), slotLabels);
   // Options keep their words only: punctuation inside an option ("front-left", "chair, table") carries
   // nothing the words and slots do not, and options compete with the question for the token budget.
@@ -324,9 +340,9 @@ function writeQuestionTokens(out: TokenArrays, qa: SolverQuestion, vocab: Vocabu
   let unknownWords = 0;
   let pos = 0;
   const put = (id: number, value: number, segment: number, slot: number): void => {
-    out.tokens[pos] = BigInt(id);
-    out.segments[pos] = BigInt(segment);
-    out.slots[pos] = BigInt(slot);
+    out.tokens[pos] = smallBigInt(id);
+    out.segments[pos] = smallBigInt(segment);
+    out.slots[pos] = smallBigInt(slot);
     out.mask[pos] = 1;
     if (id === NUM_ID && Number.isFinite(value)) {
       out.numbers[pos * NUMBER_FEATURES] = (Math.sign(value) * Math.log1p(Math.abs(value))) / 4;
@@ -373,15 +389,25 @@ function writeQuestionTokens(out: TokenArrays, qa: SolverQuestion, vocab: Vocabu
  * question names is what the answer depends on: its detections are kept before a confident detection of something
  * else.
  */
-function keptDetections(all: readonly Candidate[], slotOf: ReadonlyMap<string, number>, maxDetections: number): number[] {
-  const positions = all.map((_, i) => i);
-  if (all.length <= maxDetections) return positions;
-  const named = all.map((c) => Number((slotOf.get(c.label) ?? 0) > 0));
-  // frameRank then index is `all`'s own order, so the position breaks ties: a total order, as before.
-  return positions
-    .sort((a, b) => named[b]! - named[a]! || all[b]!.det.score - all[a]!.det.score || a - b)
-    .slice(0, maxDetections)
-    .sort((a, b) => a - b);
+function keptDetections(index: ObservationIndex, slotOf: ReadonlyMap<string, number>, maxDetections: number): number[] {
+  const { all, byScore } = index;
+  if (all.length <= maxDetections) return all.map((_, i) => i);
+  // Named detections by confidence, then the others by confidence (the observation's byScore order, ties by
+  // position), cut at the budget and put back in `all`'s order.
+  const kept = new Uint8Array(all.length);
+  let left = maxDetections;
+  for (const named of [true, false]) {
+    for (let k = 0; k < byScore.length && left > 0; k++) {
+      const p = byScore[k]!;
+      if ((slotOf.get(all[p]!.label) ?? 0) > 0 === named) {
+        kept[p] = 1;
+        left--;
+      }
+    }
+  }
+  const out: number[] = [];
+  for (let p = 0; p < kept.length; p++) if (kept[p]) out.push(p);
+  return out;
 }
 
 /** What a detection's features are measured against: the whole observation, not the detection's own frame. */
@@ -484,7 +510,8 @@ function writeDetectionTokens(out: TokenArrays, qa: SolverQuestion, observation:
   const tq = config.maxQuestionTokens;
   const nd = config.maxDetections;
   const { all, features: known } = index;
-  const kept = keptDetections(all, slotOf, nd);
+  const kept = keptDetections(index, slotOf, nd);
+  const labelIds = detectionLabelIds(index, vocab);
   const q = questionFrameOf(qa, observation);
   const labels = new BigInt64Array(nd);
   const features = new Float32Array(nd * FEATURE_COUNT);
@@ -492,8 +519,8 @@ function writeDetectionTokens(out: TokenArrays, qa: SolverQuestion, observation:
     const c = all[p]!;
     features.set(known.subarray(p * FEATURE_COUNT, (p + 1) * FEATURE_COUNT), j * FEATURE_COUNT);
     if (q && Math.abs(c.frame.frame - q.frame) === q.nearest) features[j * FEATURE_COUNT + QUESTION_FRAME_FEATURE] = 1;
-    labels[j] = BigInt(vocab.labelId(c.label));
-    out.slots[tq + j] = BigInt(slotOf.get(c.label) ?? 0);
+    labels[j] = labelIds[p]!;
+    out.slots[tq + j] = smallBigInt(slotOf.get(c.label) ?? 0);
     out.mask[tq + j] = 1;
   });
   return { labels, features, detections: all.length, keptDetections: kept.length };
@@ -521,7 +548,8 @@ export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: Fe
   const tq = config.maxQuestionTokens;
   const nd = config.maxDetections;
   if (tq < 3) throw new RangeError(`maxQuestionTokens must be at least 3, got ${tq}`);
-  const slotOf = assignSlots(qa, candidateLabels(seen, vocab));
+  const questionWords = splitWords(qa.question);
+  const slotOf = assignSlots(qa, candidateLabels(seen, vocab), questionWords);
   const out: TokenArrays = {
     tokens: new BigInt64Array(tq),
     segments: new BigInt64Array(tq),
@@ -529,7 +557,7 @@ export function encodeSample(sample: SolverSample, vocab: Vocabulary, config: Fe
     slots: new BigInt64Array(tq + nd),
     mask: new Uint8Array(tq + nd),
   };
-  const question = writeQuestionTokens(out, qa, vocab, slotOf, tq);
+  const question = writeQuestionTokens(out, qa, questionWords, vocab, slotOf, tq);
   const detections = writeDetectionTokens(out, qa, observation, seen, vocab, slotOf, config);
   const encoded: EncodedSample = {
     name,

@@ -28,14 +28,15 @@ export interface Word {
 
 // Unicode letters so an accented label stays one word; digits with an optional decimal part are numbers;
 // everything else that is not space is a token of its own (punctuation, hyphens, brackets).
-const WORD_PATTERN = /\p{N}+(?:\.\p{N}+)?|\p{L}+|[^\s\p{L}\p{N}]/gu;
+// The number alternative is captured, so a match knows it is a number without a second regex.
+const WORD_PATTERN = /(\p{N}+(?:\.\p{N}+)?)|\p{L}+|[^\s\p{L}\p{N}]/gu;
 
 /** Splits text into lower-case words, numbers and single punctuation marks. */
 export function splitWords(text: string): Word[] {
   const out: Word[] = [];
   for (const m of text.toLowerCase().matchAll(WORD_PATTERN)) {
     const s = m[0];
-    if (/^\p{N}/u.test(s)) {
+    if (m[1] !== undefined) {
       const value = Number(s);
       out.push(Number.isFinite(value) ? { text: '[NUM]', value } : { text: s });
     } else out.push({ text: s });

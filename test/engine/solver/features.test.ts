@@ -123,6 +123,31 @@ describe('solver features', () => {
     expect(Array.from(b.features)).toEqual(Array.from(a.features));
   });
 
+  it('keeps exactly what sorting every detection by (named, score, position) keeps, with ties and many questions per observation', () => {
+    // The kept set comes from the observation's precomputed confidence order; this is the definition it must match.
+    const labels = ['chair', 'sofa', 'lamp', 'table', 'bed', 'tv'];
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const frames = Array.from({ length: 8 }, (_, f) =>
+      frame(f, Array.from({ length: 9 }, (_, d) => det(labels[Math.floor(rand() * labels.length)]!, 40 + 60 * d, 100 + f, 1 + d / 4, Math.floor(rand() * 4) / 4))),
+    );
+    const o = observation(frames);
+    const all = frames.flatMap((f) => f.detections);
+    const small = { maxQuestionTokens: 24, maxDetections: 20 };
+    for (const label of ['chair', 'tv', 'lamp', 'nothing']) {
+      const qa: SolverQuestion = { ...counting, question: `How many ${label}(s) are in this room?`, named: [{ label }] };
+      const named = all.map((d) => Number(d.label === label));
+      const expected = all
+        .map((_, i) => i)
+        .sort((a, b) => named[b]! - named[a]! || all[b]!.score - all[a]!.score || a - b)
+        .slice(0, small.maxDetections)
+        .sort((a, b) => a - b);
+      const e = encodeSample({ qa, observation: o }, vocab, small);
+      expect(Array.from(e.labels, Number)).toEqual(expected.map((p) => vocab.labelId(all[p]!.label)));
+      expect(Array.from(e.features.filter((_, i) => i % FEATURE_COUNT === DETECTION_FEATURES.indexOf('score')))).toEqual(expected.map((p) => Math.fround(all[p]!.score)));
+    }
+  });
+
   it('marks the detections of the frame a question refers to', () => {
     const qa: SolverQuestion = {
       family: 'camera_object_distance',
