@@ -11,7 +11,8 @@
  *
  * `--bundle`: trains the built-in target's base in a fresh workspace (a new temporary folder, or --workspace DIR,
  * which must hold no shipped run), never importing a shipped one, and writes it to resources/models/ as the file
- * the app ships (loop/shipped.ts), printing its SHA-256 for SHIPPED_MODELS. Training is deterministic, so the same
+ * the app ships (loop/shipped.ts), with its scores as the main job's starting model (loop/shipped.ts ›
+ * ShippedStartScores), printing its SHA-256 for SHIPPED_MODELS. Training and scoring are deterministic, so the same
  * code gives the same bytes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import type { LoopConfig } from '../../shared/loop.js';
-import { BASE_PROTOCOL, BUILTIN_TARGET, baseConfig, ensureModel, heldoutByRound } from '../loop/index.js';
-import { SHIPPED_MODELS, SHIPPED_TAG, packShippedRun, solverSourceSha256 } from '../loop/shipped.js';
+import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, ensureModel, heldoutByRound } from '../loop/index.js';
+import { SHIPPED_MODELS, SHIPPED_TAG, measureStartScores, packShippedRun, solverSourceSha256 } from '../loop/shipped.js';
 import { resourcesDir } from '../resources.js';
 import { listMetrics, openStore } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
@@ -66,8 +67,13 @@ runCli(async () => {
     }
     if (bundle) {
       if (model.run.tags.includes(SHIPPED_TAG)) throw new InputError({ field: '--workspace', message: `run ${model.run.id} there was imported from a shipped file, not trained: use a fresh workspace` });
+      // The base as the main job's starting model, scored as its round 0 would, shipped so a fresh workspace's
+      // first main job does not score it again (it checks the questions and observations are the same).
+      const start = await measureStartScores(store, model.checkpointId, MAIN_JOB);
+      const overall = start.figures.find((f) => f.metric === BASE_SCORE_METRIC && f.family === null);
+      process.stdout.write(`as the main job's starting model: ${overall ? pct(overall.value) : '?'} on ${start.benchmark}\n`);
       const file = join(resourcesDir(), 'models', SHIPPED_MODELS[0]!.file);
-      const bytes = await packShippedRun(store, model.run.id, solverSourceSha256());
+      const bytes = await packShippedRun(store, model.run.id, solverSourceSha256(), [start]);
       writeFileSync(file, bytes);
       const sha = createHash('sha256').update(bytes).digest('hex');
       process.stdout.write(`wrote ${file} (${bytes.length} bytes)\nsha256 ${sha}${sha === SHIPPED_MODELS[0]!.sha256 ? ' (the one this build ships)' : ': put it in SHIPPED_MODELS (src/engine/loop/shipped.ts)'}\n`);

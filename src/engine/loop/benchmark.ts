@@ -4,6 +4,7 @@
  * their versions, questions per family, the data seed), so every run over the same held-out scenes is scored on
  * the same questions, and a run over an edited scene (a new version) is not scored on questions about the old one. Scoring is VSI-Bench's (eval/vsiScore.ts).
  */
+import { createHash } from 'node:crypto';
 import { FAMILIES } from '../../shared/proposer.js';
 import { createRng, hashSeed } from '../../shared/random.js';
 import type { BenchmarkQuestionRecord, NewBenchmarkQuestion } from '../../shared/records.js';
@@ -20,7 +21,7 @@ import type { Solver } from '../solver/solver.js';
 import type { Answerer } from './answerer.js';
 import type { Store } from '../store/index.js';
 import { createBenchmarkSet, inTransaction, insertBenchmarkQuestions, listBenchmarkQuestions, listBenchmarkSets } from '../store/index.js';
-import { type Observations, sampleOfRecord } from './samples.js';
+import { type Observations, questionOfRecord, sampleOfRecord } from './samples.js';
 
 /**
  * Bumped when the way benchmark questions are chosen changes, so old sets are not mistaken for new ones.
@@ -117,6 +118,25 @@ export async function ensureBenchmark(
     { immediate: true },
   );
   return { setId, created, questions: listBenchmarkQuestions(store, setId), short: created ? short : [] };
+}
+
+/**
+ * SHA-256 over everything a score on `questions` reads besides the model: each question as the solver and the scorer
+ * see it (its row id aside, which only names it), in order, with its scene, and each of those scenes' observation.
+ * Equal digests and the same checkpoint give the same predictions on the CPU, where inference does not depend on
+ * thread counts or lanes: how a shipped model's start scores are matched to a workspace's benchmark (shipped.ts),
+ * whose set id cannot be (it covers the scene files' paths, which differ between installs).
+ */
+export function benchmarkInputSha256(questions: readonly BenchmarkQuestionRecord[], observations: Observations): string {
+  const h = createHash('sha256');
+  const scenes = new Set<string>();
+  for (const q of questions) {
+    const { id: _id, ...asked } = questionOfRecord(q);
+    h.update(`${q.sceneId}\0${JSON.stringify(asked)}\n`);
+    scenes.add(q.sceneId);
+  }
+  for (const id of [...scenes].sort()) h.update(`${id}\0${JSON.stringify(observations.get(id))}\n`);
+  return h.digest('hex');
 }
 
 export interface BenchmarkResult {

@@ -19,6 +19,7 @@ import { endpointAnswerer, type Answerer } from './answerer.js';
 import { ensureBenchmark } from './benchmark.js';
 import { MODEL_PRESETS } from './config.js';
 import { Observations } from './samples.js';
+import { type ShippedSource, shippedSources } from './shipped.js';
 
 export class Cancelled extends Error {
   constructor(where: string) {
@@ -50,6 +51,8 @@ export interface LoopContext {
   benchmark: { setId: string; questions: BenchmarkQuestionRecord[] };
   /** Every (train scene, family, bin) the proposer can be asked for: the cells of the mix. */
   cells: MixKey[];
+  /** Shipped model files (shipped.ts): a starting model one of them holds may come with its scores on this benchmark. */
+  shipped: readonly ShippedSource[];
   emit(event: LoopEvent): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   signal: AbortSignal | undefined;
@@ -85,6 +88,7 @@ function cellsOf(sceneIds: readonly string[], families: readonly Family[]): MixK
 export interface ContextOptions {
   onEvent?: (event: LoopEvent) => void;
   signal?: AbortSignal;
+  shipped?: readonly ShippedSource[];
 }
 
 export async function openContext(store: Store, run: RunRecord, config: LoopConfig, options: ContextOptions): Promise<LoopContext> {
@@ -134,6 +138,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     runner,
     benchmark: { setId: '', questions: [] },
     cells: cellsOf(trainIds, config.families),
+    shipped: options.shipped ?? shippedSources(),
     emit,
     log,
     signal: options.signal,

@@ -18,6 +18,24 @@ export const TRAINED_SAMPLES_METRIC = 'trained_samples';
 /** Bounds of a score's 95% bootstrap interval: `<score metric>_ci_lo` / `_ci_hi`, family null. */
 export const intervalMetrics = (metric: string): { lo: string; hi: string } => ({ lo: `${metric}_ci_lo`, hi: `${metric}_ci_hi` });
 
+/** A score's rows as the metrics table holds them, minus run, round and set: overall, each family, the interval's bounds. */
+export type ScoreFigure = Pick<MetricRecord, 'family' | 'metric' | 'value' | 'n'>;
+
+export function scoreFigures(metric: string, score: HeldoutScore): ScoreFigure[] {
+  const n = score.families.reduce((a, f) => a + f.n, 0);
+  const names = intervalMetrics(metric);
+  return [
+    { family: null, metric, value: score.overall, n },
+    ...score.families.map((f) => ({ family: f.family, metric, value: f.score, n: f.n })),
+    ...(score.interval
+      ? [
+          { family: null, metric: names.lo, value: score.interval.lo, n },
+          { family: null, metric: names.hi, value: score.interval.hi, n },
+        ]
+      : []),
+  ];
+}
+
 /** The benchmark set whose scores represent the run, or undefined before any evaluation. */
 export function headlineSet(metrics: readonly MetricRecord[]): string | undefined {
   return metrics.find((m) => (m.metric === SCORE_METRIC || m.metric === BASE_SCORE_METRIC) && m.family === null)?.benchmarkSetId;

@@ -37,6 +37,7 @@ import { summarizeRound } from './metrics.js';
 import { resolveLoopConfig, storedLoopConfig } from './config.js';
 import { Cancelled, type LoopContext, openContext, OutsideStop } from './context.js';
 import { EndpointError } from '../solver/external/endpointSolver.js';
+import type { ShippedSource } from './shipped.js';
 import { splitScenes } from './split.js';
 import { control, evaluate, propose, solve, train } from './stages.js';
 
@@ -44,6 +45,8 @@ export interface LoopOptions {
   onEvent?: (event: LoopEvent) => void;
   /** Aborting stops at the next safe point and leaves the run paused (resumable). */
   signal?: AbortSignal;
+  /** Shipped model files whose start scores a run from their checkpoint may use (default: this build's, shipped.ts). */
+  shipped?: readonly ShippedSource[];
 }
 
 export interface LoopHandle {
@@ -209,7 +212,7 @@ async function drive(store: Store, runId: string, options: LoopOptions, lease: R
     const run = updateRunStatus(store, runId, 'running');
     emit({ type: 'run', runId, status: 'running' });
     const config = storedLoopConfig(run.config);
-    ctx = await openContext(store, run, config, { onEvent: emit, ...(options.signal ? { signal: options.signal } : {}) });
+    ctx = await openContext(store, run, config, { onEvent: emit, ...(options.signal ? { signal: options.signal } : {}), ...(options.shipped ? { shipped: options.shipped } : {}) });
     for (let k = 0; k < config.rounds; k++) {
       const existing = listRounds(store, runId).find((i) => i.round === k);
       await runRound(ctx, k, existing);

@@ -20,7 +20,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { LoopConfig, LoopConfigInput } from '../../shared/loop.js';
-import type { JsonObject, RoundStatus, LoopStage, RunRecord, SceneSplit } from '../../shared/records.js';
+import type { BenchmarkQuestionRecord, JsonObject, RoundStatus, LoopStage, RunRecord, SceneSplit } from '../../shared/records.js';
 import { CHECKPOINT_VERSION } from '../solver/checkpoint.js';
 import { Solver } from '../solver/index.js';
 import { prepareScene } from '../proposer/prepare.js';
@@ -40,6 +40,7 @@ import {
   listRounds,
   listRunScenes,
   listTrainingStats,
+  loadScene,
   readCheckpoint,
   recordMetrics,
   saveCheckpoint,
@@ -48,9 +49,11 @@ import {
   updateRunInfo,
   updateRunStatus,
 } from '../store/index.js';
-import { ensureBenchmark } from './benchmark.js';
+import { benchmarkInputSha256, ensureBenchmark, evaluateOnBenchmark } from './benchmark.js';
 import { MODEL_PRESETS, resolveLoopConfig, storedLoopConfig } from './config.js';
+import { BASE_SCORE_METRIC, type ScoreFigure, scoreFigures } from './metrics.js';
 import { loadRunScenes } from './run.js';
+import { Observations } from './samples.js';
 
 const MAGIC = 'OUROSHIP';
 /** The file layout's version; a reader refuses another (the app then trains the model instead). */
@@ -69,7 +72,7 @@ export interface ShippedModelFile {
  * The models this build ships. The hash is checked before a file is trusted, and test/engine/loop/shipped.test.ts
  * checks the files against it, so a rebuilt file is committed together with its new hash.
  */
-export const SHIPPED_MODELS: readonly ShippedModelFile[] = [{ file: 'base-builtin.ourorun', sha256: 'b2d013c299d88e14a139b84d4cc07ba3d7b0df8d0bfa5ceee8e25c1971de102d' }];
+export const SHIPPED_MODELS: readonly ShippedModelFile[] = [{ file: 'base-builtin.ourorun', sha256: 'e5974e0c3fe62ec823947e018cf5a4e4b55ffb2b5556498357cd1969b89d846d' }];
 
 /** What a model made by this build would depend on beyond its settings: any difference means "train it instead". */
 export interface ShippedCompat {
@@ -98,6 +101,24 @@ export interface ShippedHeader {
   training: { round: number; step: number; loss: number; lr: number; gradNorm: number | null }[];
   metrics: { round: number; benchmarkSetId: string; family: string | null; metric: string; value: number; n: number }[];
   checkpoint: { round: number; config: JsonObject; optimizerStep: number; sha256: string; bytes: number };
+  /** The final checkpoint scored as a run's starting model on other benchmarks (absent in files built before 2026-12-05). */
+  startScores?: ShippedStartScores[];
+}
+
+/**
+ * What the shipped model scores as the starting point of a run (round 0's `base_score` rows) on a benchmark that
+ * is not its own, measured when the file was built: the main job's held-out benchmark, so a fresh workspace's first
+ * main job does not score the base again (6,005 questions, about 4 s of its time on 2 cores). Matched to a run by
+ * what scoring reads, not by benchmark id (benchmark.ts › benchmarkInputSha256), and used on the CPU only: a CUDA
+ * session rounds differently.
+ */
+export interface ShippedStartScores {
+  /** benchmarkInputSha256 of the questions and observations scored. */
+  inputSha256: string;
+  /** What was scored, for people: held-out sources, questions per family, data seed, observed frames. */
+  benchmark: string;
+  provider: 'cpu';
+  figures: ScoreFigure[];
 }
 
 export interface ShippedRun {
@@ -122,7 +143,7 @@ export async function initialModelSha256(config: LoopConfig, sceneLabels: readon
  * Packs a completed run of this workspace (a fresh one: the run started from no checkpoint) into the file's bytes.
  * `solverSourceSha256` is recorded for the tests; pass '' where the sources are not at hand.
  */
-export async function packShippedRun(store: Store, runId: string, solverSourceSha256: string): Promise<Uint8Array> {
+export async function packShippedRun(store: Store, runId: string, solverSourceSha256: string, startScores: readonly ShippedStartScores[] = []): Promise<Uint8Array> {
   const run = getRun(store, runId);
   if (run.status !== 'completed') throw new Error(`run ${runId} is ${run.status}: only a completed run can be shipped`);
   const config = storedLoopConfig(run.config);
@@ -149,6 +170,7 @@ export async function packShippedRun(store: Store, runId: string, solverSourceSh
     training: listTrainingStats(store, runId).map((t) => ({ round: t.round, step: t.step, loss: t.loss, lr: t.lr, gradNorm: t.gradNorm })),
     metrics: metrics.map((m) => ({ round: m.round, benchmarkSetId: m.benchmarkSetId, family: m.family, metric: m.metric, value: m.value, n: m.n })),
     checkpoint: { round: last.round, config: last.config, optimizerStep: last.optimizerStep, sha256: sha256(bytes), bytes: bytes.length },
+    ...(startScores.length > 0 ? { startScores: [...startScores] } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = Buffer.alloc(16);
@@ -178,6 +200,67 @@ export function unpackShippedRun(bytes: Uint8Array, what: string): ShippedRun {
     throw new Error(`${what}: the checkpoint's bytes do not match header.checkpoint (size or SHA-256)`);
   }
   return { header, checkpoint };
+}
+
+/**
+ * Scores checkpoint `checkpointId` of this workspace as the starting model of a run with `input`'s held-out
+ * benchmark, the way that run's round 0 does (stages.ts › solve): the scenes saved and read back from the store,
+ * the benchmark made (or found) from them, the observations of `input`'s data seed and frames, on the CPU.
+ */
+export async function measureStartScores(store: Store, checkpointId: number, input: LoopConfigInput): Promise<ShippedStartScores> {
+  const config = resolveLoopConfig(input);
+  const { scenes, split } = loadRunScenes(config);
+  const versions = new Map(inTransaction(store, () => saveScenes(store, scenes), { immediate: true }).map((s) => [s.summary.id, s.version]));
+  const heldout = new Map(split.filter((s) => s.split === 'heldout').map((s) => [s.sceneId, loadScene(store, s.sceneId, versions.get(s.sceneId))]));
+  const runner = await createSandboxRunner();
+  let questions: BenchmarkQuestionRecord[];
+  try {
+    questions = (await ensureBenchmark(store, [...heldout.values()].map((scene) => prepareScene(scene)), versions, config.benchmarkPerFamily, config.dataSeed, runner)).questions;
+  } finally {
+    runner.dispose();
+  }
+  const observations = new Observations(heldout, config.dataSeed, config.frames);
+  const solver = await Solver.fromCheckpoint(readCheckpoint(store, checkpointId), { executionProvider: 'cpu' });
+  try {
+    if (solver.provider !== 'cpu') throw new Error(`start scores are measured on the CPU; the solver ran on ${solver.provider}`);
+    const { score } = await evaluateOnBenchmark(solver, questions, observations);
+    return {
+      inputSha256: benchmarkInputSha256(questions, observations),
+      benchmark: `${config.heldoutScenes.join(' ') || `held-out part of ${config.scenes.join(' ')}`}: ${questions.length} questions (${config.benchmarkPerFamily} per family at most), data seed ${config.dataSeed}, ${config.frames} frames`,
+      provider: 'cpu',
+      figures: scoreFigures(BASE_SCORE_METRIC, score),
+    };
+  } finally {
+    await solver.dispose();
+  }
+}
+
+/**
+ * The start scores a shipped file holds for this checkpoint (matched by its bytes) on this benchmark input
+ * (benchmarkInputSha256, computed only when needed), measured on `provider`; undefined when none does, and the caller scores the model itself.
+ * Only files with the bytes this build ships are read (as for importing).
+ */
+export function shippedStartScores(store: Store, checkpointId: number, inputSha256: () => string, provider: string, sources: readonly ShippedSource[] = shippedSources()): { figures: ScoreFigure[]; file: string } | undefined {
+  if (provider !== 'cpu' || checkpointId <= 0) return undefined;
+  let input: string | undefined;
+  const want = sha256(readCheckpoint(store, checkpointId));
+  for (const source of sources) {
+    let header: ShippedHeader;
+    try {
+      const bytes = source.read();
+      if (source.sha256 !== null && sha256(bytes) !== source.sha256) continue;
+      header = unpackShippedRun(bytes, source.name).header;
+    } catch {
+      // Unreadable or stale: importing says why when it matters; here the model is simply scored.
+      continue;
+    }
+    if (header.checkpoint.sha256 !== want) continue;
+    // Hashed only once a shipped file holds this very model: other starts pay nothing.
+    input ??= inputSha256();
+    const hit = header.startScores?.find((s) => s.inputSha256 === input && s.provider === provider);
+    if (hit) return { figures: hit.figures, file: source.name };
+  }
+  return undefined;
 }
 
 /** Settings that do not change what a run computes (base.ts compares runs the same way). */

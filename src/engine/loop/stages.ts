@@ -44,14 +44,16 @@ import {
   saveCheckpoint,
   updateRound,
 } from '../store/index.js';
-import { evaluateOnBenchmark } from './benchmark.js';
+import { benchmarkInputSha256, evaluateOnBenchmark } from './benchmark.js';
 import { DEBIASED_SCORE_METRIC } from './debiased.js';
+import type { Answerer } from './answerer.js';
 import { handOff } from './handoff.js';
 import { roundSampleCap } from './config.js';
 import { Cancelled, type LoopContext, uniformMix } from './context.js';
-import { BASE_SCORE_METRIC, SAMPLES_SEEN_METRIC, SCORE_METRIC, TRAINED_SAMPLES_METRIC, intervalMetrics } from './metrics.js';
+import { BASE_SCORE_METRIC, SAMPLES_SEEN_METRIC, SCORE_METRIC, TRAINED_SAMPLES_METRIC, intervalMetrics, scoreFigures } from './metrics.js';
 import { sampleOfRecord, toNewQa } from './samples.js';
 import { selectionScore, topByScore, topByScorePerGroup } from './selection.js';
+import { shippedStartScores } from './shipped.js';
 
 /** Inference chunk: progress and cancellation are checked between chunks. */
 const ANSWER_CHUNK = 1024;
@@ -233,13 +235,7 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
   // Round 0 also scores the starting model on the benchmark: the curve's starting point. A model another run
   // started from has been scored on this set already (deterministically): its figures are copied.
   let baseRows: MetricRecord[] = [];
-  if (k === 0) {
-    const names = intervalMetrics(BASE_SCORE_METRIC);
-    const known = findStartMetrics(ctx.store, ctx.benchmark.setId, config.initCheckpoint, [BASE_SCORE_METRIC, names.lo, names.hi]);
-    baseRows = known.some((m) => m.metric === BASE_SCORE_METRIC && m.family === null)
-      ? known.map((m) => ({ ...m, runId: run.id }))
-      : scoreMetrics(ctx, 0, BASE_SCORE_METRIC, (await evaluateOnBenchmark(solver, ctx.benchmark.questions, ctx.observations)).score);
-  }
+  if (k === 0) baseRows = await startScoreRows(ctx, solver);
   ctx.checkCancelled('before storing answers');
   inTransaction(ctx.store, () => {
     insertSolverOutputs(ctx.store, outputs);
@@ -247,6 +243,24 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
     updateRound(ctx.store, run.id, k, { stage: 'solve', counts });
   });
   done(`${outputs.length} answered: ${counts.easy} easy, ${counts.frontier} frontier, ${counts.hard} hard`);
+}
+
+/**
+ * Round 0's `base_score` rows: copied from a run that started from the same checkpoint and was scored on this set,
+ * else from the shipped file that holds the starting model, when it was scored there on these very questions and
+ * observations (shipped.ts › ShippedStartScores), else scored now.
+ */
+async function startScoreRows(ctx: LoopContext, start: Answerer): Promise<MetricRecord[]> {
+  const { config, run } = ctx;
+  const names = intervalMetrics(BASE_SCORE_METRIC);
+  const known = findStartMetrics(ctx.store, ctx.benchmark.setId, config.initCheckpoint, [BASE_SCORE_METRIC, names.lo, names.hi]);
+  if (known.some((m) => m.metric === BASE_SCORE_METRIC && m.family === null)) return known.map((m) => ({ ...m, runId: run.id }));
+  const shipped = shippedStartScores(ctx.store, config.initCheckpoint, () => benchmarkInputSha256(ctx.benchmark.questions, ctx.observations), start.provider, ctx.shipped);
+  if (shipped) {
+    ctx.log('info', `the starting model's scores on this benchmark come with it (${shipped.file.split('/').pop()}: measured on the same questions and observations when it was built)`);
+    return shipped.figures.map((f) => ({ runId: run.id, round: 0, benchmarkSetId: ctx.benchmark.setId, ...f }));
+  }
+  return scoreMetrics(ctx, 0, BASE_SCORE_METRIC, (await evaluateOnBenchmark(start, ctx.benchmark.questions, ctx.observations)).score);
 }
 
 // ── control ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -402,19 +416,7 @@ export async function train(ctx: LoopContext, k: number): Promise<void> {
 // ── evaluate ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 function scoreMetrics(ctx: LoopContext, k: number, metric: string, score: HeldoutScore): MetricRecord[] {
-  const base = { runId: ctx.run.id, round: k, benchmarkSetId: ctx.benchmark.setId, metric };
-  const n = score.families.reduce((a, f) => a + f.n, 0);
-  const names = intervalMetrics(metric);
-  return [
-    { ...base, family: null, value: score.overall, n },
-    ...score.families.map((f) => ({ ...base, family: f.family, value: f.score, n: f.n })),
-    ...(score.interval
-      ? [
-          { ...base, metric: names.lo, family: null, value: score.interval.lo, n },
-          { ...base, metric: names.hi, family: null, value: score.interval.hi, n },
-        ]
-      : []),
-  ];
+  return scoreFigures(metric, score).map((f) => ({ runId: ctx.run.id, round: k, benchmarkSetId: ctx.benchmark.setId, ...f }));
 }
 
 export async function evaluate(ctx: LoopContext, k: number): Promise<void> {

@@ -3,12 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../../src/shared/loop.js';
-import { BUILTIN_TARGET, baseConfig, comparable, ensureBaseFor, ensureRun, finalCheckpointId, findCompletedRun, resolveLoopConfig, startLoop, storedLoopConfig } from '../../../src/engine/loop/index.js';
+import { BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, baseConfig, comparable, ensureBaseFor, ensureRun, finalCheckpointId, findCompletedRun, resolveLoopConfig, startLoop, storedLoopConfig } from '../../../src/engine/loop/index.js';
 import {
   REBUILD_COMMAND,
   SHIPPED_MODELS,
   importShippedRun,
   initialModelSha256,
+  measureStartScores,
   packShippedRun,
   solverSourceSha256,
   unpackShippedRun,
@@ -83,6 +84,35 @@ describe('shipped models', () => {
     for (const s of [a.store, b.store, fresh]) s.close();
   }, 240_000);
 
+  it('gives a run from its checkpoint the start scores measured on the same questions and observations, which equal scoring it there', async () => {
+    const a = await trainedBase();
+    const ck = finalCheckpointId(a.store, a.runId);
+    const start = await measureStartScores(a.store, ck, SMALL_LOOP);
+    expect(start.provider).toBe('cpu');
+    expect(start.figures.map((f) => f.metric)).toContain(BASE_SCORE_METRIC);
+    const bytes = await packShippedRun(a.store, a.runId, 'test', [start]);
+    a.store.close();
+    const from = async (shipped: readonly ShippedSource[]): Promise<{ digest: Record<string, unknown>; copied: boolean }> => {
+      const store = openStore({ workspaceDir: tmp() });
+      const base = await ensureRun(store, SMALL_BASE, { shipped: [source(bytes)] });
+      expect(base.shipped).toBe(true);
+      const logs: string[] = [];
+      const run = await (await startLoop(store, { ...SMALL_LOOP, initCheckpoint: finalCheckpointId(store, base.run.id) }, { shipped, onEvent: (e) => e.type === 'log' && logs.push(e.message) })).done;
+      expect(run.status, run.error ?? '').toBe('completed');
+      const digest = runDigest(store, run.id);
+      store.close();
+      return { digest, copied: logs.some((m) => /starting model's scores on this benchmark come with it \(small\.ourorun/.test(m)) };
+    };
+    const scored = await from([]);
+    const copied = await from([source(bytes)]);
+    expect({ scored: scored.copied, copied: copied.copied }).toEqual({ scored: false, copied: true });
+    // Everything the run wrote is the same, the base_score rows included.
+    expect(copied.digest).toEqual(scored.digest);
+    // Other questions or observations (another input digest): the model is scored, not given another benchmark's figures.
+    const other = withHeader(bytes, (h) => ((h.startScores as { inputSha256: string }[])[0]!.inputSha256 = '0'.repeat(64)));
+    expect((await from([source(other)])).copied).toBe(false);
+  }, 240_000);
+
   it('falls back to training, saying why, when the file or this build does not match; is silent for other settings', async () => {
     const { store, bytes } = await trainedBase();
     store.close();
@@ -132,6 +162,18 @@ describe(`the shipped base (resources/models; rebuild: ${REBUILD_COMMAND})`, () 
     expect(sha256(readFileSync(file)), `${file} is not the file SHIPPED_MODELS names (src/engine/loop/shipped.ts): rebuild with ${REBUILD_COMMAND} and commit both`).toBe(entry.sha256);
     expect(readFileSync(file).length).toBeLessThan(4 * 1024 * 1024);
   });
+
+  it('carries the scores that scoring it as the main job\'s starting model gives today', async () => {
+    const store = openStore({ workspaceDir: tmp() });
+    const base = await ensureBaseFor(store, resolveLoopConfig(MAIN_JOB));
+    expect(base.shipped).toBe(true);
+    const { header } = unpackShippedRun(readFileSync(file), file);
+    const now = await measureStartScores(store, base.checkpointId, MAIN_JOB);
+    store.close();
+    expect(header.startScores, `${entry.file} has no start scores: ${REBUILD_COMMAND}`).toHaveLength(1);
+    // A change to perception, the proposer or scoring since the file was built shows here first.
+    expect(header.startScores![0], `the main job's benchmark or the base's scores on it changed since ${entry.file} was built: ${REBUILD_COMMAND}`).toEqual(now);
+  }, 120_000);
 
   it('was made with the settings base.ts asks for today and by this solver', async () => {
     const { header } = unpackShippedRun(readFileSync(file), file);
