@@ -232,8 +232,8 @@ export async function solve(ctx: LoopContext, k: number): Promise<void> {
   }
   const counts = { easy: 0, frontier: 0, hard: 0 };
   for (const o of outputs) counts[o.bucket]++;
-  // Round 0 also scores the starting model on the benchmark: the curve's starting point. A model another run
-  // started from has been scored on this set already (deterministically): its figures are copied.
+  // Round 0 also scores the starting model on the benchmark: the curve's starting point. Scores known already
+  // (deterministic: another run from the same model, or the shipped file's) are copied (startScoreRows).
   let baseRows: MetricRecord[] = [];
   if (k === 0) baseRows = await startScoreRows(ctx, solver);
   ctx.checkCancelled('before storing answers');
