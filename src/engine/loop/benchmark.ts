@@ -9,11 +9,12 @@ import { FAMILIES } from '../../shared/proposer.js';
 import { createRng, hashSeed } from '../../shared/random.js';
 import type { BenchmarkQuestionRecord, NewBenchmarkQuestion } from '../../shared/records.js';
 import type { HeldoutScore } from '../../shared/loop.js';
+import type { Scene } from '../../shared/scene.js';
 import { scorePrediction } from '../eval/vsiScore.js';
 import { debiasedQuestionIds, heldoutScoreOf } from './debiased.js';
 import { FAMILY_SPECS } from '../proposer/families/index.js';
 import { runProposalRound } from '../proposer/pipeline.js';
-import type { PreparedScene } from '../proposer/prepare.js';
+import { prepareScene } from '../proposer/prepare.js';
 import { uniformRequests } from '../proposer/requests.js';
 import type { ProgramRunner } from '../proposer/runner.js';
 import type { SolverSample } from '../solver/features.js';
@@ -56,14 +57,14 @@ export interface BenchmarkBuild {
  */
 export async function ensureBenchmark(
   store: Store,
-  heldout: readonly PreparedScene[],
+  heldout: readonly Scene[],
   versions: ReadonlyMap<string, string>,
   perFamily: number,
   dataSeed: number,
   runner: ProgramRunner,
   scoredOn?: string,
 ): Promise<BenchmarkBuild> {
-  const ids = heldout.map((p) => p.scene.id);
+  const ids = heldout.map((scene) => scene.id);
   const sets = new Set(listBenchmarkSets(store).map((s) => s.id));
   if (scoredOn !== undefined && sets.has(scoredOn)) {
     return { setId: scoredOn, created: false, questions: listBenchmarkQuestions(store, scoredOn), short: [] };
@@ -79,7 +80,9 @@ export async function ensureBenchmark(
   // Ask for about twice what is needed: some drafts fail the filters, and choice among more gives balance.
   const bins = Math.max(...FAMILIES.map((f) => FAMILY_SPECS[f].bins));
   const perBin = Math.max(1, Math.ceil((2 * perFamily) / (ids.length * bins)));
-  const { qa } = await runProposalRound({ scenes: [...heldout], requests: uniformRequests(ids, perBin), seed: hashSeed(dataSeed, 'benchmark'), runner });
+  // Prepared only here: a set that exists already (a resumed run, a second run over these scenes) needs none.
+  const prepared = heldout.map((scene) => prepareScene(scene));
+  const { qa } = await runProposalRound({ scenes: prepared, requests: uniformRequests(ids, perBin), seed: hashSeed(dataSeed, 'benchmark'), runner });
   const rows: NewBenchmarkQuestion[] = [];
   const short: { family: string; found: number }[] = [];
   for (const family of FAMILIES) {

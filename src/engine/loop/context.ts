@@ -212,7 +212,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     const stage: LoopStage = 'evaluate';
     emit({ type: 'stage', runId: run.id, round: -1, stage, phase: 'start', detail: 'preparing the held-out benchmark' });
     const t0 = performance.now();
-    const heldout = heldoutIds.map((id) => prepareScene(scenes.get(id)!));
+    const heldout = heldoutIds.map((id) => scenes.get(id)!);
     const versions = new Map(split.map((s) => [s.sceneId, s.sceneVersion ?? '']));
     const scoredOn = listMetrics(store, { runId: run.id, family: null })[0]?.benchmarkSetId;
     const bench = await ensureBenchmark(store, heldout, versions, config.benchmarkPerFamily, config.dataSeed, runner, scoredOn);

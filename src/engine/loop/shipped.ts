@@ -23,7 +23,6 @@ import type { LoopConfig, LoopConfigInput } from '../../shared/loop.js';
 import type { BenchmarkQuestionRecord, JsonObject, RoundStatus, LoopStage, RunRecord, SceneSplit } from '../../shared/records.js';
 import { CHECKPOINT_VERSION } from '../solver/checkpoint.js';
 import { Solver } from '../solver/index.js';
-import { prepareScene } from '../proposer/prepare.js';
 import type { ProgramRunner } from '../proposer/runner.js';
 import { createSandboxRunner } from '../proposer/sandboxRunner.js';
 import { resourcesDir } from '../resources.js';
@@ -215,7 +214,7 @@ export async function measureStartScores(store: Store, checkpointId: number, inp
   const runner = await createSandboxRunner();
   let questions: BenchmarkQuestionRecord[];
   try {
-    questions = (await ensureBenchmark(store, [...heldout.values()].map((scene) => prepareScene(scene)), versions, config.benchmarkPerFamily, config.dataSeed, runner)).questions;
+    questions = (await ensureBenchmark(store, [...heldout.values()], versions, config.benchmarkPerFamily, config.dataSeed, runner)).questions;
   } finally {
     runner.dispose();
   }
@@ -369,7 +368,7 @@ async function importChecked(store: Store, config: LoopConfig, shipped: ShippedR
     const first = haveScenes.find((s, i) => s !== wantScenes[i]) ?? '';
     throw new Error(`this build makes different scenes for ${config.scenes.join(' ')} (first difference: ${first}); rebuild it with ${REBUILD_COMMAND}`);
   }
-  const heldout = split.filter((s) => s.split === 'heldout').map((s) => prepareScene(scenes.find((x) => x.id === s.sceneId)!));
+  const heldout = split.filter((s) => s.split === 'heldout').map((s) => scenes.find((x) => x.id === s.sceneId)!);
   const setId = (await ensureBenchmark(store, heldout, versions, config.benchmarkPerFamily, config.dataSeed, await starting)).setId;
   if (setId !== header.compat.benchmarkSetId) {
     throw new Error(`this build makes held-out benchmark ${setId}, the shipped run was scored on ${header.compat.benchmarkSetId}; rebuild it with ${REBUILD_COMMAND}`);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ensureBenchmark } from '../../../src/engine/loop/benchmark.js';
-import { prepareScene } from '../../../src/engine/proposer/prepare.js';
 import { createSandboxRunner } from '../../../src/engine/proposer/sandboxRunner.js';
 import { generateSyntheticScenes } from '../../../src/engine/sources/synthetic.js';
 import { listBenchmarkSets, openStore, saveScenes } from '../../../src/engine/store/index.js';
@@ -16,12 +15,11 @@ describe('the held-out benchmark', () => {
     const saved = saveScenes(a, scenes);
     const versions = new Map(saved.map((s) => [s.summary.id, s.version]));
     const b = openStore({ workspaceDir: dir });
-    const prepared = scenes.map((s) => prepareScene(s));
     const runner = await createSandboxRunner();
     try {
       // Both check for the set before either has inserted it (each awaits the proposer in between), as two runs
       // started together in one workspace do.
-      const [x, y] = await Promise.all([ensureBenchmark(a, prepared, versions, 3, 1, runner), ensureBenchmark(b, prepared, versions, 3, 1, runner)]);
+      const [x, y] = await Promise.all([ensureBenchmark(a, scenes, versions, 3, 1, runner), ensureBenchmark(b, scenes, versions, 3, 1, runner)]);
       expect(x.setId).toBe(y.setId);
       expect([x.created, y.created].sort()).toEqual([false, true]);
       expect(y.questions).toEqual(x.questions);
