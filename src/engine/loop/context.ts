@@ -11,7 +11,7 @@ import type { Scene } from '../../shared/scene.js';
 import { FAMILY_SPECS } from '../proposer/families/index.js';
 import { type PreparedScene, prepareScene } from '../proposer/prepare.js';
 import type { ProgramRunner } from '../proposer/runner.js';
-import { createSandboxRunner } from '../proposer/sandboxRunner.js';
+import { startSandboxRunner } from '../proposer/sandboxRunner.js';
 import { Solver } from '../solver/solver.js';
 import type { Store } from '../store/index.js';
 import { getEndpointResponse, registeredEndpointModel, listCheckpoints, listMetrics, listRunScenes, loadScene, putEndpointResponse, readCheckpoint, setRunProvider } from '../store/index.js';
@@ -93,8 +93,7 @@ export interface ContextOptions {
 
 export async function openContext(store: Store, run: RunRecord, config: LoopConfig, options: ContextOptions): Promise<LoopContext> {
   // The sandbox starts on its own thread (~0.4 s) while this one reads the run's scenes.
-  const starting = createSandboxRunner();
-  starting.catch(() => undefined);
+  const starting = startSandboxRunner();
   let split: ReturnType<typeof listRunScenes>;
   let scenes: Map<string, Scene>;
   try {
@@ -102,7 +101,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
     // Each scene as the run first saw it: a re-import since made a new version and left this one (store/scenes.ts).
     scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId, s.sceneVersion)]));
   } catch (e) {
-    void starting.then((r) => r.dispose(), () => undefined);
+    starting.dispose();
     throw e;
   }
   const trainIds = split.filter((s) => s.split === 'train').map((s) => s.sceneId);
@@ -110,7 +109,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
   const observations = new Observations(scenes, config.dataSeed, config.frames);
   const emit = (event: LoopEvent): void => options.onEvent?.(event);
   const log = (level: 'info' | 'warn' | 'error', message: string): void => emit({ type: 'log', runId: run.id, level, message });
-  const runner = await starting;
+  const runner = await starting.ready;
 
   let prepared: PreparedScene[] | undefined;
   let solver: Solver | undefined;

@@ -24,7 +24,7 @@ import type { BenchmarkQuestionRecord, JsonObject, RoundStatus, LoopStage, RunRe
 import { CHECKPOINT_VERSION } from '../solver/checkpoint.js';
 import { Solver } from '../solver/index.js';
 import type { ProgramRunner } from '../proposer/runner.js';
-import { createSandboxRunner } from '../proposer/sandboxRunner.js';
+import { createSandboxRunner, startSandboxRunner } from '../proposer/sandboxRunner.js';
 import { resourcesDir } from '../resources.js';
 import type { Store } from '../store/index.js';
 import {
@@ -343,12 +343,11 @@ async function importOne(store: Store, config: LoopConfig, shipped: ShippedRun, 
     throw new Error(`it holds a version-${header.compat.checkpointVersion} checkpoint, this build writes version ${CHECKPOINT_VERSION}; rebuild it with ${REBUILD_COMMAND}`);
   }
   // The sandbox (for the held-out benchmark) starts on its own thread (~0.4 s) while this one makes the scenes.
-  const starting = createSandboxRunner();
-  starting.catch(() => undefined);
+  const starting = startSandboxRunner();
   try {
-    return await importChecked(store, config, shipped, name, starting);
+    return await importChecked(store, config, shipped, name, starting.ready);
   } finally {
-    void starting.then((r) => r.dispose(), () => undefined);
+    starting.dispose();
   }
 }
 

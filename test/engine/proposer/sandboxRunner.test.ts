@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSandboxRunner } from '../../../src/engine/proposer/sandboxRunner.js';
+import { createSandboxRunner, startSandboxRunner } from '../../../src/engine/proposer/sandboxRunner.js';
 import { handData, LIVING_ROOM } from './handScenes.js';
 
 // A busy loop of roughly 10–40 ms of CPU: far past a 1 ms limit, far inside a 5 s one, on any machine.
@@ -25,6 +25,18 @@ describe('the pipeline’s sandbox runner', () => {
     } finally {
       runner.dispose();
     }
+  });
+
+  it('starts a runner without waiting: disposed when given up before it arrived, and a failure to start surfaces only where awaited', async () => {
+    const given = startSandboxRunner();
+    given.dispose();
+    const runner = await given.ready;
+    await expect(runner.runScene(handData(LIVING_ROOM), ['return 1;'])).rejects.toThrow(/disposed/);
+    const failing = startSandboxRunner({ stackLimitBytes: 1 });
+    // Time for the rejection to be reported as unhandled, which vitest would fail the run on.
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(failing.ready).rejects.toThrow(/stackLimitBytes/);
+    failing.dispose();
   });
 
   it('does not retry when the retry limit is no longer than the first', async () => {
