@@ -45,6 +45,7 @@ export interface LoopContext {
   config: LoopConfig;
   trainIds: string[];
   heldoutIds: string[];
+  /** The run's scenes; with their point clouds only when an endpoint model answers (see openContext). */
   scenes: Map<string, Scene>;
   observations: Observations;
   runner: ProgramRunner;
@@ -99,7 +100,10 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
   try {
     split = listRunScenes(store, run.id);
     // Each scene as the run first saw it: a re-import since made a new version and left this one (store/scenes.ts).
-    scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId, s.sceneVersion)]));
+    // Point clouds only where an endpoint model is asked: its camera images are rendered from them
+    // (perception/cameraImage.ts); nothing else a run does reads them (0.7 s of the main job's 196 scenes).
+    const points = config.endpoint !== null;
+    scenes = new Map(split.map((s) => [s.sceneId, loadScene(store, s.sceneId, s.sceneVersion, { points })]));
   } catch (e) {
     starting.dispose();
     throw e;

@@ -255,14 +255,23 @@ export function hasScene(store: Store, id: string): boolean {
   return store.prepare('SELECT 1 FROM scenes WHERE id = ?').get(id) !== undefined;
 }
 
+export interface LoadSceneOptions {
+  /**
+   * Read the point cloud and the objects' point indices (default true). Without them a scene is its layout,
+   * walkthrough and provenance: all that perception, the proposer and the built-in solver read, without reading,
+   * hashing and decoding a blob of about 0.4 MB a scene.
+   */
+  points?: boolean;
+}
+
 /**
- * The scene as it was saved, point cloud and per-object point indices restored as typed arrays: its current
- * version, or `version` (one a run pinned: see `listRunScenes`).
+ * The scene as it was saved, point cloud and per-object point indices restored as typed arrays (unless
+ * `options.points` is false): its current version, or `version` (one a run pinned: see `listRunScenes`).
  */
-export function loadScene(store: Store, id: string, version?: string): Scene {
+export function loadScene(store: Store, id: string, version?: string, options: LoadSceneOptions = {}): Scene {
   for (let attempt = 1; ; attempt++) {
     try {
-      return loadSceneOnce(store, id, version);
+      return loadSceneOnce(store, id, version, options.points !== false);
     } catch (e) {
       // Another process replaced the scene after its row was read here, and a sweep removed the old point cloud
       // (sweep.ts): read the row again.
@@ -314,7 +323,7 @@ export function currentSceneVersion(store: Store, id: string): string | undefine
   return store.prepare('SELECT version FROM scenes WHERE id = ?').pluck().get(id) as string | undefined;
 }
 
-function loadSceneOnce(store: Store, id: string, version: string | undefined): Scene {
+function loadSceneOnce(store: Store, id: string, version: string | undefined, points: boolean): Scene {
   const row = sceneRow(store, id, version);
   if (!row) {
     if (version !== undefined && hasScene(store, id)) {
@@ -326,7 +335,7 @@ function loadSceneOnce(store: Store, id: string, version: string | undefined): S
   const objects: SceneObject[] = meta.objects.map((o) => ({ ...o }));
   const scene: Scene = { id: row.id, dataset: row.dataset, objects, room: meta.room, provenance: meta.provenance };
   if (meta.trajectory) scene.trajectory = meta.trajectory;
-  if (row.points_blob !== null) {
+  if (points && row.points_blob !== null) {
     const owner = `scene ${id}`;
     let bytes: Buffer;
     try {

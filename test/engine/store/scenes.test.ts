@@ -59,6 +59,21 @@ describe('scenes', () => {
     expect(blobFiles(store)).toHaveLength(1);
   });
 
+  it('load a scene without its point cloud: the rest as saved, and its blob not read at all', () => {
+    const store = ws.open(ws.dir());
+    const scene = makeScene('synthetic:np', { points: 200, frames: 3 });
+    saveScene(store, scene);
+    const { points: _points, ...rest } = scene;
+    const layout = loadScene(store, scene.id, undefined, { points: false });
+    expect(layout).toEqual({ ...rest, objects: scene.objects.map(({ pointIndices: _i, ...o }) => o) });
+    expect(layout.points).toBeUndefined();
+    // Not read: a removed blob fails the full load only.
+    const hash = store.db.prepare(`SELECT points_blob FROM scenes`).pluck().get() as string;
+    store.blobs.remove(hash);
+    expect(loadScene(store, scene.id, undefined, { points: false })).toEqual(layout);
+    expect(() => loadScene(store, scene.id)).toThrow(/is missing/);
+  });
+
   it('upsert by id, keeping rows that refer to the scene', () => {
     const store = ws.open(ws.dir());
     saveScene(store, makeScene('synthetic:u', { points: 20 }));
