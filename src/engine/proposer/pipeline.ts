@@ -148,20 +148,41 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
   let draftMs = 0;
   let executeMs = 0;
   let filterMs = 0;
-  // Every scene's drafts are asked for at once, so a proposer that waits on a model keeps its requests in flight
-  // across scenes; the scenes are still filtered one after another, in order.
-  const drafts = input.scenes.map((prepared) =>
-    routes.map((route) => {
-      const sceneId = prepared.scene.id;
-      const requests = route.requests.filter((r) => r.sceneId === sceneId);
-      if (requests.length === 0) return undefined;
-      const p = Promise.resolve().then(() => route.proposer.propose({ sceneId, api: prepared.api, requests, seed: input.seed }));
-      // Awaited below in order; a failure before then must not surface as an unhandled rejection.
-      p.catch(() => undefined);
-      return p;
-    }),
-  );
+  const ask = (si: number, route: (typeof routes)[number], now: boolean): Promise<Drafted> | undefined => {
+    const prepared = input.scenes[si]!;
+    const sceneId = prepared.scene.id;
+    const requests = route.requests.filter((r) => r.sceneId === sceneId);
+    if (requests.length === 0) return undefined;
+    const propose = (): Drafted | Promise<Drafted> => route.proposer.propose({ sceneId, api: prepared.api, requests, seed: input.seed });
+    let p: Promise<Drafted>;
+    if (!now) p = Promise.resolve().then(propose);
+    else {
+      try {
+        p = Promise.resolve(propose());
+      } catch (e) {
+        p = Promise.reject(e as Error);
+      }
+    }
+    // Awaited below in order; a failure before then must not surface as an unhandled rejection.
+    p.catch(() => undefined);
+    return p;
+  };
+  // A proposer that waits on a model is asked for every scene at once, so its requests are in flight together.
+  // One that computes (`computes`) drafts each scene right away, one scene ahead of the checks: the next scene's
+  // drafting runs while the sandbox runs this scene's programs. The scenes are filtered one after another, in order.
+  const drafts = input.scenes.map((_, si) => routes.map((route) => (route.proposer.computes ? undefined : ask(si, route, false))));
+  let askedAhead = -1;
+  const draftAhead = (si: number): void => {
+    if (si <= askedAhead || si >= input.scenes.length) return;
+    askedAhead = si;
+    const t = performance.now();
+    routes.forEach((route, ri) => {
+      if (route.proposer.computes) drafts[si]![ri] = ask(si, route, true);
+    });
+    draftMs += performance.now() - t;
+  };
   for (const [si, prepared] of input.scenes.entries()) {
+    draftAhead(si);
     const pending = drafts[si]!.filter((d): d is Promise<Drafted> => d !== undefined);
     if (pending.length === 0) continue;
     const t0 = performance.now();
@@ -181,7 +202,6 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
       return { ...p, filterVerdicts: duplicate ? [{ filter: 'duplicate', passed: false, reason: 'the same question was already proposed for this scene' }] : [], verdict: 'rejected' };
     });
     const live = qas.filter((qa) => qa.filterVerdicts.length === 0);
-    for (const qa of live) qa.filterVerdicts.push(...sceneVerdicts(prepared, qa));
     // Self-contained programs (no args: a generative proposer's) are checked against the family's own program.
     const references = live.map((qa) => {
       if (qa.args) return undefined;
@@ -193,8 +213,16 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
       }
     });
     const referenceCalls = references.filter((r): r is { source: string; args: ProgramArgs } => typeof r === 'object');
-    const t2 = performance.now();
-    const outcomes = await input.runner.runScene(sandboxData(prepared), [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
+    const running = input.runner.runScene(sandboxData(prepared), [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
+    // Awaited below; a failure while the checks run must not surface as an unhandled rejection.
+    running.catch(() => undefined);
+    // The scene's own checks run while the sandbox's thread runs the programs (sandboxRunner.ts takes the
+    // outcomes only when they are awaited); neither reads the other's results.
+    for (const qa of live) qa.filterVerdicts.push(...sceneVerdicts(prepared, qa));
+    const tv = performance.now();
+    draftAhead(si + 1);
+    const tn = performance.now();
+    const outcomes = await running;
     const t3 = performance.now();
     let nextReference = live.length;
     live.forEach((qa, i) => {
@@ -209,8 +237,9 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
     });
     all.push(...qas);
     draftMs += t1 - t0;
-    filterMs += t2 - t1 + (performance.now() - t3);
-    executeMs += t3 - t2;
+    // Execution counts only the wait for outcomes beyond the checks and drafting that ran beside it.
+    filterMs += tv - t1 + (performance.now() - t3);
+    executeMs += t3 - tn;
   }
   const t4 = performance.now();
   if (input.shortcut !== false) {

@@ -40,12 +40,19 @@ export interface ProposeResult {
 
 export interface Proposer {
   readonly name: string;
+  /**
+   * True for a proposer that computes its drafts on the calling thread, waiting on nothing: the pipeline asks it
+   * for each scene just before that scene's checks, while the sandbox runs the scene before. Otherwise (a model
+   * behind it) every scene's drafts are asked for at once, so the requests are in flight together.
+   */
+  readonly computes?: boolean;
   /** A model-backed proposer answers asynchronously; the pipeline awaits either. */
   propose(input: ProposeInput): ProposeResult | Promise<ProposeResult>;
 }
 
 export class ProgrammaticProposer implements Proposer {
   readonly name = 'programmatic';
+  readonly computes = true;
 
   propose({ sceneId, api, requests, seed }: ProposeInput): ProposeResult {
     const proposals: Proposal[] = [];

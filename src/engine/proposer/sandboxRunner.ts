@@ -3,7 +3,7 @@ import type { ProgramSceneData } from './program/types.js';
 import { sceneApiPrelude } from './program/sceneApi.js';
 import type { ProgramCall, ProgramOutcome, ProgramRunner } from './runner.js';
 import { createSandbox } from './sandbox/index.js';
-import type { Sandbox, SandboxOptions } from './sandbox/index.js';
+import type { ProgramInput, Sandbox, SandboxContext, SandboxOptions } from './sandbox/index.js';
 
 /** The sandbox prelude: the scene API's own source, instantiated on the scene data. */
 const PRELUDE = `${sceneApiPrelude()}\nreturn createSceneApi(data);`;
@@ -23,18 +23,34 @@ export async function createSandboxRunner(options: SandboxRunnerOptions = {}): P
   const { retryTimeLimitMs = 1000, ...sandboxOptions } = options;
   const sandbox = await createSandbox(sandboxOptions);
   let patient: Promise<Sandbox> | undefined;
+  const outcomeOf = (o: ReturnType<SandboxContext['run']>): ProgramOutcome => (o.ok ? { ok: true, value: o.value } : { ok: false, kind: o.kind, message: o.message });
   const run = (box: Sandbox, data: ProgramSceneData, programs: readonly ProgramCall[]): ProgramOutcome[] => {
     const ctx = box.openContext(PRELUDE, data);
     try {
-      return ctx.runBatch(programs as Parameters<typeof ctx.runBatch>[0]).map((o) => (o.ok ? { ok: true, value: o.value } : { ok: false, kind: o.kind, message: o.message }));
+      return ctx.runBatch(programs as ProgramInput[]).map(outcomeOf);
     } finally {
       ctx.dispose();
     }
   };
+  // The scene whose batch is on the engine thread; a second scene asked for meanwhile waits for it.
+  let inFlight: Promise<unknown> | undefined;
   return {
     async runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<ProgramOutcome[]> {
       if (programs.length === 0) return [];
-      const outcomes = run(sandbox, data, programs);
+      while (inFlight) await inFlight;
+      // The scene and its batch are sent now and the outcomes taken only once the caller awaits them: a caller
+      // that does other work before that (the pipeline's scene filters) works while the engine thread runs them.
+      const take = sandbox.startScene(PRELUDE, data, programs as ProgramInput[]);
+      let outcomes: ProgramOutcome[];
+      let done = (): void => undefined;
+      inFlight = new Promise<void>((resolve) => (done = resolve));
+      try {
+        await Promise.resolve();
+        outcomes = take().map(outcomeOf);
+      } finally {
+        inFlight = undefined;
+        done();
+      }
       const late = outcomes.flatMap((o, i) => (!o.ok && o.kind === 'timeout' ? [i] : []));
       if (late.length === 0 || retryTimeLimitMs <= (sandboxOptions.timeLimitMs ?? 50)) return outcomes;
       patient ??= createSandbox({ ...sandboxOptions, timeLimitMs: retryTimeLimitMs });

@@ -3,6 +3,7 @@ import type { Family } from '../../../src/shared/proposer.js';
 import { FAMILIES } from '../../../src/shared/proposer.js';
 import { runProposalRound } from '../../../src/engine/proposer/pipeline.js';
 import { prepareScene } from '../../../src/engine/proposer/prepare.js';
+import { ProgrammaticProposer } from '../../../src/engine/proposer/proposer.js';
 import { routeTurns } from '../../../src/engine/proposer/families/routePlanning.js';
 import { uniformRequests } from '../../../src/engine/proposer/requests.js';
 import type { ProgramRunner } from '../../../src/engine/proposer/runner.js';
@@ -127,6 +128,41 @@ describe('filters on the hand-built room', () => {
     expect(by.escape!.rejectedBy).toBe('program');
     expect(by.escape!.filterVerdicts.find((v) => v.filter === 'program')!.reason).toMatch(/process/);
     expect(by.type!.filterVerdicts.find((v) => v.filter === 'program')!.reason).toBe('returned "three" where a finite number was expected');
+  });
+
+  it('a computing proposer drafts each scene while the sandbox runs the one before; one that waits on a model is asked for every scene at once', async () => {
+    const scenes = ['hand:a', 'hand:b', 'hand:c'].map((id) => handPrepared(handData(LIVING_ROOM), id));
+    const requests = scenes.map((p) => ({ sceneId: p.scene.id, family: 'object_counting' as const, bin: 0, count: 2 }));
+    const order: string[] = [];
+    const logged: ProgramRunner = {
+      runScene: (data, programs) => {
+        order.push(`run ${data.sceneId}`);
+        return runner.runScene(data, programs);
+      },
+      dispose: () => undefined,
+    };
+    const programmatic = new ProgrammaticProposer();
+    const proposer = (computes: boolean) => ({
+      name: 'logged',
+      computes,
+      propose: (input: Parameters<ProgrammaticProposer['propose']>[0]) => {
+        order.push(`draft ${input.sceneId}`);
+        return programmatic.propose(input);
+      },
+    });
+    const rounds = [];
+    for (const computes of [true, false]) {
+      order.length = 0;
+      rounds.push(await runProposalRound({ scenes, requests, seed: 3, runner: logged, proposer: proposer(computes), shortcut: false }));
+      expect(order).toEqual(
+        computes
+          ? ['draft hand:a', 'run hand:a', 'draft hand:b', 'run hand:b', 'draft hand:c', 'run hand:c']
+          : ['draft hand:a', 'draft hand:b', 'draft hand:c', 'run hand:a', 'run hand:b', 'run hand:c'],
+      );
+    }
+    // Either way the same questions with the same verdicts.
+    expect(rounds[0]!.qa.length).toBeGreaterThan(0);
+    expect(rounds[0]!.qa).toEqual(rounds[1]!.qa);
   });
 
   it('rejects a direction question whose angle sits on a boundary', async () => {

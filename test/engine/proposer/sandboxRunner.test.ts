@@ -39,6 +39,23 @@ describe('the pipeline’s sandbox runner', () => {
     failing.dispose();
   });
 
+  it('scenes asked for together run one after another, each with its own outcomes; a caller works while its batch runs', async () => {
+    const runner = await createSandboxRunner();
+    try {
+      const rooms = [LIVING_ROOM, LIVING_ROOM.slice(0, 2), LIVING_ROOM.slice(0, 1)];
+      const all = await Promise.all(rooms.map((r) => runner.runScene(handData(r), ['return scene.objects().length;', SLOW])));
+      expect(all).toEqual(rooms.map((r) => [{ ok: true, value: r.length }, { ok: true, value: 899997 }]));
+      // The batch is on the engine thread once runScene returns its promise; outcomes come when awaited.
+      const running = runner.runScene(handData(LIVING_ROOM), [SLOW]);
+      let worked = 0;
+      for (let i = 0; i < 1e6; i++) worked += i % 3;
+      expect(worked).toBeGreaterThan(0);
+      expect(await running).toEqual([{ ok: true, value: 899997 }]);
+    } finally {
+      runner.dispose();
+    }
+  });
+
   it('does not retry when the retry limit is no longer than the first', async () => {
     const runner = await createSandboxRunner({ timeLimitMs: 1, retryTimeLimitMs: 1 });
     try {

@@ -127,12 +127,28 @@ export class EngineThread {
 
   /** Sends a request and blocks until its reply. Throws EngineThreadLost when the thread is stuck or gone. */
   call(request: EngineRequest & { reply: true }): EngineReply {
+    this.send(request);
+    return this.receive();
+  }
+
+  /**
+   * Sends a request without waiting; `receive()` takes its reply. The host may work in between (the engine
+   * thread runs the request meanwhile); nothing else may be sent until then, since one flag signals the reply.
+   */
+  send(request: EngineRequest & { reply: true }): void {
     Atomics.store(this.flags, REPLY, 0);
     Atomics.store(this.flags, PROGRESS, -1);
     const now = epochNow();
     this.times[STARTED] = now;
     this.times[DEADLINE] = now + HOUSEKEEPING_MS;
     this.port.postMessage(request);
+  }
+
+  /**
+   * Blocks until the reply to the request `send` sent, watching the deadlines the engine thread publishes (a
+   * thread stuck past one is terminated: EngineThreadLost). A reply already there returns at once.
+   */
+  receive(): EngineReply {
     while (Atomics.wait(this.flags, REPLY, 0, WATCH_SLICE_MS) === 'timed-out') {
       const t = epochNow();
       if (t > this.times[DEADLINE]! + this.graceMs) {

@@ -24,6 +24,13 @@ import { answer, messageOf, port } from './workerProtocol.mjs';
  */
 
 /**
+ * Why an open sent without a reply failed, by context id: the batch the host sent right behind it answers with
+ * this, as the open itself would have.
+ * @type {Map<number, string>}
+ */
+const failedOpens = new Map();
+
+/**
  * @param {EngineRequest} msg
  * @returns {Promise<EngineReply>}
  */
@@ -31,14 +38,25 @@ const handle = async (msg) => {
   const t0 = performance.now();
   switch (msg.op) {
     case 'open':
-      openContext(msg.id, msg.prelude, msg.dataJson);
+      try {
+        openContext(msg.id, msg.prelude, msg.dataJson);
+      } catch (e) {
+        if (msg.reply) throw e;
+        failedOpens.set(msg.id, messageOf(e));
+      }
       return { ok: true, ms: performance.now() - t0 };
     case 'batch': {
+      const failed = failedOpens.get(msg.id);
+      if (failed !== undefined) {
+        failedOpens.delete(msg.id);
+        throw new Error(failed);
+      }
       const rec = openedContext(msg.id);
       const { text, ms } = await runBatch(rec, msg.programs);
       return { ok: true, ms: performance.now() - t0, rows: text, times: ms };
     }
     case 'close':
+      failedOpens.delete(msg.id);
       closeContext(msg.id);
       return { ok: true, ms: performance.now() - t0 };
     case 'ping':

@@ -15,7 +15,8 @@ export interface EngineLimits {
 }
 
 export type EngineRequest =
-  | { op: 'open'; id: number; prelude: string; dataJson: string; reply: true }
+  /** Without a reply when a batch for the context follows at once: a failure is then that batch's reply. */
+  | { op: 'open'; id: number; prelude: string; dataJson: string; reply: boolean }
   | { op: 'batch'; id: number; programs: WireProgram[]; reply: true }
   | { op: 'close'; id: number; reply: false }
   | { op: 'ping'; reply: true };

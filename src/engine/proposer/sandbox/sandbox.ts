@@ -47,6 +47,8 @@ class SandboxImpl implements Sandbox {
   /** Bumped whenever the engine thread is replaced: contexts opened in an older one must be reopened. */
   private generation = 0;
   private nextId = 1;
+  /** A batch was sent and its reply not yet taken (startBatch). */
+  private pending = false;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -56,17 +58,40 @@ class SandboxImpl implements Sandbox {
   }
 
   openContext(prelude: string, data: unknown): SandboxContext {
-    if (typeof prelude !== 'string') throw new TypeError('openContext: the prelude must be JavaScript source text');
+    const ctx = this.newContext('openContext', prelude, data);
+    this.open(ctx);
+    return ctx;
+  }
+
+  startScene(prelude: string, data: unknown, programs: readonly ProgramInput[]): () => ProgramOutcome[] {
+    const ctx = this.newContext('startScene', prelude, data);
+    let take: () => ProgramOutcome[];
+    try {
+      take = this.startBatch(ctx, programs, true);
+    } catch (e) {
+      ctx.dispose();
+      throw e;
+    }
+    return () => {
+      try {
+        return take();
+      } finally {
+        ctx.dispose();
+      }
+    };
+  }
+
+  /** A context for the scene data, not yet opened in the engine thread. */
+  private newContext(caller: string, prelude: string, data: unknown): ContextImpl {
+    if (typeof prelude !== 'string') throw new TypeError(`${caller}: the prelude must be JavaScript source text`);
     let dataJson: string | undefined;
     try {
       dataJson = JSON.stringify(data);
     } catch (e) {
-      throw new TypeError(`openContext: the scene data is not JSON-serialisable: ${e instanceof Error ? e.message : String(e)}`);
+      throw new TypeError(`${caller}: the scene data is not JSON-serialisable: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (dataJson === undefined) throw new TypeError('openContext: the scene data is not JSON-serialisable');
-    const ctx = new ContextImpl(this, this.nextId++, prelude, dataJson);
-    this.open(ctx);
-    return ctx;
+    if (dataJson === undefined) throw new TypeError(`${caller}: the scene data is not JSON-serialisable`);
+    return new ContextImpl(this, this.nextId++, prelude, dataJson);
   }
 
   dispose(): void {
@@ -77,6 +102,7 @@ class SandboxImpl implements Sandbox {
   /** Makes sure `ctx` exists in the current engine thread, replacing a lost thread first. */
   open(ctx: ContextImpl): void {
     if (ctx.generation === this.generation && ctx.generation >= 0) return;
+    if (this.pending) throw new SandboxError('a batch is still running in this sandbox: take its outcomes before sending another request');
     const reply = this.request(() => this.live().call({ op: 'open', id: ctx.id, prelude: ctx.prelude, dataJson: ctx.dataJson, reply: true }));
     if (!reply.ok) throw new SandboxError(reply.error);
     ctx.generation = this.generation;
@@ -86,7 +112,14 @@ class SandboxImpl implements Sandbox {
     if (this.thread !== null && ctx.generation === this.generation) this.thread.post({ op: 'close', id: ctx.id, reply: false });
   }
 
-  runBatch(ctx: ContextImpl, programs: readonly ProgramInput[]): ProgramOutcome[] {
+  /**
+   * Sends the batch and returns at once; the returned function blocks until every outcome is in (recovering from
+   * a lost engine thread as a blocking batch would). Until it is called the sandbox takes no other request.
+   * `openWith`: a context not open in the engine thread is opened by a request sent just before the batch,
+   * without waiting for it (a prelude that fails makes the batch fail with its message, as opening would).
+   */
+  startBatch(ctx: ContextImpl, programs: readonly ProgramInput[], openWith = false): () => ProgramOutcome[] {
+    if (this.pending) throw new SandboxError('a batch is still running in this sandbox: take its outcomes before sending another request');
     const out: (ProgramOutcome | undefined)[] = new Array<ProgramOutcome | undefined>(programs.length);
     const wire: WireProgram[] = new Array<WireProgram>(programs.length);
     let todo: number[] = [];
@@ -98,42 +131,59 @@ class SandboxImpl implements Sandbox {
         todo.push(i);
       }
     });
-    let lostOutsidePrograms = 0;
-    while (todo.length > 0) {
-      this.open(ctx);
-      let reply: EngineReply;
-      try {
-        const list = todo.map((i) => wire[i]!);
-        reply = this.live().call({ op: 'batch', id: ctx.id, programs: list, reply: true });
-      } catch (e) {
-        if (!(e instanceof EngineThreadLost)) throw e;
-        this.replaceThread();
-        const culprit = todo[e.culprit];
-        if (culprit !== undefined) {
-          const limit = this.options.limits.timeLimitMs;
-          out[culprit] = {
-            ok: false,
-            kind: 'timeout',
-            message: `program exceeded its ${limit} ms time limit (stuck in a built-in that cannot be interrupted; the engine thread was replaced)`,
-            ms: e.elapsedMs,
-          };
-        } else if (++lostOutsidePrograms >= 2) {
-          throw new SandboxError(`${e.message} twice outside any program`);
+    const send = (): void => {
+      if (openWith && ctx.generation !== this.generation) {
+        this.live().post({ op: 'open', id: ctx.id, prelude: ctx.prelude, dataJson: ctx.dataJson, reply: false });
+        ctx.generation = this.generation;
+      } else this.open(ctx);
+      this.live().send({ op: 'batch', id: ctx.id, programs: todo.map((i) => wire[i]!), reply: true });
+      this.pending = true;
+    };
+    if (todo.length > 0) send();
+    // Nothing to send: a prelude that fails must still say so.
+    else if (openWith) this.open(ctx);
+    let taken = false;
+    return () => {
+      if (taken) throw new SandboxError("this batch's outcomes were already taken");
+      taken = true;
+      let lostOutsidePrograms = 0;
+      while (todo.length > 0) {
+        let reply: EngineReply;
+        try {
+          if (!this.pending) send();
+          reply = this.live().receive();
+        } catch (e) {
+          this.pending = false;
+          if (!(e instanceof EngineThreadLost)) throw e;
+          this.replaceThread();
+          const culprit = todo[e.culprit];
+          if (culprit !== undefined) {
+            const limit = this.options.limits.timeLimitMs;
+            out[culprit] = {
+              ok: false,
+              kind: 'timeout',
+              message: `program exceeded its ${limit} ms time limit (stuck in a built-in that cannot be interrupted; the engine thread was replaced)`,
+              ms: e.elapsedMs,
+            };
+          } else if (++lostOutsidePrograms >= 2) {
+            throw new SandboxError(`${e.message} twice outside any program`);
+          }
+          // Everything else in the request reruns: programs are deterministic, and this is rare.
+          todo = todo.filter((i) => out[i] === undefined);
+          continue;
         }
-        // Everything else in the request reruns: programs are deterministic, and this is rare.
-        todo = todo.filter((i) => out[i] === undefined);
-        continue;
+        this.pending = false;
+        if (!reply.ok) throw new SandboxError(reply.error);
+        const rows = JSON.parse(reply.rows ?? '[]') as WireRow[];
+        const times = reply.times ?? new Float64Array(0);
+        if (rows.length !== todo.length || times.length !== todo.length) throw new SandboxError(`the engine thread answered ${rows.length} outcomes for ${todo.length} programs`);
+        todo.forEach((i, j) => {
+          out[i] = toOutcome(rows[j]!, times[j]!);
+        });
+        todo = [];
       }
-      if (!reply.ok) throw new SandboxError(reply.error);
-      const rows = JSON.parse(reply.rows ?? '[]') as WireRow[];
-      const times = reply.times ?? new Float64Array(0);
-      if (rows.length !== todo.length || times.length !== todo.length) throw new SandboxError(`the engine thread answered ${rows.length} outcomes for ${todo.length} programs`);
-      todo.forEach((i, j) => {
-        out[i] = toOutcome(rows[j]!, times[j]!);
-      });
-      todo = [];
-    }
-    return out as ProgramOutcome[];
+      return out as ProgramOutcome[];
+    };
   }
 
   /** Checked here, where a refusal is cheap; the engine thread trusts the shape. */
@@ -204,9 +254,13 @@ class ContextImpl implements SandboxContext {
   }
 
   runBatch(programs: readonly ProgramInput[]): ProgramOutcome[] {
+    return this.startBatch(programs)();
+  }
+
+  startBatch(programs: readonly ProgramInput[]): () => ProgramOutcome[] {
     if (this.disposed) throw new SandboxError('this sandbox context is disposed');
-    if (programs.length === 0) return [];
-    return this.owner.runBatch(this, programs);
+    if (programs.length === 0) return () => [];
+    return this.owner.startBatch(this, programs);
   }
 
   dispose(): void {

@@ -62,6 +62,12 @@ export interface Sandbox {
    * JSON in a fresh, locked-down QuickJS context. Throws `SandboxError` when the prelude fails.
    */
   openContext(prelude: string, data: unknown): SandboxContext;
+  /**
+   * `openContext(prelude, data).startBatch(programs)` with the context closed once the outcomes are taken, and
+   * without waiting for the context to open: the open and the batch go to the engine thread together, and a
+   * prelude that fails makes the returned function throw that SandboxError. For one batch per scene.
+   */
+  startScene(prelude: string, data: unknown, programs: readonly ProgramInput[]): () => ProgramOutcome[];
   /** Ends the engine thread; every context of this sandbox becomes unusable. */
   dispose(): void;
 }
@@ -71,6 +77,12 @@ export interface SandboxContext {
   run(program: ProgramInput): ProgramOutcome;
   /** Runs programs in order, one outcome each; one failing program never affects another. */
   runBatch(programs: readonly ProgramInput[]): ProgramOutcome[];
+  /**
+   * `runBatch`, split: sends the programs to the engine thread and returns at once, so the caller can work while
+   * they run; the returned function blocks until their outcomes are in. The sandbox takes no other request (no
+   * other batch, no context opened) until it is called.
+   */
+  startBatch(programs: readonly ProgramInput[]): () => ProgramOutcome[];
   dispose(): void;
 }
 

@@ -67,6 +67,18 @@ describe('time', () => {
     expect(performance.now() - t0).toBeLessThan(10_000);
   });
 
+  it('the watchdog stops a stuck built-in in a batch whose outcomes are taken later, while the host worked', () => {
+    const take = ctx.startBatch([BEFORE, 'return Array(2 ** 32 - 1).includes(1)', AFTER]);
+    // The host goes on meanwhile (the pipeline's scene checks); the stuck thread is found when it comes back.
+    const until = performance.now() + 200;
+    while (performance.now() < until);
+    const [before, stuck, after] = take();
+    expect(valueOf(before)).toBe(2);
+    expectFailure(stuck!, ['timeout'], /stuck in a built-in that cannot be interrupted; the engine thread was replaced/);
+    expect(valueOf(after)).toBe(5);
+    expect(valueOf(ctx.run('return scene.unique("table").id'))).toBe(3);
+  });
+
   it('a slow getter in a proxy trap still counts against the program', () => {
     expectFailure(sandwich('return new Proxy({}, { ownKeys() { for (;;) {} } })'), ['timeout']);
   });

@@ -241,6 +241,30 @@ describe('contexts and preludes', () => {
     }
   });
 
+  it('startBatch returns while the programs run; the sandbox takes nothing else until their outcomes are taken', () => {
+    const take = ctx.startBatch(['return 1', 'let i = 0; while (i < 2e6) i++; return i', 'return scene.unique("table").id']);
+    expect(() => sandbox.openContext(PRELUDE, SCENE)).toThrow(/a batch is still running in this sandbox/);
+    expect(() => ctx.runBatch(['return 2'])).toThrow(/a batch is still running in this sandbox/);
+    expect(take().map((o) => valueOf(o))).toEqual([1, 2e6, 3]);
+    expect(() => take()).toThrow(/already taken/);
+    // Free again, and a batch with nothing to send (every program refused here) holds nothing.
+    expect(ctx.startBatch([42 as unknown as string])().map((o) => failureOf(o).kind)).toEqual(['syntax']);
+    expect(valueOf(ctx.run('return 7'))).toBe(7);
+  });
+
+  it('startScene sends the scene and its batch together; a failing prelude fails the outcomes as it fails openContext', () => {
+    expect(sandbox.startScene(PRELUDE, { ...SCENE, name: 'S' }, ['return scene.meta.name', 'return scene.objects().length'])().map((o) => valueOf(o))).toEqual(['S', 3]);
+    const broken = '\n\nthrow new TypeError("bad scene");';
+    const take = sandbox.startScene(broken, {}, ['return 1']);
+    expect(() => take()).toThrow('the scene-API prelude failed: TypeError: bad scene (line 3)');
+    // With nothing to send (every program refused here) the prelude is still checked, at once.
+    expect(() => sandbox.startScene(broken, {}, [42 as unknown as string])).toThrow('the scene-API prelude failed: TypeError: bad scene (line 3)');
+    expect(() => sandbox.startScene('return {};', undefined, ['return 1'])).toThrow(/startScene: the scene data is not JSON-serialisable/);
+    // Nothing is left behind: the sandbox and an open context go on as before.
+    expect(valueOf(ctx.run('return scene.unique("table").id'))).toBe(3);
+    expect(sandbox.startScene(PRELUDE, SCENE, ['return 5'])().map((o) => valueOf(o))).toEqual([5]);
+  });
+
   it('validates options', async () => {
     await expect(createSandbox({ timeLimitMs: 0 })).rejects.toThrow('sandbox option timeLimitMs: expected a number from 1 to 600000, found 0');
     await expect(createSandbox({ stackLimitBytes: 64 * 1024 * 1024 })).rejects.toThrow(/stackLimitBytes/);
