@@ -24,14 +24,7 @@ export async function createSandboxRunner(options: SandboxRunnerOptions = {}): P
   const sandbox = await createSandbox(sandboxOptions);
   let patient: Promise<Sandbox> | undefined;
   const outcomeOf = (o: ReturnType<SandboxContext['run']>): ProgramOutcome => (o.ok ? { ok: true, value: o.value } : { ok: false, kind: o.kind, message: o.message });
-  const run = (box: Sandbox, data: ProgramSceneData, programs: readonly ProgramCall[]): ProgramOutcome[] => {
-    const ctx = box.openContext(PRELUDE, data);
-    try {
-      return ctx.runBatch(programs as ProgramInput[]).map(outcomeOf);
-    } finally {
-      ctx.dispose();
-    }
-  };
+  const run = (box: Sandbox, data: ProgramSceneData, programs: readonly ProgramCall[]): ProgramOutcome[] => box.startScene(PRELUDE, data, programs as ProgramInput[])().map(outcomeOf);
   // The scene whose batch is on the engine thread; a second scene asked for meanwhile waits for it.
   let inFlight: Promise<unknown> | undefined;
   return {

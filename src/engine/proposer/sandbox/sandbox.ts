@@ -99,10 +99,15 @@ class SandboxImpl implements Sandbox {
     this.thread = null;
   }
 
+  /** One request at a time: a batch sent by startBatch holds the engine thread's reply flag until it is taken. */
+  private assertIdle(): void {
+    if (this.pending) throw new SandboxError('a batch is still running in this sandbox: take its outcomes before sending another request');
+  }
+
   /** Makes sure `ctx` exists in the current engine thread, replacing a lost thread first. */
   open(ctx: ContextImpl): void {
     if (ctx.generation === this.generation && ctx.generation >= 0) return;
-    if (this.pending) throw new SandboxError('a batch is still running in this sandbox: take its outcomes before sending another request');
+    this.assertIdle();
     const reply = this.request(() => this.live().call({ op: 'open', id: ctx.id, prelude: ctx.prelude, dataJson: ctx.dataJson, reply: true }));
     if (!reply.ok) throw new SandboxError(reply.error);
     ctx.generation = this.generation;
@@ -119,7 +124,7 @@ class SandboxImpl implements Sandbox {
    * without waiting for it (a prelude that fails makes the batch fail with its message, as opening would).
    */
   startBatch(ctx: ContextImpl, programs: readonly ProgramInput[], openWith = false): () => ProgramOutcome[] {
-    if (this.pending) throw new SandboxError('a batch is still running in this sandbox: take its outcomes before sending another request');
+    this.assertIdle();
     const out: (ProgramOutcome | undefined)[] = new Array<ProgramOutcome | undefined>(programs.length);
     const wire: WireProgram[] = new Array<WireProgram>(programs.length);
     let todo: number[] = [];
