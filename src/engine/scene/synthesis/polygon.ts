@@ -3,6 +3,7 @@
  * Polygons are arrays of vertices without a repeated closing vertex; room polygons are counter-clockwise and
  * may be non-convex (L-shapes), footprints are convex.
  */
+import { hypot } from '../math.js';
 
 export type Vec2 = [number, number];
 
@@ -75,7 +76,7 @@ export function distanceToSegment(x: number, y: number, a: Vec2, b: Vec2): numbe
   const len2 = dx * dx + dy * dy;
   let t = len2 > 0 ? ((x - a[0]) * dx + (y - a[1]) * dy) / len2 : 0;
   t = t < 0 ? 0 : t > 1 ? 1 : t;
-  return Math.hypot(x - (a[0] + t * dx), y - (a[1] + t * dy));
+  return hypot(x - (a[0] + t * dx), y - (a[1] + t * dy));
 }
 
 export function distanceToBoundary(x: number, y: number, poly: readonly Vec2[]): number {
@@ -142,7 +143,7 @@ export function convexSeparation(a: readonly Vec2[], b: readonly Vec2[]): number
       const q = poly[(i + 1) % n]!;
       let nx = q[1] - p[1];
       let ny = p[0] - q[0];
-      const len = Math.hypot(nx, ny);
+      const len = hypot(nx, ny);
       if (len < 1e-12) continue;
       nx /= len;
       ny /= len;

@@ -13,7 +13,7 @@
 import type { CameraFrame, Room, SceneObject, Vec3 } from '../../../shared/scene.js';
 import type { Rng } from '../../../shared/random.js';
 import { createRng } from '../../../shared/random.js';
-import { lookAtPose } from '../math.js';
+import { hypot, lookAtPose } from '../math.js';
 import { boxAabb } from '../obb.js';
 import { COMPANY_MAX_RANGE, COMPANY_MIN_RANGE, companyIndex, wrapAngle } from './company.js';
 import { boxFootprint } from './footprint.js';
@@ -114,14 +114,14 @@ function chooseWaypoints(w: Walkable, rng: Rng): number[] {
   const k = Math.max(3, Math.min(8, Math.ceil(freeArea / 4)));
   const pts = cells.map((c) => cellCenter(w.grid, c));
   const chosen = [rng.int(cells.length)];
-  const nearest = pts.map((p) => Math.hypot(p[0] - pts[chosen[0]!]![0], p[1] - pts[chosen[0]!]![1]));
+  const nearest = pts.map((p) => hypot(p[0] - pts[chosen[0]!]![0], p[1] - pts[chosen[0]!]![1]));
   while (chosen.length < Math.min(k, cells.length)) {
     let far = 0;
     for (let i = 1; i < nearest.length; i++) if (nearest[i]! > nearest[far]!) far = i;
     if (nearest[far]! < w.grid.res) break;
     chosen.push(far);
     const q = pts[far]!;
-    for (let i = 0; i < pts.length; i++) nearest[i] = Math.min(nearest[i]!, Math.hypot(pts[i]![0] - q[0], pts[i]![1] - q[1]));
+    for (let i = 0; i < pts.length; i++) nearest[i] = Math.min(nearest[i]!, hypot(pts[i]![0] - q[0], pts[i]![1] - q[1]));
   }
   const c = chosen.map((i) => pts[i]!).reduce((s, p) => [s[0] + p[0] / chosen.length, s[1] + p[1] / chosen.length] as Vec2, [0, 0] as Vec2);
   const ordered = chosen
@@ -171,7 +171,7 @@ function dedupe(pts: Vec2[]): Vec2[] {
   const out: Vec2[] = [];
   for (const p of pts) {
     const last = out[out.length - 1];
-    if (!last || Math.hypot(p[0] - last[0], p[1] - last[1]) > 1e-9) out.push(p);
+    if (!last || hypot(p[0] - last[0], p[1] - last[1]) > 1e-9) out.push(p);
   }
   return out;
 }
@@ -197,7 +197,7 @@ interface Sample {
 
 function resample(path: Vec2[], frames: number): Sample[] {
   const cum = [0];
-  for (let i = 1; i < path.length; i++) cum.push(cum[i - 1]! + Math.hypot(path[i]![0] - path[i - 1]![0], path[i]![1] - path[i - 1]![1]));
+  for (let i = 1; i < path.length; i++) cum.push(cum[i - 1]! + hypot(path[i]![0] - path[i - 1]![0], path[i]![1] - path[i - 1]![1]));
   const total = cum[cum.length - 1]!;
   const out: Sample[] = [];
   let seg = 0;
@@ -324,7 +324,7 @@ function aimCamera(samples: Sample[], objects: readonly SceneObject[], eyeZ: num
     const ranges = new Float64Array(centers.length);
     const bearings = new Float64Array(centers.length);
     centers.forEach((c, j) => {
-      ranges[j] = Math.hypot(c[0] - eye[0], c[1] - eye[1]);
+      ranges[j] = hypot(c[0] - eye[0], c[1] - eye[1]);
       bearings[j] = Math.atan2(c[1] - eye[1], c[0] - eye[0]);
     });
     const companions = companyIndex(ranges, bearings);
@@ -350,7 +350,7 @@ function aimCamera(samples: Sample[], objects: readonly SceneObject[], eyeZ: num
     let target: Vec3;
     if (best >= 0) {
       const c = centers[best]!;
-      const r = Math.hypot(c[0] - eye[0], c[1] - eye[1]);
+      const r = hypot(c[0] - eye[0], c[1] - eye[1]);
       // Look a little less steeply than straight at low targets, as people do; the target stays in frame.
       const pitch = Math.max(deg(-50), Math.min(deg(15), Math.atan2(c[2] - eyeZ, r)));
       target = [c[0], c[1], eyeZ + r * Math.tan(pitch)];
@@ -358,11 +358,11 @@ function aimCamera(samples: Sample[], objects: readonly SceneObject[], eyeZ: num
     } else {
       const dx = roomCenter[0] - eye[0];
       const dy = roomCenter[1] - eye[1];
-      const yaw = Math.hypot(dx, dy) > 0.1 ? Math.atan2(dy, dx) : (smp.heading ?? 0);
+      const yaw = hypot(dx, dy) > 0.1 ? Math.atan2(dy, dx) : (smp.heading ?? 0);
       target = [eye[0] + Math.cos(yaw), eye[1] + Math.sin(yaw), eyeZ - 0.3];
     }
     const yaw = Math.atan2(target[1] - eye[1], target[0] - eye[0]);
-    const pitch = Math.atan2(target[2] - eyeZ, Math.hypot(target[0] - eye[0], target[1] - eye[1]));
+    const pitch = Math.atan2(target[2] - eyeZ, hypot(target[0] - eye[0], target[1] - eye[1]));
     raw.push({ yaw, pitch, target });
     prevYaw = yaw;
     const frame = frameAt(fi, 0, eye, target);
