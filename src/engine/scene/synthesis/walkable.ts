@@ -115,8 +115,9 @@ const STEP_COST = [1, 1, 1, 1, Math.SQRT2, Math.SQRT2, Math.SQRT2, Math.SQRT2];
 
 /**
  * Cell k's 8-neighbourhood without cutting corners (a diagonal step needs both orthogonal cells free), written
- * into `out` as `cell << 3 | step` in step order; returns how many. Not a visitor callback: the flood fill and
- * the path search run it for every cell of a 40,000-cell grid, and a closure per call was a fifth of planning.
+ * into `out` as `cell << 3 | step` in step order (grids stay near TARGET_CELLS, far below 2^28 cells); returns how
+ * many. Not a visitor callback: the flood fill and the path search run it for every cell, and a closure per call
+ * was a fifth of planning.
  */
 function neighbours(grid: DistanceGrid, free: Uint8Array, k: number, out: Int32Array): number {
   const { nx, ny } = grid;
@@ -196,7 +197,10 @@ export function shortestPath(w: Walkable, from: number, to: number): number[] {
 class MinHeap {
   private keys = new Int32Array(1024);
   private prio = new Float64Array(1024);
-  size = 0;
+  private count = 0;
+  get size(): number {
+    return this.count;
+  }
   private less(a: number, b: number): boolean {
     const pa = this.prio[a]!;
     const pb = this.prio[b]!;
@@ -211,15 +215,15 @@ class MinHeap {
     this.prio[b] = p;
   }
   push(key: number, p: number): void {
-    if (this.size === this.keys.length) {
-      const keys = new Int32Array(2 * this.size);
-      const prio = new Float64Array(2 * this.size);
+    if (this.count === this.keys.length) {
+      const keys = new Int32Array(2 * this.count);
+      const prio = new Float64Array(2 * this.count);
       keys.set(this.keys);
       prio.set(this.prio);
       this.keys = keys;
       this.prio = prio;
     }
-    let i = this.size++;
+    let i = this.count++;
     this.keys[i] = key;
     this.prio[i] = p;
     while (i > 0) {
@@ -235,7 +239,7 @@ class MinHeap {
   /** Removes and returns the top cell. */
   pop(): number {
     const top = this.keys[0]!;
-    const last = --this.size;
+    const last = --this.count;
     if (last > 0) {
       this.keys[0] = this.keys[last]!;
       this.prio[0] = this.prio[last]!;
