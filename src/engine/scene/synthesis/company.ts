@@ -43,8 +43,8 @@ export interface CompanyIndex {
 }
 
 /**
- * `range[m]` and `yaw[m]` are Math.hypot / Math.atan2 of each centre relative to the eye, as the gaze computes them
- * (bearings in [−π, π], the range of atan2, which the window shifts rely on).
+ * `range[m]` and `yaw[m]` are `hypot` (scene/math.ts: Math.hypot's bits) and Math.atan2 of each centre relative
+ * to the eye, as the gaze computes them (bearings in [−π, π], the range of atan2, which the window shifts rely on).
  */
 export function companyIndex(range: Float64Array, yaw: Float64Array): CompanyIndex {
   let n = 0;
