@@ -131,7 +131,9 @@ export function filterStats(qas: QA[]): FamilyFilterStats[] {
 
 function finish(qa: QA): QA {
   const failing = FILTER_ORDER.find((f) => qa.filterVerdicts.some((v) => v.filter === f && !v.passed));
-  qa.filterVerdicts.sort((a, b) => FILTER_ORDER.indexOf(a.filter as FilterName) - FILTER_ORDER.indexOf(b.filter as FilterName));
+  const rank = (v: (typeof qa.filterVerdicts)[number]): number => FILTER_ORDER.indexOf(v.filter as FilterName);
+  // Verdicts mostly arrive in filter order already; a sort allocates its work array even then, per question.
+  if (qa.filterVerdicts.some((v, i) => i > 0 && rank(qa.filterVerdicts[i - 1]!) > rank(v))) qa.filterVerdicts.sort((a, b) => rank(a) - rank(b));
   qa.verdict = failing === undefined ? 'accepted' : 'rejected';
   if (failing) qa.rejectedBy = failing;
   else delete qa.rejectedBy;

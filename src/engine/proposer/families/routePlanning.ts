@@ -265,7 +265,9 @@ export const routePlanning: FamilySpec = {
           const walk = api.route(api.unique(start), api.unique(first), api.unique(goal));
           // Start and goal on the same cell: nothing to walk.
           if (!walk || walk.points.length < 2) continue;
-          if (binOfTurns(walk.turns.slice(1).filter((a) => turnWord(a) !== null).length + 1) < bin && found) continue;
+          let turning = 1;
+          for (let i = 1; i < walk.turns.length; i++) if (turnWord(walk.turns[i]!) !== null) turning++;
+          if (binOfTurns(turning) < bin && found) continue;
           // The walk does not depend on the facing object, only the first turn does: face one whose direction
           // is clearly a turn or clearly straight on, as a question with a borderline first turn is rejected.
           const facing = clearFacing(api, rng, walk, start, goal, labels);
