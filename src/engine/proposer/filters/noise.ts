@@ -33,9 +33,8 @@ type View = ReturnType<SceneApi['objects']>[number];
  */
 export function overlapShare(a: View, b: View): number {
   const [ca, cb, ea, eb] = [a.center, b.center, a.extents, b.extents];
-  const reach = 0.5 * (Math.sqrt(ea[0]! * ea[0]! + ea[1]! * ea[1]! + ea[2]! * ea[2]!) + Math.sqrt(eb[0]! * eb[0]! + eb[1]! * eb[1]! + eb[2]! * eb[2]!));
-  const gap = Math.sqrt((ca[0]! - cb[0]!) ** 2 + (ca[1]! - cb[1]!) ** 2 + (ca[2]! - cb[2]!) ** 2);
-  if (gap > reach * 1.01 + 1e-6) return 0;
+  const reach = (Math.hypot(...ea) + Math.hypot(...eb)) / 2;
+  if (Math.hypot(ca[0] - cb[0], ca[1] - cb[1], ca[2] - cb[2]) > reach * 1.01 + 1e-6) return 0;
   const n = 6;
   let inside = 0;
   const [ra, rb] = [a.rotation, b.rotation];
