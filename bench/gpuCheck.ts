@@ -22,6 +22,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { wantsHelp } from '../src/engine/cli/main.js';
 import { OnnxPredictor, OnnxTrainer } from '../src/engine/solver/onnx/runtime.js';
 import { diagnoseProviders, type ProvidersDiagnosis } from '../src/engine/solver/providers.js';
 import { formatValue, type BenchContext, type BenchRow } from './harness.js';
@@ -246,7 +247,17 @@ async function viewerRows(ctx: BenchContext, providers: ProvidersDiagnosis): Pro
   return rows;
 }
 
+const GPU_CHECK_USAGE = `usage: npm run gpu-check [-- --out FILE] [--quick] [--no-viewer] [--no-main-job]
+  on a machine with an NVIDIA GPU: the solver's train steps/s and inference samples/s on CUDA and on the CPU,
+  PyTorch's where python3 imports torch, the scene viewer at 1M / 5M / 10M points in Chromium, and the main job's
+  wall time on CUDA; a table, and JSON in FILE (default ./gpu-check.json). Without CUDA it says why and measures
+  the CPU half.`;
+
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(`${GPU_CHECK_USAGE}\n`);
+    return;
+  }
   const { values } = parseArgs({ options: { out: { type: 'string' }, quick: { type: 'boolean' }, 'no-viewer': { type: 'boolean' }, 'no-main-job': { type: 'boolean' } } });
   const out = resolve(values.out ?? 'gpu-check.json');
   const report = await gpuCheck({ tmpDir: '', quick: values.quick === true, viewer: values['no-viewer'] !== true, mainJob: values['no-main-job'] !== true, log: (s) => process.stdout.write(`  … ${s}\n`) });

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { wantsHelp } from '../src/engine/cli/main.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -241,7 +242,17 @@ function providerLibraries(work: string, tarball: string | undefined): string {
   return join(work, 'package/Plugins/Linux/x64');
 }
 
+const GPU_KIT_USAGE = `usage: npm run gpu-kit [-- --out DIR] [--arch SM[,SM…]] [--limit-mib N] [--provider-tgz FILE] [--verify]
+  packs what \`npm run gpu-check -- --no-viewer\` needs on an offline Linux x64 machine with an NVIDIA GPU into DIR
+  (default .gpu-kit/): this Node, the dependencies, onnxruntime's CUDA provider (with --arch, only that GPU's code),
+  and the scripts that unpack and run it, grouped into transfers of at most N MiB (default 64). --verify then runs
+  the kit's gpu-check here with the kit's own Node and modules.`;
+
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(`${GPU_KIT_USAGE}\n`);
+    return;
+  }
   const { values } = parseArgs({
     options: { out: { type: 'string' }, arch: { type: 'string' }, 'limit-mib': { type: 'string' }, 'provider-tgz': { type: 'string' }, verify: { type: 'boolean' } },
   });

@@ -1,19 +1,34 @@
 /**
- * `npm run bench [-- --quick] [-- only-name]`: runs every registered bench module (opt-in ones, such as `stages`,
- * only when named) and prints a table.
+ * `npm run bench [-- --quick] [-- NAME…]`: runs every registered bench module (opt-in ones, such as `stages`,
+ * only when named) and prints a table. A NAME picks the modules whose title contains it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../src/engine/cli/main.js';
+import { InputError } from '../src/shared/errors.js';
 import type { BenchModule, BenchRow } from './harness.js';
 import { formatValue } from './harness.js';
 import { modules } from './modules.js';
 
+const USAGE = `usage: npm run bench [-- --quick] [-- NAME…]
+  runs the benchmarks and prints their figures; a NAME runs those whose title contains it (any case), opt-in ones
+  included; --quick runs smaller sizes. The benchmarks:
+${modules.map((m) => `    ${m.title}${m.optIn ? '   (opt-in)' : ''}`).join('\n')}`;
+
+/** The modules the arguments ask for; a flag other than --quick, or a name no title contains, is refused. */
+function selectModules(args: readonly string[], all: readonly BenchModule[]): { selected: BenchModule[]; quick: boolean } {
+  const unknown = args.find((a) => a.startsWith('-') && a !== '--quick');
+  if (unknown !== undefined) throw new InputError({ field: unknown, message: 'unknown option; expected --quick, names of benchmarks, or --help' });
+  const names = args.filter((a) => !a.startsWith('-'));
+  const matches = (m: BenchModule, name: string): boolean => m.title.toLowerCase().includes(name.toLowerCase());
+  const missing = names.find((n) => !all.some((m) => matches(m, n)));
+  if (missing !== undefined) throw new InputError({ message: `no benchmark's title contains "${missing}"\n${USAGE}` });
+  return { selected: all.filter((m) => (names.length === 0 ? !m.optIn : names.some((n) => matches(m, n)))), quick: args.includes('--quick') };
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const quick = args.includes('--quick');
-  const only = args.filter((a) => !a.startsWith('--'));
-  const selected = modules.filter((m: BenchModule) => (only.length === 0 ? !m.optIn : only.some((o) => m.title.toLowerCase().includes(o.toLowerCase()))));
+  const { selected, quick } = selectModules(process.argv.slice(2), modules);
   const all: { title: string; rows: BenchRow[] }[] = [];
   for (const m of selected) {
     const tmpDir = mkdtempSync(join(tmpdir(), 'ouroboros-bench-'));
@@ -29,7 +44,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${all.reduce((n, s) => n + s.rows.length, 0)} figures from ${all.length} benchmarks.\n`);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runCli(main, USAGE);

@@ -6,6 +6,6 @@
  * "running" instead of paused.
  */
 import { runCli } from '../engine/cli/main.js';
-import { parseServeArgs, serve } from './serve.js';
+import { SERVE_USAGE, parseServeArgs, serve } from './serve.js';
 
-runCli(() => serve(parseServeArgs(process.argv.slice(2))));
+runCli(() => serve(parseServeArgs(process.argv.slice(2))), SERVE_USAGE);

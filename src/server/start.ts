@@ -11,6 +11,10 @@ import { displayProblem, findElectronBinary } from './electronBinary.js';
 import { APP_ROOT } from './paths.js';
 import { parseServeArgs, serve, type ServeOptions } from './serve.js';
 
+const USAGE = `usage: npm start -- [--workspace DIR] [--readonly] [--port N]
+  the desktop app (built first when out/ is missing or stale); where Electron cannot start, the same workbench in
+  browser mode on http://127.0.0.1:<port>/ (--port applies only then)`;
+
 function ensureBuilt(): void {
   const why = buildNeeded();
   if (!why) return;
@@ -46,4 +50,4 @@ runCli(async () => {
   const result = await launchElectron(electron.path, electronArgs);
   if (result === 'failed-to-start') return browserMode(options, `${electron.path} could not be executed`);
   process.exitCode = result;
-});
+}, USAGE);

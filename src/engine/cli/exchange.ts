@@ -121,4 +121,4 @@ runCli(async () => {
     return;
   }
   throw new InputError({ message: `${command ? `unknown command "${command}"` : 'no command'}\n${USAGE}` });
-});
+}, USAGE);

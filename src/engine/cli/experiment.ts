@@ -19,6 +19,20 @@ import { ProgressView } from './progressView.js';
 
 const list = (values: string[] | undefined): string[] | undefined => values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 
+/** The arms' keys, for the usage and for checking --arms. */
+function armKeys(): string[] {
+  const { standard, equalCompute, exploratory } = protocolArms({});
+  return [...standard, ...equalCompute, ...exploratory].map((a) => a.key);
+}
+
+const usage = (): string => `usage: npm run experiment -- [--preset ${PRESET_NAMES.join('|')}] [--seeds 0,1,2,3,4] [--arms A,A,…] [--scenes SOURCE]…
+                           [--heldout-scenes SOURCE]… [--reference-scenes SOURCE]… [--model default|large|tiny]
+                           [--provider cpu|cuda] [--out DIR] [--workspace DIR] [--fresh] [--quiet]
+  the data-efficiency experiment from one base model: every arm × seed, then the summary (README › The
+  data-efficiency experiment). Completed runs with identical settings are reused, so an interrupted experiment
+  continues where it stopped; --fresh runs every arm again.
+  A: ${armKeys().join(', ')}`;
+
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), {
     preset: 'string',
@@ -42,8 +56,7 @@ runCli(async () => {
   if (seeds && (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0))) throw new InputError({ field: '--seeds', message: `expected whole numbers separated by commas, found "${seedsText}"` });
   const arms = list(args.flags.get('arms'));
   if (arms) {
-    const { standard, equalCompute, exploratory } = protocolArms({});
-    const keys = [...standard, ...equalCompute, ...exploratory].map((a) => a.key);
+    const keys = armKeys();
     const bad = arms.find((a) => !keys.includes(a));
     if (bad) throw new InputError({ field: '--arms', message: `unknown arm "${bad}"; expected some of ${keys.join(', ')}` });
   }
@@ -91,4 +104,4 @@ runCli(async () => {
   } finally {
     store.close();
   }
-});
+}, usage());

@@ -305,4 +305,4 @@ runCli(async () => {
     process.off('SIGINT', onSigint);
     store.close();
   }
-});
+}, USAGE);

@@ -2,7 +2,24 @@
 import { InputError } from '../../shared/errors.js';
 import { printableText } from './terminalText.js';
 
-export function runCli(command: () => Promise<void> | void): void {
+/** `--help` or `-h` among the arguments (before a `--` that ends the options): the command should print its usage. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  for (const a of argv) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
+/**
+ * Runs `command`, or with `--help` / `-h` prints `usage` on stdout and exits 0 without running anything: a
+ * researcher asking a command what it takes must never start a run, a benchmark or a download by doing so.
+ */
+export function runCli(command: () => Promise<void> | void, usage: string): void {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(`${usage.trimEnd()}\n`);
+    return;
+  }
   const debug = process.argv.includes('--debug') || process.env.OUROBOROS_DEBUG === '1';
   Promise.resolve()
     .then(command)

@@ -31,10 +31,17 @@ import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
 
+const USAGE = `usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--seed N]
+                         [--workspace DIR] [--quiet]
+       npm run pretrain -- --bundle [--workspace DIR]
+  makes the base model for a target domain (default: the built-in VSI-Bench target), or finds the one the workspace
+  has with these settings, and prints its checkpoint id and held-out scores; --bundle rebuilds the shipped base
+  (resources/models/) from scratch and prints its SHA-256`;
+
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), { target: 'string', model: 'string', provider: 'string', families: 'string', seed: 'string', workspace: 'string', quiet: 'boolean', debug: 'boolean', bundle: 'boolean' });
   const bundle = flag(args, 'bundle') === 'true';
-  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"; usage: npm run pretrain -- [--target SOURCE]… [--model default|large|tiny] [--provider cpu|cuda] [--families F,F,…] [--seed N] [--workspace DIR] [--bundle]` });
+  if (args.positionals.length > 0) throw new InputError({ message: `unexpected argument "${args.positionals[0]}"\n${USAGE}` });
   if (bundle && ['target', 'model', 'provider', 'families', 'seed'].some((f) => args.flags.has(f))) {
     throw new InputError({ field: '--bundle', message: 'the shipped base is the built-in target\'s default model on the CPU, every family, seed 0: drop --target, --model, --provider, --families and --seed' });
   }
@@ -83,4 +90,4 @@ runCli(async () => {
     store.close();
     if (fresh) rmSync(fresh, { recursive: true, force: true });
   }
-});
+}, USAGE);

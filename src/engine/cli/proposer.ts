@@ -35,10 +35,14 @@ function statsTable(stats: FamilyFilterStats[]): string {
   return [line(head), ...rows.slice(0, -1).map(line), '-'.repeat(widths.reduce((a, b) => a + b + 2, -2)), line(rows[rows.length - 1]!)].join('\n');
 }
 
+const USAGE = `usage: npm run proposer -- stats [--scenes <source>]… [--per-bin N] [--seed N]
+  generates QA on the scenes (default: synthetic:20) and prints, per family, how many were generated, accepted and
+  removed by each filter, and what the blind baseline and the sandbox cost`;
+
 runCli(async () => {
   const args = parseCommandArgs(process.argv.slice(2), { stats: { scenes: 'string', 'per-bin': 'string', seed: 'string', debug: 'boolean' } });
   const [command] = args.positionals;
-  if (command !== 'stats') throw new InputError({ message: 'usage: npm run proposer -- stats [--scenes <source>]… [--per-bin N] [--seed N]' });
+  if (command !== 'stats') throw new InputError({ message: USAGE });
   const seed = intFlag(args, 'seed', 0);
   const perBin = intFlag(args, 'per-bin', 2, 1);
   const specs = args.flags.get('scenes') ?? ['synthetic:20'];
@@ -80,4 +84,4 @@ runCli(async () => {
   } finally {
     runner.dispose();
   }
-});
+}, USAGE);

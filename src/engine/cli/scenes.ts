@@ -191,4 +191,4 @@ runCli(() => {
     return;
   }
   throw new InputError({ message: `${command ? `unknown command "${command}"` : 'no command'}\n${USAGE}` });
-});
+}, USAGE);

@@ -8,6 +8,11 @@ import { DEFAULT_LEARNABILITY, runLearnability } from '../loop/learnability.js';
 import { flag, intFlag, parseCommandArgs } from './args.js';
 import { runCli } from './main.js';
 
+const USAGE = `usage: npm run solver -- learn [--train N] [--heldout N] [--per-bin N] [--steps N] [--batch N] [--lr X] [--seed N]
+                             [--provider cpu|cuda] [--plain-options]
+  trains the solver on accepted QA from synthetic scenes and prints held-out scores per family next to chance and
+  the blind (question-only) baseline`;
+
 runCli(async () => {
   const args = parseCommandArgs(process.argv.slice(2), {
     learn: {
@@ -23,7 +28,7 @@ runCli(async () => {
       'plain-options': 'boolean',
     },
   });
-  if (args.positionals[0] !== 'learn') throw new InputError({ message: 'usage: npm run solver -- learn [--train N] [--heldout N] [--per-bin N] [--steps N] [--batch N] [--lr X] [--seed N] [--provider cpu|cuda] [--plain-options]' });
+  if (args.positionals[0] !== 'learn') throw new InputError({ message: USAGE });
   const lrText = flag(args, 'lr');
   const lr = lrText === undefined ? DEFAULT_LEARNABILITY.lr : Number(lrText);
   if (!(lr > 0 && lr < 1)) throw new InputError({ field: '--lr', message: `expected a learning rate in (0, 1), found "${lrText}"` });
@@ -52,4 +57,4 @@ runCli(async () => {
   process.stdout.write(
     `\nloss ${l[0]?.toFixed(3)} → ${l[l.length - 1]?.toFixed(3)} over ${l.length} steps on ${report.provider}${report.stopped ? ` (stopped: ${report.stopped})` : ''}; data ${(report.ms.data / 1000).toFixed(1)} s, training ${(report.ms.train / 1000).toFixed(1)} s, evaluation ${(report.ms.eval / 1000).toFixed(1)} s\n`,
   );
-});
+}, USAGE);
