@@ -18,6 +18,7 @@ import { flag, parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { familyRows, intervalText, pct } from './heldoutText.js';
 import { runCli } from './main.js';
 import { ProgressView } from './progressView.js';
+import { INT_SETTING_FLAGS } from './settingFlags.js';
 import { printableText } from './terminalText.js';
 // ── LLM proposer flags (proposerFlags.ts) ──
 import { PROPOSER_FLAGS, PROPOSER_USAGE, applyProposerFlags, proposerRoundNote } from './proposerFlags.js';
@@ -75,22 +76,7 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
   if (heldout) c.heldoutScenes = heldout;
   const mode = flag(args, 'mode');
   if (mode !== undefined) c.mode = mode as LoopMode;
-  const ints: [string, keyof LoopConfigInput][] = [
-    ['rounds', 'rounds'],
-    ['steps', 'steps'],
-    ['batch', 'batch'],
-    ['candidates', 'candidates'],
-    ['static-samples', 'staticSamples'],
-    ['threads', 'threads'],
-    ['seed', 'seed'],
-    ['data-seed', 'dataSeed'],
-    ['benchmark-per-family', 'benchmarkPerFamily'],
-    ['frames', 'frames'],
-    ['warmup', 'warmupSteps'],
-    ['from-checkpoint', 'initCheckpoint'],
-    ['reference-checkpoint', 'referenceCheckpoint'],
-  ];
-  for (const [f, key] of ints) {
+  for (const [f, key] of INT_SETTING_FLAGS) {
     const v = num(args, f, true);
     if (v !== undefined) (c as Record<string, unknown>)[key] = v;
   }

@@ -61,20 +61,21 @@ describe('loop CLI', () => {
     expect(done.stdout).toContain(`run ${id}: completed\n`);
   }, 120_000);
 
-  it('refuses bad options with one line naming the field, and no stack trace', () => {
+  it('refuses bad options with one line naming the flag, and no stack trace', () => {
     const ws = tmp();
     const bad = loop(['--rounds', 'two', '--workspace', ws]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe('error: --rounds: expected a whole number, found "two"\n');
     const zero = loop(['--rounds', '0', '--workspace', ws]);
-    expect(zero.stderr).toMatch(/^error: config\.rounds: expected a whole number in \[1, 1000\], found 0\n$/);
+    // The loop's validator names settings (config.rounds); the CLI names the flag that set them.
+    expect(zero.stderr).toMatch(/^error: --rounds: expected a whole number in \[1, 1000\], found 0\n$/);
     const unknown = loop(['--stepz', '3', '--workspace', ws]);
     expect(unknown.stderr).toMatch(/^error: --stepz: unknown option/);
     const balance = loop(['--balance', 'families', '--workspace', ws]);
-    expect(balance.stderr).toMatch(/^error: config\.balance: expected none or family, found "families"\n$/);
+    expect(balance.stderr).toMatch(/^error: --balance: expected none or family, found "families"\n$/);
     const families = loop(['--families', 'object_counting, route_plan', '--workspace', ws]);
-    expect(families.stderr).toMatch(/^error: config\.families\[1\]: unknown family "route_plan"; expected one of object_counting, .*route_planning/);
+    expect(families.stderr).toMatch(/^error: --families\[1\]: unknown family "route_plan"; expected one of object_counting, .*route_planning/);
     const source = loop(['--scenes', 'nowhere:3', '--workspace', ws]);
-    expect(source.stderr).toMatch(/^error: config\.scenes\[0\]: .*unknown source "nowhere:3"/);
+    expect(source.stderr).toMatch(/^error: --scenes\[0\]: .*unknown source "nowhere:3"/);
   }, 60_000);
 });
