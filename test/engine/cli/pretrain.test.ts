@@ -24,7 +24,7 @@ describe('pretrain CLI --bundle', () => {
   it('--families names an unknown family before training anything', () => {
     const r = pretrain(['--families', 'object_counting,route_plan', '--workspace', mkdtempSync(join(tmpdir(), 'pretrain-'))]);
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^error: config\.families\[1\]: unknown family "route_plan"; expected one of object_counting, /);
+    expect(r.stderr).toMatch(/^error: --families\[1\]: unknown family "route_plan"; expected one of object_counting, /);
   }, 60_000);
 
   it('--seed takes a whole number ≥ 0, said at the flag, before training anything', () => {
