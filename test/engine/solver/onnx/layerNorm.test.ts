@@ -20,7 +20,7 @@ const [ROWS, D] = [2048, 64];
 const EPSILON = 1e-5;
 
 /** Rows of very different scales and offsets: where summation order shows in the last bits. */
-function inputs(): { x: Float32Array; gamma: Float32Array; beta: Float32Array } {
+function makeInputs(): { x: Float32Array; gamma: Float32Array; beta: Float32Array } {
   const rng = createRng(11);
   const x = new Float32Array(ROWS * D);
   for (let r = 0; r < ROWS; r++) {
@@ -30,6 +30,7 @@ function inputs(): { x: Float32Array; gamma: Float32Array; beta: Float32Array } 
   }
   return { x, gamma: Float32Array.from({ length: D }, () => rng.next() * 2), beta: Float32Array.from({ length: D }, () => rng.next() - 0.5) };
 }
+const INPUTS = makeInputs();
 
 /** The kernel's arithmetic in single precision: Welford's mean and sum of squared deviations, then the row. */
 function welford(x: Float32Array, gamma: Float32Array, beta: Float32Array) {
@@ -68,7 +69,7 @@ async function run(build: (g: Graph, x: Tensor, gamma: Tensor, beta: Tensor) => 
   });
   const session = await InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads });
   try {
-    const { x: xs, gamma: gs, beta: bs } = inputs();
+    const { x: xs, gamma: gs, beta: bs } = INPUTS;
     const out = await session.run({ x: new OrtTensor('float32', xs, [1, ROWS, D]), gamma: new OrtTensor('float32', gs, [D]), beta: new OrtTensor('float32', bs, [D]) });
     return names.map((n) => out[n]!.data as Float32Array);
   } finally {
@@ -83,7 +84,7 @@ const differing = (a: Float32Array, b: Float32Array): number => a.reduce((n, v, 
 
 describe("onnxruntime's LayerNormalization", () => {
   it("is Welford's recurrence in single precision, bit for bit, on one thread and on two", async () => {
-    const { x, gamma, beta } = inputs();
+    const { x, gamma, beta } = INPUTS;
     const want = welford(x, gamma, beta);
     for (const threads of [1, 2]) {
       const [y, mean, invStd] = await run(node, threads);
@@ -103,9 +104,9 @@ describe("onnxruntime's LayerNormalization", () => {
       return [g.add(g.mul(g.div(centred, std), gamma), beta), mean, g.div(g.scalar(1), std)];
     };
     const [y, mean] = await run(decomposed, 1);
-    const want = welford(inputs().x, inputs().gamma, inputs().beta);
+    const { x, gamma, beta } = INPUTS;
+    const want = welford(x, gamma, beta);
     // In-order sums: the mean matches a plain running sum exactly, and therefore not Welford's in most rows.
-    const { x } = inputs();
     const runningSum = Float32Array.from({ length: ROWS }, (_, r) => {
       let s = 0;
       for (let h = 0; h < D; h++) s = f(s + x[r * D + h]!);
