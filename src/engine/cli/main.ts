@@ -3,23 +3,20 @@ import { InputError } from '../../shared/errors.js';
 import { inFlagTerms } from './settingFlags.js';
 import { printableText } from './terminalText.js';
 
-/** `--help` or `-h` among the arguments (before a `--` that ends the options): the command should print its usage. */
-export function wantsHelp(argv: readonly string[]): boolean {
-  for (const a of argv) {
-    if (a === '--') return false;
-    if (a === '--help' || a === '-h') return true;
-  }
-  return false;
+/** The arguments before a `--` that ends the options. */
+function optionArgs(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf('--');
+  return end < 0 ? argv : argv.slice(0, end);
 }
 
-/** The long flags on a command line (before a `--` that ends the options), by name. */
+/** `--help` or `-h` among the options: the command should print its usage. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return optionArgs(argv).some((a) => a === '--help' || a === '-h');
+}
+
+/** The long flags among the options, by name (`--lr=0.1` gives `lr`). */
 export function flagsGiven(argv: readonly string[]): Set<string> {
-  const given = new Set<string>();
-  for (const a of argv) {
-    if (a === '--') break;
-    if (a.startsWith('--')) given.add(a.slice(2).split('=')[0]!);
-  }
-  return given;
+  return new Set(optionArgs(argv).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!));
 }
 
 /**
