@@ -18,7 +18,7 @@ import {
   type AnswerTransformerConfig,
 } from '../src/engine/solver/onnx/answerTransformer.js';
 import { buildTrainStepModel, type TrainManifest } from '../src/engine/solver/onnx/model.js';
-import { OnnxTrainer, type TrainerOptions } from '../src/engine/solver/onnx/runtime.js';
+import { OnnxTrainer, sessionOptions, type TrainerOptions } from '../src/engine/solver/onnx/runtime.js';
 import { transferProbe } from './transferProbe.js';
 import type { BenchModule } from './harness.js';
 
@@ -49,7 +49,7 @@ interface Timed {
 
 async function probe(m: TrainManifest, reuse: boolean, threads: number): Promise<Timed> {
   const model = transferProbe(m);
-  const session = await InferenceSession.create(model.bytes, { executionProviders: ['cpu'], intraOpNumThreads: threads });
+  const session = await InferenceSession.create(model.bytes, sessionOptions({ intraOpNumThreads: threads }));
   const feeds: Record<string, OrtTensor> = {};
   for (const p of m.params) {
     for (const name of [p.name, p.m, p.v]) feeds[name] = new OrtTensor('float32', new Float32Array(p.shape.reduce((a, b) => a * b, 1)), [...p.shape]);

@@ -26,7 +26,7 @@
  */
 import { loadavg } from 'node:os';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { OnnxPredictor, OnnxTrainer, initParams } from '../src/engine/solver/onnx/runtime.js';
+import { OnnxPredictor, OnnxTrainer, initParams, sessionOptions } from '../src/engine/solver/onnx/runtime.js';
 import { Solver } from '../src/engine/solver/solver.js';
 import { transferProbe } from './transferProbe.js';
 import type { BenchModule, BenchRow } from './harness.js';
@@ -67,11 +67,7 @@ async function ortItems(f: SolverFixture, c: OrtConfig, calls: number): Promise<
   const trainer = await OnnxTrainer.create(trainModel, { seed: 1, ...session });
   const predictor = await OnnxPredictor.create(f.inferModel, session);
   const probe = transferProbe(trainModel.manifest);
-  const probeSession = await InferenceSession.create(probe.bytes, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: c.threads,
-    ...(c.spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
-  });
+  const probeSession = await InferenceSession.create(probe.bytes, sessionOptions(session));
   const init = initParams(trainModel.manifest.params, 1);
   const probeFeeds: Record<string, OrtTensor> = {};
   for (const p of trainModel.manifest.params) for (const n of [p.name, p.m, p.v]) probeFeeds[n] = new OrtTensor('float32', new Float32Array(init.get(p.name)!.length), [...p.shape]);
@@ -245,6 +241,7 @@ export const solverBench: BenchModule = {
     if (torchInfo.params !== f.params) ctx.log(`warning: PyTorch model has ${torchInfo.params} parameters, ORT ${f.params}`);
     const blas = describeBlas(torchInfo.blas);
     ctx.log(`PyTorch ${torchInfo.torch} (the version Debian ships; no 2.x is reachable here) on BLAS ${blas.name}${blas.reference ? ' — the reference BLAS: PyTorch figures are pessimistic' : ''}`);
+    ctx.log(`denormals flushed to zero on both sides: onnxruntime yes (every session), PyTorch ${torchInfo.flush_denormal ? 'yes' : 'no (torch.set_flush_denormal is not supported on this CPU)'}`);
     const malloc = Object.entries(TORCH_MALLOC_ENV).map(([k, v]) => `${k}=${torchInfo.env[k] ?? 'unset'}${torchInfo.env[k] === v ? '' : ` (wanted ${v})`}`);
     ctx.log(`PyTorch's glibc malloc keeps freed memory (its large tensors would otherwise fault in afresh each op): ${malloc.join(' ')}`);
     for (const t of torchConfigs) {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { sessionOptions } from '../src/engine/solver/onnx/runtime.js';
 import { ANSWER_CLASSES } from '../src/engine/solver/answers.js';
 import { FEATURE_COUNT, NAMED_SLOTS, SEGMENT_COUNT, SLOT_COUNT, concatFeeds, encodeSample, stackBatch, type BatchFeeds, type SolverSample } from '../src/engine/solver/features.js';
 import { DEFAULT_MODEL, solverInputs, solverModel, solverParamCount, type SolverModelConfig } from '../src/engine/solver/model.js';
@@ -120,11 +121,14 @@ export class OrtMatmul {
     const b = g.input('b', 'float32', [n, n]);
     const c = g.matMul(a, b);
     const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('matmul', [a, b], [{ name: 'c', tensor: c }]) });
-    const session = await InferenceSession.create(bytes, {
-      executionProviders: options.providers ?? ['cpu'],
-      ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
-      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
-    });
+    const session = await InferenceSession.create(
+      bytes,
+      sessionOptions({
+        executionProviders: options.providers ?? ['cpu'],
+        ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+        ...(options.allowSpinning !== undefined ? { allowSpinning: options.allowSpinning } : {}),
+      }),
+    );
     const rng = createRng(11);
     const fill = (): OrtTensor => new OrtTensor('float32', Float32Array.from({ length: n * n }, () => rng.normal()), [n, n]);
     const m = new OrtMatmul(session, n, { a: fill(), b: fill() }, { c: new OrtTensor('float32', new Float32Array(n * n), [n, n]) });
@@ -176,11 +180,12 @@ export class OrtStepMatmuls {
     });
     const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('step_matmuls', [...inputs.values()], outputs) });
     const session = await InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
+      ...sessionOptions({
+        ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+        ...(options.allowSpinning !== undefined ? { allowSpinning: options.allowSpinning } : {}),
+      }),
       // Off: equal shapes share inputs here, so common-subexpression elimination would merge their MatMuls into one.
       graphOptimizationLevel: 'disabled',
-      ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
-      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     });
     const rng = createRng(12);
     const feeds: Record<string, OrtTensor> = {};
@@ -289,6 +294,8 @@ export interface TorchRun {
   env: Record<string, string | null>;
   device: 'cpu' | 'cuda';
   gpu: string | null;
+  /** torch.set_flush_denormal(True) took: denormals flushed to zero, as onnxruntime's sessions here do. */
+  flush_denormal: boolean;
   results: { threads: number; torch_threads: number; train_steps_per_s: number; infer_samples_per_s: number; matmul_gflops: number }[];
 }
 

@@ -155,6 +155,9 @@ def main():
         print(json.dumps({"torch": torch.__version__, "error": "torch.cuda.is_available() is False"}))
         return
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    # Denormals flushed to zero, as the onnxruntime side's sessions do (runtime.ts › sessionExtra): the same
+    # arithmetic on both sides. Before the first op, so that the threads torch starts later inherit the mode.
+    flush = torch.set_flush_denormal(job.get("flushDenormal", True))
     torch.manual_seed(0)
     c = job["config"]
     model = Solver(c, job["sizes"], job["answers"], job["features"], job["slotCount"], job["segmentCount"], job["namedSlots"]).to(device)
@@ -187,7 +190,7 @@ def main():
     # Every setting that steers the threads, the BLAS or the allocator, as the process saw it.
     env = {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "OPENBLAS_", "MKL_", "MALLOC_"))}
     gpu = torch.cuda.get_device_name(0) if device == "cuda" else None
-    info = {"torch": torch.__version__, "params": params, "blas": blas_in_use(), "env": env, "device": device, "gpu": gpu}
+    info = {"torch": torch.__version__, "params": params, "blas": blas_in_use(), "env": env, "device": device, "gpu": gpu, "flush_denormal": flush}
 
     if job.get("serve"):
         # Round by round on request, so the caller can interleave these rounds with onnxruntime's: on a shared

@@ -17,6 +17,7 @@ import { InferenceSession, Tensor as OrtTensor, env as ortEnv, listSupportedBack
 import { Graph } from './onnx/graph.js';
 import { IR_VERSION, OPSET } from './onnx/model.js';
 import { encodeModel } from './onnx/proto.js';
+import { sessionExtra } from './onnx/runtime.js';
 
 export type ExecutionProvider = 'cpu' | 'cuda';
 
@@ -238,7 +239,7 @@ export async function diagnoseProviders(): Promise<ProvidersDiagnosis> {
   const model = probeModel();
   const tryProvider = async (name: string): Promise<string | undefined> => {
     try {
-      const s = await InferenceSession.create(model, { executionProviders: [name], logSeverityLevel: 4 });
+      const s = await InferenceSession.create(model, { executionProviders: [name], logSeverityLevel: 4, extra: sessionExtra() });
       await s.run({ x: new OrtTensor('float32', Float32Array.of(1), [1]) });
       await s.release();
       return undefined;
