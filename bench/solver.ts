@@ -38,6 +38,7 @@ import {
   describeBlas,
   ensureTorch,
   machineName,
+  openblasCore,
   solverFixture,
   TORCH_MALLOC_ENV,
   torchThreadsLabel,
@@ -241,6 +242,8 @@ export const solverBench: BenchModule = {
     if (torchInfo.params !== f.params) ctx.log(`warning: PyTorch model has ${torchInfo.params} parameters, ORT ${f.params}`);
     const blas = describeBlas(torchInfo.blas);
     ctx.log(`PyTorch ${torchInfo.torch} (the version Debian ships; no 2.x is reachable here) on BLAS ${blas.name}${blas.reference ? ' — the reference BLAS: PyTorch figures are pessimistic' : ''}`);
+    const core = openblasCore();
+    ctx.log(`OpenBLAS kernels: ${core.coretype ? `OPENBLAS_CORETYPE=${core.coretype} (detected ${core.detected}; ${core.why})` : `${core.detected}, as OpenBLAS detected`}`);
     ctx.log(`denormals flushed to zero on both sides: onnxruntime yes (every session), PyTorch ${torchInfo.flush_denormal ? 'yes' : 'no (torch.set_flush_denormal is not supported on this CPU)'}`);
     const malloc = Object.entries(TORCH_MALLOC_ENV).map(([k, v]) => `${k}=${torchInfo.env[k] ?? 'unset'}${torchInfo.env[k] === v ? '' : ` (wanted ${v})`}`);
     ctx.log(`PyTorch's glibc malloc keeps freed memory (its large tensors would otherwise fault in afresh each op): ${malloc.join(' ')}`);

@@ -333,6 +333,47 @@ function torchJob(f: SolverFixture, threads: TorchThreads, opts: { steps: number
  */
 export const TORCH_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '4294967295', MALLOC_TOP_PAD_: '268435456' } as const;
 
+/** OpenBLAS's kernel choice for PyTorch's process: what it detected, and the core type the bench sets, if any. */
+export interface OpenblasCore {
+  detected: string;
+  /** OPENBLAS_CORETYPE for the PyTorch processes: the user's own, or the bench's when detection fell back. */
+  coretype?: string;
+  why?: string;
+}
+
+let openblasCoreMemo: OpenblasCore | undefined;
+
+/**
+ * OpenBLAS picks its kernels from the CPU's model at load. Debian bookworm's 0.3.21 does not know Intel's newest
+ * server cores and falls back to Prescott's SSE3 kernels: on an Emerald Rapids Xeon (family 6, model 207) a
+ * 1024³ product ran at 33–36 GFLOP/s on one thread instead of 161–168 with its AVX-512 (SkylakeX) kernels
+ * (2026-12-05), and PyTorch's train step with it. A baseline gets its best configuration, so when OpenBLAS
+ * reports that fallback (OPENBLAS_VERBOSE=2) the bench names the kernels the CPU's flags support, as anyone tuning
+ * PyTorch on that machine would; an OPENBLAS_CORETYPE already in the environment is kept, and a core OpenBLAS
+ * recognised is left alone.
+ */
+export function openblasCore(): OpenblasCore {
+  if (openblasCoreMemo) return openblasCoreMemo;
+  const own = process.env.OPENBLAS_CORETYPE;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, OPENBLAS_VERBOSE: '2' } });
+  const detected = /Core: (\S+)/.exec(`${probe.stderr ?? ''}${probe.stdout ?? ''}`)?.[1] ?? 'unknown (OpenBLAS did not say)';
+  let flags = '';
+  try {
+    flags = /^flags\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
+  } catch {
+    // Not Linux: no flags, nothing overridden.
+  }
+  const has = (f: string): boolean => ` ${flags} `.includes(` ${f} `);
+  const supported = ['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'].every(has) ? 'SkylakeX' : ['avx2', 'fma'].every(has) ? 'Haswell' : undefined;
+  openblasCoreMemo =
+    own !== undefined && own !== ''
+      ? { detected, coretype: own, why: 'set in the environment' }
+      : own === undefined && detected === 'Prescott' && supported
+        ? { detected, coretype: supported, why: `OpenBLAS fell back to Prescott's SSE3 kernels on a CPU with ${supported === 'SkylakeX' ? 'AVX-512' : 'AVX2 and FMA'}` }
+        : { detected };
+  return openblasCoreMemo;
+}
+
 /**
  * OpenMP and OpenBLAS read their thread counts from the environment once, at load; torch.set_num_threads alone
  * leaves OpenBLAS's own pthreads pool at the core count, and the two pools then oversubscribe the cores.
@@ -340,6 +381,7 @@ export const TORCH_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRI
 const torchEnv = (threads: TorchThreads): NodeJS.ProcessEnv => ({
   ...process.env,
   ...TORCH_MALLOC_ENV,
+  ...(openblasCore().coretype !== undefined ? { OPENBLAS_CORETYPE: openblasCore().coretype } : {}),
   OMP_NUM_THREADS: String(threads.torch),
   OPENBLAS_NUM_THREADS: String(threads.blas),
   MKL_NUM_THREADS: String(threads.blas),
