@@ -378,14 +378,17 @@ export function openblasCore(): OpenblasCore {
  * OpenMP and OpenBLAS read their thread counts from the environment once, at load; torch.set_num_threads alone
  * leaves OpenBLAS's own pthreads pool at the core count, and the two pools then oversubscribe the cores.
  */
-const torchEnv = (threads: TorchThreads): NodeJS.ProcessEnv => ({
-  ...process.env,
-  ...TORCH_MALLOC_ENV,
-  ...(openblasCore().coretype !== undefined ? { OPENBLAS_CORETYPE: openblasCore().coretype } : {}),
-  OMP_NUM_THREADS: String(threads.torch),
-  OPENBLAS_NUM_THREADS: String(threads.blas),
-  MKL_NUM_THREADS: String(threads.blas),
-});
+const torchEnv = (threads: TorchThreads): NodeJS.ProcessEnv => {
+  const { coretype } = openblasCore();
+  return {
+    ...process.env,
+    ...TORCH_MALLOC_ENV,
+    ...(coretype !== undefined ? { OPENBLAS_CORETYPE: coretype } : {}),
+    OMP_NUM_THREADS: String(threads.torch),
+    OPENBLAS_NUM_THREADS: String(threads.blas),
+    MKL_NUM_THREADS: String(threads.blas),
+  };
+};
 
 /**
  * Runs bench/solver_torch.py on the fixture's batch in a fresh process with its thread counts set through the

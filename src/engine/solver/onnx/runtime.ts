@@ -99,10 +99,10 @@ export function initParams(params: readonly ParamSpec[], seed: number): Map<stri
  * denormal weight, exp(−103.97) from MLAS's clamped exponential, and on Intel cores every denormal result costs a
  * microcode assist: on an Emerald Rapids Xeon the two softmaxes took 12% of a train step, and flushing made an
  * inference batch 31% faster (README, Solver). Flushed, the masked weights are 0 instead of ~1e-45 and every
- * answer, loss, parameter and first moment comes out the same (the main job's rows and checkpoints compared); AdamW's second moments differ only in entries
- * below ~1e-35, where g² underflowed or a denormal was added (700 of 187,564 in the main job, the largest
- * 3.3e-36), and those cannot change an update: √(v / (1 − β2^t)) stays near 1e-18, under half an ulp of
- * ε = 1e-8 (4.4e-16), so the update's denominator is ε either way.
+ * answer, loss, parameter and first moment comes out the same (the main job's rows and checkpoints compared);
+ * AdamW's second moments differ only in entries below ~1e-35, where g² underflowed or a denormal was added (700
+ * of 187,564 in the main job, the largest 3.3e-36), and those cannot change an update: √(v / (1 − β2^t)) stays
+ * near 1e-18, under half an ulp of ε = 1e-8 (4.4e-16), so the update's denominator is ε either way.
  *
  * The setting is the process's, not the session's: onnxruntime applies it to its pools' threads and, once per
  * process, to the thread that creates the first session, and threads created later (the inference lanes'
