@@ -5,7 +5,7 @@ import type { NoiseReport, NoiseThresholds } from './filters/noise.js';
 import { assessNoise, DEFAULT_NOISE } from './filters/noise.js';
 import { buildProgramData } from './program/programData.js';
 import { createSceneApi, withDistanceTable, withFreeSpace } from './program/sceneApi.js';
-import type { ProgramSceneData, RouteWalk, SceneApi } from './program/types.js';
+import type { ProgramSceneData, RouteMemo, SceneApi } from './program/types.js';
 
 export interface PreparedScene {
   scene: Scene;
@@ -14,13 +14,15 @@ export interface PreparedScene {
   /** The same API on the host, for drafting and filters. */
   api: SceneApi;
   noise: NoiseReport;
-  /** The host API's route walks so far: sent with `data` to the sandbox (`sandboxData`), which then need not search them. */
-  walks: Map<string, RouteWalk | null>;
+  /** The host API's route walks and walker cells so far: sent with `data` to the sandbox (`sandboxData`), which then need not search them. */
+  routes: RouteMemo;
 }
 
-/** The data a sandboxed program of this scene runs on: `data` plus the walks the host has searched. */
+/** The data a sandboxed program of this scene runs on: `data` plus the walks and walker cells the host has found. */
 export function sandboxData(prepared: PreparedScene): ProgramSceneData {
-  return prepared.walks.size === 0 ? prepared.data : { ...prepared.data, walks: Object.fromEntries(prepared.walks) };
+  const { walks, stands } = prepared.routes;
+  if (walks.size === 0 && stands.size === 0) return prepared.data;
+  return { ...prepared.data, walks: Object.fromEntries(walks), stands: Object.fromEntries(stands) };
 }
 
 export interface PrepareOptions {
@@ -37,7 +39,7 @@ export function prepareScene(scene: Scene, options: PrepareOptions = {}): Prepar
     ...(options.maxFrames !== undefined ? { maxFrames: options.maxFrames } : {}),
   });
   const data = withFreeSpace(withDistanceTable(buildProgramData(scene, visibility)));
-  const walks = new Map<string, RouteWalk | null>();
-  const api = createSceneApi(data, walks);
-  return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE), walks };
+  const routes: RouteMemo = { walks: new Map(), stands: new Map() };
+  const api = createSceneApi(data, routes);
+  return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE), routes };
 }

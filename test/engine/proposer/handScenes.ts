@@ -8,7 +8,7 @@
  *   chair  ×3 at (−2, −2), (−1, −2), (0, −2), size 0.5 × 0.5 × 0.9
  */
 import type { Scene } from '../../../src/shared/scene.js';
-import type { ProgramObject, ProgramSceneData, RouteWalk } from '../../../src/engine/proposer/program/types.js';
+import type { ProgramObject, ProgramSceneData, RouteMemo } from '../../../src/engine/proposer/program/types.js';
 import { createSceneApi, withDistanceTable } from '../../../src/engine/proposer/program/sceneApi.js';
 import { assessNoise } from '../../../src/engine/proposer/filters/noise.js';
 import type { PreparedScene } from '../../../src/engine/proposer/prepare.js';
@@ -49,8 +49,8 @@ export function handData(objects: ProgramObject[], opts: { area?: number; frames
 /** A PreparedScene over hand-built data (the pipeline needs only id, data, api and noise). */
 export function handPrepared(data: ProgramSceneData, id = 'hand:living'): PreparedScene {
   const d = withDistanceTable({ ...data, sceneId: id });
-  const walks = new Map<string, RouteWalk | null>();
-  const api = createSceneApi(d, walks);
+  const routes: RouteMemo = { walks: new Map(), stands: new Map() };
+  const api = createSceneApi(d, routes);
   const scene = { id, dataset: 'hand', objects: [], room: { area: d.roomArea, center: [0, 0, 0] }, provenance: {} } as unknown as Scene;
-  return { scene, data: d, api, noise: assessNoise(api), walks };
+  return { scene, data: d, api, noise: assessNoise(api), routes };
 }

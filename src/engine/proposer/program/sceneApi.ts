@@ -5,7 +5,7 @@
  * module-level helpers, only ES2023 built-ins — anything else would be a ReferenceError inside QuickJS.
  * Definitions of every function: API.md beside this file.
  */
-import type { FreeSpaceGrid, ObjectRef, ObjectView, ProgramSceneData, RouteView, RouteWalk, SceneApi } from './types.js';
+import type { FreeSpaceGrid, ObjectRef, ObjectView, ProgramSceneData, RouteMemo, RouteView, RouteWalk, SceneApi } from './types.js';
 
 interface Geometry {
   view: ObjectView;
@@ -24,10 +24,10 @@ interface Geometry {
 }
 
 /**
- * `walks` (host only): the memo `route` keeps its walks in, owned by the caller so the walks the host searched can
- * go to the sandbox with the scene data (`ProgramSceneData.walks`) instead of being searched again there.
+ * `memo` (host only): where `route` keeps its walks and walker cells, owned by the caller so what the host found can
+ * go to the sandbox with the scene data (`ProgramSceneData.walks`, `.stands`) instead of being searched again there.
  */
-export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteWalk | null> = new Map()): SceneApi {
+export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks: new Map(), stands: new Map() }): SceneApi {
   // Corner-index pairs of the 12 box edges (corners differ in exactly one sign bit).
   const EDGES = [0, 1, 2, 3, 4, 5, 6, 7, 0, 2, 1, 3, 4, 6, 5, 7, 0, 4, 1, 5, 2, 6, 3, 7];
   // Below this a distance is rounding noise of touching boxes, reported as contact.
@@ -333,27 +333,36 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
   };
 
   // Walks without avoided discs by grid options and end cells (null: no walk), seeded with the host's.
-  const walkMemo = walks;
+  const walkMemo = memo.walks;
   for (const [key, w] of Object.entries(data.walks || {})) if (!walkMemo.has(key)) walkMemo.set(key, w);
+  // Walker cells on grids without discs by grid options and object id, seeded with the host's: finding one scans
+  // the whole grid, ~0.1 ms in the sandbox's interpreter for every object a batch's routes start or end at.
+  const standMemo = memo.stands;
+  for (const [key, k] of Object.entries(data.stands || {})) if (!standMemo.has(key)) standMemo.set(key, k);
   // Walks with discs closed, by grid options, end objects and discs: the alternative-route margin closes the same
   // discs along a walk for every facing object drawn with its two ends.
   const detourMemo = new Map<string, RouteWalk | null>();
-  // Walks without discs by grid, start object and goal object (the same walks as walkMemo's, found without a key).
-  const pairMemo = new Map<FreeSpaceGrid, Map<Geometry, Map<Geometry, RouteWalk | null>>>();
+  // Walks without discs by grid, start object and goal object (the same walks as walkMemo's, found without a key),
+  // with their route views by facing object (a view is frozen, so one serves every call that asks for it).
+  const pairMemo = new Map<FreeSpaceGrid, Map<Geometry, Map<Geometry, { walk: RouteWalk | null; views: Map<Geometry, RouteView> }>>>();
   // Each walk's corners as the frozen points a RouteView hands out, made once per walk.
   const frozenPoints = new WeakMap<RouteWalk, RouteView['points']>();
-  // Per free-cell array of a grid (no discs closed): each object's walker cell.
-  const nearestMemo = new WeakMap<Uint8Array, Map<Geometry, number>>();
+  // Per grid (no discs closed): each object's walker cell, found without a key.
+  const nearestMemo = new Map<FreeSpaceGrid, Map<Geometry, number>>();
   const freeSpaceMemo = new Map<string, FreeSpaceGrid>();
   // Each grid's cells as bytes (read-only once built: routes with discs to avoid work on a copy).
   const freeCellsMemo = new Map<FreeSpaceGrid, Uint8Array>();
   if (data.freeSpace) freeSpaceMemo.set(`${data.freeSpace.clearance}|${data.freeSpace.wallMargin}`, data.freeSpace);
 
   /** Cells whose centre keeps `wallMargin` from the walls and `clearance` from every footprint below HEADROOM. */
+  // The default options' grid, also without building its key: almost every route asks for it.
+  let defaultGrid: FreeSpaceGrid | undefined;
   const freeSpace = (clearance: number, wallMargin: number): FreeSpaceGrid => {
+    const isDefault = clearance === ROUTE_CLEARANCE && wallMargin === ROUTE_WALL_MARGIN;
+    if (isDefault && defaultGrid) return defaultGrid;
     const key = `${clearance}|${wallMargin}`;
     const known = freeSpaceMemo.get(key);
-    if (known) return known;
+    if (known) return isDefault ? (defaultGrid = known) : known;
     const poly = floorPoly || fail('route: the scene has no floor plan');
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (const p of poly) {
@@ -393,11 +402,13 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
     }
     const grid: FreeSpaceGrid = { clearance, wallMargin, x0, y0, res, nx, ny, cells };
     freeSpaceMemo.set(key, grid);
+    if (isDefault) defaultGrid = grid;
     return grid;
   };
 
-  const routeOptions = (options: unknown): { clearance: number; wallMargin: number; avoid: number[][] } => {
-    if (options === undefined) return { clearance: ROUTE_CLEARANCE, wallMargin: ROUTE_WALL_MARGIN, avoid: [] };
+  const DEFAULT_ROUTE = Object.freeze({ clearance: ROUTE_CLEARANCE, wallMargin: ROUTE_WALL_MARGIN, avoid: freezeList<number[]>([]) });
+  const routeOptions = (options: unknown): { clearance: number; wallMargin: number; avoid: readonly number[][] } => {
+    if (options === undefined) return DEFAULT_ROUTE;
     if (options === null || typeof options !== 'object') throw new TypeError(`route/freeSpace: options must be an object, got ${describe(options)}`);
     const o = options as { clearance?: unknown; wallMargin?: unknown; avoid?: unknown };
     const metres = (v: unknown, name: string, dflt: number): number => {
@@ -443,22 +454,30 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
   /** The walk between the walker cells of S and G on `grid` with the `avoid` discs closed, or null. */
   const walkBetween = (grid: FreeSpaceGrid, avoid: readonly (readonly number[])[], S: Geometry, G: Geometry): RouteWalk | null => {
     const { x0, y0, res, nx, ny } = grid;
-    const n = nx * ny;
-    let base = freeCellsMemo.get(grid);
-    if (!base) {
-      base = new Uint8Array(n);
-      for (let k = 0; k < n; k++) base[k] = grid.cells.charCodeAt(k) === 49 ? 1 : 0;
-      freeCellsMemo.set(grid, base);
-    }
-    const free = avoid.length > 0 ? base.slice() : base;
-    for (const d of avoid) {
-      const i0 = Math.max(0, Math.floor((d[0]! - d[2]! - x0) / res)), i1 = Math.min(nx - 1, Math.floor((d[0]! + d[2]! - x0) / res));
-      const j0 = Math.max(0, Math.floor((d[1]! - d[2]! - y0) / res)), j1 = Math.min(ny - 1, Math.floor((d[1]! + d[2]! - y0) / res));
-      for (let j = j0; j <= j1; j++)
-        for (let i = i0; i <= i1; i++) if (Math.hypot(x0 + (i + 0.5) * res - d[0]!, y0 + (j + 0.5) * res - d[1]!) <= d[2]!) free[j * nx + i] = 0;
-    }
+    // The grid's cells as bytes, with the discs closed; only made when a walker cell or a walk must be searched
+    // (a sandboxed route usually finds both among the host's).
+    let free: Uint8Array | undefined;
+    const freeCells = (): Uint8Array => {
+      if (free) return free;
+      let base = freeCellsMemo.get(grid);
+      if (!base) {
+        const n = nx * ny;
+        base = new Uint8Array(n);
+        for (let k = 0; k < n; k++) base[k] = grid.cells.charCodeAt(k) === 49 ? 1 : 0;
+        freeCellsMemo.set(grid, base);
+      }
+      free = avoid.length > 0 ? base.slice() : base;
+      for (const d of avoid) {
+        const i0 = Math.max(0, Math.floor((d[0]! - d[2]! - x0) / res)), i1 = Math.min(nx - 1, Math.floor((d[0]! + d[2]! - x0) / res));
+        const j0 = Math.max(0, Math.floor((d[1]! - d[2]! - y0) / res)), j1 = Math.min(ny - 1, Math.floor((d[1]! + d[2]! - y0) / res));
+        for (let j = j0; j <= j1; j++)
+          for (let i = i0; i <= i1; i++) if (Math.hypot(x0 + (i + 0.5) * res - d[0]!, y0 + (j + 0.5) * res - d[1]!) <= d[2]!) free[j * nx + i] = 0;
+      }
+      return free;
+    };
     // Where the walker stands by an object: the free cell nearest its centre (lowest index on a tie).
     const nearest = (g: Geometry): number => {
+      const cells = freeCells();
       let best = -1, bestD = Infinity;
       const gx = g.c[0]!, gy = g.c[1]!;
       for (let j = 0, k = 0; j < ny; j++) {
@@ -469,7 +488,7 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
           continue;
         }
         for (let i = 0; i < nx; i++, k++) {
-          if (!free[k]) continue;
+          if (!cells[k]) continue;
           const dx = x0 + (i + 0.5) * res - gx;
           const d = dx * dx + dy2;
           if (d < bestD) {
@@ -480,14 +499,18 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
       }
       return best;
     };
-    // Where an object's walker stands on the unchanged grid is looked up after the first time.
-    let stands = free === base ? nearestMemo.get(base) : undefined;
-    if (free === base && !stands) nearestMemo.set(base, (stands = new Map()));
+    // Where an object's walker stands on the unchanged grid is looked up after the first time: by object here, by
+    // key in the memo the host's cells come in and go out by.
+    let stands = avoid.length === 0 ? nearestMemo.get(grid) : undefined;
+    if (avoid.length === 0 && !stands) nearestMemo.set(grid, (stands = new Map()));
     const standing = (g: Geometry): number => {
-      let k = stands?.get(g);
+      if (!stands) return nearest(g);
+      let k = stands.get(g);
       if (k === undefined) {
-        k = nearest(g);
-        stands?.set(g, k);
+        const key = `${grid.clearance}|${grid.wallMargin}|${g.view.id}`;
+        k = standMemo.get(key);
+        if (k === undefined) standMemo.set(key, (k = nearest(g)));
+        stands.set(g, k);
       }
       return k;
     };
@@ -498,7 +521,7 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
     const walkKey = avoid.length === 0 ? `${grid.clearance}|${grid.wallMargin}|${s}|${t}` : '';
     let walk = walkKey ? walkMemo.get(walkKey) : undefined;
     if (walk === undefined) {
-      walk = searchWalk(free, grid, s, t);
+      walk = searchWalk(freeCells(), grid, s, t);
       if (walkKey) walkMemo.set(walkKey, walk);
     }
     return walk;
@@ -513,20 +536,24 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
     const grid = freeSpace(opt.clearance, opt.wallMargin);
     // Without discs the walk is looked up by its end objects first: a drafter asks for the same few pairs tens of
     // thousands of times a round (every facing object it tries), and building the cell key is most of a call.
-    let pairs: Map<Geometry, RouteWalk | null> | undefined;
+    let walk: RouteWalk | null | undefined;
+    let views: Map<Geometry, RouteView> | undefined;
     if (opt.avoid.length === 0) {
       let byStart = pairMemo.get(grid);
       if (!byStart) pairMemo.set(grid, (byStart = new Map()));
-      pairs = byStart.get(S);
+      let pairs = byStart.get(S);
       if (!pairs) byStart.set(S, (pairs = new Map()));
-    }
-    // With discs closed the walk is found by the end objects and the discs (the end cells move with the discs).
-    const detourKey = opt.avoid.length > 0 ? `${grid.clearance}|${grid.wallMargin}|${S.view.id}|${G.view.id}|${opt.avoid.map((d) => d.join(',')).join(';')}` : '';
-    let walk = pairs ? pairs.get(G) : detourMemo.get(detourKey);
-    if (walk === undefined) {
-      walk = walkBetween(grid, opt.avoid, S, G);
-      if (pairs) pairs.set(G, walk);
-      else detourMemo.set(detourKey, walk);
+      let pair = pairs.get(G);
+      if (!pair) pairs.set(G, (pair = { walk: walkBetween(grid, opt.avoid, S, G), views: new Map() }));
+      walk = pair.walk;
+      views = pair.views;
+      const known = views.get(F);
+      if (known) return known;
+    } else {
+      // With discs closed the walk is found by the end objects and the discs (the end cells move with the discs).
+      const detourKey = `${grid.clearance}|${grid.wallMargin}|${S.view.id}|${G.view.id}|${opt.avoid.map((d) => d.join(',')).join(';')}`;
+      walk = detourMemo.get(detourKey);
+      if (walk === undefined) detourMemo.set(detourKey, (walk = walkBetween(grid, opt.avoid, S, G)));
     }
     if (!walk) return null;
     const { corners, length } = walk;
@@ -543,7 +570,9 @@ export function createSceneApi(data: ProgramSceneData, walks: Map<string, RouteW
       hx = vx;
       hy = vy;
     }
-    return Object.freeze({ length, points, turns: freezeList(turns) });
+    const view: RouteView = Object.freeze({ length, points, turns: freezeList(turns) });
+    views?.set(F, view);
+    return view;
   };
 
   /** Shortest walk from cell s to cell t on the free cells: its corners (straightened, simplified) and length. */

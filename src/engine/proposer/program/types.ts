@@ -65,6 +65,21 @@ export interface ProgramSceneData {
    * sandbox's interpreter ~1 ms, V8 ~30 µs, and a route question's program repeats the walk its draft searched.
    */
   walks?: Record<string, RouteWalk | null>;
+  /**
+   * Optional walker cells of `route` (the free cell nearest an object's centre) on grids without avoided discs,
+   * computed by the host with the same `createSceneApi` and keyed "<clearance>|<wallMargin>|<object id>" (−1: no
+   * free cell): finding one scans the grid, and the sandbox's interpreter would do that for every object a batch's
+   * routes start or end at.
+   */
+  stands?: Record<string, number>;
+}
+
+/** What `route` has found on a scene: kept by the host across rounds and sent to the sandbox with the data. */
+export interface RouteMemo {
+  /** As `ProgramSceneData.walks`. */
+  walks: Map<string, RouteWalk | null>;
+  /** As `ProgramSceneData.stands`. */
+  stands: Map<string, number>;
 }
 
 /** A walk between two cells of a free-space grid: its corners (straightened, simplified) and its length. */
