@@ -274,6 +274,21 @@ describe('route planning: hand-worked routes', () => {
     expect(await runner.runScene(forged, [call])).toEqual([{ ok: true, value: 'Turn Left' }]);
   });
 
+  it('walker cells the host found go to the sandbox too, and the sandbox stands on them instead of scanning the grid', async () => {
+    const prepared = handPrepared(withFreeSpace(room(SHELF_ROOM, 8, 3)), 'hand:shelf');
+    const { unique, route } = prepared.api;
+    const call = { source: routePlanning.reference(draftOf('sofa', 'tv', 'desk', [])).program, args: { start: 'sofa', facing: 'tv', goal: 'desk' } };
+    route(unique('sofa'), unique('tv'), unique('desk'));
+    const sent = sandboxData(prepared);
+    const key = (label: string): string => `0.25|0.25|${unique(label).id}`;
+    expect(Object.keys(sent.stands ?? {}).sort()).toEqual([key('desk'), key('sofa')].sort());
+    // A forged cell (the desk's walker on the sofa's cell) shows the seeded cell is the one the program walks from:
+    // no walk is known between those cells, so the sandbox searches one, and it has no legs to turn on.
+    const forged = { ...sent, stands: { ...sent.stands, [key('desk')]: sent.stands![key('sofa')]! } };
+    expect(await runner.runScene(forged, [call])).toEqual([{ ok: true, value: '' }]);
+    expect(await runner.runScene(sent, [call])).toEqual([{ ok: true, value: 'Turn Left, Turn Left' }]);
+  });
+
   it('bad route options get a specific error', () => {
     const api = createSceneApi(room(SHELF_ROOM, 8, 3));
     expect(() => api.route(1, 2, 3, { clearance: -1 })).toThrow('route: options.clearance must be a number of metres from 0 to 2, got -1');
