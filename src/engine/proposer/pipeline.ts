@@ -129,11 +129,20 @@ export function filterStats(qas: QA[]): FamilyFilterStats[] {
   return FAMILIES.filter((f) => by.has(f)).map((f) => by.get(f)!);
 }
 
+const rank = (v: FilterVerdict): number => FILTER_ORDER.indexOf(v.filter as FilterName);
+
 function finish(qa: QA): QA {
   const failing = FILTER_ORDER.find((f) => qa.filterVerdicts.some((v) => v.filter === f && !v.passed));
-  const rank = (v: (typeof qa.filterVerdicts)[number]): number => FILTER_ORDER.indexOf(v.filter as FilterName);
-  // Verdicts mostly arrive in filter order already; a sort allocates its work array even then, per question.
-  if (qa.filterVerdicts.some((v, i) => i > 0 && rank(qa.filterVerdicts[i - 1]!) > rank(v))) qa.filterVerdicts.sort((a, b) => rank(a) - rank(b));
+  // In filter order, stable, in place: an insertion sort, as a question's few verdicts come nearly in order (the
+  // program's after the scene checks that ran beside it) and Array.prototype.sort allocates a work array each call.
+  const verdicts = qa.filterVerdicts;
+  for (let i = 1; i < verdicts.length; i++) {
+    const v = verdicts[i]!;
+    const r = rank(v);
+    let j = i;
+    for (; j > 0 && rank(verdicts[j - 1]!) > r; j--) verdicts[j] = verdicts[j - 1]!;
+    verdicts[j] = v;
+  }
   qa.verdict = failing === undefined ? 'accepted' : 'rejected';
   if (failing) qa.rejectedBy = failing;
   else delete qa.rejectedBy;

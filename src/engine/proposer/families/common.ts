@@ -47,6 +47,34 @@ export function sample<T>(rng: Rng, items: readonly T[], k: number): T[] | undef
   return rng.shuffle([...items]).slice(0, k);
 }
 
+/**
+ * The two smallest values (repeats count: [1, 1] for [1, 3, 1]), as an ascending sort's first two would be, NaN
+ * where fewer than two values leave a place empty (as reading past a sorted array's end and computing with it
+ * would). Without the sort: drafting asks this for every draw, and a sort allocates.
+ */
+export function twoSmallest(values: readonly number[]): [number, number] {
+  let a = NaN, b = NaN;
+  for (const v of values) {
+    if (!(v >= a)) {
+      b = a;
+      a = v;
+    } else if (!(v >= b)) b = v;
+  }
+  return [a, b];
+}
+
+/** The two largest values, as a descending sort's first two would be; see `twoSmallest`. */
+export function twoLargest(values: readonly number[]): [number, number] {
+  let a = NaN, b = NaN;
+  for (const v of values) {
+    if (!(v <= a)) {
+      b = a;
+      a = v;
+    } else if (!(v <= b)) b = v;
+  }
+  return [a, b];
+}
+
 /** The bin whose [lo, hi) range holds v; ranges are given as ascending upper bounds. */
 export function binByUpperBounds(v: number, upper: number[]): number {
   const i = upper.findIndex((u) => v < u);

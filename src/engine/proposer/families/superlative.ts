@@ -6,7 +6,7 @@ import type { Family } from '../../../shared/proposer.js';
 import type { SceneApi } from '../program/types.js';
 import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
-import { drawForBin, letterOptions, sample, uniqueVisibleLabels } from './common.js';
+import { drawForBin, letterOptions, sample, twoLargest, uniqueVisibleLabels } from './common.js';
 
 export interface SuperlativeSpec {
   id: Family;
@@ -28,8 +28,8 @@ export interface SuperlativeSpec {
 
 export function superlativeFamily(s: SuperlativeSpec): FamilySpec {
   const gapOf = (api: SceneApi, labels: string[]): number => {
-    const v = labels.map((l) => api[s.measure](api.unique(l))).sort((a, b) => b - a);
-    return s.gap(v[0]!, v[1]!);
+    const [best, second] = twoLargest(labels.map((l) => api[s.measure](api.unique(l))));
+    return s.gap(best, second);
   };
   const binOf = (g: number): number => (g >= s.binBounds[0] ? 0 : g >= s.binBounds[1] ? 1 : 2);
   const program = `return args.candidates.reduce((best, l) => (scene.${s.measure}(scene.unique(l)) > scene.${s.measure}(scene.unique(best)) ? l : best));`;
