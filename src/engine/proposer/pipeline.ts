@@ -208,12 +208,13 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
     // Copies, not the proposals extended in place: adding the two fields to the proposer's objects made a bench
     // round about 30% slower (QA per CPU-second 9.2–12.9k against 12.2–19.5k, lower in eight of eight interleaved pairs,
     // 2026-12-05), presumably because objects grown after creation hold the added fields out of line for every reader.
+    // Copied by Object.assign into a literal, not `{ ...p, … }`: see ProgrammaticProposer.propose.
     const qas: QA[] = proposals.map((p) => {
-      if (p.malformed !== undefined) return { ...p, filterVerdicts: [{ filter: 'response', passed: false, reason: p.malformed }], verdict: 'rejected' };
+      if (p.malformed !== undefined) return Object.assign({}, p, { filterVerdicts: [{ filter: 'response', passed: false, reason: p.malformed }], verdict: 'rejected' as const });
       const key = `${p.question}\u0000${(p.options ?? []).join('\u0000')}`;
       const duplicate = seen.has(key);
       seen.add(key);
-      return { ...p, filterVerdicts: duplicate ? [{ filter: 'duplicate', passed: false, reason: 'the same question was already proposed for this scene' }] : [], verdict: 'rejected' };
+      return Object.assign({}, p, { filterVerdicts: duplicate ? [{ filter: 'duplicate', passed: false, reason: 'the same question was already proposed for this scene' }] : [], verdict: 'rejected' as const });
     });
     const live = qas.filter((qa) => qa.filterVerdicts.length === 0);
     // Self-contained programs (no args: a generative proposer's) are checked against the family's own program.
