@@ -12,6 +12,7 @@ import { letterOf } from './families/common.js';
 import type { ShortcutOptions } from './filters/shortcut.js';
 import { DEFAULT_SHORTCUT, shortcutVerdicts } from './filters/shortcut.js';
 import { marginVerdict, noiseVerdict, uniquenessVerdict, visibilityVerdict } from './filters/verdicts.js';
+import { planCalls } from './outcomes.js';
 import { sandboxData, type PreparedScene } from './prepare.js';
 import type { Proposer, ProposalRequest, Shortfall } from './proposer.js';
 import { ProgrammaticProposer } from './proposer.js';
@@ -228,7 +229,8 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
       }
     });
     const referenceCalls = references.filter((r): r is { source: string; args: ProgramArgs } => typeof r === 'object');
-    const running = input.runner.runScene(sandboxData(prepared), [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
+    const calls = planCalls(prepared.outcomes, [...live.map((qa) => (qa.args ? { source: qa.program, args: qa.args } : qa.program)), ...referenceCalls]);
+    const running = calls.toRun.length === 0 ? Promise.resolve([]) : input.runner.runScene(sandboxData(prepared), calls.toRun);
     // Awaited below; a failure while the checks run must not surface as an unhandled rejection.
     running.catch(() => undefined);
     // The scene's own checks run while the sandbox's thread runs the programs (sandboxRunner.ts takes the
@@ -237,7 +239,7 @@ export async function runProposalRound(input: RoundInput): Promise<RoundResult> 
     const tv = performance.now();
     draftAhead(si + 1);
     const tn = performance.now();
-    const outcomes = await running;
+    const outcomes = calls.outcomes(await running);
     const t3 = performance.now();
     let nextReference = live.length;
     live.forEach((qa, i) => {

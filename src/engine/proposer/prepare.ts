@@ -3,6 +3,7 @@ import type { Scene } from '../../shared/scene.js';
 import { computeVisibility } from '../perception/visibility.js';
 import type { NoiseReport, NoiseThresholds } from './filters/noise.js';
 import { assessNoise, DEFAULT_NOISE } from './filters/noise.js';
+import type { OutcomeMemo } from './outcomes.js';
 import { buildProgramData } from './program/programData.js';
 import { createSceneApi, withDistanceTable, withFreeSpace } from './program/sceneApi.js';
 import type { ProgramSceneData, RouteMemo, SceneApi } from './program/types.js';
@@ -16,6 +17,8 @@ export interface PreparedScene {
   noise: NoiseReport;
   /** The host API's route walks and walker cells so far: sent with `data` to the sandbox (`sandboxData`), which then need not search them. */
   routes: RouteMemo;
+  /** Outcomes of the programs run on this scene so far, by source and args: each runs once (outcomes.ts). */
+  outcomes: OutcomeMemo;
 }
 
 /** The data a sandboxed program of this scene runs on: `data` plus the walks and walker cells the host has found. */
@@ -41,5 +44,5 @@ export function prepareScene(scene: Scene, options: PrepareOptions = {}): Prepar
   const data = withFreeSpace(withDistanceTable(buildProgramData(scene, visibility)));
   const routes: RouteMemo = { walks: new Map(), stands: new Map() };
   const api = createSceneApi(data, routes);
-  return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE), routes };
+  return { scene, data, api, noise: assessNoise(api, options.noise ?? DEFAULT_NOISE), routes, outcomes: new Map() };
 }

@@ -28,9 +28,8 @@ export async function createSandboxRunner(options: SandboxRunnerOptions = {}): P
   // The scene whose batch is on the engine thread; a second scene asked for meanwhile waits for it.
   let inFlight: Promise<unknown> | undefined;
   return {
-    async runScene(data: ProgramSceneData, calls: readonly ProgramCall[]): Promise<ProgramOutcome[]> {
-      if (calls.length === 0) return [];
-      const { programs, at } = distinctCalls(calls);
+    async runScene(data: ProgramSceneData, programs: readonly ProgramCall[]): Promise<ProgramOutcome[]> {
+      if (programs.length === 0) return [];
       while (inFlight) await inFlight;
       // The scene and its batch are sent now and the outcomes taken only once the caller awaits them: a caller
       // that does other work before that (the pipeline's scene filters) works while the engine thread runs them.
@@ -46,13 +45,11 @@ export async function createSandboxRunner(options: SandboxRunnerOptions = {}): P
         done();
       }
       const late = outcomes.flatMap((o, i) => (!o.ok && o.kind === 'timeout' ? [i] : []));
-      if (late.length > 0 && retryTimeLimitMs > (sandboxOptions.timeLimitMs ?? 50)) {
-        patient ??= createSandbox({ ...sandboxOptions, timeLimitMs: retryTimeLimitMs });
-        const retried = run(await patient, data, late.map((i) => programs[i]!));
-        late.forEach((i, k) => (outcomes[i] = retried[k]!));
-      }
-      const served = new Uint8Array(programs.length);
-      return at.map((k) => (served[k]!++ === 0 ? outcomes[k]! : copyOf(outcomes[k]!)));
+      if (late.length === 0 || retryTimeLimitMs <= (sandboxOptions.timeLimitMs ?? 50)) return outcomes;
+      patient ??= createSandbox({ ...sandboxOptions, timeLimitMs: retryTimeLimitMs });
+      const retried = run(await patient, data, late.map((i) => programs[i]!));
+      late.forEach((i, k) => (outcomes[i] = retried[k]!));
+      return outcomes;
     },
     dispose: () => {
       sandbox.dispose();
@@ -60,29 +57,6 @@ export async function createSandboxRunner(options: SandboxRunnerOptions = {}): P
     },
   };
 }
-
-/**
- * The distinct calls (same source, same args) and, per call, its position among them. A round asks about a quarter
- * of its programs twice on one scene (a question with its options in another order asks the same program), and the
- * scene API is pure (memos only), so each runs once and its outcome serves every copy.
- */
-export function distinctCalls(calls: readonly ProgramCall[]): { programs: ProgramCall[]; at: number[] } {
-  const position = new Map<string, number>();
-  const programs: ProgramCall[] = [];
-  const at = calls.map((c) => {
-    const key = typeof c === 'string' ? c : `${c.source}\u0000${JSON.stringify(c.args)}`;
-    let k = position.get(key);
-    if (k === undefined) {
-      position.set(key, (k = programs.length));
-      programs.push(c);
-    }
-    return k;
-  });
-  return { programs, at };
-}
-
-/** An outcome for another copy of a call: its own object, and its own copy of a returned object or array. */
-const copyOf = (o: ProgramOutcome): ProgramOutcome => (o.ok && typeof o.value === 'object' && o.value !== null ? { ok: true, value: structuredClone(o.value) } : { ...o });
 
 /** A runner whose engine thread starts now, while the caller does other work; see `startSandboxRunner`. */
 export interface StartingRunner {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Family } from '../../../src/shared/proposer.js';
 import { FAMILIES } from '../../../src/shared/proposer.js';
 import { runProposalRound } from '../../../src/engine/proposer/pipeline.js';
-import { prepareScene } from '../../../src/engine/proposer/prepare.js';
+import { prepareScene, type PreparedScene } from '../../../src/engine/proposer/prepare.js';
 import { ProgrammaticProposer } from '../../../src/engine/proposer/proposer.js';
 import { routeTurns } from '../../../src/engine/proposer/families/routePlanning.js';
 import { uniformRequests } from '../../../src/engine/proposer/requests.js';
@@ -131,8 +131,9 @@ describe('filters on the hand-built room', () => {
   });
 
   it('a computing proposer drafts each scene while the sandbox runs the one before; one that waits on a model is asked for every scene at once', async () => {
-    const scenes = ['hand:a', 'hand:b', 'hand:c'].map((id) => handPrepared(handData(LIVING_ROOM), id));
-    const requests = scenes.map((p) => ({ sceneId: p.scene.id, family: 'object_counting' as const, bin: 0, count: 2 }));
+    // Fresh scenes for each round: a scene keeps its programs' outcomes, and would run nothing the second time.
+    const prepare = (): PreparedScene[] => ['hand:a', 'hand:b', 'hand:c'].map((id) => handPrepared(handData(LIVING_ROOM), id));
+    const requests = prepare().map((p) => ({ sceneId: p.scene.id, family: 'object_counting' as const, bin: 0, count: 2 }));
     const order: string[] = [];
     const logged: ProgramRunner = {
       runScene: (data, programs) => {
@@ -153,7 +154,7 @@ describe('filters on the hand-built room', () => {
     const rounds = [];
     for (const computes of [true, false]) {
       order.length = 0;
-      rounds.push(await runProposalRound({ scenes, requests, seed: 3, runner: logged, proposer: proposer(computes), shortcut: false }));
+      rounds.push(await runProposalRound({ scenes: prepare(), requests, seed: 3, runner: logged, proposer: proposer(computes), shortcut: false }));
       expect(order).toEqual(
         computes
           ? ['draft hand:a', 'run hand:a', 'draft hand:b', 'run hand:b', 'draft hand:c', 'run hand:c']
@@ -163,6 +164,35 @@ describe('filters on the hand-built room', () => {
     // Either way the same questions with the same verdicts.
     expect(rounds[0]!.qa.length).toBeGreaterThan(0);
     expect(rounds[0]!.qa).toEqual(rounds[1]!.qa);
+  });
+
+  it('a program runs once per scene: a repeat in the batch or a later round takes the outcome it had', async () => {
+    const [room] = generateSyntheticScenes(1, 7, { points: false });
+    const scenes = [prepareScene(room!)];
+    const requests = uniformRequests([room!.id], 6);
+    const ran: string[] = [];
+    const counting: ProgramRunner = {
+      runScene: (data, programs) => {
+        ran.push(...programs.map((p) => JSON.stringify(p)));
+        return runner.runScene(data, programs);
+      },
+      dispose: () => undefined,
+    };
+    const first = await runProposalRound({ scenes, requests, seed: 3, runner: counting, shortcut: false });
+    const calls = first.qa.filter((qa) => !qa.rejectedBy || !['response', 'duplicate'].includes(qa.rejectedBy)).map((qa) => JSON.stringify({ source: qa.program, args: qa.args }));
+    // Some questions ask the same program (options reordered); it ran once.
+    expect(calls.length).toBeGreaterThan(new Set(calls).size);
+    expect(ran.length).toBe(new Set(ran).size);
+    expect(new Set(ran)).toEqual(new Set(calls));
+    ran.length = 0;
+    // The same round again runs nothing and gives the same questions, verdicts and answers.
+    const again = await runProposalRound({ scenes, requests, seed: 3, runner: counting, shortcut: false });
+    expect(ran).toEqual([]);
+    expect(again.qa).toEqual(first.qa);
+    // A fresh scene (as a resumed run has) runs them again, to the same end.
+    const fresh = await runProposalRound({ scenes: [prepareScene(room!)], requests, seed: 3, runner: counting, shortcut: false });
+    expect(new Set(ran)).toEqual(new Set(calls));
+    expect(fresh.qa).toEqual(first.qa);
   });
 
   it('rejects a direction question whose angle sits on a boundary', async () => {

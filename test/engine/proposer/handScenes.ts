@@ -52,5 +52,5 @@ export function handPrepared(data: ProgramSceneData, id = 'hand:living'): Prepar
   const routes: RouteMemo = { walks: new Map(), stands: new Map() };
   const api = createSceneApi(d, routes);
   const scene = { id, dataset: 'hand', objects: [], room: { area: d.roomArea, center: [0, 0, 0] }, provenance: {} } as unknown as Scene;
-  return { scene, data: d, api, noise: assessNoise(api), routes };
+  return { scene, data: d, api, noise: assessNoise(api), routes, outcomes: new Map() };
 }
