@@ -15,9 +15,9 @@ interface Geometry {
   a: number[];
   /** Half extents. */
   h: number[];
-  /** 8 corners, xyz interleaved, corner k has signs (k&1 ? +x : −x, k&2 ? +y : −y, k&4 ? +z : −z). */
+  /** 8 corners, xyz interleaved, corner k has signs (k&1 ? +x : −x, k&2 ? +y : −y, k&4 ? +z : −z); empty until `shaped`. */
   corners: number[];
-  /** Per edge (EDGES order): midpoint xyz and half length, 4 numbers each; bounds prune edge pairs. */
+  /** Per edge (EDGES order): midpoint xyz and half length, 4 numbers each; bounds prune edge pairs. Empty until `shaped`. */
   edges: number[];
   zMin: number;
   zMax: number;
@@ -50,6 +50,12 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
 
   const freezeList = <T>(items: T[]): readonly T[] => Object.freeze(items);
 
+  // A table the host computed with this same function and sent with the data (distances, walks, walker cells):
+  // read an entry when it is first needed, as building every table's memo up front was most of opening a scene in
+  // the sandbox's interpreter.
+  const sent = <T>(table: Record<string, T> | undefined, key: string): T | undefined =>
+    table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+
   // ---- objects -------------------------------------------------------------------------------------------
 
   const byId = new Map<number, Geometry>();
@@ -64,19 +70,6 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
     const r = finiteList(o.rotation, 9, `object ${o.id} rotation`);
     const a = [r[0]!, r[3]!, r[6]!, r[1]!, r[4]!, r[7]!, r[2]!, r[5]!, r[8]!];
     const h = [e[0]! / 2, e[1]! / 2, e[2]! / 2];
-    const corners: number[] = [];
-    for (let k = 0; k < 8; k++) {
-      const sx = k & 1 ? h[0]! : -h[0]!;
-      const sy = k & 2 ? h[1]! : -h[1]!;
-      const sz = k & 4 ? h[2]! : -h[2]!;
-      for (let i = 0; i < 3; i++) corners.push(c[i]! + a[i]! * sx + a[3 + i]! * sy + a[6 + i]! * sz);
-    }
-    const edges: number[] = [];
-    for (let k = 0; k < 24; k += 2) {
-      const p = 3 * EDGES[k]!, q = 3 * EDGES[k + 1]!;
-      const dx = corners[q]! - corners[p]!, dy = corners[q + 1]! - corners[p + 1]!, dz = corners[q + 2]! - corners[p + 2]!;
-      edges.push((corners[p]! + corners[q]!) / 2, (corners[p + 1]! + corners[q + 1]!) / 2, (corners[p + 2]! + corners[q + 2]!) / 2, Math.sqrt(dx * dx + dy * dy + dz * dz) / 2);
-    }
     const zReach = Math.abs(r[6]!) * h[0]! + Math.abs(r[7]!) * h[1]! + Math.abs(r[8]!) * h[2]!;
     const view = Object.freeze({
       id: o.id,
@@ -85,8 +78,27 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
       extents: Object.freeze([e[0]!, e[1]!, e[2]!] as [number, number, number]),
       rotation: Object.freeze(r as [number, number, number, number, number, number, number, number, number]),
     });
-    byId.set(o.id, { view, c, a, h, corners, edges, zMin: c[2]! - zReach, zMax: c[2]! + zReach });
+    byId.set(o.id, { view, c, a, h, corners: [], edges: [], zMin: c[2]! - zReach, zMax: c[2]! + zReach });
   }
+
+  // Corners and edges are made when first needed: with the host's distance table the sandbox rarely needs them,
+  // and making them for every object was a third of opening a scene there.
+  const shaped = (g: Geometry): Geometry => {
+    if (g.corners.length > 0) return g;
+    const { c, a, h, corners, edges } = g;
+    for (let k = 0; k < 8; k++) {
+      const sx = k & 1 ? h[0]! : -h[0]!;
+      const sy = k & 2 ? h[1]! : -h[1]!;
+      const sz = k & 4 ? h[2]! : -h[2]!;
+      for (let i = 0; i < 3; i++) corners.push(c[i]! + a[i]! * sx + a[3 + i]! * sy + a[6 + i]! * sz);
+    }
+    for (let k = 0; k < 24; k += 2) {
+      const p = 3 * EDGES[k]!, q = 3 * EDGES[k + 1]!;
+      const dx = corners[q]! - corners[p]!, dy = corners[q + 1]! - corners[p + 1]!, dz = corners[q + 2]! - corners[p + 2]!;
+      edges.push((corners[p]! + corners[q]!) / 2, (corners[p + 1]! + corners[q + 1]!) / 2, (corners[p + 2]! + corners[q + 2]!) / 2, Math.sqrt(dx * dx + dy * dy + dz * dz) / 2);
+    }
+    return g;
+  };
   const sortedIds = Array.from(byId.keys()).sort((x, y) => x - y);
   const allViews = freezeList(sortedIds.map((id) => byId.get(id)!.view));
   for (const v of allViews) {
@@ -233,6 +245,8 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
         if (n > 1e-9) gap = Math.max(gap, axisGap(A, B, tx, ty, tz, lx / n, ly / n, lz / n));
       }
     if (gap <= 0) return 0;
+    shaped(A);
+    shaped(B);
     let best = Infinity;
     for (let k = 0; k < 24; k += 3) {
       best = Math.min(best, pointBoxSq(B, A.corners[k]!, A.corners[k + 1]!, A.corners[k + 2]!));
@@ -257,8 +271,8 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
   };
 
   // The host may hand in distances it computed with this same function (V8 is ~40× faster than the sandbox's
-  // interpreter); they seed the memo, so a program's scene.distance() is then a lookup.
-  const distanceMemo = new Map<string, number>(Object.entries(data.distances || {}));
+  // interpreter); a program's scene.distance() then looks them up (`sent`).
+  const distanceMemo = new Map<string, number>();
 
   // ---- free space and routes -----------------------------------------------------------------------------
 
@@ -293,7 +307,8 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
   /** Floor-plan shadow of a box: convex hull (counter-clockwise) of its corners' XY, Andrew's monotone chain. */
   const footprintOf = (g: Geometry): number[][] => {
     const pts: number[][] = [];
-    for (let k = 0; k < 24; k += 3) pts.push([g.corners[k]!, g.corners[k + 1]!]);
+    const { corners } = shaped(g);
+    for (let k = 0; k < 24; k += 3) pts.push([corners[k]!, corners[k + 1]!]);
     pts.sort((p, q) => p[0]! - q[0]! || p[1]! - q[1]!);
     const cross = (o: number[], a: number[], b: number[]): number => (a[0]! - o[0]!) * (b[1]! - o[1]!) - (a[1]! - o[1]!) * (b[0]! - o[0]!);
     const half = (list: number[][]): number[][] => {
@@ -332,13 +347,11 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
     return inside ? best : -best;
   };
 
-  // Walks without avoided discs by grid options and end cells (null: no walk), seeded with the host's.
+  // Walks without avoided discs by grid options and end cells (null: no walk); the host's come with the data.
   const walkMemo = memo.walks;
-  for (const [key, w] of Object.entries(data.walks || {})) if (!walkMemo.has(key)) walkMemo.set(key, w);
-  // Walker cells on grids without discs by grid options and object id, seeded with the host's: finding one scans
+  // Walker cells on grids without discs by grid options and object id; the host's come with the data: finding one scans
   // the whole grid, ~0.1 ms in the sandbox's interpreter for every object a batch's routes start or end at.
   const standMemo = memo.stands;
-  for (const [key, k] of Object.entries(data.stands || {})) if (!standMemo.has(key)) standMemo.set(key, k);
   // Walks with discs closed, by grid options, end objects and discs: the alternative-route margin closes the same
   // discs along a walk for every facing object drawn with its two ends.
   const detourMemo = new Map<string, RouteWalk | null>();
@@ -508,8 +521,9 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
       let k = stands.get(g);
       if (k === undefined) {
         const key = `${grid.clearance}|${grid.wallMargin}|${g.view.id}`;
-        k = standMemo.get(key);
-        if (k === undefined) standMemo.set(key, (k = nearest(g)));
+        k = standMemo.get(key) ?? sent(data.stands, key);
+        if (k === undefined) k = nearest(g);
+        standMemo.set(key, k);
         stands.set(g, k);
       }
       return k;
@@ -520,6 +534,10 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
     // turns do): families draw many triples over the same few objects, so each walk is searched once.
     const walkKey = avoid.length === 0 ? `${grid.clearance}|${grid.wallMargin}|${s}|${t}` : '';
     let walk = walkKey ? walkMemo.get(walkKey) : undefined;
+    if (walk === undefined && walkKey) {
+      walk = sent(data.walks, walkKey);
+      if (walk !== undefined) walkMemo.set(walkKey, walk);
+    }
     if (walk === undefined) {
       walk = searchWalk(freeCells(), grid, s, t);
       if (walkKey) walkMemo.set(walkKey, walk);
@@ -703,7 +721,7 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
       const key = A.view.id < B.view.id ? `${A.view.id},${B.view.id}` : `${B.view.id},${A.view.id}`;
       let d = distanceMemo.get(key);
       if (d === undefined) {
-        d = A.view.id < B.view.id ? boxDistance(A, B) : boxDistance(B, A);
+        d = sent(data.distances, key) ?? (A.view.id < B.view.id ? boxDistance(A, B) : boxDistance(B, A));
         distanceMemo.set(key, d);
       }
       return d;
