@@ -349,8 +349,8 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
 
   // Walks without avoided discs by grid options and end cells (null: no walk); the host's come with the data.
   const walkMemo = memo.walks;
-  // Walker cells on grids without discs by grid options and object id; the host's come with the data: finding one scans
-  // the whole grid, ~0.1 ms in the sandbox's interpreter for every object a batch's routes start or end at.
+  // Walker cells on grids without discs by grid options and object id; the host's come with the data: finding one
+  // scans the whole grid, ~0.1 ms in the sandbox's interpreter for every object a batch's routes start or end at.
   const standMemo = memo.stands;
   // Walks with discs closed, by grid options, end objects and discs: the alternative-route margin closes the same
   // discs along a walk for every facing object drawn with its two ends.
@@ -367,9 +367,9 @@ export function createSceneApi(data: ProgramSceneData, memo: RouteMemo = { walks
   const freeCellsMemo = new Map<FreeSpaceGrid, Uint8Array>();
   if (data.freeSpace) freeSpaceMemo.set(`${data.freeSpace.clearance}|${data.freeSpace.wallMargin}`, data.freeSpace);
 
-  /** Cells whose centre keeps `wallMargin` from the walls and `clearance` from every footprint below HEADROOM. */
   // The default options' grid, also without building its key: almost every route asks for it.
   let defaultGrid: FreeSpaceGrid | undefined;
+  /** Cells whose centre keeps `wallMargin` from the walls and `clearance` from every footprint below HEADROOM. */
   const freeSpace = (clearance: number, wallMargin: number): FreeSpaceGrid => {
     const isDefault = clearance === ROUTE_CLEARANCE && wallMargin === ROUTE_WALL_MARGIN;
     if (isDefault && defaultGrid) return defaultGrid;
