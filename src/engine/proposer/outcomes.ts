@@ -27,18 +27,22 @@ export interface CallPlan {
 
 export function planCalls(memo: OutcomeMemo, calls: readonly ProgramCall[]): CallPlan {
   const toRun: ProgramCall[] = [];
+  // The args key of each call in toRun, made once: it is the call's JSON.
+  const runArgs: string[] = [];
   const queued = new Map<string, Map<string, number>>();
-  // Per call: its position in toRun, or −1 when the memo answers it.
-  const at = calls.map((c) => {
+  // Per call: the outcome the memo has for it, else its position in toRun.
+  const at = calls.map((c): ProgramOutcome | number => {
     const source = sourceOf(c);
     const args = argsKey(c);
-    if (memo.get(source)?.has(args)) return -1;
+    const known = memo.get(source)?.get(args);
+    if (known) return known;
     let bySource = queued.get(source);
     if (!bySource) queued.set(source, (bySource = new Map()));
     let k = bySource.get(args);
     if (k === undefined) {
       bySource.set(args, (k = toRun.length));
       toRun.push(c);
+      runArgs.push(args);
     }
     return k;
   });
@@ -52,14 +56,13 @@ export function planCalls(memo: OutcomeMemo, calls: readonly ProgramCall[]): Cal
         const source = sourceOf(c);
         let bySource = memo.get(source);
         if (!bySource) memo.set(source, (bySource = new Map()));
-        // The first call takes `o` itself below, so the memo keeps its own copy of a returned object.
-        bySource.set(argsKey(c), o.ok && typeof o.value === 'object' && o.value !== null ? copyOf(o) : o);
+        // The first call takes `o` itself below, so the memo keeps its own copy.
+        bySource.set(runArgs[k]!, copyOf(o));
       });
       const served = new Uint8Array(toRun.length);
-      return calls.map((c, i) => {
-        const k = at[i]!;
-        if (k >= 0) return served[k]!++ === 0 ? fresh[k]! : copyOf(fresh[k]!);
-        return copyOf(memo.get(sourceOf(c))!.get(argsKey(c))!);
+      return at.map((k) => {
+        if (typeof k !== 'number') return copyOf(k);
+        return served[k]!++ === 0 ? fresh[k]! : copyOf(fresh[k]!);
       });
     },
   };
