@@ -48,29 +48,18 @@ export function sample<T>(rng: Rng, items: readonly T[], k: number): T[] | undef
 }
 
 /**
- * The two smallest values (repeats count: [1, 1] for [1, 3, 1]), as an ascending sort's first two would be, NaN
- * where fewer than two values leave a place empty (as reading past a sorted array's end and computing with it
- * would). Without the sort: drafting asks this for every draw, and a sort allocates.
+ * The first two values of a sort in this order (repeats count: [1, 1] for [1, 3, 1] ascending), NaN where fewer
+ * than two values leave a place empty (as reading past a sorted array's end and computing with it would). Without
+ * the sort: drafting asks this for every draw, and a sort allocates.
  */
-export function twoSmallest(values: readonly number[]): [number, number] {
+export function firstTwo(values: readonly number[], order: 'ascending' | 'descending'): [number, number] {
+  const sign = order === 'ascending' ? 1 : -1;
   let a = NaN, b = NaN;
   for (const v of values) {
-    if (!(v >= a)) {
+    if (!(sign * v >= sign * a)) {
       b = a;
       a = v;
-    } else if (!(v >= b)) b = v;
-  }
-  return [a, b];
-}
-
-/** The two largest values, as a descending sort's first two would be; see `twoSmallest`. */
-export function twoLargest(values: readonly number[]): [number, number] {
-  let a = NaN, b = NaN;
-  for (const v of values) {
-    if (!(v <= a)) {
-      b = a;
-      a = v;
-    } else if (!(v <= b)) b = v;
+    } else if (!(sign * v >= sign * b)) b = v;
   }
   return [a, b];
 }

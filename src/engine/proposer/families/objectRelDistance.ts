@@ -1,11 +1,11 @@
 import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
 import type { SceneApi } from '../program/types.js';
-import { drawForBin, letterOptions, sample, twoSmallest, uniqueVisibleLabels } from './common.js';
+import { drawForBin, firstTwo, letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 function gaps(api: SceneApi, reference: string, candidates: string[]): { relative: number; absolute: number } {
   const ref = api.unique(reference);
-  const [d1, d2] = twoSmallest(candidates.map((c) => api.distance(ref, api.unique(c))));
+  const [d1, d2] = firstTwo(candidates.map((c) => api.distance(ref, api.unique(c))), 'ascending');
   return { relative: d2 > 0 ? (d2 - d1) / d2 : 0, absolute: d2 - d1 };
 }
 

@@ -6,7 +6,7 @@ import type { Family } from '../../../shared/proposer.js';
 import type { SceneApi } from '../program/types.js';
 import { FAMILY_FACTS } from '../../familyFacts.js';
 import type { FamilySpec } from '../types.js';
-import { drawForBin, letterOptions, sample, twoLargest, uniqueVisibleLabels } from './common.js';
+import { drawForBin, firstTwo, letterOptions, sample, uniqueVisibleLabels } from './common.js';
 
 export interface SuperlativeSpec {
   id: Family;
@@ -28,7 +28,7 @@ export interface SuperlativeSpec {
 
 export function superlativeFamily(s: SuperlativeSpec): FamilySpec {
   const gapOf = (api: SceneApi, labels: string[]): number => {
-    const [best, second] = twoLargest(labels.map((l) => api[s.measure](api.unique(l))));
+    const [best, second] = firstTwo(labels.map((l) => api[s.measure](api.unique(l))), 'descending');
     return s.gap(best, second);
   };
   const binOf = (g: number): number => (g >= s.binBounds[0] ? 0 : g >= s.binBounds[1] ? 1 : 2);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { twoLargest, twoSmallest } from '../../../../src/engine/proposer/families/common.js';
+import { firstTwo } from '../../../../src/engine/proposer/families/common.js';
 import { createRng } from '../../../../src/shared/random.js';
 
-describe('twoSmallest / twoLargest', () => {
+describe('firstTwo', () => {
   it('give what a sort would put first, repeats and short lists included', () => {
     const rng = createRng(1);
     for (let t = 0; t < 5000; t++) {
@@ -11,10 +11,10 @@ describe('twoSmallest / twoLargest', () => {
       const up = [...values].sort((x, y) => x - y);
       const down = [...values].sort((x, y) => y - x);
       // Past a short list's end a sort gives undefined, which arithmetic reads as NaN.
-      expect(twoSmallest(values)).toEqual([up[0] ?? NaN, up[1] ?? NaN]);
-      expect(twoLargest(values)).toEqual([down[0] ?? NaN, down[1] ?? NaN]);
+      expect(firstTwo(values, 'ascending')).toEqual([up[0] ?? NaN, up[1] ?? NaN]);
+      expect(firstTwo(values, 'descending')).toEqual([down[0] ?? NaN, down[1] ?? NaN]);
     }
-    expect(twoSmallest([1, 3, 1])).toEqual([1, 1]);
-    expect(twoLargest([2, 7, 7, 1])).toEqual([7, 7]);
+    expect(firstTwo([1, 3, 1], 'ascending')).toEqual([1, 1]);
+    expect(firstTwo([2, 7, 7, 1], 'descending')).toEqual([7, 7]);
   });
 });
