@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { sessionOptions } from '../src/engine/solver/onnx/runtime.js';
+import { sessionOptions, type SessionConfig } from '../src/engine/solver/onnx/runtime.js';
 import { ANSWER_CLASSES } from '../src/engine/solver/answers.js';
 import { FEATURE_COUNT, NAMED_SLOTS, SEGMENT_COUNT, SLOT_COUNT, concatFeeds, encodeSample, stackBatch, type BatchFeeds, type SolverSample } from '../src/engine/solver/features.js';
 import { DEFAULT_MODEL, solverInputs, solverModel, solverParamCount, type SolverModelConfig } from '../src/engine/solver/model.js';
@@ -102,6 +102,12 @@ export function machineName(): string {
   return model;
 }
 
+/** A bench session's thread settings as the engine's sessions take them (`sessionOptions`). */
+const threadSettings = (options: { threads?: number; allowSpinning?: boolean }): SessionConfig => ({
+  ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+  ...(options.allowSpinning !== undefined ? { allowSpinning: options.allowSpinning } : {}),
+});
+
 /**
  * An fp32 MatMul of n×n by n×n on onnxruntime (MLAS on the CPU): the same kernels the train step's matmuls run
  * on, at a size where they reach their peak. `round()` gives one round's GFLOP/s.
@@ -123,11 +129,7 @@ export class OrtMatmul {
     const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('matmul', [a, b], [{ name: 'c', tensor: c }]) });
     const session = await InferenceSession.create(
       bytes,
-      sessionOptions({
-        executionProviders: options.providers ?? ['cpu'],
-        ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
-        ...(options.allowSpinning !== undefined ? { allowSpinning: options.allowSpinning } : {}),
-      }),
+      sessionOptions({ executionProviders: options.providers ?? ['cpu'], ...threadSettings(options) }),
     );
     const rng = createRng(11);
     const fill = (): OrtTensor => new OrtTensor('float32', Float32Array.from({ length: n * n }, () => rng.normal()), [n, n]);
@@ -180,10 +182,7 @@ export class OrtStepMatmuls {
     });
     const bytes = encodeModel({ irVersion: IR_VERSION, opsets: [{ domain: '', version: OPSET }], producerName: 'bench', graph: g.toGraphProto('step_matmuls', [...inputs.values()], outputs) });
     const session = await InferenceSession.create(bytes, {
-      ...sessionOptions({
-        ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
-        ...(options.allowSpinning !== undefined ? { allowSpinning: options.allowSpinning } : {}),
-      }),
+      ...sessionOptions(threadSettings(options)),
       // Off: equal shapes share inputs here, so common-subexpression elimination would merge their MatMuls into one.
       graphOptimizationLevel: 'disabled',
     });

@@ -3,7 +3,7 @@ import { firstTwo } from '../../../../src/engine/proposer/families/common.js';
 import { createRng } from '../../../../src/shared/random.js';
 
 describe('firstTwo', () => {
-  it('give what a sort would put first, repeats and short lists included', () => {
+  it('gives what a sort would put first, repeats and short lists included', () => {
     const rng = createRng(1);
     for (let t = 0; t < 5000; t++) {
       // Repeated small integers and fractions, 0 to 5 values.
