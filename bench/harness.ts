@@ -21,8 +21,6 @@ export interface BenchContext {
 
 export interface BenchModule {
   title: string;
-  /** Runs only when named on the command line (`npm run bench -- stages`): too long for every run. */
-  optIn?: boolean;
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }
 

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- NAME…]`: runs every registered bench module (opt-in ones, such as `stages`,
- * only when named) and prints a table. A NAME picks the modules whose title contains it.
+ * `npm run bench [-- --quick] [-- NAME…]`: runs every registered bench module, the main job's stage times last, and
+ * prints a table. A NAME picks the modules whose title contains it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +12,9 @@ import { formatValue } from './harness.js';
 import { modules } from './modules.js';
 
 const USAGE = `usage: npm run bench [-- --quick] [-- NAME…]
-  runs the benchmarks and prints their figures; a NAME runs those whose title contains it (any case), opt-in ones
-  included; --quick runs smaller sizes. The benchmarks:
-${modules.map((m) => `    ${m.title}${m.optIn ? '   (opt-in)' : ''}`).join('\n')}`;
+  runs the benchmarks and prints their figures; a NAME runs those whose title contains it (any case); --quick runs
+  smaller sizes. The benchmarks:
+${modules.map((m) => `    ${m.title}`).join('\n')}`;
 
 /** The modules the arguments ask for; a flag other than --quick, or a name no title contains, is refused. */
 function selectModules(args: readonly string[], all: readonly BenchModule[]): { selected: BenchModule[]; quick: boolean } {
@@ -24,7 +24,7 @@ function selectModules(args: readonly string[], all: readonly BenchModule[]): { 
   const matches = (m: BenchModule, name: string): boolean => m.title.toLowerCase().includes(name.toLowerCase());
   const missing = names.find((n) => !all.some((m) => matches(m, n)));
   if (missing !== undefined) throw new InputError({ message: `no benchmark's title contains "${missing}"\n${USAGE}` });
-  return { selected: all.filter((m) => (names.length === 0 ? !m.optIn : names.some((n) => matches(m, n)))), quick: args.includes('--quick') };
+  return { selected: names.length === 0 ? [...all] : all.filter((m) => names.some((n) => matches(m, n))), quick: args.includes('--quick') };
 }
 
 async function main(): Promise<void> {

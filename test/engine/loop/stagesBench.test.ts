@@ -28,7 +28,7 @@ describe('bench mode: the main job\'s stage times', () => {
     }
   }, 120_000);
 
-  it('is opt-in: a plain `npm run bench` leaves it out', () => {
-    expect(modules.filter((m) => m.optIn).map((m) => m.title)).toEqual([stagesBench.title]);
+  it('a plain `npm run bench` runs it, last (the issue asks the bench to print the main job\'s stage times)', () => {
+    expect(modules.at(-1)).toBe(stagesBench);
   });
 });
