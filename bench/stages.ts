@@ -8,6 +8,7 @@
  * fresh model instead, to test the mode itself.
  */
 import { loadavg } from 'node:os';
+import { InferenceSession } from 'onnxruntime-node';
 import { MAIN_JOB, ensureBaseFor, resolveLoopConfig, startLoop } from '../src/engine/loop/index.js';
 import { MODEL_PRESETS } from '../src/engine/loop/config.js';
 import { loadRunScenes } from '../src/engine/loop/run.js';
@@ -46,6 +47,39 @@ function encodingRate(store: Store, runId: string, config: LoopConfig): BenchRow
   ];
 }
 
+/**
+ * Where the calling thread's time goes, for the CUDA target: inside onnxruntime's session runs on this thread
+ * (training; answering runs on the inference lanes' threads), idle (the event loop waiting: for the lanes, the
+ * sandbox, the disk), and the rest — this thread's own JavaScript and garbage collection (encoding, drafting,
+ * filters, the store, scenes), which no GPU speeds up. Session runs are timed from call to settling while any is in
+ * flight; the idle time is the event loop's own account (`eventLoopUtilization`).
+ */
+function mainThreadClock(): { stop(): { onnxMs: number; idleMs: number; activeMs: number } } {
+  // onnxruntime-common exports its session class under a factory type; its prototype is where `run` lives.
+  const proto = (InferenceSession as unknown as { prototype: { run: (...args: unknown[]) => Promise<unknown> } }).prototype;
+  const original = proto.run;
+  let inFlight = 0;
+  let since = 0;
+  let onnxMs = 0;
+  proto.run = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    if (inFlight++ === 0) since = performance.now();
+    const settled = (): void => {
+      if (--inFlight === 0) onnxMs += performance.now() - since;
+    };
+    const result = original.apply(this, args);
+    result.then(settled, settled);
+    return result;
+  };
+  const start = performance.eventLoopUtilization();
+  return {
+    stop() {
+      proto.run = original;
+      const elu = performance.eventLoopUtilization(start);
+      return { onnxMs, idleMs: elu.idle, activeMs: elu.active };
+    },
+  };
+}
+
 export const stagesBench: BenchModule = {
   title: 'Main job: time per stage (stages of npm run loop, default settings)',
   async run(ctx) {
@@ -56,6 +90,8 @@ export const stagesBench: BenchModule = {
     let baseMs: number | undefined;
     let encoding: BenchRow[] = [];
     let end: number | undefined;
+    const clock = mainThreadClock();
+    let thread: ReturnType<typeof clock.stop> | undefined;
     try {
       let config: LoopConfigInput = QUICK;
       if (!ctx.quick) {
@@ -77,9 +113,11 @@ export const stagesBench: BenchModule = {
       const run = await handle.done;
       if (run.status !== 'completed') throw new Error(`the main job ended ${run.status}${run.error ? `: ${run.error}` : ''}`);
       end = performance.now();
+      thread = clock.stop();
       // After the clock: the job's wall time is the job's alone.
       encoding = encodingRate(store, run.id, resolveLoopConfig(config));
     } finally {
+      thread ??= clock.stop();
       store.close();
     }
     const wall = (end ?? performance.now()) - t0;
@@ -92,6 +130,12 @@ export const stagesBench: BenchModule = {
     }
     rows.push(...encoding);
     rows.push({ name: 'outside the stages (scene loading, start-up)', value: (wall - staged) / 1000, unit: 's', note: `${((100 * (wall - staged)) / wall).toFixed(1)}% of the run` });
+    const own = thread.activeMs - thread.onnxMs;
+    rows.push(
+      { name: 'calling thread: inside onnxruntime session runs', value: thread.onnxMs / 1000, unit: 's', note: 'training; answering runs on the inference lanes' },
+      { name: 'calling thread: idle, waiting', value: thread.idleMs / 1000, unit: 's', note: 'for the inference lanes, the sandbox, the disk' },
+      { name: 'calling thread: its own JavaScript and GC', value: own / 1000, unit: 's', note: `${((100 * own) / wall).toFixed(0)}% of the run: what a GPU does not speed up (the CUDA target is < 20 s)` },
+    );
     ctx.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     return rows;
   },

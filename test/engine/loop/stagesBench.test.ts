@@ -17,6 +17,13 @@ describe('bench mode: the main job\'s stage times', () => {
       const outside = rows.find((r) => r.name.startsWith('outside the stages'))!.value;
       expect(outside).toBeGreaterThanOrEqual(0);
       expect(stages.reduce((a, r) => a + r.value, 0) + outside).toBeCloseTo(wall, 6);
+      // The calling thread's time: inside onnxruntime (the tiny loop trains on it), idle, and its own work add up to the wall time.
+      const thread = (name: string): number => rows.find((r) => r.name === `calling thread: ${name}`)!.value;
+      const [onnx, idle, own] = [thread('inside onnxruntime session runs'), thread('idle, waiting'), thread('its own JavaScript and GC')];
+      expect(onnx).toBeGreaterThan(0);
+      expect(idle).toBeGreaterThan(0);
+      expect(own).toBeGreaterThan(0);
+      expect(onnx + idle + own).toBeCloseTo(wall, 1);
       const encoding = rows.find((r) => r.name.startsWith('solver encoding'))!;
       expect(encoding).toMatchObject({ unit: 'µs/sample', note: expect.stringMatching(/^[1-9]\d* questions over [1-9]\d* scenes/) });
       expect(encoding.value).toBeGreaterThan(0);
