@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LoopConfigInput, LoopEvent } from '../../shared/loop.js';
+import { LOOP_NODE_FLAGS } from '../loop/nodeFlags.js';
 import type { RunRecord } from '../../shared/records.js';
 import type { Store } from '../store/store.js';
 import { fromErrorPayload, type ErrorPayload } from './errors.js';
@@ -52,14 +53,15 @@ export type FromLoopProcess =
 
 /**
  * The child's entry and the Node flags to run it: the built `.js` beside this module when bundled, else the
- * TypeScript source through tsx (resolved to a path, so the child finds it whatever its working directory).
+ * TypeScript source through tsx (resolved to a path, so the child finds it whatever its working directory); the
+ * loop's heap flags either way (loop/nodeFlags.ts).
  */
-function loopProcessEntry(): { modulePath: string; execArgv: string[] } {
+export function loopProcessEntry(): { modulePath: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const modulePath = here.replace(/loopEngine\.(ts|js|mjs)$/, (_m, ext: string) => `loopProcess.${ext}`);
-  if (!modulePath.endsWith('.ts')) return { modulePath, execArgv: [] };
+  if (!modulePath.endsWith('.ts')) return { modulePath, execArgv: [...LOOP_NODE_FLAGS] };
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { modulePath, execArgv: ['--import', tsx] };
+  return { modulePath, execArgv: [...LOOP_NODE_FLAGS, '--import', tsx] };
 }
 
 /** What ended a loop process before it said how its run ended. */
