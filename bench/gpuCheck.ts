@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { wantsHelp } from '../src/engine/cli/main.js';
+import { LOOP_NODE_FLAGS } from '../src/engine/loop/nodeFlags.js';
 import { OnnxPredictor, OnnxTrainer } from '../src/engine/solver/onnx/runtime.js';
 import { diagnoseProviders, type ProvidersDiagnosis } from '../src/engine/solver/providers.js';
 import { formatValue, type BenchContext, type BenchRow } from './harness.js';
@@ -108,7 +109,7 @@ function timeMainJob(provider: 'cpu' | 'cuda', quick: boolean): { seconds: numbe
   const workspace = mkdtempSync(join(tmpdir(), 'gpu-check-main-job-'));
   try {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/engine/cli/loop.ts'), '--workspace', workspace, '--provider', provider, ...(quick ? QUICK_LOOP : [])], {
+    const r = spawnSync(process.execPath, [...LOOP_NODE_FLAGS, '--import', 'tsx', join(REPO, 'src/engine/cli/loop.ts'), '--workspace', workspace, '--provider', provider, ...(quick ? QUICK_LOOP : [])], {
       cwd: REPO,
       encoding: 'utf8',
       timeout: 900_000,
