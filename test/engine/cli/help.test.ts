@@ -14,9 +14,9 @@ import { repoRoot } from '../../helpers/shared.js';
 
 const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
-/** The scripts that run one of our TypeScript entry points, with that file. */
+/** The scripts that run one of our TypeScript entry points, with that file (Node's own flags before `--import tsx` allowed). */
 const entryPoints = Object.entries(scripts).flatMap(([name, command]) => {
-  const m = /^(?:node --import tsx|tsx) (\S+\.ts)$/.exec(command);
+  const m = /^(?:node (?:--(?!import\b)\S+ )*--import tsx|tsx) (\S+\.ts)$/.exec(command);
   return m ? [{ name, file: m[1]! }] : [];
 });
 
