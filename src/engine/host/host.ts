@@ -106,7 +106,7 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
     writable: !readonly,
     engine,
     emit,
-    onSettled: () => watcher?.tick({ silent: true }),
+    onSettled: (runId) => watcher?.tick({ quietFor: runId }),
   });
   if (options.watchIntervalMs !== 0) {
     watcher = new RunWatcher({
@@ -171,7 +171,7 @@ export function createWorkbenchHost(options: WorkbenchHostOptions): WorkbenchHos
 
     async startRun(config: LoopConfigInput): Promise<{ runId: string }> {
       const result = await runs.start(config);
-      watcher?.tick({ silent: true });
+      watcher?.tick({ quietFor: result.runId });
       return result;
     },
 
