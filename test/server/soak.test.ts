@@ -14,13 +14,14 @@
  * Everything is seeded (SEED below); the plan and the kill points are printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorkbenchHost, type WorkbenchHost } from '../../src/engine/host/index.js';
 import { processLoopEngine } from '../../src/engine/host/loopEngine.js';
 import { MAIN_JOB } from '../../src/engine/loop/index.js';
+import { processAlive } from '../../src/engine/loop/lease.js';
 import { openStore } from '../../src/engine/store/index.js';
 import { startWorkbenchServer, type WorkbenchServer } from '../../src/server/server.js';
 import { API_VERSION } from '../../src/shared/api.js';
@@ -428,17 +429,20 @@ describe('soak: loops crash and resume under a hammered browser-mode server', ()
       else if (r.killed && r.signal !== 'SIGKILL') childProblems.push(`${who} ${step}: expected death by SIGKILL, got ${r.code ?? r.signal}`);
     };
     /**
-     * A kill can land after the child's run completed but before its process exited (the delay is wall-clock and
-     * machines differ): that is no crash. Such a run is not resumed again, and its kill does not count as a landed one.
+     * A child can finish its run before its kill is due, or the kill can land after the run completed but before the
+     * process exited (the delay is wall-clock, and machines and Node settings differ): neither is a crash. Such a run
+     * is not resumed again, and a kill that landed late does not count as a landed one.
      */
     const completedEarly = new Set<string>();
     const forgetLateKills = async (step: string): Promise<void> => {
       for (const n of names) {
         const id = runOf[n];
+        if (!id || completedEarly.has(n) || (await status(id)) !== 'completed') continue;
         const k = kills.findIndex((x) => x.startsWith(`${n}/${step}@`));
-        if (!id || k < 0 || (await status(id)) !== 'completed') continue;
-        say(`${n} ${step}: the kill landed after run ${id} had completed; not a crash, nothing to resume`);
-        kills.splice(k, 1);
+        if (k >= 0) {
+          say(`${n} ${step}: the kill landed after run ${id} had completed; not a crash, nothing to resume`);
+          kills.splice(k, 1);
+        } else say(`${n} ${step}: run ${id} completed before its kill was due; nothing to resume`);
         completedEarly.add(n);
       }
     };
@@ -542,11 +546,23 @@ describe('soak: loops crash and resume under a hammered browser-mode server', ()
       } finally {
         store.close();
       }
-      // Every driver let go of its run: killed drivers' stale leases were taken over and released on completion.
-      expect(readdirSync(join(ws, 'leases'))).toEqual([]);
+      // Every driver let go of its run: killed drivers' stale leases were taken over and released on completion. A
+      // driver killed after its run completed (a late kill, above) died before releasing its lease, and nothing resumes
+      // a completed run: its lease stays, naming a dead process — stale, so nothing is refused for it.
+      const lateLeases = [...completedEarly].map((n) => `${runOf[n]!}.lease`).sort();
+      const leftLeases = readdirSync(join(ws, 'leases')).sort();
+      expect(leftLeases.filter((f) => !lateLeases.includes(f)), `leases left by drivers that were not killed after completing (late kills: ${[...completedEarly].join(', ') || 'none'})`).toEqual([]);
+      for (const f of leftLeases) expect(processAlive((JSON.parse(readFileSync(join(ws, 'leases', f), 'utf8')) as { pid: number }).pid), `${f} names a live process`).toBe(false);
 
       // The event stream reported every completion (the watcher for the children's runs, the loop for the server's).
-      await waitFor('a completed event for every run', () => ids.every((id) => events.events.some((ev) => ev.runId === id && ev.type === 'run' && ev.status === 'completed')), 5000);
+      const withoutCompleted = (): string[] => Object.entries(runOf).filter(([, id]) => !events.events.some((ev) => ev.runId === id && ev.type === 'run' && ev.status === 'completed')).map(([n]) => n);
+      try {
+        await waitFor('a completed event for every run', () => withoutCompleted().length === 0, 5000);
+      } catch (err) {
+        // Say which run lacked it and what its run events were, so a failure here can be diagnosed from the log.
+        for (const n of withoutCompleted()) say(`${n} (${runOf[n]}): no completed event; its run events: ${JSON.stringify(events.events.filter((ev) => ev.runId === runOf[n] && ev.type === 'run'))}`);
+        throw err;
+      }
       expect(events.problems).toEqual([]);
       expect(socket.ended).toBe(false);
     } finally {

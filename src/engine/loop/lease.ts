@@ -15,12 +15,12 @@ interface LeaseFile {
   since: number;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists on this machine (EPERM: it does, but belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
@@ -55,7 +55,7 @@ export function acquireRunLease(workspaceDir: string, runId: string): RunLease {
       } catch {
         // Half-written by a process killed between create and write: nobody holds it.
       }
-      if (holder && holder.pid !== process.pid && holder.host === hostname() && alive(holder.pid)) {
+      if (holder && holder.pid !== process.pid && holder.host === hostname() && processAlive(holder.pid)) {
         throw new InputError({ field: 'run', message: `run ${runId} is being executed by process ${holder.pid} (since ${new Date(holder.since).toISOString()}); stop it there first` });
       }
       if (holder && holder.pid === process.pid) {
