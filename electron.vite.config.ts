@@ -53,8 +53,11 @@ export default defineConfig({
   main: {
     plugins: [sandboxWorkerFiles(), predictorWorkerFile(), windowIcon()],
     build: {
-      // index: the window and IPC; hostProcess: the engine host, run as an Electron utility process.
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), hostProcess: resolve('src/main/hostProcess.ts') } },
+      // index: the window and IPC; hostProcess: the engine host, run as an Electron utility process;
+      // proposalWorker: the loop's thread that proposes rounds ahead (src/engine/loop/ahead.ts finds it beside the bundle).
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), hostProcess: resolve('src/main/hostProcess.ts'), proposalWorker: resolve('src/engine/loop/proposalWorker.ts') },
+      },
     },
   },
   preload: {

@@ -7,9 +7,10 @@
  * here; the issue asks the bench to print them), alone as `npm run bench -- stages`. `--quick` runs a tiny loop from a
  * fresh model instead, to test the mode itself.
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { InferenceSession } from 'onnxruntime-node';
 import { MAIN_JOB, ensureBaseFor, resolveLoopConfig, startLoop } from '../src/engine/loop/index.js';
+import { aheadByDefault } from '../src/engine/loop/ahead.js';
 import { MODEL_PRESETS } from '../src/engine/loop/config.js';
 import { loadRunScenes } from '../src/engine/loop/run.js';
 import { Observations, sampleOfRecord } from '../src/engine/loop/samples.js';
@@ -101,6 +102,7 @@ export const stagesBench: BenchModule = {
         ctx.log(`base model: ${base.shipped ? 'imported the shipped' : base.reused ? 'reused' : 'trained'} run, ${(baseMs / 1000).toFixed(1)} s`);
         config = { ...MAIN_JOB, initCheckpoint: base.checkpointId };
       }
+      ctx.log(`proposing rounds ahead on a worker thread (loop/ahead.ts): ${aheadByDefault(resolveLoopConfig(config)) ? 'on' : 'off, training takes every core'} (${availableParallelism()} cores)`);
       const handle = await startLoop(store, config, {
         onEvent: (e) => {
           if (e.type !== 'stage' || e.phase !== 'end' || e.ms === undefined) return;

@@ -3,14 +3,16 @@
  * dependencies as out/ does), then:
  *  - runs the bundled engine host (out/main/hostProcess.js) with a stand-in for Electron's parent port, which
  *    checks what Electron would load: bundle imports, the sandbox worker files beside it, the message protocol;
+ *  - runs the bundled proposal worker (the loop's, proposing rounds ahead) from where the bundle looks for it;
  *  - launches the app with playwright-core's Electron driver and calls `window.workbench.info()`, when an
  *    Electron binary and a display exist (skipped with the reason printed otherwise).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { displayProblem, findElectronBinary } from '../../src/server/electronBinary.js';
@@ -18,6 +20,12 @@ import { readStatic } from '../../src/server/staticFiles.js';
 import { WINDOW_ICON_SIZE, WINDOW_ICON_SOURCE, windowIconPath } from '../../src/main/appIcon.js';
 import type { FromHost, ToHost } from '../../src/main/hostProtocol.js';
 import { API_VERSION } from '../../src/shared/api.js';
+import type { AheadReply, AheadRequest } from '../../src/engine/loop/ahead.js';
+import { runProposalRound } from '../../src/engine/proposer/pipeline.js';
+import { prepareScene } from '../../src/engine/proposer/prepare.js';
+import { uniformRequests } from '../../src/engine/proposer/requests.js';
+import { createSandboxRunner } from '../../src/engine/proposer/sandboxRunner.js';
+import { generateSyntheticScenes } from '../../src/engine/sources/synthetic.js';
 import { repoRoot } from '../helpers/shared.js';
 import { seedWorkspace, type SeededRun } from '../engine/host/fixtures.js';
 
@@ -86,6 +94,35 @@ describe('the bundled engine host process', () => {
       expect(exit).toHaveBeenCalledWith(0);
     } finally {
       exit.mockRestore();
+    }
+  });
+});
+
+describe("the bundle's proposal worker (src/engine/loop/ahead.ts)", () => {
+  it('sits beside every bundle file that starts it, and proposes what the sources propose', async () => {
+    const main = join(outDir, 'main');
+    const starters = [...readdirSync(main), ...readdirSync(join(main, 'chunks')).map((f) => join('chunks', f))].filter(
+      (f) => f.endsWith('.js') && readFileSync(join(main, f), 'utf8').includes('./proposalWorker.js'),
+    );
+    expect(starters.length).toBeGreaterThan(0);
+    for (const f of starters) expect(existsSync(join(main, dirname(f), 'proposalWorker.js')), `proposalWorker.js beside ${f}`).toBe(true);
+
+    const scenes = generateSyntheticScenes(2, 21);
+    const input = { requests: uniformRequests(scenes.map((s) => s.id), 2, ['object_counting', 'route_planning']), seed: 9 };
+    const entry = pathToFileURL(join(main, 'proposalWorker.js'));
+    const worker = new Worker(entry, { workerData: { entry: entry.href, scenes } });
+    try {
+      const reply = await new Promise<AheadReply>((res, rej) => {
+        worker.once('message', res);
+        worker.once('error', rej);
+        worker.postMessage({ id: 1, ...input } satisfies AheadRequest);
+      });
+      const runner = await createSandboxRunner();
+      const inline = await runProposalRound({ scenes: scenes.map((s) => prepareScene(s)), ...input, runner });
+      runner.dispose();
+      expect(reply.ok ? reply.qa : reply.message).toEqual(inline.qa);
+    } finally {
+      await worker.terminate();
     }
   });
 });

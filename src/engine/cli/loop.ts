@@ -28,7 +28,7 @@ const USAGE = `usage: npm run loop -- [--scenes SOURCE]… [--heldout-scenes SOU
                      [--selection frontier-first|all-but-easy|top-score] [--balance none|family] [--families F,F,…] [--reference-checkpoint ID]
                      [--base synthetic|none] [--model default|large|tiny] [--provider cpu|cuda] [--threads N]
                      [--seed N] [--data-seed N] [--name TEXT] [--from-checkpoint ID] [--workspace DIR | --db DIR]
-                     [--resume RUN_ID] [--quiet]
+                     [--resume RUN_ID] [--propose-ahead on|off] [--quiet]
                      [--endpoint URL --endpoint-model NAME [--endpoint-key-env VAR] [--endpoint-frames N] [--endpoint-concurrency N]
                       [--trainer 'COMMAND {dataset} {round} {output} {model}' | --await-model]]
 ${PROPOSER_USAGE}
@@ -37,6 +37,8 @@ ${PROPOSER_USAGE}
           any of them cut by scene with ?part=train|reference|heldout
   RULE:   ${STRATEGY_NAMES.join(' | ')}
   F:      a question family the loop proposes and trains on (default: all); the benchmark keeps every family
+  --propose-ahead: a worker thread proposes each round while the round before trains and is scored (same results;
+          default: on with --provider cuda, or when --threads leaves a core free)
   default (the main job): ${MAIN_JOB.scenes!.join(' ')}, held out ${MAIN_JOB.heldoutScenes!.join(' ')},
           ${MAIN_JOB.rounds} rounds × ${MAIN_JOB.steps} steps × batch ${MAIN_JOB.batch} from the base model (--base synthetic: pretrained once
           on ${BASE_PROTOCOL.scenes!.join(' ')} and reused), rule ${MAIN_JOB.strategy}`;
@@ -47,6 +49,7 @@ const FLAGS: FlagSpec = Object.fromEntries(
     'scenes', 'heldout-scenes', 'mode', 'rounds', 'steps', 'batch', 'lr', 'candidates', 'static-samples', 'strategy', 'selection', 'model', 'provider', 'threads',
     'seed', 'data-seed', 'name', 'workspace', 'db', 'resume', 'quiet', 'debug', 'heldout-fraction', 'benchmark-per-family', 'frames', 'warmup', 'from-checkpoint',
     'reference-checkpoint', 'base', 'balance', 'families', 'endpoint', 'endpoint-model', 'endpoint-key-env', 'endpoint-frames', 'endpoint-concurrency', 'trainer', 'await-model',
+    'propose-ahead',
     // ── LLM proposer flags (proposerFlags.ts) ──
     ...PROPOSER_FLAGS,
   ].map((name) => [name, SWITCHES.has(name) ? 'boolean' : 'string']),
@@ -138,6 +141,14 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
  * the base (unless --base none or --from-checkpoint) and, for the reducible-loss rule on the built-in target,
  * the irreducible-loss model trained from the base on the target's reference part.
  */
+/** `--propose-ahead on|off`: a worker thread proposes each round while the one before trains (loop/ahead.ts); unset, `aheadByDefault`. */
+function proposeAheadOption(args: ParsedArgs): { proposeAhead?: boolean } {
+  const v = flag(args, 'propose-ahead');
+  if (v === undefined) return {};
+  if (v !== 'on' && v !== 'off') throw new InputError({ field: '--propose-ahead', message: `expected on or off, found "${v}"` });
+  return { proposeAhead: v === 'on' };
+}
+
 async function withModels(store: Store, c: LoopConfigInput, base: string, view: ProgressView, signal: AbortSignal): Promise<LoopConfigInput> {
   if (base !== 'synthetic' && base !== 'none') throw new InputError({ field: '--base', message: `expected synthetic or none, found "${base}"` });
   // Validate every flag before training anything; the one setting this function may still fill in (the
@@ -249,7 +260,7 @@ runCli(async () => {
   };
   try {
     const resume = flag(args, 'resume');
-    if (resume !== undefined && args.flags.size > [...args.flags.keys()].filter((k) => ['resume', 'workspace', 'db', 'quiet', 'debug', 'endpoint-model'].includes(k)).length) {
+    if (resume !== undefined && args.flags.size > [...args.flags.keys()].filter((k) => ['resume', 'workspace', 'db', 'quiet', 'debug', 'endpoint-model', 'propose-ahead'].includes(k)).length) {
       throw new InputError({ field: '--resume', message: 'a resumed run keeps its recorded settings; pass only --resume and --workspace (and --endpoint-model for a run awaiting its next model)' });
     }
     const nextModel = flag(args, 'endpoint-model');
@@ -257,10 +268,11 @@ runCli(async () => {
       const { round } = registerNextModel(store, resume, nextModel);
       process.stdout.write(`registered ${nextModel} as the model trained on round ${round}'s samples\n`);
     }
+    const options = { onEvent, signal: controller.signal, ...proposeAheadOption(args) };
     const handle =
       resume !== undefined
-        ? await resumeLoop(store, resume, { onEvent, signal: controller.signal })
-        : await startLoop(store, await withModels(store, configFromArgs(args), flag(args, 'base') ?? 'synthetic', view, controller.signal), { onEvent, signal: controller.signal });
+        ? await resumeLoop(store, resume, options)
+        : await startLoop(store, await withModels(store, configFromArgs(args), flag(args, 'base') ?? 'synthetic', view, controller.signal), options);
     process.stdout.write(`${resume !== undefined ? 'resuming' : 'started'} run ${handle.runId}\n`);
     const resumeCommand = (id: string): string => `npm run loop -- --resume ${id} --workspace ${shellWord(workspaceDir)}`;
     let run;

@@ -17,6 +17,7 @@ import type { Store } from '../store/index.js';
 import { getEndpointResponse, registeredEndpointModel, listCheckpoints, listMetrics, listRunScenes, loadScene, putEndpointResponse, readCheckpoint, setRunProvider } from '../store/index.js';
 import { endpointAnswerer, type Answerer } from './answerer.js';
 import { ensureBenchmark } from './benchmark.js';
+import { aheadByDefault, ProposalAhead } from './ahead.js';
 import { MODEL_PRESETS } from './config.js';
 import { Observations } from './samples.js';
 import { type ShippedSource, shippedSources } from './shipped.js';
@@ -60,6 +61,8 @@ export interface LoopContext {
   checkCancelled(where: string): void;
   /** Prepared training scenes (visibility, program data), made on first use: static rounds after 0 need none. */
   trainPrepared(): PreparedScene[];
+  /** The worker proposing rounds ahead (ahead.ts), when this run uses one. */
+  ahead: ProposalAhead | undefined;
   /** The solver holding the state after round `round` was trained (−1: freshly initialised). */
   solverAfter(round: number): Promise<Solver>;
   /**
@@ -90,6 +93,10 @@ export interface ContextOptions {
   onEvent?: (event: LoopEvent) => void;
   signal?: AbortSignal;
   shipped?: readonly ShippedSource[];
+  /** Propose rounds ahead on a worker thread (ahead.ts); default `aheadByDefault(config)`. Changes no result. */
+  proposeAhead?: boolean;
+  /** Called once the context is usable and before the held-out benchmark is made (which takes a while). */
+  beforeBenchmark?: (ctx: LoopContext) => void;
 }
 
 export async function openContext(store: Store, run: RunRecord, config: LoopConfig, options: ContextOptions): Promise<LoopContext> {
@@ -204,7 +211,9 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
       const list = listCheckpoints(store, run.id).filter((c) => c.round === round);
       return list.length > 0 ? list[list.length - 1]!.id : null;
     },
+    ahead: (options.proposeAhead ?? aheadByDefault(config)) ? new ProposalAhead(() => trainIds.map((id) => scenes.get(id)!)) : undefined,
     async dispose() {
+      await ctx.ahead?.dispose();
       runner.dispose();
       await solver?.dispose();
       await reference?.dispose();
@@ -212,6 +221,7 @@ export async function openContext(store: Store, run: RunRecord, config: LoopConf
   };
 
   try {
+    options.beforeBenchmark?.(ctx);
     const stage: LoopStage = 'evaluate';
     emit({ type: 'stage', runId: run.id, round: -1, stage, phase: 'start', detail: 'preparing the held-out benchmark' });
     const t0 = performance.now();

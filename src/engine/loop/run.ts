@@ -39,7 +39,7 @@ import { Cancelled, type LoopContext, openContext, OutsideStop } from './context
 import { EndpointError } from '../solver/external/endpointSolver.js';
 import type { ShippedSource } from './shipped.js';
 import { splitScenes } from './split.js';
-import { control, evaluate, propose, solve, train } from './stages.js';
+import { control, evaluate, propose, proposeAhead, solve, train } from './stages.js';
 
 export interface LoopOptions {
   onEvent?: (event: LoopEvent) => void;
@@ -47,6 +47,8 @@ export interface LoopOptions {
   signal?: AbortSignal;
   /** Shipped model files whose start scores a run from their checkpoint may use (default: this build's, shipped.ts). */
   shipped?: readonly ShippedSource[];
+  /** Propose each round ahead on a worker thread (loop/ahead.ts); default: where a core is free for it (`aheadByDefault`). Changes no result. */
+  proposeAhead?: boolean;
 }
 
 export interface LoopHandle {
@@ -190,6 +192,8 @@ async function runRound(ctx: LoopContext, k: number, existing: RoundRecord | und
   ctx.checkCancelled(`after round ${k}'s answers`);
   await ran('control', () => control(ctx, k));
   ctx.checkCancelled(`after round ${k}'s controller decision`);
+  // The next round's questions need only this decision: a worker drafts them while this round trains and scores.
+  proposeAhead(ctx, k + 1);
   await ran('train', () => train(ctx, k));
   ctx.checkCancelled(`after round ${k}'s training`);
   await ran('evaluate', () => evaluate(ctx, k));
@@ -212,7 +216,15 @@ async function drive(store: Store, runId: string, options: LoopOptions, lease: R
     const run = updateRunStatus(store, runId, 'running');
     emit({ type: 'run', runId, status: 'running' });
     const config = storedLoopConfig(run.config);
-    ctx = await openContext(store, run, config, { onEvent: emit, ...(options.signal ? { signal: options.signal } : {}), ...(options.shipped ? { shipped: options.shipped } : {}) });
+    // The first round still to propose starts on the ahead worker while the context makes the held-out benchmark.
+    const first = listRounds(store, runId).filter((r) => stageIndex(r.stage) >= 0).length;
+    ctx = await openContext(store, run, config, {
+      onEvent: emit,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.shipped ? { shipped: options.shipped } : {}),
+      ...(options.proposeAhead !== undefined ? { proposeAhead: options.proposeAhead } : {}),
+      beforeBenchmark: (c) => proposeAhead(c, first),
+    });
     for (let k = 0; k < config.rounds; k++) {
       const existing = listRounds(store, runId).find((i) => i.round === k);
       await runRound(ctx, k, existing);

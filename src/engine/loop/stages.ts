@@ -23,6 +23,7 @@ import { LLM_PROPOSER, LlmProposer } from '../proposer/llm/llmProposer.js';
 import type { RoundInput } from '../proposer/pipeline.js';
 import { runProposalRound } from '../proposer/pipeline.js';
 import type { ProposalRequest } from '../proposer/proposer.js';
+import type { QA } from '../proposer/types.js';
 import { splitRequests, uniformRequests } from '../proposer/requests.js';
 import type { SolverSample } from '../solver/features.js';
 import {
@@ -131,6 +132,39 @@ function withProposers(ctx: LoopContext, k: number, requests: ProposalRequest[],
   return { requests: rest, routes: [{ proposer: llm, requests: shared }] };
 }
 
+/** Round k's proposal requests (from its mix) and pipeline seed. */
+function roundInput(ctx: LoopContext, k: number): { requests: ProposalRequest[]; seed: number } {
+  const { config } = ctx;
+  const requests = allocateMix(mixFor(ctx, k), config.candidates, createRng(hashSeed(config.seed, `requests@${k}`))).filter((a) => a.count > 0);
+  return { requests, seed: hashSeed(config.seed, `propose@${k}`) };
+}
+
+/**
+ * Starts proposing round k on the run's ahead worker (ahead.ts), when it has one and the round is proposed the
+ * ordinary way: a static dataset is made once, and a generative proposer's share asks an endpoint and records its
+ * replies in the store, which only the loop's thread writes. Needs round k − 1's controller decision committed.
+ */
+export function proposeAhead(ctx: LoopContext, k: number): void {
+  const { config } = ctx;
+  if (!ctx.ahead || k >= config.rounds || config.mode === 'static' || config.proposer) return;
+  // A resumed run may stand before round k − 1's decision: then round k is proposed when its time comes.
+  if (k > 0 && config.mode === 'closed-loop' && !getControllerDecision(ctx.store, ctx.run.id, k - 1)) return;
+  ctx.ahead.start(k, roundInput(ctx, k));
+}
+
+/** Round k as proposed ahead, if it was; a worker's failure is logged and the stage proposes itself. */
+async function takeAhead(ctx: LoopContext, k: number, input: { requests: ProposalRequest[]; seed: number }): Promise<{ qa: QA[]; ms: number } | undefined> {
+  if (ctx.config.proposer) return undefined;
+  const pending = ctx.ahead?.take(k, input);
+  if (!pending) return undefined;
+  try {
+    return await pending;
+  } catch (e) {
+    ctx.log('warn', `round ${k}: ${e instanceof Error ? e.message : String(e)}; proposing on the loop's thread instead (same questions)`);
+    return undefined;
+  }
+}
+
 export async function propose(ctx: LoopContext, k: number): Promise<void> {
   const { config, run } = ctx;
   let rows: NewQa[] = [];
@@ -141,16 +175,15 @@ export async function propose(ctx: LoopContext, k: number): Promise<void> {
     rows = await proposeStatic(ctx);
   } else {
     const done = timed(ctx, k, 'propose');
-    const mix = mixFor(ctx, k);
-    const requests = allocateMix(mix, config.candidates, createRng(hashSeed(config.seed, `requests@${k}`))).filter((a) => a.count > 0);
-    const prepared = ctx.trainPrepared();
+    const { requests, seed } = roundInput(ctx, k);
     ctx.checkCancelled('before proposing');
+    const ahead = await takeAhead(ctx, k, { requests, seed });
     const t0 = performance.now();
-    const round = await runProposalRound({ scenes: prepared, ...withProposers(ctx, k, requests, `propose@${k}`), seed: hashSeed(config.seed, `propose@${k}`), runner: ctx.runner });
-    const ms = performance.now() - t0;
+    const round = ahead ?? (await runProposalRound({ scenes: ctx.trainPrepared(), ...withProposers(ctx, k, requests, `propose@${k}`), seed, runner: ctx.runner }));
+    const ms = ahead?.ms ?? performance.now() - t0;
     rows = round.qa.map((qa) => toNewQa(run.id, k, qa));
     ctx.emit({ type: 'progress', runId: run.id, round: k, stage: 'propose', done: rows.length, total: rows.length, unit: 'candidates', perSecond: (rows.length / ms) * 1000 });
-    done(`${rows.length} candidates from ${requests.length} mix cells`);
+    done(`${rows.length} candidates from ${requests.length} mix cells${ahead ? ` (proposed ahead on a worker thread in ${(ms / 1000).toFixed(2)} s)` : ''}`);
   }
   const doneFilter = timed(ctx, k, 'filter');
   const accepted = rows.filter((r) => r.verdict === 'accepted').length;

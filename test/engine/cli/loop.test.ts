@@ -22,8 +22,10 @@ describe('loop CLI', () => {
 
   it('runs a loop end to end, prints the per-round table, the scores and where the run is stored', () => {
     const ws = tmp();
-    const r = loop([...SMALL, '--workspace', ws]);
+    const r = loop([...SMALL, '--workspace', ws, '--propose-ahead', 'on']);
     expect(r.status, r.stderr).toBe(0);
+    // Asked for, rounds were proposed on a worker while the round before trained (loop/ahead.ts).
+    expect(r.stderr).toMatch(/round 1 propose .*\(proposed ahead on a worker thread in \d+\.\d+ s\)/);
     expect(r.stdout).toMatch(/^started run [0-9a-f-]{36}$/m);
     expect(r.stdout).toMatch(/round\s+proposed\s+accepted\s+easy\s+frontier\s+hard\s+trained\s+seen\s+loss\s+held-out/);
     expect(r.stdout).toMatch(/^1\s+\d+\s+\d+/m);
@@ -77,5 +79,7 @@ describe('loop CLI', () => {
     expect(families.stderr).toMatch(/^error: --families\[1\]: unknown family "route_plan"; expected one of object_counting, .*route_planning/);
     const source = loop(['--scenes', 'nowhere:3', '--workspace', ws]);
     expect(source.stderr).toMatch(/^error: --scenes\[0\]: .*unknown source "nowhere:3"/);
+    const ahead = loop(['--propose-ahead', 'yes', '--workspace', ws]);
+    expect(ahead.stderr).toBe('error: --propose-ahead: expected on or off, found "yes"\n');
   }, 60_000);
 });

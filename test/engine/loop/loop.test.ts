@@ -214,9 +214,12 @@ describe('the closed loop, end to end', () => {
     let runId: string | undefined;
     const kills: number[] = [];
     // Each child is killed after a random number of events (the run emits ~40): three crashes, then a clean finish.
+    // Children alternate proposing rounds ahead on a worker (loop/ahead.ts) and not: a kill loses the work ahead,
+    // and a resume without it must come to the same rows.
     for (let attempt = 0; attempt < 4; attempt++) {
       const killAfter = attempt < 3 ? 2 + rng.int(30) : Number.POSITIVE_INFINITY;
-      const arg = JSON.stringify(runId ? { workspaceDir, resume: runId } : { workspaceDir, config: SMALL_LOOP });
+      const ahead = attempt % 2 === 0;
+      const arg = JSON.stringify(runId ? { workspaceDir, resume: runId, ahead } : { workspaceDir, config: SMALL_LOOP, ahead });
       const outcome = await new Promise<{ killed: boolean; output: string }>((resolveChild, reject) => {
         // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would not reach.
         const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crashChild.ts'), arg], { stdio: ['ignore', 'pipe', 'pipe'] });
