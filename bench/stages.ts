@@ -11,8 +11,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { InferenceSession } from 'onnxruntime-node';
 import { MAIN_JOB, ensureBaseFor, resolveLoopConfig, startLoop } from '../src/engine/loop/index.js';
 import { aheadByDefault } from '../src/engine/loop/ahead.js';
+import { loadRunScenesAhead, type ScenesAhead } from '../src/engine/loop/scenesAhead.js';
 import { MODEL_PRESETS } from '../src/engine/loop/config.js';
-import { loadRunScenes } from '../src/engine/loop/run.js';
+import { loadRunScenes } from '../src/engine/loop/runScenes.js';
 import { Observations, sampleOfRecord } from '../src/engine/loop/samples.js';
 import { encodeSample } from '../src/engine/solver/features.js';
 import { DEFAULT_MODEL } from '../src/engine/solver/model.js';
@@ -95,8 +96,11 @@ export const stagesBench: BenchModule = {
     let thread: ReturnType<typeof clock.stop> | undefined;
     try {
       let config: LoopConfigInput = QUICK;
+      let scenesAhead: ScenesAhead | undefined;
       if (!ctx.quick) {
-        // As the CLI does for the main job (cli/loop.ts, withModels): the base for the built-in target first.
+        // As the CLI does for the main job (cli/loop.ts, withModels): the base for the built-in target first, the
+        // run's scenes loaded on a worker meanwhile.
+        scenesAhead = loadRunScenesAhead(resolveLoopConfig(MAIN_JOB));
         const base = await ensureBaseFor(store, resolveLoopConfig(MAIN_JOB));
         baseMs = performance.now() - t0;
         ctx.log(`base model: ${base.shipped ? 'imported the shipped' : base.reused ? 'reused' : 'trained'} run, ${(baseMs / 1000).toFixed(1)} s`);
@@ -104,6 +108,7 @@ export const stagesBench: BenchModule = {
       }
       ctx.log(`proposing rounds ahead on a worker thread (loop/ahead.ts): ${aheadByDefault(resolveLoopConfig(config)) ? 'on' : 'off, training takes every core'} (${availableParallelism()} cores)`);
       const handle = await startLoop(store, config, {
+        ...(scenesAhead ? { scenesAhead } : {}),
         onEvent: (e) => {
           if (e.type !== 'stage' || e.phase !== 'end' || e.ms === undefined) return;
           // Round −1 is the run's preparation (the held-out benchmark), not a stage of a round.

@@ -6,7 +6,8 @@
 import { InputError } from '../../shared/errors.js';
 import type { RoundSummary, LoopConfigInput, LoopEvent, LoopMode } from '../../shared/loop.js';
 import { LOOP_MODES } from '../../shared/loop.js';
-import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, ensureBaseFor, ensureModel, heldoutByRound, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig } from '../loop/index.js';
+import { BASE_PROTOCOL, BASE_SCORE_METRIC, BUILTIN_TARGET, MAIN_JOB, ensureBaseFor, ensureModel, heldoutByRound, referenceModelSettings, resolveLoopConfig, resumeLoop, startLoop, storedLoopConfig, type LoopHandle } from '../loop/index.js';
+import { loadRunScenesAhead, type ScenesAhead } from '../loop/scenesAhead.js';
 import { STRATEGY_NAMES } from '../proposer/controller/index.js';
 import { diskFullError, isDiskFull, isStoreError, listMetrics, openStore, type Store } from '../store/index.js';
 import { resolveWorkspaceDir } from '../store/workspace.js';
@@ -136,11 +137,6 @@ function configFromArgs(args: ParsedArgs): LoopConfigInput {
   return c;
 }
 
-/**
- * Fills in the models the run starts from or compares with, making them first when the workspace has none:
- * the base (unless --base none or --from-checkpoint) and, for the reducible-loss rule on the built-in target,
- * the irreducible-loss model trained from the base on the target's reference part.
- */
 /** `--propose-ahead on|off`: a worker thread proposes each round while the one before trains (loop/ahead.ts); unset, `aheadByDefault`. */
 function proposeAheadOption(args: ParsedArgs): { proposeAhead?: boolean } {
   const v = flag(args, 'propose-ahead');
@@ -149,7 +145,12 @@ function proposeAheadOption(args: ParsedArgs): { proposeAhead?: boolean } {
   return { proposeAhead: v === 'on' };
 }
 
-async function withModels(store: Store, c: LoopConfigInput, base: string, view: ProgressView, signal: AbortSignal): Promise<LoopConfigInput> {
+/**
+ * Fills in the models the run starts from or compares with, making them first when the workspace has none:
+ * the base (unless --base none or --from-checkpoint) and, for the reducible-loss rule on the built-in target,
+ * the irreducible-loss model trained from the base on the target's reference part.
+ */
+async function withModels(store: Store, c: LoopConfigInput, base: string, view: ProgressView, signal: AbortSignal): Promise<{ input: LoopConfigInput; scenesAhead?: ScenesAhead }> {
   if (base !== 'synthetic' && base !== 'none') throw new InputError({ field: '--base', message: `expected synthetic or none, found "${base}"` });
   // Validate every flag before training anything; the one setting this function may still fill in (the
   // irreducible-loss model) is stood in for by a placeholder id so its absence is not reported as an error.
@@ -160,7 +161,10 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
     else if (e.type === 'stage' && e.phase === 'end' && e.stage === 'evaluate' && e.round >= 0) view.note(`${what}: round ${e.round} ${e.detail ?? ''}`);
   };
   // An endpoint's model is the researcher's own: there is no built-in base model to make.
+  let scenesAhead: ScenesAhead | undefined;
   if (base === 'synthetic' && config.initCheckpoint === 0 && config.endpoint === null) {
+    // The run's own scenes are read and synthesised on another core while this one imports or checks the base.
+    scenesAhead = loadRunScenesAhead(config);
     view.note(`base model: pretrained on ${BASE_PROTOCOL.scenes!.join(' ')} once per workspace (reused when it exists, imported when the app ships it)…`);
     const model = await ensureBaseFor(store, config, { onEvent: onEvent('base model'), signal });
     view.note(`base model: ${model.shipped ? 'imported the shipped' : model.reused ? 'reused' : 'trained'} run ${model.run.id}, checkpoint ${model.checkpointId}`);
@@ -178,7 +182,7 @@ async function withModels(store: Store, c: LoopConfigInput, base: string, view: 
     );
     out.referenceCheckpoint = model.checkpointId;
   }
-  return out;
+  return { input: out, ...(scenesAhead ? { scenesAhead } : {}) };
 }
 
 
@@ -269,10 +273,12 @@ runCli(async () => {
       process.stdout.write(`registered ${nextModel} as the model trained on round ${round}'s samples\n`);
     }
     const options = { onEvent, signal: controller.signal, ...proposeAheadOption(args) };
-    const handle =
-      resume !== undefined
-        ? await resumeLoop(store, resume, options)
-        : await startLoop(store, await withModels(store, configFromArgs(args), flag(args, 'base') ?? 'synthetic', view, controller.signal), options);
+    let handle: LoopHandle;
+    if (resume !== undefined) handle = await resumeLoop(store, resume, options);
+    else {
+      const { input, scenesAhead } = await withModels(store, configFromArgs(args), flag(args, 'base') ?? 'synthetic', view, controller.signal);
+      handle = await startLoop(store, input, { ...options, ...(scenesAhead ? { scenesAhead } : {}) });
+    }
     process.stdout.write(`${resume !== undefined ? 'resuming' : 'started'} run ${handle.runId}\n`);
     const resumeCommand = (id: string): string => `npm run loop -- --resume ${id} --workspace ${shellWord(workspaceDir)}`;
     let run;

@@ -9,14 +9,13 @@
  * Worth it only where a core is free for it (`aheadByDefault`).
  */
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import type { LoopConfig } from '../../shared/loop.js';
 import type { Scene } from '../../shared/scene.js';
 import { defaultThreads } from '../solver/solver.js';
 import type { ProposalRequest } from '../proposer/proposer.js';
 import type { QA } from '../proposer/types.js';
+import { workerEntry, type WorkerEntry } from './workers.js';
 
 /** Loop thread → worker: one round's proposal input. */
 export interface AheadRequest {
@@ -37,23 +36,17 @@ export interface AheadRound {
 /**
  * On by default where a core is free for it: on CUDA (training and answering run on the device, the loop's thread
  * mostly waits), or when training's intra-op threads leave a core over. Not when they take every core, as they do on
- * the CPU by default: onnxruntime splits each kernel evenly across its threads, and a thread that loses its core to
- * the worker holds the whole step back (measured: README › The main job's time).
+ * the CPU by default: then the worker's work only moves between busy cores (five pairs of main jobs on two cores read
+ * no difference: README › The main job's time), at the risk of slowing onnxruntime's kernels, which wait for their
+ * slowest thread.
  */
 export function aheadByDefault(config: Pick<LoopConfig, 'executionProvider' | 'threads'>): boolean {
   if (config.executionProvider === 'cuda') return true;
   return availableParallelism() > (config.threads > 0 ? config.threads : defaultThreads());
 }
 
-/**
- * The worker's entry: from sources, `proposalWorker.ts` through moduleWorker.mjs (which registers tsx); bundled, the
- * built `proposalWorker.js` that electron.vite.config.ts emits beside the bundle. Undefined if it is not there.
- */
-export function proposalWorkerEntry(): { url: URL; entry: string } | undefined {
-  if (import.meta.url.endsWith('.ts')) return { url: new URL('./moduleWorker.mjs', import.meta.url), entry: new URL('./proposalWorker.ts', import.meta.url).href };
-  const built = new URL('./proposalWorker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? { url: built, entry: built.href } : undefined;
-}
+/** The proposal worker's entry (workers.ts); electron.vite.config.ts emits `proposalWorker.js` beside the engine host's bundle. */
+export const proposalWorkerEntry = (): WorkerEntry | undefined => workerEntry(new URL('./proposalWorker.ts', import.meta.url), new URL('./proposalWorker.js', import.meta.url));
 
 const sameInput = (a: Omit<AheadRequest, 'id'>, b: Omit<AheadRequest, 'id'>): boolean => a.seed === b.seed && JSON.stringify(a.requests) === JSON.stringify(b.requests);
 

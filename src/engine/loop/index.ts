@@ -9,7 +9,8 @@
  * Plain Node: no Electron imports.
  */
 export { DEFAULT_LOOP_CONFIG, MODEL_PRESETS, resolveLoopConfig, roundSampleCap, storedLoopConfig } from './config.js';
-export { startLoop, resumeLoop, loadRunScenes, type LoopHandle, type LoopOptions } from './run.js';
+export { startLoop, resumeLoop, type LoopHandle, type LoopOptions } from './run.js';
+export { loadRunScenes } from './runScenes.js';
 export * from './metrics.js';
 export { benchmarkId, ensureBenchmark, evaluateOnBenchmark } from './benchmark.js';
 export { splitScenes } from './split.js';

@@ -11,9 +11,7 @@ import { LOOP_STAGES } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
 import { evalTrainingWarning } from '../../shared/evalScenes.js';
 import { evalScenesAmong } from '../sources/evalScenes.js';
-import { loadScenes, parseSourceSpec } from '../sources/index.js';
 import type { SavedScene, Store } from '../store/index.js';
-import { MAX_SCENES_PER_RUN } from '../sources/limits.js';
 import {
   assignRunScenes,
   createRound,
@@ -38,7 +36,8 @@ import { resolveLoopConfig, storedLoopConfig } from './config.js';
 import { Cancelled, type LoopContext, openContext, OutsideStop } from './context.js';
 import { EndpointError } from '../solver/external/endpointSolver.js';
 import type { ShippedSource } from './shipped.js';
-import { splitScenes } from './split.js';
+import { loadRunScenes } from './runScenes.js';
+import { sameSources, type ScenesAhead } from './scenesAhead.js';
 import { control, evaluate, propose, proposeAhead, solve, train } from './stages.js';
 
 export interface LoopOptions {
@@ -47,6 +46,8 @@ export interface LoopOptions {
   signal?: AbortSignal;
   /** Shipped model files whose start scores a run from their checkpoint may use (default: this build's, shipped.ts). */
   shipped?: readonly ShippedSource[];
+  /** The run's scenes, loaded on a worker thread while the caller did something else (scenesAhead.ts); startLoop only. */
+  scenesAhead?: ScenesAhead;
   /** Propose each round ahead on a worker thread (loop/ahead.ts); default: where a core is free for it (`aheadByDefault`). Changes no result. */
   proposeAhead?: boolean;
 }
@@ -68,41 +69,22 @@ export interface LoopHandle {
   done: Promise<RunRecord>;
 }
 
-/**
- * Loads every source (validated) and returns the scenes with their split; duplicate ids across sources are an
- * error, so a scene named both for training and for holding out is refused rather than silently leaked.
- */
-export function loadRunScenes(config: LoopConfig): { scenes: Scene[]; split: RunSceneEntry[] } {
-  const scenes: Scene[] = [];
-  const seen = new Map<string, string>();
-  const heldout = new Set<string>();
-  const sources = [...config.scenes.map((spec) => ({ spec, field: 'config.scenes' })), ...config.heldoutScenes.map((spec) => ({ spec, field: 'config.heldoutScenes' }))];
-  const tooMany = (field: string, spec: string, total: number): InputError =>
-    new InputError({
-      field,
-      message: `a run holds at most ${MAX_SCENES_PER_RUN} scenes (all are in memory while it runs); ${spec} brings the total to ${total}: use fewer or smaller sources`,
-    });
-  // Synthetic sources say their size up front: refuse before generating (minutes and gigabytes) what cannot run.
-  let declared = 0;
-  for (const { spec, field } of sources) {
-    const parsed = parseSourceSpec(spec);
-    if (parsed.kind === 'synthetic') declared += Number(parsed.arg);
-    if (declared > MAX_SCENES_PER_RUN) throw tooMany(field, spec, declared);
-  }
-  sources.forEach(({ spec, field }, i) => {
-    const loaded = loadScenes(spec, { seed: config.dataSeed });
-    if (scenes.length + loaded.length > MAX_SCENES_PER_RUN) throw tooMany(field, spec, scenes.length + loaded.length);
-    for (const s of loaded) {
-      const first = seen.get(s.id);
-      if (first !== undefined) throw new InputError({ field, message: `scene ${s.id} comes from both ${first} and ${spec}` });
-      seen.set(s.id, spec);
-      scenes.push(s);
-      if (i >= config.scenes.length) heldout.add(s.id);
+/** The run's scenes: loaded ahead (scenesAhead.ts) when that was for these sources and worked, else here. */
+async function runScenes(config: LoopConfig, ahead: ScenesAhead | undefined): Promise<{ scenes: Scene[]; split: RunSceneEntry[]; warning?: string }> {
+  if (!ahead) return loadRunScenes(config);
+  let warning: string;
+  if (!sameSources(ahead.sources, config)) {
+    warning = 'the scenes loaded ahead were for other sources; they were loaded again for this run';
+  } else {
+    try {
+      return await ahead.result;
+    } catch (e) {
+      // A bad source is the run's error whichever thread read it; anything else, the worker's, and this thread tries.
+      if (e instanceof InputError) throw e;
+      warning = `${e instanceof Error ? e.message : String(e)}; the scenes were loaded on the loop's thread instead`;
     }
-  });
-  if (config.heldoutScenes.length === 0) return { scenes, split: splitScenes(scenes.map((s) => s.id), config.heldoutFraction, config.dataSeed) };
-  if (heldout.size === scenes.length) throw new InputError({ field: 'config.scenes', message: 'every scene is held out: name at least one training scene source' });
-  return { scenes, split: scenes.map((s) => ({ sceneId: s.id, split: heldout.has(s.id) ? 'heldout' : 'train' })) };
+  }
+  return { ...loadRunScenes(config), warning };
 }
 
 export async function startLoop(store: Store, input: LoopConfigInput, options: LoopOptions = {}): Promise<LoopHandle> {
@@ -117,7 +99,7 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
       throw e;
     }
   }
-  const { scenes, split } = loadRunScenes(config);
+  const { scenes, split, warning } = await runScenes(config, options.scenesAhead);
   let changedScenes: SavedScene[] = [];
   // IMMEDIATE: take the write lock first. Saving unchanged scenes only reads, and a deferred transaction whose
   // first write comes after another process committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT),
@@ -143,6 +125,7 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
   const trainIds = new Set(split.filter((e) => e.split === 'train').map((e) => e.sceneId));
   const evalScenes = evalScenesAmong(scenes.filter((s) => trainIds.has(s.id)));
   const warnings = [
+    ...(warning ? [warning] : []),
     ...changedScenes.map((changed) => `${sceneChangeText(changed)}; this run uses the new version`),
     // Held-out eval scenes are fine (that is evaluation); training on them is the leak researchers ask about first.
     ...(evalScenes.length > 0 ? [evalTrainingWarning(evalScenes)] : []),

@@ -51,7 +51,7 @@ import {
 import { benchmarkInputSha256, ensureBenchmark, evaluateOnBenchmark } from './benchmark.js';
 import { MODEL_PRESETS, resolveLoopConfig, storedLoopConfig } from './config.js';
 import { BASE_SCORE_METRIC, type ScoreFigure, scoreFigures } from './metrics.js';
-import { loadRunScenes } from './run.js';
+import { loadRunScenes } from './runScenes.js';
 import { Observations } from './samples.js';
 
 const MAGIC = 'OUROSHIP';

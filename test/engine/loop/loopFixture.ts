@@ -32,6 +32,6 @@ export function runDigest(store: Store, runId: string): Record<string, unknown> 
     checkpoints: all(`SELECT round, blob_hash, optimizer_step FROM checkpoints WHERE run_id = ? ORDER BY round, id`),
     training: all(`SELECT round, step, loss, grad_norm FROM training_stats WHERE run_id = ? ORDER BY round, step, id`),
     metrics: all(`SELECT round, benchmark_set_id, family, metric, value, n FROM metrics WHERE run_id = ? ORDER BY round, metric, family`),
-    split: all(`SELECT scene_id, split FROM run_scenes WHERE run_id = ? ORDER BY scene_id`),
+    split: all(`SELECT scene_id, split, scene_version FROM run_scenes WHERE run_id = ? ORDER BY scene_id`),
   };
 }

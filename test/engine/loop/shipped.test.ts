@@ -15,7 +15,7 @@ import {
   unpackShippedRun,
   type ShippedSource,
 } from '../../../src/engine/loop/shipped.js';
-import { loadRunScenes } from '../../../src/engine/loop/run.js';
+import { loadRunScenes } from '../../../src/engine/loop/runScenes.js';
 import { listCheckpoints, listMetrics, listTrainingStats, openStore, queryQa, readCheckpoint, type Store } from '../../../src/engine/store/index.js';
 import { resourcesDir } from '../../../src/engine/resources.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
