@@ -100,8 +100,9 @@ export const stagesBench: BenchModule = {
       if (!ctx.quick) {
         // As the CLI does for the main job (cli/loop.ts, withModels): the base for the built-in target first, the
         // run's scenes loaded on a worker meanwhile.
-        scenesAhead = loadRunScenesAhead(resolveLoopConfig(MAIN_JOB));
-        const base = await ensureBaseFor(store, resolveLoopConfig(MAIN_JOB));
+        const mainJob = resolveLoopConfig(MAIN_JOB);
+        scenesAhead = loadRunScenesAhead(mainJob);
+        const base = await ensureBaseFor(store, mainJob);
         baseMs = performance.now() - t0;
         ctx.log(`base model: ${base.shipped ? 'imported the shipped' : base.reused ? 'reused' : 'trained'} run, ${(baseMs / 1000).toFixed(1)} s`);
         config = { ...MAIN_JOB, initCheckpoint: base.checkpointId };

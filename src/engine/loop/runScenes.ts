@@ -10,11 +10,14 @@ import { loadScenes, parseSourceSpec } from '../sources/index.js';
 import { MAX_SCENES_PER_RUN } from '../sources/limits.js';
 import { splitScenes } from './split.js';
 
+/** The settings `loadRunScenes` reads. */
+export type SceneSources = Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'heldoutFraction' | 'dataSeed'>;
+
 /**
  * Loads every source (validated) and returns the scenes with their split; duplicate ids across sources are an
  * error, so a scene named both for training and for holding out is refused rather than silently leaked.
  */
-export function loadRunScenes(config: Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'heldoutFraction' | 'dataSeed'>): { scenes: Scene[]; split: RunSceneEntry[] } {
+export function loadRunScenes(config: SceneSources): { scenes: Scene[]; split: RunSceneEntry[] } {
   const scenes: Scene[] = [];
   const seen = new Map<string, string>();
   const heldout = new Set<string>();

@@ -7,16 +7,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import { InputError, type InputProblem } from '../../shared/errors.js';
-import type { LoopConfig } from '../../shared/loop.js';
 import type { RunSceneEntry } from '../../shared/records.js';
 import type { Scene } from '../../shared/scene.js';
+import type { SceneSources } from './runScenes.js';
 import { workerEntry } from './workers.js';
 
 /** What the scenes worker posts back. */
 export type ScenesReply = { ok: true; scenes: Scene[]; split: RunSceneEntry[] } | { ok: false; problems: InputProblem[] } | { ok: false; message: string };
-
-/** The settings `loadRunScenes` reads. */
-export type SceneSources = Pick<LoopConfig, 'scenes' | 'heldoutScenes' | 'heldoutFraction' | 'dataSeed'>;
 
 export interface ScenesAhead {
   sources: SceneSources;

@@ -4,8 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../../shared/errors.js';
-import type { SceneSources } from './scenesAhead.js';
-import { loadRunScenes } from './runScenes.js';
+import { loadRunScenes, type SceneSources } from './runScenes.js';
 import type { ScenesReply } from './scenesAhead.js';
 
 const { sources } = workerData as { entry: string; sources: SceneSources };

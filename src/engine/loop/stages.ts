@@ -152,9 +152,8 @@ export function proposeAhead(ctx: LoopContext, k: number): void {
   ctx.ahead.start(k, roundInput(ctx, k));
 }
 
-/** Round k as proposed ahead, if it was; a worker's failure is logged and the stage proposes itself. */
+/** Round k as proposed ahead, if it was (`proposeAhead` decides which rounds); a worker's failure is logged and the stage proposes itself. */
 async function takeAhead(ctx: LoopContext, k: number, input: { requests: ProposalRequest[]; seed: number }): Promise<{ qa: QA[]; ms: number } | undefined> {
-  if (ctx.config.proposer) return undefined;
   const pending = ctx.ahead?.take(k, input);
   if (!pending) return undefined;
   try {
