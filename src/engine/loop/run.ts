@@ -69,15 +69,19 @@ export interface LoopHandle {
   done: Promise<RunRecord>;
 }
 
-/** The run's scenes: loaded ahead (scenesAhead.ts) when that was for these sources and worked, else here. */
-async function runScenes(config: LoopConfig, ahead: ScenesAhead | undefined): Promise<{ scenes: Scene[]; split: RunSceneEntry[]; warning?: string }> {
+/**
+ * The run's scenes: loaded ahead (scenesAhead.ts) when that was for these sources and worked, else here; `note`
+ * says they came from the worker, so a caller that loads them ahead can tell that it did (the CLI's test reads it).
+ */
+async function runScenes(config: LoopConfig, ahead: ScenesAhead | undefined): Promise<{ scenes: Scene[]; split: RunSceneEntry[]; note?: string; warning?: string }> {
   if (!ahead) return loadRunScenes(config);
   let warning: string;
   if (!sameSources(ahead.sources, config)) {
     warning = 'the scenes loaded ahead were for other sources; they were loaded again for this run';
   } else {
     try {
-      return await ahead.result;
+      const { scenes, split, ms } = await ahead.result;
+      return { scenes, split, note: `${scenes.length} scenes read and synthesised ahead on a worker thread in ${(ms / 1000).toFixed(2)} s` };
     } catch (e) {
       // A bad source is the run's error whichever thread read it; anything else, the worker's, and this thread tries.
       if (e instanceof InputError) throw e;
@@ -99,7 +103,7 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
       throw e;
     }
   }
-  const { scenes, split, warning } = await runScenes(config, options.scenesAhead);
+  const { scenes, split, note, warning } = await runScenes(config, options.scenesAhead);
   let changedScenes: SavedScene[] = [];
   // IMMEDIATE: take the write lock first. Saving unchanged scenes only reads, and a deferred transaction whose
   // first write comes after another process committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT),
@@ -130,9 +134,10 @@ export async function startLoop(store: Store, input: LoopConfigInput, options: L
     // Held-out eval scenes are fine (that is evaluation); training on them is the leak researchers ask about first.
     ...(evalScenes.length > 0 ? [evalTrainingWarning(evalScenes)] : []),
   ];
-  for (const message of warnings) {
+  const logs = [...(note ? [{ level: 'info' as const, message: note }] : []), ...warnings.map((message) => ({ level: 'warn' as const, message }))];
+  for (const { level, message } of logs) {
     try {
-      options.onEvent?.({ type: 'log', runId: run.id, level: 'warn', message });
+      options.onEvent?.({ type: 'log', runId: run.id, level, message });
     } catch {
       // A listener's failure must not stop the run.
     }

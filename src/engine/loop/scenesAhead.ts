@@ -13,15 +13,15 @@ import type { SceneSources } from './runScenes.js';
 import { workerEntry } from './workers.js';
 
 /** What the scenes worker posts back. */
-export type ScenesReply = { ok: true; scenes: Scene[]; split: RunSceneEntry[] } | { ok: false; problems: InputProblem[] } | { ok: false; message: string };
+export type ScenesReply = { ok: true; scenes: Scene[]; split: RunSceneEntry[]; ms: number } | { ok: false; problems: InputProblem[] } | { ok: false; message: string };
 
 export interface ScenesAhead {
   sources: SceneSources;
   /**
-   * The scenes and split; rejects with the InputError `loadRunScenes` would have thrown (a bad source), or with
+   * The scenes, the split and the worker's time for them (ms); rejects with the InputError `loadRunScenes` would have thrown (a bad source), or with
    * why the worker could not load them (then `startLoop` loads them itself, and says so).
    */
-  result: Promise<{ scenes: Scene[]; split: RunSceneEntry[] }>;
+  result: Promise<{ scenes: Scene[]; split: RunSceneEntry[]; ms: number }>;
 }
 
 export const sourcesOf = (c: SceneSources): SceneSources => ({ scenes: [...c.scenes], heldoutScenes: [...c.heldoutScenes], heldoutFraction: c.heldoutFraction, dataSeed: c.dataSeed });
@@ -31,7 +31,7 @@ export const sameSources = (a: SceneSources, b: SceneSources): boolean => JSON.s
 /** Starts loading the scenes `config` names on a worker thread. */
 export function loadRunScenesAhead(config: SceneSources): ScenesAhead {
   const sources = sourcesOf(config);
-  const result = new Promise<{ scenes: Scene[]; split: RunSceneEntry[] }>((resolve, reject) => {
+  const result = new Promise<{ scenes: Scene[]; split: RunSceneEntry[]; ms: number }>((resolve, reject) => {
     const at = workerEntry(new URL('./scenesWorker.ts', import.meta.url), new URL('./scenesWorker.js', import.meta.url));
     if (!at) {
       reject(new Error('the scenes worker is not beside the loop in this build'));
@@ -41,7 +41,7 @@ export function loadRunScenesAhead(config: SceneSources): ScenesAhead {
     let settled = false;
     worker.once('message', (m: ScenesReply) => {
       settled = true;
-      if (m.ok) resolve({ scenes: m.scenes, split: m.split });
+      if (m.ok) resolve({ scenes: m.scenes, split: m.split, ms: m.ms });
       else reject('problems' in m ? new InputError(m.problems) : new Error(`the scenes worker failed: ${m.message}`));
       void worker.terminate();
     });

@@ -11,8 +11,9 @@ const { sources } = workerData as { entry: string; sources: SceneSources };
 let reply: ScenesReply;
 let transfer: ArrayBuffer[] = [];
 try {
+  const t0 = performance.now();
   const { scenes, split } = loadRunScenes(sources);
-  reply = { ok: true, scenes, split };
+  reply = { ok: true, scenes, split, ms: performance.now() - t0 };
   transfer = [...new Set(scenes.flatMap((s) => (s.points ? Object.values(s.points).filter((v): v is Float32Array | Uint8Array => ArrayBuffer.isView(v)).map((v) => v.buffer as ArrayBuffer) : [])))];
 } catch (e) {
   reply = e instanceof InputError ? { ok: false, problems: e.problems } : { ok: false, message: e instanceof Error ? e.message : String(e) };

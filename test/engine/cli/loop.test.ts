@@ -42,6 +42,18 @@ describe('loop CLI', () => {
     expect(again.stderr).toMatch(/^error: run: run \S+ is already completed; start a new run to train further\n$/);
   }, 120_000);
 
+  it('on the built-in target, reads the run\'s scenes on a worker thread while it imports the shipped base, and the run takes them', () => {
+    const ws = tmp();
+    // The built-in target and the default model, so the shipped base applies; one short round.
+    const r = loop(['--workspace', ws, '--rounds', '1', '--steps', '2', '--candidates', '200', '--benchmark-per-family', '3', '--threads', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.stdout + r.stderr;
+    expect(out).toMatch(/base model: imported the shipped run/);
+    expect(out).toMatch(/\b\d+ scenes read and synthesised ahead on a worker thread in \d+\.\d\d s\n/);
+    expect(out).not.toMatch(/loaded ahead were for other sources|the scenes were loaded on the loop's thread instead/);
+    expect(r.stdout).toMatch(/^run \S+: completed$/m);
+  }, 120_000);
+
   it('a full disk: prints the cause, the workspace and the command that resumes the run, which then completes (issue 11, item 8)', () => {
     const ws = tmp();
     const db = join(ws, 'workbench.db');
