@@ -8,7 +8,6 @@
  * fresh model instead, to test the mode itself.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { InferenceSession } from 'onnxruntime-node';
 import { MAIN_JOB, ensureBaseFor, resolveLoopConfig, startLoop } from '../src/engine/loop/index.js';
 import { aheadByDefault } from '../src/engine/loop/ahead.js';
 import { loadRunScenesAhead, type ScenesAhead } from '../src/engine/loop/scenesAhead.js';
@@ -23,6 +22,7 @@ import type { LoopConfig, LoopConfigInput } from '../src/shared/loop.js';
 import { LOOP_STAGES, type LoopStage } from '../src/shared/records.js';
 import type { BenchModule, BenchRow } from './harness.js';
 import { machineName } from './solverFixture.js';
+import { mainThreadClock, threadRows } from './threadClock.js';
 
 const QUICK: LoopConfigInput = { name: 'bench-quick', scenes: ['synthetic:6'], heldoutFraction: 0.34, rounds: 1, steps: 2, batch: 8, candidates: 120, benchmarkPerFamily: 2, model: 'tiny', seed: 1 };
 
@@ -47,39 +47,6 @@ function encodingRate(store: Store, runId: string, config: LoopConfig): BenchRow
     { name: 'solver encoding, one pass over round 0\'s accepted questions', value: first, unit: 'µs/sample', note: `${samples.length} questions over ${sceneCount} scenes; what is read once per observation included` },
     { name: 'solver encoding, the same questions again', value: pass(), unit: 'µs/sample', note: 'observations already read: what each further question about a scene costs' },
   ];
-}
-
-/**
- * Where the calling thread's time goes, for the CUDA target: inside onnxruntime's session runs on this thread
- * (training; answering runs on the inference lanes' threads), idle (the event loop waiting: for the lanes, the
- * sandbox, the disk), and the rest — this thread's own JavaScript and garbage collection (encoding, drafting,
- * filters, the store, scenes), which no GPU speeds up. Session runs are timed from call to settling while any is in
- * flight; the idle time is the event loop's own account (`eventLoopUtilization`).
- */
-function mainThreadClock(): { stop(): { onnxMs: number; idleMs: number; activeMs: number } } {
-  // onnxruntime-common exports its session class under a factory type; its prototype is where `run` lives.
-  const proto = (InferenceSession as unknown as { prototype: { run: (...args: unknown[]) => Promise<unknown> } }).prototype;
-  const original = proto.run;
-  let inFlight = 0;
-  let since = 0;
-  let onnxMs = 0;
-  proto.run = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    if (inFlight++ === 0) since = performance.now();
-    const settled = (): void => {
-      if (--inFlight === 0) onnxMs += performance.now() - since;
-    };
-    const result = original.apply(this, args);
-    result.then(settled, settled);
-    return result;
-  };
-  const start = performance.eventLoopUtilization();
-  return {
-    stop() {
-      proto.run = original;
-      const elu = performance.eventLoopUtilization(start);
-      return { onnxMs, idleMs: elu.idle, activeMs: elu.active };
-    },
-  };
 }
 
 export const stagesBench: BenchModule = {
@@ -138,12 +105,7 @@ export const stagesBench: BenchModule = {
     }
     rows.push(...encoding);
     rows.push({ name: 'outside the stages (scene loading, start-up)', value: (wall - staged) / 1000, unit: 's', note: `${((100 * (wall - staged)) / wall).toFixed(1)}% of the run` });
-    const own = thread.activeMs - thread.onnxMs;
-    rows.push(
-      { name: 'calling thread: inside onnxruntime session runs', value: thread.onnxMs / 1000, unit: 's', note: 'training; answering runs on the inference lanes' },
-      { name: 'calling thread: idle, waiting', value: thread.idleMs / 1000, unit: 's', note: 'for the inference lanes, the sandbox, the disk' },
-      { name: 'calling thread: its own JavaScript and GC', value: own / 1000, unit: 's', note: `${((100 * own) / wall).toFixed(0)}% of the run: what a GPU does not speed up (the CUDA target is < 20 s)` },
-    );
+    rows.push(...threadRows(thread, wall));
     ctx.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     return rows;
   },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stageSeconds, threadCounts, type GpuCheckReport } from '../../../bench/gpuCheck.js';
+import { parseThreadLine, threadLine } from '../../../bench/threadClock.js';
 import { repoRoot } from '../../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpu-check-'));
@@ -48,6 +49,16 @@ describe('npm run gpu-check (quick, no viewer)', () => {
     expect(outside.value).toBeGreaterThan(0);
     expect(stages.reduce((a, x) => a + x.value, 0) + outside.value).toBeCloseTo(job!.value, 6);
     expect(stageSeconds('round 0 solve       4.6 s  3279 answered\nsetup evaluate    1.7 s  created\nround 1 solve       1.5 s  x\nround 1: held-out 63.0')).toEqual(new Map([['solve', 6.1], ['preparation', 1.7]]));
+    // …and the loop process's calling thread, clocked inside it (bench/threadClockHook.ts): its session runs, idle
+    // time and own work, which add up to no more than the job's wall time (the child starts after the clock).
+    const thread = report.rows.filter((x) => x.name.startsWith('main job: calling thread'));
+    expect(thread.map((x) => x.name.replace('main job: calling thread: ', ''))).toEqual(['inside onnxruntime session runs', 'idle, waiting', 'its own JavaScript and GC']);
+    expect(thread[0]!.value).toBeGreaterThan(0);
+    expect(thread[2]!.value).toBeGreaterThan(0);
+    expect(thread.reduce((a, x) => a + x.value, 0)).toBeLessThanOrEqual(job!.value);
+    expect(parseThreadLine('x\ncalling-thread clock (ms): onnxruntime 12.5, idle 3.0, active 40.25\n')).toEqual({ onnxMs: 12.5, idleMs: 3, activeMs: 40.25 });
+    expect(parseThreadLine(threadLine({ onnxMs: 1, idleMs: 2, activeMs: 3 }))).toEqual({ onnxMs: 1, idleMs: 2, activeMs: 3 });
+    expect(parseThreadLine('calling-thread clock (ms): onnxruntime 1')).toBeUndefined();
     expect(r.stdout).toContain(`written to ${out}`);
     for (const x of report.rows) expect(r.stdout).toContain(x.name);
   }, 300_000);
