@@ -5,6 +5,7 @@
  * outcomes.ts) from round to round as the loop's thread would.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../../shared/errors.js';
 import type { Scene } from '../../shared/scene.js';
 import { prepareScene, type PreparedScene } from '../proposer/prepare.js';
 import { runProposalRound } from '../proposer/pipeline.js';
@@ -25,7 +26,7 @@ port.on('message', (m: AheadRequest) => {
       const round = await runProposalRound({ scenes: prepared, requests: m.requests, seed: m.seed, runner });
       return { id: m.id, ok: true, qa: round.qa, ms: performance.now() - t0 };
     } catch (e) {
-      return { id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+      return { id: m.id, ok: false, message: describeError(e) };
     }
   })().then((reply) => port.postMessage(reply));
 });

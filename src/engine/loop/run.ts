@@ -4,7 +4,7 @@
  * so a bad source leaves no half-made run. The driver then walks the rounds, skipping the stages each round
  * has already committed (stages.ts). Cancelling leaves the run `paused` at a safe point; resuming continues it.
  */
-import { InputError } from '../../shared/errors.js';
+import { describeError, InputError } from '../../shared/errors.js';
 import type { LoopConfig, LoopConfigInput, LoopEvent } from '../../shared/loop.js';
 import type { RoundRecord, JsonObject, LoopStage, RunRecord, RunSceneEntry } from '../../shared/records.js';
 import { LOOP_STAGES } from '../../shared/records.js';
@@ -85,7 +85,7 @@ async function runScenes(config: LoopConfig, ahead: ScenesAhead | undefined): Pr
     } catch (e) {
       // A bad source is the run's error whichever thread read it; anything else, the worker's, and this thread tries.
       if (e instanceof InputError) throw e;
-      warning = `${e instanceof Error ? e.message : String(e)}; the scenes were loaded on the loop's thread instead`;
+      warning = `${describeError(e)}; the scenes were loaded on the loop's thread instead`;
     }
   }
   return { ...loadRunScenes(config), warning };
@@ -187,10 +187,6 @@ async function runRound(ctx: LoopContext, k: number, existing: RoundRecord | und
   await ran('evaluate', () => evaluate(ctx, k));
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 async function drive(store: Store, runId: string, options: LoopOptions, lease: RunLease): Promise<RunRecord> {
   const emit = (e: LoopEvent): void => {
     try {
@@ -228,11 +224,11 @@ async function drive(store: Store, runId: string, options: LoopOptions, lease: R
     const stop: { status: 'paused' | 'failed'; message: string; error: string | null } = isDiskFull(e)
       ? { status: 'paused', ...fullDisk(store, e) }
       : e instanceof Cancelled || options.signal?.aborted
-        ? { status: 'paused', message: `${messageOf(e)}; resume to continue`, error: null }
+        ? { status: 'paused', message: `${describeError(e)}; resume to continue`, error: null }
         : // The trainer or the endpoint stopped the run, not a fault in it: paused with the reason, resumable.
           e instanceof OutsideStop || e instanceof EndpointError
-          ? { status: 'paused', message: `${messageOf(e)}; resume the run once that is fixed`, error: messageOf(e) }
-          : { status: 'failed', message: messageOf(e), error: messageOf(e) };
+          ? { status: 'paused', message: `${describeError(e)}; resume the run once that is fixed`, error: describeError(e) }
+          : { status: 'failed', message: describeError(e), error: describeError(e) };
     let ended: RunRecord;
     try {
       markRunning(store, runId, stop.status);

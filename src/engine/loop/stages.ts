@@ -10,6 +10,7 @@
  *   train          → checkpoint, training stats, trained marks      stage 'train'
  *   evaluate       → held-out metrics                                stage 'evaluate', status completed
  */
+import { describeError } from '../../shared/errors.js';
 import type { HeldoutScore } from '../../shared/loop.js';
 import type { ConfidenceSample, Family, Mix } from '../../shared/proposer.js';
 import { bucketOf } from '../../shared/proposer.js';
@@ -159,7 +160,7 @@ async function takeAhead(ctx: LoopContext, k: number, input: { requests: Proposa
   try {
     return await pending;
   } catch (e) {
-    ctx.log('warn', `round ${k}: ${e instanceof Error ? e.message : String(e)}; proposing on the loop's thread instead (same questions)`);
+    ctx.log('warn', `round ${k}: ${describeError(e)}; proposing on the loop's thread instead (same questions)`);
     return undefined;
   }
 }

@@ -1,14 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { InputError } from '../../../src/shared/errors.js';
-import type { LoopEvent } from '../../../src/shared/loop.js';
+import type { LoopConfig, LoopEvent } from '../../../src/shared/loop.js';
+import type { RunRecord } from '../../../src/shared/records.js';
 import { resolveLoopConfig, startLoop } from '../../../src/engine/loop/index.js';
 import { loadRunScenes } from '../../../src/engine/loop/runScenes.js';
-import { loadRunScenesAhead } from '../../../src/engine/loop/scenesAhead.js';
-import { listRunScenes, openStore } from '../../../src/engine/store/index.js';
+import { loadRunScenesAhead, type ScenesAhead } from '../../../src/engine/loop/scenesAhead.js';
+import { listRunScenes, openStore, type Store } from '../../../src/engine/store/index.js';
 import { useTmpDirs } from '../../helpers/tmp.js';
 import { SMALL_LOOP, runDigest } from './loopFixture.js';
 
 const tmp = useTmpDirs();
+
+/**
+ * The same loop in two fresh workspaces, the second started with `scenesAhead`: the first run's digest, and the
+ * second's store (closed after the test), run, digest and events.
+ */
+async function withAndWithout(config: LoopConfig, scenesAhead: ScenesAhead): Promise<{ store: Store; run: RunRecord; digest: unknown; reference: unknown; events: LoopEvent[] }> {
+  const ref = openStore({ workspaceDir: tmp() });
+  const reference = runDigest(ref, (await (await startLoop(ref, config)).done).id);
+  ref.close();
+  const store = openStore({ workspaceDir: tmp() });
+  onTestFinished(() => store.close());
+  const events: LoopEvent[] = [];
+  const run = await (await startLoop(store, config, { scenesAhead, onEvent: (e) => events.push(e) })).done;
+  return { store, run, digest: runDigest(store, run.id), reference, events };
+}
 
 describe("loading a run's scenes ahead on a worker thread", () => {
   it('gives what loadRunScenes gives on the calling thread, point clouds and walkthroughs included', async () => {
@@ -49,33 +65,21 @@ describe("loading a run's scenes ahead on a worker thread", () => {
 
   it('a run started with its scenes loaded ahead stores what a run without stores (scene versions included)', async () => {
     const config = resolveLoopConfig(SMALL_LOOP);
-    const a = openStore({ workspaceDir: tmp() });
-    const b = openStore({ workspaceDir: tmp() });
-    const ra = await (await startLoop(a, config)).done;
-    const events: LoopEvent[] = [];
-    const rb = await (await startLoop(b, config, { scenesAhead: loadRunScenesAhead(config), onEvent: (e) => events.push(e) })).done;
-    expect(rb.status).toBe('completed');
-    expect(runDigest(b, rb.id)).toEqual(runDigest(a, ra.id));
-    expect(listRunScenes(b, rb.id).every((s) => (s.sceneVersion ?? '').length > 0)).toBe(true);
+    const { store, run, digest, reference, events } = await withAndWithout(config, loadRunScenesAhead(config));
+    expect(run.status).toBe('completed');
+    expect(digest).toEqual(reference);
+    expect(listRunScenes(store, run.id).every((s) => (s.sceneVersion ?? '').length > 0)).toBe(true);
     // One line says where the scenes came from; nothing says they were loaded again.
     expect(events.filter((e) => e.type === 'log' && /ahead|worker|loop's thread/.test(e.message))).toEqual([
       expect.objectContaining({ level: 'info', message: expect.stringMatching(/^\d+ scenes read and synthesised ahead on a worker thread in \d+\.\d\d s$/) }),
     ]);
-    a.close();
-    b.close();
   }, 60_000);
 
   it('scenes loaded ahead for other sources are not used: the run loads its own and says so', async () => {
     const config = resolveLoopConfig(SMALL_LOOP);
-    const ref = openStore({ workspaceDir: tmp() });
-    const store = openStore({ workspaceDir: tmp() });
-    const rr = await (await startLoop(ref, config)).done;
-    const events: LoopEvent[] = [];
     const other = loadRunScenesAhead(resolveLoopConfig({ ...SMALL_LOOP, dataSeed: 99 }));
-    const run = await (await startLoop(store, config, { scenesAhead: other, onEvent: (e) => events.push(e) })).done;
-    expect(runDigest(store, run.id)).toEqual(runDigest(ref, rr.id));
+    const { digest, reference, events } = await withAndWithout(config, other);
+    expect(digest).toEqual(reference);
     expect(events).toContainEqual(expect.objectContaining({ type: 'log', level: 'warn', message: expect.stringMatching(/loaded ahead were for other sources/) }));
-    ref.close();
-    store.close();
   }, 60_000);
 });
